@@ -1,0 +1,381 @@
+//! The engine: one thread, one queue, handlers run to completion.
+//!
+//! [`Simulation`] owns the nodes and the [`World`](crate::world) they share. Each
+//! step pops the earliest event (ties broken by scheduling order), advances
+//! virtual time to it, and runs one handler or applies one fault. Nothing here
+//! reads the wall clock or an OS-seeded random source, so a run is a pure
+//! function of the seed, the config, the node code and the faults applied.
+
+use crate::clock::NodeClock;
+use crate::config::SimConfig;
+use crate::context::Context;
+use crate::error::ConfigError;
+use crate::fault::Fault;
+use crate::network::Network;
+use crate::node::{Node, OpId};
+use crate::node_id::NodeId;
+use crate::rng::SimRng;
+use crate::storage::Storage;
+use crate::time::{SimDuration, SimTime};
+use crate::trace::{digest, Trace, TraceEvent};
+pub(crate) use crate::world::World;
+use crate::world::{ClientReply, Event, Stats};
+
+/// Whether a node is running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    /// Handling events.
+    Up,
+    /// Frozen: events wait until it resumes.
+    Paused,
+    /// Crashed: its volatile state is gone until it restarts.
+    Crashed,
+}
+
+/// What the engine keeps per node besides the node's own state. It survives
+/// crashes (the clock and random stream are the machine's, not the process's).
+pub(crate) struct NodeRuntime<N: Node> {
+    pub(crate) status: NodeStatus,
+    /// Bumped at each crash, so timers set before it never fire after it.
+    pub(crate) incarnation: u32,
+    pub(crate) clock: NodeClock,
+    pub(crate) rng: SimRng,
+    pub(crate) storage: Storage<N::Block>,
+    /// Events that came due while paused, in order.
+    backlog: Vec<Event<N>>,
+}
+
+/// Builds a fresh node; called at start and at every restart.
+pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
+
+/// A deterministic simulation of a cluster of `N` nodes.
+pub struct Simulation<N: Node> {
+    config: SimConfig,
+    factory: NodeFactory<N>,
+    nodes: Vec<Option<N>>,
+    runtimes: Vec<NodeRuntime<N>>,
+    world: World<N>,
+    next_op_id: u64,
+}
+
+impl<N: Node> Simulation<N> {
+    /// Builds a cluster from a validated config and a node factory. Every node's
+    /// start handler is scheduled at time zero, in id order.
+    pub fn new(config: SimConfig, factory: impl FnMut(NodeId) -> N + 'static) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let mut factory: NodeFactory<N> = Box::new(factory);
+        let n = config.nodes;
+        let mut world = World::new(n, Network::new(n, config.link), config.seed, config.record_trace);
+        let mut nodes = Vec::with_capacity(n);
+        let mut runtimes = Vec::with_capacity(n);
+        for i in 0..n {
+            let id = NodeId::from(i);
+            nodes.push(Some(factory(id)));
+            runtimes.push(NodeRuntime {
+                status: NodeStatus::Up,
+                incarnation: 0,
+                clock: NodeClock::default(),
+                rng: SimRng::for_node(config.seed, i),
+                storage: Storage::default(),
+                backlog: Vec::new(),
+            });
+            world.queue.push(SimTime::ZERO, Event::Start { node: id });
+        }
+        Ok(Simulation { config, factory, nodes, runtimes, world, next_op_id: 0 })
+    }
+
+    /// The config this simulation was built with.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> SimTime {
+        self.world.now
+    }
+
+    /// The rolling trace hash so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.world.trace.hash()
+    }
+
+    /// The trace (with events, if recording).
+    pub fn trace(&self) -> &Trace {
+        &self.world.trace
+    }
+
+    /// Turns full trace recording on or off from now on.
+    pub fn set_recording(&mut self, on: bool) {
+        self.world.trace.set_recording(on);
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> Stats {
+        self.world.stats
+    }
+
+    /// How many events are waiting.
+    pub fn pending_events(&self) -> usize {
+        self.world.queue.len()
+    }
+
+    /// The cluster size.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// A node's state, or `None` while it is crashed.
+    pub fn node(&self, id: NodeId) -> Option<&N> {
+        self.nodes.get(id.index()).and_then(Option::as_ref)
+    }
+
+    /// Every node that is not crashed, with its id.
+    pub fn live_nodes(&self) -> impl Iterator<Item = (NodeId, &N)> {
+        self.nodes.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (NodeId::from(i), n)))
+    }
+
+    /// A node's status.
+    pub fn status(&self, id: NodeId) -> NodeStatus {
+        self.runtimes[id.index()].status
+    }
+
+    /// A node's storage (readable while crashed: it is what a restart will see).
+    pub fn storage(&self, id: NodeId) -> &Storage<N::Block> {
+        &self.runtimes[id.index()].storage
+    }
+
+    /// What node `id`'s clock reads now.
+    pub fn local_time(&self, id: NodeId) -> SimTime {
+        self.runtimes[id.index()].clock.local(self.world.now)
+    }
+
+    /// True if `a` and `b` can exchange messages both ways (no partition between).
+    pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
+        self.world.net.connected(a, b)
+    }
+
+    /// Client replies received so far, oldest first; the caller takes them.
+    pub fn take_replies(&mut self) -> Vec<ClientReply<N::Reply>> {
+        std::mem::take(&mut self.world.replies)
+    }
+
+    /// Submits a client operation to `node`, arriving now. Returns its id.
+    pub fn submit(&mut self, node: NodeId, op: N::Op) -> Result<OpId, ConfigError> {
+        node.validate(self.nodes.len(), "submit.node")?;
+        let op_id = OpId(self.next_op_id);
+        self.next_op_id += 1;
+        self.world.queue.push(self.world.now, Event::ClientOp { node, op_id, op });
+        Ok(op_id)
+    }
+
+    /// Applies a fault now.
+    pub fn apply(&mut self, fault: Fault) -> Result<(), ConfigError> {
+        fault.validate(self.nodes.len(), "fault")?;
+        self.apply_validated(fault);
+        Ok(())
+    }
+
+    /// Schedules a fault at `at`, which must not be in the past.
+    pub fn schedule(&mut self, at: SimTime, fault: Fault) -> Result<(), ConfigError> {
+        fault.validate(self.nodes.len(), "fault")?;
+        if at < self.world.now {
+            return Err(ConfigError::TimeInPast { field: "fault.at".into(), at_nanos: at.0, now_nanos: self.world.now.0 });
+        }
+        self.world.queue.push(at, Event::Fault(Box::new(fault)));
+        Ok(())
+    }
+
+    /// Runs one event. Returns false when the queue is empty.
+    #[inline]
+    pub fn step(&mut self) -> bool {
+        let Some((at, event)) = self.world.queue.pop() else { return false };
+        debug_assert!(at >= self.world.now, "time went backwards: {at} < {}", self.world.now);
+        self.world.now = at;
+        self.world.stats.events += 1;
+        self.dispatch(event);
+        true
+    }
+
+    /// Runs every event due at or before `deadline`, then sets the time to it.
+    pub fn run_until(&mut self, deadline: SimTime) {
+        while self.world.queue.peek_time().is_some_and(|t| t <= deadline) {
+            self.step();
+        }
+        self.world.now = self.world.now.max(deadline);
+    }
+
+    /// Runs for `span` of virtual time from now.
+    pub fn run_for(&mut self, span: SimDuration) {
+        self.run_until(self.world.now.after(span));
+    }
+
+    /// Runs until no event is left. A protocol with periodic timers never gets
+    /// there; use [`Simulation::run_until`] for those.
+    pub fn run_to_quiescence(&mut self) {
+        while self.step() {}
+    }
+
+    fn dispatch(&mut self, event: Event<N>) {
+        let now = self.world.now;
+        match event {
+            Event::Deliver { from, to, msg_id, msg } => {
+                let i = to.index();
+                match self.runtimes[i].status {
+                    NodeStatus::Crashed => return self.world_drop(from, to, msg_id, crate::trace::DropReason::NodeDown),
+                    NodeStatus::Paused => return self.runtimes[i].backlog.push(Event::Deliver { from, to, msg_id, msg }),
+                    NodeStatus::Up => {}
+                }
+                let link = self.world.net.index(from, to);
+                if self.world.net.is_blocked(link) {
+                    return self.world_drop(from, to, msg_id, crate::trace::DropReason::Partitioned);
+                }
+                self.world.stats.delivered += 1;
+                self.world.trace.push(TraceEvent::Deliver { at: now, from, to, msg_id }, String::new);
+                let node = self.nodes[i].as_mut().expect("an up node has state");
+                let mut ctx = Context { me: to, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                node.on_message(&mut ctx, from, msg);
+            }
+            Event::Timer { node: id, incarnation, id: timer, payload } => {
+                let i = id.index();
+                if !self.world.timers.is_live(timer) {
+                    return; // cancelled
+                }
+                let rt = &mut self.runtimes[i];
+                if rt.incarnation != incarnation || rt.status == NodeStatus::Crashed {
+                    self.world.timers.disarm(timer);
+                    return; // set before a crash
+                }
+                if rt.status == NodeStatus::Paused {
+                    return rt.backlog.push(Event::Timer { node: id, incarnation, id: timer, payload });
+                }
+                self.world.timers.disarm(timer);
+                self.world.stats.timers_fired += 1;
+                let d = digest(&payload);
+                self.world.trace.push(TraceEvent::Timer { at: now, node: id, digest: d }, || format!("{payload:?}"));
+                let node = self.nodes[i].as_mut().expect("an up node has state");
+                let mut ctx = Context { me: id, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                node.on_timer(&mut ctx, payload);
+            }
+            Event::ClientOp { node: id, op_id, op } => {
+                let i = id.index();
+                match self.runtimes[i].status {
+                    NodeStatus::Crashed => return, // the client sees no answer
+                    NodeStatus::Paused => return self.runtimes[i].backlog.push(Event::ClientOp { node: id, op_id, op }),
+                    NodeStatus::Up => {}
+                }
+                let d = digest(&op);
+                self.world.trace.push(TraceEvent::ClientOp { at: now, node: id, op_id: op_id.0, digest: d }, || format!("{op:?}"));
+                let node = self.nodes[i].as_mut().expect("an up node has state");
+                let mut ctx = Context { me: id, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                node.on_client_op(&mut ctx, op_id, op);
+            }
+            Event::Start { node: id } => {
+                let i = id.index();
+                if self.runtimes[i].status != NodeStatus::Up {
+                    return;
+                }
+                self.world.trace.push(TraceEvent::Start { at: now, node: id }, String::new);
+                let node = self.nodes[i].as_mut().expect("an up node has state");
+                let mut ctx = Context { me: id, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                node.on_start(&mut ctx);
+            }
+            Event::Fault(fault) => self.apply_validated(*fault),
+        }
+    }
+
+    fn world_drop(&mut self, from: NodeId, to: NodeId, msg_id: u64, reason: crate::trace::DropReason) {
+        self.world.stats.dropped += 1;
+        self.world.trace.push(TraceEvent::Drop { at: self.world.now, from, to, msg_id, reason }, String::new);
+    }
+
+    fn trace_fault(&mut self, fault: Fault) {
+        let at = self.world.now;
+        self.world.trace.push(TraceEvent::Fault { at, fault }, String::new);
+    }
+
+    /// Applies a fault that has passed validation.
+    fn apply_validated(&mut self, fault: Fault) {
+        let now = self.world.now;
+        match &fault {
+            Fault::Partition(p) => {
+                let links = p.blocked_links(self.nodes.len(), "fault").expect("validated partition");
+                self.world.net.block(&links);
+            }
+            Fault::Heal => self.world.net.heal(),
+            Fault::Crash { node, torn_writes } => {
+                let i = node.index();
+                if self.runtimes[i].status == NodeStatus::Crashed {
+                    return;
+                }
+                let rt = &mut self.runtimes[i];
+                let pending = rt.storage.unsynced_len();
+                let keep = if *torn_writes { self.world.fault_rng.below(pending as u64 + 1) as usize } else { 0 };
+                let lost = rt.storage.crash(keep);
+                rt.status = NodeStatus::Crashed;
+                rt.incarnation += 1;
+                rt.backlog.clear();
+                self.nodes[i] = None;
+                let trace = TraceEvent::Crash { at: now, node: *node, lost_writes: lost as u64 };
+                self.world.trace.push(trace, String::new);
+                return;
+            }
+            Fault::Restart { node } => {
+                let i = node.index();
+                if self.runtimes[i].status != NodeStatus::Crashed {
+                    return;
+                }
+                self.runtimes[i].status = NodeStatus::Up;
+                self.nodes[i] = Some((self.factory)(*node));
+                self.trace_fault(fault.clone());
+                let node_state = self.nodes[i].as_mut().expect("just restarted");
+                let mut ctx = Context { me: NodeId::from(i), world: &mut self.world, runtime: &mut self.runtimes[i] };
+                node_state.on_recover(&mut ctx);
+                return;
+            }
+            Fault::Pause { node } => {
+                let rt = &mut self.runtimes[node.index()];
+                if rt.status != NodeStatus::Up {
+                    return;
+                }
+                rt.status = NodeStatus::Paused;
+            }
+            Fault::Resume { node } => {
+                let rt = &mut self.runtimes[node.index()];
+                if rt.status != NodeStatus::Paused {
+                    return;
+                }
+                rt.status = NodeStatus::Up;
+                for event in std::mem::take(&mut rt.backlog) {
+                    self.world.queue.push(now, event);
+                }
+            }
+            Fault::Clog { from, to } => {
+                let link = self.world.net.index(*from, *to);
+                self.world.net.clog(link);
+            }
+            Fault::Unclog { from, to } => {
+                let link = self.world.net.index(*from, *to);
+                let held = self.world.net.unclog(link);
+                self.trace_fault(fault.clone());
+                self.world.release(*from, *to, held);
+                return;
+            }
+            Fault::SetClock { node, offset_ns, drift_ppm } => {
+                self.runtimes[node.index()].clock.set(now, *offset_ns, *drift_ppm);
+            }
+            Fault::SetLink { from, to, config } => {
+                let link = self.world.net.index(*from, *to);
+                self.world.net.set_link(link, *config);
+            }
+            Fault::SetAllLinks { config } => self.world.net.set_all_links(*config),
+            Fault::ResetLinks => self.world.net.reset_links(),
+            Fault::CorruptBlock { node, block } => {
+                if !self.runtimes[node.index()].storage.corrupt(*block) {
+                    return;
+                }
+            }
+        }
+        self.trace_fault(fault);
+    }
+}

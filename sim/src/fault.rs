@@ -1,0 +1,152 @@
+//! Faults the engine can inject, as serde values.
+//!
+//! Each fault takes effect at the instant it is applied (immediately, or at the
+//! time it was scheduled for). A fault plan (a timed list of these) is how
+//! harnesses and hand-written tests drive the cluster into trouble. The fault
+//! model of each kind is documented with the module that implements it:
+//! [`crate::partition`], [`crate::link`], [`crate::clock`], [`crate::storage`].
+//!
+//! Node faults: a *crash* drops the node's volatile state, its pending timers and
+//! its unsynced writes; a *restart* builds a fresh node from the factory and calls
+//! its recover handler. A *pause* freezes the node: messages and timers that come
+//! due wait and are handled, in order, on *resume*. Crashing a crashed node,
+//! restarting a running one, or pausing a paused one does nothing.
+
+use crate::error::ConfigError;
+use crate::link::LinkConfig;
+use crate::node_id::NodeId;
+use crate::partition::Partition;
+use crate::clock::NodeClock;
+use serde::{Deserialize, Serialize};
+
+/// One fault or heal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Fault {
+    /// Blocks the links the shape cuts, in addition to any partition in force.
+    Partition(Partition),
+    /// Removes every partition.
+    Heal,
+    /// Crashes a node.
+    Crash {
+        /// The node.
+        node: NodeId,
+        /// When true the crash tears: a random prefix of unsynced writes survives.
+        #[serde(default)]
+        torn_writes: bool,
+    },
+    /// Restarts a crashed node.
+    Restart {
+        /// The node.
+        node: NodeId,
+    },
+    /// Pauses a running node.
+    Pause {
+        /// The node.
+        node: NodeId,
+    },
+    /// Resumes a paused node.
+    Resume {
+        /// The node.
+        node: NodeId,
+    },
+    /// Holds every message sent over `from -> to` until the link is unclogged.
+    Clog {
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+    },
+    /// Releases a clogged link; held messages depart now with fresh latencies.
+    Unclog {
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+    },
+    /// Sets a node's clock: it reads true time plus `offset_ns` now, and runs
+    /// `drift_ppm` parts per million fast from now on.
+    SetClock {
+        /// The node.
+        node: NodeId,
+        /// Offset from true time, in nanoseconds.
+        offset_ns: i64,
+        /// Rate error in parts per million.
+        #[serde(default)]
+        drift_ppm: i32,
+    },
+    /// Replaces the config of one directed link.
+    SetLink {
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// The new config.
+        config: LinkConfig,
+    },
+    /// Replaces the config of every link (a flaky-network period).
+    SetAllLinks {
+        /// The new config.
+        config: LinkConfig,
+    },
+    /// Restores every link to the simulation's configured default.
+    ResetLinks,
+    /// Marks a synced storage block of a node corrupt.
+    CorruptBlock {
+        /// The node.
+        node: NodeId,
+        /// The block address.
+        block: u64,
+    },
+}
+
+impl Fault {
+    /// A short name for the fault's kind, as in the serde tag.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Fault::Partition(_) => "partition",
+            Fault::Heal => "heal",
+            Fault::Crash { .. } => "crash",
+            Fault::Restart { .. } => "restart",
+            Fault::Pause { .. } => "pause",
+            Fault::Resume { .. } => "resume",
+            Fault::Clog { .. } => "clog",
+            Fault::Unclog { .. } => "unclog",
+            Fault::SetClock { .. } => "set_clock",
+            Fault::SetLink { .. } => "set_link",
+            Fault::SetAllLinks { .. } => "set_all_links",
+            Fault::ResetLinks => "reset_links",
+            Fault::CorruptBlock { .. } => "corrupt_block",
+        }
+    }
+
+    /// Checks the fault against a cluster of `nodes`; `field` prefixes the names
+    /// in errors (for example `faults[3]`).
+    pub fn validate(&self, nodes: usize, field: &str) -> Result<(), ConfigError> {
+        let node = |id: &NodeId, name: &str| id.validate(nodes, &format!("{field}.{name}"));
+        match self {
+            Fault::Partition(p) => p.blocked_links(nodes, field).map(|_| ()),
+            Fault::Heal | Fault::ResetLinks => Ok(()),
+            Fault::Crash { node: n, .. }
+            | Fault::Restart { node: n }
+            | Fault::Pause { node: n }
+            | Fault::Resume { node: n }
+            | Fault::CorruptBlock { node: n, .. } => node(n, "node"),
+            Fault::Clog { from, to } | Fault::Unclog { from, to } => {
+                node(from, "from")?;
+                node(to, "to")
+            }
+            Fault::SetClock { node: n, offset_ns, drift_ppm } => {
+                node(n, "node")?;
+                NodeClock::validate_offset(*offset_ns, &format!("{field}.offset_ns"))?;
+                NodeClock::validate_drift(*drift_ppm, &format!("{field}.drift_ppm"))
+            }
+            Fault::SetLink { from, to, config } => {
+                node(from, "from")?;
+                node(to, "to")?;
+                config.validate(&format!("{field}.config"))
+            }
+            Fault::SetAllLinks { config } => config.validate(&format!("{field}.config")),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `sim`: faultline's deterministic simulation engine. It knows no particular
+//! protocol: a protocol is a [`Node`], and a run is a pure function of its seed.
+//!
+//! Module map:
+//! - [`time`]: virtual time in integer nanoseconds, and duration parsing.
+//! - [`rng`]: ChaCha8 random streams split by label from one root seed.
+//! - [`ratio`]: probabilities as integer ratios.
+//! - [`latency`]: fixed, uniform and exponential latency distributions.
+//! - [`link`]: one directed link's latency, drop, duplication and reorder settings.
+//! - [`partition`]: partition shapes (split, one-way, majority/minority, isolate, bridge, ring).
+//! - [`clock`]: per-node clock offset and drift.
+//! - [`storage`]: durable block storage with sync, crash loss, torn writes and corruption.
+//! - [`fault`]: the faults and heals the engine can inject, as serde values.
+//! - [`node`]: the sans-IO node trait.
+//! - [`context`]: what a handler acts through.
+//! - [`config`]: the simulation config and its validation.
+//! - [`error`]: configuration errors that name the field.
+//! - [`engine`]: the event loop ([`Simulation`]).
+//! - [`trace`]: trace events, the rolling hash, and the stable text rendering.
+//! - [`determinism`]: run a scenario twice and report the first divergent event.
+//! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
+//!
+//! Internal: `network` (link tables, partitions, clogs), `world` (the shared
+//! state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
+
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod determinism;
+pub mod engine;
+pub mod error;
+pub mod fault;
+pub mod latency;
+pub mod link;
+pub mod node;
+mod node_id;
+pub mod partition;
+pub mod ratio;
+pub mod rng;
+pub mod seed;
+pub mod storage;
+pub mod time;
+pub mod trace;
+
+mod network;
+mod queue;
+mod timers;
+mod world;
+
+pub use config::SimConfig;
+pub use context::Context;
+pub use engine::{NodeStatus, Simulation};
+pub use error::ConfigError;
+pub use fault::Fault;
+pub use latency::Latency;
+pub use link::LinkConfig;
+pub use node::{Node, OpId};
+pub use node_id::NodeId;
+pub use partition::Partition;
+pub use ratio::Ratio;
+pub use rng::SimRng;
+pub use storage::{CorruptBlock, Storage};
+pub use time::{SimDuration, SimTime};
+pub use timers::TimerId;
+pub use trace::{Trace, TraceEvent, TraceRecord};
+pub use world::{ClientReply, Stats};
