@@ -1,1 +1,10 @@
+//! `models`: replicated-service models for faultline. Each model is a real
+//! protocol written as a sans-IO [`sim::Node`], with the invariants that define it
+//! as correct.
+//!
+//! Module map:
+//! - [`counter`]: a replicated grow-only counter with gossip; the worked example
+//!   that every `Context` feature appears in (messages, timers, randomness,
+//!   durable storage, client operations, recovery).
 
+pub mod counter;

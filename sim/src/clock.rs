@@ -14,17 +14,11 @@ use crate::time::{SimDuration, SimTime};
 const PPM: i128 = 1_000_000;
 
 /// A node's view of time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NodeClock {
     base_real: u64,
     base_local: u64,
     drift_ppm: i32,
-}
-
-impl Default for NodeClock {
-    fn default() -> Self {
-        NodeClock { base_real: 0, base_local: 0, drift_ppm: 0 }
-    }
 }
 
 impl NodeClock {
@@ -34,7 +28,11 @@ impl NodeClock {
     /// Checks a drift value; `field` names the setting in the error.
     pub fn validate_drift(drift_ppm: i32, field: &str) -> Result<(), ConfigError> {
         if drift_ppm.unsigned_abs() > Self::MAX_DRIFT_PPM.unsigned_abs() {
-            return Err(ConfigError::DriftOutOfRange { field: field.to_string(), ppm: drift_ppm, limit: Self::MAX_DRIFT_PPM });
+            return Err(ConfigError::DriftOutOfRange {
+                field: field.to_string(),
+                ppm: drift_ppm,
+                limit: Self::MAX_DRIFT_PPM,
+            });
         }
         Ok(())
     }
@@ -42,7 +40,10 @@ impl NodeClock {
     /// Checks an offset; `field` names the setting in the error.
     pub fn validate_offset(offset_ns: i64, field: &str) -> Result<(), ConfigError> {
         if offset_ns.unsigned_abs() > SimDuration::MAX_CONFIGURABLE.0 {
-            return Err(ConfigError::DurationTooLarge { field: field.to_string(), nanos: offset_ns.unsigned_abs() });
+            return Err(ConfigError::DurationTooLarge {
+                field: field.to_string(),
+                nanos: offset_ns.unsigned_abs(),
+            });
         }
         Ok(())
     }
@@ -54,7 +55,8 @@ impl NodeClock {
             return real;
         }
         let elapsed = i128::from(real.0) - i128::from(self.base_real);
-        let local = i128::from(self.base_local) + elapsed * (PPM + i128::from(self.drift_ppm)) / PPM;
+        let local =
+            i128::from(self.base_local) + elapsed * (PPM + i128::from(self.drift_ppm)) / PPM;
         SimTime(local.clamp(0, i128::from(u64::MAX)) as u64)
     }
 
@@ -63,7 +65,8 @@ impl NodeClock {
     pub fn set(&mut self, now: SimTime, offset_ns: i64, drift_ppm: i32) {
         debug_assert!(Self::validate_drift(drift_ppm, "drift").is_ok());
         self.base_real = now.0;
-        self.base_local = (i128::from(now.0) + i128::from(offset_ns)).clamp(0, i128::from(u64::MAX)) as u64;
+        self.base_local =
+            (i128::from(now.0) + i128::from(offset_ns)).clamp(0, i128::from(u64::MAX)) as u64;
         self.drift_ppm = drift_ppm;
     }
 

@@ -24,7 +24,12 @@ impl SimConfig {
 
     /// A config with `seed`, three nodes, default links and no recording.
     pub fn new(seed: u64) -> SimConfig {
-        SimConfig { seed, nodes: 3, link: LinkConfig::default(), record_trace: false }
+        SimConfig {
+            seed,
+            nodes: 3,
+            link: LinkConfig::default(),
+            record_trace: false,
+        }
     }
 
     /// Sets the node count.
@@ -51,7 +56,10 @@ impl SimConfig {
             return Err(ConfigError::ZeroNodes);
         }
         if self.nodes > Self::MAX_NODES {
-            return Err(ConfigError::TooManyNodes { count: self.nodes, limit: Self::MAX_NODES });
+            return Err(ConfigError::TooManyNodes {
+                count: self.nodes,
+                limit: Self::MAX_NODES,
+            });
         }
         self.link.validate("link")
     }

@@ -64,7 +64,8 @@ impl<'a, N: Node> Context<'a, N> {
     #[inline]
     pub fn set_timer(&mut self, after: SimDuration, payload: N::Timer) -> TimerId {
         let real = self.runtime.clock.real_delay(after);
-        self.world.set_timer(self.me, self.runtime.incarnation, real, payload)
+        self.world
+            .set_timer(self.me, self.runtime.incarnation, real, payload)
     }
 
     /// Cancels a pending timer. Returns false if it already fired or was cancelled.

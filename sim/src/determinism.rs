@@ -27,11 +27,23 @@ pub struct Divergence {
 
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let show = |r: &Option<TraceRecord>| r.as_ref().map_or_else(|| "(run ended)".to_string(), |r| r.to_string());
-        writeln!(f, "nondeterminism: the runs diverge at event {}", self.index)?;
+        let show = |r: &Option<TraceRecord>| {
+            r.as_ref()
+                .map_or_else(|| "(run ended)".to_string(), |r| r.to_string())
+        };
+        writeln!(
+            f,
+            "nondeterminism: the runs diverge at event {}",
+            self.index
+        )?;
         writeln!(f, "  first run:  {}", show(&self.first))?;
         writeln!(f, "  second run: {}", show(&self.second))?;
-        write!(f, "  trace hashes: {} vs {}", hash_hex(self.hashes.0), hash_hex(self.hashes.1))
+        write!(
+            f,
+            "  trace hashes: {} vs {}",
+            hash_hex(self.hashes.0),
+            hash_hex(self.hashes.1)
+        )
     }
 }
 
@@ -40,7 +52,9 @@ impl std::error::Error for Divergence {}
 /// The first index at which two recorded traces differ, if any.
 pub fn first_divergence(a: &[TraceRecord], b: &[TraceRecord]) -> Option<usize> {
     let common = a.len().min(b.len());
-    (0..common).find(|&i| a[i] != b[i]).or((a.len() != b.len()).then_some(common))
+    (0..common)
+        .find(|&i| a[i] != b[i])
+        .or((a.len() != b.len()).then_some(common))
 }
 
 /// Builds the scenario with `make`, drives it with `drive`, twice, with full
@@ -48,7 +62,7 @@ pub fn first_divergence(a: &[TraceRecord], b: &[TraceRecord]) -> Option<usize> {
 pub fn check<N: Node>(
     mut make: impl FnMut() -> Simulation<N>,
     mut drive: impl FnMut(&mut Simulation<N>),
-) -> Result<u64, Divergence> {
+) -> Result<u64, Box<Divergence>> {
     let mut run = || {
         let mut sim = make();
         sim.set_recording(true);
@@ -56,7 +70,10 @@ pub fn check<N: Node>(
         sim
     };
     let (a, b) = (run(), run());
-    let (ra, rb) = (a.trace().records().unwrap_or_default(), b.trace().records().unwrap_or_default());
+    let (ra, rb) = (
+        a.trace().records().unwrap_or_default(),
+        b.trace().records().unwrap_or_default(),
+    );
     let hashes = (a.trace_hash(), b.trace_hash());
     match first_divergence(ra, rb) {
         None if hashes.0 == hashes.1 => Ok(hashes.0),
@@ -64,7 +81,12 @@ pub fn check<N: Node>(
             // Equal records but different hashes can only come from events before
             // recording was switched on; report the start.
             let index = found.unwrap_or(0);
-            Err(Divergence { index, first: ra.get(index).cloned(), second: rb.get(index).cloned(), hashes })
+            Err(Box::new(Divergence {
+                index,
+                first: ra.get(index).cloned(),
+                second: rb.get(index).cloned(),
+                hashes,
+            }))
         }
     }
 }

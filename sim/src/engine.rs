@@ -62,11 +62,19 @@ pub struct Simulation<N: Node> {
 impl<N: Node> Simulation<N> {
     /// Builds a cluster from a validated config and a node factory. Every node's
     /// start handler is scheduled at time zero, in id order.
-    pub fn new(config: SimConfig, factory: impl FnMut(NodeId) -> N + 'static) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: SimConfig,
+        factory: impl FnMut(NodeId) -> N + 'static,
+    ) -> Result<Self, ConfigError> {
         config.validate()?;
         let mut factory: NodeFactory<N> = Box::new(factory);
         let n = config.nodes;
-        let mut world = World::new(n, Network::new(n, config.link), config.seed, config.record_trace);
+        let mut world = World::new(
+            n,
+            Network::new(n, config.link),
+            config.seed,
+            config.record_trace,
+        );
         let mut nodes = Vec::with_capacity(n);
         let mut runtimes = Vec::with_capacity(n);
         for i in 0..n {
@@ -82,7 +90,14 @@ impl<N: Node> Simulation<N> {
             });
             world.queue.push(SimTime::ZERO, Event::Start { node: id });
         }
-        Ok(Simulation { config, factory, nodes, runtimes, world, next_op_id: 0 })
+        Ok(Simulation {
+            config,
+            factory,
+            nodes,
+            runtimes,
+            world,
+            next_op_id: 0,
+        })
     }
 
     /// The config this simulation was built with.
@@ -132,7 +147,10 @@ impl<N: Node> Simulation<N> {
 
     /// Every node that is not crashed, with its id.
     pub fn live_nodes(&self) -> impl Iterator<Item = (NodeId, &N)> {
-        self.nodes.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (NodeId::from(i), n)))
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.as_ref().map(|n| (NodeId::from(i), n)))
     }
 
     /// A node's status.
@@ -165,7 +183,9 @@ impl<N: Node> Simulation<N> {
         node.validate(self.nodes.len(), "submit.node")?;
         let op_id = OpId(self.next_op_id);
         self.next_op_id += 1;
-        self.world.queue.push(self.world.now, Event::ClientOp { node, op_id, op });
+        self.world
+            .queue
+            .push(self.world.now, Event::ClientOp { node, op_id, op });
         Ok(op_id)
     }
 
@@ -180,7 +200,11 @@ impl<N: Node> Simulation<N> {
     pub fn schedule(&mut self, at: SimTime, fault: Fault) -> Result<(), ConfigError> {
         fault.validate(self.nodes.len(), "fault")?;
         if at < self.world.now {
-            return Err(ConfigError::TimeInPast { field: "fault.at".into(), at_nanos: at.0, now_nanos: self.world.now.0 });
+            return Err(ConfigError::TimeInPast {
+                field: "fault.at".into(),
+                at_nanos: at.0,
+                now_nanos: self.world.now.0,
+            });
         }
         self.world.queue.push(at, Event::Fault(Box::new(fault)));
         Ok(())
@@ -189,8 +213,14 @@ impl<N: Node> Simulation<N> {
     /// Runs one event. Returns false when the queue is empty.
     #[inline]
     pub fn step(&mut self) -> bool {
-        let Some((at, event)) = self.world.queue.pop() else { return false };
-        debug_assert!(at >= self.world.now, "time went backwards: {at} < {}", self.world.now);
+        let Some((at, event)) = self.world.queue.pop() else {
+            return false;
+        };
+        debug_assert!(
+            at >= self.world.now,
+            "time went backwards: {at} < {}",
+            self.world.now
+        );
         self.world.now = at;
         self.world.stats.events += 1;
         self.dispatch(event);
@@ -219,24 +249,65 @@ impl<N: Node> Simulation<N> {
     fn dispatch(&mut self, event: Event<N>) {
         let now = self.world.now;
         match event {
-            Event::Deliver { from, to, msg_id, msg } => {
+            Event::Deliver {
+                from,
+                to,
+                msg_id,
+                msg,
+            } => {
                 let i = to.index();
                 match self.runtimes[i].status {
-                    NodeStatus::Crashed => return self.world_drop(from, to, msg_id, crate::trace::DropReason::NodeDown),
-                    NodeStatus::Paused => return self.runtimes[i].backlog.push(Event::Deliver { from, to, msg_id, msg }),
+                    NodeStatus::Crashed => {
+                        return self.world_drop(
+                            from,
+                            to,
+                            msg_id,
+                            crate::trace::DropReason::NodeDown,
+                        )
+                    }
+                    NodeStatus::Paused => {
+                        return self.runtimes[i].backlog.push(Event::Deliver {
+                            from,
+                            to,
+                            msg_id,
+                            msg,
+                        })
+                    }
                     NodeStatus::Up => {}
                 }
                 let link = self.world.net.index(from, to);
                 if self.world.net.is_blocked(link) {
-                    return self.world_drop(from, to, msg_id, crate::trace::DropReason::Partitioned);
+                    return self.world_drop(
+                        from,
+                        to,
+                        msg_id,
+                        crate::trace::DropReason::Partitioned,
+                    );
                 }
                 self.world.stats.delivered += 1;
-                self.world.trace.push(TraceEvent::Deliver { at: now, from, to, msg_id }, String::new);
+                self.world.trace.push(
+                    TraceEvent::Deliver {
+                        at: now,
+                        from,
+                        to,
+                        msg_id,
+                    },
+                    String::new,
+                );
                 let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context { me: to, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                let mut ctx = Context {
+                    me: to,
+                    world: &mut self.world,
+                    runtime: &mut self.runtimes[i],
+                };
                 node.on_message(&mut ctx, from, msg);
             }
-            Event::Timer { node: id, incarnation, id: timer, payload } => {
+            Event::Timer {
+                node: id,
+                incarnation,
+                id: timer,
+                payload,
+            } => {
                 let i = id.index();
                 if !self.world.timers.is_live(timer) {
                     return; // cancelled
@@ -247,27 +318,65 @@ impl<N: Node> Simulation<N> {
                     return; // set before a crash
                 }
                 if rt.status == NodeStatus::Paused {
-                    return rt.backlog.push(Event::Timer { node: id, incarnation, id: timer, payload });
+                    return rt.backlog.push(Event::Timer {
+                        node: id,
+                        incarnation,
+                        id: timer,
+                        payload,
+                    });
                 }
                 self.world.timers.disarm(timer);
                 self.world.stats.timers_fired += 1;
                 let d = digest(&payload);
-                self.world.trace.push(TraceEvent::Timer { at: now, node: id, digest: d }, || format!("{payload:?}"));
+                self.world.trace.push(
+                    TraceEvent::Timer {
+                        at: now,
+                        node: id,
+                        digest: d,
+                    },
+                    || format!("{payload:?}"),
+                );
                 let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context { me: id, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                let mut ctx = Context {
+                    me: id,
+                    world: &mut self.world,
+                    runtime: &mut self.runtimes[i],
+                };
                 node.on_timer(&mut ctx, payload);
             }
-            Event::ClientOp { node: id, op_id, op } => {
+            Event::ClientOp {
+                node: id,
+                op_id,
+                op,
+            } => {
                 let i = id.index();
                 match self.runtimes[i].status {
                     NodeStatus::Crashed => return, // the client sees no answer
-                    NodeStatus::Paused => return self.runtimes[i].backlog.push(Event::ClientOp { node: id, op_id, op }),
+                    NodeStatus::Paused => {
+                        return self.runtimes[i].backlog.push(Event::ClientOp {
+                            node: id,
+                            op_id,
+                            op,
+                        })
+                    }
                     NodeStatus::Up => {}
                 }
                 let d = digest(&op);
-                self.world.trace.push(TraceEvent::ClientOp { at: now, node: id, op_id: op_id.0, digest: d }, || format!("{op:?}"));
+                self.world.trace.push(
+                    TraceEvent::ClientOp {
+                        at: now,
+                        node: id,
+                        op_id: op_id.0,
+                        digest: d,
+                    },
+                    || format!("{op:?}"),
+                );
                 let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context { me: id, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                let mut ctx = Context {
+                    me: id,
+                    world: &mut self.world,
+                    runtime: &mut self.runtimes[i],
+                };
                 node.on_client_op(&mut ctx, op_id, op);
             }
             Event::Start { node: id } => {
@@ -275,23 +384,46 @@ impl<N: Node> Simulation<N> {
                 if self.runtimes[i].status != NodeStatus::Up {
                     return;
                 }
-                self.world.trace.push(TraceEvent::Start { at: now, node: id }, String::new);
+                self.world
+                    .trace
+                    .push(TraceEvent::Start { at: now, node: id }, String::new);
                 let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context { me: id, world: &mut self.world, runtime: &mut self.runtimes[i] };
+                let mut ctx = Context {
+                    me: id,
+                    world: &mut self.world,
+                    runtime: &mut self.runtimes[i],
+                };
                 node.on_start(&mut ctx);
             }
             Event::Fault(fault) => self.apply_validated(*fault),
         }
     }
 
-    fn world_drop(&mut self, from: NodeId, to: NodeId, msg_id: u64, reason: crate::trace::DropReason) {
+    fn world_drop(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg_id: u64,
+        reason: crate::trace::DropReason,
+    ) {
         self.world.stats.dropped += 1;
-        self.world.trace.push(TraceEvent::Drop { at: self.world.now, from, to, msg_id, reason }, String::new);
+        self.world.trace.push(
+            TraceEvent::Drop {
+                at: self.world.now,
+                from,
+                to,
+                msg_id,
+                reason,
+            },
+            String::new,
+        );
     }
 
     fn trace_fault(&mut self, fault: Fault) {
         let at = self.world.now;
-        self.world.trace.push(TraceEvent::Fault { at, fault }, String::new);
+        self.world
+            .trace
+            .push(TraceEvent::Fault { at, fault }, String::new);
     }
 
     /// Applies a fault that has passed validation.
@@ -299,7 +431,9 @@ impl<N: Node> Simulation<N> {
         let now = self.world.now;
         match &fault {
             Fault::Partition(p) => {
-                let links = p.blocked_links(self.nodes.len(), "fault").expect("validated partition");
+                let links = p
+                    .blocked_links(self.nodes.len(), "fault")
+                    .expect("validated partition");
                 self.world.net.block(&links);
             }
             Fault::Heal => self.world.net.heal(),
@@ -310,13 +444,21 @@ impl<N: Node> Simulation<N> {
                 }
                 let rt = &mut self.runtimes[i];
                 let pending = rt.storage.unsynced_len();
-                let keep = if *torn_writes { self.world.fault_rng.below(pending as u64 + 1) as usize } else { 0 };
+                let keep = if *torn_writes {
+                    self.world.fault_rng.below(pending as u64 + 1) as usize
+                } else {
+                    0
+                };
                 let lost = rt.storage.crash(keep);
                 rt.status = NodeStatus::Crashed;
                 rt.incarnation += 1;
                 rt.backlog.clear();
                 self.nodes[i] = None;
-                let trace = TraceEvent::Crash { at: now, node: *node, lost_writes: lost as u64 };
+                let trace = TraceEvent::Crash {
+                    at: now,
+                    node: *node,
+                    lost_writes: lost as u64,
+                };
                 self.world.trace.push(trace, String::new);
                 return;
             }
@@ -329,7 +471,11 @@ impl<N: Node> Simulation<N> {
                 self.nodes[i] = Some((self.factory)(*node));
                 self.trace_fault(fault.clone());
                 let node_state = self.nodes[i].as_mut().expect("just restarted");
-                let mut ctx = Context { me: NodeId::from(i), world: &mut self.world, runtime: &mut self.runtimes[i] };
+                let mut ctx = Context {
+                    me: NodeId::from(i),
+                    world: &mut self.world,
+                    runtime: &mut self.runtimes[i],
+                };
                 node_state.on_recover(&mut ctx);
                 return;
             }
@@ -361,8 +507,14 @@ impl<N: Node> Simulation<N> {
                 self.world.release(*from, *to, held);
                 return;
             }
-            Fault::SetClock { node, offset_ns, drift_ppm } => {
-                self.runtimes[node.index()].clock.set(now, *offset_ns, *drift_ppm);
+            Fault::SetClock {
+                node,
+                offset_ns,
+                drift_ppm,
+            } => {
+                self.runtimes[node.index()]
+                    .clock
+                    .set(now, *offset_ns, *drift_ppm);
             }
             Fault::SetLink { from, to, config } => {
                 let link = self.world.net.index(*from, *to);

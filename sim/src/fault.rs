@@ -12,11 +12,11 @@
 //! due wait and are handled, in order, on *resume*. Crashing a crashed node,
 //! restarting a running one, or pausing a paused one does nothing.
 
+use crate::clock::NodeClock;
 use crate::error::ConfigError;
 use crate::link::LinkConfig;
 use crate::node_id::NodeId;
 use crate::partition::Partition;
-use crate::clock::NodeClock;
 use serde::{Deserialize, Serialize};
 
 /// One fault or heal.
@@ -136,7 +136,11 @@ impl Fault {
                 node(from, "from")?;
                 node(to, "to")
             }
-            Fault::SetClock { node: n, offset_ns, drift_ppm } => {
+            Fault::SetClock {
+                node: n,
+                offset_ns,
+                drift_ppm,
+            } => {
                 node(n, "node")?;
                 NodeClock::validate_offset(*offset_ns, &format!("{field}.offset_ns"))?;
                 NodeClock::validate_drift(*drift_ppm, &format!("{field}.drift_ppm"))

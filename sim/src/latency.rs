@@ -37,7 +37,10 @@ pub enum Latency {
 impl Default for Latency {
     /// 1 to 10 ms uniform: the reference benchmark's latency.
     fn default() -> Self {
-        Latency::Uniform { min: SimDuration::from_millis(1), max: SimDuration::from_millis(10) }
+        Latency::Uniform {
+            min: SimDuration::from_millis(1),
+            max: SimDuration::from_millis(10),
+        }
     }
 }
 
@@ -69,7 +72,10 @@ impl Latency {
     pub fn validate(&self, field: &str) -> Result<(), ConfigError> {
         let check = |d: SimDuration, part: &str| {
             if d > SimDuration::MAX_CONFIGURABLE {
-                Err(ConfigError::DurationTooLarge { field: format!("{field}.{part}"), nanos: d.0 })
+                Err(ConfigError::DurationTooLarge {
+                    field: format!("{field}.{part}"),
+                    nanos: d.0,
+                })
             } else {
                 Ok(())
             }
@@ -80,7 +86,11 @@ impl Latency {
                 check(min, "min")?;
                 check(max, "max")?;
                 if min > max {
-                    return Err(ConfigError::InvertedRange { field: field.to_string(), min: min.0, max: max.0 });
+                    return Err(ConfigError::InvertedRange {
+                        field: field.to_string(),
+                        min: min.0,
+                        max: max.0,
+                    });
                 }
                 Ok(())
             }
@@ -125,7 +135,10 @@ mod tests {
 
     #[test]
     fn exponential_mean_is_close() {
-        let lat = Latency::Exponential { floor: SimDuration::from_millis(1), mean: SimDuration::from_millis(4) };
+        let lat = Latency::Exponential {
+            floor: SimDuration::from_millis(1),
+            mean: SimDuration::from_millis(4),
+        };
         let mut rng = SimRng::from_seed_and_label(9, "lat");
         let n = 50_000u64;
         let total: u64 = (0..n).map(|_| lat.sample(&mut rng).0).sum();
@@ -141,7 +154,14 @@ mod tests {
             let d = lat.sample(&mut rng);
             assert!(d >= SimDuration::from_millis(1) && d <= SimDuration::from_millis(10));
         }
-        let bad = Latency::Uniform { min: SimDuration(5), max: SimDuration(1) };
-        assert!(bad.validate("link.latency").unwrap_err().to_string().contains("link.latency"));
+        let bad = Latency::Uniform {
+            min: SimDuration(5),
+            max: SimDuration(1),
+        };
+        assert!(bad
+            .validate("link.latency")
+            .unwrap_err()
+            .to_string()
+            .contains("link.latency"));
     }
 }

@@ -11,7 +11,9 @@ use std::fmt::Debug;
 use std::hash::Hash;
 
 /// Identifies a client operation submitted to a node; replies carry it back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct OpId(pub u64);
 

@@ -20,7 +20,11 @@ impl NodeId {
         if self.index() < nodes {
             Ok(())
         } else {
-            Err(crate::ConfigError::UnknownNode { field: field.to_string(), node: self.index(), nodes })
+            Err(crate::ConfigError::UnknownNode {
+                field: field.to_string(),
+                node: self.index(),
+                nodes,
+            })
         }
     }
 }

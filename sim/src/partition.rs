@@ -58,24 +58,37 @@ pub enum Partition {
     },
 }
 
-fn check_nodes(ids: &[NodeId], nodes: usize, field: &str, seen: &mut BTreeSet<NodeId>) -> Result<(), ConfigError> {
+fn check_nodes(
+    ids: &[NodeId],
+    nodes: usize,
+    field: &str,
+    seen: &mut BTreeSet<NodeId>,
+) -> Result<(), ConfigError> {
     for (i, id) in ids.iter().enumerate() {
         id.validate(nodes, &format!("{field}[{i}]"))?;
         if !seen.insert(*id) {
-            return Err(ConfigError::BadPartition { field: field.to_string(), reason: format!("node {id} is listed twice") });
+            return Err(ConfigError::BadPartition {
+                field: field.to_string(),
+                reason: format!("node {id} is listed twice"),
+            });
         }
     }
     Ok(())
 }
 
 fn bad(field: &str, reason: &str) -> ConfigError {
-    ConfigError::BadPartition { field: field.to_string(), reason: reason.to_string() }
+    ConfigError::BadPartition {
+        field: field.to_string(),
+        reason: reason.to_string(),
+    }
 }
 
 impl Partition {
     /// A ring over all nodes in index order.
     pub fn ring(nodes: usize) -> Partition {
-        Partition::Ring { order: (0..nodes).map(NodeId::from).collect() }
+        Partition::Ring {
+            order: (0..nodes).map(NodeId::from).collect(),
+        }
     }
 
     /// The name of the shape, as in the serde tag.
@@ -93,7 +106,11 @@ impl Partition {
     /// The directed links `(from, to)` this partition blocks in a cluster of
     /// `nodes`, or an error naming what is wrong with the shape. `field` prefixes
     /// the names in errors.
-    pub fn blocked_links(&self, nodes: usize, field: &str) -> Result<Vec<(usize, usize)>, ConfigError> {
+    pub fn blocked_links(
+        &self,
+        nodes: usize,
+        field: &str,
+    ) -> Result<Vec<(usize, usize)>, ConfigError> {
         let mut group_of = vec![usize::MAX; nodes];
         let mut seen = BTreeSet::new();
         let mut blocked = Vec::new();
@@ -125,7 +142,11 @@ impl Partition {
                 if minority.is_empty() || 2 * minority.len() >= nodes {
                     return Err(bad(
                         &format!("{field}.minority"),
-                        &format!("a minority must have 1 to {} of {} nodes", nodes.saturating_sub(1) / 2, nodes),
+                        &format!(
+                            "a minority must have 1 to {} of {} nodes",
+                            nodes.saturating_sub(1) / 2,
+                            nodes
+                        ),
                     ));
                 }
                 for id in minority {
@@ -145,7 +166,10 @@ impl Partition {
                 check_nodes(from, nodes, &format!("{field}.from"), &mut seen)?;
                 check_nodes(to, nodes, &format!("{field}.to"), &mut seen)?;
                 if from.is_empty() || to.is_empty() {
-                    return Err(bad(field, "a one-way partition needs non-empty `from` and `to`"));
+                    return Err(bad(
+                        field,
+                        "a one-way partition needs non-empty `from` and `to`",
+                    ));
                 }
                 for a in from {
                     for b in to {
@@ -154,7 +178,12 @@ impl Partition {
                 }
             }
             Partition::Bridge { bridge, left } => {
-                check_nodes(std::slice::from_ref(bridge), nodes, &format!("{field}.bridge"), &mut seen)?;
+                check_nodes(
+                    std::slice::from_ref(bridge),
+                    nodes,
+                    &format!("{field}.bridge"),
+                    &mut seen,
+                )?;
                 check_nodes(left, nodes, &format!("{field}.left"), &mut seen)?;
                 let right = nodes - 1 - left.len();
                 if left.is_empty() || right == 0 {
@@ -178,7 +207,10 @@ impl Partition {
             Partition::Ring { order } => {
                 check_nodes(order, nodes, &format!("{field}.order"), &mut seen)?;
                 if order.len() != nodes {
-                    return Err(bad(&format!("{field}.order"), "a ring must list every node exactly once"));
+                    return Err(bad(
+                        &format!("{field}.order"),
+                        "a ring must list every node exactly once",
+                    ));
                 }
                 if nodes < 4 {
                     return Err(bad(field, "a ring of fewer than 4 nodes cuts nothing"));
@@ -197,7 +229,9 @@ impl Partition {
                 }
             }
         }
-        debug_assert!(blocked.iter().all(|&(a, b)| a < nodes && b < nodes && a != b));
+        debug_assert!(blocked
+            .iter()
+            .all(|&(a, b)| a < nodes && b < nodes && a != b));
         Ok(blocked)
     }
 }
@@ -212,32 +246,65 @@ mod tests {
 
     #[test]
     fn shapes_block_the_right_links() {
-        let iso = Partition::Isolate { node: NodeId(2) }.blocked_links(5, "p").unwrap();
+        let iso = Partition::Isolate { node: NodeId(2) }
+            .blocked_links(5, "p")
+            .unwrap();
         assert_eq!(iso.len(), 8);
         assert!(iso.iter().all(|&(a, b)| a == 2 || b == 2));
 
-        let one = Partition::OneWay { from: ids(&[0]), to: ids(&[1, 2]) }.blocked_links(3, "p").unwrap();
+        let one = Partition::OneWay {
+            from: ids(&[0]),
+            to: ids(&[1, 2]),
+        }
+        .blocked_links(3, "p")
+        .unwrap();
         assert_eq!(one, vec![(0, 1), (0, 2)]);
 
-        let bridge = Partition::Bridge { bridge: NodeId(2), left: ids(&[0, 1]) }.blocked_links(5, "p").unwrap();
+        let bridge = Partition::Bridge {
+            bridge: NodeId(2),
+            left: ids(&[0, 1]),
+        }
+        .blocked_links(5, "p")
+        .unwrap();
         assert!(!bridge.iter().any(|&(a, b)| a == 2 || b == 2));
         assert!(bridge.contains(&(0, 3)) && bridge.contains(&(4, 1)) && !bridge.contains(&(0, 1)));
 
         let ring = Partition::ring(5).blocked_links(5, "p").unwrap();
         assert!(!ring.contains(&(0, 1)) && !ring.contains(&(0, 4)) && ring.contains(&(0, 2)));
 
-        let mm = Partition::MajorityMinority { minority: ids(&[3, 4]) }.blocked_links(5, "p").unwrap();
+        let mm = Partition::MajorityMinority {
+            minority: ids(&[3, 4]),
+        }
+        .blocked_links(5, "p")
+        .unwrap();
         assert_eq!(mm.len(), 12);
     }
 
     #[test]
     fn bad_shapes_name_the_field() {
-        let e = Partition::Isolate { node: NodeId(9) }.blocked_links(5, "fault").unwrap_err();
-        assert!(e.to_string().contains("fault.node") && e.to_string().contains("node 9"), "{e}");
-        let e = Partition::MajorityMinority { minority: ids(&[0, 1, 2]) }.blocked_links(5, "f").unwrap_err();
+        let e = Partition::Isolate { node: NodeId(9) }
+            .blocked_links(5, "fault")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("fault.node") && e.to_string().contains("node 9"),
+            "{e}"
+        );
+        let e = Partition::MajorityMinority {
+            minority: ids(&[0, 1, 2]),
+        }
+        .blocked_links(5, "f")
+        .unwrap_err();
         assert!(e.to_string().contains("minority"), "{e}");
-        let e = Partition::Split { groups: vec![ids(&[0, 1]), ids(&[1])] }.blocked_links(3, "f").unwrap_err();
+        let e = Partition::Split {
+            groups: vec![ids(&[0, 1]), ids(&[1])],
+        }
+        .blocked_links(3, "f")
+        .unwrap_err();
         assert!(e.to_string().contains("twice"), "{e}");
-        assert!(Partition::Split { groups: vec![ids(&[0, 1, 2])] }.blocked_links(3, "f").is_err());
+        assert!(Partition::Split {
+            groups: vec![ids(&[0, 1, 2])]
+        }
+        .blocked_links(3, "f")
+        .is_err());
     }
 }

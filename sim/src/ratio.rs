@@ -40,10 +40,16 @@ impl Ratio {
     /// Checks that this is a probability; `field` names the setting in the error.
     pub fn validate(&self, field: &str) -> Result<(), ConfigError> {
         if self.den == 0 {
-            return Err(ConfigError::ZeroDenominator { field: field.to_string() });
+            return Err(ConfigError::ZeroDenominator {
+                field: field.to_string(),
+            });
         }
         if self.num > self.den {
-            return Err(ConfigError::ProbabilityOverOne { field: field.to_string(), num: self.num, den: self.den });
+            return Err(ConfigError::ProbabilityOverOne {
+                field: field.to_string(),
+                num: self.num,
+                den: self.den,
+            });
         }
         Ok(())
     }
@@ -56,7 +62,10 @@ impl Ratio {
     /// Draws once: true with probability `num / den`. Draws nothing when zero.
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> bool {
-        debug_assert!(self.den > 0 && self.num <= self.den, "unvalidated ratio {self}");
+        debug_assert!(
+            self.den > 0 && self.num <= self.den,
+            "unvalidated ratio {self}"
+        );
         if self.num == 0 {
             return false;
         }

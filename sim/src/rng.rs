@@ -130,7 +130,10 @@ mod tests {
         let zs: Vec<u64> = (0..8).map(|_| c.next_u64()).collect();
         assert_eq!(xs, ys);
         assert_ne!(xs, zs);
-        assert_ne!(SimRng::for_node(7, 0).next_u64(), SimRng::for_node(7, 1).next_u64());
+        assert_ne!(
+            SimRng::for_node(7, 0).next_u64(),
+            SimRng::for_node(7, 1).next_u64()
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub fn parse_seed(text: &str) -> Option<u64> {
 fn env_number(var: &'static str) -> Result<Option<u64>, SeedEnvError> {
     match std::env::var(var) {
         Ok(v) if v.trim().is_empty() => Ok(None),
-        Ok(v) => parse_seed(&v).map(Some).ok_or(SeedEnvError { var, value: v }),
+        Ok(v) => parse_seed(&v)
+            .map(Some)
+            .ok_or(SeedEnvError { var, value: v }),
         Err(_) => Ok(None),
     }
 }
@@ -64,7 +66,11 @@ pub fn replay_command(test: &str, seed: u64) -> String {
 
 /// The running test's name, as libtest names its thread.
 fn current_test_name() -> String {
-    std::thread::current().name().filter(|n| *n != "main").unwrap_or("<test name>").to_string()
+    std::thread::current()
+        .name()
+        .filter(|n| *n != "main")
+        .unwrap_or("<test name>")
+        .to_string()
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -87,14 +93,24 @@ pub fn run_seeds(default: Range<u64>, body: impl FnMut(u64)) {
 
 /// Runs `body` for each of `seeds`, announcing each and naming the failing one.
 pub fn run_seed_list(test: &str, seeds: Vec<u64>, mut body: impl FnMut(u64)) {
-    let (first, last) = (seeds.first().copied().unwrap_or(0), seeds.last().copied().unwrap_or(0));
+    let (first, last) = (
+        seeds.first().copied().unwrap_or(0),
+        seeds.last().copied().unwrap_or(0),
+    );
     // Straight to fd 2, past libtest's capture, so a killed run leaves a trace.
-    let _ = writeln!(std::io::stderr(), "faultline: {test}: seeds {first}..={last} ({} runs)", seeds.len());
+    let _ = writeln!(
+        std::io::stderr(),
+        "faultline: {test}: seeds {first}..={last} ({} runs)",
+        seeds.len()
+    );
     for seed in seeds {
         eprintln!("faultline: {test}: seed {seed} start");
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| body(seed))) {
             let msg = panic_text(payload.as_ref());
-            eprintln!("faultline: {test}: seed {seed} FAILED\nfaultline: replay: {}", replay_command(test, seed));
+            eprintln!(
+                "faultline: {test}: seed {seed} FAILED\nfaultline: replay: {}",
+                replay_command(test, seed)
+            );
             resume_unwind(Box::new(format!(
                 "seed {seed} failed: {msg}\nreplay: {}",
                 replay_command(test, seed)
@@ -128,6 +144,9 @@ mod tests {
         let text = panic_text(err.as_ref());
         assert_eq!(ran, [10, 11, 12, 13], "the sweep stops at the failing seed");
         assert!(text.contains("seed 13 failed: boom"), "{text}");
-        assert!(text.contains("FAULTLINE_SEED=13 cargo test my_test -- --exact"), "{text}");
+        assert!(
+            text.contains("FAULTLINE_SEED=13 cargo test my_test -- --exact"),
+            "{text}"
+        );
     }
 }

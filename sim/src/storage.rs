@@ -32,7 +32,11 @@ pub struct Storage<B> {
 
 impl<B> Default for Storage<B> {
     fn default() -> Self {
-        Storage { synced: BTreeMap::new(), pending: Vec::new(), corrupt: BTreeSet::new() }
+        Storage {
+            synced: BTreeMap::new(),
+            pending: Vec::new(),
+            corrupt: BTreeSet::new(),
+        }
     }
 }
 

@@ -12,12 +12,16 @@ use std::fmt;
 use std::str::FromStr;
 
 /// An instant in virtual time, in nanoseconds since the simulation started.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct SimTime(pub u64);
 
 /// A span of virtual time, in nanoseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct SimDuration(pub u64);
 
@@ -103,7 +107,9 @@ pub enum DurationParseError {
     #[error("negative duration `{0}`: durations must be zero or more")]
     Negative(String),
     /// The number or its unit was not understood.
-    #[error("malformed duration `{0}`: expected an integer and a unit (ns, us, ms, s), e.g. `10ms`")]
+    #[error(
+        "malformed duration `{0}`: expected an integer and a unit (ns, us, ms, s), e.g. `10ms`"
+    )]
     Malformed(String),
     /// The value exceeds [`SimDuration::MAX_CONFIGURABLE`].
     #[error("duration `{0}` is too large: the limit is {max} ns", max = SimDuration::MAX_CONFIGURABLE.0)]
@@ -135,8 +141,12 @@ impl FromStr for SimDuration {
             "s" => 1_000_000_000,
             _ => return Err(DurationParseError::Malformed(t.to_string())),
         };
-        let n: u64 = digits.parse().map_err(|_| DurationParseError::Overflow(t.to_string()))?;
-        let ns = n.checked_mul(scale).ok_or_else(|| DurationParseError::Overflow(t.to_string()))?;
+        let n: u64 = digits
+            .parse()
+            .map_err(|_| DurationParseError::Overflow(t.to_string()))?;
+        let ns = n
+            .checked_mul(scale)
+            .ok_or_else(|| DurationParseError::Overflow(t.to_string()))?;
         if ns > SimDuration::MAX_CONFIGURABLE.0 {
             return Err(DurationParseError::Overflow(t.to_string()));
         }
@@ -150,19 +160,40 @@ mod tests {
 
     #[test]
     fn parses_units() {
-        assert_eq!("10ms".parse::<SimDuration>(), Ok(SimDuration::from_millis(10)));
+        assert_eq!(
+            "10ms".parse::<SimDuration>(),
+            Ok(SimDuration::from_millis(10))
+        );
         assert_eq!("7".parse::<SimDuration>(), Ok(SimDuration(7)));
         assert_eq!("3 s".parse::<SimDuration>(), Ok(SimDuration::from_secs(3)));
-        assert_eq!("250us".parse::<SimDuration>(), Ok(SimDuration::from_micros(250)));
+        assert_eq!(
+            "250us".parse::<SimDuration>(),
+            Ok(SimDuration::from_micros(250))
+        );
     }
 
     #[test]
     fn rejects_bad_durations() {
-        assert!(matches!("-5ms".parse::<SimDuration>(), Err(DurationParseError::Negative(_))));
-        assert!(matches!("5 parsecs".parse::<SimDuration>(), Err(DurationParseError::Malformed(_))));
-        assert!(matches!("99999999999999999999ms".parse::<SimDuration>(), Err(DurationParseError::Overflow(_))));
-        assert!(matches!("20000000s".parse::<SimDuration>(), Err(DurationParseError::Overflow(_))));
-        assert!(matches!("".parse::<SimDuration>(), Err(DurationParseError::Empty)));
+        assert!(matches!(
+            "-5ms".parse::<SimDuration>(),
+            Err(DurationParseError::Negative(_))
+        ));
+        assert!(matches!(
+            "5 parsecs".parse::<SimDuration>(),
+            Err(DurationParseError::Malformed(_))
+        ));
+        assert!(matches!(
+            "99999999999999999999ms".parse::<SimDuration>(),
+            Err(DurationParseError::Overflow(_))
+        ));
+        assert!(matches!(
+            "20000000s".parse::<SimDuration>(),
+            Err(DurationParseError::Overflow(_))
+        ));
+        assert!(matches!(
+            "".parse::<SimDuration>(),
+            Err(DurationParseError::Empty)
+        ));
     }
 
     #[test]

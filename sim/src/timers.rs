@@ -44,7 +44,10 @@ impl TimerSlab {
         let i = slot as usize;
         debug_assert!(!self.live[i], "armed a live timer slot");
         self.live[i] = true;
-        TimerId { slot, generation: self.generations[i] }
+        TimerId {
+            slot,
+            generation: self.generations[i],
+        }
     }
 
     /// True if the timer is still pending (not fired, not cancelled).

@@ -43,12 +43,18 @@ impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            self.0 = mix(self.0, u64::from_le_bytes(c.try_into().expect("8-byte chunk")));
+            self.0 = mix(
+                self.0,
+                u64::from_le_bytes(c.try_into().expect("8-byte chunk")),
+            );
         }
         let rest = chunks.remainder();
         let mut last = [0u8; 8];
         last[..rest.len()].copy_from_slice(rest);
-        self.0 = mix(self.0, u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
+        self.0 = mix(
+            self.0,
+            u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56),
+        );
     }
     fn write_u8(&mut self, i: u8) {
         self.0 = mix(self.0, u64::from(i));
@@ -224,25 +230,65 @@ impl TraceEvent {
         let n = |id: &NodeId| u64::from(id.0);
         match self {
             TraceEvent::Start { at, node } => mix(mix(mix(h, 1), at.0), n(node)),
-            TraceEvent::Send { at, from, to, msg_id, digest } => {
-                mix(mix(mix(mix(mix(h, 2), at.0), (n(from) << 32) | n(to)), *msg_id), *digest)
-            }
-            TraceEvent::Deliver { at, from, to, msg_id } => mix(mix(mix(mix(h, 3), at.0), (n(from) << 32) | n(to)), *msg_id),
-            TraceEvent::Drop { at, from, to, msg_id, reason } => {
+            TraceEvent::Send {
+                at,
+                from,
+                to,
+                msg_id,
+                digest,
+            } => mix(
+                mix(mix(mix(mix(h, 2), at.0), (n(from) << 32) | n(to)), *msg_id),
+                *digest,
+            ),
+            TraceEvent::Deliver {
+                at,
+                from,
+                to,
+                msg_id,
+            } => mix(mix(mix(mix(h, 3), at.0), (n(from) << 32) | n(to)), *msg_id),
+            TraceEvent::Drop {
+                at,
+                from,
+                to,
+                msg_id,
+                reason,
+            } => {
                 let r = match reason {
                     DropReason::Partitioned => 1,
                     DropReason::Lost => 2,
                     DropReason::NodeDown => 3,
                 };
-                mix(mix(mix(mix(mix(h, 4), at.0), (n(from) << 32) | n(to)), *msg_id), r)
+                mix(
+                    mix(mix(mix(mix(h, 4), at.0), (n(from) << 32) | n(to)), *msg_id),
+                    r,
+                )
             }
-            TraceEvent::Duplicate { at, from, to, msg_id } => mix(mix(mix(mix(h, 5), at.0), (n(from) << 32) | n(to)), *msg_id),
-            TraceEvent::Timer { at, node, digest } => mix(mix(mix(mix(h, 6), at.0), n(node)), *digest),
-            TraceEvent::ClientOp { at, node, op_id, digest } => mix(mix(mix(mix(mix(h, 7), at.0), n(node)), *op_id), *digest),
-            TraceEvent::ClientReply { at, node, op_id, digest } => {
-                mix(mix(mix(mix(mix(h, 8), at.0), n(node)), *op_id), *digest)
+            TraceEvent::Duplicate {
+                at,
+                from,
+                to,
+                msg_id,
+            } => mix(mix(mix(mix(h, 5), at.0), (n(from) << 32) | n(to)), *msg_id),
+            TraceEvent::Timer { at, node, digest } => {
+                mix(mix(mix(mix(h, 6), at.0), n(node)), *digest)
             }
-            TraceEvent::Crash { at, node, lost_writes } => mix(mix(mix(mix(h, 9), at.0), n(node)), *lost_writes),
+            TraceEvent::ClientOp {
+                at,
+                node,
+                op_id,
+                digest,
+            } => mix(mix(mix(mix(mix(h, 7), at.0), n(node)), *op_id), *digest),
+            TraceEvent::ClientReply {
+                at,
+                node,
+                op_id,
+                digest,
+            } => mix(mix(mix(mix(mix(h, 8), at.0), n(node)), *op_id), *digest),
+            TraceEvent::Crash {
+                at,
+                node,
+                lost_writes,
+            } => mix(mix(mix(mix(h, 9), at.0), n(node)), *lost_writes),
             TraceEvent::Fault { at, fault } => mix(mix(mix(h, 10), at.0), digest(fault)),
         }
     }
@@ -253,9 +299,19 @@ impl fmt::Display for TraceEvent {
         write!(f, "{:>16}  ", self.at().to_string())?;
         match self {
             TraceEvent::Start { node, .. } => write!(f, "{node} start"),
-            TraceEvent::Send { from, to, msg_id, .. } => write!(f, "{from} -> {to} send #{msg_id}"),
-            TraceEvent::Deliver { from, to, msg_id, .. } => write!(f, "{from} -> {to} deliver #{msg_id}"),
-            TraceEvent::Drop { from, to, msg_id, reason, .. } => {
+            TraceEvent::Send {
+                from, to, msg_id, ..
+            } => write!(f, "{from} -> {to} send #{msg_id}"),
+            TraceEvent::Deliver {
+                from, to, msg_id, ..
+            } => write!(f, "{from} -> {to} deliver #{msg_id}"),
+            TraceEvent::Drop {
+                from,
+                to,
+                msg_id,
+                reason,
+                ..
+            } => {
                 let why = match reason {
                     DropReason::Partitioned => "partitioned",
                     DropReason::Lost => "lost",
@@ -263,11 +319,15 @@ impl fmt::Display for TraceEvent {
                 };
                 write!(f, "{from} -> {to} drop #{msg_id} ({why})")
             }
-            TraceEvent::Duplicate { from, to, msg_id, .. } => write!(f, "{from} -> {to} duplicate #{msg_id}"),
+            TraceEvent::Duplicate {
+                from, to, msg_id, ..
+            } => write!(f, "{from} -> {to} duplicate #{msg_id}"),
             TraceEvent::Timer { node, .. } => write!(f, "{node} timer"),
             TraceEvent::ClientOp { node, op_id, .. } => write!(f, "{node} client op #{op_id}"),
             TraceEvent::ClientReply { node, op_id, .. } => write!(f, "{node} reply to op #{op_id}"),
-            TraceEvent::Crash { node, lost_writes, .. } => write!(f, "{node} crash (lost {lost_writes} unsynced writes)"),
+            TraceEvent::Crash {
+                node, lost_writes, ..
+            } => write!(f, "{node} crash (lost {lost_writes} unsynced writes)"),
             TraceEvent::Fault { fault, .. } => {
                 let text = serde_json::to_string(fault).map_err(|_| fmt::Error)?;
                 write!(f, "fault {text}")
@@ -306,7 +366,11 @@ pub struct Trace {
 impl Trace {
     /// An empty trace; `record` keeps every event.
     pub fn new(record: bool) -> Trace {
-        Trace { hash: EMPTY_TRACE_HASH, len: 0, records: record.then(Vec::new) }
+        Trace {
+            hash: EMPTY_TRACE_HASH,
+            len: 0,
+            records: record.then(Vec::new),
+        }
     }
 
     /// Adds an event. `detail` renders its payload and is called only when
@@ -316,7 +380,10 @@ impl Trace {
         self.hash = event.fold(self.hash);
         self.len += 1;
         if let Some(records) = &mut self.records {
-            records.push(TraceRecord { event, detail: detail() });
+            records.push(TraceRecord {
+                event,
+                detail: detail(),
+            });
         }
     }
 

@@ -5,6 +5,7 @@
 //! trace fold, one latency draw and one heap push; message-fault draws happen
 //! only on links that have a fault probability set.
 
+use crate::fault::Fault;
 use crate::network::{Held, Network};
 use crate::node::{Node, OpId};
 use crate::node_id::NodeId;
@@ -13,14 +14,29 @@ use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use crate::timers::{TimerId, TimerSlab};
 use crate::trace::{digest, DropReason, Trace, TraceEvent};
-use crate::fault::Fault;
 
 /// What the queue holds.
 pub(crate) enum Event<N: Node> {
-    Start { node: NodeId },
-    Deliver { from: NodeId, to: NodeId, msg_id: u64, msg: N::Message },
-    Timer { node: NodeId, incarnation: u32, id: TimerId, payload: N::Timer },
-    ClientOp { node: NodeId, op_id: OpId, op: N::Op },
+    Start {
+        node: NodeId,
+    },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        msg_id: u64,
+        msg: N::Message,
+    },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        id: TimerId,
+        payload: N::Timer,
+    },
+    ClientOp {
+        node: NodeId,
+        op_id: OpId,
+        op: N::Op,
+    },
     Fault(Box<Fault>),
 }
 
@@ -93,7 +109,16 @@ impl<N: Node> World<N> {
 
     fn drop_message(&mut self, from: NodeId, to: NodeId, msg_id: u64, reason: DropReason) {
         self.stats.dropped += 1;
-        self.trace.push(TraceEvent::Drop { at: self.now, from, to, msg_id, reason }, String::new);
+        self.trace.push(
+            TraceEvent::Drop {
+                at: self.now,
+                from,
+                to,
+                msg_id,
+                reason,
+            },
+            String::new,
+        );
     }
 
     /// Hands a message to the network: trace, partition check, message faults,
@@ -104,7 +129,16 @@ impl<N: Node> World<N> {
         self.next_msg_id += 1;
         self.stats.sent += 1;
         let d = digest(&msg);
-        self.trace.push(TraceEvent::Send { at: self.now, from, to, msg_id, digest: d }, || format!("{msg:?}"));
+        self.trace.push(
+            TraceEvent::Send {
+                at: self.now,
+                from,
+                to,
+                msg_id,
+                digest: d,
+            },
+            || format!("{msg:?}"),
+        );
         let link = self.net.index(from, to);
         if self.net.is_blocked(link) {
             return self.drop_message(from, to, msg_id, DropReason::Partitioned);
@@ -117,7 +151,15 @@ impl<N: Node> World<N> {
             }
             if dup.sample(&mut self.fault_rng) {
                 self.stats.duplicated += 1;
-                self.trace.push(TraceEvent::Duplicate { at: self.now, from, to, msg_id }, String::new);
+                self.trace.push(
+                    TraceEvent::Duplicate {
+                        at: self.now,
+                        from,
+                        to,
+                        msg_id,
+                    },
+                    String::new,
+                );
                 self.depart(link, from, to, msg_id, msg.clone());
             }
         }
@@ -137,7 +179,15 @@ impl<N: Node> World<N> {
         if config.reorder.sample(&mut self.fault_rng) {
             delay.0 += self.fault_rng.between(0, config.reorder_delay_max.0);
         }
-        self.queue.push(self.now.after(delay), Event::Deliver { from, to, msg_id, msg });
+        self.queue.push(
+            self.now.after(delay),
+            Event::Deliver {
+                from,
+                to,
+                msg_id,
+                msg,
+            },
+        );
     }
 
     /// Releases messages held on a link that was just unclogged.
@@ -149,15 +199,42 @@ impl<N: Node> World<N> {
     }
 
     #[inline]
-    pub(crate) fn set_timer(&mut self, node: NodeId, incarnation: u32, after: SimDuration, payload: N::Timer) -> TimerId {
+    pub(crate) fn set_timer(
+        &mut self,
+        node: NodeId,
+        incarnation: u32,
+        after: SimDuration,
+        payload: N::Timer,
+    ) -> TimerId {
         let id = self.timers.arm();
-        self.queue.push(self.now.after(after), Event::Timer { node, incarnation, id, payload });
+        self.queue.push(
+            self.now.after(after),
+            Event::Timer {
+                node,
+                incarnation,
+                id,
+                payload,
+            },
+        );
         id
     }
 
     pub(crate) fn reply(&mut self, node: NodeId, op_id: OpId, reply: N::Reply) {
         let d = digest(&reply);
-        self.trace.push(TraceEvent::ClientReply { at: self.now, node, op_id: op_id.0, digest: d }, || format!("{reply:?}"));
-        self.replies.push(ClientReply { at: self.now, node, op_id, reply });
+        self.trace.push(
+            TraceEvent::ClientReply {
+                at: self.now,
+                node,
+                op_id: op_id.0,
+                digest: d,
+            },
+            || format!("{reply:?}"),
+        );
+        self.replies.push(ClientReply {
+            at: self.now,
+            node,
+            op_id,
+            reply,
+        });
     }
 }

@@ -1,0 +1,92 @@
+//! The command-line grammar and what each command prints.
+//!
+//! Exit codes: 0 success, 1 a failure was found, 2 bad input. clap's own usage
+//! errors also exit 2.
+
+use crate::bench::{self, BenchFaults};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+
+/// Exit code for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code for bad input.
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// faultline: a deterministic simulator for distributed protocols.
+#[derive(Debug, Parser)]
+#[command(name = "faultline", version, about)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the reference ping-pong workload and report its speed.
+    Bench {
+        /// Root seed.
+        #[arg(long, default_value_t = bench::DEFAULT_SEED, value_parser = parse_seed_arg)]
+        seed: u64,
+        /// Sequential round trips.
+        #[arg(long, default_value_t = bench::DEFAULT_REQUESTS)]
+        requests: u64,
+        /// Run only this fault setting (default: both, `none` first).
+        #[arg(long, value_enum)]
+        faults: Option<BenchFaults>,
+        /// Print one JSON object per run instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_seed_arg(s: &str) -> Result<u64, String> {
+    sim::seed::parse_seed(s).ok_or_else(|| {
+        format!("`{s}` is not a seed: expected a non-negative integer (decimal, or hex with 0x)")
+    })
+}
+
+/// Runs a parsed command and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Bench {
+            seed,
+            requests,
+            faults,
+            json,
+        } => run_bench(seed, requests, faults, json),
+    }
+}
+
+fn run_bench(seed: u64, requests: u64, faults: Option<BenchFaults>, json: bool) -> i32 {
+    if requests == 0 {
+        eprintln!("faultline bench: --requests must be at least 1");
+        return EXIT_BAD_INPUT;
+    }
+    let settings = match faults {
+        Some(f) => vec![f],
+        None => vec![BenchFaults::None, BenchFaults::FlakyNet],
+    };
+    for setting in settings {
+        eprintln!(
+            "faultline bench: seed={seed} requests={requests} faults={}",
+            setting.name()
+        );
+        let report = match bench::run(seed, requests, setting) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("faultline bench: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        };
+        let text = if json {
+            serde_json::to_string(&report).expect("a report serialises")
+        } else {
+            report.line()
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+    }
+    EXIT_OK
+}

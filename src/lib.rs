@@ -1,0 +1,10 @@
+//! `faultline`: the command-line tool over the `sim` engine and the `models`.
+//!
+//! Module map:
+//! - [`cli`]: the command-line grammar (clap) and exit codes.
+//! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
+//! - [`pingpong`]: the ping-pong protocol the bench runs.
+
+pub mod bench;
+pub mod cli;
+pub mod pingpong;
