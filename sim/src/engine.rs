@@ -130,6 +130,11 @@ impl<N: Node> Simulation<N> {
         self.world.stats
     }
 
+    /// The time of the next pending event, if any.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.world.queue.peek_time()
+    }
+
     /// How many events are waiting.
     pub fn pending_events(&self) -> usize {
         self.world.queue.len()
