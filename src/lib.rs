@@ -8,3 +8,8 @@
 pub mod bench;
 pub mod cli;
 pub mod pingpong;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -74,7 +74,10 @@ fn two_processes_agree_with_each_other_and_with_this_one() {
 /// hashes with this debug build's. Cargo's release and debug outputs live in
 /// different directories, so this does not contend with the running test build.
 #[test]
-#[cfg_attr(not(debug_assertions), ignore = "compares a debug build with release: run without --release")]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "compares a debug build with release: run without --release"
+)]
 fn debug_and_release_builds_agree() {
     let cargo = env!("CARGO");
     let status = Command::new(cargo)
