@@ -4,11 +4,14 @@
 //! errors also exit 2.
 
 use crate::bench::{self, BenchFaults};
+use crate::check_history::{self, SpecName};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 
 /// Exit code for success.
 pub const EXIT_OK: i32 = 0;
+/// Exit code for a failure found (a bug, a non-linearizable history).
+pub const EXIT_FAILURE_FOUND: i32 = 1;
 /// Exit code for bad input.
 pub const EXIT_BAD_INPUT: i32 = 2;
 
@@ -39,6 +42,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a Jepsen history (EDN maps or jepsen.util log lines) for linearizability.
+    ///
+    /// Exit 0: linearizable; 1: not linearizable; 2: bad input, or unknown (a
+    /// budget ran out).
+    CheckHistory {
+        /// The sequential spec to check against.
+        #[arg(long, value_enum)]
+        spec: SpecName,
+        /// The history file.
+        file: std::path::PathBuf,
+        /// Give up (verdict unknown) after this many seconds.
+        #[arg(long)]
+        timeout_s: Option<u64>,
+        /// Memo-table memory budget in MiB.
+        #[arg(long, default_value_t = 1024)]
+        memory_mib: u64,
+        /// Print the verdict as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_seed_arg(s: &str) -> Result<u64, String> {
@@ -56,6 +79,13 @@ pub fn run(cli: Cli) -> i32 {
             faults,
             json,
         } => run_bench(seed, requests, faults, json),
+        Command::CheckHistory {
+            spec,
+            file,
+            timeout_s,
+            memory_mib,
+            json,
+        } => check_history::run(spec, &file, timeout_s, memory_mib, json),
     }
 }
 

@@ -4,8 +4,10 @@
 //! - [`cli`]: the command-line grammar (clap) and exit codes.
 //! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
 //! - [`pingpong`]: the ping-pong protocol the bench runs.
+//! - [`check_history`]: `faultline check-history`, Jepsen histories through the linearizability checker.
 
 pub mod bench;
+pub mod check_history;
 pub mod cli;
 pub mod pingpong;
 

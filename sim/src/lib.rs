@@ -18,6 +18,10 @@
 //! - [`engine`]: the event loop ([`Simulation`]).
 //! - [`trace`]: trace events, the rolling hash, and the stable text rendering.
 //! - [`determinism`]: run a scenario twice and report the first divergent event.
+//! - [`history`]: client histories (invoke, ok, fail, info) and their operations.
+//! - [`spec`]: sequential specs (register, kv, counter, queue, set) and the trait.
+//! - [`linearizability`]: the WGL/Porcupine checker with per-key partitioning and budgets.
+//! - [`jepsen`]: Jepsen histories: EDN maps and `jepsen.util` log lines in, EDN out.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `world` (the shared
@@ -30,7 +34,10 @@ pub mod determinism;
 pub mod engine;
 pub mod error;
 pub mod fault;
+pub mod history;
+pub mod jepsen;
 pub mod latency;
+pub mod linearizability;
 pub mod link;
 pub mod node;
 mod node_id;
@@ -38,6 +45,7 @@ pub mod partition;
 pub mod ratio;
 pub mod rng;
 pub mod seed;
+pub mod spec;
 pub mod storage;
 pub mod time;
 pub mod trace;

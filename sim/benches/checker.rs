@@ -1,0 +1,57 @@
+//! Linearizability checker benchmark on generated histories (`cargo bench -p sim
+//! --bench checker`). Each workload is generated deterministically, checked 3
+//! times, and the median wall time is printed with the verdict.
+//!
+//! Workloads (as the checker issue specifies):
+//! - register: 10 clients, 10,000 operations (one partition);
+//! - kv: 50 clients, 5,000 operations, 10 keys (partitioned per key);
+//! - both again with 10% indeterminate operations.
+
+// A benchmark measures wall time; it runs outside any simulation.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+use sim::history::generate;
+use sim::linearizability::{check, Verdict};
+use sim::spec::{kv::Kv, register::Register};
+use sim::Ratio;
+use std::time::{Duration, Instant};
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn measure(name: &str, ops: usize, mut run: impl FnMut() -> Verdict) {
+    let mut times = Vec::new();
+    let mut verdict = None;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let v = run();
+        times.push(t.elapsed());
+        verdict = Some(v);
+    }
+    let v = verdict.expect("ran");
+    let label = match &v {
+        Verdict::Linearizable => "linearizable".to_string(),
+        Verdict::NotLinearizable(_) => "NOT linearizable".to_string(),
+        Verdict::Unknown { exhausted } => format!("unknown ({exhausted})"),
+    };
+    println!(
+        "{name:<44} ops={ops:<6} median={:>9.3} ms  {label}",
+        median(times).as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let info = Ratio::new(1, 10, "indeterminate").expect("valid");
+    for (tag, ind) in [("", Ratio::ZERO), (" +10% info", info)] {
+        let h = generate::register_history(1, 10, 10_000, ind);
+        measure(&format!("register 10 clients 10k ops{tag}"), 10_000, || {
+            check(&Register, &h).expect("paired")
+        });
+        let h = generate::kv_history(1, 50, 5_000, 10, ind);
+        measure(&format!("kv 50 clients 5k ops 10 keys{tag}"), 5_000, || {
+            check(&Kv, &h).expect("paired")
+        });
+    }
+}

@@ -1,0 +1,435 @@
+//! A small EDN reader and writer: enough for Jepsen histories.
+//!
+//! Supported: `nil`, booleans, integers, floats (kept as their text, so nothing
+//! is rounded and no `f64` enters a decision), strings with escapes, characters,
+//! keywords, symbols, lists, vectors, maps, sets, tagged literals (`#inst "..."`),
+//! `#_` discards, `;` comments, and commas as whitespace. Errors name the line and
+//! column.
+//!
+//! The writer prints maps as `{:a 1, :b 2}` (Jepsen's style) and preserves map
+//! entry order, so reading then writing a canonical history gives the same text.
+
+use std::fmt;
+
+/// An EDN value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Edn {
+    /// `nil`
+    Nil,
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float, as written.
+    Float(String),
+    /// A string.
+    Str(String),
+    /// A character, e.g. `\a`.
+    Char(char),
+    /// A keyword, without its colon.
+    Keyword(String),
+    /// A symbol.
+    Symbol(String),
+    /// `( ... )`
+    List(Vec<Edn>),
+    /// `[ ... ]`
+    Vector(Vec<Edn>),
+    /// `#{ ... }`
+    Set(Vec<Edn>),
+    /// `{ ... }`, in written order.
+    Map(Vec<(Edn, Edn)>),
+    /// `#tag value`
+    Tagged(String, Box<Edn>),
+}
+
+impl Edn {
+    /// A keyword value.
+    pub fn keyword(name: &str) -> Edn {
+        Edn::Keyword(name.to_string())
+    }
+
+    /// The value stored under keyword `key` in a map.
+    pub fn get(&self, key: &str) -> Option<&Edn> {
+        match self {
+            Edn::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(k, Edn::Keyword(n) if n == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// A syntax error.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct EdnError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Reads every top-level form of `text`, each with the line it starts on.
+pub fn parse_all(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
+    let mut r = Reader {
+        chars: text.chars().collect(),
+        pos: 0,
+        line: 1,
+        column: 1,
+    };
+    let mut forms = Vec::new();
+    loop {
+        r.skip_space()?;
+        if r.peek().is_none() {
+            return Ok(forms);
+        }
+        let line = r.line;
+        if let Some(form) = r.form()? {
+            forms.push((line, form));
+        }
+    }
+}
+
+/// Reads exactly one form.
+pub fn parse_one(text: &str) -> Result<Edn, EdnError> {
+    let mut forms = parse_all(text)?;
+    match forms.len() {
+        1 => Ok(forms.remove(0).1),
+        n => Err(EdnError {
+            line: 1,
+            column: 1,
+            message: format!("expected one value, found {n}"),
+        }),
+    }
+}
+
+struct Reader {
+    chars: Vec<char>,
+    pos: usize,
+    line: usize,
+    column: usize,
+}
+
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace() || matches!(c, ',' | '(' | ')' | '[' | ']' | '{' | '}' | '"' | ';')
+}
+
+impl Reader {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.column = 1;
+        } else {
+            self.column += 1;
+        }
+        Some(c)
+    }
+
+    fn error(&self, message: impl Into<String>) -> EdnError {
+        EdnError {
+            line: self.line,
+            column: self.column,
+            message: message.into(),
+        }
+    }
+
+    fn skip_space(&mut self) -> Result<(), EdnError> {
+        while let Some(c) = self.peek() {
+            if c.is_whitespace() || c == ',' {
+                self.bump();
+            } else if c == ';' {
+                while self.peek().is_some_and(|c| c != '\n') {
+                    self.bump();
+                }
+            } else {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// One form; `None` for a `#_` discard that consumed its form.
+    fn form(&mut self) -> Result<Option<Edn>, EdnError> {
+        self.skip_space()?;
+        let c = self
+            .peek()
+            .ok_or_else(|| self.error("unexpected end of input"))?;
+        let value = match c {
+            '(' => Edn::List(self.sequence(')')?),
+            '[' => Edn::Vector(self.sequence(']')?),
+            '{' => self.map()?,
+            '"' => Edn::Str(self.string()?),
+            '\\' => self.character()?,
+            '#' => return self.dispatch(),
+            ')' | ']' | '}' => return Err(self.error(format!("unexpected `{c}`"))),
+            _ => self.atom()?,
+        };
+        Ok(Some(value))
+    }
+
+    fn sequence(&mut self, close: char) -> Result<Vec<Edn>, EdnError> {
+        self.bump();
+        let mut items = Vec::new();
+        loop {
+            self.skip_space()?;
+            match self.peek() {
+                None => return Err(self.error(format!("unclosed collection: expected `{close}`"))),
+                Some(c) if c == close => {
+                    self.bump();
+                    return Ok(items);
+                }
+                Some(_) => items.extend(self.form()?),
+            }
+        }
+    }
+
+    fn map(&mut self) -> Result<Edn, EdnError> {
+        let items = self.sequence('}')?;
+        if items.len() % 2 != 0 {
+            return Err(self.error("a map needs an even number of forms"));
+        }
+        let mut entries = Vec::with_capacity(items.len() / 2);
+        let mut it = items.into_iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            entries.push((k, v));
+        }
+        Ok(Edn::Map(entries))
+    }
+
+    fn string(&mut self) -> Result<String, EdnError> {
+        self.bump();
+        let mut s = String::new();
+        loop {
+            let c = self
+                .bump()
+                .ok_or_else(|| self.error("unterminated string"))?;
+            match c {
+                '"' => return Ok(s),
+                '\\' => {
+                    let e = self
+                        .bump()
+                        .ok_or_else(|| self.error("unterminated string escape"))?;
+                    s.push(match e {
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        '\\' => '\\',
+                        '"' => '"',
+                        'u' => {
+                            let hex: String = (0..4).filter_map(|_| self.bump()).collect();
+                            u32::from_str_radix(&hex, 16)
+                                .ok()
+                                .and_then(char::from_u32)
+                                .ok_or_else(|| {
+                                    self.error(format!("bad unicode escape `\\u{hex}`"))
+                                })?
+                        }
+                        other => {
+                            return Err(self.error(format!("unknown string escape `\\{other}`")))
+                        }
+                    });
+                }
+                c => s.push(c),
+            }
+        }
+    }
+
+    fn token(&mut self) -> String {
+        let mut t = String::new();
+        while let Some(c) = self.peek() {
+            if is_delimiter(c) {
+                break;
+            }
+            t.push(c);
+            self.bump();
+        }
+        t
+    }
+
+    fn character(&mut self) -> Result<Edn, EdnError> {
+        self.bump();
+        let first = self
+            .bump()
+            .ok_or_else(|| self.error("unterminated character"))?;
+        let mut name = first.to_string();
+        name.push_str(&self.token());
+        Ok(Edn::Char(match name.as_str() {
+            "newline" => '\n',
+            "space" => ' ',
+            "tab" => '\t',
+            "return" => '\r',
+            n if n.chars().count() == 1 => first,
+            n => return Err(self.error(format!("unknown character `\\{n}`"))),
+        }))
+    }
+
+    fn dispatch(&mut self) -> Result<Option<Edn>, EdnError> {
+        self.bump();
+        match self.peek() {
+            Some('{') => Ok(Some(Edn::Set(self.sequence('}')?))),
+            Some('_') => {
+                self.bump();
+                self.form()?;
+                Ok(None)
+            }
+            Some(c) if c.is_alphabetic() => {
+                let tag = self.token();
+                let value = self
+                    .form()?
+                    .ok_or_else(|| self.error(format!("#{tag} needs a value")))?;
+                Ok(Some(Edn::Tagged(tag, Box::new(value))))
+            }
+            _ => Err(self.error("unknown `#` dispatch")),
+        }
+    }
+
+    fn atom(&mut self) -> Result<Edn, EdnError> {
+        let (line, column) = (self.line, self.column);
+        let t = self.token();
+        let err = |m: String| EdnError {
+            line,
+            column,
+            message: m,
+        };
+        if t.is_empty() {
+            return Err(err("empty token".to_string()));
+        }
+        Ok(match t.as_str() {
+            "nil" => Edn::Nil,
+            "true" => Edn::Bool(true),
+            "false" => Edn::Bool(false),
+            _ if t.starts_with(':') => {
+                if t.len() == 1 {
+                    return Err(err("a keyword needs a name".to_string()));
+                }
+                Edn::Keyword(t[1..].to_string())
+            }
+            _ if t.starts_with(|c: char| c.is_ascii_digit())
+                || (t.len() > 1
+                    && t.starts_with(['-', '+'])
+                    && t[1..].starts_with(|c: char| c.is_ascii_digit())) =>
+            {
+                let digits = t.strip_suffix('N').unwrap_or(&t);
+                if let Ok(i) = digits.parse::<i64>() {
+                    Edn::Int(i)
+                } else if t.contains(['.', 'e', 'E']) || t.ends_with('M') {
+                    Edn::Float(t.clone())
+                } else {
+                    return Err(err(format!("`{t}` is not a number that fits in 64 bits")));
+                }
+            }
+            _ => Edn::Symbol(t),
+        })
+    }
+}
+
+fn write_seq(f: &mut fmt::Formatter<'_>, open: &str, items: &[Edn], close: &str) -> fmt::Result {
+    f.write_str(open)?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(" ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_str(close)
+}
+
+impl fmt::Display for Edn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Edn::Nil => f.write_str("nil"),
+            Edn::Bool(b) => write!(f, "{b}"),
+            Edn::Int(i) => write!(f, "{i}"),
+            Edn::Float(s) | Edn::Symbol(s) => f.write_str(s),
+            Edn::Str(s) => {
+                f.write_str("\"")?;
+                for c in s.chars() {
+                    match c {
+                        '"' => f.write_str("\\\"")?,
+                        '\\' => f.write_str("\\\\")?,
+                        '\n' => f.write_str("\\n")?,
+                        '\t' => f.write_str("\\t")?,
+                        '\r' => f.write_str("\\r")?,
+                        c => write!(f, "{c}")?,
+                    }
+                }
+                f.write_str("\"")
+            }
+            Edn::Char(c) => match c {
+                '\n' => f.write_str("\\newline"),
+                ' ' => f.write_str("\\space"),
+                '\t' => f.write_str("\\tab"),
+                '\r' => f.write_str("\\return"),
+                c => write!(f, "\\{c}"),
+            },
+            Edn::Keyword(k) => write!(f, ":{k}"),
+            Edn::List(items) => write_seq(f, "(", items, ")"),
+            Edn::Vector(items) => write_seq(f, "[", items, "]"),
+            Edn::Set(items) => write_seq(f, "#{", items, "}"),
+            Edn::Map(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k} {v}")?;
+                }
+                f.write_str("}")
+            }
+            Edn::Tagged(tag, v) => write!(f, "#{tag} {v}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_jepsen_event() {
+        let e = parse_one(r#"{:process 3, :type :invoke, :f :append, :key "1", :value "x 3 0 y"}"#)
+            .unwrap();
+        assert_eq!(e.get("process"), Some(&Edn::Int(3)));
+        assert_eq!(e.get("f"), Some(&Edn::keyword("append")));
+        assert_eq!(e.get("key"), Some(&Edn::Str("1".into())));
+    }
+
+    #[test]
+    fn round_trips_canonical_text() {
+        let text =
+            r#"{:a [1 -2 3.5 nil true], :b #{:x}, :c (sym "q\"uote\n"), :d #inst "2020", :e \a}"#;
+        let v = parse_one(text).unwrap();
+        assert_eq!(v.to_string(), text);
+        assert_eq!(parse_one(&v.to_string()).unwrap(), v);
+    }
+
+    #[test]
+    fn skips_comments_commas_and_discards() {
+        let forms = parse_all("; a comment\n1, #_ 2 3\n").unwrap();
+        assert_eq!(forms, vec![(2, Edn::Int(1)), (2, Edn::Int(3))]);
+    }
+
+    #[test]
+    fn reports_where_the_error_is() {
+        let e = parse_all("{:a 1}\n{:b [1 2}").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(parse_all("{:a}").unwrap_err().message.contains("even"));
+        assert!(parse_all("\"open")
+            .unwrap_err()
+            .message
+            .contains("unterminated"));
+        assert!(parse_all("99999999999999999999999")
+            .unwrap_err()
+            .message
+            .contains("64 bits"));
+    }
+}

@@ -1,0 +1,395 @@
+//! The search: Wing and Gong's algorithm with Lowe's memoization, as in Porcupine.
+//!
+//! The operations of one partition become a doubly linked list of call and return
+//! entries in real-time order (an indeterminate operation's return is at the end
+//! of time). The search walks the list: at a call entry it tries to linearize that
+//! operation now (the spec must give the recorded result); if the resulting
+//! (set of linearized operations, state) pair is new, it commits, removes the
+//! operation's entries from the list and starts over from the head. At a return
+//! entry, the operation returning must already have been linearized, so the search
+//! backtracks: it undoes the last commitment and tries the next call after it.
+//!
+//! One refinement: an operation the spec declares read-only
+//! ([`SequentialSpec::is_read_only`]) whose recorded result matches the current
+//! state is *forced*. If it can be
+//! placed now, any valid completion that places it later can place it now
+//! instead: reaching its call entry means every operation that returned before
+//! it was invoked is already placed, and moving a read earlier changes no other
+//! result. So when everything after a forced placement fails, its siblings would
+//! fail too, and the search backtracks straight past it.
+//!
+//! When only indeterminate operations remain, the history is linearizable: each
+//! may take effect after everything else, where its unknown result constrains
+//! nothing, which is the same as never taking effect.
+
+use super::budget::{Exhausted, Meter};
+use crate::history::Operation;
+use crate::spec::SequentialSpec;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+const NIL: usize = usize::MAX;
+
+/// The outcome for one partition.
+pub(crate) enum Outcome {
+    Linearizable,
+    /// With the longest prefix of operations (indices) that was linearized.
+    NotLinearizable {
+        longest_prefix: Vec<usize>,
+    },
+    Unknown(Exhausted),
+}
+
+/// A fixed bit set over operation indices.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+}
+
+/// FxHash with a final avalanche: the tables are only probed, never iterated, so
+/// a fast fixed hash is both quick and deterministic. The avalanche matters: the
+/// raw multiply's low bits depend only on the key's low bits, and the hash table
+/// picks buckets by the low bits.
+#[derive(Default)]
+struct Fx(u64);
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        // MurmurHash3's fmix64.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+#[allow(clippy::disallowed_types)] // probed, never iterated; fixed hasher
+type FxSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
+#[allow(clippy::disallowed_types)] // probed, never iterated; fixed hasher
+type FxMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Marks a transition whose result differs from the recorded one.
+const MISMATCH: u32 = u32::MAX;
+
+/// Bytes a hash table with room for `capacity` entries of `T` occupies: the
+/// buckets (7/8 load) and one control byte each.
+fn table_bytes<T>(capacity: usize) -> u64 {
+    (capacity as u64 * 8 / 7) * (std::mem::size_of::<T>() as u64 + 1)
+}
+
+/// Heap bytes of one bit set, with the allocator's rounding and header.
+fn bits_heap_bytes(words: usize) -> u64 {
+    (words as u64 * 8).div_ceil(16) * 16 + 16
+}
+
+/// The search's tables: states interned to small ids, transitions between them
+/// cached, and the memo of visited (linearized set, state id) pairs. Interning
+/// means a large state (a long appended string) is cloned and hashed once per
+/// distinct transition, not once per search step.
+struct Tables<S: SequentialSpec> {
+    states: Vec<S::State>,
+    state_ids: FxMap<S::State, u32>,
+    transitions: FxMap<u64, u32>,
+    memo: FxSet<(Bits, u32)>,
+    state_heap_bytes: u64,
+    bits_heap: u64,
+    charged: u64,
+}
+
+impl<S: SequentialSpec> Tables<S> {
+    fn new(initial: S::State, words: usize) -> Self {
+        let mut t = Tables {
+            states: Vec::new(),
+            state_ids: FxMap::default(),
+            transitions: FxMap::default(),
+            memo: FxSet::default(),
+            state_heap_bytes: 0,
+            bits_heap: bits_heap_bytes(words),
+            charged: 0,
+        };
+        t.states.push(initial.clone());
+        t.state_ids.insert(initial, 0);
+        t
+    }
+
+    /// Bytes the tables occupy now, plus `extra`.
+    fn footprint(&self, extra: u64) -> u64 {
+        table_bytes::<(Bits, u32)>(self.memo.capacity())
+            + self.memo.len() as u64 * self.bits_heap
+            + table_bytes::<(S::State, u32)>(self.state_ids.capacity())
+            + self.states.capacity() as u64 * std::mem::size_of::<S::State>() as u64
+            + 2 * self.state_heap_bytes
+            + table_bytes::<(u64, u32)>(self.transitions.capacity())
+            + extra
+    }
+
+    /// Brings the meter up to date; false when over budget.
+    fn settle(&mut self, meter: &Meter, extra: u64) -> bool {
+        let now = self.footprint(extra);
+        let ok = if now > self.charged {
+            meter.charge(now - self.charged)
+        } else {
+            meter.refund(self.charged - now);
+            true
+        };
+        self.charged = now;
+        ok
+    }
+
+    /// Growth doubles a full table while the old one is still live: charge the
+    /// peak before it happens.
+    fn growth_peak(len: usize, capacity: usize, bytes: impl Fn(usize) -> u64) -> u64 {
+        if len >= capacity {
+            bytes(2 * capacity.max(4))
+        } else {
+            0
+        }
+    }
+
+    /// The state reached by applying operation `op` in state `from`, or
+    /// `MISMATCH` when the spec's result differs from the recorded one. `None`
+    /// when the memory budget ran out.
+    fn step(
+        &mut self,
+        spec: &S,
+        ops: &[Operation<S::Input, S::Output>],
+        from: u32,
+        op: usize,
+        meter: &Meter,
+    ) -> Option<u32> {
+        let key = (u64::from(from) << 32) | op as u64;
+        if let Some(&to) = self.transitions.get(&key) {
+            return Some(to);
+        }
+        let (next, output) = spec.step(&self.states[from as usize], &ops[op].input);
+        let to = if ops[op].output.as_ref().is_some_and(|o| *o != output) {
+            MISMATCH
+        } else if let Some(&id) = self.state_ids.get(&next) {
+            id
+        } else {
+            let id = u32::try_from(self.states.len())
+                .ok()
+                .filter(|&i| i != MISMATCH)?;
+            let peak = Self::growth_peak(
+                self.state_ids.len(),
+                self.state_ids.capacity(),
+                table_bytes::<(S::State, u32)>,
+            );
+            self.state_heap_bytes +=
+                spec.state_bytes(&next)
+                    .saturating_sub(std::mem::size_of::<S::State>()) as u64;
+            if !self.settle(meter, peak) {
+                return None;
+            }
+            self.states.push(next.clone());
+            self.state_ids.insert(next, id);
+            id
+        };
+        let peak = Self::growth_peak(
+            self.transitions.len(),
+            self.transitions.capacity(),
+            table_bytes::<(u64, u32)>,
+        );
+        if peak > 0 && !self.settle(meter, peak) {
+            return None;
+        }
+        self.transitions.insert(key, to);
+        Some(to)
+    }
+
+    /// Records (linearized, state) as visited. `Some(true)` if it is new,
+    /// `Some(false)` if seen before, `None` when the memory budget ran out.
+    fn visit(&mut self, linearized: &Bits, state: u32, meter: &Meter) -> Option<bool> {
+        let peak = Self::growth_peak(
+            self.memo.len(),
+            self.memo.capacity(),
+            table_bytes::<(Bits, u32)>,
+        );
+        if peak > 0 && !self.settle(meter, peak) {
+            return None;
+        }
+        if !self.memo.insert((linearized.clone(), state)) {
+            return Some(false);
+        }
+        self.settle(meter, 0).then_some(true)
+    }
+
+    fn release(self, meter: &Meter) {
+        meter.refund(self.charged);
+    }
+}
+
+/// The call/return list.
+struct Entries {
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    /// Entry -> operation; calls are `2 * op`, returns `2 * op + 1`.
+    head: usize,
+}
+
+impl Entries {
+    /// Orders entries by history position; indeterminate returns go last, by op.
+    fn build<I, O>(ops: &[Operation<I, O>]) -> Entries {
+        let n = ops.len();
+        let mut order: Vec<(usize, usize, usize)> = Vec::with_capacity(2 * n);
+        for (i, op) in ops.iter().enumerate() {
+            order.push((op.call_index, 0, 2 * i));
+            order.push((op.return_index.unwrap_or(usize::MAX), 1, 2 * i + 1));
+        }
+        order.sort_unstable();
+        let total = 2 * n;
+        // Slot `total` is the head sentinel.
+        let mut next = vec![NIL; total + 1];
+        let mut prev = vec![NIL; total + 1];
+        let mut last = total;
+        for &(_, _, e) in &order {
+            next[last] = e;
+            prev[e] = last;
+            last = e;
+        }
+        Entries {
+            next,
+            prev,
+            head: total,
+        }
+    }
+
+    fn first(&self) -> usize {
+        self.next[self.head]
+    }
+
+    /// Removes an operation's call and return entries.
+    fn lift(&mut self, op: usize) {
+        for e in [2 * op, 2 * op + 1] {
+            let (p, n) = (self.prev[e], self.next[e]);
+            self.next[p] = n;
+            if n != NIL {
+                self.prev[n] = p;
+            }
+        }
+    }
+
+    /// Puts them back (exact inverse of `lift`, in reverse order).
+    fn unlift(&mut self, op: usize) {
+        for e in [2 * op + 1, 2 * op] {
+            let (p, n) = (self.prev[e], self.next[e]);
+            self.next[p] = e;
+            if n != NIL {
+                self.prev[n] = e;
+            }
+        }
+    }
+}
+
+/// Searches for a linearization of `ops` (one partition).
+pub(crate) fn search<S: SequentialSpec>(
+    spec: &S,
+    ops: &[Operation<S::Input, S::Output>],
+    meter: &Meter,
+) -> Outcome {
+    let n = ops.len();
+    let mut entries = Entries::build(ops);
+    let mut linearized = Bits::new(n);
+    let mut tables: Tables<S> = Tables::new(spec.init(), linearized.0.len());
+    let mut state: u32 = 0;
+    // (operation, state before it, whether it was a forced read-only placement)
+    let mut stack: Vec<(usize, u32, bool)> = Vec::new();
+    let mut longest: Vec<usize> = Vec::new();
+    let mut determinate_left = ops.iter().filter(|o| o.output.is_some()).count();
+    let mut steps: u64 = 0;
+    let mut entry = entries.first();
+
+    let outcome = loop {
+        if determinate_left == 0 {
+            break Outcome::Linearizable;
+        }
+        steps += 1;
+        if steps > meter.max_steps() {
+            break Outcome::Unknown(Exhausted::Steps);
+        }
+        if steps.is_multiple_of(4096) && meter.out_of_time() {
+            break Outcome::Unknown(Exhausted::Time);
+        }
+        debug_assert!(
+            entry != NIL,
+            "a determinate return always precedes the end of the list"
+        );
+        let op = entry / 2;
+        if entry.is_multiple_of(2) {
+            // A call: try to linearize the operation here.
+            let Some(next) = tables.step(spec, ops, state, op, meter) else {
+                break Outcome::Unknown(Exhausted::Memory);
+            };
+            if next != MISMATCH {
+                linearized.set(op);
+                match tables.visit(&linearized, next, meter) {
+                    None => break Outcome::Unknown(Exhausted::Memory),
+                    Some(true) => {
+                        stack.push((op, state, spec.is_read_only(&ops[op].input)));
+                        state = next;
+                        entries.lift(op);
+                        if ops[op].output.is_some() {
+                            determinate_left -= 1;
+                        }
+                        entry = entries.first();
+                        continue;
+                    }
+                    Some(false) => linearized.clear(op),
+                }
+            }
+            entry = entries.next[entry];
+        } else {
+            // A return: the operation must already be linearized; backtrack.
+            if stack.len() > longest.len() {
+                longest = stack.iter().map(|(op, _, _)| *op).collect();
+            }
+            // A forced placement has no alternatives worth trying (see the module
+            // doc), so its failure is its parent's: keep popping past it.
+            let resume = loop {
+                let Some((undo, previous, forced)) = stack.pop() else {
+                    break None;
+                };
+                state = previous;
+                linearized.clear(undo);
+                entries.unlift(undo);
+                if ops[undo].output.is_some() {
+                    determinate_left += 1;
+                }
+                if !forced {
+                    break Some(entries.next[2 * undo]);
+                }
+            };
+            let Some(next_entry) = resume else {
+                break Outcome::NotLinearizable {
+                    longest_prefix: longest,
+                };
+            };
+            entry = next_entry;
+        }
+    };
+    tables.release(meter);
+    outcome
+}

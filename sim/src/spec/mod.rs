@@ -1,0 +1,63 @@
+//! Sequential specifications: what a correct single copy of a service does.
+//!
+//! A linearizability checker asks whether a concurrent history could have come
+//! from some sequential order of its operations run against a spec. Specs here are
+//! deterministic: `step` gives the one result a correct object returns.
+//!
+//! Built-in specs, with the conventions of the common public test histories:
+//! - [`register::Register`]: read, write, compare-and-set; never written reads `nil`;
+//! - [`kv::Kv`]: get, put, append per key; a never-written key reads `""`;
+//!   `append` concatenates strings and `put` replaces the value;
+//! - [`counter::Counter`]: add and read;
+//! - [`queue::Queue`]: FIFO enqueue and dequeue;
+//! - [`set::Set`]: add and read the whole set.
+
+pub mod counter;
+pub mod kv;
+pub mod queue;
+pub mod register;
+pub mod set;
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A sequential specification.
+pub trait SequentialSpec: Sync {
+    /// The object's state. `Hash + Eq` so the checker can memoize states.
+    type State: Clone + Eq + Hash + Debug + Send;
+    /// An operation's input.
+    type Input: Clone + Debug + Send + Sync;
+    /// An operation's result.
+    type Output: Clone + Debug + PartialEq + Send + Sync;
+
+    /// The initial state.
+    fn init(&self) -> Self::State;
+
+    /// Applies `input` to `state`: the next state and the result a correct object
+    /// returns.
+    fn step(&self, state: &Self::State, input: &Self::Input) -> (Self::State, Self::Output);
+
+    /// The partition an operation belongs to, for P-compositionality: operations
+    /// on different keys are independent, so each key is checked alone. `None`
+    /// (the default) puts every operation in one partition.
+    fn partition_key(&self, input: &Self::Input) -> Option<String> {
+        let _ = input;
+        None
+    }
+
+    /// True when `input` never changes any state (a read). The checker places a
+    /// read-only operation as soon as its result matches, and never tries it
+    /// later (moving a read earlier cannot break a valid order). Saying `true`
+    /// for an operation that can change some state makes the checker wrong; the
+    /// default, `false`, is always safe.
+    fn is_read_only(&self, input: &Self::Input) -> bool {
+        let _ = input;
+        false
+    }
+
+    /// Approximate bytes a state occupies, for the checker's memory budget.
+    fn state_bytes(&self, state: &Self::State) -> usize {
+        let _ = state;
+        std::mem::size_of::<Self::State>()
+    }
+}
