@@ -1,11 +1,14 @@
-//! Linearizability checker benchmark on generated histories (`cargo bench -p sim
-//! --bench checker`). Each workload is generated deterministically, checked 3
-//! times, and the median wall time is printed with the verdict.
+//! Linearizability checker benchmark on generated histories:
+//! `cargo bench -p sim --bench checker` (`CHECKER_BENCH_FILTER=sweep` runs only
+//! the workloads whose name contains `sweep`). Each workload is generated
+//! deterministically, checked 3 times, and the median wall time is printed with
+//! the verdict.
 //!
 //! Workloads (as the checker issue specifies):
 //! - register: 10 clients, 10,000 operations (one partition);
 //! - kv: 50 clients, 5,000 operations, 10 keys (partitioned per key);
-//! - both again with 10% indeterminate operations.
+//! - both again with 10% indeterminate operations;
+//! - a sweep of kv at 10 to 40 clients, to show how the search grows with concurrency.
 
 // A benchmark measures wall time; it runs outside any simulation.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
@@ -21,7 +24,11 @@ fn median(mut xs: Vec<Duration>) -> Duration {
     xs[xs.len() / 2]
 }
 
+/// Runs only workloads whose name contains `CHECKER_BENCH_FILTER`, when set.
 fn measure(name: &str, ops: usize, mut run: impl FnMut() -> Verdict) {
+    if std::env::var("CHECKER_BENCH_FILTER").is_ok_and(|f| !name.contains(&f)) {
+        return;
+    }
     let mut times = Vec::new();
     let mut verdict = None;
     for _ in 0..3 {
@@ -53,5 +60,13 @@ fn main() {
         measure(&format!("kv 50 clients 5k ops 10 keys{tag}"), 5_000, || {
             check(&Kv, &h).expect("paired")
         });
+    }
+    for clients in [10, 20, 30, 40] {
+        let h = generate::kv_history(1, clients, 5_000, 10, Ratio::ZERO);
+        measure(
+            &format!("kv sweep: {clients} clients 5k ops 10 keys"),
+            5_000,
+            || check(&Kv, &h).expect("paired"),
+        );
     }
 }

@@ -351,9 +351,9 @@ fn the_counterexample_names_the_prefix_and_the_stuck_operations() {
 #[test]
 fn generated_histories_of_correct_objects_are_linearizable() {
     for seed in 0..5 {
-        let h = generate::register_history(seed, 5, 300, Ratio::new(1, 10, "info").unwrap());
+        let h = generate::register_history(seed, 5, 300, Ratio::new(1, 20, "info").unwrap());
         assert!(verdict_of(&Register, &h), "seed {seed}");
-        let h = generate::kv_history(seed, 10, 400, 3, Ratio::new(1, 10, "info").unwrap());
+        let h = generate::kv_history(seed, 8, 400, 4, Ratio::new(1, 20, "info").unwrap());
         assert!(verdict_of(&Kv, &h), "seed {seed}");
     }
 }

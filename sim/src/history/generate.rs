@@ -1,25 +1,37 @@
 //! Generated histories of correct objects, for tests and benchmarks.
 //!
-//! `clients` processes share one atomic object. At each step a random client
-//! moves: an idle client invokes a new operation; a client with an invoked
-//! operation applies it to the object (its linearization point); an applied
-//! operation completes with its true result. With probability `indeterminate`
-//! an operation instead ends `info`, either before or after taking effect, and
-//! its client is replaced by a fresh process (as Jepsen does). The histories are
-//! linearizable by construction and as concurrent as the client count allows.
+//! The model is a client fleet against one atomic object, in virtual time:
+//! `clients` processes each issue operations back to back. An operation's
+//! latency is uniform in `1..=LATENCY_MAX` time units, and it takes effect at a
+//! uniformly random instant inside that interval (its linearization point), where
+//! it is applied to the object to get its true result. With probability
+//! `indeterminate` an operation ends `info` instead, having taken effect or not
+//! (half and half), and its client carries on as a fresh process, as Jepsen does.
+//!
+//! The histories are linearizable by construction, as concurrent as the client
+//! count makes them, and without the heavy tail of a model where operations
+//! linger arbitrarily long.
 
 use super::History;
 use crate::ratio::Ratio;
 use crate::rng::SimRng;
-use crate::spec::kv::{Kv, KvInput};
-use crate::spec::register::{Register, RegisterInput};
+use crate::spec::kv::{Kv, KvInput, KvOutput};
+use crate::spec::register::{Register, RegisterInput, RegisterOutput};
 use crate::spec::SequentialSpec;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Idle,
-    Invoked,
-    Applied,
+/// The longest operation latency, in time units (the shortest is 1).
+pub const LATENCY_MAX: u64 = 10;
+
+/// One planned operation.
+struct Planned<I> {
+    process: u64,
+    input: I,
+    call: u64,
+    ret: u64,
+    /// Sort key of the linearization point: (time, tie-break).
+    point: (u64, u64),
+    /// `None`: completes ok. `Some(applied)`: completes info.
+    info: Option<bool>,
 }
 
 /// Generates a history of `ops` operations over `spec`, drawing inputs from
@@ -34,56 +46,68 @@ pub fn generate<S: SequentialSpec>(
 ) -> History<S::Input, S::Output> {
     assert!(clients > 0, "a history needs at least one client");
     let mut rng = SimRng::from_seed_and_label(seed, "history-generator");
-    let mut state = spec.init();
-    let mut history = History::new();
+    // Each client's clock (time units; scaled by 4 so invoke and return of
+    // back-to-back operations never share an instant) and current process id.
+    let mut clock = vec![0u64; clients];
     let mut process: Vec<u64> = (0..clients as u64).collect();
     let mut next_process = clients as u64;
-    let mut phase = vec![Phase::Idle; clients];
-    // Per client: the operation in flight and, once applied, its true result.
-    type InFlight<S> = Option<(
-        <S as SequentialSpec>::Input,
-        Option<<S as SequentialSpec>::Output>,
-    )>;
-    let mut pending: Vec<InFlight<S>> = vec![None; clients];
-    let (mut invoked, mut time) = (0usize, 0u64);
-    while invoked < ops || phase.iter().any(|p| *p != Phase::Idle) {
-        let c = rng.below(clients as u64) as usize;
-        time += 1;
-        match phase[c] {
-            Phase::Idle if invoked < ops => {
-                let input = next_input(&mut rng, invoked);
-                history.invoke(process[c], time, input.clone());
-                pending[c] = Some((input, None));
-                phase[c] = Phase::Invoked;
-                invoked += 1;
-            }
-            Phase::Idle => {}
-            Phase::Invoked => {
-                if indeterminate.sample(&mut rng) && rng.chance(1, 2) {
-                    // Times out before taking effect.
-                    history.info(process[c], time);
-                    process[c] = next_process;
-                    next_process += 1;
-                    phase[c] = Phase::Idle;
-                } else {
-                    let (input, output) = pending[c].as_mut().expect("invoked op");
-                    let (next, out) = spec.step(&state, input);
-                    state = next;
-                    *output = Some(out);
-                    phase[c] = Phase::Applied;
-                }
-            }
-            Phase::Applied => {
-                let (_, output) = pending[c].take().expect("applied op");
-                if indeterminate.sample(&mut rng) {
-                    history.info(process[c], time);
-                    process[c] = next_process;
-                    next_process += 1;
-                } else {
-                    history.ok(process[c], time, output.expect("applied op has a result"));
-                }
-                phase[c] = Phase::Idle;
-            }
+    let mut planned = Vec::with_capacity(ops);
+    for n in 0..ops {
+        // The client that is free earliest goes next (ties: lowest index).
+        let c = (0..clients)
+            .min_by_key(|&c| (clock[c], c))
+            .expect("clients > 0");
+        let call = clock[c] + 1;
+        let ret = call + 4 * rng.between(1, LATENCY_MAX);
+        let point = (rng.between(call + 1, ret - 1), rng.next_u64());
+        let info = indeterminate.sample(&mut rng).then(|| rng.chance(1, 2));
+        planned.push(Planned {
+            process: process[c],
+            input: next_input(&mut rng, n),
+            call,
+            ret,
+            point,
+            info,
+        });
+        clock[c] = ret;
+        if info.is_some() {
+            process[c] = next_process;
+            next_process += 1;
+        }
+    }
+    // Apply in linearization order to learn each result.
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by_key(|&i| planned[i].point);
+    let mut state = spec.init();
+    let mut outputs: Vec<Option<S::Output>> = (0..planned.len()).map(|_| None).collect();
+    for i in order {
+        if planned[i].info == Some(false) {
+            continue; // timed out before taking effect
+        }
+        let (next, out) = spec.step(&state, &planned[i].input);
+        state = next;
+        outputs[i] = Some(out);
+    }
+    // Emit events in time order; a return sorts before a call at the same time.
+    let mut events: Vec<(u64, u8, usize)> = Vec::with_capacity(2 * planned.len());
+    for (i, p) in planned.iter().enumerate() {
+        events.push((p.call, 1, i));
+        events.push((p.ret, 0, i));
+    }
+    events.sort_unstable();
+    let mut history = History::new();
+    for (time, is_call, i) in events {
+        let p = &planned[i];
+        if is_call == 1 {
+            history.invoke(p.process, time, p.input.clone());
+        } else if p.info.is_some() {
+            history.info(p.process, time);
+        } else {
+            history.ok(
+                p.process,
+                time,
+                outputs[i].clone().expect("an ok operation took effect"),
+            );
         }
     }
     history
@@ -95,7 +119,7 @@ pub fn register_history(
     clients: usize,
     ops: usize,
     indeterminate: Ratio,
-) -> History<RegisterInput, crate::spec::register::RegisterOutput> {
+) -> History<RegisterInput, RegisterOutput> {
     generate(
         &Register,
         seed,
@@ -120,7 +144,7 @@ pub fn kv_history(
     ops: usize,
     keys: usize,
     indeterminate: Ratio,
-) -> History<KvInput, crate::spec::kv::KvOutput> {
+) -> History<KvInput, KvOutput> {
     generate(&Kv, seed, clients, ops, indeterminate, |rng, n| {
         let key = rng.below(keys as u64).to_string();
         match rng.below(10) {
