@@ -91,6 +91,12 @@ type FxSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
 #[allow(clippy::disallowed_types)] // probed, never iterated; fixed hasher
 type FxMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// A state's hash, with the tables' hasher.
+fn state_hash<T: Hash>(state: &T) -> u64 {
+    use std::hash::BuildHasher;
+    BuildHasherDefault::<Fx>::default().hash_one(state)
+}
+
 /// Marks a transition whose result differs from the recorded one.
 const MISMATCH: u32 = u32::MAX;
 
@@ -110,8 +116,11 @@ fn bits_heap_bytes(words: usize) -> u64 {
 /// means a large state (a long appended string) is cloned and hashed once per
 /// distinct transition, not once per search step.
 struct Tables<S: SequentialSpec> {
+    /// Each distinct state once; its index is its id.
     states: Vec<S::State>,
-    state_ids: FxMap<S::State, u32>,
+    /// State hash -> the newest id with that hash; `same_hash` chains the rest.
+    by_hash: FxMap<u64, u32>,
+    same_hash: Vec<u32>,
     transitions: FxMap<u64, u32>,
     memo: FxSet<(Bits, u32)>,
     state_heap_bytes: u64,
@@ -123,25 +132,40 @@ impl<S: SequentialSpec> Tables<S> {
     fn new(initial: S::State, words: usize) -> Self {
         let mut t = Tables {
             states: Vec::new(),
-            state_ids: FxMap::default(),
+            by_hash: FxMap::default(),
+            same_hash: Vec::new(),
             transitions: FxMap::default(),
             memo: FxSet::default(),
             state_heap_bytes: 0,
             bits_heap: bits_heap_bytes(words),
             charged: 0,
         };
-        t.states.push(initial.clone());
-        t.state_ids.insert(initial, 0);
+        t.by_hash.insert(state_hash(&initial), 0);
+        t.same_hash.push(MISMATCH);
+        t.states.push(initial);
         t
+    }
+
+    /// The id of a state already interned, if any.
+    fn find(&self, hash: u64, state: &S::State) -> Option<u32> {
+        let mut id = *self.by_hash.get(&hash)?;
+        while id != MISMATCH {
+            if self.states[id as usize] == *state {
+                return Some(id);
+            }
+            id = self.same_hash[id as usize];
+        }
+        None
     }
 
     /// Bytes the tables occupy now, plus `extra`.
     fn footprint(&self, extra: u64) -> u64 {
         table_bytes::<(Bits, u32)>(self.memo.capacity())
             + self.memo.len() as u64 * self.bits_heap
-            + table_bytes::<(S::State, u32)>(self.state_ids.capacity())
+            + table_bytes::<(u64, u32)>(self.by_hash.capacity())
+            + self.same_hash.capacity() as u64 * 4
             + self.states.capacity() as u64 * std::mem::size_of::<S::State>() as u64
-            + 2 * self.state_heap_bytes
+            + self.state_heap_bytes
             + table_bytes::<(u64, u32)>(self.transitions.capacity())
             + extra
     }
@@ -187,26 +211,35 @@ impl<S: SequentialSpec> Tables<S> {
         let (next, output) = spec.step(&self.states[from as usize], &ops[op].input);
         let to = if ops[op].output.as_ref().is_some_and(|o| *o != output) {
             MISMATCH
-        } else if let Some(&id) = self.state_ids.get(&next) {
-            id
         } else {
-            let id = u32::try_from(self.states.len())
-                .ok()
-                .filter(|&i| i != MISMATCH)?;
-            let peak = Self::growth_peak(
-                self.state_ids.len(),
-                self.state_ids.capacity(),
-                table_bytes::<(S::State, u32)>,
-            );
-            self.state_heap_bytes +=
-                spec.state_bytes(&next)
-                    .saturating_sub(std::mem::size_of::<S::State>()) as u64;
-            if !self.settle(meter, peak) {
-                return None;
+            let hash = state_hash(&next);
+            match self.find(hash, &next) {
+                Some(id) => id,
+                None => {
+                    let id = u32::try_from(self.states.len())
+                        .ok()
+                        .filter(|&i| i != MISMATCH)?;
+                    let peak =
+                        Self::growth_peak(
+                            self.by_hash.len(),
+                            self.by_hash.capacity(),
+                            table_bytes::<(u64, u32)>,
+                        ) + Self::growth_peak(self.states.len(), self.states.capacity(), |c| {
+                            c as u64 * std::mem::size_of::<S::State>() as u64
+                        });
+                    self.state_heap_bytes += spec
+                        .state_bytes(&next)
+                        .saturating_sub(std::mem::size_of::<S::State>())
+                        as u64;
+                    if !self.settle(meter, peak) {
+                        return None;
+                    }
+                    let previous = self.by_hash.insert(hash, id).unwrap_or(MISMATCH);
+                    self.same_hash.push(previous);
+                    self.states.push(next);
+                    id
+                }
             }
-            self.states.push(next.clone());
-            self.state_ids.insert(next, id);
-            id
         };
         let peak = Self::growth_peak(
             self.transitions.len(),

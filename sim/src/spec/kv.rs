@@ -3,7 +3,52 @@
 
 use super::SequentialSpec;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::fmt;
+
+/// The store's contents: `(key, value)` pairs sorted by key. A sorted vector
+/// rather than a `BTreeMap`, because the checker keeps one copy per distinct
+/// state, and a map's smallest node costs over 500 bytes.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct KvState(Vec<(String, String)>);
+
+impl KvState {
+    /// The value of `key`; a never-written key reads `""`.
+    pub fn get(&self, key: &str) -> &str {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => &self.0[i].1,
+            Err(_) => "",
+        }
+    }
+
+    fn slot(&mut self, key: &str) -> &mut String {
+        let i = match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_string(), String::new()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+}
+
+impl fmt::Debug for KvState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
+}
+
+/// Heap bytes of a string as the allocator hands them out (16-byte rounding
+/// plus a 16-byte header), zero when empty.
+fn string_heap(s: &str) -> usize {
+    if s.is_empty() {
+        0
+    } else {
+        s.len().div_ceil(16) * 16 + 16
+    }
+}
 
 /// A key-value operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,12 +86,12 @@ pub enum KvOutput {
 pub struct Kv;
 
 impl SequentialSpec for Kv {
-    type State = BTreeMap<String, String>;
+    type State = KvState;
     type Input = KvInput;
     type Output = KvOutput;
 
     fn init(&self) -> Self::State {
-        BTreeMap::new()
+        KvState::default()
     }
 
     fn is_read_only(&self, input: &KvInput) -> bool {
@@ -55,18 +100,15 @@ impl SequentialSpec for Kv {
 
     fn step(&self, state: &Self::State, input: &KvInput) -> (Self::State, KvOutput) {
         match input {
-            KvInput::Get(k) => (
-                state.clone(),
-                KvOutput::Value(state.get(k).cloned().unwrap_or_default()),
-            ),
+            KvInput::Get(k) => (state.clone(), KvOutput::Value(state.get(k).to_string())),
             KvInput::Put(k, v) => {
                 let mut next = state.clone();
-                next.insert(k.clone(), v.clone());
+                *next.slot(k) = v.clone();
                 (next, KvOutput::Done)
             }
             KvInput::Append(k, v) => {
                 let mut next = state.clone();
-                next.entry(k.clone()).or_default().push_str(v);
+                next.slot(k).push_str(v);
                 (next, KvOutput::Done)
             }
         }
@@ -77,9 +119,15 @@ impl SequentialSpec for Kv {
     }
 
     fn state_bytes(&self, state: &Self::State) -> usize {
-        48 + state
-            .iter()
-            .map(|(k, v)| 64 + k.len() + v.len())
-            .sum::<usize>()
+        let entries = state.0.capacity() * std::mem::size_of::<(String, String)>();
+        let header = if entries > 0 { 16 } else { 0 };
+        std::mem::size_of::<KvState>()
+            + entries
+            + header
+            + state
+                .0
+                .iter()
+                .map(|(k, v)| string_heap(k) + string_heap(v))
+                .sum::<usize>()
     }
 }
