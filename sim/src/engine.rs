@@ -299,13 +299,7 @@ impl<N: Node> Simulation<N> {
                     },
                     String::new,
                 );
-                let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context {
-                    me: to,
-                    world: &mut self.world,
-                    runtime: &mut self.runtimes[i],
-                };
-                node.on_message(&mut ctx, from, msg);
+                self.run_handler(to, |node, ctx| node.on_message(ctx, from, msg));
             }
             Event::Timer {
                 node: id,
@@ -341,13 +335,7 @@ impl<N: Node> Simulation<N> {
                     },
                     || format!("{payload:?}"),
                 );
-                let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context {
-                    me: id,
-                    world: &mut self.world,
-                    runtime: &mut self.runtimes[i],
-                };
-                node.on_timer(&mut ctx, payload);
+                self.run_handler(id, |node, ctx| node.on_timer(ctx, payload));
             }
             Event::ClientOp {
                 node: id,
@@ -376,13 +364,7 @@ impl<N: Node> Simulation<N> {
                     },
                     || format!("{op:?}"),
                 );
-                let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context {
-                    me: id,
-                    world: &mut self.world,
-                    runtime: &mut self.runtimes[i],
-                };
-                node.on_client_op(&mut ctx, op_id, op);
+                self.run_handler(id, |node, ctx| node.on_client_op(ctx, op_id, op));
             }
             Event::Start { node: id } => {
                 let i = id.index();
@@ -392,16 +374,23 @@ impl<N: Node> Simulation<N> {
                 self.world
                     .trace
                     .push(TraceEvent::Start { at: now, node: id }, String::new);
-                let node = self.nodes[i].as_mut().expect("an up node has state");
-                let mut ctx = Context {
-                    me: id,
-                    world: &mut self.world,
-                    runtime: &mut self.runtimes[i],
-                };
-                node.on_start(&mut ctx);
+                self.run_handler(id, |node, ctx| node.on_start(ctx));
             }
             Event::Fault(fault) => self.apply_validated(*fault),
         }
+    }
+
+    /// Runs one handler of the (up) node `id` with its context.
+    #[inline]
+    fn run_handler(&mut self, id: NodeId, handler: impl FnOnce(&mut N, &mut Context<'_, N>)) {
+        let i = id.index();
+        let node = self.nodes[i].as_mut().expect("an up node has state");
+        let mut ctx = Context {
+            me: id,
+            world: &mut self.world,
+            runtime: &mut self.runtimes[i],
+        };
+        handler(node, &mut ctx);
     }
 
     fn world_drop(

@@ -231,17 +231,22 @@ fn reg(events: &[(u64, &str, Option<i64>, Option<i64>)]) -> History<R, O> {
     h
 }
 
-#[test]
-fn classic_histories() {
-    // A stale read: 2 was written and acknowledged before the read began.
-    let stale = reg(&[
+/// A stale read: 2 was written and acknowledged before the read began, which saw 1.
+fn stale_read() -> History<R, O> {
+    reg(&[
         (0, "w", Some(1), None),
         (0, "ok", None, None),
         (1, "w", Some(2), None),
         (1, "ok", None, None),
         (2, "r", None, None),
         (2, "ok", Some(1), None),
-    ]);
+    ])
+}
+
+#[test]
+fn classic_histories() {
+    // A stale read: 2 was written and acknowledged before the read began.
+    let stale = stale_read();
     assert!(!verdict_of(&Register, &stale));
 
     // A lost write: acknowledged, then every later read sees the old value.
@@ -324,14 +329,7 @@ fn classic_histories() {
 
 #[test]
 fn the_counterexample_names_the_prefix_and_the_stuck_operations() {
-    let stale = reg(&[
-        (0, "w", Some(1), None),
-        (0, "ok", None, None),
-        (1, "w", Some(2), None),
-        (1, "ok", None, None),
-        (2, "r", None, None),
-        (2, "ok", Some(1), None),
-    ]);
+    let stale = stale_read();
     let Verdict::NotLinearizable(c) = check(&Register, &stale).unwrap() else {
         panic!("expected a counterexample")
     };

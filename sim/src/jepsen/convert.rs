@@ -28,6 +28,18 @@ fn is_timeout(v: &Edn) -> bool {
     matches!(v, Edn::Keyword(k) if k == "timed-out" || k == "timeout")
 }
 
+/// Rejects an empty history and one whose events do not pair up.
+fn finish<I: Clone, O: Clone>(
+    history: History<I, O>,
+    lines: &[usize],
+) -> Result<History<I, O>, ImportError> {
+    if history.events.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    check_pairing(&history, lines)?;
+    Ok(history)
+}
+
 /// Checks that the events pair up, naming the line where they do not.
 fn check_pairing<I: Clone, O: Clone>(
     history: &History<I, O>,
@@ -103,11 +115,7 @@ pub fn register_history(
         }
         lines.push(line);
     }
-    if h.events.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    check_pairing(&h, &lines)?;
-    Ok(h)
+    finish(h, &lines)
 }
 
 fn text(line: usize, what: &str, v: &Edn) -> Result<String, ImportError> {
@@ -172,9 +180,5 @@ pub fn kv_history(
         }
         lines.push(line);
     }
-    if h.events.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    check_pairing(&h, &lines)?;
-    Ok(h)
+    finish(h, &lines)
 }
