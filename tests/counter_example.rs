@@ -107,3 +107,46 @@ fn every_acknowledged_increment_is_counted_after_faults_heal() {
         );
     });
 }
+
+/// The counter under nemesis plans of every kind (swarm mode): the safety
+/// invariant holds after every event, and after healing everything, every
+/// acknowledged increment is counted.
+#[test]
+fn the_counter_survives_nemesis_plans() {
+    run_seeds(0..30, |seed| {
+        let link = LinkConfig::default();
+        let mut sim = cluster(seed, link, false);
+        let nemesis = sim::Nemesis {
+            base_link: link,
+            ..sim::Nemesis::default()
+        };
+        let plan = nemesis.generate(seed, 3, SimDuration::from_secs(2));
+        plan.schedule(&mut sim).expect("a generated plan is valid");
+        let mut acked = 0u64;
+        for round in 0..60u64 {
+            sim.submit(NodeId((round % 3) as u32), CounterOp::Increment)
+                .unwrap();
+            let until = sim.now().after(SimDuration::from_millis(40));
+            run_checked(&mut sim, until);
+            acked += sim
+                .take_replies()
+                .iter()
+                .filter(|r| r.reply == CounterReply::Incremented)
+                .count() as u64;
+        }
+        let until = plan.end().max(sim.now()).after(SimDuration::from_millis(1));
+        run_checked(&mut sim, until);
+        for heal in sim::FaultPlan::heal_all(3) {
+            sim.apply(heal).unwrap();
+        }
+        let until = sim.now().after(SimDuration::from_millis(500));
+        run_checked(&mut sim, until);
+        acked += sim
+            .take_replies()
+            .iter()
+            .filter(|r| r.reply == CounterReply::Incremented)
+            .count() as u64;
+        let total = check_converged(&sim).unwrap_or_else(|e| panic!("plan {plan:?}: {e}"));
+        assert_eq!(total, acked, "plan {plan:?}");
+    });
+}

@@ -496,6 +496,9 @@ impl<N: Node> Simulation<N> {
             }
             Fault::Unclog { from, to } => {
                 let link = self.world.net.index(*from, *to);
+                if !self.world.net.is_clogged(link) {
+                    return;
+                }
                 let held = self.world.net.unclog(link);
                 self.trace_fault(fault.clone());
                 self.world.release(*from, *to, held);

@@ -22,6 +22,9 @@
 //! - [`spec`]: sequential specs (register, kv, counter, queue, set) and the trait.
 //! - [`linearizability`]: the WGL/Porcupine checker with per-key partitioning and budgets.
 //! - [`jepsen`]: Jepsen histories: EDN maps and `jepsen.util` log lines in, EDN out.
+//! - [`plan`]: fault plans, timed lists of faults and heals.
+//! - [`nemesis`]: random fault plans per seed, preset mixes and swarm mode.
+//! - [`strategy`]: proptest strategies for seeds and fault plans that shrink to fewer, shorter faults.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `world` (the shared
@@ -39,14 +42,17 @@ pub mod jepsen;
 pub mod latency;
 pub mod linearizability;
 pub mod link;
+pub mod nemesis;
 pub mod node;
 mod node_id;
 pub mod partition;
+pub mod plan;
 pub mod ratio;
 pub mod rng;
 pub mod seed;
 pub mod spec;
 pub mod storage;
+pub mod strategy;
 pub mod time;
 pub mod trace;
 
@@ -62,9 +68,11 @@ pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;
 pub use link::LinkConfig;
+pub use nemesis::{FaultKind, Nemesis};
 pub use node::{Node, OpId};
 pub use node_id::NodeId;
 pub use partition::Partition;
+pub use plan::{FaultPlan, TimedFault};
 pub use ratio::Ratio;
 pub use rng::SimRng;
 pub use storage::{CorruptBlock, Storage};

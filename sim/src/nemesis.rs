@@ -1,0 +1,325 @@
+//! The nemesis: random fault plans, one per seed, in swarm style.
+//!
+//! A plan is made of *episodes*: one fault kind, a start, a duration, and which
+//! nodes it hits; each episode is a fault and its heal. Kinds:
+//! - `partition`: a random shape (isolate, majority/minority, one-way, bridge,
+//!   ring), then `heal` (which heals every partition in force);
+//! - `crash`: crash a node (a torn crash when storage faults are on), then restart;
+//! - `pause`: pause a node, then resume it;
+//! - `clock`: skew a node's clock by up to ±1 s with up to ±10% drift, then reset;
+//! - `flaky-net`: every link drops, duplicates and reorders (up to 20%, 10%, 20%),
+//!   then links reset;
+//! - `clog`: clog both directions between two nodes, then unclog.
+//!
+//! Mixes name sets of kinds: `partitions` (partition, clog), `crashes` (crash,
+//! pause), `clocks`, `flaky-net`, and `all`. In swarm mode (the default, as in
+//! TigerBeetle's VOPR) each seed also switches whole kinds off (each stays on with
+//! probability 1/2, and at least one stays on) and draws its own episode count,
+//! so different seeds stress different combinations.
+
+use crate::fault::Fault;
+use crate::link::LinkConfig;
+use crate::node_id::NodeId;
+use crate::partition::Partition;
+use crate::plan::FaultPlan;
+use crate::ratio::Ratio;
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+/// A kind of fault episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    /// A partition and its heal.
+    Partition,
+    /// A crash and its restart.
+    Crash,
+    /// A pause and its resume.
+    Pause,
+    /// A clock skew and its reset.
+    Clock,
+    /// A flaky-network period.
+    FlakyNet,
+    /// A clogged pair of links.
+    Clog,
+}
+
+impl FaultKind {
+    /// Every kind.
+    pub const ALL: [FaultKind; 6] = [
+        FaultKind::Partition,
+        FaultKind::Crash,
+        FaultKind::Pause,
+        FaultKind::Clock,
+        FaultKind::FlakyNet,
+        FaultKind::Clog,
+    ];
+}
+
+/// A mix name that is not one of the presets.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown fault mix `{0}`: expected one of partitions, crashes, clocks, flaky-net, all, none"
+)]
+pub struct UnknownMix(pub String);
+
+/// One fault and its heal, before it is turned into timed faults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Episode {
+    /// The kind.
+    pub kind: FaultKind,
+    /// When the fault starts.
+    pub start: SimTime,
+    /// How long until its heal.
+    pub duration: SimDuration,
+    /// Picks the nodes it hits (taken modulo what the kind needs).
+    pub target: u64,
+    /// Picks the shape or intensity.
+    pub variant: u64,
+}
+
+/// A pick in `0..n` from a raw number.
+fn pick(raw: u64, n: usize) -> usize {
+    (raw % n.max(1) as u64) as usize
+}
+
+impl Episode {
+    /// The episode as a fault and its heal (or nothing, when the cluster is too
+    /// small for the kind). `base` is the simulation's link config, which a
+    /// flaky-network period keeps the latency of.
+    pub fn faults(
+        &self,
+        nodes: usize,
+        base: LinkConfig,
+        torn_writes: bool,
+    ) -> Vec<(SimTime, Fault)> {
+        let end = self.start.after(self.duration);
+        let node = NodeId::from(pick(self.target, nodes));
+        let other = NodeId::from(
+            (node.index() + 1 + pick(self.target >> 16, nodes.saturating_sub(1))) % nodes.max(1),
+        );
+        let (fault, heals) = match self.kind {
+            FaultKind::Partition => {
+                if nodes < 2 {
+                    return Vec::new();
+                }
+                let Some(shape) = self.partition(nodes, node) else {
+                    return Vec::new();
+                };
+                (Fault::Partition(shape), vec![Fault::Heal])
+            }
+            FaultKind::Crash => (
+                Fault::Crash {
+                    node,
+                    torn_writes: torn_writes && self.variant % 2 == 1,
+                },
+                vec![Fault::Restart { node }],
+            ),
+            FaultKind::Pause => (Fault::Pause { node }, vec![Fault::Resume { node }]),
+            FaultKind::Clock => {
+                let offset_ns = (self.variant % 2_000_000_001) as i64 - 1_000_000_000;
+                let drift_ppm = ((self.variant >> 32) % 200_001) as i32 - 100_000;
+                (
+                    Fault::SetClock {
+                        node,
+                        offset_ns,
+                        drift_ppm,
+                    },
+                    vec![Fault::SetClock {
+                        node,
+                        offset_ns: 0,
+                        drift_ppm: 0,
+                    }],
+                )
+            }
+            FaultKind::FlakyNet => {
+                let v = self.variant;
+                let config = base
+                    .with_drop(Ratio {
+                        num: (v % 21) as u32,
+                        den: 100,
+                    })
+                    .with_duplicate(Ratio {
+                        num: ((v >> 8) % 11) as u32,
+                        den: 100,
+                    })
+                    .with_reorder(
+                        Ratio {
+                            num: ((v >> 16) % 21) as u32,
+                            den: 100,
+                        },
+                        SimDuration::from_millis(50),
+                    );
+                (Fault::SetAllLinks { config }, vec![Fault::ResetLinks])
+            }
+            FaultKind::Clog => {
+                if nodes < 2 {
+                    return Vec::new();
+                }
+                (
+                    Fault::Clog {
+                        from: node,
+                        to: other,
+                    },
+                    vec![
+                        Fault::Unclog {
+                            from: node,
+                            to: other,
+                        },
+                        Fault::Clog {
+                            from: other,
+                            to: node,
+                        },
+                        Fault::Unclog {
+                            from: other,
+                            to: node,
+                        },
+                    ],
+                )
+            }
+        };
+        let mut out = vec![(self.start, fault)];
+        if self.kind == FaultKind::Clog {
+            // Clog both directions now, unclog both at the end.
+            out.push((self.start, heals[1].clone()));
+            out.push((end, heals[0].clone()));
+            out.push((end, heals[2].clone()));
+        } else {
+            out.extend(heals.into_iter().map(|h| (end, h)));
+        }
+        out
+    }
+
+    fn partition(&self, nodes: usize, node: NodeId) -> Option<Partition> {
+        let ids: Vec<NodeId> = (0..nodes).map(NodeId::from).collect();
+        let shapes = if nodes >= 4 {
+            5
+        } else if nodes >= 3 {
+            4
+        } else {
+            2
+        };
+        Some(match self.variant % shapes {
+            0 => Partition::Isolate { node },
+            1 => Partition::OneWay {
+                from: vec![node],
+                to: ids.iter().copied().filter(|&n| n != node).collect(),
+            },
+            2 => {
+                // A random minority that includes `node`.
+                let size = 1 + pick(self.variant >> 8, nodes.saturating_sub(1) / 2);
+                let minority = (0..size)
+                    .map(|k| NodeId::from((node.index() + k) % nodes))
+                    .collect();
+                Partition::MajorityMinority { minority }
+            }
+            3 => {
+                let left = ids
+                    .iter()
+                    .copied()
+                    .filter(|&n| n != node)
+                    .take((nodes - 1) / 2)
+                    .collect();
+                Partition::Bridge { bridge: node, left }
+            }
+            _ => {
+                let mut order = ids;
+                order.rotate_left(node.index());
+                Partition::Ring { order }
+            }
+        })
+    }
+}
+
+/// A generator of fault plans.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nemesis {
+    /// The kinds it may use.
+    pub kinds: BTreeSet<FaultKind>,
+    /// Switch kinds off and draw the episode count per seed.
+    pub swarm: bool,
+    /// The most episodes in one plan.
+    pub episodes_max: u32,
+    /// The longest episode.
+    pub episode_max: SimDuration,
+    /// Let crashes tear unsynced writes.
+    pub torn_writes: bool,
+    /// The links' normal config (a flaky period keeps its latency).
+    pub base_link: LinkConfig,
+}
+
+impl Default for Nemesis {
+    /// The `all` mix in swarm mode: up to 8 episodes of up to 2 s.
+    fn default() -> Self {
+        Nemesis {
+            kinds: FaultKind::ALL.into_iter().collect(),
+            swarm: true,
+            episodes_max: 8,
+            episode_max: SimDuration::from_secs(2),
+            torn_writes: false,
+            base_link: LinkConfig::default(),
+        }
+    }
+}
+
+impl FromStr for Nemesis {
+    type Err = UnknownMix;
+
+    /// A preset mix by name.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        let kinds: &[FaultKind] = match name {
+            "partitions" => &[FaultKind::Partition, FaultKind::Clog],
+            "crashes" => &[FaultKind::Crash, FaultKind::Pause],
+            "clocks" => &[FaultKind::Clock],
+            "flaky-net" => &[FaultKind::FlakyNet],
+            "all" => &FaultKind::ALL,
+            "none" => &[],
+            other => return Err(UnknownMix(other.to_string())),
+        };
+        Ok(Nemesis {
+            kinds: kinds.iter().copied().collect(),
+            ..Nemesis::default()
+        })
+    }
+}
+
+impl Nemesis {
+    /// The plan for `seed` in a cluster of `nodes`, with every episode starting
+    /// before `horizon`.
+    pub fn generate(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
+        let mut rng = SimRng::from_seed_and_label(seed, "nemesis");
+        let mut kinds: Vec<FaultKind> = self.kinds.iter().copied().collect();
+        let mut count = self.episodes_max;
+        if self.swarm && !kinds.is_empty() {
+            let keep: Vec<FaultKind> = kinds.iter().copied().filter(|_| rng.chance(1, 2)).collect();
+            kinds = if keep.is_empty() {
+                vec![*rng.pick(&kinds).expect("non-empty")]
+            } else {
+                keep
+            };
+            count = rng.between(1, u64::from(self.episodes_max.max(1))) as u32;
+        }
+        let mut plan = FaultPlan::new();
+        if kinds.is_empty() || horizon.as_nanos() == 0 {
+            return plan;
+        }
+        for _ in 0..count {
+            let episode = Episode {
+                kind: *rng.pick(&kinds).expect("non-empty"),
+                start: SimTime(rng.below(horizon.as_nanos())),
+                duration: SimDuration(
+                    rng.between(1_000_000, self.episode_max.as_nanos().max(1_000_000)),
+                ),
+                target: rng.next_u64(),
+                variant: rng.next_u64(),
+            };
+            for (at, fault) in episode.faults(nodes, self.base_link, self.torn_writes) {
+                plan.push(at, fault);
+            }
+        }
+        plan
+    }
+}

@@ -1,0 +1,107 @@
+//! Fault plans: timed lists of faults and heals, as serde values.
+//!
+//! A plan is what a run's faults *are*: the nemesis generates one per seed, a user
+//! can write one by hand, proptest shrinks one, and an artifact stores one so a
+//! failure can be replayed. [`FaultPlan::schedule`] puts every fault into a
+//! simulation's queue at its time; [`FaultPlan::heal_all`] is the list of faults
+//! that undoes every kind of fault, which the liveness phase applies.
+
+use crate::engine::Simulation;
+use crate::error::ConfigError;
+use crate::fault::Fault;
+use crate::node::Node;
+use crate::node_id::NodeId;
+use crate::time::SimTime;
+use serde::{Deserialize, Serialize};
+
+/// One fault at one time.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimedFault {
+    /// When it takes effect.
+    pub at: SimTime,
+    /// What happens.
+    pub fault: Fault,
+}
+
+/// A timed list of faults, sorted by time (ties keep their order).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FaultPlan {
+    /// The faults, in time order.
+    pub faults: Vec<TimedFault>,
+}
+
+impl FaultPlan {
+    /// An empty plan.
+    pub fn new() -> FaultPlan {
+        FaultPlan::default()
+    }
+
+    /// Adds a fault, keeping the plan sorted (stable for equal times).
+    pub fn push(&mut self, at: SimTime, fault: Fault) {
+        let i = self.faults.partition_point(|f| f.at <= at);
+        self.faults.insert(i, TimedFault { at, fault });
+    }
+
+    /// How many faults the plan holds.
+    pub fn len(&self) -> usize {
+        self.faults.len()
+    }
+
+    /// True when the plan holds no fault.
+    pub fn is_empty(&self) -> bool {
+        self.faults.is_empty()
+    }
+
+    /// The time of the last fault, or zero.
+    pub fn end(&self) -> SimTime {
+        self.faults.last().map_or(SimTime::ZERO, |f| f.at)
+    }
+
+    /// Checks every fault against a cluster of `nodes` and the order of times.
+    /// Errors name the fault by index, e.g. `faults[3].node`.
+    pub fn validate(&self, nodes: usize) -> Result<(), ConfigError> {
+        for (i, f) in self.faults.iter().enumerate() {
+            f.fault.validate(nodes, &format!("faults[{i}]"))?;
+            if i > 0 && f.at < self.faults[i - 1].at {
+                return Err(ConfigError::TimeInPast {
+                    field: format!("faults[{i}].at"),
+                    at_nanos: f.at.0,
+                    now_nanos: self.faults[i - 1].at.0,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates the plan, then schedules every fault into `sim`.
+    pub fn schedule<N: Node>(&self, sim: &mut Simulation<N>) -> Result<(), ConfigError> {
+        self.validate(sim.node_count())?;
+        for f in &self.faults {
+            sim.schedule(f.at, f.fault.clone())?;
+        }
+        Ok(())
+    }
+
+    /// The faults that undo every fault kind in a cluster of `nodes`: heal
+    /// partitions, reset links, unclog every link, resume and restart every node,
+    /// and reset every clock. Each is a no-op where there is nothing to undo.
+    pub fn heal_all(nodes: usize) -> Vec<Fault> {
+        let ids = || (0..nodes).map(NodeId::from);
+        let mut heals = vec![Fault::Heal, Fault::ResetLinks];
+        for from in ids() {
+            for to in ids() {
+                if from != to {
+                    heals.push(Fault::Unclog { from, to });
+                }
+            }
+        }
+        heals.extend(ids().map(|node| Fault::Resume { node }));
+        heals.extend(ids().map(|node| Fault::Restart { node }));
+        heals.extend(ids().map(|node| Fault::SetClock {
+            node,
+            offset_ns: 0,
+            drift_ppm: 0,
+        }));
+        heals
+    }
+}
