@@ -6,5 +6,8 @@
 //! - [`counter`]: a replicated grow-only counter with gossip; the worked example
 //!   that every `Context` feature appears in (messages, timers, randomness,
 //!   durable storage, client operations, recovery).
+//! - [`register`]: a majority-quorum replicated register (ABD style) with the bug
+//!   switch `ack-before-replication`; the harness's first catch.
 
 pub mod counter;
+pub mod register;

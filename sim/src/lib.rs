@@ -25,6 +25,7 @@
 //! - [`plan`]: fault plans, timed lists of faults and heals.
 //! - [`nemesis`]: random fault plans per seed, preset mixes and swarm mode.
 //! - [`strategy`]: proptest strategies for seeds and fault plans that shrink to fewer, shorter faults.
+//! - [`scenario`]: the test harness: a model, clients, faults and checks, in a safety and a liveness phase.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `world` (the shared
@@ -49,6 +50,7 @@ pub mod partition;
 pub mod plan;
 pub mod ratio;
 pub mod rng;
+pub mod scenario;
 pub mod seed;
 pub mod spec;
 pub mod storage;

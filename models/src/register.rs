@@ -1,0 +1,276 @@
+//! A replicated register over majority quorums (in the style of ABD), with a
+//! bug switch.
+//!
+//! Every node is a replica holding a `(timestamp, value)` pair, synced to
+//! storage before it is acknowledged. Any node coordinates client operations:
+//! - **write v**: ask every replica for its timestamp; on a majority of answers,
+//!   pick a timestamp above the highest (unique per write), store `(ts, v)`
+//!   on every replica, and reply once a majority has stored it;
+//! - **read**: ask every replica for its pair; on a majority, take the newest,
+//!   write it back to a majority (so no later read can see an older value), reply.
+//!
+//! Invariant: two replicas never hold the same timestamp with different values.
+//! The client history is linearizable under the `register` spec.
+//!
+//! Bug switch `ack-before-replication`: a write is acknowledged as soon as the
+//! coordinator receives it, before any replica has it. A read that starts after
+//! the acknowledgement can then return the old value.
+
+use serde::{Deserialize, Serialize};
+use sim::{Context, Node, NodeId, OpId, Simulation};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A version: (counter, coordinating node, request id). The request id makes
+/// every write's timestamp unique, even for concurrent writes coordinated by one
+/// node (or by one node before and after a restart).
+pub type Timestamp = (u64, u32, u64);
+
+/// The register's bug switches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegisterBug {
+    /// Acknowledge a write before any replica has it.
+    AckBeforeReplication,
+}
+
+impl RegisterBug {
+    /// Every switch, with its name.
+    pub const ALL: [(&'static str, RegisterBug); 1] =
+        [("ack-before-replication", RegisterBug::AckBeforeReplication)];
+}
+
+/// A client operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RegisterOp {
+    /// Read the value.
+    Read,
+    /// Write a value.
+    Write(i64),
+}
+
+/// A client reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RegisterReply {
+    /// The value read (`None`: never written).
+    Value(Option<i64>),
+    /// The write is done.
+    Written,
+}
+
+/// Messages between replicas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RegisterMsg {
+    /// Coordinator asks for a replica's pair.
+    Query {
+        /// The coordinator's request id.
+        req: u64,
+    },
+    /// A replica's pair.
+    QueryReply {
+        /// The request answered.
+        req: u64,
+        /// Its timestamp.
+        ts: Timestamp,
+        /// Its value.
+        value: Option<i64>,
+    },
+    /// Coordinator asks a replica to store a pair.
+    Store {
+        /// The coordinator's request id.
+        req: u64,
+        /// The timestamp.
+        ts: Timestamp,
+        /// The value.
+        value: Option<i64>,
+    },
+    /// The pair is stored and synced.
+    StoreAck {
+        /// The request answered.
+        req: u64,
+    },
+}
+
+#[derive(Clone, Debug)]
+enum Phase {
+    Query { best: (Timestamp, Option<i64>) },
+    Store,
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    op_id: OpId,
+    op: RegisterOp,
+    phase: Phase,
+    heard: BTreeSet<NodeId>,
+    /// Already answered (the buggy early acknowledgement).
+    answered: bool,
+    /// For a read: the value it will return once written back.
+    read_value: Option<i64>,
+}
+
+/// One replica and coordinator.
+#[derive(Clone, Debug)]
+pub struct Register {
+    bug: Option<RegisterBug>,
+    ts: Timestamp,
+    value: Option<i64>,
+    pending: BTreeMap<u64, Pending>,
+}
+
+const STATE_BLOCK: u64 = 0;
+
+impl Register {
+    /// A replica, with a bug switched on or not.
+    pub fn new(bug: Option<RegisterBug>) -> Register {
+        Register {
+            bug,
+            ts: (0, 0, 0),
+            value: None,
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// This replica's pair.
+    pub fn pair(&self) -> (Timestamp, Option<i64>) {
+        (self.ts, self.value)
+    }
+
+    fn majority(ctx: &Context<'_, Self>) -> usize {
+        ctx.node_count() / 2 + 1
+    }
+
+    fn send_all(ctx: &mut Context<'_, Self>, msg: RegisterMsg) {
+        for i in 0..ctx.node_count() {
+            ctx.send(NodeId::from(i), msg);
+        }
+    }
+
+    fn store_locally(&mut self, ctx: &mut Context<'_, Self>, ts: Timestamp, value: Option<i64>) {
+        if ts > self.ts {
+            self.ts = ts;
+            self.value = value;
+            ctx.storage().write(STATE_BLOCK, (ts, value));
+            ctx.storage().sync();
+        }
+    }
+}
+
+impl Node for Register {
+    type Message = RegisterMsg;
+    type Timer = ();
+    type Block = (Timestamp, Option<i64>);
+    type Op = RegisterOp;
+    type Reply = RegisterReply;
+
+    fn on_start(&mut self, _ctx: &mut Context<'_, Self>) {}
+
+    fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
+        if let Ok(Some(&(ts, value))) = ctx.storage().read(STATE_BLOCK) {
+            self.ts = ts;
+            self.value = value;
+        }
+    }
+
+    fn on_client_op(&mut self, ctx: &mut Context<'_, Self>, op_id: OpId, op: RegisterOp) {
+        let req = ctx.rng().next_u64();
+        let mut answered = false;
+        if let (RegisterOp::Write(_), Some(RegisterBug::AckBeforeReplication)) = (op, self.bug) {
+            ctx.reply(op_id, RegisterReply::Written);
+            answered = true;
+        }
+        let phase = Phase::Query {
+            best: ((0, 0, 0), None),
+        };
+        self.pending.insert(
+            req,
+            Pending {
+                op_id,
+                op,
+                phase,
+                heard: BTreeSet::new(),
+                answered,
+                read_value: None,
+            },
+        );
+        Self::send_all(ctx, RegisterMsg::Query { req });
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: RegisterMsg) {
+        match msg {
+            RegisterMsg::Query { req } => {
+                ctx.send(
+                    from,
+                    RegisterMsg::QueryReply {
+                        req,
+                        ts: self.ts,
+                        value: self.value,
+                    },
+                );
+            }
+            RegisterMsg::Store { req, ts, value } => {
+                self.store_locally(ctx, ts, value);
+                ctx.send(from, RegisterMsg::StoreAck { req });
+            }
+            RegisterMsg::QueryReply { req, ts, value } => {
+                let majority = Self::majority(ctx);
+                let me = ctx.id().0;
+                let Some(p) = self.pending.get_mut(&req) else {
+                    return;
+                };
+                let Phase::Query { best } = &mut p.phase else {
+                    return;
+                };
+                if ts > best.0 {
+                    *best = (ts, value);
+                }
+                if !p.heard.insert(from) || p.heard.len() < majority {
+                    return;
+                }
+                let (ts, value) = match p.op {
+                    RegisterOp::Write(v) => ((best.0 .0 + 1, me, req), Some(v)),
+                    RegisterOp::Read => *best,
+                };
+                p.read_value = value;
+                p.phase = Phase::Store;
+                p.heard.clear();
+                Self::send_all(ctx, RegisterMsg::Store { req, ts, value });
+            }
+            RegisterMsg::StoreAck { req } => {
+                let majority = Self::majority(ctx);
+                let Some(p) = self.pending.get_mut(&req) else {
+                    return;
+                };
+                if !matches!(p.phase, Phase::Store)
+                    || !p.heard.insert(from)
+                    || p.heard.len() < majority
+                {
+                    return;
+                }
+                let p = self.pending.remove(&req).expect("present");
+                if !p.answered {
+                    let reply = match p.op {
+                        RegisterOp::Write(_) => RegisterReply::Written,
+                        RegisterOp::Read => RegisterReply::Value(p.read_value),
+                    };
+                    ctx.reply(p.op_id, reply);
+                }
+            }
+        }
+    }
+}
+
+/// The invariant: no two live replicas hold one timestamp with different values.
+pub fn check_unique_timestamps(sim: &Simulation<Register>) -> Result<(), String> {
+    let mut seen: BTreeMap<Timestamp, (NodeId, Option<i64>)> = BTreeMap::new();
+    for (id, node) in sim.live_nodes() {
+        let (ts, value) = node.pair();
+        if let Some((other, v)) = seen.insert(ts, (id, value)) {
+            if v != value {
+                return Err(format!(
+                    "{other} and {id} both hold timestamp {ts:?} with values {v:?} and {value:?}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
