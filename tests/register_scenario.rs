@@ -69,6 +69,7 @@ fn ack_before_replication_is_caught_as_a_linearizability_failure() {
     let s = scenario(Some(RegisterBug::AckBeforeReplication));
     let found = (0..200).find_map(|seed| s.run_seed(seed).failure.map(|f| (seed, f)));
     let (seed, failure) = found.expect("the bug is found within 200 seeds");
+    eprintln!("ack-before-replication: first failing seed {seed}\n{failure}");
     assert_eq!(
         failure.kind,
         FailureKind::Linearizability,
