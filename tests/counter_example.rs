@@ -28,6 +28,21 @@ fn run_checked(sim: &mut Simulation<Counter>, deadline: SimTime) {
     sim.run_until(deadline);
 }
 
+/// Takes the replies so far and counts the acknowledged increments.
+fn count_acks(sim: &mut Simulation<Counter>) -> u64 {
+    sim.take_replies()
+        .iter()
+        .filter(|r| r.reply == CounterReply::Incremented)
+        .count() as u64
+}
+
+/// Runs for `span` with the invariant checked after every event, then counts acks.
+fn run_and_count_acks(sim: &mut Simulation<Counter>, span: SimDuration) -> u64 {
+    let until = sim.now().after(span);
+    run_checked(sim, until);
+    count_acks(sim)
+}
+
 #[test]
 fn the_counter_trace_is_pinned_for_seed_1() {
     let link = LinkConfig::reliable(Latency::Uniform {
@@ -89,13 +104,7 @@ fn every_acknowledged_increment_is_counted_after_faults_heal() {
                 sim.apply(Fault::Heal).unwrap();
                 sim.apply(Fault::Restart { node: NodeId(2) }).unwrap();
             }
-            let until = sim.now().after(SimDuration::from_millis(3));
-            run_checked(&mut sim, until);
-            acked += sim
-                .take_replies()
-                .iter()
-                .filter(|r| r.reply == CounterReply::Incremented)
-                .count() as u64;
+            acked += run_and_count_acks(&mut sim, SimDuration::from_millis(3));
         }
         sim.apply(Fault::ResetLinks).unwrap();
         let until = sim.now().after(SimDuration::from_millis(300));
@@ -126,13 +135,7 @@ fn the_counter_survives_nemesis_plans() {
         for round in 0..60u64 {
             sim.submit(NodeId((round % 3) as u32), CounterOp::Increment)
                 .unwrap();
-            let until = sim.now().after(SimDuration::from_millis(40));
-            run_checked(&mut sim, until);
-            acked += sim
-                .take_replies()
-                .iter()
-                .filter(|r| r.reply == CounterReply::Incremented)
-                .count() as u64;
+            acked += run_and_count_acks(&mut sim, SimDuration::from_millis(40));
         }
         let until = plan.end().max(sim.now()).after(SimDuration::from_millis(1));
         run_checked(&mut sim, until);
@@ -141,11 +144,7 @@ fn the_counter_survives_nemesis_plans() {
         }
         let until = sim.now().after(SimDuration::from_millis(500));
         run_checked(&mut sim, until);
-        acked += sim
-            .take_replies()
-            .iter()
-            .filter(|r| r.reply == CounterReply::Incremented)
-            .count() as u64;
+        acked += count_acks(&mut sim);
         let total = check_converged(&sim).unwrap_or_else(|e| panic!("plan {plan:?}: {e}"));
         assert_eq!(total, acked, "plan {plan:?}");
     });
