@@ -42,6 +42,50 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the models, their invariants and their bug switches.
+    List,
+    /// Sweep seeds of a model under faults; summarise; write an artifact per failure.
+    ///
+    /// Exit 0: no failure; 1: a failure was found; 2: bad input.
+    Explore {
+        /// The model (see `faultline list`).
+        model: String,
+        /// How many seeds.
+        #[arg(long, default_value_t = 100)]
+        seeds: u64,
+        /// Run exactly this one seed.
+        #[arg(long, value_parser = parse_seed_arg)]
+        seed: Option<u64>,
+        /// The first seed of the sweep.
+        #[arg(long, default_value_t = 0, value_parser = parse_seed_arg)]
+        start: u64,
+        /// Turn a bug switch on.
+        #[arg(long)]
+        bug: Option<String>,
+        /// The fault mix: partitions, crashes, clocks, flaky-net, all, none.
+        #[arg(long, default_value = "all")]
+        faults: String,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rerun an artifact, check its trace hash is identical, and print the trace.
+    ///
+    /// Exit 0: identical; 1: the trace differs; 2: bad input.
+    Replay {
+        /// The artifact.
+        file: std::path::PathBuf,
+    },
+    /// Minimise an artifact's fault plan and write the result beside it.
+    ///
+    /// Exit 0: written; 2: bad input, or the failure does not reproduce.
+    Shrink {
+        /// The artifact.
+        file: std::path::PathBuf,
+    },
     /// Check a Jepsen history (EDN maps or jepsen.util log lines) for linearizability.
     ///
     /// Exit 0: linearizable; 1: not linearizable; 2: bad input, or unknown (a
@@ -79,6 +123,19 @@ pub fn run(cli: Cli) -> i32 {
             faults,
             json,
         } => run_bench(seed, requests, faults, json),
+        Command::List => crate::commands::list(),
+        Command::Explore {
+            model,
+            seeds,
+            seed,
+            start,
+            bug,
+            faults,
+            jobs,
+            json,
+        } => crate::commands::explore(&model, seeds, seed, start, bug, &faults, jobs, json),
+        Command::Replay { file } => crate::commands::replay(&file),
+        Command::Shrink { file } => crate::commands::shrink(&file),
         Command::CheckHistory {
             spec,
             file,

@@ -2,62 +2,11 @@
 //! kind, its bug switch is caught, runs replay exactly, and a system that stops
 //! answering fails the liveness phase.
 
-use models::register::{check_unique_timestamps, Register, RegisterBug, RegisterOp, RegisterReply};
-use sim::history::{EventKind, History, HistoryEvent};
-use sim::linearizability::{check, Verdict};
+use models::register::{scenario, RegisterBug, RegisterOp, RegisterReply};
+use sim::history::EventKind;
+use sim::linearizability::Verdict;
 use sim::scenario::{FailureKind, Scenario, Workload};
-use sim::spec::register::{Register as RegisterSpec, RegisterInput, RegisterOutput};
-use sim::{Nemesis, NodeId, SimDuration, SimRng};
-
-/// Reads and writes of small values, to random nodes.
-struct ReadWrite;
-
-impl Workload<Register> for ReadWrite {
-    fn next_op(&mut self, rng: &mut SimRng, _process: u64, nodes: usize) -> (NodeId, RegisterOp) {
-        let node = NodeId(rng.below(nodes as u64) as u32);
-        let op = if rng.chance(1, 2) {
-            RegisterOp::Write(rng.below(5) as i64)
-        } else {
-            RegisterOp::Read
-        };
-        (node, op)
-    }
-}
-
-/// The model's history in the register spec's terms.
-fn as_spec(h: &History<RegisterOp, RegisterReply>) -> History<RegisterInput, RegisterOutput> {
-    let events = h
-        .events
-        .iter()
-        .map(|e| HistoryEvent {
-            process: e.process,
-            time: e.time,
-            kind: match &e.kind {
-                EventKind::Invoke(RegisterOp::Read) => EventKind::Invoke(RegisterInput::Read),
-                EventKind::Invoke(RegisterOp::Write(v)) => {
-                    EventKind::Invoke(RegisterInput::Write(*v))
-                }
-                EventKind::Ok(RegisterReply::Value(v)) => EventKind::Ok(RegisterOutput::Read(*v)),
-                EventKind::Ok(RegisterReply::Written) => EventKind::Ok(RegisterOutput::Written),
-                EventKind::Fail => EventKind::Fail,
-                EventKind::Info => EventKind::Info,
-            },
-        })
-        .collect();
-    History { events }
-}
-
-fn scenario(bug: Option<RegisterBug>) -> Scenario<Register> {
-    Scenario::new(move |_| Register::new(bug))
-        .nodes(3)
-        .clients(3, || ReadWrite)
-        .faults(Nemesis::default())
-        .invariant("unique timestamps", check_unique_timestamps)
-        .linearizable(|h| {
-            check(&RegisterSpec, &as_spec(h)).expect("the harness records paired histories")
-        })
-        .run_for(SimDuration::from_secs(3))
-}
+use sim::{NodeId, SimDuration, SimRng};
 
 #[test]
 fn the_correct_register_passes_under_every_fault_kind() {

@@ -274,3 +274,75 @@ pub fn check_unique_timestamps(sim: &Simulation<Register>) -> Result<(), String>
     }
     Ok(())
 }
+
+/// Reads and writes of small values (0..5), each to a random node.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadWrite;
+
+impl sim::scenario::Workload<Register> for ReadWrite {
+    fn next_op(
+        &mut self,
+        rng: &mut sim::SimRng,
+        _process: u64,
+        nodes: usize,
+    ) -> (NodeId, RegisterOp) {
+        let node = NodeId(rng.below(nodes as u64) as u32);
+        let op = if rng.chance(1, 2) {
+            RegisterOp::Write(rng.below(5) as i64)
+        } else {
+            RegisterOp::Read
+        };
+        (node, op)
+    }
+}
+
+/// The operation's kind, for per-kind statistics.
+pub fn op_kind(op: &RegisterOp) -> &'static str {
+    match op {
+        RegisterOp::Read => "read",
+        RegisterOp::Write(_) => "write",
+    }
+}
+
+/// The model's history in the `register` spec's terms.
+pub fn spec_history(
+    h: &sim::history::History<RegisterOp, RegisterReply>,
+) -> sim::history::History<sim::spec::register::RegisterInput, sim::spec::register::RegisterOutput>
+{
+    use sim::history::{EventKind, HistoryEvent};
+    use sim::spec::register::{RegisterInput, RegisterOutput};
+    let kind = |k: &EventKind<RegisterOp, RegisterReply>| match k {
+        EventKind::Invoke(RegisterOp::Read) => EventKind::Invoke(RegisterInput::Read),
+        EventKind::Invoke(RegisterOp::Write(v)) => EventKind::Invoke(RegisterInput::Write(*v)),
+        EventKind::Ok(RegisterReply::Value(v)) => EventKind::Ok(RegisterOutput::Read(*v)),
+        EventKind::Ok(RegisterReply::Written) => EventKind::Ok(RegisterOutput::Written),
+        EventKind::Fail => EventKind::Fail,
+        EventKind::Info => EventKind::Info,
+    };
+    let events = h
+        .events
+        .iter()
+        .map(|e| HistoryEvent {
+            process: e.process,
+            time: e.time,
+            kind: kind(&e.kind),
+        })
+        .collect();
+    sim::history::History { events }
+}
+
+/// The register's standard scenario: 3 nodes, 3 clients of [`ReadWrite`], the
+/// `all` nemesis, the unique-timestamp invariant, linearizability, 3 s of safety.
+pub fn scenario(bug: Option<RegisterBug>) -> sim::scenario::Scenario<Register> {
+    use sim::linearizability::check;
+    use sim::spec::register::Register as Spec;
+    sim::scenario::Scenario::new(move |_| Register::new(bug))
+        .nodes(3)
+        .clients(3, || ReadWrite)
+        .faults(sim::Nemesis::default())
+        .invariant("unique timestamps", check_unique_timestamps)
+        .linearizable(|h| {
+            check(&Spec, &spec_history(h)).expect("the harness records paired histories")
+        })
+        .run_for(sim::SimDuration::from_secs(3))
+}

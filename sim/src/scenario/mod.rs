@@ -110,6 +110,8 @@ pub struct RunReport<Op, Reply> {
     pub failure: Option<Failure>,
     /// The checker's verdict, when a linearizability check is set and ran.
     pub verdict: Option<Verdict>,
+    /// The rendered trace, when the config records it.
+    pub trace: Option<String>,
 }
 
 /// Makes a fresh workload for each run.
@@ -217,6 +219,12 @@ where
         self
     }
 
+    /// Records the full trace of each run (see [`RunReport::trace`]).
+    pub fn record_trace(mut self, on: bool) -> Self {
+        self.config.record_trace = on;
+        self
+    }
+
     /// Sets the safety phase's length.
     pub fn run_for(mut self, safety: SimDuration) -> Self {
         self.safety_for = safety;
@@ -262,6 +270,7 @@ where
             history: History::new(),
             failure: None,
             verdict: None,
+            trace: None,
         };
 
         // Safety.
@@ -300,6 +309,7 @@ where
             }
         }
         report.trace_hash = sim.trace_hash();
+        report.trace = sim.trace().records().map(|_| sim.trace().render());
         report.history = clients.history;
         report
     }

@@ -1,0 +1,169 @@
+//! The models `faultline` can explore, with their invariants and bug switches,
+//! behind one runner so that `explore`, `replay` and `shrink` treat them alike.
+
+use models::register::{self, RegisterBug};
+use serde::{Deserialize, Serialize};
+use sim::history::{EventKind, History};
+use sim::scenario::{Failure, RunReport};
+use sim::{FaultPlan, Nemesis};
+
+/// A model's entry in the catalog.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelInfo {
+    /// The name used on the command line.
+    pub name: &'static str,
+    /// The cluster size its scenario runs.
+    pub nodes: usize,
+    /// One line about it.
+    pub about: &'static str,
+    /// The invariants checked after every event.
+    pub invariants: &'static [&'static str],
+    /// Other checks of the run.
+    pub checks: &'static [&'static str],
+    /// Bug switches, by name.
+    pub bugs: &'static [&'static str],
+}
+
+/// Every model.
+pub const MODELS: &[ModelInfo] = &[ModelInfo {
+    name: "register",
+    nodes: 3,
+    about: "a replicated register over majority quorums (ABD style)",
+    invariants: &["unique timestamps"],
+    checks: &["linearizable (register spec)", "liveness after healing"],
+    bugs: &["ack-before-replication"],
+}];
+
+/// What can be wrong with a request.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    /// No such model.
+    #[error("unknown model `{0}`: run `faultline list` for the models")]
+    UnknownModel(String),
+    /// No such bug switch for this model.
+    #[error("model `{model}` has no bug switch `{bug}` (it has: {known})")]
+    UnknownBug {
+        /// The model.
+        model: String,
+        /// The switch asked for.
+        bug: String,
+        /// The switches it has.
+        known: String,
+    },
+}
+
+/// Looks a model up by name.
+pub fn model(name: &str) -> Result<&'static ModelInfo, CatalogError> {
+    MODELS
+        .iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| CatalogError::UnknownModel(name.to_string()))
+}
+
+/// Checks a bug switch name against a model.
+pub fn check_bug(info: &ModelInfo, bug: Option<&str>) -> Result<(), CatalogError> {
+    match bug {
+        Some(b) if !info.bugs.contains(&b) => Err(CatalogError::UnknownBug {
+            model: info.name.to_string(),
+            bug: b.to_string(),
+            known: info.bugs.join(", "),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// One client operation's outcome, for the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpStat {
+    /// The operation's kind.
+    pub kind: &'static str,
+    /// Virtual nanoseconds from invoke to answer; `None` when indeterminate.
+    pub latency_ns: Option<u64>,
+    /// True when it completed ok.
+    pub ok: bool,
+}
+
+/// What one run of a catalog model produced.
+#[derive(Clone, Debug)]
+pub struct RunSummary {
+    /// The seed.
+    pub seed: u64,
+    /// The plan it ran under.
+    pub plan: FaultPlan,
+    /// The trace hash.
+    pub trace_hash: u64,
+    /// The failure, if any.
+    pub failure: Option<Failure>,
+    /// Every client operation.
+    pub ops: Vec<OpStat>,
+    /// The rendered trace, when asked for.
+    pub trace: Option<String>,
+}
+
+/// Per-operation outcomes from a history.
+fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str) -> Vec<OpStat> {
+    let mut open: std::collections::BTreeMap<u64, (&'static str, u64)> = Default::default();
+    let mut stats = Vec::new();
+    for e in &history.events {
+        match &e.kind {
+            EventKind::Invoke(i) => {
+                open.insert(e.process, (kind(i), e.time));
+            }
+            done => {
+                if let Some((k, t)) = open.remove(&e.process) {
+                    let ok = matches!(done, EventKind::Ok(_));
+                    let latency_ns =
+                        (!matches!(done, EventKind::Info)).then(|| e.time.saturating_sub(t));
+                    stats.push(OpStat {
+                        kind: k,
+                        latency_ns,
+                        ok,
+                    });
+                }
+            }
+        }
+    }
+    stats.extend(open.into_values().map(|(k, _)| OpStat {
+        kind: k,
+        latency_ns: None,
+        ok: false,
+    }));
+    stats
+}
+
+fn summarize<O, R>(report: RunReport<O, R>, kind: impl Fn(&O) -> &'static str) -> RunSummary {
+    RunSummary {
+        seed: report.seed,
+        ops: op_stats(&report.history, kind),
+        plan: report.plan,
+        trace_hash: report.trace_hash,
+        failure: report.failure,
+        trace: report.trace,
+    }
+}
+
+/// Runs `model` for `seed`, under `plan` if given or else under the plan that
+/// `nemesis` draws for the seed. Validated names only (see [`model`], [`check_bug`]).
+pub fn run(
+    model: &str,
+    bug: Option<&str>,
+    seed: u64,
+    nemesis: &Nemesis,
+    plan: Option<FaultPlan>,
+    record: bool,
+) -> RunSummary {
+    match model {
+        "register" => {
+            let bug = bug.map(|b| match b {
+                "ack-before-replication" => RegisterBug::AckBeforeReplication,
+                other => unreachable!("validated bug switch {other}"),
+            });
+            let s = register::scenario(bug)
+                .faults(nemesis.clone())
+                .record_trace(record);
+            let plan = plan.unwrap_or_else(|| s.plan_for(seed));
+            summarize(s.run_with_plan(seed, plan), register::op_kind)
+        }
+        other => unreachable!("validated model {other}"),
+    }
+}

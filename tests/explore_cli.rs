@@ -1,0 +1,209 @@
+//! `faultline explore`, `replay`, `shrink` and `list` end to end: the buggy
+//! register is found, shrunk and replayed; the correct one passes; bad input
+//! exits 2 and leaves files alone; artifacts are never overwritten.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("faultline-explore-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn faultline(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run faultline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[test]
+fn the_bug_is_found_shrunk_and_replayed() {
+    let dir = workdir("bug");
+    let out = faultline(
+        &dir,
+        &[
+            "explore",
+            "register",
+            "--seeds",
+            "200",
+            "--bug",
+            "ack-before-replication",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "a failure was found");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &summary["failed"][0];
+    assert_eq!(first["kind"], "linearizability");
+    let artifact = first["artifact"].as_str().unwrap().to_string();
+
+    let shrunk = faultline(&dir, &["shrink", &artifact]);
+    assert_eq!(
+        shrunk.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&shrunk.stderr)
+    );
+    let text = stdout(&shrunk);
+    let faults: usize = text.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(faults <= 2, "shrunk to at most 2 faults: {text}");
+    let shrunk_path = text
+        .lines()
+        .find_map(|l| l.strip_prefix("wrote "))
+        .unwrap()
+        .to_string();
+    assert_ne!(shrunk_path, artifact, "the original is not overwritten");
+
+    for file in [&artifact, &shrunk_path] {
+        let replay = faultline(&dir, &["replay", file]);
+        assert_eq!(replay.status.code(), Some(0), "{file}: {}", stdout(&replay));
+        let text = stdout(&replay);
+        assert!(text.contains("identical to the artifact"), "{text}");
+        assert!(
+            text.contains("linearizability failure"),
+            "the failure reproduces: {text}"
+        );
+        assert!(text.contains("deliver #"), "the trace is printed");
+    }
+}
+
+#[test]
+fn the_correct_register_passes_a_sweep() {
+    let dir = workdir("ok");
+    let out = faultline(
+        &dir,
+        &["explore", "register", "--seeds", "40", "--faults", "all"],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("register: 40 runs, 0 failures"), "{text}");
+    assert!(text.contains("latency read: p50"), "{text}");
+    assert!(
+        !dir.join("target/faultline").exists(),
+        "no failure, no artifact"
+    );
+}
+
+#[test]
+fn artifacts_are_never_overwritten() {
+    let dir = workdir("twice");
+    for _ in 0..2 {
+        let out = faultline(
+            &dir,
+            &[
+                "explore",
+                "register",
+                "--seed",
+                "5",
+                "--bug",
+                "ack-before-replication",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("target/faultline"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["register-seed-5-2.json", "register-seed-5.json"]);
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_error() {
+    let dir = workdir("bad");
+    let cases: [(&[&str], &str); 5] = [
+        (&["explore", "raft"], "unknown model `raft`"),
+        (
+            &["explore", "register", "--bug", "nope"],
+            "no bug switch `nope`",
+        ),
+        (
+            &["explore", "register", "--faults", "meteors"],
+            "unknown fault mix `meteors`",
+        ),
+        (
+            &["explore", "register", "--seeds", "0"],
+            "--seeds must be at least 1",
+        ),
+        (&["replay", "missing.json"], "cannot read missing.json"),
+    ];
+    for (args, expect) in cases {
+        let out = faultline(&dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+    // A truncated and a corrupt artifact: exit 2, named problem, file untouched.
+    let good = faultline(
+        &dir,
+        &[
+            "explore",
+            "register",
+            "--seed",
+            "1",
+            "--bug",
+            "ack-before-replication",
+            "--json",
+        ],
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&good.stdout).unwrap();
+    let artifact = summary["failed"][0]["artifact"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = std::fs::read_to_string(dir.join(&artifact)).unwrap();
+    let variants = [
+        (
+            "truncated.json",
+            text[..text.len() / 2].to_string(),
+            "not a valid artifact: line",
+        ),
+        (
+            "wrong-model.json",
+            text.replace("\"register\"", "\"raft\""),
+            "unknown model `raft`",
+        ),
+        (
+            "bad-node.json",
+            text.replacen("\"node\": ", "\"node\": 9", 1),
+            "not a valid artifact",
+        ),
+    ];
+    for (name, body, expect) in variants {
+        std::fs::write(dir.join(name), &body).unwrap();
+        for cmd in ["replay", "shrink"] {
+            let out = faultline(&dir, &[cmd, name]);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {name}");
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains(expect),
+                "{cmd} {name}"
+            );
+            assert_eq!(
+                std::fs::read_to_string(dir.join(name)).unwrap(),
+                body,
+                "{name} is left untouched"
+            );
+        }
+    }
+}
+
+#[test]
+fn list_names_models_invariants_and_bugs() {
+    let out = faultline(&workdir("list"), &["list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("register:")
+            && text.contains("unique timestamps")
+            && text.contains("ack-before-replication")
+    );
+}
