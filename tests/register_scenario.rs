@@ -88,3 +88,23 @@ fn a_system_that_stops_answering_fails_liveness_not_safety() {
         "timeouts are recorded as info"
     );
 }
+
+#[test]
+fn eventually_properties_are_checked_after_healing() {
+    let holds = scenario(None).eventually("a replica answers", |sim| {
+        sim.live_nodes()
+            .next()
+            .map(|_| ())
+            .ok_or_else(|| "no live replica".to_string())
+    });
+    assert!(holds.run_seed(2).failure.is_none());
+    let never = scenario(None).eventually("the impossible", |_| Err("never".to_string()));
+    let failure = never.run_seed(2).failure.expect("fails after healing");
+    assert_eq!(failure.kind, FailureKind::Liveness);
+    assert!(
+        failure
+            .message
+            .starts_with("eventually the impossible: never"),
+        "{failure}"
+    );
+}

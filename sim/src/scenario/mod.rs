@@ -15,8 +15,9 @@
 //! 1. **safety**: the clients run for `safety_for` under the fault plan; every
 //!    invariant is checked after every event; then the history is checked for
 //!    linearizability;
-//! 2. **liveness**: every fault is healed ([`FaultPlan::heal_all`]), and each
-//!    client's next operation must complete (not time out) within `liveness_for`.
+//! 2. **liveness**: every fault is healed ([`FaultPlan::heal_all`]), each
+//!    client's next operation must complete (not time out) within `liveness_for`,
+//!    and every "eventually" property must hold at the end.
 //!
 //! Failures say which phase found them ([`FailureKind`]). A client operation
 //! that gets no answer within `client_timeout` is recorded as `info`
@@ -133,6 +134,7 @@ pub struct Scenario<N: Node> {
     workload: Option<WorkloadFactory<N>>,
     faults: Faults,
     invariants: Vec<Invariant<N>>,
+    eventually: Vec<Invariant<N>>,
     checker: Option<Checker<N>>,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
@@ -157,6 +159,7 @@ where
             workload: None,
             faults: Faults::Plan(FaultPlan::new()),
             invariants: Vec::new(),
+            eventually: Vec::new(),
             checker: None,
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
@@ -207,6 +210,17 @@ where
         check: impl Fn(&Simulation<N>) -> Result<(), String> + 'static,
     ) -> Self {
         self.invariants.push((name.to_string(), Box::new(check)));
+        self
+    }
+
+    /// Adds an "eventually" property: it must hold at the end of the liveness
+    /// phase, once every fault has been healed for `liveness_for`.
+    pub fn eventually(
+        mut self,
+        name: &str,
+        check: impl Fn(&Simulation<N>) -> Result<(), String> + 'static,
+    ) -> Self {
+        self.eventually.push((name.to_string(), Box::new(check)));
         self
     }
 
@@ -299,7 +313,12 @@ where
             clients.start_liveness();
             report.failure = self.drive(&mut sim, &mut clients, deadline, false);
             if report.failure.is_none() {
-                if let Some(message) = clients.liveness_shortfall() {
+                let shortfall = clients.liveness_shortfall().or_else(|| {
+                    self.eventually.iter().find_map(|(name, check)| {
+                        check(&sim).err().map(|e| format!("eventually {name}: {e}"))
+                    })
+                });
+                if let Some(message) = shortfall {
                     report.failure = Some(Failure {
                         kind: FailureKind::Liveness,
                         message,
