@@ -106,7 +106,13 @@ fn latencies(ops: &[OpStat]) -> BTreeMap<String, Latency> {
 }
 
 /// Runs the sweep on `jobs` threads; results in seed order.
+/// A progress bar is drawn only when stderr is a terminal.
 fn sweep(req: &ExploreRequest, nemesis: &Nemesis) -> Vec<RunSummary> {
+    let progress = indicatif::ProgressBar::new(req.seeds.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} seeds, {per_sec}, eta {eta}")
+            .expect("a valid template"),
+    );
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<RunSummary>>> = Mutex::new(vec![None; req.seeds.len()]);
     std::thread::scope(|scope| {
@@ -116,6 +122,7 @@ fn sweep(req: &ExploreRequest, nemesis: &Nemesis) -> Vec<RunSummary> {
                 let Some(&seed) = req.seeds.get(i) else { break };
                 let run = catalog::run(&req.model, req.bug.as_deref(), seed, nemesis, None, false);
                 results.lock().expect("no worker panicked")[i] = Some(run);
+                progress.inc(1);
             });
         }
     });
