@@ -96,8 +96,8 @@ pub struct RunSummary {
     pub failure: Option<Failure>,
     /// Every client operation.
     pub ops: Vec<OpStat>,
-    /// The rendered trace, when asked for.
-    pub trace: Option<String>,
+    /// The trace's events, when asked for.
+    pub trace: Option<Vec<sim::TraceRecord>>,
 }
 
 /// Per-operation outcomes from a history.

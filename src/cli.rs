@@ -78,6 +78,9 @@ pub enum Command {
     Replay {
         /// The artifact.
         file: std::path::PathBuf,
+        /// Show the trace as one column per node.
+        #[arg(long)]
+        timeline: bool,
     },
     /// Minimise an artifact's fault plan and write the result beside it.
     ///
@@ -134,7 +137,7 @@ pub fn run(cli: Cli) -> i32 {
             jobs,
             json,
         } => crate::commands::explore(&model, seeds, seed, start, bug, &faults, jobs, json),
-        Command::Replay { file } => crate::commands::replay(&file),
+        Command::Replay { file, timeline } => crate::commands::replay(&file, timeline),
         Command::Shrink { file } => crate::commands::shrink(&file),
         Command::CheckHistory {
             spec,

@@ -92,8 +92,8 @@ pub fn explore(
     }
 }
 
-/// `faultline replay FILE`.
-pub fn replay(file: &Path) -> i32 {
+/// `faultline replay FILE [--timeline]`.
+pub fn replay(file: &Path, timeline: bool) -> i32 {
     let (artifact, replayed) = match crate::replay::replay(file) {
         Ok(r) => r,
         Err(e) => {
@@ -107,7 +107,15 @@ pub fn replay(file: &Path) -> i32 {
         artifact.seed,
         artifact.plan.len()
     );
-    print!("{}", replayed.run.trace.as_deref().unwrap_or_default());
+    let records = replayed.run.trace.as_deref().unwrap_or_default();
+    if timeline {
+        let nodes = catalog::model(&artifact.model).map_or(1, |m| m.nodes);
+        print!("{}", sim::trace::timeline(records, nodes));
+    } else {
+        for r in records {
+            println!("{r}");
+        }
+    }
     let hash = sim::trace::hash_hex(replayed.run.trace_hash);
     match &replayed.run.failure {
         Some(f) => println!("{f}"),

@@ -73,6 +73,18 @@ fn the_bug_is_found_shrunk_and_replayed() {
         );
         assert!(text.contains("deliver #"), "the trace is printed");
     }
+    let timeline = faultline(&dir, &["replay", "--timeline", &shrunk_path]);
+    assert_eq!(timeline.status.code(), Some(0));
+    let text = stdout(&timeline);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("n0") && header.contains("n2") && header.ends_with("faults"),
+        "{header}"
+    );
+    assert!(
+        text.contains("op #") && text.contains("<-n"),
+        "events sit in node columns"
+    );
 }
 
 #[test]

@@ -285,14 +285,14 @@ impl sim::scenario::Workload<Register> for ReadWrite {
         rng: &mut sim::SimRng,
         _process: u64,
         nodes: usize,
-    ) -> (NodeId, RegisterOp) {
+    ) -> Option<(NodeId, RegisterOp)> {
         let node = NodeId(rng.below(nodes as u64) as u32);
         let op = if rng.chance(1, 2) {
             RegisterOp::Write(rng.below(5) as i64)
         } else {
             RegisterOp::Read
         };
-        (node, op)
+        Some((node, op))
     }
 }
 

@@ -1,4 +1,4 @@
-//! proptest strategies for seeds and fault plans.
+//! proptest strategies for seeds, fault plans and workloads.
 //!
 //! A fault plan is generated as a list of [`Episode`]s, so proptest's shrinking
 //! works on what a human would simplify: it drops whole episodes (fewer faults),
@@ -55,4 +55,16 @@ pub fn fault_plans(
         }
         plan
     })
+}
+
+/// Workload scripts for [`crate::scenario::Scripted`]: `clients` scripts of up
+/// to `ops_max` operations each, every one a (target node, operation) pair.
+/// Shrinking removes operations, so a failure shrinks to fewer operations.
+pub fn scripts<Op: std::fmt::Debug + Clone>(
+    clients: usize,
+    ops_max: usize,
+    op: impl Strategy<Value = Op> + Clone,
+) -> impl Strategy<Value = Vec<Vec<(u32, Op)>>> {
+    let script = prop::collection::vec((any::<u32>(), op), 0..=ops_max);
+    prop::collection::vec(script, clients)
 }

@@ -431,3 +431,86 @@ impl Trace {
 pub fn hash_hex(hash: u64) -> String {
     format!("{hash:016x}")
 }
+
+/// Width of one column of [`timeline`].
+const COLUMN: usize = 26;
+
+fn fit(text: &str) -> String {
+    let mut t: String = text.chars().take(COLUMN - 1).collect();
+    if text.chars().count() > COLUMN - 1 {
+        t.pop();
+        t.push('~');
+    }
+    format!("{t:<COLUMN$}")
+}
+
+/// A per-node column view of recorded events: one row per event, the time,
+/// then one column per node and a last column for faults. A send shows in the
+/// sender's column, a delivery in the receiver's.
+pub fn timeline(records: &[TraceRecord], nodes: usize) -> String {
+    let mut out = format!("{:>16}  ", "time");
+    for n in 0..nodes {
+        out.push_str(&fit(&format!("n{n}")));
+    }
+    out.push_str("faults\n");
+    for r in records {
+        let d = if r.detail.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", r.detail)
+        };
+        let (column, text) = match &r.event {
+            TraceEvent::Start { node, .. } => (Some(*node), "start".to_string()),
+            TraceEvent::Send {
+                from, to, msg_id, ..
+            } => (Some(*from), format!("->{to} #{msg_id}{d}")),
+            TraceEvent::Deliver {
+                from, to, msg_id, ..
+            } => (Some(*to), format!("<-{from} #{msg_id}")),
+            TraceEvent::Drop {
+                from,
+                to,
+                msg_id,
+                reason,
+                ..
+            } => {
+                let at = if *reason == DropReason::NodeDown {
+                    *to
+                } else {
+                    *from
+                };
+                (Some(at), format!("x {from}->{to} #{msg_id}"))
+            }
+            TraceEvent::Duplicate {
+                from, to, msg_id, ..
+            } => (Some(*from), format!("dup ->{to} #{msg_id}")),
+            TraceEvent::Timer { node, .. } => (Some(*node), format!("timer{d}")),
+            TraceEvent::ClientOp { node, op_id, .. } => (Some(*node), format!("op #{op_id}{d}")),
+            TraceEvent::ClientReply { node, op_id, .. } => {
+                (Some(*node), format!("reply #{op_id}{d}"))
+            }
+            TraceEvent::Crash {
+                node, lost_writes, ..
+            } => (Some(*node), format!("CRASH (lost {lost_writes})")),
+            TraceEvent::Fault { fault, .. } => {
+                (None, serde_json::to_string(fault).unwrap_or_default())
+            }
+        };
+        out.push_str(&format!("{:>16}  ", r.event.at().to_string()));
+        for n in 0..nodes {
+            let cell = if column.is_some_and(|c| c.index() == n) {
+                fit(&text)
+            } else {
+                fit("")
+            };
+            out.push_str(&cell);
+        }
+        if column.is_none() {
+            out.push_str(&text);
+        }
+        let trimmed = out.trim_end().len();
+        out.truncate(trimmed);
+        out.push('\n');
+    }
+    out
+}

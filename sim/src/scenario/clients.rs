@@ -80,8 +80,12 @@ where
                 .workload
                 .as_mut()
                 .expect("clients exist only with a workload");
-            let (node, op) =
-                workload.next_op(&mut self.rng, self.clients[i].process, sim.node_count());
+            let next = workload.next_op(&mut self.rng, self.clients[i].process, sim.node_count());
+            let Some((node, op)) = next else {
+                // Nothing more to do: in the liveness phase that counts as done.
+                self.clients[i].live_done |= self.liveness;
+                continue;
+            };
             self.history
                 .invoke(self.clients[i].process, now.0, op.clone());
             let id = sim

@@ -53,12 +53,66 @@ pub enum Completion {
 
 /// Generates client operations.
 pub trait Workload<N: Node> {
-    /// The next operation of `process`, and the node it is sent to.
-    fn next_op(&mut self, rng: &mut SimRng, process: u64, nodes: usize) -> (NodeId, N::Op);
+    /// The next operation of `process` and the node it is sent to, or `None`
+    /// when the workload has nothing more for it (the client then stays idle).
+    fn next_op(&mut self, rng: &mut SimRng, process: u64, nodes: usize) -> Option<(NodeId, N::Op)>;
     /// Classifies a reply.
     fn complete(&self, reply: &N::Reply) -> Completion {
         let _ = reply;
         Completion::Ok
+    }
+}
+
+/// A fixed workload: client `i` (by position, across process renewals) sends
+/// the operations of `scripts[i]` in order, each to node `target % nodes`. Made
+/// by [`crate::strategy::scripts`], so proptest can shrink it to fewer operations.
+#[derive(Clone, Debug)]
+pub struct Scripted<Op> {
+    scripts: Vec<std::collections::VecDeque<(u32, Op)>>,
+    client_of: std::collections::BTreeMap<u64, usize>,
+    next_client: usize,
+}
+
+impl<Op> Scripted<Op> {
+    /// A workload from per-client scripts of (target, operation).
+    pub fn new(scripts: Vec<Vec<(u32, Op)>>) -> Self {
+        Scripted {
+            scripts: scripts.into_iter().map(Into::into).collect(),
+            client_of: Default::default(),
+            next_client: 0,
+        }
+    }
+
+    /// How many clients the scripts are for.
+    pub fn clients(&self) -> usize {
+        self.scripts.len()
+    }
+}
+
+impl<N: Node> Workload<N> for Scripted<N::Op> {
+    fn next_op(
+        &mut self,
+        _rng: &mut SimRng,
+        process: u64,
+        nodes: usize,
+    ) -> Option<(NodeId, N::Op)> {
+        // A renewed process (after a timeout) continues its client's script:
+        // processes are numbered per client in first-use order.
+        let client = match self.client_of.get(&process) {
+            Some(&c) => c,
+            None => {
+                let c = if (process as usize) < self.scripts.len() {
+                    process as usize
+                } else {
+                    self.next_client
+                };
+                self.client_of.insert(process, c);
+                c
+            }
+        };
+        self.next_client = (client + 1) % self.scripts.len().max(1);
+        let (target, op) = self.scripts.get_mut(client)?.pop_front()?;
+        Some((NodeId::from(target as usize % nodes.max(1)), op))
     }
 }
 
@@ -111,8 +165,8 @@ pub struct RunReport<Op, Reply> {
     pub failure: Option<Failure>,
     /// The checker's verdict, when a linearizability check is set and ran.
     pub verdict: Option<Verdict>,
-    /// The rendered trace, when the config records it.
-    pub trace: Option<String>,
+    /// The trace's events, when the config records them.
+    pub trace: Option<Vec<crate::trace::TraceRecord>>,
 }
 
 /// Makes a fresh workload for each run.
@@ -328,7 +382,7 @@ where
             }
         }
         report.trace_hash = sim.trace_hash();
-        report.trace = sim.trace().records().map(|_| sim.trace().render());
+        report.trace = sim.trace().records().map(<[_]>::to_vec);
         report.history = clients.history;
         report
     }
