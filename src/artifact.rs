@@ -21,6 +21,8 @@ pub struct Artifact {
     pub model: String,
     /// The bug switch, if one was on.
     pub bug: Option<String>,
+    /// The scenario's shape when the artifact was written.
+    pub config: sim::scenario::ScenarioConfig,
     /// The fault mix the plan was drawn from (informational).
     pub faults: String,
     /// The root seed.

@@ -142,6 +142,14 @@ fn summarize<O, R>(report: RunReport<O, R>, kind: impl Fn(&O) -> &'static str) -
     }
 }
 
+/// The scenario config `model` runs with. Validated names only.
+pub fn scenario_config(model: &str) -> sim::scenario::ScenarioConfig {
+    match model {
+        "register" => register::scenario(None).describe(),
+        other => unreachable!("validated model {other}"),
+    }
+}
+
 /// Runs `model` for `seed`, under `plan` if given or else under the plan that
 /// `nemesis` draws for the seed. Validated names only (see [`model`], [`check_bug`]).
 pub fn run(

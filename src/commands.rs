@@ -107,6 +107,9 @@ pub fn replay(file: &Path, timeline: bool) -> i32 {
         artifact.seed,
         artifact.plan.len()
     );
+    if artifact.config != catalog::scenario_config(&artifact.model) {
+        eprintln!("faultline replay: warning: the model's scenario has changed since this artifact was written");
+    }
     let records = replayed.run.trace.as_deref().unwrap_or_default();
     if timeline {
         let nodes = catalog::model(&artifact.model).map_or(1, |m| m.nodes);

@@ -161,6 +161,7 @@ pub fn explore(
             faultline_version: env!("CARGO_PKG_VERSION").to_string(),
             model: req.model.clone(),
             bug: req.bug.clone(),
+            config: catalog::scenario_config(&req.model),
             faults: req.faults.clone(),
             seed: run.seed,
             plan: run.plan.clone(),

@@ -117,8 +117,15 @@ fn eventually_properties_are_checked_after_healing() {
 fn a_failing_workload_shrinks_to_a_few_operations() {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestError, TestRunner};
-    let op = prop_oneof![Just(RegisterOp::Read), (0i64..3).prop_map(RegisterOp::Write)];
-    let mut runner = TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
+    let op = prop_oneof![
+        Just(RegisterOp::Read),
+        (0i64..3).prop_map(RegisterOp::Write)
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
     let result = runner.run(&sim::strategy::scripts(2, 8, op), |scripts| {
         let report = scenario(Some(RegisterBug::AckBeforeReplication))
             .clients(2, move || sim::scenario::Scripted::new(scripts.clone()))
@@ -128,12 +135,20 @@ fn a_failing_workload_shrinks_to_a_few_operations() {
         prop_assert!(report.failure.is_none(), "{}", report.failure.unwrap());
         Ok(())
     });
-    let Err(TestError::Fail(_, minimal)) = result else { panic!("the bug must show: {result:?}") };
+    let Err(TestError::Fail(_, minimal)) = result else {
+        panic!("the bug must show: {result:?}")
+    };
     let ops: Vec<RegisterOp> = minimal.iter().flatten().map(|(_, op)| *op).collect();
     assert!(ops.len() <= 4, "shrunk to a few operations: {minimal:?}");
     let write_then_read = minimal.iter().any(|script| {
-        let w = script.iter().position(|(_, op)| matches!(op, RegisterOp::Write(_)));
-        w.is_some_and(|w| script[w + 1..].iter().any(|(_, op)| *op == RegisterOp::Read))
+        let w = script
+            .iter()
+            .position(|(_, op)| matches!(op, RegisterOp::Write(_)));
+        w.is_some_and(|w| {
+            script[w + 1..]
+                .iter()
+                .any(|(_, op)| *op == RegisterOp::Read)
+        })
     });
     assert!(write_then_read, "a client writes, then reads: {minimal:?}");
 }

@@ -174,6 +174,23 @@ type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;
 type Invariant<N> = (String, Box<dyn Fn(&Simulation<N>) -> Result<(), String>>);
 type Checker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> Verdict>;
 
+/// A scenario's shape, as recorded in failure artifacts.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScenarioConfig {
+    /// Cluster size.
+    pub nodes: usize,
+    /// Client count.
+    pub clients: usize,
+    /// The links' config.
+    pub link: crate::link::LinkConfig,
+    /// Safety phase length.
+    pub safety_for: SimDuration,
+    /// Liveness phase bound.
+    pub liveness_for: SimDuration,
+    /// Client timeout.
+    pub client_timeout: SimDuration,
+}
+
 /// Where the faults come from.
 enum Faults {
     Nemesis(Nemesis),
@@ -297,6 +314,18 @@ where
     pub fn run_for(mut self, safety: SimDuration) -> Self {
         self.safety_for = safety;
         self
+    }
+
+    /// The scenario's shape.
+    pub fn describe(&self) -> ScenarioConfig {
+        ScenarioConfig {
+            nodes: self.config.nodes,
+            clients: self.clients,
+            link: self.config.link,
+            safety_for: self.safety_for,
+            liveness_for: self.liveness_for,
+            client_timeout: self.client_timeout,
+        }
     }
 
     /// The fault plan seed `seed` runs under.
