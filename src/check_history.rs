@@ -9,6 +9,8 @@ use sim::jepsen;
 use sim::linearizability::{check_with_budget, Budget, Verdict};
 use sim::spec::{kv::Kv, register::Register};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The specs `check-history` offers.
@@ -36,9 +38,19 @@ pub fn run(
             return EXIT_BAD_INPUT;
         }
     };
+    // The time limit: a timer thread cancels the check (sim never reads a clock).
+    let cancel = timeout_s.map(|secs| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let setter = Arc::clone(&flag);
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(secs));
+            setter.store(true, Ordering::Relaxed);
+        });
+        flag
+    });
     let budget = Budget {
         max_memory_bytes: memory_mib.saturating_mul(1 << 20),
-        time_limit: timeout_s.map(Duration::from_secs),
+        cancel,
         ..Budget::default()
     };
     let verdict = match check_text(spec, &text, budget) {

@@ -95,4 +95,17 @@ fn a_budget_that_runs_out_exits_2_as_unknown() {
         out.starts_with("unknown: the memory budget ran out"),
         "{out}"
     );
+    let (code, out, _) = run(
+        &[
+            "--spec",
+            "register",
+            "--memory-mib",
+            "100000",
+            "--timeout-s",
+            "1",
+        ],
+        &h,
+    );
+    assert_eq!(code, 2);
+    assert!(out.starts_with("unknown: the time limit passed"), "{out}");
 }

@@ -447,3 +447,19 @@ fn the_default_budget_bounds_memory() {
         }
     );
 }
+
+#[test]
+fn a_cancelled_check_is_unknown() {
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let budget = Budget {
+        cancel: Some(cancel),
+        ..Budget::default()
+    };
+    let v = check_with_budget(&Register, &pathological(40), budget).unwrap();
+    assert_eq!(
+        v,
+        Verdict::Unknown {
+            exhausted: Exhausted::Cancelled
+        }
+    );
+}

@@ -1,34 +1,34 @@
-//! The checker's budget: steps, memory and (optionally) wall time.
+//! The checker's budget: steps, memory, and cancellation.
 //!
 //! Linearizability checking is NP-complete, so every search is bounded. When a
 //! bound is hit the verdict is `Unknown`: the checker never guesses.
 //!
-//! The step and memory bounds are deterministic. The time bound is the one place
-//! in `sim` that reads the wall clock; it only ever turns a verdict into `Unknown`
-//! (never into a pass or a fail), it is off by default, and no simulation decision
-//! depends on it.
+//! The step and memory bounds are deterministic. `sim` never reads the wall
+//! clock, so a time limit is the caller's: it sets the `cancel` flag (the
+//! `faultline check-history --timeout-s` command does so from a timer thread),
+//! and the search, which polls the flag, stops with `Unknown`.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::Arc;
 
 /// Limits on one check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Budget {
     /// Search steps allowed per partition (`u64::MAX`: no limit).
     pub max_steps: u64,
     /// Bytes the memo tables of all partitions may hold together (approximate).
     pub max_memory_bytes: u64,
-    /// Wall time allowed for the whole check (`None`: no limit).
-    pub time_limit: Option<Duration>,
+    /// Set by the caller to stop the check (for a time limit); `None`: never.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Budget {
-    /// No step or time limit; 1 GiB of memo tables.
+    /// No step limit, no cancellation; 1 GiB of memo tables.
     fn default() -> Self {
         Budget {
             max_steps: u64::MAX,
             max_memory_bytes: 1 << 30,
-            time_limit: None,
+            cancel: None,
         }
     }
 }
@@ -41,8 +41,8 @@ pub enum Exhausted {
     Steps,
     /// The memo tables reached the memory budget.
     Memory,
-    /// The wall-time limit passed.
-    Time,
+    /// The caller cancelled the check (its time limit passed).
+    Cancelled,
 }
 
 impl std::fmt::Display for Exhausted {
@@ -50,7 +50,7 @@ impl std::fmt::Display for Exhausted {
         f.write_str(match self {
             Exhausted::Steps => "the step budget ran out",
             Exhausted::Memory => "the memory budget ran out",
-            Exhausted::Time => "the time limit passed",
+            Exhausted::Cancelled => "the time limit passed",
         })
     }
 }
@@ -59,19 +59,13 @@ impl std::fmt::Display for Exhausted {
 pub(crate) struct Meter {
     budget: Budget,
     memory: AtomicU64,
-    stop: AtomicBool,
-    #[allow(clippy::disallowed_types)] // see the module doc: only ever yields Unknown
-    started: std::time::Instant,
 }
 
 impl Meter {
-    #[allow(clippy::disallowed_methods, clippy::disallowed_types)] // see the module doc: only ever yields Unknown
     pub(crate) fn new(budget: Budget) -> Meter {
         Meter {
             budget,
             memory: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-            started: std::time::Instant::now(),
         }
     }
 
@@ -90,18 +84,11 @@ impl Meter {
         self.memory.fetch_sub(bytes, Ordering::Relaxed);
     }
 
-    /// Checked every few thousand steps: has the time limit passed?
-    pub(crate) fn out_of_time(&self) -> bool {
-        if self.stop.load(Ordering::Relaxed) {
-            return true;
-        }
-        let late = self
-            .budget
-            .time_limit
-            .is_some_and(|limit| self.started.elapsed() > limit);
-        if late {
-            self.stop.store(true, Ordering::Relaxed);
-        }
-        late
+    /// Checked every few thousand steps: has the caller cancelled the check?
+    pub(crate) fn cancelled(&self) -> bool {
+        self.budget
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 }

@@ -363,8 +363,8 @@ pub(crate) fn search<S: SequentialSpec>(
         if steps > meter.max_steps() {
             break Outcome::Unknown(Exhausted::Steps);
         }
-        if steps.is_multiple_of(4096) && meter.out_of_time() {
-            break Outcome::Unknown(Exhausted::Time);
+        if steps.is_multiple_of(4096) && meter.cancelled() {
+            break Outcome::Unknown(Exhausted::Cancelled);
         }
         debug_assert!(
             entry != NIL,
