@@ -61,7 +61,13 @@ impl sim::Node for Mute {
 struct ToMute;
 
 impl Workload<Mute> for ToMute {
-    fn next_op(&mut self, _: &mut SimRng, _: u64, _: usize) -> Option<(NodeId, RegisterOp)> {
+    fn next_op(
+        &mut self,
+        _: &mut SimRng,
+        _: usize,
+        _: u64,
+        _: usize,
+    ) -> Option<(NodeId, RegisterOp)> {
         Some((NodeId(0), RegisterOp::Read))
     }
 }

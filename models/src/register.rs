@@ -283,6 +283,7 @@ impl sim::scenario::Workload<Register> for ReadWrite {
     fn next_op(
         &mut self,
         rng: &mut sim::SimRng,
+        _client: usize,
         _process: u64,
         nodes: usize,
     ) -> Option<(NodeId, RegisterOp)> {

@@ -263,7 +263,7 @@ impl<N: Node> Simulation<N> {
                 let i = to.index();
                 match self.runtimes[i].status {
                     NodeStatus::Crashed => {
-                        return self.world_drop(
+                        return self.world.drop_message(
                             from,
                             to,
                             msg_id,
@@ -282,7 +282,7 @@ impl<N: Node> Simulation<N> {
                 }
                 let link = self.world.net.index(from, to);
                 if self.world.net.is_blocked(link) {
-                    return self.world_drop(
+                    return self.world.drop_message(
                         from,
                         to,
                         msg_id,
@@ -391,26 +391,6 @@ impl<N: Node> Simulation<N> {
             runtime: &mut self.runtimes[i],
         };
         handler(node, &mut ctx);
-    }
-
-    fn world_drop(
-        &mut self,
-        from: NodeId,
-        to: NodeId,
-        msg_id: u64,
-        reason: crate::trace::DropReason,
-    ) {
-        self.world.stats.dropped += 1;
-        self.world.trace.push(
-            TraceEvent::Drop {
-                at: self.world.now,
-                from,
-                to,
-                msg_id,
-                reason,
-            },
-            String::new,
-        );
     }
 
     fn trace_fault(&mut self, fault: Fault) {

@@ -101,7 +101,7 @@ impl Episode {
         let other = NodeId::from(
             (node.index() + 1 + pick(self.target >> 16, nodes.saturating_sub(1))) % nodes.max(1),
         );
-        let (fault, heals) = match self.kind {
+        let (fault, heal) = match self.kind {
             FaultKind::Partition => {
                 if nodes < 2 {
                     return Vec::new();
@@ -109,16 +109,16 @@ impl Episode {
                 let Some(shape) = self.partition(nodes, node) else {
                     return Vec::new();
                 };
-                (Fault::Partition(shape), vec![Fault::Heal])
+                (Fault::Partition(shape), Fault::Heal)
             }
             FaultKind::Crash => (
                 Fault::Crash {
                     node,
                     torn_writes: torn_writes && self.variant % 2 == 1,
                 },
-                vec![Fault::Restart { node }],
+                Fault::Restart { node },
             ),
-            FaultKind::Pause => (Fault::Pause { node }, vec![Fault::Resume { node }]),
+            FaultKind::Pause => (Fault::Pause { node }, Fault::Resume { node }),
             FaultKind::Clock => {
                 let offset_ns = (self.variant % 2_000_000_001) as i64 - 1_000_000_000;
                 let drift_ppm = ((self.variant >> 32) % 200_001) as i32 - 100_000;
@@ -128,11 +128,11 @@ impl Episode {
                         offset_ns,
                         drift_ppm,
                     },
-                    vec![Fault::SetClock {
+                    Fault::SetClock {
                         node,
                         offset_ns: 0,
                         drift_ppm: 0,
-                    }],
+                    },
                 )
             }
             FaultKind::FlakyNet => {
@@ -153,44 +153,23 @@ impl Episode {
                         },
                         SimDuration::from_millis(50),
                     );
-                (Fault::SetAllLinks { config }, vec![Fault::ResetLinks])
+                (Fault::SetAllLinks { config }, Fault::ResetLinks)
             }
             FaultKind::Clog => {
                 if nodes < 2 {
                     return Vec::new();
                 }
-                (
-                    Fault::Clog {
-                        from: node,
-                        to: other,
-                    },
-                    vec![
-                        Fault::Unclog {
-                            from: node,
-                            to: other,
-                        },
-                        Fault::Clog {
-                            from: other,
-                            to: node,
-                        },
-                        Fault::Unclog {
-                            from: other,
-                            to: node,
-                        },
-                    ],
-                )
+                // Both directions clog now and unclog at the end.
+                let (a, b) = (node, other);
+                return vec![
+                    (self.start, Fault::Clog { from: a, to: b }),
+                    (self.start, Fault::Clog { from: b, to: a }),
+                    (end, Fault::Unclog { from: a, to: b }),
+                    (end, Fault::Unclog { from: b, to: a }),
+                ];
             }
         };
-        let mut out = vec![(self.start, fault)];
-        if self.kind == FaultKind::Clog {
-            // Clog both directions now, unclog both at the end.
-            out.push((self.start, heals[1].clone()));
-            out.push((end, heals[0].clone()));
-            out.push((end, heals[2].clone()));
-        } else {
-            out.extend(heals.into_iter().map(|h| (end, h)));
-        }
-        out
+        vec![(self.start, fault), (end, heal)]
     }
 
     fn partition(&self, nodes: usize, node: NodeId) -> Option<Partition> {

@@ -107,7 +107,14 @@ impl<N: Node> World<N> {
         self.nodes
     }
 
-    fn drop_message(&mut self, from: NodeId, to: NodeId, msg_id: u64, reason: DropReason) {
+    /// Counts and traces a message that will not be delivered.
+    pub(crate) fn drop_message(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg_id: u64,
+        reason: DropReason,
+    ) {
         self.stats.dropped += 1;
         self.trace.push(
             TraceEvent::Drop {

@@ -80,7 +80,8 @@ where
                 .workload
                 .as_mut()
                 .expect("clients exist only with a workload");
-            let next = workload.next_op(&mut self.rng, self.clients[i].process, sim.node_count());
+            let next =
+                workload.next_op(&mut self.rng, i, self.clients[i].process, sim.node_count());
             let Some((node, op)) = next else {
                 // Nothing more to do: in the liveness phase that counts as done.
                 self.clients[i].live_done |= self.liveness;

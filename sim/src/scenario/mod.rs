@@ -53,9 +53,17 @@ pub enum Completion {
 
 /// Generates client operations.
 pub trait Workload<N: Node> {
-    /// The next operation of `process` and the node it is sent to, or `None`
-    /// when the workload has nothing more for it (the client then stays idle).
-    fn next_op(&mut self, rng: &mut SimRng, process: u64, nodes: usize) -> Option<(NodeId, N::Op)>;
+    /// The next operation of client slot `client` (`0..clients`, stable across
+    /// the process renewals that follow timeouts), whose current process id is
+    /// `process`, and the node it is sent to; or `None` when the workload has
+    /// nothing more for that client (which then stays idle).
+    fn next_op(
+        &mut self,
+        rng: &mut SimRng,
+        client: usize,
+        process: u64,
+        nodes: usize,
+    ) -> Option<(NodeId, N::Op)>;
     /// Classifies a reply.
     fn complete(&self, reply: &N::Reply) -> Completion {
         let _ = reply;
@@ -63,14 +71,12 @@ pub trait Workload<N: Node> {
     }
 }
 
-/// A fixed workload: client `i` (by position, across process renewals) sends
+/// A fixed workload: client slot `i` sends
 /// the operations of `scripts[i]` in order, each to node `target % nodes`. Made
 /// by [`crate::strategy::scripts`], so proptest can shrink it to fewer operations.
 #[derive(Clone, Debug)]
 pub struct Scripted<Op> {
     scripts: Vec<std::collections::VecDeque<(u32, Op)>>,
-    client_of: std::collections::BTreeMap<u64, usize>,
-    next_client: usize,
 }
 
 impl<Op> Scripted<Op> {
@@ -78,8 +84,6 @@ impl<Op> Scripted<Op> {
     pub fn new(scripts: Vec<Vec<(u32, Op)>>) -> Self {
         Scripted {
             scripts: scripts.into_iter().map(Into::into).collect(),
-            client_of: Default::default(),
-            next_client: 0,
         }
     }
 
@@ -93,24 +97,10 @@ impl<N: Node> Workload<N> for Scripted<N::Op> {
     fn next_op(
         &mut self,
         _rng: &mut SimRng,
-        process: u64,
+        client: usize,
+        _process: u64,
         nodes: usize,
     ) -> Option<(NodeId, N::Op)> {
-        // A renewed process (after a timeout) continues its client's script:
-        // processes are numbered per client in first-use order.
-        let client = match self.client_of.get(&process) {
-            Some(&c) => c,
-            None => {
-                let c = if (process as usize) < self.scripts.len() {
-                    process as usize
-                } else {
-                    self.next_client
-                };
-                self.client_of.insert(process, c);
-                c
-            }
-        };
-        self.next_client = (client + 1) % self.scripts.len().max(1);
         let (target, op) = self.scripts.get_mut(client)?.pop_front()?;
         Some((NodeId::from(target as usize % nodes.max(1)), op))
     }
