@@ -1,6 +1,8 @@
 //! The models `faultline` can explore, with their invariants and bug switches,
 //! behind one runner so that `explore`, `replay` and `shrink` treat them alike.
 
+use models::kv::KvRequest;
+use models::raft_kv::{self, RaftBug};
 use models::register::{self, RegisterBug};
 use serde::{Deserialize, Serialize};
 use sim::history::{EventKind, History};
@@ -25,14 +27,38 @@ pub struct ModelInfo {
 }
 
 /// Every model.
-pub const MODELS: &[ModelInfo] = &[ModelInfo {
-    name: "register",
-    nodes: 3,
-    about: "a replicated register over majority quorums (ABD style)",
-    invariants: &["unique timestamps"],
-    checks: &["linearizable (register spec)", "liveness after healing"],
-    bugs: &["ack-before-replication"],
-}];
+pub const MODELS: &[ModelInfo] = &[
+    ModelInfo {
+        name: "register",
+        nodes: 3,
+        about: "a replicated register over majority quorums (ABD style)",
+        invariants: &["unique timestamps"],
+        checks: &["linearizable (register spec)", "liveness after healing"],
+        bugs: &["ack-before-replication"],
+    },
+    ModelInfo {
+        name: "raft-kv",
+        nodes: 5,
+        about: "a key-value store replicated by Raft, reads through the log",
+        invariants: &[
+            "election safety",
+            "log matching",
+            "leader completeness",
+            "state machine safety",
+        ],
+        checks: &[
+            "linearizable (kv spec)",
+            "a leader and progress after healing",
+        ],
+        bugs: &[
+            "commit-previous-term",
+            "vote-without-log-check",
+            "forget-vote-on-restart",
+            "ack-before-commit",
+            "read-from-follower",
+        ],
+    },
+];
 
 /// What can be wrong with a request.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -146,6 +172,7 @@ fn summarize<O, R>(report: RunReport<O, R>, kind: impl Fn(&O) -> &'static str) -
 pub fn scenario_config(model: &str) -> sim::scenario::ScenarioConfig {
     match model {
         "register" => register::scenario(None).describe(),
+        "raft-kv" => raft_kv::scenario(None).describe(),
         other => unreachable!("validated model {other}"),
     }
 }
@@ -171,6 +198,16 @@ pub fn run(
                 .record_trace(record);
             let plan = plan.unwrap_or_else(|| s.plan_for(seed));
             summarize(s.run_with_plan(seed, plan), register::op_kind)
+        }
+        "raft-kv" => {
+            let bug = bug.map(|b| RaftBug::from_name(b).expect("validated bug switch"));
+            let s = raft_kv::scenario(bug)
+                .faults(nemesis.clone())
+                .record_trace(record);
+            let plan = plan.unwrap_or_else(|| s.plan_for(seed));
+            summarize(s.run_with_plan(seed, plan), |r: &KvRequest| {
+                r.command.kind()
+            })
         }
         other => unreachable!("validated model {other}"),
     }

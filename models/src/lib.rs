@@ -8,6 +8,12 @@
 //!   durable storage, client operations, recovery).
 //! - [`register`]: a majority-quorum replicated register (ABD style) with the bug
 //!   switch `ack-before-replication`; the harness's first catch.
+//! - [`kv`]: what the key-value models share: requests with client ids and
+//!   sequence numbers, the exactly-once store, the retrying client library,
+//!   and the translation into the checker's `kv` spec.
+//! - [`raft_kv`]: a Raft-replicated key-value store with five bug switches.
 
 pub mod counter;
+pub mod kv;
+pub mod raft_kv;
 pub mod register;

@@ -44,6 +44,9 @@ pub(crate) struct NodeRuntime<N: Node> {
     pub(crate) storage: Storage<N::Block>,
     /// Events that came due while paused, in order.
     backlog: Vec<Event<N>>,
+    /// Bumped whenever the node's state may have changed (see
+    /// [`Simulation::node_version`]).
+    version: u64,
 }
 
 /// Builds a fresh node; called at start and at every restart.
@@ -87,6 +90,7 @@ impl<N: Node> Simulation<N> {
                 rng: SimRng::for_node(config.seed, i),
                 storage: Storage::default(),
                 backlog: Vec::new(),
+                version: 0,
             });
             world.queue.push(SimTime::ZERO, Event::Start { node: id });
         }
@@ -158,6 +162,13 @@ impl<N: Node> Simulation<N> {
             .filter_map(|(i, n)| n.as_ref().map(|n| (NodeId::from(i), n)))
     }
 
+    /// A counter that changes whenever node `id`'s state may have changed: one
+    /// of its handlers ran, it crashed, or it restarted. Invariant checks use
+    /// it to skip the nodes an event did not touch.
+    pub fn node_version(&self, id: NodeId) -> u64 {
+        self.runtimes[id.index()].version
+    }
+
     /// A node's status.
     pub fn status(&self, id: NodeId) -> NodeStatus {
         self.runtimes[id.index()].status
@@ -176,6 +187,11 @@ impl<N: Node> Simulation<N> {
     /// True if `a` and `b` can exchange messages both ways (no partition between).
     pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
         self.world.net.connected(a, b)
+    }
+
+    /// How many client replies wait to be taken.
+    pub fn replies_waiting(&self) -> usize {
+        self.world.replies.len()
     }
 
     /// Client replies received so far, oldest first; the caller takes them.
@@ -384,6 +400,7 @@ impl<N: Node> Simulation<N> {
     #[inline]
     fn run_handler(&mut self, id: NodeId, handler: impl FnOnce(&mut N, &mut Context<'_, N>)) {
         let i = id.index();
+        self.runtimes[i].version += 1;
         let node = self.nodes[i].as_mut().expect("an up node has state");
         let mut ctx = Context {
             me: id,
@@ -427,6 +444,7 @@ impl<N: Node> Simulation<N> {
                 rt.status = NodeStatus::Crashed;
                 rt.incarnation += 1;
                 rt.backlog.clear();
+                rt.version += 1;
                 self.nodes[i] = None;
                 let trace = TraceEvent::Crash {
                     at: now,
@@ -442,6 +460,7 @@ impl<N: Node> Simulation<N> {
                     return;
                 }
                 self.runtimes[i].status = NodeStatus::Up;
+                self.runtimes[i].version += 1;
                 self.nodes[i] = Some((self.factory)(*node));
                 self.trace_fault(fault.clone());
                 let node_state = self.nodes[i].as_mut().expect("just restarted");

@@ -266,6 +266,18 @@ impl FromStr for Nemesis {
 }
 
 impl Nemesis {
+    /// An episode's length, uniform over the octaves from 1 ms to
+    /// `episode_max` and then uniform within its octave: faults come at every
+    /// time scale, so short ones (a crash and a quick restart during an
+    /// election, a blip of loss) are as common as long ones, not a rarity.
+    fn draw_duration(&self, rng: &mut SimRng) -> SimDuration {
+        let lo = 1_000_000u64;
+        let hi = self.episode_max.as_nanos().max(lo);
+        let octaves = u64::from((hi / lo).ilog2()) + 1;
+        let from = lo << rng.below(octaves);
+        SimDuration(rng.between(from, (from * 2).min(hi)))
+    }
+
     /// The plan for `seed` in a cluster of `nodes`, with every episode starting
     /// before `horizon`.
     pub fn generate(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
@@ -279,7 +291,7 @@ impl Nemesis {
             } else {
                 keep
             };
-            count = rng.between(1, u64::from(self.episodes_max.max(1))) as u32;
+            count = rng.between(1, u64::from(count.max(1))) as u32;
         }
         let mut plan = FaultPlan::new();
         if kinds.is_empty() || horizon.as_nanos() == 0 {
@@ -289,9 +301,7 @@ impl Nemesis {
             let episode = Episode {
                 kind: *rng.pick(&kinds).expect("non-empty"),
                 start: SimTime(rng.below(horizon.as_nanos())),
-                duration: SimDuration(
-                    rng.between(1_000_000, self.episode_max.as_nanos().max(1_000_000)),
-                ),
+                duration: self.draw_duration(&mut rng),
                 target: rng.next_u64(),
                 variant: rng.next_u64(),
             };

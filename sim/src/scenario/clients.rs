@@ -1,24 +1,49 @@
-//! The scenario's clients: each is a process that submits one operation at a
-//! time to a node, waits for its answer up to a timeout, and records the history.
+//! The scenario's clients: each is a process that has one logical operation
+//! outstanding at a time. It submits the operation to a node, retries it where
+//! the workload says (a redirect, or an attempt that stayed silent), gives up
+//! at the client timeout, and records the history: one invoke and one
+//! completion per logical operation, however many attempts it took.
 
 use super::{Completion, Workload};
 use crate::engine::Simulation;
 use crate::history::History;
 use crate::node::{Node, OpId};
+use crate::node_id::NodeId;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
-struct Client {
+/// What an outstanding operation waits for next.
+#[derive(Clone, Copy, Debug)]
+enum Wait {
+    /// An answer to the attempt in flight, until this time (then retry).
+    Answer(Option<SimTime>),
+    /// The backoff before resending, to this node.
+    Backoff(SimTime, NodeId),
+}
+
+struct Pending<Op> {
+    op: Op,
+    /// The node of the latest attempt.
+    node: NodeId,
+    /// When the client gives up and records `info`.
+    deadline: SimTime,
+    wait: Wait,
+    /// Every attempt's id: an answer to any of them answers the operation.
+    attempts: Vec<OpId>,
+}
+
+struct Client<Op> {
     process: u64,
-    /// The pending operation: its id and deadline.
-    pending: Option<(OpId, SimTime)>,
+    pending: Option<Pending<Op>>,
+    /// The client may not start its next operation before this time.
+    idle_until: SimTime,
     /// In the liveness phase: whether this client's post-heal operation completed.
     live_done: bool,
 }
 
 pub(super) struct Clients<N: Node> {
-    clients: Vec<Client>,
+    clients: Vec<Client<N::Op>>,
     workload: Option<Box<dyn Workload<N>>>,
     rng: SimRng,
     timeout: SimDuration,
@@ -45,6 +70,7 @@ where
                 .map(|p| Client {
                     process: p,
                     pending: None,
+                    idle_until: SimTime::ZERO,
                     live_done: false,
                 })
                 .collect(),
@@ -58,74 +84,139 @@ where
         }
     }
 
-    /// Idle clients submit their next operation; overdue ones record `info`.
+    fn workload(&mut self) -> &mut dyn Workload<N> {
+        self.workload
+            .as_deref_mut()
+            .expect("clients exist only with a workload")
+    }
+
+    /// Sends one attempt of client `i`'s pending operation to `node`.
+    fn send_attempt(&mut self, sim: &mut Simulation<N>, i: usize, node: NodeId) {
+        let attempt_timeout = self.workload().attempt_timeout();
+        let now = sim.now();
+        let p = self.clients[i].pending.as_mut().expect("pending");
+        let id = sim
+            .submit(node, p.op.clone())
+            .unwrap_or_else(|e| panic!("workload chose a bad node: {e}"));
+        p.node = node;
+        p.attempts.push(id);
+        p.wait = Wait::Answer(attempt_timeout.map(|t| now.after(t)));
+        self.by_op.insert(id, i);
+    }
+
+    /// Ends client `i`'s pending operation; its late answers are ignored.
+    fn finish(&mut self, i: usize, now: SimTime) {
+        if let Some(p) = self.clients[i].pending.take() {
+            for id in p.attempts {
+                self.by_op.remove(&id);
+            }
+        }
+        let think = {
+            let Clients { workload, rng, .. } = self;
+            workload.as_deref_mut().expect("workload").think_time(rng)
+        };
+        self.clients[i].idle_until = now.after(think);
+    }
+
+    /// Idle clients submit their next operation; overdue ones retry or record
+    /// `info`.
     pub(super) fn act(&mut self, sim: &mut Simulation<N>) {
         let now = sim.now();
+        let nodes = sim.node_count();
         for i in 0..self.clients.len() {
-            if let Some((op, deadline)) = self.clients[i].pending {
-                if deadline > now {
+            if let Some(p) = &self.clients[i].pending {
+                if p.deadline <= now {
+                    // Timed out: indeterminate, and the client becomes a new process.
+                    self.history.info(self.clients[i].process, now.0);
+                    self.finish(i, now);
+                    self.clients[i].process = self.next_process;
+                    self.next_process += 1;
+                } else {
+                    let last = p.node;
+                    let retry_to = match p.wait {
+                        Wait::Answer(Some(t)) if t <= now => {
+                            let Clients { workload, rng, .. } = self;
+                            let w = workload.as_deref_mut().expect("workload");
+                            Some(w.retry_target(rng, i, last, None, nodes))
+                        }
+                        Wait::Backoff(t, node) if t <= now => Some(node),
+                        _ => None,
+                    };
+                    if let Some(node) = retry_to {
+                        self.send_attempt(sim, i, node);
+                    }
                     continue;
                 }
-                // Timed out: indeterminate, and the client becomes a new process.
-                self.by_op.remove(&op);
-                self.history.info(self.clients[i].process, now.0);
-                self.clients[i].process = self.next_process;
-                self.next_process += 1;
-                self.clients[i].pending = None;
             }
-            if self.liveness && self.clients[i].live_done {
+            let client = &self.clients[i];
+            if (self.liveness && client.live_done) || client.idle_until > now {
                 continue;
             }
-            let workload = self
-                .workload
-                .as_mut()
-                .expect("clients exist only with a workload");
-            let next =
-                workload.next_op(&mut self.rng, i, self.clients[i].process, sim.node_count());
+            let process = client.process;
+            let next = {
+                let Clients { workload, rng, .. } = self;
+                let w = workload.as_deref_mut().expect("workload");
+                w.next_op(rng, i, process, nodes)
+            };
             let Some((node, op)) = next else {
                 // Nothing more to do: in the liveness phase that counts as done.
                 self.clients[i].live_done |= self.liveness;
                 continue;
             };
-            self.history
-                .invoke(self.clients[i].process, now.0, op.clone());
-            let id = sim
-                .submit(node, op)
-                .unwrap_or_else(|e| panic!("workload chose a bad node: {e}"));
-            self.by_op.insert(id, i);
-            self.clients[i].pending = Some((id, now.after(self.timeout)));
+            self.history.invoke(process, now.0, op.clone());
+            self.clients[i].pending = Some(Pending {
+                op,
+                node,
+                deadline: now.after(self.timeout),
+                wait: Wait::Answer(None),
+                attempts: Vec::new(),
+            });
+            self.send_attempt(sim, i, node);
         }
     }
 
     /// Records the answers that arrived.
     pub(super) fn collect(&mut self, sim: &mut Simulation<N>) {
         for reply in sim.take_replies() {
-            let Some(i) = self.by_op.remove(&reply.op_id) else {
-                continue;
-            }; // late, after a timeout
+            let Some(&i) = self.by_op.get(&reply.op_id) else {
+                continue; // late, after the operation ended
+            };
             let process = self.clients[i].process;
-            let workload = self
-                .workload
-                .as_ref()
-                .expect("clients exist only with a workload");
-            let completion = workload.complete(&reply.reply);
+            let completion = self.workload().complete(&reply.reply);
             match completion {
                 Completion::Ok => self.history.ok(process, reply.at.0, reply.reply),
                 Completion::Fail => self.history.fail(process, reply.at.0),
                 Completion::Info => self.history.info(process, reply.at.0),
+                Completion::Retry { hint } => {
+                    let backoff = self.workload().retry_backoff();
+                    let Clients { workload, rng, .. } = self;
+                    let w = workload.as_deref_mut().expect("workload");
+                    let p = self.clients[i].pending.as_mut().expect("pending");
+                    let node = w.retry_target(rng, i, p.node, hint, sim.node_count());
+                    p.wait = Wait::Backoff(reply.at.after(backoff), node);
+                    continue;
+                }
             }
-            self.clients[i].pending = None;
+            self.finish(i, reply.at);
             if self.liveness && completion == Completion::Ok {
                 self.clients[i].live_done = true;
             }
         }
     }
 
-    /// The next time a client must act (a deadline), if any is pending.
-    pub(super) fn next_action_time(&self) -> Option<SimTime> {
+    /// The next time a client must act (a deadline, a retry, or the end of a
+    /// pause before its next operation), if any.
+    pub(super) fn next_action_time(&self, now: SimTime) -> Option<SimTime> {
         self.clients
             .iter()
-            .filter_map(|c| c.pending.map(|(_, d)| d))
+            .filter_map(|c| match &c.pending {
+                Some(p) => Some(match p.wait {
+                    Wait::Answer(Some(t)) | Wait::Backoff(t, _) => t.min(p.deadline),
+                    Wait::Answer(None) => p.deadline,
+                }),
+                // An idle client that is not pausing has nothing more to do.
+                None => (c.idle_until > now).then_some(c.idle_until),
+            })
             .min()
     }
 

@@ -49,6 +49,14 @@ pub enum Completion {
     Fail,
     /// Unknown whether it took effect.
     Info,
+    /// Not answered here (say, "not the leader"): send the same operation again,
+    /// to `hint` if the node named one, after [`Workload::retry_backoff`]. The
+    /// operation must carry its own identity (a client id and sequence number)
+    /// if the service is to apply a retried operation only once.
+    Retry {
+        /// The node the answer points at.
+        hint: Option<NodeId>,
+    },
 }
 
 /// Generates client operations.
@@ -68,6 +76,37 @@ pub trait Workload<N: Node> {
     fn complete(&self, reply: &N::Reply) -> Completion {
         let _ = reply;
         Completion::Ok
+    }
+    /// How long one attempt may go unanswered before the client sends the same
+    /// operation again, elsewhere. `None` (the default): the client waits for
+    /// the whole client timeout and never retries on silence.
+    fn attempt_timeout(&self) -> Option<SimDuration> {
+        None
+    }
+    /// The node a retry goes to, after `last` redirected the client (with
+    /// `hint`, if it named one) or stayed silent. The default: the hint, else
+    /// the next node round the ring.
+    fn retry_target(
+        &mut self,
+        rng: &mut SimRng,
+        client: usize,
+        last: NodeId,
+        hint: Option<NodeId>,
+        nodes: usize,
+    ) -> NodeId {
+        let _ = (rng, client);
+        hint.unwrap_or_else(|| NodeId::from((last.index() + 1) % nodes.max(1)))
+    }
+    /// The pause before a retry that a redirect asked for. Without it, two
+    /// nodes that point at each other would bounce a client forever at one
+    /// instant of virtual time.
+    fn retry_backoff(&self) -> SimDuration {
+        SimDuration::from_millis(5)
+    }
+    /// The pause between an answer and the client's next operation.
+    fn think_time(&mut self, rng: &mut SimRng) -> SimDuration {
+        let _ = rng;
+        SimDuration::ZERO
     }
 }
 
@@ -162,6 +201,9 @@ pub struct RunReport<Op, Reply> {
 /// Makes a fresh workload for each run.
 type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;
 type Invariant<N> = (String, Box<dyn Fn(&Simulation<N>) -> Result<(), String>>);
+/// A check with memory, made fresh for each run (see [`Scenario::monitor`]).
+pub type Monitor<N> = Box<dyn FnMut(&Simulation<N>) -> Result<(), String>>;
+type MonitorFactory<N> = (String, Box<dyn Fn() -> Monitor<N>>);
 type Checker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> Verdict>;
 
 /// A scenario's shape, as recorded in failure artifacts.
@@ -195,6 +237,7 @@ pub struct Scenario<N: Node> {
     workload: Option<WorkloadFactory<N>>,
     faults: Faults,
     invariants: Vec<Invariant<N>>,
+    monitors: Vec<MonitorFactory<N>>,
     eventually: Vec<Invariant<N>>,
     checker: Option<Checker<N>>,
     /// How long the safety phase runs.
@@ -220,6 +263,7 @@ where
             workload: None,
             faults: Faults::Plan(FaultPlan::new()),
             invariants: Vec::new(),
+            monitors: Vec::new(),
             eventually: Vec::new(),
             checker: None,
             safety_for: SimDuration::from_secs(10),
@@ -271,6 +315,20 @@ where
         check: impl Fn(&Simulation<N>) -> Result<(), String> + 'static,
     ) -> Self {
         self.invariants.push((name.to_string(), Box::new(check)));
+        self
+    }
+
+    /// Adds a monitor: an invariant over the run so far rather than the present
+    /// state, such as "at most one leader per term" (leaders of a term may
+    /// crash and be forgotten by every node, but not by the monitor). `make`
+    /// builds a fresh monitor for each run; it sees the simulation after every
+    /// event of the safety phase, like [`Scenario::invariant`].
+    pub fn monitor<M>(mut self, name: &str, make: impl Fn() -> M + 'static) -> Self
+    where
+        M: FnMut(&Simulation<N>) -> Result<(), String> + 'static,
+    {
+        self.monitors
+            .push((name.to_string(), Box::new(move || Box::new(make()))));
         self
     }
 
@@ -362,7 +420,12 @@ where
 
         // Safety.
         let safety_end = SimTime::ZERO.after(self.safety_for);
-        report.failure = self.drive(&mut sim, &mut clients, safety_end, true);
+        let mut monitors: Vec<(&str, Monitor<N>)> = self
+            .monitors
+            .iter()
+            .map(|(name, make)| (name.as_str(), make()))
+            .collect();
+        report.failure = self.drive(&mut sim, &mut clients, safety_end, Some(&mut monitors));
         if report.failure.is_none() {
             if let Some(check) = &self.checker {
                 let verdict = check(&clients.history);
@@ -384,7 +447,7 @@ where
             }
             let deadline = sim.now().after(self.liveness_for);
             clients.start_liveness();
-            report.failure = self.drive(&mut sim, &mut clients, deadline, false);
+            report.failure = self.drive(&mut sim, &mut clients, deadline, None);
             if report.failure.is_none() {
                 let shortfall = clients.liveness_shortfall().or_else(|| {
                     self.eventually.iter().find_map(|(name, check)| {
@@ -406,25 +469,40 @@ where
         report
     }
 
-    /// Runs events and client actions until `until`. In the safety phase every
-    /// invariant is checked after every event.
+    /// Runs events and client actions until `until`. In the safety phase
+    /// (`monitors` given) every invariant and monitor is checked after every event.
     fn drive(
         &self,
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         until: SimTime,
-        safety: bool,
+        mut monitors: Option<&mut Vec<(&str, Monitor<N>)>>,
     ) -> Option<Failure> {
+        // Clients act when something may have changed for them: an answer
+        // arrived, or their next deadline came.
+        let mut next_client = until;
+        let mut clients_due = true;
         loop {
-            // Clients act first: an answered client sends its next operation at once.
-            clients.act(sim);
-            let next_client = clients.next_action_time().unwrap_or(until).min(until);
+            if clients_due {
+                // An answered client sends its next operation at once.
+                clients.act(sim);
+                next_client = clients
+                    .next_action_time(sim.now())
+                    .unwrap_or(until)
+                    .min(until);
+                clients_due = false;
+            }
             if sim.next_event_time().is_some_and(|t| t <= next_client) {
                 sim.step();
-                clients.collect(sim);
-                if safety {
-                    for (name, check) in &self.invariants {
-                        if let Err(message) = check(sim) {
+                if sim.replies_waiting() > 0 {
+                    clients.collect(sim);
+                    clients_due = true;
+                }
+                if let Some(monitors) = monitors.as_deref_mut() {
+                    let invariants = self.invariants.iter().map(|(n, c)| (n.as_str(), c(sim)));
+                    let monitored = monitors.iter_mut().map(|(n, m)| (*n, m(sim)));
+                    for (name, verdict) in invariants.chain(monitored) {
+                        if let Err(message) = verdict {
                             let message = format!("{name}: {message}");
                             return Some(Failure {
                                 kind: FailureKind::Invariant,
@@ -438,6 +516,7 @@ where
             }
             sim.run_until(next_client);
             clients.collect(sim);
+            clients_due = true;
             if next_client >= until {
                 return None;
             }

@@ -1,0 +1,65 @@
+//! `raft-kv`: a key-value store replicated by Raft, with five bug switches.
+//!
+//! The protocol follows the Raft paper (Ongaro and Ousterhout, 2014):
+//! - leader election with randomized timeouts (150 to 300 ms), where a vote
+//!   goes only to a candidate whose log is at least as up to date;
+//! - log replication with the consistency check on (`prev_index`,
+//!   `prev_term`), and a fast skip back over a conflicting term;
+//! - the commit rule: the leader commits by counting replicas only entries of
+//!   its own term (its predecessors' entries commit with its first one);
+//! - `currentTerm`, `votedFor` and the log written and synced before any
+//!   message that depends on them is sent.
+//!
+//! Clients send get, put and append with a client id and sequence number
+//! ([`crate::kv`]); the store applies each once. Every operation, reads
+//! included, goes through the log, so reads are linearizable.
+//!
+//! Files: [`log`] (entries and prefix hashes), [`messages`], [`node`] (the
+//! protocol), [`invariants`] (the paper's safety properties as checks) and
+//! [`scenario`] (the standard scenario).
+
+pub mod invariants;
+pub mod log;
+pub mod messages;
+pub mod node;
+pub mod scenario;
+
+pub use node::{RaftKv, Role};
+pub use scenario::scenario;
+use serde::{Deserialize, Serialize};
+
+/// Raft's bug switches: classic mistakes the simulator must catch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RaftBug {
+    /// Commit an entry of an earlier term by counting replicas: the paper's
+    /// figure 8. A committed entry can then be overwritten.
+    CommitPreviousTerm,
+    /// Grant votes without the up-to-date check: a node missing committed
+    /// entries can be elected and overwrite them.
+    VoteWithoutLogCheck,
+    /// `votedFor` is not persisted: a node that restarts can vote twice in
+    /// one term, and the term can have two leaders.
+    ForgetVoteOnRestart,
+    /// Acknowledge a write when the leader appends it, before it commits: a
+    /// deposed leader's acknowledged write can vanish.
+    AckBeforeCommit,
+    /// Followers answer gets from their own state, which may be stale.
+    ReadFromFollower,
+}
+
+impl RaftBug {
+    /// Every switch, with its command-line name.
+    pub const ALL: [(&'static str, RaftBug); 5] = [
+        ("commit-previous-term", RaftBug::CommitPreviousTerm),
+        ("vote-without-log-check", RaftBug::VoteWithoutLogCheck),
+        ("forget-vote-on-restart", RaftBug::ForgetVoteOnRestart),
+        ("ack-before-commit", RaftBug::AckBeforeCommit),
+        ("read-from-follower", RaftBug::ReadFromFollower),
+    ];
+
+    /// A switch by name.
+    pub fn from_name(name: &str) -> Option<RaftBug> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+    }
+}
