@@ -2,6 +2,7 @@
 //! behind one runner so that `explore`, `replay` and `shrink` treat them alike.
 
 use models::kv::KvRequest;
+use models::primary_backup::{self, PbBug};
 use models::raft_kv::{self, RaftBug};
 use models::register::{self, RegisterBug};
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,21 @@ pub const MODELS: &[ModelInfo] = &[
             "forget-vote-on-restart",
             "ack-before-commit",
             "read-from-follower",
+        ],
+    },
+    ModelInfo {
+        name: "primary-backup",
+        nodes: 4,
+        about: "a key-value store with a primary, synchronous backups and failover by epochs",
+        invariants: &["one primary per epoch", "acknowledged writes survive"],
+        checks: &[
+            "linearizable (kv spec)",
+            "a serving primary and progress after healing",
+        ],
+        bugs: &[
+            "ack-before-backup",
+            "no-epoch-fencing",
+            "promote-stale-backup",
         ],
     },
 ];
@@ -173,8 +189,35 @@ pub fn scenario_config(model: &str) -> sim::scenario::ScenarioConfig {
     match model {
         "register" => register::scenario(None).describe(),
         "raft-kv" => raft_kv::scenario(None).describe(),
+        "primary-backup" => primary_backup::scenario(None).describe(),
         other => unreachable!("validated model {other}"),
     }
+}
+
+/// Runs one seed of a model's scenario under `plan`, or else under the plan
+/// `nemesis` draws for the seed.
+fn run_scenario<N: sim::Node + 'static>(
+    scenario: sim::scenario::Scenario<N>,
+    run: &RunRequest<'_>,
+    kind: impl Fn(&N::Op) -> &'static str,
+) -> RunSummary
+where
+    N::Op: Clone,
+    N::Reply: Clone,
+{
+    let s = scenario
+        .faults(run.nemesis.clone())
+        .record_trace(run.record);
+    let plan = run.plan.clone().unwrap_or_else(|| s.plan_for(run.seed));
+    summarize(s.run_with_plan(run.seed, plan), kind)
+}
+
+/// One run's parameters, past the model and its bug.
+struct RunRequest<'a> {
+    seed: u64,
+    nemesis: &'a Nemesis,
+    plan: Option<FaultPlan>,
+    record: bool,
 }
 
 /// Runs `model` for `seed`, under `plan` if given or else under the plan that
@@ -187,27 +230,28 @@ pub fn run(
     plan: Option<FaultPlan>,
     record: bool,
 ) -> RunSummary {
+    let run = RunRequest {
+        seed,
+        nemesis,
+        plan,
+        record,
+    };
+    let kv_kind = |r: &KvRequest| r.command.kind();
     match model {
         "register" => {
             let bug = bug.map(|b| match b {
                 "ack-before-replication" => RegisterBug::AckBeforeReplication,
                 other => unreachable!("validated bug switch {other}"),
             });
-            let s = register::scenario(bug)
-                .faults(nemesis.clone())
-                .record_trace(record);
-            let plan = plan.unwrap_or_else(|| s.plan_for(seed));
-            summarize(s.run_with_plan(seed, plan), register::op_kind)
+            run_scenario(register::scenario(bug), &run, register::op_kind)
         }
         "raft-kv" => {
             let bug = bug.map(|b| RaftBug::from_name(b).expect("validated bug switch"));
-            let s = raft_kv::scenario(bug)
-                .faults(nemesis.clone())
-                .record_trace(record);
-            let plan = plan.unwrap_or_else(|| s.plan_for(seed));
-            summarize(s.run_with_plan(seed, plan), |r: &KvRequest| {
-                r.command.kind()
-            })
+            run_scenario(raft_kv::scenario(bug), &run, kv_kind)
+        }
+        "primary-backup" => {
+            let bug = bug.map(|b| PbBug::from_name(b).expect("validated bug switch"));
+            run_scenario(primary_backup::scenario(bug), &run, kv_kind)
         }
         other => unreachable!("validated model {other}"),
     }

@@ -12,8 +12,11 @@
 //!   sequence numbers, the exactly-once store, the retrying client library,
 //!   and the translation into the checker's `kv` spec.
 //! - [`raft_kv`]: a Raft-replicated key-value store with five bug switches.
+//! - [`primary_backup`]: a primary-backup key-value store with a
+//!   configuration service, failover and epoch fencing; three bug switches.
 
 pub mod counter;
 pub mod kv;
+pub mod primary_backup;
 pub mod raft_kv;
 pub mod register;

@@ -21,6 +21,10 @@ pub struct KvClients {
     /// The longest pause between one answer and the next operation (drawn
     /// uniformly from zero to this).
     pub think_max: SimDuration,
+    /// Percent of operations sent to a random node rather than the one that
+    /// answered last, as a client behind a load balancer or one that
+    /// reconnects would. It keeps clients from all following one stale node.
+    pub reconnect_percent: u64,
     /// Per client slot: the node to try first.
     target: Vec<Option<NodeId>>,
     /// Per client slot: the last sequence number used.
@@ -28,8 +32,8 @@ pub struct KvClients {
 }
 
 impl Default for KvClients {
-    /// 3 keys; 50% gets, 25% puts, 25% appends; 200 ms attempts; up to
-    /// 100 ms of thinking between operations (as Jepsen's `stagger` spaces a
+    /// 3 keys; 50% gets, 25% puts, 25% appends; 200 ms attempts; 10% of
+    /// operations to a random node; up to 150 ms of thinking between operations (as Jepsen's `stagger` spaces a
     /// client's operations), so a run is mostly protocol traffic under faults
     /// rather than a saturated queue.
     fn default() -> Self {
@@ -39,6 +43,7 @@ impl Default for KvClients {
             put_percent: 25,
             attempt_timeout: SimDuration::from_millis(200),
             think_max: SimDuration::from_millis(150),
+            reconnect_percent: 10,
             target: Vec::new(),
             seq: Vec::new(),
         }
@@ -87,9 +92,10 @@ impl<N: Node<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
         self.seq[client] += 1;
         let seq = self.seq[client];
         let command = self.command(rng, token(client as u32, seq));
+        let reconnect = rng.below(100) < self.reconnect_percent;
         let node = match self.target[client] {
-            Some(node) => node,
-            None => NodeId::from(rng.below(nodes as u64) as usize),
+            Some(node) if !reconnect => node,
+            _ => NodeId::from(rng.below(nodes as u64) as usize),
         };
         self.target[client] = Some(node);
         let request = KvRequest {

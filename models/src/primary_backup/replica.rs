@@ -1,0 +1,415 @@
+//! A replica: primary, backup or idle, as the configuration it knows says.
+//!
+//! - **Primary of epoch e.** On learning it is primary, it sends its whole
+//!   state to every backup and serves nothing until each has installed it
+//!   (then it is *ready*, and tells the service). It applies each client
+//!   operation in order, syncs it, forwards it to every backup as operation
+//!   number `index` of epoch `e`, and answers the client once every backup has
+//!   acknowledged it (`ack-before-backup`: at once). Unacknowledged forwards
+//!   are resent every tick.
+//! - **Backup of epoch e.** It applies forwards of epoch `e` in index order,
+//!   syncs, and acknowledges. A forward or snapshot from an older epoch is
+//!   refused with [`PbMsg::Fenced`], and a primary told so stops serving: that
+//!   is the epoch fencing that keeps a deposed primary from acknowledging
+//!   anything. `no-epoch-fencing` drops the epoch checks on forwards and their
+//!   acknowledgements, so indices from two epochs are confused.
+//!
+//! Epoch, store and applied count are synced before any message that depends
+//! on them, so a restarted replica comes back with what it acknowledged.
+
+use super::messages::{Config, PbBlock, PbMsg};
+use super::PbBug;
+use crate::kv::{KvReply, KvRequest, KvStore};
+use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
+use std::collections::BTreeMap;
+
+/// The most forwards resent to one backup in one tick.
+const RESEND_BATCH: u64 = 64;
+/// A backup that owes an acknowledgement this long is reported to the service.
+pub const SUSPECT_AFTER: SimDuration = SimDuration::from_millis(300);
+
+/// The primary's bookkeeping for its epoch.
+#[derive(Clone, Debug, Default)]
+struct Primary {
+    /// Per backup: `None` until it acknowledges the snapshot, then the highest
+    /// index it acknowledged.
+    acked: BTreeMap<NodeId, Option<u64>>,
+    /// Operations not yet acknowledged by every backup, by index.
+    unacked: BTreeMap<u64, KvRequest>,
+    /// Clients to answer once their index is acknowledged everywhere.
+    waiting: Vec<(u64, OpId, KvRequest, KvReply)>,
+    /// Client operations that arrived before the primary was ready.
+    queued: Vec<(OpId, KvRequest)>,
+    /// Per backup: when it last acknowledged anything (or the epoch began).
+    heard: BTreeMap<NodeId, SimTime>,
+}
+
+impl Primary {
+    fn ready(&self) -> bool {
+        self.acked.values().all(Option::is_some)
+    }
+
+    /// The highest index every backup has acknowledged.
+    fn durable(&self, applied: u64) -> u64 {
+        self.acked
+            .values()
+            .map(|a| a.unwrap_or(0))
+            .min()
+            .unwrap_or(applied)
+    }
+}
+
+/// A replica's state.
+#[derive(Clone, Debug)]
+pub struct Replica {
+    bug: Option<PbBug>,
+    epoch: u64,
+    store: KvStore,
+    applied: u64,
+    /// The epoch of the last snapshot installed: forwards are accepted only
+    /// on top of the current epoch's snapshot.
+    installed: u64,
+    /// The configuration of `epoch`, once learned since the last start.
+    config: Option<Config>,
+    primary: Option<Primary>,
+    /// Ghost state for the invariants, never read by the protocol: per
+    /// client, the highest sequence number this replica answered as primary.
+    answered: BTreeMap<u32, u32>,
+}
+
+impl Replica {
+    /// A fresh replica.
+    pub fn new(bug: Option<PbBug>) -> Self {
+        Replica {
+            bug,
+            epoch: 0,
+            store: KvStore::default(),
+            applied: 0,
+            installed: 0,
+            config: None,
+            primary: None,
+            answered: BTreeMap::new(),
+        }
+    }
+
+    /// The newest epoch it has joined.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+    /// Its store.
+    pub fn store(&self) -> &KvStore {
+        &self.store
+    }
+    /// True when it serves clients as the primary of its epoch.
+    pub fn serving(&self) -> bool {
+        self.primary.as_ref().is_some_and(Primary::ready)
+    }
+    /// Per client, the highest sequence number it answered as primary (ghost).
+    pub fn answered(&self) -> &BTreeMap<u32, u32> {
+        &self.answered
+    }
+
+    fn fencing(&self) -> bool {
+        self.bug != Some(PbBug::NoEpochFencing)
+    }
+
+    /// Restores the synced state after a restart.
+    pub fn recover(&mut self, block: Option<&PbBlock>) {
+        if let Some(PbBlock::Replica {
+            epoch,
+            store,
+            applied,
+            installed,
+        }) = block
+        {
+            self.epoch = *epoch;
+            self.store = store.clone();
+            self.applied = *applied;
+            self.installed = *installed;
+        }
+    }
+
+    fn save<N: Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+        let block = PbBlock::Replica {
+            epoch: self.epoch,
+            store: self.store.clone(),
+            applied: self.applied,
+            installed: self.installed,
+        };
+        ctx.storage().write(0, block);
+        ctx.storage().sync();
+    }
+
+    /// Stops serving: every client waiting here is sent to `hint`.
+    fn step_down<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        hint: Option<NodeId>,
+    ) {
+        if let Some(p) = self.primary.take() {
+            let ops = p.waiting.into_iter().map(|(_, op, _, _)| op);
+            for op in ops.chain(p.queued.into_iter().map(|(op, _)| op)) {
+                ctx.reply(op, KvReply::Redirect { hint });
+            }
+        }
+    }
+
+    /// A configuration from the service.
+    pub fn on_config<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        config: Config,
+    ) {
+        let known = self.config.as_ref().map_or(0, |c| c.epoch);
+        if config.epoch < self.epoch || config.epoch <= known {
+            return;
+        }
+        self.step_down(ctx, config.primary);
+        if config.epoch > self.epoch {
+            self.epoch = config.epoch;
+            self.save(ctx);
+        }
+        if config.primary == Some(ctx.id()) {
+            self.installed = self.epoch; // its own state is the epoch's snapshot
+            let acked = config.backups.iter().map(|&b| (b, None)).collect();
+            let now = ctx.now();
+            let heard = config.backups.iter().map(|&b| (b, now)).collect();
+            self.primary = Some(Primary {
+                acked,
+                heard,
+                ..Primary::default()
+            });
+            self.send_snapshots(ctx);
+        }
+        self.config = Some(config);
+        self.after_acks(ctx);
+    }
+
+    fn send_snapshots<N: Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+        let Some(p) = &self.primary else { return };
+        for (&b, _) in p.acked.iter().filter(|(_, a)| a.is_none()) {
+            let msg = PbMsg::Snapshot {
+                epoch: self.epoch,
+                store: self.store.clone(),
+                applied: self.applied,
+            };
+            ctx.send(b, msg);
+        }
+    }
+
+    /// The periodic tick: ping the service, resend what is unacknowledged.
+    pub fn on_tick<N: Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+        let epoch = self.config.as_ref().map_or(0, |c| c.epoch);
+        let ready = self.serving();
+        ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready });
+        let Some(p) = &self.primary else { return };
+        self.send_snapshots(ctx);
+        let now = ctx.now();
+        for (&b, &acked) in &p.acked {
+            let owes = acked.is_none_or(|a| a < self.applied);
+            let silent = p
+                .heard
+                .get(&b)
+                .is_some_and(|&t| now.since(t) >= SUSPECT_AFTER);
+            if owes && silent {
+                let epoch = self.epoch;
+                ctx.send(NodeId::from(0), PbMsg::Suspect { epoch, backup: b });
+            }
+        }
+        for (&b, &acked) in &p.acked {
+            let Some(acked) = acked else { continue };
+            for (&index, &request) in p.unacked.range(acked + 1..=acked + RESEND_BATCH) {
+                let epoch = self.epoch;
+                ctx.send(
+                    b,
+                    PbMsg::Forward {
+                        epoch,
+                        index,
+                        request,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A client operation.
+    pub fn on_client_op<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        op: OpId,
+        request: KvRequest,
+    ) {
+        let Some(p) = &mut self.primary else {
+            let hint = self.config.as_ref().and_then(|c| c.primary);
+            return ctx.reply(op, KvReply::Redirect { hint });
+        };
+        if !p.ready() {
+            return p.queued.push((op, request));
+        }
+        // Every request, a retry too, takes the ordered path, so its answer
+        // waits until what it saw is on every backup; the sessions keep a
+        // retried write from applying twice.
+        let Some(reply) = self.store.apply(&request) else {
+            return; // older than its client's session: the client has moved on
+        };
+        self.applied += 1;
+        let index = self.applied;
+        self.save(ctx);
+        let p = self.primary.as_mut().expect("primary");
+        p.unacked.insert(index, request);
+        if self.bug == Some(PbBug::AckBeforeBackup) {
+            self.answer(ctx, op, request, reply);
+        } else {
+            p.waiting.push((index, op, request, reply));
+        }
+        let epoch = self.epoch;
+        for &b in self.primary.as_ref().expect("primary").acked.keys() {
+            ctx.send(
+                b,
+                PbMsg::Forward {
+                    epoch,
+                    index,
+                    request,
+                },
+            );
+        }
+        self.after_acks(ctx);
+    }
+
+    fn answer<N: Node<Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        op: OpId,
+        request: KvRequest,
+        reply: KvReply,
+    ) {
+        let seen = self.answered.entry(request.client).or_insert(0);
+        *seen = (*seen).max(request.seq);
+        ctx.reply(op, reply);
+    }
+
+    /// Answers what every backup now holds; starts serving once all have the
+    /// snapshot.
+    fn after_acks<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+    ) {
+        let applied = self.applied;
+        let Some(p) = &mut self.primary else { return };
+        if !p.ready() {
+            return;
+        }
+        let durable = p.durable(applied);
+        p.unacked = p.unacked.split_off(&(durable + 1));
+        let (done, waiting): (Vec<_>, Vec<_>) = p.waiting.drain(..).partition(|w| w.0 <= durable);
+        p.waiting = waiting;
+        let queued = std::mem::take(&mut p.queued);
+        for (_, op, request, reply) in done {
+            self.answer(ctx, op, request, reply);
+        }
+        for (op, request) in queued {
+            self.on_client_op(ctx, op, request);
+        }
+    }
+
+    fn heard_from<N: Node>(&mut self, ctx: &mut Context<'_, N>, backup: NodeId) {
+        let now = ctx.now();
+        if let Some(t) = self.primary.as_mut().and_then(|p| p.heard.get_mut(&backup)) {
+            *t = now;
+        }
+    }
+
+    /// A message from another replica.
+    pub fn on_message<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        from: NodeId,
+        msg: PbMsg,
+    ) {
+        match msg {
+            PbMsg::Config(config) => self.on_config(ctx, config),
+            PbMsg::Snapshot {
+                epoch,
+                store,
+                applied,
+            } => {
+                if epoch < self.epoch {
+                    return ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
+                }
+                if epoch > self.epoch {
+                    self.step_down(ctx, Some(from));
+                    self.config = None;
+                }
+                self.epoch = epoch;
+                // A snapshot resent within an epoch may arrive late, behind
+                // forwards already applied on top of an earlier copy.
+                if epoch > self.installed || applied >= self.applied {
+                    self.store = store;
+                    self.applied = applied;
+                    self.installed = epoch;
+                }
+                self.save(ctx);
+                ctx.send(from, PbMsg::SnapshotAck { epoch });
+            }
+            PbMsg::SnapshotAck { epoch } => {
+                if epoch != self.epoch {
+                    return;
+                }
+                // Nothing is applied while a snapshot is unacknowledged, so the
+                // snapshot held everything up to `applied`.
+                let applied = self.applied;
+                self.heard_from(ctx, from);
+                if let Some(a) = self.primary.as_mut().and_then(|p| p.acked.get_mut(&from)) {
+                    if a.is_none() {
+                        *a = Some(applied);
+                    }
+                }
+                let was_ready = self.serving();
+                self.after_acks(ctx);
+                if !was_ready && self.serving() {
+                    let epoch = self.epoch;
+                    ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready: true });
+                }
+            }
+            PbMsg::Forward {
+                epoch,
+                index,
+                request,
+            } => {
+                if self.fencing() && (epoch != self.epoch || epoch != self.installed) {
+                    if epoch < self.epoch {
+                        ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
+                    }
+                    return;
+                }
+                if index == self.applied + 1 {
+                    self.store.apply(&request);
+                    self.applied = index;
+                    self.save(ctx);
+                } else if index > self.applied {
+                    return; // a gap: the primary resends in order
+                }
+                let epoch = self.epoch;
+                ctx.send(from, PbMsg::ForwardAck { epoch, index });
+            }
+            PbMsg::ForwardAck { epoch, index } => {
+                if self.fencing() && epoch != self.epoch {
+                    return;
+                }
+                let applied = self.applied;
+                self.heard_from(ctx, from);
+                if let Some(Some(a)) = self.primary.as_mut().and_then(|p| p.acked.get_mut(&from)) {
+                    *a = (*a).max(index.min(applied));
+                }
+                self.after_acks(ctx);
+            }
+            PbMsg::Fenced { epoch } => {
+                if epoch > self.epoch {
+                    self.step_down(ctx, None);
+                    self.config = None;
+                }
+            }
+            PbMsg::Ping { .. } | PbMsg::Suspect { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! The standard `primary-backup` scenario.
+
+use super::invariants;
+use super::{PbBug, PbNode};
+use crate::kv::{history, KvClients};
+use sim::scenario::Scenario;
+use sim::{Nemesis, SimDuration, Simulation};
+
+/// Some live replica serves as primary.
+pub fn has_primary(sim: &Simulation<PbNode>) -> Result<(), String> {
+    sim.live_nodes()
+        .any(|(_, n)| n.replica().is_some_and(|r| r.serving()))
+        .then_some(())
+        .ok_or_else(|| "no replica serves as primary".to_string())
+}
+
+/// The configuration service and three replicas, three clients of
+/// [`KvClients`], the `all` nemesis, both invariants after every event,
+/// linearizability under the `kv` spec, 10 s of safety; then, healed, a
+/// serving primary and every client's next operation.
+pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
+    Scenario::new(move |id| PbNode::new(id, bug))
+        .nodes(4)
+        .clients(3, KvClients::default)
+        .faults(Nemesis::default())
+        .monitor("one primary per epoch", invariants::one_primary_per_epoch)
+        .monitor(
+            "acknowledged writes survive",
+            invariants::acknowledged_writes_survive,
+        )
+        .linearizable(history::check)
+        .eventually("a serving primary", has_primary)
+        .run_for(SimDuration::from_secs(10))
+}
