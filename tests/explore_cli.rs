@@ -219,3 +219,55 @@ fn list_names_models_invariants_and_bugs() {
             && text.contains("ack-before-replication")
     );
 }
+
+#[test]
+fn the_kv_models_pass_and_their_bugs_are_found_shrunk_and_replayed() {
+    for (model, bug) in [
+        ("raft-kv", "read-from-follower"),
+        ("primary-backup", "ack-before-backup"),
+    ] {
+        let dir = workdir(model);
+        let ok = faultline(&dir, &["explore", model, "--seeds", "20"]);
+        let text = stdout(&ok);
+        assert_eq!(ok.status.code(), Some(0), "{text}");
+        assert!(
+            text.starts_with(&format!("{model}: 20 runs, 0 failures")),
+            "{text}"
+        );
+        assert!(text.contains("latency get: p50"), "{text}");
+
+        let out = faultline(
+            &dir,
+            &["explore", model, "--seeds", "20", "--bug", bug, "--json"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{model} {bug} is found");
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let artifact = summary["failed"][0]["artifact"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let shrunk = faultline(&dir, &["shrink", &artifact]);
+        assert_eq!(shrunk.status.code(), Some(0), "{}", stdout(&shrunk));
+        let shrunk_path = stdout(&shrunk)
+            .lines()
+            .find_map(|l| l.strip_prefix("wrote "))
+            .unwrap()
+            .to_string();
+        for file in [&artifact, &shrunk_path] {
+            let replay = faultline(&dir, &["replay", file]);
+            let text = stdout(&replay);
+            assert_eq!(replay.status.code(), Some(0), "{file}: {text}");
+            assert!(text.contains("identical to the artifact"), "{text}");
+        }
+    }
+    let list = stdout(&faultline(&workdir("list-kv"), &["list"]));
+    for name in [
+        "raft-kv:",
+        "leader completeness",
+        "commit-previous-term",
+        "primary-backup:",
+        "promote-stale-backup",
+    ] {
+        assert!(list.contains(name), "{name} in {list}");
+    }
+}

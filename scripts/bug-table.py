@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The README's bug-switch table: for each model's bug switch, the first
+failing seed from 0, the median seeds-to-failure over 20 starting points
+(0, 1000, ..., 19000; a start that finds nothing in LIMIT seeds counts as
+"> LIMIT"), and the size of the first failure's shrunk plan.
+
+Usage: scripts/bug-table.py [LIMIT]   (default 500; builds the release binary)
+Runs in a scratch directory, so no artifacts are left in the repository."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUGS = {
+    "raft-kv": [
+        "commit-previous-term",
+        "vote-without-log-check",
+        "forget-vote-on-restart",
+        "ack-before-commit",
+        "read-from-follower",
+    ],
+    "primary-backup": ["ack-before-backup", "no-epoch-fencing", "promote-stale-backup"],
+    "register": ["ack-before-replication"],
+}
+
+subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+BIN = os.path.join(ROOT, "target", "release", "faultline")
+
+
+def explore(cwd, model, bug, start):
+    out = subprocess.run(
+        [BIN, "explore", model, "--bug", bug, "--start", str(start),
+         "--seeds", str(LIMIT), "--json"],
+        cwd=cwd, capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"explore failed: {out.stderr}")
+    failed = json.loads(out.stdout)["failed"]
+    return min(failed, key=lambda f: f["seed"]) if failed else None
+
+
+print("| model | bug switch | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | kind |")
+print("|---|---|---|---|---|---|---|")
+for model, bugs in BUGS.items():
+    for bug in bugs:
+        with tempfile.TemporaryDirectory() as cwd:
+            distances, first, found = [], None, 0
+            for k in range(20):
+                start = k * 1000
+                f = explore(cwd, model, bug, start)
+                if f is None:
+                    distances.append(LIMIT + 1)
+                    continue
+                found += 1
+                distances.append(f["seed"] - start + 1)
+                if k == 0:
+                    first = f
+            median = statistics.median(distances)
+            median = f"> {LIMIT}" if median > LIMIT else f"{median:g}"
+            shrunk, kind, first_seed = "-", "-", f"none in 0..{LIMIT}"
+            if first:
+                first_seed, kind = str(first["seed"]), first["kind"]
+                out = subprocess.run([BIN, "shrink", first["artifact"]], cwd=cwd,
+                                     capture_output=True, text=True)
+                words = out.stdout.split()
+                shrunk = words[2] if len(words) > 2 and words[0] == "shrunk" else "?"
+            print(f"| {model} | `{bug}` | {first_seed} | {median} | {found}/20 | {shrunk} | {kind} |",
+                  flush=True)
