@@ -458,3 +458,51 @@ fn scheduled_faults_fire_at_their_time_and_are_traced() {
         .collect();
     assert_eq!(faults, [SimTime(3_000_000), SimTime(6_000_000)]);
 }
+
+#[test]
+fn a_focused_episode_hits_the_focus_when_it_begins_and_keeps_that_node() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    // The focus is whatever the test says it is: node 1, then node 2.
+    let focus = Rc::new(Cell::new(Some(NodeId(1))));
+    let mut sim = probes(1, 3, fixed_1ms());
+    let f = focus.clone();
+    sim.set_focus(Rc::new(move |_| f.get()));
+    let mut plan = sim::FaultPlan::new();
+    let crash = Fault::Crash {
+        node: NodeId(0),
+        torn_writes: false,
+    };
+    plan.push_focused(SimTime(5_000_000), crash, 7);
+    plan.push_focused(SimTime(9_000_000), Fault::Restart { node: NodeId(0) }, 7);
+    plan.schedule(&mut sim).unwrap();
+    sim.run_until(SimTime(6_000_000));
+    assert_eq!(
+        sim.status(NodeId(1)),
+        NodeStatus::Crashed,
+        "the focus crashed"
+    );
+    assert_eq!(
+        sim.status(NodeId(0)),
+        NodeStatus::Up,
+        "not the node the fault names"
+    );
+    focus.set(Some(NodeId(2)));
+    sim.run_until(SimTime(10_000_000));
+    assert_eq!(
+        sim.status(NodeId(1)),
+        NodeStatus::Up,
+        "the restart hits the same node"
+    );
+    assert_eq!(sim.status(NodeId(2)), NodeStatus::Up);
+
+    // No focus: the episode is skipped.
+    let mut quiet = probes(1, 3, fixed_1ms());
+    plan.schedule(&mut quiet).unwrap();
+    quiet.run_until(SimTime(6_000_000));
+    assert!((0..3).all(|n| quiet.status(NodeId(n)) == NodeStatus::Up));
+    // A focused plan round-trips through JSON, marks and all.
+    let json = serde_json::to_string(&plan).unwrap();
+    assert!(json.contains("\"focus_episode\":7"), "{json}");
+    assert_eq!(serde_json::from_str::<sim::FaultPlan>(&json).unwrap(), plan);
+}

@@ -49,6 +49,9 @@ pub(crate) struct NodeRuntime<N: Node> {
     version: u64,
 }
 
+/// Names the node focused faults hit (see [`Simulation::set_focus`]).
+pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
+
 /// Builds a fresh node; called at start and at every restart.
 pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
 
@@ -56,6 +59,9 @@ pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
 pub struct Simulation<N: Node> {
     config: SimConfig,
     factory: NodeFactory<N>,
+    focus: Option<Focus<N>>,
+    /// Per focus episode: the node its first fault resolved to.
+    focus_targets: std::collections::BTreeMap<u32, Option<NodeId>>,
     nodes: Vec<Option<N>>,
     runtimes: Vec<NodeRuntime<N>>,
     world: World<N>,
@@ -97,6 +103,8 @@ impl<N: Node> Simulation<N> {
         Ok(Simulation {
             config,
             factory,
+            focus: None,
+            focus_targets: std::collections::BTreeMap::new(),
             nodes,
             runtimes,
             world,
@@ -229,6 +237,34 @@ impl<N: Node> Simulation<N> {
         }
         self.world.queue.push(at, Event::Fault(Box::new(fault)));
         Ok(())
+    }
+
+    /// Schedules a fault aimed at the focus (see [`Simulation::set_focus`]) as
+    /// part of focus episode `episode`; the node it names is replaced.
+    pub fn schedule_focused(
+        &mut self,
+        at: SimTime,
+        fault: Fault,
+        episode: u32,
+    ) -> Result<(), ConfigError> {
+        fault.validate(self.nodes.len(), "fault")?;
+        if at < self.world.now {
+            return Err(ConfigError::TimeInPast {
+                field: "fault.at".into(),
+                at_nanos: at.0,
+                now_nanos: self.world.now.0,
+            });
+        }
+        let event = Event::FocusFault(Box::new(fault), episode);
+        self.world.queue.push(at, event);
+        Ok(())
+    }
+
+    /// Sets the focus: the node that focused faults hit, as the model defines
+    /// it (its leader, its primary), read from the state when a focus episode
+    /// begins. With no focus, or when it names no node, the episode is skipped.
+    pub fn set_focus(&mut self, focus: Focus<N>) {
+        self.focus = Some(focus);
     }
 
     /// Runs one event. Returns false when the queue is empty.
@@ -393,6 +429,19 @@ impl<N: Node> Simulation<N> {
                 self.run_handler(id, |node, ctx| node.on_start(ctx));
             }
             Event::Fault(fault) => self.apply_validated(*fault),
+            Event::FocusFault(fault, episode) => {
+                let target = match self.focus_targets.get(&episode) {
+                    Some(&target) => target,
+                    None => {
+                        let target = self.focus.clone().and_then(|focus| focus(self));
+                        self.focus_targets.insert(episode, target);
+                        target
+                    }
+                };
+                if let Some(node) = target {
+                    self.apply_validated(fault.aimed_at(node));
+                }
+            }
         }
     }
 

@@ -120,6 +120,24 @@ impl Fault {
         }
     }
 
+    /// The same fault aimed at `node`: a crash, restart, pause, resume, clock
+    /// change, block corruption or isolating partition hits `node` instead;
+    /// any other fault is unchanged.
+    pub fn aimed_at(&self, node: NodeId) -> Fault {
+        let mut f = self.clone();
+        match &mut f {
+            Fault::Crash { node: n, .. }
+            | Fault::Restart { node: n }
+            | Fault::Pause { node: n }
+            | Fault::Resume { node: n }
+            | Fault::SetClock { node: n, .. }
+            | Fault::CorruptBlock { node: n, .. }
+            | Fault::Partition(crate::partition::Partition::Isolate { node: n }) => *n = node,
+            _ => {}
+        }
+        f
+    }
+
     /// Checks the fault against a cluster of `nodes`; `field` prefixes the names
     /// in errors (for example `faults[3]`).
     pub fn validate(&self, nodes: usize, field: &str) -> Result<(), ConfigError> {

@@ -45,18 +45,30 @@ pub enum FaultKind {
     FlakyNet,
     /// A clogged pair of links.
     Clog,
+    /// A crash of the focus (the model's leader or primary, read from the state
+    /// when the episode begins; see `Simulation::set_focus`) and its restart.
+    CrashFocus,
+    /// The focus isolated, and healed.
+    IsolateFocus,
 }
 
 impl FaultKind {
     /// Every kind.
-    pub const ALL: [FaultKind; 6] = [
+    pub const ALL: [FaultKind; 8] = [
         FaultKind::Partition,
         FaultKind::Crash,
         FaultKind::Pause,
         FaultKind::Clock,
         FaultKind::FlakyNet,
         FaultKind::Clog,
+        FaultKind::CrashFocus,
+        FaultKind::IsolateFocus,
     ];
+
+    /// True for the kinds aimed at the focus.
+    pub fn is_focused(self) -> bool {
+        matches!(self, FaultKind::CrashFocus | FaultKind::IsolateFocus)
+    }
 }
 
 /// A mix name that is not one of the presets.
@@ -87,6 +99,25 @@ fn pick(raw: u64, n: usize) -> usize {
 }
 
 impl Episode {
+    /// Adds the episode's faults to `plan`; a focused kind's faults are marked
+    /// as focus episode `id`.
+    pub fn add_to(
+        &self,
+        plan: &mut FaultPlan,
+        id: u32,
+        nodes: usize,
+        base: LinkConfig,
+        torn_writes: bool,
+    ) {
+        for (at, fault) in self.faults(nodes, base, torn_writes) {
+            if self.kind.is_focused() {
+                plan.push_focused(at, fault, id);
+            } else {
+                plan.push(at, fault);
+            }
+        }
+    }
+
     /// The episode as a fault and its heal (or nothing, when the cluster is too
     /// small for the kind). `base` is the simulation's link config, which a
     /// flaky-network period keeps the latency of.
@@ -102,6 +133,12 @@ impl Episode {
             (node.index() + 1 + pick(self.target >> 16, nodes.saturating_sub(1))) % nodes.max(1),
         );
         let (fault, heal) = match self.kind {
+            FaultKind::IsolateFocus => {
+                if nodes < 2 {
+                    return Vec::new();
+                }
+                (Fault::Partition(Partition::Isolate { node }), Fault::Heal)
+            }
             FaultKind::Partition => {
                 if nodes < 2 {
                     return Vec::new();
@@ -111,7 +148,7 @@ impl Episode {
                 };
                 (Fault::Partition(shape), Fault::Heal)
             }
-            FaultKind::Crash => (
+            FaultKind::Crash | FaultKind::CrashFocus => (
                 Fault::Crash {
                     node,
                     torn_writes: torn_writes && self.variant % 2 == 1,
@@ -250,8 +287,12 @@ impl FromStr for Nemesis {
     /// A preset mix by name.
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         let kinds: &[FaultKind] = match name {
-            "partitions" => &[FaultKind::Partition, FaultKind::Clog],
-            "crashes" => &[FaultKind::Crash, FaultKind::Pause],
+            "partitions" => &[
+                FaultKind::Partition,
+                FaultKind::Clog,
+                FaultKind::IsolateFocus,
+            ],
+            "crashes" => &[FaultKind::Crash, FaultKind::Pause, FaultKind::CrashFocus],
             "clocks" => &[FaultKind::Clock],
             "flaky-net" => &[FaultKind::FlakyNet],
             "all" => &FaultKind::ALL,
@@ -297,7 +338,7 @@ impl Nemesis {
         if kinds.is_empty() || horizon.as_nanos() == 0 {
             return plan;
         }
-        for _ in 0..count {
+        for id in 0..count {
             let episode = Episode {
                 kind: *rng.pick(&kinds).expect("non-empty"),
                 start: SimTime(rng.below(horizon.as_nanos())),
@@ -305,9 +346,7 @@ impl Nemesis {
                 target: rng.next_u64(),
                 variant: rng.next_u64(),
             };
-            for (at, fault) in episode.faults(nodes, self.base_link, self.torn_writes) {
-                plan.push(at, fault);
-            }
+            episode.add_to(&mut plan, id, nodes, self.base_link, self.torn_writes);
         }
         plan
     }

@@ -21,6 +21,12 @@ pub struct TimedFault {
     pub at: SimTime,
     /// What happens.
     pub fault: Fault,
+    /// When set, the fault hits the simulation's *focus* (the leader, the
+    /// primary: see [`Simulation::set_focus`]) instead of the node it names.
+    /// The focus is resolved when the episode's first fault fires, and every
+    /// fault of the episode (say, a crash and its restart) hits that node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus_episode: Option<u32>,
 }
 
 /// A timed list of faults, sorted by time (ties keep their order).
@@ -38,8 +44,26 @@ impl FaultPlan {
 
     /// Adds a fault, keeping the plan sorted (stable for equal times).
     pub fn push(&mut self, at: SimTime, fault: Fault) {
-        let i = self.faults.partition_point(|f| f.at <= at);
-        self.faults.insert(i, TimedFault { at, fault });
+        self.insert(TimedFault {
+            at,
+            fault,
+            focus_episode: None,
+        });
+    }
+
+    /// Adds a fault aimed at the focus, as part of episode `episode` (see
+    /// [`TimedFault::focus_episode`]).
+    pub fn push_focused(&mut self, at: SimTime, fault: Fault, episode: u32) {
+        self.insert(TimedFault {
+            at,
+            fault,
+            focus_episode: Some(episode),
+        });
+    }
+
+    fn insert(&mut self, timed: TimedFault) {
+        let i = self.faults.partition_point(|f| f.at <= timed.at);
+        self.faults.insert(i, timed);
     }
 
     /// How many faults the plan holds.
@@ -77,7 +101,10 @@ impl FaultPlan {
     pub fn schedule<N: Node>(&self, sim: &mut Simulation<N>) -> Result<(), ConfigError> {
         self.validate(sim.node_count())?;
         for f in &self.faults {
-            sim.schedule(f.at, f.fault.clone())?;
+            match f.focus_episode {
+                None => sim.schedule(f.at, f.fault.clone())?,
+                Some(episode) => sim.schedule_focused(f.at, f.fault.clone(), episode)?,
+            }
         }
         Ok(())
     }

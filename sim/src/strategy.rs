@@ -48,10 +48,8 @@ pub fn fault_plans(
         });
     prop::collection::vec(episode, 0..=episodes_max).prop_map(move |episodes| {
         let mut plan = FaultPlan::new();
-        for e in episodes {
-            for (at, fault) in e.faults(nodes, base_link, false) {
-                plan.push(at, fault);
-            }
+        for (id, e) in episodes.iter().enumerate() {
+            e.add_to(&mut plan, id as u32, nodes, base_link, false);
         }
         plan
     })

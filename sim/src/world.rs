@@ -38,6 +38,8 @@ pub(crate) enum Event<N: Node> {
         op: N::Op,
     },
     Fault(Box<Fault>),
+    /// A fault aimed at the focus, as part of a focus episode.
+    FocusFault(Box<Fault>, u32),
 }
 
 /// A client operation's answer, as the harness sees it.

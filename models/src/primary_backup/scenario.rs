@@ -14,6 +14,14 @@ pub fn has_primary(sim: &Simulation<PbNode>) -> Result<(), String> {
         .ok_or_else(|| "no replica serves as primary".to_string())
 }
 
+/// The serving primary of the highest epoch: what focused faults hit.
+pub fn primary(sim: &Simulation<PbNode>) -> Option<sim::NodeId> {
+    sim.live_nodes()
+        .filter_map(|(id, n)| n.replica().filter(|r| r.serving()).map(|r| (id, r.epoch())))
+        .max_by_key(|&(_, epoch)| epoch)
+        .map(|(id, _)| id)
+}
+
 /// The configuration service and three replicas, three clients of
 /// [`KvClients`], the `all` nemesis, both invariants after every event,
 /// linearizability under the `kv` spec, 10 s of safety; then, healed, a
@@ -23,6 +31,7 @@ pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
         .nodes(4)
         .clients(3, KvClients::default)
         .faults(Nemesis::default())
+        .focus(primary)
         .monitor("one primary per epoch", invariants::one_primary_per_epoch)
         .monitor(
             "acknowledged writes survive",

@@ -15,6 +15,14 @@ pub fn has_leader(sim: &Simulation<RaftKv>) -> Result<(), String> {
         .ok_or_else(|| "no leader".to_string())
 }
 
+/// The live leader of the highest term: what focused faults hit.
+pub fn leader(sim: &Simulation<RaftKv>) -> Option<sim::NodeId> {
+    sim.live_nodes()
+        .filter(|(_, n)| n.role() == Role::Leader)
+        .max_by_key(|(_, n)| n.term())
+        .map(|(id, _)| id)
+}
+
 /// Five nodes, three clients of [`KvClients`], the `all` nemesis, the four
 /// safety properties after every event ([`invariants::safety`]), linearizability under the `kv` spec,
 /// 10 s of safety; then, healed, a leader and every client's next operation.
@@ -23,6 +31,7 @@ pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
         .nodes(5)
         .clients(3, KvClients::default)
         .faults(Nemesis::default())
+        .focus(leader)
         .monitor("raft safety", invariants::safety)
         .linearizable(history::check)
         .eventually("a leader", has_leader)

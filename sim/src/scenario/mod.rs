@@ -240,6 +240,7 @@ pub struct Scenario<N: Node> {
     monitors: Vec<MonitorFactory<N>>,
     eventually: Vec<Invariant<N>>,
     checker: Option<Checker<N>>,
+    focus: Option<crate::engine::Focus<N>>,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
     /// How long the liveness phase allows for progress.
@@ -266,6 +267,7 @@ where
             monitors: Vec::new(),
             eventually: Vec::new(),
             checker: None,
+            focus: None,
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
             client_timeout: SimDuration::from_secs(1),
@@ -352,6 +354,14 @@ where
         self
     }
 
+    /// Names the node that focused fault episodes (`crash-focus`,
+    /// `isolate-focus`) hit: the model's leader or primary. Without it those
+    /// episodes do nothing.
+    pub fn focus(mut self, focus: impl Fn(&Simulation<N>) -> Option<NodeId> + 'static) -> Self {
+        self.focus = Some(std::rc::Rc::new(focus));
+        self
+    }
+
     /// Records the full trace of each run (see [`RunReport::trace`]).
     pub fn record_trace(mut self, on: bool) -> Self {
         self.config.record_trace = on;
@@ -404,6 +414,9 @@ where
         let factory = self.factory.clone();
         let mut sim = Simulation::new(config, move |id| factory(id))
             .unwrap_or_else(|e| panic!("scenario config: {e}"));
+        if let Some(focus) = &self.focus {
+            sim.set_focus(focus.clone());
+        }
         plan.schedule(&mut sim)
             .unwrap_or_else(|e| panic!("fault plan: {e}"));
         let workload = self.workload.as_ref().map(|w| w());
