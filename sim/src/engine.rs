@@ -8,7 +8,7 @@
 
 use crate::clock::NodeClock;
 use crate::config::SimConfig;
-use crate::context::Context;
+use crate::context::{Backend, Context};
 use crate::error::ConfigError;
 use crate::fault::Fault;
 use crate::network::Network;
@@ -453,8 +453,10 @@ impl<N: Node> Simulation<N> {
         let node = self.nodes[i].as_mut().expect("an up node has state");
         let mut ctx = Context {
             me: id,
-            world: &mut self.world,
-            runtime: &mut self.runtimes[i],
+            backend: Backend::Engine {
+                world: &mut self.world,
+                runtime: &mut self.runtimes[i],
+            },
         };
         handler(node, &mut ctx);
     }
@@ -515,8 +517,10 @@ impl<N: Node> Simulation<N> {
                 let node_state = self.nodes[i].as_mut().expect("just restarted");
                 let mut ctx = Context {
                     me: NodeId::from(i),
-                    world: &mut self.world,
-                    runtime: &mut self.runtimes[i],
+                    backend: Backend::Engine {
+                        world: &mut self.world,
+                        runtime: &mut self.runtimes[i],
+                    },
                 };
                 node_state.on_recover(&mut ctx);
                 return;

@@ -16,6 +16,8 @@
 //! - [`config`]: the simulation config and its validation.
 //! - [`error`]: configuration errors that name the field.
 //! - [`engine`]: the event loop ([`Simulation`]).
+//! - [`host`]: running a node outside the engine (the sans-IO adapter for
+//!   other hosts, such as madsim).
 //! - [`trace`]: trace events, the rolling hash, and the stable text rendering.
 //! - [`determinism`]: run a scenario twice and report the first divergent event.
 //! - [`history`]: client histories (invoke, ok, fail, info) and their operations.
@@ -39,6 +41,7 @@ pub mod engine;
 pub mod error;
 pub mod fault;
 pub mod history;
+pub mod host;
 pub mod jepsen;
 pub mod latency;
 pub mod linearizability;

@@ -50,6 +50,19 @@ impl TimerSlab {
         }
     }
 
+    /// Frees every pending timer (a crash): none of them will fire.
+    pub(crate) fn disarm_all(&mut self) {
+        for i in 0..self.live.len() {
+            if self.live[i] {
+                let id = TimerId {
+                    slot: i as u32,
+                    generation: self.generations[i],
+                };
+                self.disarm(id);
+            }
+        }
+    }
+
     /// True if the timer is still pending (not fired, not cancelled).
     #[inline]
     pub(crate) fn is_live(&self, id: TimerId) -> bool {

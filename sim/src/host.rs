@@ -1,0 +1,166 @@
+//! Running a node outside the engine: the sans-IO adapter.
+//!
+//! A [`Hosted`] node is a [`Node`] plus what its [`Context`] needs (its clock
+//! reading, random stream, storage and timer handles). Each call hands the
+//! node one input (start, a message, a timer, a client operation, a restart)
+//! and returns the [`Effect`]s the handler asked for: messages to send,
+//! timers to set, client replies. The host (a madsim task, a tokio task, a
+//! hand-written loop in a test) carries them out however it moves bytes and
+//! keeps time. Nothing here knows about the engine's queue, network or trace,
+//! so the same model runs unchanged under any host.
+
+use crate::context::{Backend, Context};
+use crate::node::{Node, OpId};
+use crate::node_id::NodeId;
+use crate::rng::SimRng;
+use crate::storage::Storage;
+use crate::time::{SimDuration, SimTime};
+use crate::timers::{TimerId, TimerSlab};
+
+/// What a handler asked its host to do.
+#[derive(Debug)]
+pub enum Effect<N: Node> {
+    /// Send `msg` to `to`.
+    Send {
+        /// The receiver.
+        to: NodeId,
+        /// The message.
+        msg: N::Message,
+    },
+    /// Call [`Hosted::timer`] with `id` and `payload` after `after` (on the
+    /// node's clock). A timer cancelled meanwhile is ignored when it comes.
+    SetTimer {
+        /// The handle the node holds.
+        id: TimerId,
+        /// The delay.
+        after: SimDuration,
+        /// The payload.
+        payload: N::Timer,
+    },
+    /// Answer client operation `op`.
+    Reply {
+        /// The operation.
+        op: OpId,
+        /// The answer.
+        reply: N::Reply,
+    },
+}
+
+/// The state a hosted node's context acts on.
+pub struct HostState<N: Node> {
+    pub(crate) node_count: usize,
+    pub(crate) now: SimTime,
+    pub(crate) rng: SimRng,
+    pub(crate) storage: Storage<N::Block>,
+    pub(crate) timers: TimerSlab,
+    pub(crate) effects: Vec<Effect<N>>,
+}
+
+/// Builds a fresh node; called at start and at every restart.
+type Factory<N> = Box<dyn FnMut(NodeId) -> N>;
+
+/// A node run by a host other than the engine.
+pub struct Hosted<N: Node> {
+    id: NodeId,
+    node: Option<N>,
+    state: HostState<N>,
+    factory: Factory<N>,
+}
+
+impl<N: Node> Hosted<N> {
+    /// Node `id` of a cluster of `node_count`, built by `factory`, with the
+    /// random stream the engine would give it for `seed`. Call
+    /// [`Hosted::start`] before anything else.
+    pub fn new(
+        id: NodeId,
+        node_count: usize,
+        seed: u64,
+        mut factory: impl FnMut(NodeId) -> N + 'static,
+    ) -> Self {
+        let node = factory(id);
+        Hosted {
+            id,
+            node: Some(node),
+            state: HostState {
+                node_count,
+                now: SimTime::ZERO,
+                rng: SimRng::for_node(seed, id.index()),
+                storage: Storage::default(),
+                timers: TimerSlab::default(),
+                effects: Vec::new(),
+            },
+            factory: Box::new(factory),
+        }
+    }
+
+    /// The node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The node's state; `None` while crashed.
+    pub fn node(&self) -> Option<&N> {
+        self.node.as_ref()
+    }
+
+    /// The node's storage (what a restart will see, once synced).
+    pub fn storage(&self) -> &Storage<N::Block> {
+        &self.state.storage
+    }
+
+    fn run(
+        &mut self,
+        now: SimTime,
+        handler: impl FnOnce(&mut N, &mut Context<'_, N>),
+    ) -> Vec<Effect<N>> {
+        let Some(node) = self.node.as_mut() else {
+            return Vec::new(); // crashed: the input is lost
+        };
+        self.state.now = now;
+        let mut ctx = Context {
+            me: self.id,
+            backend: Backend::Hosted(&mut self.state),
+        };
+        handler(node, &mut ctx);
+        std::mem::take(&mut self.state.effects)
+    }
+
+    /// Starts the node at `now` (its local time).
+    pub fn start(&mut self, now: SimTime) -> Vec<Effect<N>> {
+        self.run(now, |n, ctx| n.on_start(ctx))
+    }
+
+    /// Delivers a message.
+    pub fn message(&mut self, now: SimTime, from: NodeId, msg: N::Message) -> Vec<Effect<N>> {
+        self.run(now, |n, ctx| n.on_message(ctx, from, msg))
+    }
+
+    /// Fires timer `id`, unless it was cancelled or set before a crash.
+    pub fn timer(&mut self, now: SimTime, id: TimerId, payload: N::Timer) -> Vec<Effect<N>> {
+        if self.node.is_none() || !self.state.timers.disarm(id) {
+            return Vec::new();
+        }
+        self.run(now, |n, ctx| n.on_timer(ctx, payload))
+    }
+
+    /// Hands the node a client operation.
+    pub fn client_op(&mut self, now: SimTime, op: OpId, request: N::Op) -> Vec<Effect<N>> {
+        self.run(now, |n, ctx| n.on_client_op(ctx, op, request))
+    }
+
+    /// Crashes the node: its state, pending timers and unsynced writes are lost.
+    pub fn crash(&mut self) {
+        self.node = None;
+        self.state.storage.crash(0);
+        self.state.timers.disarm_all();
+    }
+
+    /// Restarts a crashed node from its synced storage.
+    pub fn restart(&mut self, now: SimTime) -> Vec<Effect<N>> {
+        if self.node.is_some() {
+            return Vec::new();
+        }
+        self.node = Some((self.factory)(self.id));
+        self.run(now, |n, ctx| n.on_recover(ctx))
+    }
+}
