@@ -57,7 +57,7 @@ pub struct HostState<N: Node> {
 }
 
 /// Builds a fresh node; called at start and at every restart.
-type Factory<N> = Box<dyn FnMut(NodeId) -> N>;
+type Factory<N> = Box<dyn FnMut(NodeId) -> N + Send>;
 
 /// A node run by a host other than the engine.
 pub struct Hosted<N: Node> {
@@ -75,7 +75,7 @@ impl<N: Node> Hosted<N> {
         id: NodeId,
         node_count: usize,
         seed: u64,
-        mut factory: impl FnMut(NodeId) -> N + 'static,
+        mut factory: impl FnMut(NodeId) -> N + Send + 'static,
     ) -> Self {
         let node = factory(id);
         Hosted {

@@ -1,0 +1,195 @@
+//! A cluster of hosted nodes: node `i` is the madsim node at `10.0.0.<i+1>`.
+//! Its durable storage and state live outside madsim's tasks, so a kill
+//! (which drops the tasks) loses only what a crash loses: a restart runs the
+//! node's recover handler on its synced storage.
+
+use madsim::net::Endpoint;
+use madsim::runtime::Handle;
+use madsim::time::Instant;
+use models::kv::{KvReply, KvRequest};
+use sim::host::{Effect, Hosted};
+use sim::{Node, NodeId, OpId, SimTime};
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The port every endpoint uses.
+pub const PORT: u16 = 700;
+/// Messages between nodes.
+pub const TAG_MESSAGE: u64 = 1;
+/// Client requests.
+pub const TAG_REQUEST: u64 = 2;
+/// Answers to clients.
+pub const TAG_REPLY: u64 = 3;
+
+/// Server `i`'s address.
+pub fn server_addr(i: usize) -> SocketAddr {
+    let last = u8::try_from(i + 1).expect("fewer than 255 servers");
+    SocketAddr::from(([10, 0, 0, last], PORT))
+}
+
+/// Client `c`'s address: operation ids carry the client, so a server knows
+/// where an answer goes.
+pub fn client_addr(c: u64) -> SocketAddr {
+    let port = u16::try_from(1000 + c).expect("fewer than 64,000 clients");
+    SocketAddr::from(([10, 0, 1, 1], port))
+}
+
+/// The client an operation id belongs to.
+pub fn client_of(op: OpId) -> u64 {
+    op.0 >> 32
+}
+
+/// The node index of a server address.
+fn node_of(addr: SocketAddr) -> NodeId {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) => NodeId::from(usize::from(ip.octets()[3]) - 1),
+        std::net::IpAddr::V6(_) => unreachable!("servers have IPv4 addresses"),
+    }
+}
+
+/// Virtual time since the run began, as the hosted node's clock.
+pub fn since(epoch: Instant) -> SimTime {
+    let d = Instant::now().duration_since(epoch);
+    SimTime(u64::try_from(d.as_nanos()).expect("runs shorter than 584 years"))
+}
+
+/// A node's state, shared between its madsim incarnations.
+struct Shared<N: Node> {
+    hosted: Mutex<Hosted<N>>,
+    started: AtomicBool,
+    epoch: Instant,
+}
+
+/// Starts `count` hosted nodes built by `factory` as madsim nodes, and
+/// returns their madsim ids (for the fault plan).
+pub fn start<N>(
+    handle: &Handle,
+    count: usize,
+    seed: u64,
+    epoch: Instant,
+    factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
+) -> Vec<madsim::task::NodeId>
+where
+    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
+    N::Message: Send + Sync,
+    N::Timer: Send,
+    N::Block: Send,
+{
+    (0..count)
+        .map(|i| {
+            let f = factory.clone();
+            let shared = Arc::new(Shared {
+                hosted: Mutex::new(Hosted::new(NodeId::from(i), count, seed, f)),
+                started: AtomicBool::new(false),
+                epoch,
+            });
+            handle
+                .create_node()
+                .name(format!("n{i}"))
+                .ip(server_addr(i).ip())
+                .init(move || serve(i, shared.clone()))
+                .build()
+                .id()
+        })
+        .collect()
+}
+
+/// One incarnation of node `i`: start (or recover), then handle messages,
+/// timers and client requests until killed.
+async fn serve<N>(i: usize, shared: Arc<Shared<N>>)
+where
+    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
+    N::Message: Send + Sync,
+    N::Timer: Send,
+    N::Block: Send,
+{
+    let ep = Rc::new(Endpoint::bind(server_addr(i)).await.expect("bind"));
+    let now = since(shared.epoch);
+    let effects = {
+        let mut h = shared.hosted.lock().expect("one thread");
+        if shared.started.swap(true, Ordering::SeqCst) {
+            h.crash(); // what the kill lost, it loses now: nothing ran since
+            h.restart(now)
+        } else {
+            h.start(now)
+        }
+    };
+    carry_out(&ep, &shared, effects);
+    let (ep2, shared2) = (ep.clone(), shared.clone());
+    madsim::task::spawn_local(async move {
+        loop {
+            let Ok((payload, from)) = ep2.recv_from_raw(TAG_MESSAGE).await else {
+                return;
+            };
+            let msg = *payload.downcast::<N::Message>().expect("a node message");
+            let now = since(shared2.epoch);
+            let effects =
+                shared2
+                    .hosted
+                    .lock()
+                    .expect("one thread")
+                    .message(now, node_of(from), msg);
+            carry_out(&ep2, &shared2, effects);
+        }
+    });
+    loop {
+        let Ok((payload, _from)) = ep.recv_from_raw(TAG_REQUEST).await else {
+            return;
+        };
+        let (op, request) = *payload
+            .downcast::<(OpId, KvRequest)>()
+            .expect("a client request");
+        let now = since(shared.epoch);
+        let effects = shared
+            .hosted
+            .lock()
+            .expect("one thread")
+            .client_op(now, op, request);
+        carry_out(&ep, &shared, effects);
+    }
+}
+
+/// Carries out a handler's effects with madsim: sends over the endpoint,
+/// timers as sleeping tasks, answers to the client the operation names.
+fn carry_out<N>(ep: &Rc<Endpoint>, shared: &Arc<Shared<N>>, effects: Vec<Effect<N>>)
+where
+    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
+    N::Message: Send + Sync,
+    N::Timer: Send,
+    N::Block: Send,
+{
+    for effect in effects {
+        let ep = ep.clone();
+        match effect {
+            Effect::Send { to, msg } => {
+                madsim::task::spawn_local(async move {
+                    let _ = ep
+                        .send_to_raw(server_addr(to.index()), TAG_MESSAGE, Box::new(msg))
+                        .await;
+                });
+            }
+            Effect::SetTimer { id, after, payload } => {
+                let shared = shared.clone();
+                madsim::task::spawn_local(async move {
+                    madsim::time::sleep(Duration::from_nanos(after.as_nanos())).await;
+                    let now = since(shared.epoch);
+                    let effects = shared
+                        .hosted
+                        .lock()
+                        .expect("one thread")
+                        .timer(now, id, payload);
+                    carry_out(&ep, &shared, effects);
+                });
+            }
+            Effect::Reply { op, reply } => {
+                let to = client_addr(client_of(op));
+                madsim::task::spawn_local(async move {
+                    let _ = ep.send_to_raw(to, TAG_REPLY, Box::new((op, reply))).await;
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! `madsim-host`: faultline's models, fault plans and checkers on madsim.
+//!
+//! madsim runs async Rust on a deterministic simulated runtime. This crate
+//! runs a sans-IO [`sim::Node`] inside madsim nodes through [`sim::host`],
+//! applies a [`sim::FaultPlan`] with madsim's own controls, drives key-value
+//! clients over madsim's network, and records the same [`sim::history`] that
+//! the engine's harness records, so the same checkers judge it.
+//!
+//! Module map:
+//! - [`cluster`]: a cluster of hosted nodes, each a madsim node with an endpoint.
+//! - [`faults`]: a fault plan as madsim controls (partitions and clogs become
+//!   clogged links, crashes kill and restart, pauses pause).
+//! - [`clients`]: key-value clients as async tasks, with the same retry rules as
+//!   [`models::kv::KvClients`] in the engine's harness.
+//! - [`run`]: one seeded run: cluster, clients, plan, history and its hash.
+//!
+//! Everything here needs madsim's simulation mode (`--cfg madsim`, set in the
+//! project's `.cargo/config.toml`); without it the crate is empty.
+
+#[cfg(madsim)]
+pub mod clients;
+#[cfg(madsim)]
+pub mod cluster;
+#[cfg(madsim)]
+pub mod faults;
+#[cfg(madsim)]
+pub mod run;

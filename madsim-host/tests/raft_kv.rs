@@ -1,0 +1,108 @@
+//! The cross-check: `raft-kv`, unchanged, runs inside madsim nodes; the
+//! nemesis's plans become madsim controls; the clients' history passes the
+//! same `kv` linearizability checker; and a seed gives the same history in
+//! two runs.
+#![cfg(madsim)]
+
+use madsim_host::run::{run, RunConfig};
+use models::kv::history;
+use models::raft_kv::{RaftBug, RaftKv};
+use sim::linearizability::Verdict;
+use sim::{FaultKind, Nemesis, SimDuration};
+
+fn config(seed: u64) -> RunConfig {
+    let nemesis = Nemesis {
+        kinds: [
+            FaultKind::Partition,
+            FaultKind::Crash,
+            FaultKind::Pause,
+            FaultKind::Clog,
+        ]
+        .into_iter()
+        .collect(),
+        ..Nemesis::default()
+    };
+    let run_for = SimDuration::from_secs(5);
+    RunConfig {
+        seed,
+        nodes: 5,
+        clients: 3,
+        run_for,
+        client_timeout: SimDuration::from_secs(1),
+        plan: nemesis.generate(seed, 5, run_for),
+    }
+}
+
+fn seeds() -> std::ops::Range<u64> {
+    let n = std::env::var("FAULTLINE_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    0..n
+}
+
+#[test]
+fn raft_kv_under_madsim_is_linearizable_under_partitions_and_crashes() {
+    let mut ops = 0;
+    for seed in seeds() {
+        let result = run(&config(seed), |_| RaftKv::new(None));
+        assert_eq!(result.skipped_faults, 0, "every fault had a madsim control");
+        ops += result.history.events.len() / 2;
+        let verdict = history::check(&result.history);
+        assert!(
+            matches!(verdict, Verdict::Linearizable),
+            "seed {seed}: {verdict:?}"
+        );
+    }
+    assert!(ops > 100, "the clients did work: {ops} operations");
+}
+
+#[test]
+fn a_bug_switch_is_caught_under_madsim_too() {
+    let caught = seeds().find(|&seed| {
+        let result = run(&config(seed), |_| {
+            RaftKv::new(Some(RaftBug::ReadFromFollower))
+        });
+        matches!(history::check(&result.history), Verdict::NotLinearizable(_))
+    });
+    assert!(
+        caught.is_some(),
+        "read-from-follower is caught within the seed range"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_history() {
+    let a = run(&config(3), |_| RaftKv::new(None));
+    let b = run(&config(3), |_| RaftKv::new(None));
+    assert_eq!(a.history_hash, b.history_hash);
+    assert_eq!(a.history, b.history);
+    let c = run(&config(4), |_| RaftKv::new(None));
+    assert_ne!(a.history_hash, c.history_hash);
+}
+
+/// Another process (this test binary, run again) gets the same history hash
+/// for the same seed.
+#[test]
+fn two_processes_agree_on_the_history() {
+    let here = run(&config(5), |_| RaftKv::new(None)).history_hash;
+    if std::env::var_os("FAULTLINE_MADSIM_CHILD").is_some() {
+        println!("history-hash {here:016x}");
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "two_processes_agree_on_the_history",
+            "--nocapture",
+        ])
+        .env("FAULTLINE_MADSIM_CHILD", "1")
+        .output()
+        .expect("run the test binary again");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let theirs = text
+        .lines()
+        .find_map(|l| l.strip_prefix("history-hash "))
+        .unwrap_or_else(|| panic!("the child printed its hash: {text}"));
+    assert_eq!(theirs, format!("{here:016x}"));
+}
