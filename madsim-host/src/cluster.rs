@@ -1,14 +1,16 @@
 //! A cluster of hosted nodes: node `i` is the madsim node at `10.0.0.<i+1>`.
 //! Its durable storage and state live outside madsim's tasks, so a kill
 //! (which drops the tasks) loses only what a crash loses: a restart runs the
-//! node's recover handler on its synced storage.
+//! node's recover handler on its synced storage. Messages between nodes pass
+//! through a thin layer that adds what madsim lacks: loss, duplication and
+//! extra delay (which reorders), drawn from the node's own seeded stream.
 
 use madsim::net::Endpoint;
 use madsim::runtime::Handle;
 use madsim::time::Instant;
 use models::kv::{KvReply, KvRequest};
 use sim::host::{Effect, Hosted};
-use sim::{Node, NodeId, OpId, SimTime};
+use sim::{LinkConfig, Node, NodeId, OpId, SimRng, SimTime};
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,11 +58,46 @@ pub fn since(epoch: Instant) -> SimTime {
     SimTime(u64::try_from(d.as_nanos()).expect("runs shorter than 584 years"))
 }
 
+/// The flaky-network settings in force (`None`: a clean network), shared by
+/// the fault plan, which sets them, and every node's sends, which obey them.
+pub type LinkState = Arc<Mutex<Option<LinkConfig>>>;
+
 /// A node's state, shared between its madsim incarnations.
 struct Shared<N: Node> {
     hosted: Mutex<Hosted<N>>,
     started: AtomicBool,
     epoch: Instant,
+    /// The message layer's draws: drop, duplicate, delay.
+    net_rng: Mutex<SimRng>,
+    links: LinkState,
+}
+
+/// What the message layer does with one message: how many copies go (0 is
+/// a drop), each after what extra delay. madsim has no duplication and no
+/// reordering of its own; delaying a copy past later messages reorders it.
+fn plan_copies(links: &LinkState, rng: &Mutex<SimRng>) -> Vec<Duration> {
+    let Some(config) = *links.lock().expect("one thread") else {
+        return vec![Duration::ZERO];
+    };
+    let mut rng = rng.lock().expect("one thread");
+    if config.drop.sample(&mut rng) {
+        return Vec::new();
+    }
+    let copies = if config.duplicate.sample(&mut rng) {
+        2
+    } else {
+        1
+    };
+    (0..copies)
+        .map(|_| {
+            if config.reorder.sample(&mut rng) {
+                let max = config.reorder_delay_max.as_nanos();
+                Duration::from_nanos(rng.below(max + 1))
+            } else {
+                Duration::ZERO
+            }
+        })
+        .collect()
 }
 
 /// Starts `count` hosted nodes built by `factory` as madsim nodes, and
@@ -70,6 +107,7 @@ pub fn start<N>(
     count: usize,
     seed: u64,
     epoch: Instant,
+    links: LinkState,
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
 ) -> Vec<madsim::task::NodeId>
 where
@@ -85,6 +123,11 @@ where
                 hosted: Mutex::new(Hosted::new(NodeId::from(i), count, seed, f)),
                 started: AtomicBool::new(false),
                 epoch,
+                net_rng: Mutex::new(SimRng::from_seed_and_label(
+                    seed,
+                    &format!("madsim-net-{i}"),
+                )),
+                links: links.clone(),
             });
             handle
                 .create_node()
@@ -165,11 +208,16 @@ where
         let ep = ep.clone();
         match effect {
             Effect::Send { to, msg } => {
-                madsim::task::spawn_local(async move {
-                    let _ = ep
-                        .send_to_raw(server_addr(to.index()), TAG_MESSAGE, Box::new(msg))
-                        .await;
-                });
+                for delay in plan_copies(&shared.links, &shared.net_rng) {
+                    let (ep, msg) = (ep.clone(), msg.clone());
+                    madsim::task::spawn_local(async move {
+                        if !delay.is_zero() {
+                            madsim::time::sleep(delay).await;
+                        }
+                        let to = server_addr(to.index());
+                        let _ = ep.send_to_raw(to, TAG_MESSAGE, Box::new(msg)).await;
+                    });
+                }
             }
             Effect::SetTimer { id, after, payload } => {
                 let shared = shared.clone();

@@ -1,9 +1,11 @@
 //! A fault plan as madsim's controls. Partitions and clogs become clogged
 //! links (madsim drops what a clogged link carries, as faultline's partitions
-//! do), a crash kills a node and a restart restarts it, a pause pauses it.
-//! Clock, link-quality and storage faults have no madsim control yet: they are
-//! skipped and counted, never silently.
+//! do), a crash kills a node and a restart restarts it, a pause pauses it, and
+//! a flaky-network period sets the message layer's loss, duplication and
+//! extra delay (see [`crate::cluster`]). Clock, single-link and storage faults
+//! have no madsim control yet: they are skipped and counted, never silently.
 
+use crate::cluster::LinkState;
 use madsim::net::NetSim;
 use madsim::runtime::Handle;
 use madsim::task::NodeId as MadsimNode;
@@ -13,7 +15,12 @@ use std::time::Duration;
 
 /// Applies `plan` from `epoch` on, in order; returns how many faults had no
 /// madsim control and were skipped.
-pub async fn apply(plan: FaultPlan, nodes: Vec<MadsimNode>, epoch: Instant) -> usize {
+pub async fn apply(
+    plan: FaultPlan,
+    nodes: Vec<MadsimNode>,
+    epoch: Instant,
+    links: LinkState,
+) -> usize {
     let handle = Handle::current();
     let net = NetSim::current();
     let n = nodes.len();
@@ -48,6 +55,8 @@ pub async fn apply(plan: FaultPlan, nodes: Vec<MadsimNode>, epoch: Instant) -> u
             }
             Fault::Pause { node } => handle.pause(nodes[node.index()]),
             Fault::Resume { node } => handle.resume(nodes[node.index()]),
+            Fault::SetAllLinks { config } => *links.lock().expect("one thread") = Some(config),
+            Fault::ResetLinks => *links.lock().expect("one thread") = None,
             _ => skipped += 1,
         }
     }

@@ -59,7 +59,15 @@ where
     let config = config.clone();
     let (history, skipped) = rt.block_on(async move {
         let epoch = Instant::now();
-        let ids = cluster::start(&handle, config.nodes, config.seed, epoch, factory);
+        let links: cluster::LinkState = Arc::new(Mutex::new(None));
+        let ids = cluster::start(
+            &handle,
+            config.nodes,
+            config.seed,
+            epoch,
+            links.clone(),
+            factory,
+        );
         let shared = Arc::new(ClientShared {
             history: Mutex::new(History::new()),
             next_process: AtomicU64::new(config.clients),
@@ -80,7 +88,8 @@ where
                 run_client::<N>(c, seed, until, shared).await;
             }));
         }
-        let faults = madsim::task::spawn(crate::faults::apply(config.plan.clone(), ids, epoch));
+        let plan = config.plan.clone();
+        let faults = madsim::task::spawn(crate::faults::apply(plan, ids, epoch, links));
         for c in clients {
             let _ = c.await;
         }

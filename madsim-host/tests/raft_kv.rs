@@ -17,6 +17,7 @@ fn config(seed: u64) -> RunConfig {
             FaultKind::Crash,
             FaultKind::Pause,
             FaultKind::Clog,
+            FaultKind::FlakyNet,
         ]
         .into_iter()
         .collect(),
@@ -105,4 +106,31 @@ fn two_processes_agree_on_the_history() {
         .find_map(|l| l.strip_prefix("history-hash "))
         .unwrap_or_else(|| panic!("the child printed its hash: {text}"));
     assert_eq!(theirs, format!("{here:016x}"));
+}
+
+/// The message layer obeys a flaky-network period: with every message lost,
+/// no leader is elected and no operation completes; with none lost, they do.
+#[test]
+fn the_message_layer_drops_what_the_plan_says() {
+    let lossy = |num: u32| {
+        let mut plan = sim::FaultPlan::new();
+        let links = sim::LinkConfig::default().with_drop(sim::Ratio { num, den: 1 });
+        plan.push(
+            sim::SimTime::ZERO,
+            sim::Fault::SetAllLinks { config: links },
+        );
+        RunConfig { plan, ..config(1) }
+    };
+    let completed = |num: u32| {
+        let result = run(&lossy(num), |_| RaftKv::new(None));
+        assert_eq!(result.skipped_faults, 0);
+        result
+            .history
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, sim::history::EventKind::Ok(_)))
+            .count()
+    };
+    assert_eq!(completed(1), 0, "everything lost");
+    assert!(completed(0) > 50, "nothing lost");
 }
