@@ -168,14 +168,7 @@ where
                 return;
             };
             let msg = *payload.downcast::<N::Message>().expect("a node message");
-            let now = since(shared2.epoch);
-            let effects =
-                shared2
-                    .hosted
-                    .lock()
-                    .expect("one thread")
-                    .message(now, node_of(from), msg);
-            carry_out(&ep2, &shared2, effects);
+            deliver(&ep2, &shared2, |h, now| h.message(now, node_of(from), msg));
         }
     });
     loop {
@@ -185,14 +178,25 @@ where
         let (op, request) = *payload
             .downcast::<(OpId, KvRequest)>()
             .expect("a client request");
-        let now = since(shared.epoch);
-        let effects = shared
-            .hosted
-            .lock()
-            .expect("one thread")
-            .client_op(now, op, request);
-        carry_out(&ep, &shared, effects);
+        deliver(&ep, &shared, |h, now| h.client_op(now, op, request));
     }
+}
+
+/// Hands the node one input at the current virtual time, then carries out
+/// what it asked for.
+fn deliver<N>(
+    ep: &Rc<Endpoint>,
+    shared: &Arc<Shared<N>>,
+    input: impl FnOnce(&mut Hosted<N>, SimTime) -> Vec<Effect<N>>,
+) where
+    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
+    N::Message: Send + Sync,
+    N::Timer: Send,
+    N::Block: Send,
+{
+    let now = since(shared.epoch);
+    let effects = input(&mut shared.hosted.lock().expect("one thread"), now);
+    carry_out(ep, shared, effects);
 }
 
 /// Carries out a handler's effects with madsim: sends over the endpoint,
@@ -223,13 +227,7 @@ where
                 let shared = shared.clone();
                 madsim::task::spawn_local(async move {
                     madsim::time::sleep(Duration::from_nanos(after.as_nanos())).await;
-                    let now = since(shared.epoch);
-                    let effects = shared
-                        .hosted
-                        .lock()
-                        .expect("one thread")
-                        .timer(now, id, payload);
-                    carry_out(&ep, &shared, effects);
+                    deliver(&ep, &shared, |h, now| h.timer(now, id, payload));
                 });
             }
             Effect::Reply { op, reply } => {

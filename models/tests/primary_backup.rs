@@ -4,8 +4,11 @@
 //! how to write one.
 
 use models::primary_backup::{scenario, PbBug};
+mod common;
+
+use common::first_failure;
 use proptest::prelude::*;
-use sim::scenario::{Failure, FailureKind};
+use sim::scenario::FailureKind;
 use sim::{Fault, FaultKind, FaultPlan, NodeId, SimDuration, SimTime};
 
 #[test]
@@ -13,29 +16,34 @@ fn the_correct_protocol_passes_a_seed_sweep() {
     scenario(None).run_seeds(0..40);
 }
 
-fn first_failure(bug: PbBug, limit: u64) -> (u64, Failure) {
-    let s = scenario(Some(bug));
-    (0..limit)
-        .find_map(|seed| s.run_seed(seed).failure.map(|f| (seed, f)))
-        .unwrap_or_else(|| panic!("{bug:?} is not caught in seeds 0..{limit}"))
-}
-
 #[test]
 fn ack_before_backup_loses_an_acknowledged_write() {
-    let (seed, f) = first_failure(PbBug::AckBeforeBackup, 60);
+    let (seed, f) = first_failure(
+        &scenario(Some(PbBug::AckBeforeBackup)),
+        "AckBeforeBackup",
+        60,
+    );
     assert_eq!(f.kind, FailureKind::Invariant, "seed {seed}: {f}");
     assert!(f.message.contains("acknowledged writes survive"), "{f}");
 }
 
 #[test]
 fn no_epoch_fencing_lets_a_deposed_primary_acknowledge() {
-    let (seed, f) = first_failure(PbBug::NoEpochFencing, 100);
+    let (seed, f) = first_failure(
+        &scenario(Some(PbBug::NoEpochFencing)),
+        "NoEpochFencing",
+        100,
+    );
     assert!(f.message.contains("lacks client"), "seed {seed}: {f}");
 }
 
 #[test]
 fn promote_stale_backup_loses_acknowledged_writes() {
-    let (seed, f) = first_failure(PbBug::PromoteStaleBackup, 100);
+    let (seed, f) = first_failure(
+        &scenario(Some(PbBug::PromoteStaleBackup)),
+        "PromoteStaleBackup",
+        100,
+    );
     assert_ne!(f.kind, FailureKind::Liveness, "seed {seed}: {f}");
 }
 

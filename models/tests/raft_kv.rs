@@ -4,6 +4,9 @@
 //! and a property test over fault plans shows how to write one.
 
 use models::raft_kv::{scenario, RaftBug};
+mod common;
+
+use common::first_failure;
 use proptest::prelude::*;
 use sim::scenario::FailureKind;
 use sim::{Fault, FaultKind, FaultPlan, NodeId, Partition, SimDuration, SimTime, TraceEvent};
@@ -13,37 +16,45 @@ fn the_correct_protocol_passes_a_seed_sweep() {
     scenario(None).run_seeds(0..40);
 }
 
-/// The first failing seed in `0..limit` for a bug switch, with its failure.
-fn first_failure(bug: RaftBug, limit: u64) -> (u64, sim::scenario::Failure) {
-    let s = scenario(Some(bug));
-    (0..limit)
-        .find_map(|seed| s.run_seed(seed).failure.map(|f| (seed, f)))
-        .unwrap_or_else(|| panic!("{bug:?} is not caught in seeds 0..{limit}"))
-}
-
 #[test]
 fn vote_without_log_check_loses_committed_entries() {
-    let (seed, f) = first_failure(RaftBug::VoteWithoutLogCheck, 60);
+    let (seed, f) = first_failure(
+        &scenario(Some(RaftBug::VoteWithoutLogCheck)),
+        "VoteWithoutLogCheck",
+        60,
+    );
     assert_eq!(f.kind, FailureKind::Invariant, "seed {seed}: {f}");
     assert!(f.message.contains("leader completeness"), "{f}");
 }
 
 #[test]
 fn forget_vote_on_restart_withdraws_a_vote() {
-    let (seed, f) = first_failure(RaftBug::ForgetVoteOnRestart, 60);
+    let (seed, f) = first_failure(
+        &scenario(Some(RaftBug::ForgetVoteOnRestart)),
+        "ForgetVoteOnRestart",
+        60,
+    );
     assert_eq!(f.kind, FailureKind::Invariant, "seed {seed}: {f}");
     assert!(f.message.contains("election safety"), "{f}");
 }
 
 #[test]
 fn ack_before_commit_loses_an_acknowledged_write() {
-    let (seed, f) = first_failure(RaftBug::AckBeforeCommit, 60);
+    let (seed, f) = first_failure(
+        &scenario(Some(RaftBug::AckBeforeCommit)),
+        "AckBeforeCommit",
+        60,
+    );
     assert_eq!(f.kind, FailureKind::Linearizability, "seed {seed}: {f}");
 }
 
 #[test]
 fn read_from_follower_returns_a_stale_value() {
-    let (seed, f) = first_failure(RaftBug::ReadFromFollower, 60);
+    let (seed, f) = first_failure(
+        &scenario(Some(RaftBug::ReadFromFollower)),
+        "ReadFromFollower",
+        60,
+    );
     assert_eq!(f.kind, FailureKind::Linearizability, "seed {seed}: {f}");
 }
 

@@ -227,6 +227,13 @@ impl<N: Node> Simulation<N> {
 
     /// Schedules a fault at `at`, which must not be in the past.
     pub fn schedule(&mut self, at: SimTime, fault: Fault) -> Result<(), ConfigError> {
+        self.check_schedulable(at, &fault)?;
+        self.world.queue.push(at, Event::Fault(Box::new(fault)));
+        Ok(())
+    }
+
+    /// A fault to schedule must be valid here, and not in the past.
+    fn check_schedulable(&self, at: SimTime, fault: &Fault) -> Result<(), ConfigError> {
         fault.validate(self.nodes.len(), "fault")?;
         if at < self.world.now {
             return Err(ConfigError::TimeInPast {
@@ -235,7 +242,6 @@ impl<N: Node> Simulation<N> {
                 now_nanos: self.world.now.0,
             });
         }
-        self.world.queue.push(at, Event::Fault(Box::new(fault)));
         Ok(())
     }
 
@@ -247,14 +253,7 @@ impl<N: Node> Simulation<N> {
         fault: Fault,
         episode: u32,
     ) -> Result<(), ConfigError> {
-        fault.validate(self.nodes.len(), "fault")?;
-        if at < self.world.now {
-            return Err(ConfigError::TimeInPast {
-                field: "fault.at".into(),
-                at_nanos: at.0,
-                now_nanos: self.world.now.0,
-            });
-        }
+        self.check_schedulable(at, &fault)?;
         let event = Event::FocusFault(Box::new(fault), episode);
         self.world.queue.push(at, event);
         Ok(())

@@ -1,0 +1,19 @@
+//! What the model tests share.
+
+use sim::scenario::{Failure, Scenario};
+
+/// The first failing seed in `0..limit` of a scenario (a model with a bug
+/// switch on), with its failure; panics naming `what` if none fails.
+pub fn first_failure<N: sim::Node + 'static>(
+    scenario: &Scenario<N>,
+    what: &str,
+    limit: u64,
+) -> (u64, Failure)
+where
+    N::Op: Clone,
+    N::Reply: Clone,
+{
+    (0..limit)
+        .find_map(|seed| scenario.run_seed(seed).failure.map(|f| (seed, f)))
+        .unwrap_or_else(|| panic!("{what} is not caught in seeds 0..{limit}"))
+}
