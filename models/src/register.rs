@@ -310,7 +310,7 @@ pub fn spec_history(
     h: &sim::history::History<RegisterOp, RegisterReply>,
 ) -> sim::history::History<sim::spec::register::RegisterInput, sim::spec::register::RegisterOutput>
 {
-    use sim::history::{EventKind, HistoryEvent};
+    use sim::history::EventKind;
     use sim::spec::register::{RegisterInput, RegisterOutput};
     let kind = |k: &EventKind<RegisterOp, RegisterReply>| match k {
         EventKind::Invoke(RegisterOp::Read) => EventKind::Invoke(RegisterInput::Read),
@@ -320,16 +320,7 @@ pub fn spec_history(
         EventKind::Fail => EventKind::Fail,
         EventKind::Info => EventKind::Info,
     };
-    let events = h
-        .events
-        .iter()
-        .map(|e| HistoryEvent {
-            process: e.process,
-            time: e.time,
-            kind: kind(&e.kind),
-        })
-        .collect();
-    sim::history::History { events }
+    h.map(kind)
 }
 
 /// The register's standard scenario: 3 nodes, 3 clients of [`ReadWrite`], the

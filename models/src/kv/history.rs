@@ -3,7 +3,7 @@
 //! their concatenation and an append is string concatenation.
 
 use super::request::{KvCommand, KvReply, KvRequest};
-use sim::history::{EventKind, History, HistoryEvent};
+use sim::history::{EventKind, History};
 use sim::spec::kv::{KvInput, KvOutput};
 use std::fmt::Write;
 
@@ -43,17 +43,7 @@ fn event(kind: &EventKind<KvRequest, KvReply>) -> EventKind<KvInput, KvOutput> {
 
 /// The whole history in the `kv` spec's terms.
 pub fn spec_history(h: &History<KvRequest, KvReply>) -> History<KvInput, KvOutput> {
-    History {
-        events: h
-            .events
-            .iter()
-            .map(|e| HistoryEvent {
-                process: e.process,
-                time: e.time,
-                kind: event(&e.kind),
-            })
-            .collect(),
-    }
+    h.map(event)
 }
 
 /// Checks a run's history against the `kv` spec.

@@ -105,6 +105,22 @@ impl<I: Clone, O: Clone> History<I, O> {
         History::default()
     }
 
+    /// The same history with each event's kind translated by `f` (say, a
+    /// model's operations into a spec's), processes and times unchanged.
+    pub fn map<J, P>(&self, f: impl Fn(&EventKind<I, O>) -> EventKind<J, P>) -> History<J, P> {
+        History {
+            events: self
+                .events
+                .iter()
+                .map(|e| HistoryEvent {
+                    process: e.process,
+                    time: e.time,
+                    kind: f(&e.kind),
+                })
+                .collect(),
+        }
+    }
+
     /// Appends an invoke.
     pub fn invoke(&mut self, process: u64, time: u64, input: I) {
         self.events.push(HistoryEvent {
