@@ -41,6 +41,14 @@ pub struct RunResult {
     pub skipped_faults: usize,
 }
 
+/// madsim's settings for a run: latencies uniform from 1 to 10 ms, as the
+/// engine's default links.
+pub fn madsim_config() -> madsim::Config {
+    let mut mconfig = madsim::Config::default();
+    mconfig.net.send_latency = Duration::from_millis(1)..Duration::from_millis(10);
+    mconfig
+}
+
 /// Runs `factory`'s nodes under `config` in a fresh madsim runtime.
 pub fn run<N>(
     config: &RunConfig,
@@ -52,56 +60,65 @@ where
     N::Timer: Send,
     N::Block: Send,
 {
-    let mut mconfig = madsim::Config::default();
-    mconfig.net.send_latency = Duration::from_millis(1)..Duration::from_millis(10);
-    let rt = Runtime::with_seed_and_config(config.seed, mconfig);
-    let handle = rt.handle().clone();
-    let config = config.clone();
-    let (history, skipped) = rt.block_on(async move {
-        let epoch = Instant::now();
-        let links: cluster::LinkState = Arc::new(Mutex::new(None));
-        let ids = cluster::start(
-            &handle,
-            config.nodes,
-            config.seed,
-            epoch,
-            links.clone(),
-            factory,
-        );
-        let shared = Arc::new(ClientShared {
-            history: Mutex::new(History::new()),
-            next_process: AtomicU64::new(config.clients),
-            epoch,
-            servers: config.nodes,
-            client_timeout: config.client_timeout,
-        });
-        let client_node = handle
-            .create_node()
-            .name("clients")
-            .ip(std::net::IpAddr::from([10, 0, 1, 1]))
-            .build();
-        let mut clients = Vec::new();
-        for c in 0..config.clients {
-            let shared = shared.clone();
-            let (seed, until) = (config.seed, config.run_for);
-            clients.push(client_node.spawn(async move {
-                run_client::<N>(c, seed, until, shared).await;
-            }));
-        }
-        let plan = config.plan.clone();
-        let faults = madsim::task::spawn(crate::faults::apply(plan, ids, epoch, links));
-        for c in clients {
-            let _ = c.await;
-        }
-        let skipped = faults.await.unwrap_or(0);
-        let history = shared.history.lock().expect("one thread").clone();
-        (history, skipped)
+    let rt = Runtime::with_seed_and_config(config.seed, madsim_config());
+    rt.block_on(simulate(config.clone(), factory))
+}
+
+/// The run itself, inside a madsim runtime (the one [`run`] makes, or the
+/// two that `madsim::runtime::Runtime::check_determinism` makes).
+pub async fn simulate<N>(
+    config: RunConfig,
+    factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
+) -> RunResult
+where
+    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
+    N::Message: Send + Sync,
+    N::Timer: Send,
+    N::Block: Send,
+{
+    let handle = madsim::runtime::Handle::current();
+    let epoch = Instant::now();
+    let links: cluster::LinkState = Arc::new(Mutex::new(None));
+    let ids = cluster::start(
+        &handle,
+        config.nodes,
+        config.seed,
+        epoch,
+        links.clone(),
+        factory,
+    );
+    let shared = Arc::new(ClientShared {
+        history: Mutex::new(History::new()),
+        next_process: AtomicU64::new(config.clients),
+        epoch,
+        servers: config.nodes,
+        client_timeout: config.client_timeout,
     });
+    let client_node = handle
+        .create_node()
+        .name("clients")
+        .ip(std::net::IpAddr::from([10, 0, 1, 1]))
+        .build();
+    let mut clients = Vec::new();
+    for c in 0..config.clients {
+        let shared = shared.clone();
+        let (seed, until) = (config.seed, config.run_for);
+        clients.push(client_node.spawn(async move {
+            run_client::<N>(c, seed, until, shared).await;
+        }));
+    }
+    let plan = config.plan.clone();
+    let faults = madsim::task::spawn(crate::faults::apply(plan, ids, epoch, links));
+    for c in clients {
+        let _ = c.await;
+    }
+    let skipped_faults = faults.await.unwrap_or(0);
+    let history = shared.history.lock().expect("one thread").clone();
     let history_hash = fnv(&format!("{history:?}"));
     RunResult {
         history,
         history_hash,
-        skipped_faults: skipped,
+        skipped_faults,
     }
 }
 

@@ -134,3 +134,15 @@ fn the_message_layer_drops_what_the_plan_says() {
     assert_eq!(completed(1), 0, "everything lost");
     assert!(completed(0) > 50, "nothing lost");
 }
+
+/// madsim's own check: the run, executed twice in fresh runtimes, draws the
+/// same random numbers in the same order.
+#[test]
+fn madsim_check_determinism_passes() {
+    fn once() -> impl std::future::Future<Output = madsim_host::run::RunResult> {
+        madsim_host::run::simulate(config(6), |_| RaftKv::new(None))
+    }
+    let result =
+        madsim::runtime::Runtime::check_determinism(6, madsim_host::run::madsim_config(), once);
+    assert!(result.history.events.len() > 20);
+}
