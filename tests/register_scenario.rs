@@ -122,16 +122,20 @@ fn eventually_properties_are_checked_after_healing() {
 /// stops at a small script that still fails.
 fn a_failing_workload_shrinks_to_a_few_operations() {
     use proptest::prelude::*;
-    use proptest::test_runner::{Config, TestError, TestRunner};
+    use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
     let op = prop_oneof![
         Just(RegisterOp::Read),
         (0i64..3).prop_map(RegisterOp::Write)
     ];
-    let mut runner = TestRunner::new(Config {
+    // A fixed proptest seed: the search and its shrinking are the same on
+    // every run, so the test cannot pass or fail by the draw.
+    let config = Config {
         cases: 64,
         failure_persistence: None,
         ..Config::default()
-    });
+    };
+    let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let result = runner.run(&sim::strategy::scripts(2, 8, op), |scripts| {
         let report = scenario(Some(RegisterBug::AckBeforeReplication))
             .clients(2, move || sim::scenario::Scripted::new(scripts.clone()))
@@ -146,15 +150,10 @@ fn a_failing_workload_shrinks_to_a_few_operations() {
     };
     let ops: Vec<RegisterOp> = minimal.iter().flatten().map(|(_, op)| *op).collect();
     assert!(ops.len() <= 4, "shrunk to a few operations: {minimal:?}");
-    let write_then_read = minimal.iter().any(|script| {
-        let w = script
-            .iter()
-            .position(|(_, op)| matches!(op, RegisterOp::Write(_)));
-        w.is_some_and(|w| {
-            script[w + 1..]
-                .iter()
-                .any(|(_, op)| *op == RegisterOp::Read)
-        })
-    });
-    assert!(write_then_read, "a client writes, then reads: {minimal:?}");
+    // A stale read needs a write and a read, by the same client or another.
+    let has = |f: fn(&RegisterOp) -> bool| ops.iter().any(f);
+    assert!(
+        has(|op| matches!(op, RegisterOp::Write(_))) && has(|op| *op == RegisterOp::Read),
+        "the minimal script keeps a write and a read: {minimal:?}"
+    );
 }
