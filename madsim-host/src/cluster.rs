@@ -100,6 +100,22 @@ fn plan_copies(links: &LinkState, rng: &Mutex<SimRng>) -> Vec<Duration> {
         .collect()
 }
 
+/// A key-value model that can run here: its messages cross madsim's network
+/// and its state and storage sit behind a lock shared with madsim's tasks.
+pub trait KvNode:
+    Node<Op = KvRequest, Reply = KvReply, Message: Send + Sync, Timer: Send, Block: Send>
+    + Send
+    + 'static
+{
+}
+
+impl<N> KvNode for N where
+    N: Node<Op = KvRequest, Reply = KvReply, Message: Send + Sync, Timer: Send, Block: Send>
+        + Send
+        + 'static
+{
+}
+
 /// Starts `count` hosted nodes built by `factory` as madsim nodes, and
 /// returns their madsim ids (for the fault plan).
 pub fn start<N>(
@@ -111,10 +127,7 @@ pub fn start<N>(
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
 ) -> Vec<madsim::task::NodeId>
 where
-    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
-    N::Message: Send + Sync,
-    N::Timer: Send,
-    N::Block: Send,
+    N: KvNode,
 {
     (0..count)
         .map(|i| {
@@ -144,10 +157,7 @@ where
 /// timers and client requests until killed.
 async fn serve<N>(i: usize, shared: Arc<Shared<N>>)
 where
-    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
-    N::Message: Send + Sync,
-    N::Timer: Send,
-    N::Block: Send,
+    N: KvNode,
 {
     let ep = Rc::new(Endpoint::bind(server_addr(i)).await.expect("bind"));
     let now = since(shared.epoch);
@@ -189,10 +199,7 @@ fn deliver<N>(
     shared: &Arc<Shared<N>>,
     input: impl FnOnce(&mut Hosted<N>, SimTime) -> Vec<Effect<N>>,
 ) where
-    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
-    N::Message: Send + Sync,
-    N::Timer: Send,
-    N::Block: Send,
+    N: KvNode,
 {
     let now = since(shared.epoch);
     let effects = input(&mut shared.hosted.lock().expect("one thread"), now);
@@ -203,10 +210,7 @@ fn deliver<N>(
 /// timers as sleeping tasks, answers to the client the operation names.
 fn carry_out<N>(ep: &Rc<Endpoint>, shared: &Arc<Shared<N>>, effects: Vec<Effect<N>>)
 where
-    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
-    N::Message: Send + Sync,
-    N::Timer: Send,
-    N::Block: Send,
+    N: KvNode,
 {
     for effect in effects {
         let ep = ep.clone();

@@ -2,12 +2,12 @@
 //! the fault plan, then the history and its hash.
 
 use crate::clients::{run_client, ClientShared};
-use crate::cluster;
+use crate::cluster::{self, KvNode};
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
 use models::kv::{KvReply, KvRequest};
 use sim::history::History;
-use sim::{FaultPlan, Node, NodeId, SimDuration};
+use sim::{FaultPlan, NodeId, SimDuration};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -55,10 +55,7 @@ pub fn run<N>(
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
 ) -> RunResult
 where
-    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
-    N::Message: Send + Sync,
-    N::Timer: Send,
-    N::Block: Send,
+    N: KvNode,
 {
     let rt = Runtime::with_seed_and_config(config.seed, madsim_config());
     rt.block_on(simulate(config.clone(), factory))
@@ -71,10 +68,7 @@ pub async fn simulate<N>(
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
 ) -> RunResult
 where
-    N: Node<Op = KvRequest, Reply = KvReply> + Send + 'static,
-    N::Message: Send + Sync,
-    N::Timer: Send,
-    N::Block: Send,
+    N: KvNode,
 {
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();

@@ -6,7 +6,7 @@
 use models::primary_backup::{scenario, PbBug};
 mod common;
 
-use common::first_failure;
+use common::{first_failure, plans};
 use proptest::prelude::*;
 use sim::scenario::FailureKind;
 use sim::{Fault, FaultKind, FaultPlan, NodeId, SimDuration, SimTime};
@@ -78,17 +78,6 @@ fn a_primary_crashes_and_a_backup_is_promoted() {
     insta::assert_snapshot!(text);
 }
 
-fn plans() -> impl Strategy<Value = FaultPlan> {
-    sim::strategy::fault_plans(
-        4,
-        vec![FaultKind::Partition, FaultKind::Crash, FaultKind::Clog],
-        4,
-        SimDuration::from_secs(2),
-        SimDuration::from_secs(1),
-        sim::LinkConfig::default(),
-    )
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -96,7 +85,7 @@ proptest! {
     /// clogged links, no acknowledged write is lost across failovers, the
     /// history is linearizable, and after healing a primary serves again.
     #[test]
-    fn failover_never_loses_an_acknowledged_write(plan in plans(), seed in 0u64..1000) {
+    fn failover_never_loses_an_acknowledged_write(plan in plans(4, vec![FaultKind::Partition, FaultKind::Crash, FaultKind::Clog]), seed in 0u64..1000) {
         let report = scenario(None).plan(plan).run_for(SimDuration::from_secs(2)).run_seed(seed);
         prop_assert!(report.failure.is_none(), "{}", report.failure.unwrap());
     }

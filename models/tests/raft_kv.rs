@@ -6,7 +6,7 @@
 use models::raft_kv::{scenario, RaftBug};
 mod common;
 
-use common::first_failure;
+use common::{first_failure, plans};
 use proptest::prelude::*;
 use sim::scenario::FailureKind;
 use sim::{Fault, FaultKind, FaultPlan, NodeId, Partition, SimDuration, SimTime, TraceEvent};
@@ -106,17 +106,6 @@ fn a_leader_is_isolated_and_rejoins() {
     insta::assert_snapshot!(text);
 }
 
-fn plans() -> impl Strategy<Value = FaultPlan> {
-    sim::strategy::fault_plans(
-        5,
-        vec![FaultKind::Partition, FaultKind::Crash, FaultKind::Pause],
-        4,
-        SimDuration::from_secs(2),
-        SimDuration::from_secs(1),
-        sim::LinkConfig::default(),
-    )
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -125,7 +114,7 @@ proptest! {
     /// linearizable, and after healing it elects a leader and serves again.
     /// A failure shrinks to fewer, earlier, shorter faults.
     #[test]
-    fn raft_survives_any_plan_of_partitions_crashes_and_pauses(plan in plans(), seed in 0u64..1000) {
+    fn raft_survives_any_plan_of_partitions_crashes_and_pauses(plan in plans(5, vec![FaultKind::Partition, FaultKind::Crash, FaultKind::Pause]), seed in 0u64..1000) {
         let report = scenario(None).plan(plan).run_for(SimDuration::from_secs(2)).run_seed(seed);
         prop_assert!(report.failure.is_none(), "{}", report.failure.unwrap());
     }

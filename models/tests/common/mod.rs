@@ -17,3 +17,19 @@ where
         .find_map(|seed| scenario.run_seed(seed).failure.map(|f| (seed, f)))
         .unwrap_or_else(|| panic!("{what} is not caught in seeds 0..{limit}"))
 }
+
+/// Fault plans for the example property tests: up to 4 episodes of `kinds`
+/// in a cluster of `nodes`, starting in the first 2 s, each up to 1 s long.
+pub fn plans(
+    nodes: usize,
+    kinds: Vec<sim::FaultKind>,
+) -> impl proptest::strategy::Strategy<Value = sim::FaultPlan> {
+    sim::strategy::fault_plans(
+        nodes,
+        kinds,
+        4,
+        sim::SimDuration::from_secs(2),
+        sim::SimDuration::from_secs(1),
+        sim::LinkConfig::default(),
+    )
+}
