@@ -15,6 +15,8 @@ use sim::{FaultPlan, Nemesis};
 pub struct ModelInfo {
     /// The name used on the command line.
     pub name: &'static str,
+    /// What runs it.
+    pub host: Host,
     /// The cluster size its scenario runs.
     pub nodes: usize,
     /// One line about it.
@@ -27,10 +29,11 @@ pub struct ModelInfo {
     pub bugs: &'static [&'static str],
 }
 
-/// Every model.
-pub const MODELS: &[ModelInfo] = &[
+/// The models the engine runs.
+const ENGINE_MODELS: &[ModelInfo] = &[
     ModelInfo {
         name: "register",
+        host: Host::Engine,
         nodes: 3,
         about: "a replicated register over majority quorums (ABD style)",
         invariants: &["unique timestamps"],
@@ -39,6 +42,7 @@ pub const MODELS: &[ModelInfo] = &[
     },
     ModelInfo {
         name: "raft-kv",
+        host: Host::Engine,
         nodes: 5,
         about: "a key-value store replicated by Raft, reads through the log",
         invariants: &[
@@ -61,6 +65,7 @@ pub const MODELS: &[ModelInfo] = &[
     },
     ModelInfo {
         name: "primary-backup",
+        host: Host::Engine,
         nodes: 4,
         about: "a key-value store with a primary, synchronous backups and failover by epochs",
         invariants: &["one primary per epoch", "acknowledged writes survive"],
@@ -75,6 +80,63 @@ pub const MODELS: &[ModelInfo] = &[
         ],
     },
 ];
+
+/// The models run on madsim (see [`crate::hosted`]); empty in a build
+/// without `--cfg madsim`.
+#[cfg(madsim)]
+const MADSIM_MODELS: &[ModelInfo] = &[
+    ModelInfo {
+        name: "raft-kv-madsim",
+        host: Host::Madsim,
+        nodes: 5,
+        about: "raft-kv, unchanged, inside madsim nodes: the cross-check of the engine",
+        invariants: &[],
+        checks: &["linearizable (kv spec)"],
+        bugs: &[
+            "commit-previous-term",
+            "vote-without-log-check",
+            "forget-vote-on-restart",
+            "ack-before-commit",
+            "read-from-follower",
+        ],
+    },
+    ModelInfo {
+        name: "async-kv",
+        host: Host::Madsim,
+        nodes: 4,
+        about: "a primary-backup key-value service written as ordinary async code",
+        invariants: &["one primary per epoch", "acknowledged writes survive"],
+        checks: &["linearizable (kv spec)"],
+        bugs: &["unawaited-replication"],
+    },
+];
+#[cfg(not(madsim))]
+const MADSIM_MODELS: &[ModelInfo] = &[];
+
+/// Every model: the engine's, then madsim's.
+pub fn models() -> impl Iterator<Item = &'static ModelInfo> {
+    ENGINE_MODELS.iter().chain(MADSIM_MODELS)
+}
+
+/// What runs a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// faultline's own engine: a sans-IO model, a full trace, every check.
+    Engine,
+    /// madsim's runtime: async code (or a sans-IO model through `sim::host`);
+    /// the client history is recorded and hashed, and there is no liveness phase.
+    Madsim,
+}
+
+impl Host {
+    /// Its name, as `list` shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Engine => "engine",
+            Host::Madsim => "madsim",
+        }
+    }
+}
 
 /// What can be wrong with a request.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -96,8 +158,7 @@ pub enum CatalogError {
 
 /// Looks a model up by name.
 pub fn model(name: &str) -> Result<&'static ModelInfo, CatalogError> {
-    MODELS
-        .iter()
+    models()
         .find(|m| m.name == name)
         .ok_or_else(|| CatalogError::UnknownModel(name.to_string()))
 }
@@ -138,12 +199,18 @@ pub struct RunSummary {
     pub failure: Option<Failure>,
     /// Every client operation.
     pub ops: Vec<OpStat>,
-    /// The trace's events, when asked for.
+    /// The trace's events, when asked for (engine runs only).
     pub trace: Option<Vec<sim::TraceRecord>>,
+    /// The client history, one event per line, when a madsim run was asked
+    /// to record (madsim runs have no engine trace; this is what they show).
+    pub history: Option<String>,
+    /// Faults of the plan that the host has no control for (madsim runs
+    /// skip clock, single-link and storage faults); 0 on the engine.
+    pub skipped_faults: usize,
 }
 
 /// Per-operation outcomes from a history.
-fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str) -> Vec<OpStat> {
+pub fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str) -> Vec<OpStat> {
     let mut open: std::collections::BTreeMap<u64, (&'static str, u64)> = Default::default();
     let mut stats = Vec::new();
     for e in &history.events {
@@ -181,6 +248,8 @@ fn summarize<O, R>(report: RunReport<O, R>, kind: impl Fn(&O) -> &'static str) -
         trace_hash: report.trace_hash,
         failure: report.failure,
         trace: report.trace,
+        history: None,
+        skipped_faults: 0,
     }
 }
 
@@ -190,6 +259,9 @@ pub fn scenario_config(model: &str) -> sim::scenario::ScenarioConfig {
         "register" => register::scenario(None).describe(),
         "raft-kv" => raft_kv::scenario(None).describe(),
         "primary-backup" => primary_backup::scenario(None).describe(),
+        #[cfg(madsim)]
+        other => crate::hosted::scenario_config(other),
+        #[cfg(not(madsim))]
         other => unreachable!("validated model {other}"),
     }
 }
@@ -253,6 +325,9 @@ pub fn run(
             let bug = bug.map(|b| PbBug::from_name(b).expect("validated bug switch"));
             run_scenario(primary_backup::scenario(bug), &run, kv_kind)
         }
+        #[cfg(madsim)]
+        other => crate::hosted::run_model(other, bug, seed, nemesis, run.plan, record),
+        #[cfg(not(madsim))]
         other => unreachable!("validated model {other}"),
     }
 }

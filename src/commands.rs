@@ -9,10 +9,16 @@ use std::path::Path;
 
 /// `faultline list`.
 pub fn list() -> i32 {
-    for m in catalog::MODELS {
+    for m in catalog::models() {
         println!("{}: {}", m.name, m.about);
+        println!("  host: {}", m.host.name());
         println!("  nodes: {}", m.nodes);
-        println!("  invariants: {}", m.invariants.join(", "));
+        let invariants = if m.invariants.is_empty() {
+            "none checked during the run".to_string()
+        } else {
+            m.invariants.join(", ")
+        };
+        println!("  invariants: {invariants}");
         println!("  checks: {}", m.checks.join(", "));
         println!("  bug switches: {}", m.bugs.join(", "));
     }
@@ -111,7 +117,14 @@ pub fn replay(file: &Path, timeline: bool) -> i32 {
         eprintln!("faultline replay: warning: the model's scenario has changed since this artifact was written");
     }
     let records = replayed.run.trace.as_deref().unwrap_or_default();
-    if timeline {
+    if let Some(history) = &replayed.run.history {
+        // A madsim run: no engine trace; its history is what it shows, and
+        // its hash is the history's.
+        if timeline {
+            eprintln!("faultline replay: a madsim run has no timeline; showing its client history");
+        }
+        print!("{history}");
+    } else if timeline {
         let nodes = catalog::model(&artifact.model).map_or(1, |m| m.nodes);
         print!("{}", sim::trace::timeline(records, nodes));
     } else {
@@ -120,16 +133,21 @@ pub fn replay(file: &Path, timeline: bool) -> i32 {
         }
     }
     let hash = sim::trace::hash_hex(replayed.run.trace_hash);
+    let what = if replayed.run.history.is_some() {
+        "history hash"
+    } else {
+        "trace hash"
+    };
     match &replayed.run.failure {
         Some(f) => println!("{f}"),
         None => println!("no failure this time"),
     }
     if replayed.identical {
-        println!("trace hash {hash}: identical to the artifact");
+        println!("{what} {hash}: identical to the artifact");
         EXIT_OK
     } else {
         println!(
-            "trace hash {hash}: DIFFERS from the artifact's {}",
+            "{what} {hash}: DIFFERS from the artifact's {}",
             artifact.trace_hash
         );
         EXIT_FAILURE_FOUND

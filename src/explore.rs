@@ -61,6 +61,9 @@ pub struct Summary {
     pub latency: BTreeMap<String, Latency>,
     /// Seeds per wall second.
     pub seeds_per_s: f64,
+    /// Faults the host had no control for and skipped (madsim models only:
+    /// clock, single-link and storage faults).
+    pub skipped_faults: usize,
     /// One entry per failure: seed, message and artifact path.
     pub failed: Vec<FailedSeed>,
 }
@@ -195,6 +198,7 @@ pub fn explore(
         },
         latency: latencies(&ops),
         seeds_per_s: runs.len() as f64 / wall,
+        skipped_faults: runs.iter().map(|r| r.skipped_faults).sum(),
         failed,
     })
 }
@@ -217,6 +221,12 @@ impl Summary {
             100.0 * self.availability,
             self.seeds_per_s
         ));
+        if self.skipped_faults > 0 {
+            out.push_str(&format!(
+                "skipped {} faults the host has no control for (clock, single-link, storage)\n",
+                self.skipped_faults
+            ));
+        }
         for (kind, l) in &self.latency {
             out.push_str(&format!(
                 "latency {kind}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} completed)\n",

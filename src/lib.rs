@@ -6,6 +6,7 @@
 //! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
 //! - [`pingpong`]: the ping-pong protocol the bench runs.
 //! - [`catalog`]: the models `explore` knows, with invariants and bug switches.
+//! - [`hosted`]: catalog models run on madsim (`raft-kv-madsim`, `async-kv`).
 //! - [`artifact`]: failure artifacts under `target/faultline/`, never overwritten.
 //! - [`explore`]: `faultline explore`, a seed sweep with a summary.
 //! - [`replay`]: `faultline replay` and `faultline shrink`.
@@ -18,6 +19,8 @@ pub mod check_history;
 pub mod cli;
 pub mod commands;
 pub mod explore;
+#[cfg(madsim)]
+pub mod hosted;
 pub mod pingpong;
 pub mod replay;
 

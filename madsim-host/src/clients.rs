@@ -5,13 +5,13 @@
 //! redirects followed, a silent attempt retried at another node with the same
 //! sequence number, and `info` (a fresh process) at the client timeout.
 
-use crate::cluster::{client_addr, server_addr, since, TAG_REPLY, TAG_REQUEST};
+use crate::wire::{client_addr, server_addr, since, TAG_REPLY, TAG_REQUEST};
 use madsim::net::Endpoint;
 use madsim::time::{sleep, timeout, Instant};
 use models::kv::{KvClients, KvReply, KvRequest};
 use sim::history::History;
-use sim::scenario::{Completion, Workload};
-use sim::{Node, OpId, SimDuration, SimRng};
+use sim::scenario::Completion;
+use sim::{OpId, SimDuration, SimRng};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -30,15 +30,16 @@ pub struct ClientShared {
     pub client_timeout: SimDuration,
 }
 
+/// The pause before following a redirect: the harness's default
+/// ([`sim::scenario::Workload::retry_backoff`]), which [`KvClients`] keeps.
+const REDIRECT_BACKOFF: SimDuration = SimDuration::from_millis(5);
+
 fn duration(d: SimDuration) -> Duration {
     Duration::from_nanos(d.as_nanos())
 }
 
 /// Client `c` runs operations until `until` (virtual time since the epoch).
-pub async fn run_client<N>(c: u64, seed: u64, until: SimDuration, shared: Arc<ClientShared>)
-where
-    N: Node<Op = KvRequest, Reply = KvReply>,
-{
+pub async fn run_client(c: u64, seed: u64, until: SimDuration, shared: Arc<ClientShared>) {
     let ep = Endpoint::bind(client_addr(c)).await.expect("bind");
     let mut rng = SimRng::from_seed_and_label(seed, &format!("madsim-client-{c}"));
     let mut workload = KvClients::default();
@@ -47,13 +48,7 @@ where
     let mut attempt_ids: u64 = 0;
     let now = || since(shared.epoch).as_nanos();
     while now() < until.as_nanos() {
-        let next = <KvClients as Workload<N>>::next_op(
-            &mut workload,
-            &mut rng,
-            slot,
-            process,
-            shared.servers,
-        );
+        let next = workload.next_op(&mut rng, slot, process, shared.servers);
         let Some((mut target, request)) = next else {
             return;
         };
@@ -72,38 +67,21 @@ where
             let _ = ep
                 .send_to_raw(server_addr(target.index()), TAG_REQUEST, msg)
                 .await;
-            let attempt = <KvClients as Workload<N>>::attempt_timeout(&workload)
-                .unwrap_or(shared.client_timeout);
+            let attempt = workload.attempt_timeout().unwrap_or(shared.client_timeout);
             let left = deadline.saturating_sub(now());
             let wait = Duration::from_nanos(left.min(attempt.as_nanos()));
             match timeout(wait, answer(&ep, &attempts)).await {
-                Ok(reply) => match <KvClients as Workload<N>>::complete(&workload, &reply) {
+                Ok(reply) => match workload.complete(&reply) {
                     Completion::Retry { hint } => {
-                        target = <KvClients as Workload<N>>::retry_target(
-                            &mut workload,
-                            &mut rng,
-                            slot,
-                            target,
-                            hint,
-                            shared.servers,
-                        );
-                        sleep(duration(<KvClients as Workload<N>>::retry_backoff(
-                            &workload,
-                        )))
-                        .await;
+                        target =
+                            workload.retry_target(&mut rng, slot, target, hint, shared.servers);
+                        sleep(duration(REDIRECT_BACKOFF)).await;
                     }
                     _ => break Some(reply),
                 },
                 Err(_) if now() >= deadline => break None,
                 Err(_) => {
-                    target = <KvClients as Workload<N>>::retry_target(
-                        &mut workload,
-                        &mut rng,
-                        slot,
-                        target,
-                        None,
-                        shared.servers,
-                    );
+                    target = workload.retry_target(&mut rng, slot, target, None, shared.servers);
                 }
             }
             if now() >= deadline {
@@ -120,11 +98,7 @@ where
                 }
             }
         }
-        sleep(duration(<KvClients as Workload<N>>::think_time(
-            &mut workload,
-            &mut rng,
-        )))
-        .await;
+        sleep(duration(workload.think_time(&mut rng))).await;
     }
 }
 

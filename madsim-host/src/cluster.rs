@@ -5,99 +5,28 @@
 //! through a thin layer that adds what madsim lacks: loss, duplication and
 //! extra delay (which reorders), drawn from the node's own seeded stream.
 
+use crate::netlayer::{LinkState, MessageLayer};
+use crate::wire::{
+    client_addr, client_of, node_of, server_addr, since, TAG_MESSAGE, TAG_REPLY, TAG_REQUEST,
+};
 use madsim::net::Endpoint;
 use madsim::runtime::Handle;
 use madsim::time::Instant;
 use models::kv::{KvReply, KvRequest};
 use sim::host::{Effect, Hosted};
-use sim::{LinkConfig, Node, NodeId, OpId, SimRng, SimTime};
-use std::net::SocketAddr;
+use sim::{Node, NodeId, OpId, SimTime};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// The port every endpoint uses.
-pub const PORT: u16 = 700;
-/// Messages between nodes.
-pub const TAG_MESSAGE: u64 = 1;
-/// Client requests.
-pub const TAG_REQUEST: u64 = 2;
-/// Answers to clients.
-pub const TAG_REPLY: u64 = 3;
-
-/// Server `i`'s address.
-pub fn server_addr(i: usize) -> SocketAddr {
-    let last = u8::try_from(i + 1).expect("fewer than 255 servers");
-    SocketAddr::from(([10, 0, 0, last], PORT))
-}
-
-/// Client `c`'s address: operation ids carry the client, so a server knows
-/// where an answer goes.
-pub fn client_addr(c: u64) -> SocketAddr {
-    let port = u16::try_from(1000 + c).expect("fewer than 64,000 clients");
-    SocketAddr::from(([10, 0, 1, 1], port))
-}
-
-/// The client an operation id belongs to.
-pub fn client_of(op: OpId) -> u64 {
-    op.0 >> 32
-}
-
-/// The node index of a server address.
-fn node_of(addr: SocketAddr) -> NodeId {
-    match addr.ip() {
-        std::net::IpAddr::V4(ip) => NodeId::from(usize::from(ip.octets()[3]) - 1),
-        std::net::IpAddr::V6(_) => unreachable!("servers have IPv4 addresses"),
-    }
-}
-
-/// Virtual time since the run began, as the hosted node's clock.
-pub fn since(epoch: Instant) -> SimTime {
-    let d = Instant::now().duration_since(epoch);
-    SimTime(u64::try_from(d.as_nanos()).expect("runs shorter than 584 years"))
-}
-
-/// The flaky-network settings in force (`None`: a clean network), shared by
-/// the fault plan, which sets them, and every node's sends, which obey them.
-pub type LinkState = Arc<Mutex<Option<LinkConfig>>>;
 
 /// A node's state, shared between its madsim incarnations.
 struct Shared<N: Node> {
     hosted: Mutex<Hosted<N>>,
     started: AtomicBool,
     epoch: Instant,
-    /// The message layer's draws: drop, duplicate, delay.
-    net_rng: Mutex<SimRng>,
-    links: LinkState,
-}
-
-/// What the message layer does with one message: how many copies go (0 is
-/// a drop), each after what extra delay. madsim has no duplication and no
-/// reordering of its own; delaying a copy past later messages reorders it.
-fn plan_copies(links: &LinkState, rng: &Mutex<SimRng>) -> Vec<Duration> {
-    let Some(config) = *links.lock().expect("one thread") else {
-        return vec![Duration::ZERO];
-    };
-    let mut rng = rng.lock().expect("one thread");
-    if config.drop.sample(&mut rng) {
-        return Vec::new();
-    }
-    let copies = if config.duplicate.sample(&mut rng) {
-        2
-    } else {
-        1
-    };
-    (0..copies)
-        .map(|_| {
-            if config.reorder.sample(&mut rng) {
-                let max = config.reorder_delay_max.as_nanos();
-                Duration::from_nanos(rng.below(max + 1))
-            } else {
-                Duration::ZERO
-            }
-        })
-        .collect()
+    /// Sends to other nodes go through here.
+    net: MessageLayer,
 }
 
 /// A key-value model that can run here: its messages cross madsim's network
@@ -136,11 +65,7 @@ where
                 hosted: Mutex::new(Hosted::new(NodeId::from(i), count, seed, f)),
                 started: AtomicBool::new(false),
                 epoch,
-                net_rng: Mutex::new(SimRng::from_seed_and_label(
-                    seed,
-                    &format!("madsim-net-{i}"),
-                )),
-                links: links.clone(),
+                net: MessageLayer::new(links.clone(), seed, &format!("madsim-net-{i}")),
             });
             handle
                 .create_node()
@@ -216,16 +141,9 @@ where
         let ep = ep.clone();
         match effect {
             Effect::Send { to, msg } => {
-                for delay in plan_copies(&shared.links, &shared.net_rng) {
-                    let (ep, msg) = (ep.clone(), msg.clone());
-                    madsim::task::spawn_local(async move {
-                        if !delay.is_zero() {
-                            madsim::time::sleep(delay).await;
-                        }
-                        let to = server_addr(to.index());
-                        let _ = ep.send_to_raw(to, TAG_MESSAGE, Box::new(msg)).await;
-                    });
-                }
+                shared
+                    .net
+                    .send(&ep, server_addr(to.index()), TAG_MESSAGE, msg);
             }
             Effect::SetTimer { id, after, payload } => {
                 let shared = shared.clone();

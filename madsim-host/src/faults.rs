@@ -5,7 +5,7 @@
 //! extra delay (see [`crate::cluster`]). Clock, single-link and storage faults
 //! have no madsim control yet: they are skipped and counted, never silently.
 
-use crate::cluster::LinkState;
+use crate::netlayer::LinkState;
 use madsim::net::NetSim;
 use madsim::runtime::Handle;
 use madsim::task::NodeId as MadsimNode;

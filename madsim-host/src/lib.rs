@@ -10,13 +10,20 @@
 //! - [`cluster`]: a cluster of hosted nodes, each a madsim node with an endpoint.
 //! - [`faults`]: a fault plan as madsim controls (partitions and clogs become
 //!   clogged links, crashes kill and restart, pauses pause).
+//! - [`async_kv`]: a primary-backup key-value service written as ordinary
+//!   async code, with its own invariants and bug switch.
 //! - [`clients`]: key-value clients as async tasks, with the same retry rules as
 //!   [`models::kv::KvClients`] in the engine's harness.
+//! - [`netlayer`]: the thin message layer that adds loss, duplication and
+//!   reordering delay, which madsim's network lacks.
+//! - [`wire`]: addresses, message tags and the run's virtual clock.
 //! - [`run`]: one seeded run: cluster, clients, plan, history and its hash.
 //!
 //! Everything here needs madsim's simulation mode (`--cfg madsim`, set in the
 //! project's `.cargo/config.toml`); without it the crate is empty.
 
+#[cfg(madsim)]
+pub mod async_kv;
 #[cfg(madsim)]
 pub mod clients;
 #[cfg(madsim)]
@@ -24,4 +31,8 @@ pub mod cluster;
 #[cfg(madsim)]
 pub mod faults;
 #[cfg(madsim)]
+pub mod netlayer;
+#[cfg(madsim)]
 pub mod run;
+#[cfg(madsim)]
+pub mod wire;

@@ -1,13 +1,17 @@
 //! One seeded madsim run of a key-value model: the cluster, the clients and
 //! the fault plan, then the history and its hash.
 
+use crate::async_kv::{self, AsyncKvBug};
 use crate::clients::{run_client, ClientShared};
 use crate::cluster::{self, KvNode};
+use crate::netlayer::LinkState;
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
 use models::kv::{KvReply, KvRequest};
 use sim::history::History;
 use sim::{FaultPlan, NodeId, SimDuration};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -39,6 +43,9 @@ pub struct RunResult {
     pub history_hash: u64,
     /// Faults the plan held that madsim has no control for.
     pub skipped_faults: usize,
+    /// The first invariant the service's observer saw broken (only services
+    /// with an observer, such as [`async_kv`], report one).
+    pub violation: Option<Violation>,
 }
 
 /// madsim's settings for a run: latencies uniform from 1 to 10 ms, as the
@@ -47,6 +54,15 @@ pub fn madsim_config() -> madsim::Config {
     let mut mconfig = madsim::Config::default();
     mconfig.net.send_latency = Duration::from_millis(1)..Duration::from_millis(10);
     mconfig
+}
+
+/// A broken invariant found while the run went on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Virtual time since the run began.
+    pub at: sim::SimTime,
+    /// What broke.
+    pub message: String,
 }
 
 /// Runs `factory`'s nodes under `config` in a fresh madsim runtime.
@@ -61,8 +77,21 @@ where
     rt.block_on(simulate(config.clone(), factory))
 }
 
-/// The run itself, inside a madsim runtime (the one [`run`] makes, or the
-/// two that `madsim::runtime::Runtime::check_determinism` makes).
+/// Runs the async key-value service (with `bug` on, if given) under
+/// `config` in a fresh madsim runtime. `config.nodes` must be
+/// [`async_kv::NODES`].
+pub fn run_async_kv(config: &RunConfig, bug: Option<AsyncKvBug>) -> RunResult {
+    assert_eq!(
+        config.nodes,
+        async_kv::NODES,
+        "async-kv runs a coordinator and three replicas"
+    );
+    let rt = Runtime::with_seed_and_config(config.seed, madsim_config());
+    rt.block_on(simulate_async_kv(config.clone(), bug))
+}
+
+/// The sans-IO run itself, inside a madsim runtime (the one [`run`] makes,
+/// or the two that `madsim::runtime::Runtime::check_determinism` makes).
 pub async fn simulate<N>(
     config: RunConfig,
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
@@ -70,17 +99,48 @@ pub async fn simulate<N>(
 where
     N: KvNode,
 {
+    let (nodes, seed) = (config.nodes, config.seed);
+    simulate_cluster(
+        config,
+        move |handle, epoch, links| cluster::start(handle, nodes, seed, epoch, links, factory),
+        || None,
+    )
+    .await
+}
+
+/// The async key-value run itself, inside a madsim runtime.
+pub async fn simulate_async_kv(config: RunConfig, bug: Option<AsyncKvBug>) -> RunResult {
+    let seed = config.seed;
+    let invariants = Rc::new(RefCell::new(None));
+    let observer = invariants.clone();
+    simulate_cluster(
+        config,
+        move |handle, epoch, links| {
+            let (ids, inv) = async_kv::start(handle, seed, epoch, links, bug);
+            *observer.borrow_mut() = Some(inv);
+            ids
+        },
+        move || {
+            let inv = invariants.borrow().clone()?;
+            let found = inv.lock().expect("one thread").violation().cloned();
+            found
+        },
+    )
+    .await
+}
+
+/// One run of any cluster: `start` puts the servers on their addresses and
+/// returns their madsim ids (server `i` first); clients run and the plan is
+/// applied; then `violation` reports what the run's invariants saw.
+pub async fn simulate_cluster(
+    config: RunConfig,
+    start: impl FnOnce(&madsim::runtime::Handle, Instant, LinkState) -> Vec<madsim::task::NodeId>,
+    violation: impl FnOnce() -> Option<Violation>,
+) -> RunResult {
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();
-    let links: cluster::LinkState = Arc::new(Mutex::new(None));
-    let ids = cluster::start(
-        &handle,
-        config.nodes,
-        config.seed,
-        epoch,
-        links.clone(),
-        factory,
-    );
+    let links: LinkState = Arc::new(Mutex::new(None));
+    let ids = start(&handle, epoch, links.clone());
     let shared = Arc::new(ClientShared {
         history: Mutex::new(History::new()),
         next_process: AtomicU64::new(config.clients),
@@ -98,7 +158,7 @@ where
         let shared = shared.clone();
         let (seed, until) = (config.seed, config.run_for);
         clients.push(client_node.spawn(async move {
-            run_client::<N>(c, seed, until, shared).await;
+            run_client(c, seed, until, shared).await;
         }));
     }
     let plan = config.plan.clone();
@@ -113,6 +173,7 @@ where
         history,
         history_hash,
         skipped_faults,
+        violation: violation(),
     }
 }
 

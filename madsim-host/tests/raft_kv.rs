@@ -38,7 +38,7 @@ fn seeds() -> std::ops::Range<u64> {
     let n = std::env::var("FAULTLINE_SEEDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(200);
     0..n
 }
 

@@ -80,8 +80,11 @@ impl KvClients {
     }
 }
 
-impl<N: Node<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
-    fn next_op(
+/// The client rules as inherent methods, so that drivers outside the
+/// engine (the madsim host's async clients) use them without naming a node type.
+impl KvClients {
+    /// See [`Workload::next_op`].
+    pub fn next_op(
         &mut self,
         rng: &mut SimRng,
         client: usize,
@@ -106,18 +109,21 @@ impl<N: Node<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
         Some((node, request))
     }
 
-    fn complete(&self, reply: &KvReply) -> Completion {
+    /// See [`Workload::complete`].
+    pub fn complete(&self, reply: &KvReply) -> Completion {
         match reply {
             KvReply::Value(_) | KvReply::Done => Completion::Ok,
             KvReply::Redirect { hint } => Completion::Retry { hint: *hint },
         }
     }
 
-    fn attempt_timeout(&self) -> Option<SimDuration> {
+    /// See [`Workload::attempt_timeout`].
+    pub fn attempt_timeout(&self) -> Option<SimDuration> {
         Some(self.attempt_timeout)
     }
 
-    fn retry_target(
+    /// See [`Workload::retry_target`].
+    pub fn retry_target(
         &mut self,
         rng: &mut SimRng,
         client: usize,
@@ -135,7 +141,43 @@ impl<N: Node<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
         node
     }
 
-    fn think_time(&mut self, rng: &mut SimRng) -> SimDuration {
+    /// See [`Workload::think_time`].
+    pub fn think_time(&mut self, rng: &mut SimRng) -> SimDuration {
         SimDuration::from_nanos(rng.below(self.think_max.as_nanos() + 1))
+    }
+}
+
+impl<N: Node<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
+    fn next_op(
+        &mut self,
+        rng: &mut SimRng,
+        client: usize,
+        process: u64,
+        nodes: usize,
+    ) -> Option<(NodeId, KvRequest)> {
+        KvClients::next_op(self, rng, client, process, nodes)
+    }
+
+    fn complete(&self, reply: &KvReply) -> Completion {
+        KvClients::complete(self, reply)
+    }
+
+    fn attempt_timeout(&self) -> Option<SimDuration> {
+        KvClients::attempt_timeout(self)
+    }
+
+    fn retry_target(
+        &mut self,
+        rng: &mut SimRng,
+        client: usize,
+        last: NodeId,
+        hint: Option<NodeId>,
+        nodes: usize,
+    ) -> NodeId {
+        KvClients::retry_target(self, rng, client, last, hint, nodes)
+    }
+
+    fn think_time(&mut self, rng: &mut SimRng) -> SimDuration {
+        KvClients::think_time(self, rng)
     }
 }

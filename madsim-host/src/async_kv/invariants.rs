@@ -1,0 +1,81 @@
+//! The async key-value service's invariants, `primary-backup`'s two. The
+//! replicas report to this observer as they act; it is test instrumentation,
+//! outside the service, and survives their crashes.
+//!
+//! - One primary per epoch: no two replicas begin serving in the same epoch.
+//! - Acknowledged writes survive: when a primary begins serving an epoch, its
+//!   store holds, for every client, the latest write any primary acknowledged.
+
+use crate::run::Violation;
+use crate::wire::since;
+use madsim::time::Instant;
+use models::kv::KvStore;
+use std::collections::BTreeMap;
+
+/// What the observer has seen.
+#[derive(Debug)]
+pub struct Invariants {
+    epoch: Instant,
+    /// Per epoch: the replica that began serving it.
+    primaries: BTreeMap<u64, usize>,
+    /// Per client: the latest acknowledged write's sequence number, and who
+    /// acknowledged it.
+    acked: BTreeMap<u32, (u32, usize)>,
+    /// The first violation.
+    violation: Option<Violation>,
+}
+
+impl Invariants {
+    /// An observer for a run that began at `epoch`.
+    pub fn new(epoch: Instant) -> Invariants {
+        Invariants {
+            epoch,
+            primaries: BTreeMap::new(),
+            acked: BTreeMap::new(),
+            violation: None,
+        }
+    }
+
+    /// The first violation, if any.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.violation.is_none() {
+            self.violation = Some(Violation {
+                at: since(self.epoch),
+                message,
+            });
+        }
+    }
+
+    /// `replica` acknowledged `client`'s write number `seq`.
+    pub fn acknowledged(&mut self, replica: usize, client: u32, seq: u32) {
+        let slot = self.acked.entry(client).or_insert((seq, replica));
+        if seq >= slot.0 {
+            *slot = (seq, replica);
+        }
+    }
+
+    /// `replica` begins serving `epoch` with `store`.
+    pub fn serving(&mut self, replica: usize, epoch: u64, store: &KvStore) {
+        let first = *self.primaries.entry(epoch).or_insert(replica);
+        if first != replica {
+            self.fail(format!(
+                "n{first} and n{replica} both served as primary in epoch {epoch}"
+            ));
+        }
+        let lost = self
+            .acked
+            .iter()
+            .find(|(&client, &(seq, _))| store.last_seq(client).unwrap_or(0) < seq)
+            .map(|(&client, &(seq, by))| (client, seq, by));
+        if let Some((client, seq, by)) = lost {
+            self.fail(format!(
+                "n{replica}, primary of epoch {epoch}, lacks client {client}'s write {seq}, \
+                 which n{by} acknowledged"
+            ));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `async-kv`: a primary-backup key-value service written as ordinary async
+//! Rust, the way a team would write it for tokio: tasks, `madsim::net`
+//! endpoints, `madsim::time` sleeps and timeouts. It is the example of a
+//! service that is *not* a sans-IO state machine, run under the same fault
+//! plans, clients, history and checkers as the engine's models.
+//!
+//! The protocol is the `primary-backup` model's, in async form:
+//! - node 0 is a [`coordinator`] that assigns a primary, backups and joining
+//!   replicas per epoch (assumption, as in `primary-backup`: it crashes and
+//!   restarts but never loses its disk);
+//! - nodes 1 to 3 are [`replica`]s; the primary applies a client operation,
+//!   ships its whole state to every backup and joining replica, and answers
+//!   only when all of them acknowledged it;
+//! - backups refuse state from an older epoch, which fences a deposed primary;
+//! - the coordinator promotes only a backup (never a joining replica), drops
+//!   a replica that stops heartbeating or that the primary reports, and
+//!   readmits it as joining a second later.
+//!
+//! Its [`invariants`] are `primary-backup`'s: one primary per epoch, and
+//! every acknowledged write survives every failover. Module map:
+//! - [`messages`]: what nodes say to each other, and the membership record.
+//! - [`coordinator`]: node 0.
+//! - [`replica`]: nodes 1 to 3.
+//! - [`invariants`]: the observer the replicas report to.
+
+pub mod coordinator;
+pub mod invariants;
+pub mod messages;
+pub mod replica;
+
+use crate::netlayer::LinkState;
+use invariants::Invariants;
+use madsim::runtime::Handle;
+use madsim::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Servers: the coordinator and three replicas.
+pub const NODES: usize = 4;
+/// How often a replica heartbeats to the coordinator.
+pub const HEARTBEAT: Duration = Duration::from_millis(50);
+/// Silence after which the coordinator counts a replica as gone.
+pub const SUSPECT_AFTER: Duration = Duration::from_millis(400);
+/// How long a dropped replica waits before it is readmitted as joining.
+pub const READMIT_AFTER: Duration = Duration::from_secs(1);
+/// How long a primary waits for every backup to acknowledge a state.
+pub const ROUND_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// The service's bug switch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsyncKvBug {
+    /// The primary spawns the replication of a write and answers without
+    /// awaiting it: the classic forgotten `.await` on a join handle. A write
+    /// acknowledged just before a failover is lost.
+    UnawaitedReplication,
+}
+
+impl AsyncKvBug {
+    /// Every switch, by its command-line name.
+    pub const ALL: [(&'static str, AsyncKvBug); 1] =
+        [("unawaited-replication", AsyncKvBug::UnawaitedReplication)];
+
+    /// The switch a command-line name names.
+    pub fn from_name(name: &str) -> Option<AsyncKvBug> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+    }
+}
+
+/// Starts the coordinator and the replicas; returns their madsim ids (node
+/// `i` first) and the invariants they report to.
+pub fn start(
+    handle: &Handle,
+    seed: u64,
+    epoch: Instant,
+    links: LinkState,
+    bug: Option<AsyncKvBug>,
+) -> (Vec<madsim::task::NodeId>, Arc<Mutex<Invariants>>) {
+    let invariants = Arc::new(Mutex::new(Invariants::new(epoch)));
+    let mut ids = vec![coordinator::start(handle, seed, links.clone())];
+    for i in 1..NODES {
+        ids.push(replica::start(
+            handle,
+            i,
+            seed,
+            links.clone(),
+            invariants.clone(),
+            bug,
+        ));
+    }
+    (ids, invariants)
+}
