@@ -90,7 +90,12 @@ const MADSIM_MODELS: &[ModelInfo] = &[
         host: Host::Madsim,
         nodes: 5,
         about: "raft-kv, unchanged, inside madsim nodes: the cross-check of the engine",
-        invariants: &[],
+        invariants: &[
+            "election safety",
+            "log matching",
+            "leader completeness",
+            "state machine safety",
+        ],
         checks: &["linearizable (kv spec)"],
         bugs: &[
             "commit-previous-term",

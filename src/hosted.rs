@@ -7,9 +7,9 @@
 
 use crate::catalog::{op_stats, RunSummary};
 use madsim_host::async_kv::{self, AsyncKvBug};
-use madsim_host::run::{run, run_async_kv, RunConfig, RunResult};
+use madsim_host::run::{run_async_kv, run_monitored, RunConfig, RunResult};
 use models::kv::{history, KvRequest};
-use models::raft_kv::{RaftBug, RaftKv};
+use models::raft_kv::{invariants, RaftBug, RaftKv};
 use sim::linearizability::Verdict;
 use sim::scenario::{Failure, FailureKind, ScenarioConfig};
 use sim::{FaultPlan, LinkConfig, Nemesis, SimDuration, SimTime};
@@ -65,7 +65,11 @@ pub fn run_model(
     let result = match model {
         "raft-kv-madsim" => {
             let bug = bug.map(|b| RaftBug::from_name(b).expect("validated bug switch"));
-            run(&config, move |_| RaftKv::new(bug))
+            run_monitored(
+                &config,
+                move |_| RaftKv::new(bug),
+                Some(Box::new(invariants::safety())),
+            )
         }
         "async-kv" => {
             let bug = bug.map(|b| AsyncKvBug::from_name(b).expect("validated bug switch"));

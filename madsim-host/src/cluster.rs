@@ -1,11 +1,14 @@
 //! A cluster of hosted nodes: node `i` is the madsim node at `10.0.0.<i+1>`.
 //! Its durable storage and state live outside madsim's tasks, so a kill
-//! (which drops the tasks) loses only what a crash loses: a restart runs the
-//! node's recover handler on its synced storage. Messages between nodes pass
-//! through a thin layer that adds what madsim lacks: loss, duplication and
-//! extra delay (which reorders), drawn from the node's own seeded stream.
+//! (which drops the tasks) loses only what a crash loses: the fault plan's
+//! crash hook crashes the hosted node at the kill, and a restart runs its
+//! recover handler on its synced storage. Messages between nodes pass
+//! through the [`crate::netlayer`]. An optional monitor (a model's invariants,
+//! written against [`NodeTable`]) sees every node after every event, as on
+//! the engine.
 
 use crate::netlayer::{LinkState, MessageLayer};
+use crate::run::Violation;
 use crate::wire::{
     client_addr, client_of, node_of, server_addr, since, TAG_MESSAGE, TAG_REPLY, TAG_REQUEST,
 };
@@ -14,20 +17,11 @@ use madsim::runtime::Handle;
 use madsim::time::Instant;
 use models::kv::{KvReply, KvRequest};
 use sim::host::{Effect, Hosted};
-use sim::{Node, NodeId, OpId, SimTime};
+use sim::{Node, NodeId, NodeTable, OpId};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-
-/// A node's state, shared between its madsim incarnations.
-struct Shared<N: Node> {
-    hosted: Mutex<Hosted<N>>,
-    started: AtomicBool,
-    epoch: Instant,
-    /// Sends to other nodes go through here.
-    net: MessageLayer,
-}
 
 /// A key-value model that can run here: its messages cross madsim's network
 /// and its state and storage sit behind a lock shared with madsim's tasks.
@@ -45,8 +39,81 @@ impl<N> KvNode for N where
 {
 }
 
-/// Starts `count` hosted nodes built by `factory` as madsim nodes, and
-/// returns their madsim ids (for the fault plan).
+/// An invariant monitor over the cluster's nodes, called after every event.
+pub type Monitor<N> = Box<dyn FnMut(&dyn NodeTable<N>) -> Result<(), String> + Send>;
+
+/// One node's state, shared between its madsim incarnations.
+struct Shared<N: Node> {
+    hosted: Mutex<Hosted<N>>,
+    started: AtomicBool,
+    /// Sends to other nodes go through here.
+    net: MessageLayer,
+}
+
+/// The cluster: every node, the run's epoch, and the monitor with the first
+/// violation it reported.
+pub struct Cluster<N: Node> {
+    nodes: Vec<Shared<N>>,
+    epoch: Instant,
+    monitor: Mutex<Option<Monitor<N>>>,
+    violation: Mutex<Option<Violation>>,
+}
+
+/// Every node, locked at once: what a monitor reads.
+struct Locked<'a, N: Node>(Vec<MutexGuard<'a, Hosted<N>>>);
+
+impl<N: Node> NodeTable<N> for Locked<'_, N> {
+    fn node_count(&self) -> usize {
+        self.0.len()
+    }
+    fn node(&self, id: NodeId) -> Option<&N> {
+        self.0[id.index()].node()
+    }
+    fn node_version(&self, id: NodeId) -> u64 {
+        self.0[id.index()].version()
+    }
+}
+
+impl<N: KvNode> Cluster<N> {
+    /// The first violation the monitor reported, if any.
+    pub fn violation(&self) -> Option<Violation> {
+        self.violation.lock().expect("one thread").clone()
+    }
+
+    /// Crashes node `i` (the fault plan calls this as madsim kills it).
+    pub fn crash(&self, i: usize) {
+        self.nodes[i].hosted.lock().expect("one thread").crash();
+        self.check();
+    }
+
+    /// Runs the monitor over every node, until it first fails.
+    fn check(&self) {
+        let mut monitor = self.monitor.lock().expect("one thread");
+        let Some(monitor) = monitor.as_mut() else {
+            return;
+        };
+        let mut violation = self.violation.lock().expect("one thread");
+        if violation.is_some() {
+            return;
+        }
+        let table = Locked(
+            self.nodes
+                .iter()
+                .map(|s| s.hosted.lock().expect("one thread"))
+                .collect(),
+        );
+        if let Err(message) = monitor(&table) {
+            *violation = Some(Violation {
+                at: since(self.epoch),
+                message,
+            });
+        }
+    }
+}
+
+/// Starts `count` hosted nodes built by `factory` as madsim nodes, watched by
+/// `monitor` if given; returns the cluster and the nodes' madsim ids (for the
+/// fault plan).
 pub fn start<N>(
     handle: &Handle,
     count: usize,
@@ -54,56 +121,64 @@ pub fn start<N>(
     epoch: Instant,
     links: LinkState,
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
-) -> Vec<madsim::task::NodeId>
+    monitor: Option<Monitor<N>>,
+) -> (Arc<Cluster<N>>, Vec<madsim::task::NodeId>)
 where
     N: KvNode,
 {
-    (0..count)
-        .map(|i| {
-            let f = factory.clone();
-            let shared = Arc::new(Shared {
-                hosted: Mutex::new(Hosted::new(NodeId::from(i), count, seed, f)),
+    let cluster = Arc::new(Cluster {
+        nodes: (0..count)
+            .map(|i| Shared {
+                hosted: Mutex::new(Hosted::new(NodeId::from(i), count, seed, factory.clone())),
                 started: AtomicBool::new(false),
-                epoch,
                 net: MessageLayer::new(links.clone(), seed, &format!("madsim-net-{i}")),
-            });
+            })
+            .collect(),
+        epoch,
+        monitor: Mutex::new(monitor),
+        violation: Mutex::new(None),
+    });
+    let ids = (0..count)
+        .map(|i| {
+            let cluster = cluster.clone();
             handle
                 .create_node()
                 .name(format!("n{i}"))
                 .ip(server_addr(i).ip())
-                .init(move || serve(i, shared.clone()))
+                .init(move || serve(i, cluster.clone()))
                 .build()
                 .id()
         })
-        .collect()
+        .collect();
+    (cluster, ids)
 }
 
 /// One incarnation of node `i`: start (or recover), then handle messages,
 /// timers and client requests until killed.
-async fn serve<N>(i: usize, shared: Arc<Shared<N>>)
+async fn serve<N>(i: usize, cluster: Arc<Cluster<N>>)
 where
     N: KvNode,
 {
     let ep = Rc::new(Endpoint::bind(server_addr(i)).await.expect("bind"));
-    let now = since(shared.epoch);
-    let effects = {
-        let mut h = shared.hosted.lock().expect("one thread");
-        if shared.started.swap(true, Ordering::SeqCst) {
-            h.crash(); // what the kill lost, it loses now: nothing ran since
-            h.restart(now)
-        } else {
+    let first = !cluster.nodes[i].started.swap(true, Ordering::SeqCst);
+    deliver(&ep, &cluster, i, |h, now| {
+        if first {
             h.start(now)
+        } else {
+            h.crash(); // a no-op when the kill already crashed it
+            h.restart(now)
         }
-    };
-    carry_out(&ep, &shared, effects);
-    let (ep2, shared2) = (ep.clone(), shared.clone());
+    });
+    let (ep2, cluster2) = (ep.clone(), cluster.clone());
     madsim::task::spawn_local(async move {
         loop {
             let Ok((payload, from)) = ep2.recv_from_raw(TAG_MESSAGE).await else {
                 return;
             };
             let msg = *payload.downcast::<N::Message>().expect("a node message");
-            deliver(&ep2, &shared2, |h, now| h.message(now, node_of(from), msg));
+            deliver(&ep2, &cluster2, i, |h, now| {
+                h.message(now, node_of(from), msg)
+            });
         }
     });
     loop {
@@ -113,27 +188,32 @@ where
         let (op, request) = *payload
             .downcast::<(OpId, KvRequest)>()
             .expect("a client request");
-        deliver(&ep, &shared, |h, now| h.client_op(now, op, request));
+        deliver(&ep, &cluster, i, |h, now| h.client_op(now, op, request));
     }
 }
 
-/// Hands the node one input at the current virtual time, then carries out
-/// what it asked for.
+/// Hands node `i` one input at the current virtual time, carries out what it
+/// asked for, and runs the monitor.
 fn deliver<N>(
     ep: &Rc<Endpoint>,
-    shared: &Arc<Shared<N>>,
-    input: impl FnOnce(&mut Hosted<N>, SimTime) -> Vec<Effect<N>>,
+    cluster: &Arc<Cluster<N>>,
+    i: usize,
+    input: impl FnOnce(&mut Hosted<N>, sim::SimTime) -> Vec<Effect<N>>,
 ) where
     N: KvNode,
 {
-    let now = since(shared.epoch);
-    let effects = input(&mut shared.hosted.lock().expect("one thread"), now);
-    carry_out(ep, shared, effects);
+    let now = since(cluster.epoch);
+    let effects = input(
+        &mut cluster.nodes[i].hosted.lock().expect("one thread"),
+        now,
+    );
+    cluster.check();
+    carry_out(ep, cluster, i, effects);
 }
 
-/// Carries out a handler's effects with madsim: sends over the endpoint,
-/// timers as sleeping tasks, answers to the client the operation names.
-fn carry_out<N>(ep: &Rc<Endpoint>, shared: &Arc<Shared<N>>, effects: Vec<Effect<N>>)
+/// Carries out a handler's effects with madsim: sends through the message
+/// layer, timers as sleeping tasks, answers to the client the operation names.
+fn carry_out<N>(ep: &Rc<Endpoint>, cluster: &Arc<Cluster<N>>, i: usize, effects: Vec<Effect<N>>)
 where
     N: KvNode,
 {
@@ -141,15 +221,15 @@ where
         let ep = ep.clone();
         match effect {
             Effect::Send { to, msg } => {
-                shared
+                cluster.nodes[i]
                     .net
                     .send(&ep, server_addr(to.index()), TAG_MESSAGE, msg);
             }
             Effect::SetTimer { id, after, payload } => {
-                let shared = shared.clone();
+                let cluster = cluster.clone();
                 madsim::task::spawn_local(async move {
                     madsim::time::sleep(Duration::from_nanos(after.as_nanos())).await;
-                    deliver(&ep, &shared, |h, now| h.timer(now, id, payload));
+                    deliver(&ep, &cluster, i, |h, now| h.timer(now, id, payload));
                 });
             }
             Effect::Reply { op, reply } => {

@@ -11,7 +11,13 @@ use madsim::runtime::Handle;
 use madsim::task::NodeId as MadsimNode;
 use madsim::time::{sleep_until, Instant};
 use sim::{Fault, FaultPlan};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Told which server a crash kills, as madsim kills it, so that a host
+/// keeping state outside madsim's tasks can crash that state at the same
+/// instant.
+pub type CrashHook = Arc<dyn Fn(usize) + Send + Sync>;
 
 /// Applies `plan` from `epoch` on, in order; returns how many faults had no
 /// madsim control and were skipped.
@@ -20,6 +26,7 @@ pub async fn apply(
     nodes: Vec<MadsimNode>,
     epoch: Instant,
     links: LinkState,
+    on_crash: CrashHook,
 ) -> usize {
     let handle = Handle::current();
     let net = NetSim::current();
@@ -45,7 +52,10 @@ pub async fn apply(
             }
             Fault::Clog { from, to } => net.clog_link(nodes[from.index()], nodes[to.index()]),
             Fault::Unclog { from, to } => net.unclog_link(nodes[from.index()], nodes[to.index()]),
-            Fault::Crash { node, .. } => handle.kill(nodes[node.index()]),
+            Fault::Crash { node, .. } => {
+                handle.kill(nodes[node.index()]);
+                on_crash(node.index());
+            }
             Fault::Restart { node } => {
                 // madsim restarts a killed node; a live one would be killed
                 // and restarted, which the plan did not ask for.

@@ -3,7 +3,8 @@
 
 use crate::async_kv::{self, AsyncKvBug};
 use crate::clients::{run_client, ClientShared};
-use crate::cluster::{self, KvNode};
+use crate::cluster::{self, KvNode, Monitor};
+use crate::faults::CrashHook;
 use crate::netlayer::LinkState;
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
@@ -73,8 +74,21 @@ pub fn run<N>(
 where
     N: KvNode,
 {
+    run_monitored(config, factory, None)
+}
+
+/// As [`run`], with `monitor` (a model's invariants) checked after every
+/// event; its first failure is the result's violation.
+pub fn run_monitored<N>(
+    config: &RunConfig,
+    factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
+    monitor: Option<Monitor<N>>,
+) -> RunResult
+where
+    N: KvNode,
+{
     let rt = Runtime::with_seed_and_config(config.seed, madsim_config());
-    rt.block_on(simulate(config.clone(), factory))
+    rt.block_on(simulate(config.clone(), factory, monitor))
 }
 
 /// Runs the async key-value service (with `bug` on, if given) under
@@ -95,15 +109,24 @@ pub fn run_async_kv(config: &RunConfig, bug: Option<AsyncKvBug>) -> RunResult {
 pub async fn simulate<N>(
     config: RunConfig,
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
+    monitor: Option<Monitor<N>>,
 ) -> RunResult
 where
     N: KvNode,
 {
     let (nodes, seed) = (config.nodes, config.seed);
+    let started = Rc::new(RefCell::new(None));
+    let watched = started.clone();
     simulate_cluster(
         config,
-        move |handle, epoch, links| cluster::start(handle, nodes, seed, epoch, links, factory),
-        || None,
+        move |handle, epoch, links| {
+            let (cluster, ids) =
+                cluster::start(handle, nodes, seed, epoch, links, factory, monitor);
+            *watched.borrow_mut() = Some(cluster.clone());
+            let hook: CrashHook = Arc::new(move |i| cluster.crash(i));
+            (ids, hook)
+        },
+        move || started.borrow().as_ref().and_then(|c| c.violation()),
     )
     .await
 }
@@ -118,7 +141,9 @@ pub async fn simulate_async_kv(config: RunConfig, bug: Option<AsyncKvBug>) -> Ru
         move |handle, epoch, links| {
             let (ids, inv) = async_kv::start(handle, seed, epoch, links, bug);
             *observer.borrow_mut() = Some(inv);
-            ids
+            // The service keeps its disk itself; a kill needs no help.
+            let hook: CrashHook = Arc::new(|_| {});
+            (ids, hook)
         },
         move || {
             let inv = invariants.borrow().clone()?;
@@ -130,17 +155,21 @@ pub async fn simulate_async_kv(config: RunConfig, bug: Option<AsyncKvBug>) -> Ru
 }
 
 /// One run of any cluster: `start` puts the servers on their addresses and
-/// returns their madsim ids (server `i` first); clients run and the plan is
+/// returns their madsim ids (server `i` first) and what to tell of a crash; clients run and the plan is
 /// applied; then `violation` reports what the run's invariants saw.
 pub async fn simulate_cluster(
     config: RunConfig,
-    start: impl FnOnce(&madsim::runtime::Handle, Instant, LinkState) -> Vec<madsim::task::NodeId>,
+    start: impl FnOnce(
+        &madsim::runtime::Handle,
+        Instant,
+        LinkState,
+    ) -> (Vec<madsim::task::NodeId>, CrashHook),
     violation: impl FnOnce() -> Option<Violation>,
 ) -> RunResult {
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();
     let links: LinkState = Arc::new(Mutex::new(None));
-    let ids = start(&handle, epoch, links.clone());
+    let (ids, on_crash) = start(&handle, epoch, links.clone());
     let shared = Arc::new(ClientShared {
         history: Mutex::new(History::new()),
         next_process: AtomicU64::new(config.clients),
@@ -162,7 +191,7 @@ pub async fn simulate_cluster(
         }));
     }
     let plan = config.plan.clone();
-    let faults = madsim::task::spawn(crate::faults::apply(plan, ids, epoch, links));
+    let faults = madsim::task::spawn(crate::faults::apply(plan, ids, epoch, links, on_crash));
     for c in clients {
         let _ = c.await;
     }

@@ -4,9 +4,10 @@
 //! two runs.
 #![cfg(madsim)]
 
-use madsim_host::run::{run, RunConfig};
+use madsim_host::cluster::Monitor;
+use madsim_host::run::{run, run_monitored, RunConfig};
 use models::kv::history;
-use models::raft_kv::{RaftBug, RaftKv};
+use models::raft_kv::{invariants, RaftBug, RaftKv};
 use sim::linearizability::Verdict;
 use sim::{FaultKind, Nemesis, SimDuration};
 
@@ -42,12 +43,18 @@ fn seeds() -> std::ops::Range<u64> {
     0..n
 }
 
+/// Raft's four safety properties, the engine's monitor, as a madsim monitor.
+fn safety() -> Monitor<RaftKv> {
+    Box::new(invariants::safety())
+}
+
 #[test]
-fn raft_kv_under_madsim_is_linearizable_under_partitions_and_crashes() {
+fn raft_kv_under_madsim_is_safe_and_linearizable_under_partitions_and_crashes() {
     let mut ops = 0;
     for seed in seeds() {
-        let result = run(&config(seed), |_| RaftKv::new(None));
+        let result = run_monitored(&config(seed), |_| RaftKv::new(None), Some(safety()));
         assert_eq!(result.skipped_faults, 0, "every fault had a madsim control");
+        assert_eq!(result.violation, None, "seed {seed}");
         ops += result.history.events.len() / 2;
         let verdict = history::check(&result.history);
         assert!(
@@ -70,6 +77,18 @@ fn a_bug_switch_is_caught_under_madsim_too() {
         caught.is_some(),
         "read-from-follower is caught within the seed range"
     );
+}
+
+/// The safety monitor sees what only it can see: a forgotten vote lets a
+/// node vote twice in a term, which the history alone does not show.
+#[test]
+fn forget_vote_on_restart_is_caught_by_the_safety_monitor() {
+    let caught = seeds().find(|&seed| {
+        let bug = Some(RaftBug::ForgetVoteOnRestart);
+        let result = run_monitored(&config(seed), move |_| RaftKv::new(bug), Some(safety()));
+        result.violation.is_some()
+    });
+    assert!(caught.is_some(), "caught within the seed range");
 }
 
 #[test]
@@ -140,7 +159,7 @@ fn the_message_layer_drops_what_the_plan_says() {
 #[test]
 fn madsim_check_determinism_passes() {
     fn once() -> impl std::future::Future<Output = madsim_host::run::RunResult> {
-        madsim_host::run::simulate(config(6), |_| RaftKv::new(None))
+        madsim_host::run::simulate(config(6), |_| RaftKv::new(None), Some(safety()))
     }
     let result =
         madsim::runtime::Runtime::check_determinism(6, madsim_host::run::madsim_config(), once);

@@ -65,6 +65,8 @@ pub struct Hosted<N: Node> {
     node: Option<N>,
     state: HostState<N>,
     factory: Factory<N>,
+    /// Bumped whenever the node's state may have changed (see [`Hosted::version`]).
+    version: u64,
 }
 
 impl<N: Node> Hosted<N> {
@@ -90,6 +92,7 @@ impl<N: Node> Hosted<N> {
                 effects: Vec::new(),
             },
             factory: Box::new(factory),
+            version: 0,
         }
     }
 
@@ -101,6 +104,13 @@ impl<N: Node> Hosted<N> {
     /// The node's state; `None` while crashed.
     pub fn node(&self) -> Option<&N> {
         self.node.as_ref()
+    }
+
+    /// A counter that changes whenever the node's state may have changed:
+    /// a handler ran, it crashed, or it restarted (as
+    /// [`crate::Simulation::node_version`]).
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// The node's storage (what a restart will see, once synced).
@@ -117,6 +127,7 @@ impl<N: Node> Hosted<N> {
             return Vec::new(); // crashed: the input is lost
         };
         self.state.now = now;
+        self.version += 1;
         let mut ctx = Context {
             me: self.id,
             backend: Backend::Hosted(&mut self.state),
@@ -150,6 +161,9 @@ impl<N: Node> Hosted<N> {
 
     /// Crashes the node: its state, pending timers and unsynced writes are lost.
     pub fn crash(&mut self) {
+        if self.node.is_some() {
+            self.version += 1;
+        }
         self.node = None;
         self.state.storage.crash(0);
         self.state.timers.disarm_all();

@@ -12,6 +12,7 @@
 //! - [`storage`]: durable block storage with sync, crash loss, torn writes and corruption.
 //! - [`fault`]: the faults and heals the engine can inject, as serde values.
 //! - [`node`]: the sans-IO node trait.
+//! - [`node_table`]: read access to a cluster's nodes, for invariant monitors on any host.
 //! - [`context`]: what a handler acts through.
 //! - [`config`]: the simulation config and its validation.
 //! - [`error`]: configuration errors that name the field.
@@ -49,6 +50,7 @@ pub mod link;
 pub mod nemesis;
 pub mod node;
 mod node_id;
+pub mod node_table;
 pub mod partition;
 pub mod plan;
 pub mod ratio;
@@ -76,6 +78,7 @@ pub use link::LinkConfig;
 pub use nemesis::{FaultKind, Nemesis};
 pub use node::{Node, OpId};
 pub use node_id::NodeId;
+pub use node_table::{live_nodes, NodeTable};
 pub use partition::Partition;
 pub use plan::{FaultPlan, TimedFault};
 pub use ratio::Ratio;

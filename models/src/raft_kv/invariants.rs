@@ -4,12 +4,12 @@
 //! they have seen; log matching is a claim about the present logs.
 
 use super::node::{RaftKv, Role};
-use sim::{NodeId, Simulation};
+use sim::{live_nodes, NodeId, NodeTable};
 use std::collections::BTreeMap;
 
 /// What each node looked like at the last check, so that a check can look
 /// only at the nodes an event changed in a way it cares about. Only nodes
-/// whose [`Simulation::node_version`] moved are viewed at all.
+/// whose [`NodeTable::node_version`] moved are viewed at all.
 struct Changes<T> {
     seen: Vec<(u64, Option<T>)>,
     changed: Vec<NodeId>,
@@ -25,7 +25,7 @@ impl<T: PartialEq> Changes<T> {
 
     /// The nodes whose `view` differs from the last call's (a crashed node's
     /// view is `None`); records the new views.
-    fn of(&mut self, sim: &Simulation<RaftKv>, view: impl Fn(&RaftKv) -> T) -> &[NodeId] {
+    fn of(&mut self, sim: &dyn NodeTable<RaftKv>, view: impl Fn(&RaftKv) -> T) -> &[NodeId] {
         let n = sim.node_count();
         if self.seen.len() != n {
             self.seen = (0..n).map(|_| (u64::MAX, None)).collect();
@@ -70,7 +70,7 @@ fn view(n: &RaftKv) -> View {
 
 /// All four of Raft's safety properties as one monitor (one pass over the
 /// nodes per event); a failure names the property.
-pub fn safety() -> impl FnMut(&Simulation<RaftKv>) -> Result<(), String> {
+pub fn safety() -> impl FnMut(&dyn NodeTable<RaftKv>) -> Result<(), String> {
     let mut changes = Changes::new();
     let mut election = election_safety();
     let mut matching = log_matching();
@@ -90,7 +90,7 @@ pub fn safety() -> impl FnMut(&Simulation<RaftKv>) -> Result<(), String> {
 }
 
 /// A check given the nodes that changed since its last call.
-type Check = Box<dyn FnMut(&Simulation<RaftKv>, &[NodeId]) -> Result<(), String>>;
+type Check = Box<dyn FnMut(&dyn NodeTable<RaftKv>, &[NodeId]) -> Result<(), String> + Send>;
 
 /// Election safety: at most one leader per term, over the whole run; and
 /// the lemma it rests on, that a vote once cast is never withdrawn or
@@ -135,7 +135,7 @@ fn log_matching() -> Check {
     Box::new(move |sim, changed| {
         for &a in changed {
             let Some(x) = sim.node(a) else { continue };
-            for (b, y) in sim.live_nodes().filter(|&(b, _)| b != a) {
+            for (b, y) in live_nodes(sim).filter(|&(b, _)| b != a) {
                 let (lx, ly) = (x.log(), y.log());
                 // The highest index where the terms agree covers every lower one.
                 let mut n = lx.last_index().min(ly.last_index());
@@ -173,7 +173,7 @@ fn leader_completeness() -> Check {
                 }
             }
         }
-        for (id, node) in sim.live_nodes() {
+        for (id, node) in live_nodes(sim) {
             if node.role() != Role::Leader || !(new_commit || changed.contains(&id)) {
                 continue;
             }

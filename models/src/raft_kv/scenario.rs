@@ -32,7 +32,10 @@ pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
         .clients(3, KvClients::default)
         .faults(Nemesis::default())
         .focus(leader)
-        .monitor("raft safety", invariants::safety)
+        .monitor("raft safety", || {
+            let mut safety = invariants::safety();
+            move |sim: &Simulation<RaftKv>| safety(sim)
+        })
         .linearizable(history::check)
         .eventually("a leader", has_leader)
         .run_for(SimDuration::from_secs(10))
