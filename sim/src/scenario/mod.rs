@@ -374,6 +374,16 @@ where
         self
     }
 
+    /// Sets how long a client waits for an operation before recording it as
+    /// indeterminate (`info`) and moving on with a fresh process id. A long
+    /// timeout makes clients that retry until answered, as the clients of
+    /// MIT 6.824's key-value tests (whose histories Porcupine checks) do.
+    pub fn client_timeout(mut self, timeout: SimDuration) -> Self {
+        assert!(timeout > SimDuration::ZERO, "a client timeout is positive");
+        self.client_timeout = timeout;
+        self
+    }
+
     /// The scenario's shape.
     pub fn describe(&self) -> ScenarioConfig {
         ScenarioConfig {
