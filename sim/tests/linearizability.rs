@@ -143,10 +143,13 @@ fn kv_case(steps: &[(u8, u8, u8)]) -> History<KvInput, KvOutput> {
             out
         },
         |a| {
+            // Wrong reads that are and are not prefixes of reachable values,
+            // so the checker's read look-ahead is exercised both ways.
+            const VALUES: [&str; 8] = ["", "0", "1", "01", "10", "2", "12", "021"];
             if a % 2 == 0 {
                 KvOutput::Done
             } else {
-                KvOutput::Value(((a / 2) % 4).to_string())
+                KvOutput::Value(VALUES[usize::from(a / 2) % VALUES.len()].to_string())
             }
         },
     )

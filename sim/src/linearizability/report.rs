@@ -98,13 +98,29 @@ impl Counterexample {
             .filter_map(|(_, o)| o.return_index)
             .min()
             .unwrap_or(usize::MAX);
+        // A read that no order of the unplaced operations can satisfy after
+        // the prefix (the search's look-ahead abandons every order that leads
+        // there): reported wherever it is in the history.
+        let impossible = |i: usize, o: &Operation<S::Input, S::Output>| {
+            let Some(got) = &o.output else { return false };
+            if placed[i] || !spec.is_read_only(&o.input) {
+                return false;
+            }
+            let mut remaining = (0..ops.len())
+                .filter(|&j| !placed[j] && j != i)
+                .map(|j| &ops[j].input);
+            !spec.read_still_possible(&state, &o.input, got, &mut remaining)
+        };
         let stuck = ops
             .iter()
             .enumerate()
-            .filter(|(i, o)| !placed[*i] && o.call_index < deadline)
-            .map(|(_, o)| {
+            .filter(|&(i, o)| !placed[i] && (o.call_index < deadline || impossible(i, o)))
+            .map(|(i, o)| {
                 let (_, expected) = spec.step(&state, &o.input);
                 let reason = match &o.output {
+                    _ if impossible(i, o) => "no order of the operations not yet placed can \
+                                              make it return this after the prefix"
+                        .to_string(),
                     Some(got) if *got != expected => {
                         format!("from this state the spec returns {expected:?}")
                     }

@@ -53,6 +53,9 @@ impl Bits {
     fn clear(&mut self, i: usize) {
         self.0[i / 64] &= !(1 << (i % 64));
     }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 /// FxHash with a final avalanche: the tables are only probed, never iterated, so
@@ -144,6 +147,11 @@ impl<S: SequentialSpec> Tables<S> {
         t.same_hash.push(MISMATCH);
         t.states.push(initial);
         t
+    }
+
+    /// An interned state.
+    fn state(&self, id: u32) -> &S::State {
+        &self.states[id as usize]
     }
 
     /// The id of a state already interned, if any.
@@ -337,6 +345,57 @@ impl Entries {
     }
 }
 
+/// How many list entries past the head the look-ahead examines for reads.
+const READ_LOOKAHEAD: usize = 64;
+
+/// Whether every determinate read among the first [`READ_LOOKAHEAD`] entries
+/// of the list (none of them placed yet) can still return its recorded value
+/// after `state` ([`SequentialSpec::read_still_possible`]). Any unplaced
+/// operation is placed after everything placed so far, so asking it of any
+/// unplaced read is sound; the nearest reads are the ones a wrong order of
+/// writes contradicts first.
+fn reads_ahead_possible<S: SequentialSpec>(
+    spec: &S,
+    ops: &[Operation<S::Input, S::Output>],
+    entries: &Entries,
+    linearized: &Bits,
+    state: &S::State,
+) -> bool {
+    let mut entry = entries.first();
+    for _ in 0..READ_LOOKAHEAD {
+        if entry == NIL {
+            break;
+        }
+        let op = entry / 2;
+        if entry.is_multiple_of(2) && !linearized.get(op) && spec.is_read_only(&ops[op].input) {
+            if let Some(output) = &ops[op].output {
+                let mut remaining = unplaced(entries, linearized).map(|i| &ops[i].input);
+                if !spec.read_still_possible(state, &ops[op].input, output, &mut remaining) {
+                    return false;
+                }
+            }
+        }
+        entry = entries.next[entry];
+    }
+    true
+}
+
+/// Every operation not yet placed, in history order from the head of the
+/// list (so the nearest come first).
+fn unplaced<'a>(entries: &'a Entries, linearized: &'a Bits) -> impl Iterator<Item = usize> + 'a {
+    let mut entry = entries.first();
+    std::iter::from_fn(move || {
+        while entry != NIL {
+            let e = entry;
+            entry = entries.next[e];
+            if e.is_multiple_of(2) && !linearized.get(e / 2) {
+                return Some(e / 2);
+            }
+        }
+        None
+    })
+}
+
 /// Searches for a linearization of `ops` (one partition).
 pub(crate) fn search<S: SequentialSpec>(
     spec: &S,
@@ -380,6 +439,21 @@ pub(crate) fn search<S: SequentialSpec>(
                 linearized.set(op);
                 match tables.visit(&linearized, next, meter) {
                     None => break Outcome::Unknown(Exhausted::Memory),
+                    Some(true)
+                        if S::READ_LOOK_AHEAD
+                            && !spec.is_read_only(&ops[op].input)
+                            && !reads_ahead_possible(
+                                spec,
+                                ops,
+                                &entries,
+                                &linearized,
+                                tables.state(next),
+                            ) =>
+                    {
+                        // A dead end (recorded as visited): some read ahead
+                        // can no longer return what it returned.
+                        linearized.clear(op);
+                    }
                     Some(true) => {
                         stack.push((op, state, spec.is_read_only(&ops[op].input)));
                         state = next;

@@ -114,6 +114,33 @@ impl SequentialSpec for Kv {
         }
     }
 
+    const READ_LOOK_AHEAD: bool = true;
+
+    /// From `state`, a key's value can only grow by appends, or restart from
+    /// a put's value and grow from there. So a read of `v` is impossible when
+    /// neither the key's current value nor any remaining put's value is a
+    /// prefix of `v`.
+    fn read_still_possible(
+        &self,
+        state: &KvState,
+        read: &KvInput,
+        output: &KvOutput,
+        remaining: &mut dyn Iterator<Item = &KvInput>,
+    ) -> bool {
+        let (KvInput::Get(key), KvOutput::Value(v)) = (read, output) else {
+            return true;
+        };
+        if v.starts_with(state.get(key)) {
+            return true;
+        }
+        for op in remaining {
+            if matches!(op, KvInput::Put(k, p) if k == key && v.starts_with(p.as_str())) {
+                return true;
+            }
+        }
+        false
+    }
+
     fn partition_key(&self, input: &KvInput) -> Option<String> {
         Some(input.key().to_string())
     }

@@ -55,6 +55,29 @@ pub trait SequentialSpec: Sync {
         false
     }
 
+    /// Whether this spec answers [`SequentialSpec::read_still_possible`]
+    /// usefully; the checker skips its look-ahead entirely when not.
+    const READ_LOOK_AHEAD: bool = false;
+
+    /// Whether a read-only operation `read`, recorded as returning `output`,
+    /// can still return it if it is placed after `state`, when only the
+    /// operations of `remaining` (every operation not yet placed, in no
+    /// particular order) may be placed before it. The checker asks this of
+    /// reads ahead in the history after placing a write, and abandons the
+    /// write's placement at once when some read has become impossible,
+    /// instead of discovering it at that read's return. Answering `false`
+    /// wrongly makes the checker wrong; the default, `true`, is always safe.
+    fn read_still_possible(
+        &self,
+        state: &Self::State,
+        read: &Self::Input,
+        output: &Self::Output,
+        remaining: &mut dyn Iterator<Item = &Self::Input>,
+    ) -> bool {
+        let _ = (state, read, output, remaining);
+        true
+    }
+
     /// Approximate bytes a state occupies, for the checker's memory budget.
     fn state_bytes(&self, state: &Self::State) -> usize {
         let _ = state;
