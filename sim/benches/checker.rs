@@ -8,14 +8,19 @@
 //! - register: 10 clients, 10,000 operations (one partition);
 //! - kv: 50 clients, 5,000 operations, 10 keys (partitioned per key);
 //! - both again with 10% indeterminate operations;
+//! - the 50-client kv history with one read corrupted (not linearizable);
 //! - a sweep of kv at 10 to 40 clients, to show how the search grows with concurrency.
 
 // A benchmark measures wall time; it runs outside any simulation.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use sim::history::generate;
+use sim::history::EventKind;
 use sim::linearizability::{check, Verdict};
-use sim::spec::{kv::Kv, register::Register};
+use sim::spec::{
+    kv::{Kv, KvOutput},
+    register::Register,
+};
 use sim::Ratio;
 use std::time::{Duration, Instant};
 
@@ -60,6 +65,21 @@ fn main() {
         measure(&format!("kv 50 clients 5k ops 10 keys{tag}"), 5_000, || {
             check(&Kv, &h).expect("paired")
         });
+    }
+    // Not linearizable: one read in the middle returns a value no one wrote,
+    // so the search must rule out every order before it answers.
+    for (at, label) in [((1, 2), "halfway"), ((3, 4), "three quarters in")] {
+        let mut h = generate::kv_history(1, 50, 5_000, 10, Ratio::ZERO);
+        let reads: Vec<usize> = (0..h.events.len())
+            .filter(|&i| matches!(&h.events[i].kind, EventKind::Ok(KvOutput::Value(_))))
+            .collect();
+        let target = reads[reads.len() * at.0 / at.1];
+        h.events[target].kind = EventKind::Ok(KvOutput::Value("never written".into()));
+        measure(
+            &format!("kv 50 clients 5k ops, a read {label} corrupted"),
+            5_000,
+            || check(&Kv, &h).expect("paired"),
+        );
     }
     for clients in [10, 20, 30, 40] {
         let h = generate::kv_history(1, clients, 5_000, 10, Ratio::ZERO);
