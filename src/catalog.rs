@@ -29,6 +29,23 @@ pub struct ModelInfo {
     pub bugs: &'static [&'static str],
 }
 
+/// Raft's safety properties, checked after every event on either host.
+const RAFT_INVARIANTS: &[&str] = &[
+    "election safety",
+    "log matching",
+    "leader completeness",
+    "state machine safety",
+];
+
+/// raft-kv's bug switches, on either host.
+const RAFT_BUGS: &[&str] = &[
+    "commit-previous-term",
+    "vote-without-log-check",
+    "forget-vote-on-restart",
+    "ack-before-commit",
+    "read-from-follower",
+];
+
 /// The models the engine runs.
 const ENGINE_MODELS: &[ModelInfo] = &[
     ModelInfo {
@@ -45,23 +62,12 @@ const ENGINE_MODELS: &[ModelInfo] = &[
         host: Host::Engine,
         nodes: 5,
         about: "a key-value store replicated by Raft, reads through the log",
-        invariants: &[
-            "election safety",
-            "log matching",
-            "leader completeness",
-            "state machine safety",
-        ],
+        invariants: RAFT_INVARIANTS,
         checks: &[
             "linearizable (kv spec)",
             "a leader and progress after healing",
         ],
-        bugs: &[
-            "commit-previous-term",
-            "vote-without-log-check",
-            "forget-vote-on-restart",
-            "ack-before-commit",
-            "read-from-follower",
-        ],
+        bugs: RAFT_BUGS,
     },
     ModelInfo {
         name: "primary-backup",
@@ -90,20 +96,9 @@ const MADSIM_MODELS: &[ModelInfo] = &[
         host: Host::Madsim,
         nodes: 5,
         about: "raft-kv, unchanged, inside madsim nodes: the cross-check of the engine",
-        invariants: &[
-            "election safety",
-            "log matching",
-            "leader completeness",
-            "state machine safety",
-        ],
+        invariants: RAFT_INVARIANTS,
         checks: &["linearizable (kv spec)"],
-        bugs: &[
-            "commit-previous-term",
-            "vote-without-log-check",
-            "forget-vote-on-restart",
-            "ack-before-commit",
-            "read-from-follower",
-        ],
+        bugs: RAFT_BUGS,
     },
     ModelInfo {
         name: "async-kv",

@@ -7,39 +7,15 @@ use madsim_host::async_kv::{AsyncKvBug, NODES};
 use madsim_host::run::{run_async_kv, RunConfig, RunResult};
 use models::kv::history;
 use sim::linearizability::Verdict;
-use sim::{FaultKind, Nemesis, SimDuration};
+use sim::FaultKind;
+
+mod common;
+use common::seeds;
 
 /// Partitions (including clogged links), crashes and pauses, over 5 s.
 fn config(seed: u64) -> RunConfig {
-    let nemesis = Nemesis {
-        kinds: [
-            FaultKind::Partition,
-            FaultKind::Crash,
-            FaultKind::Pause,
-            FaultKind::Clog,
-        ]
-        .into_iter()
-        .collect(),
-        ..Nemesis::default()
-    };
-    let run_for = SimDuration::from_secs(5);
-    RunConfig {
-        seed,
-        nodes: NODES,
-        clients: 3,
-        run_for,
-        client_timeout: SimDuration::from_secs(1),
-        plan: nemesis.generate(seed, NODES, run_for),
-    }
-}
-
-/// `FAULTLINE_SEEDS` seeds (default 200).
-fn seeds() -> std::ops::Range<u64> {
-    let n = std::env::var("FAULTLINE_SEEDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
-    0..n
+    use FaultKind::*;
+    common::config(seed, NODES, &[Partition, Crash, Pause, Clog])
 }
 
 /// What is wrong with a run, if anything.

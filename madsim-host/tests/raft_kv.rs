@@ -9,38 +9,15 @@ use madsim_host::run::{run, run_monitored, RunConfig};
 use models::kv::history;
 use models::raft_kv::{invariants, RaftBug, RaftKv};
 use sim::linearizability::Verdict;
-use sim::{FaultKind, Nemesis, SimDuration};
+use sim::FaultKind;
 
+mod common;
+use common::seeds;
+
+/// Partitions, crashes, pauses, clogs and flaky-network periods.
 fn config(seed: u64) -> RunConfig {
-    let nemesis = Nemesis {
-        kinds: [
-            FaultKind::Partition,
-            FaultKind::Crash,
-            FaultKind::Pause,
-            FaultKind::Clog,
-            FaultKind::FlakyNet,
-        ]
-        .into_iter()
-        .collect(),
-        ..Nemesis::default()
-    };
-    let run_for = SimDuration::from_secs(5);
-    RunConfig {
-        seed,
-        nodes: 5,
-        clients: 3,
-        run_for,
-        client_timeout: SimDuration::from_secs(1),
-        plan: nemesis.generate(seed, 5, run_for),
-    }
-}
-
-fn seeds() -> std::ops::Range<u64> {
-    let n = std::env::var("FAULTLINE_SEEDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
-    0..n
+    use FaultKind::*;
+    common::config(seed, 5, &[Partition, Crash, Pause, Clog, FlakyNet])
 }
 
 /// Raft's four safety properties, the engine's monitor, as a madsim monitor.
