@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The README's bug-switch table: for each model's bug switch, the first
-failing seed from 0, the median seeds-to-failure over 20 starting points
+failing seed from 0 under the switch's fault mix (`all`, except
+`commit-previous-term`, which needs `leader-churn`), the median seeds-to-failure over 20 starting points
 (0, 1000, ..., 19000; a start that finds nothing in LIMIT seeds counts as
 "> LIMIT"), and the size of the first failure's shrunk plan.
 
@@ -18,7 +19,7 @@ LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 500
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUGS = {
     "raft-kv": [
-        "commit-previous-term",
+        ("commit-previous-term", "leader-churn"),
         "vote-without-log-check",
         "forget-vote-on-restart",
         "ack-before-commit",
@@ -32,9 +33,9 @@ subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 BIN = os.path.join(ROOT, "target", "release", "faultline")
 
 
-def explore(cwd, model, bug, start):
+def explore(cwd, model, bug, faults, start):
     out = subprocess.run(
-        [BIN, "explore", model, "--bug", bug, "--start", str(start),
+        [BIN, "explore", model, "--bug", bug, "--faults", faults, "--start", str(start),
          "--seeds", str(LIMIT), "--json"],
         cwd=cwd, capture_output=True, text=True)
     if out.returncode not in (0, 1):
@@ -43,15 +44,16 @@ def explore(cwd, model, bug, start):
     return min(failed, key=lambda f: f["seed"]) if failed else None
 
 
-print("| model | bug switch | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | kind |")
-print("|---|---|---|---|---|---|---|")
+print("| model | bug switch | faults | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | kind |")
+print("|---|---|---|---|---|---|---|---|")
 for model, bugs in BUGS.items():
     for bug in bugs:
+        bug, faults = bug if isinstance(bug, tuple) else (bug, "all")
         with tempfile.TemporaryDirectory() as cwd:
             distances, first, found = [], None, 0
             for k in range(20):
                 start = k * 1000
-                f = explore(cwd, model, bug, start)
+                f = explore(cwd, model, bug, faults, start)
                 if f is None:
                     distances.append(LIMIT + 1)
                     continue
@@ -68,5 +70,5 @@ for model, bugs in BUGS.items():
                                      capture_output=True, text=True)
                 words = out.stdout.split()
                 shrunk = words[2] if len(words) > 2 and words[0] == "shrunk" else "?"
-            print(f"| {model} | `{bug}` | {first_seed} | {median} | {found}/20 | {shrunk} | {kind} |",
+            print(f"| {model} | `{bug}` | `{faults}` | {first_seed} | {median} | {found}/20 | {shrunk} | {kind} |",
                   flush=True)

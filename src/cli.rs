@@ -62,7 +62,7 @@ pub enum Command {
         /// Turn a bug switch on.
         #[arg(long)]
         bug: Option<String>,
-        /// The fault mix: partitions, crashes, clocks, flaky-net, all, none.
+        /// The fault mix: partitions, crashes, clocks, flaky-net, leader-churn, all, none.
         #[arg(long, default_value = "all")]
         faults: String,
         /// Worker threads (default: all cores).

@@ -11,6 +11,7 @@ use madsim::runtime::Handle;
 use madsim::task::NodeId as MadsimNode;
 use madsim::time::{sleep_until, Instant};
 use sim::{Fault, FaultPlan};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,22 +33,36 @@ pub async fn apply(
     let net = NetSim::current();
     let n = nodes.len();
     let mut skipped = 0;
+    // Per link: how many partitions in force cut it, as the engine counts
+    // them, so that overlapping partitions end independently.
+    let mut cuts: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for timed in plan.faults {
         sleep_until(epoch + Duration::from_nanos(timed.at.as_nanos())).await;
         match timed.fault {
             Fault::Partition(shape) => {
-                let links = shape.blocked_links(n, "fault").expect("validated plan");
-                for (a, b) in links {
-                    net.clog_link(nodes[a], nodes[b]);
+                for (a, b) in shape.blocked_links(n, "fault").expect("validated plan") {
+                    let count = cuts.entry((a, b)).or_insert(0);
+                    *count += 1;
+                    if *count == 1 {
+                        net.clog_link(nodes[a], nodes[b]);
+                    }
+                }
+            }
+            Fault::EndPartition(shape) => {
+                for (a, b) in shape.blocked_links(n, "fault").expect("validated plan") {
+                    let Some(count) = cuts.get_mut(&(a, b)) else {
+                        continue; // a heal lifted it already
+                    };
+                    *count -= 1;
+                    if *count == 0 {
+                        cuts.remove(&(a, b));
+                        net.unclog_link(nodes[a], nodes[b]);
+                    }
                 }
             }
             Fault::Heal => {
-                for &a in &nodes {
-                    for &b in &nodes {
-                        if a != b {
-                            net.unclog_link(a, b);
-                        }
-                    }
+                for ((a, b), _) in std::mem::take(&mut cuts) {
+                    net.unclog_link(nodes[a], nodes[b]);
                 }
             }
             Fault::Clog { from, to } => net.clog_link(nodes[from.index()], nodes[to.index()]),

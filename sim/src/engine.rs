@@ -477,6 +477,12 @@ impl<N: Node> Simulation<N> {
                     .expect("validated partition");
                 self.world.net.block(&links);
             }
+            Fault::EndPartition(p) => {
+                let links = p
+                    .blocked_links(self.nodes.len(), "fault")
+                    .expect("validated partition");
+                self.world.net.unblock(&links);
+            }
             Fault::Heal => self.world.net.heal(),
             Fault::Crash { node, torn_writes } => {
                 let i = node.index();

@@ -27,6 +27,10 @@ pub enum Fault {
     Partition(Partition),
     /// Removes every partition.
     Heal,
+    /// Ends one partition: lifts the cuts `Partition` with this shape made,
+    /// and leaves any other partition in force (cuts are counted per link, so
+    /// overlapping partitions end independently).
+    EndPartition(Partition),
     /// Crashes a node.
     Crash {
         /// The node.
@@ -106,6 +110,7 @@ impl Fault {
         match self {
             Fault::Partition(_) => "partition",
             Fault::Heal => "heal",
+            Fault::EndPartition(_) => "end_partition",
             Fault::Crash { .. } => "crash",
             Fault::Restart { .. } => "restart",
             Fault::Pause { .. } => "pause",
@@ -132,7 +137,8 @@ impl Fault {
             | Fault::Resume { node: n }
             | Fault::SetClock { node: n, .. }
             | Fault::CorruptBlock { node: n, .. }
-            | Fault::Partition(crate::partition::Partition::Isolate { node: n }) => *n = node,
+            | Fault::Partition(crate::partition::Partition::Isolate { node: n })
+            | Fault::EndPartition(crate::partition::Partition::Isolate { node: n }) => *n = node,
             _ => {}
         }
         f
@@ -143,7 +149,9 @@ impl Fault {
     pub fn validate(&self, nodes: usize, field: &str) -> Result<(), ConfigError> {
         let node = |id: &NodeId, name: &str| id.validate(nodes, &format!("{field}.{name}"));
         match self {
-            Fault::Partition(p) => p.blocked_links(nodes, field).map(|_| ()),
+            Fault::Partition(p) | Fault::EndPartition(p) => {
+                p.blocked_links(nodes, field).map(|_| ())
+            }
             Fault::Heal | Fault::ResetLinks => Ok(()),
             Fault::Crash { node: n, .. }
             | Fault::Restart { node: n }

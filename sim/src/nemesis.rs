@@ -74,7 +74,7 @@ impl FaultKind {
 /// A mix name that is not one of the presets.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown fault mix `{0}`: expected one of partitions, crashes, clocks, flaky-net, all, none"
+    "unknown fault mix `{0}`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, all, none"
 )]
 pub struct UnknownMix(pub String);
 
@@ -137,7 +137,8 @@ impl Episode {
                 if nodes < 2 {
                     return Vec::new();
                 }
-                (Fault::Partition(Partition::Isolate { node }), Fault::Heal)
+                let shape = Partition::Isolate { node };
+                (Fault::Partition(shape.clone()), Fault::EndPartition(shape))
             }
             FaultKind::Partition => {
                 if nodes < 2 {
@@ -146,7 +147,7 @@ impl Episode {
                 let Some(shape) = self.partition(nodes, node) else {
                     return Vec::new();
                 };
-                (Fault::Partition(shape), Fault::Heal)
+                (Fault::Partition(shape.clone()), Fault::EndPartition(shape))
             }
             FaultKind::Crash | FaultKind::CrashFocus => (
                 Fault::Crash {
@@ -284,8 +285,21 @@ impl Default for Nemesis {
 impl FromStr for Nemesis {
     type Err = UnknownMix;
 
-    /// A preset mix by name.
+    /// A preset mix by name. `leader-churn` is not a selection of kinds but a
+    /// dense schedule: the focus (the leader, the primary) isolated again and
+    /// again, 200 episodes of up to 2 s each in every plan (no swarm), so
+    /// that successive leaders are cut off while earlier ones are still
+    /// isolated and each isolation ends on its own. That is the schedule
+    /// Raft's figure-8 loss needs (`raft-kv --bug commit-previous-term`).
     fn from_str(name: &str) -> Result<Self, Self::Err> {
+        if name == "leader-churn" {
+            return Ok(Nemesis {
+                kinds: [FaultKind::IsolateFocus].into_iter().collect(),
+                swarm: false,
+                episodes_max: 200,
+                ..Nemesis::default()
+            });
+        }
         let kinds: &[FaultKind] = match name {
             "partitions" => &[
                 FaultKind::Partition,

@@ -25,7 +25,8 @@ pub(crate) struct Network<M> {
     nodes: usize,
     default_link: LinkConfig,
     links: Vec<LinkConfig>,
-    blocked: Vec<bool>,
+    /// Per link: how many partitions in force cut it.
+    blocked: Vec<u32>,
     clogged: Vec<bool>,
     held: BTreeMap<usize, Vec<Held<M>>>,
 }
@@ -37,7 +38,7 @@ impl<M> Network<M> {
             nodes,
             default_link,
             links,
-            blocked: vec![false; nodes * nodes],
+            blocked: vec![0; nodes * nodes],
             clogged: vec![false; nodes * nodes],
             held: BTreeMap::new(),
         }
@@ -57,7 +58,7 @@ impl<M> Network<M> {
 
     #[inline]
     pub(crate) fn is_blocked(&self, index: usize) -> bool {
-        self.blocked[index]
+        self.blocked[index] > 0
     }
 
     #[inline]
@@ -80,12 +81,20 @@ impl<M> Network<M> {
 
     pub(crate) fn block(&mut self, links: &[(usize, usize)]) {
         for &(a, b) in links {
-            self.blocked[a * self.nodes + b] = true;
+            self.blocked[a * self.nodes + b] += 1;
+        }
+    }
+
+    /// Lifts one partition's cuts (a cut a `Heal` already lifted stays lifted).
+    pub(crate) fn unblock(&mut self, links: &[(usize, usize)]) {
+        for &(a, b) in links {
+            let count = &mut self.blocked[a * self.nodes + b];
+            *count = count.saturating_sub(1);
         }
     }
 
     pub(crate) fn heal(&mut self) {
-        self.blocked.iter_mut().for_each(|b| *b = false);
+        self.blocked.iter_mut().for_each(|b| *b = 0);
     }
 
     pub(crate) fn clog(&mut self, index: usize) {
@@ -105,6 +114,6 @@ impl<M> Network<M> {
 
     /// True if `a` and `b` can currently exchange messages in both directions.
     pub(crate) fn connected(&self, a: NodeId, b: NodeId) -> bool {
-        !self.blocked[self.index(a, b)] && !self.blocked[self.index(b, a)]
+        self.blocked[self.index(a, b)] == 0 && self.blocked[self.index(b, a)] == 0
     }
 }

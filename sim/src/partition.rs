@@ -3,8 +3,11 @@
 //! Fault model: a partition blocks directed links. While a link is blocked, a
 //! message sent over it is dropped at send time, and a message already in flight
 //! over it is dropped on arrival, so nothing crosses the cut while it stands.
-//! Partitions add up (a link is blocked while any active partition blocks it) and
-//! `Heal` removes them all. The shapes are those Jepsen's nemeses use:
+//! Partitions add up (a link is blocked while any active partition blocks it);
+//! `EndPartition` with the same shape ends one of them and leaves the others
+//! standing (cuts are counted per link), and `Heal` removes them all. The
+//! nemesis ends each partition episode with `EndPartition`, so overlapping
+//! episodes keep their own lengths. The shapes are those Jepsen's nemeses use:
 //!
 //! - `Split`: groups that cannot reach each other (symmetric);
 //! - `OneWay`: `from` cannot reach `to`, the reverse still works (asymmetric);
