@@ -1,6 +1,5 @@
 //! `raft-kv` under the harness: the correct protocol passes under every fault
-//! kind, each bug switch that random faults can reach is caught within a
-//! fixed seed range, a leader's isolation and return is pinned as a trace,
+//! kind, each bug switch is caught within a fixed seed range, a leader's isolation and return is pinned as a trace,
 //! and a property test over fault plans shows how to write one.
 
 use models::raft_kv::{scenario, RaftBug};
@@ -14,6 +13,27 @@ use sim::{Fault, FaultKind, FaultPlan, NodeId, Partition, SimDuration, SimTime, 
 #[test]
 fn the_correct_protocol_passes_a_seed_sweep() {
     scenario(None).run_seeds(0..40);
+}
+
+/// Figure 8 of the Raft paper: a leader commits an entry of an earlier term
+/// by counting replicas, and a later leader overwrites it. It needs leaders
+/// cut off one after another while earlier ones are still cut off, which the
+/// `leader-churn` mix does.
+#[test]
+fn commit_previous_term_loses_a_committed_entry_under_leader_churn() {
+    let churn: sim::Nemesis = "leader-churn".parse().expect("a mix");
+    let (seed, f) = first_failure(
+        &scenario(Some(RaftBug::CommitPreviousTerm)).faults(churn.clone()),
+        "CommitPreviousTerm",
+        60,
+    );
+    assert_eq!(f.kind, FailureKind::Invariant, "seed {seed}: {f}");
+    assert!(
+        f.message.contains("leader completeness") || f.message.contains("state machine safety"),
+        "{f}"
+    );
+    // The correct protocol survives the same schedule.
+    scenario(None).faults(churn).run_seeds(0..20);
 }
 
 #[test]

@@ -27,10 +27,6 @@ pub enum Fault {
     Partition(Partition),
     /// Removes every partition.
     Heal,
-    /// Ends one partition: lifts the cuts `Partition` with this shape made,
-    /// and leaves any other partition in force (cuts are counted per link, so
-    /// overlapping partitions end independently).
-    EndPartition(Partition),
     /// Crashes a node.
     Crash {
         /// The node.
@@ -102,6 +98,12 @@ pub enum Fault {
         /// The block address.
         block: u64,
     },
+    // New variants go last: the trace hash folds a fault's variant index, so
+    // inserting one earlier would change the hash of every recorded run.
+    /// Ends one partition: lifts the cuts `Partition` with this shape made,
+    /// and leaves any other partition in force (cuts are counted per link, so
+    /// overlapping partitions end independently).
+    EndPartition(Partition),
 }
 
 impl Fault {

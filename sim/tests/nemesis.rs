@@ -6,7 +6,14 @@ use sim::strategy::fault_plans;
 use sim::{Fault, FaultPlan, LinkConfig, NodeId, SimDuration, SimTime};
 use std::collections::BTreeSet;
 
-const MIXES: [&str; 5] = ["partitions", "crashes", "clocks", "flaky-net", "all"];
+const MIXES: [&str; 6] = [
+    "partitions",
+    "crashes",
+    "clocks",
+    "flaky-net",
+    "leader-churn",
+    "all",
+];
 
 fn horizon() -> SimDuration {
     SimDuration::from_secs(10)
@@ -23,7 +30,7 @@ fn mixes_parse_and_unknown_ones_are_named() {
         assert!(!n.kinds.is_empty(), "{mix}");
     }
     let e = "meteors".parse::<Nemesis>().unwrap_err();
-    assert_eq!(e.to_string(), "unknown fault mix `meteors`: expected one of partitions, crashes, clocks, flaky-net, all, none");
+    assert_eq!(e.to_string(), "unknown fault mix `meteors`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, all, none");
     assert!("none"
         .parse::<Nemesis>()
         .unwrap()
@@ -62,7 +69,27 @@ fn every_generated_plan_is_valid_and_heals_what_it_breaks() {
                 };
                 assert_eq!(count("crash"), count("restart"), "{mix} seed {seed}");
                 assert_eq!(count("pause"), count("resume"), "{mix} seed {seed}");
-                assert_eq!(count("partition"), count("heal"), "{mix} seed {seed}");
+                // Each partition is ended by its own episode, with its shape
+                // (and, when focused, its episode's target).
+                let shapes = |kind: &str| {
+                    let mut v: Vec<String> = plan
+                        .faults
+                        .iter()
+                        .filter_map(|f| match &f.fault {
+                            Fault::Partition(p) if kind == "partition" => {
+                                Some(format!("{p:?} {:?}", f.focus_episode))
+                            }
+                            Fault::EndPartition(p) if kind == "end" => {
+                                Some(format!("{p:?} {:?}", f.focus_episode))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    v.sort();
+                    v
+                };
+                assert_eq!(shapes("partition"), shapes("end"), "{mix} seed {seed}");
+                assert_eq!(count("heal"), 0, "{mix} seed {seed}");
                 assert_eq!(count("clog"), count("unclog"), "{mix} seed {seed}");
                 assert_eq!(
                     count("set_all_links"),
