@@ -2,26 +2,12 @@
 //! register is found, shrunk and replayed; the correct one passes; bad input
 //! exits 2 and leaves files alone; artifacts are never overwritten.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("faultline-explore-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::cli::{faultline, stdout};
 
-fn faultline(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run faultline")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
+fn workdir(name: &str) -> std::path::PathBuf {
+    common::cli::workdir(&format!("explore-{name}"))
 }
 
 #[test]

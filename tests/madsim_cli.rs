@@ -3,25 +3,12 @@
 //! fresh process reproduces the run with an identical history hash.
 #![cfg(madsim)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "faultline-madsim-cli-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::cli::faultline;
 
-fn faultline(dir: &PathBuf, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run faultline")
+fn workdir(name: &str) -> std::path::PathBuf {
+    common::cli::workdir(&format!("madsim-cli-{name}"))
 }
 
 #[test]
