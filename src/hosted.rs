@@ -7,12 +7,13 @@
 
 use crate::catalog::{op_stats, RunSummary};
 use madsim_host::async_kv::{self, AsyncKvBug};
-use madsim_host::run::{run_async_kv, run_monitored, RunConfig, RunResult};
+use madsim_host::run::{run_async_kv, run_watched, RunConfig, RunResult, Watch};
 use models::kv::{history, KvRequest};
-use models::raft_kv::{invariants, RaftBug, RaftKv};
+use models::raft_kv::{self, invariants, RaftBug, RaftKv};
 use sim::linearizability::Verdict;
 use sim::scenario::{Failure, FailureKind, ScenarioConfig};
-use sim::{FaultPlan, LinkConfig, Nemesis, SimDuration, SimTime};
+use sim::{FaultPlan, LinkConfig, Nemesis, NodeTable, SimDuration, SimTime};
+use std::sync::Arc;
 
 /// How long clients run in a madsim run.
 pub const RUN_FOR: SimDuration = SimDuration::from_secs(5);
@@ -65,11 +66,13 @@ pub fn run_model(
     let result = match model {
         "raft-kv-madsim" => {
             let bug = bug.map(|b| RaftBug::from_name(b).expect("validated bug switch"));
-            run_monitored(
-                &config,
-                move |_| RaftKv::new(bug),
-                Some(Box::new(invariants::safety())),
-            )
+            let watch = Watch {
+                monitor: Some(Box::new(invariants::safety())),
+                focus: Some(Arc::new(|nodes: &dyn NodeTable<RaftKv>| {
+                    raft_kv::leader(nodes)
+                })),
+            };
+            run_watched(&config, move |_| RaftKv::new(bug), watch)
         }
         "async-kv" => {
             let bug = bug.map(|b| AsyncKvBug::from_name(b).expect("validated bug switch"));

@@ -42,6 +42,9 @@ impl<N> KvNode for N where
 /// An invariant monitor over the cluster's nodes, called after every event.
 pub type Monitor<N> = Box<dyn FnMut(&dyn NodeTable<N>) -> Result<(), String> + Send>;
 
+/// A model's focus (its leader, its primary), read from its nodes.
+pub type FocusOf<N> = Arc<dyn Fn(&dyn NodeTable<N>) -> Option<NodeId> + Send + Sync>;
+
 /// One node's state, shared between its madsim incarnations.
 struct Shared<N: Node> {
     hosted: Mutex<Hosted<N>>,
@@ -80,6 +83,21 @@ impl<N: KvNode> Cluster<N> {
         self.violation.lock().expect("one thread").clone()
     }
 
+    /// What `focus` names, read from every node now.
+    pub fn focus(&self, focus: &dyn Fn(&dyn NodeTable<N>) -> Option<NodeId>) -> Option<usize> {
+        focus(&self.locked()).map(NodeId::index)
+    }
+
+    /// Every node, locked.
+    fn locked(&self) -> Locked<'_, N> {
+        Locked(
+            self.nodes
+                .iter()
+                .map(|s| s.hosted.lock().expect("one thread"))
+                .collect(),
+        )
+    }
+
     /// Crashes node `i` (the fault plan calls this as madsim kills it).
     pub fn crash(&self, i: usize) {
         self.nodes[i].hosted.lock().expect("one thread").crash();
@@ -96,13 +114,7 @@ impl<N: KvNode> Cluster<N> {
         if violation.is_some() {
             return;
         }
-        let table = Locked(
-            self.nodes
-                .iter()
-                .map(|s| s.hosted.lock().expect("one thread"))
-                .collect(),
-        );
-        if let Err(message) = monitor(&table) {
+        if let Err(message) = monitor(&self.locked()) {
             *violation = Some(Violation {
                 at: since(self.epoch),
                 message,

@@ -20,14 +20,21 @@ use std::time::Duration;
 /// instant.
 pub type CrashHook = Arc<dyn Fn(usize) + Send + Sync>;
 
+/// Names the service's focus (its leader, its primary) from its state now,
+/// for the plan's focused faults.
+pub type FocusHook = Arc<dyn Fn() -> Option<usize> + Send + Sync>;
+
 /// Applies `plan` from `epoch` on, in order; returns how many faults had no
-/// madsim control and were skipped.
+/// madsim control and were skipped. A focused episode hits the node `focus`
+/// names when its first fault fires, and every later fault of the episode
+/// hits the same node, as on the engine; with no focus it is skipped.
 pub async fn apply(
     plan: FaultPlan,
     nodes: Vec<MadsimNode>,
     epoch: Instant,
     links: LinkState,
     on_crash: CrashHook,
+    focus: Option<FocusHook>,
 ) -> usize {
     let handle = Handle::current();
     let net = NetSim::current();
@@ -36,9 +43,22 @@ pub async fn apply(
     // Per link: how many partitions in force cut it, as the engine counts
     // them, so that overlapping partitions end independently.
     let mut cuts: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    let mut targets: BTreeMap<u32, Option<usize>> = BTreeMap::new();
     for timed in plan.faults {
         sleep_until(epoch + Duration::from_nanos(timed.at.as_nanos())).await;
-        match timed.fault {
+        let fault = match timed.focus_episode {
+            None => timed.fault,
+            Some(episode) => {
+                let target = *targets
+                    .entry(episode)
+                    .or_insert_with(|| focus.as_ref().and_then(|f| f()));
+                match target {
+                    Some(node) => timed.fault.aimed_at(sim::NodeId::from(node)),
+                    None => continue,
+                }
+            }
+        };
+        match fault {
             Fault::Partition(shape) => {
                 for (a, b) in shape.blocked_links(n, "fault").expect("validated plan") {
                     let count = cuts.entry((a, b)).or_insert(0);

@@ -3,8 +3,8 @@
 
 use crate::async_kv::{self, AsyncKvBug};
 use crate::clients::{run_client, ClientShared};
-use crate::cluster::{self, KvNode, Monitor};
-use crate::faults::CrashHook;
+use crate::cluster::{self, FocusOf, KvNode, Monitor};
+use crate::faults::{CrashHook, FocusHook};
 use crate::netlayer::LinkState;
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
@@ -66,6 +66,25 @@ pub struct Violation {
     pub message: String,
 }
 
+/// What watches a sans-IO run besides its history: a monitor (the model's
+/// invariants, after every event; its first failure is the run's
+/// violation) and the model's focus (what focused faults hit).
+pub struct Watch<N: KvNode> {
+    /// The invariants.
+    pub monitor: Option<Monitor<N>>,
+    /// The focus.
+    pub focus: Option<FocusOf<N>>,
+}
+
+impl<N: KvNode> Default for Watch<N> {
+    fn default() -> Self {
+        Watch {
+            monitor: None,
+            focus: None,
+        }
+    }
+}
+
 /// Runs `factory`'s nodes under `config` in a fresh madsim runtime.
 pub fn run<N>(
     config: &RunConfig,
@@ -74,21 +93,20 @@ pub fn run<N>(
 where
     N: KvNode,
 {
-    run_monitored(config, factory, None)
+    run_watched(config, factory, Watch::default())
 }
 
-/// As [`run`], with `monitor` (a model's invariants) checked after every
-/// event; its first failure is the result's violation.
-pub fn run_monitored<N>(
+/// As [`run`], watched by `watch`.
+pub fn run_watched<N>(
     config: &RunConfig,
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
-    monitor: Option<Monitor<N>>,
+    watch: Watch<N>,
 ) -> RunResult
 where
     N: KvNode,
 {
     let rt = Runtime::with_seed_and_config(config.seed, madsim_config());
-    rt.block_on(simulate(config.clone(), factory, monitor))
+    rt.block_on(simulate(config.clone(), factory, watch))
 }
 
 /// Runs the async key-value service (with `bug` on, if given) under
@@ -109,12 +127,13 @@ pub fn run_async_kv(config: &RunConfig, bug: Option<AsyncKvBug>) -> RunResult {
 pub async fn simulate<N>(
     config: RunConfig,
     factory: impl Fn(NodeId) -> N + Send + Sync + Clone + 'static,
-    monitor: Option<Monitor<N>>,
+    watch: Watch<N>,
 ) -> RunResult
 where
     N: KvNode,
 {
     let (nodes, seed) = (config.nodes, config.seed);
+    let Watch { monitor, focus } = watch;
     let started = Rc::new(RefCell::new(None));
     let watched = started.clone();
     simulate_cluster(
@@ -123,8 +142,15 @@ where
             let (cluster, ids) =
                 cluster::start(handle, nodes, seed, epoch, links, factory, monitor);
             *watched.borrow_mut() = Some(cluster.clone());
-            let hook: CrashHook = Arc::new(move |i| cluster.crash(i));
-            (ids, hook)
+            let focus: Option<FocusHook> = focus.map(|f| {
+                let cluster = cluster.clone();
+                Arc::new(move || cluster.focus(&*f)) as FocusHook
+            });
+            Started {
+                ids,
+                on_crash: Arc::new(move |i| cluster.crash(i)),
+                focus,
+            }
         },
         move || started.borrow().as_ref().and_then(|c| c.violation()),
     )
@@ -139,11 +165,14 @@ pub async fn simulate_async_kv(config: RunConfig, bug: Option<AsyncKvBug>) -> Ru
     simulate_cluster(
         config,
         move |handle, epoch, links| {
-            let (ids, inv) = async_kv::start(handle, seed, epoch, links, bug);
+            let (ids, inv, primary) = async_kv::start(handle, seed, epoch, links, bug);
             *observer.borrow_mut() = Some(inv);
-            // The service keeps its disk itself; a kill needs no help.
-            let hook: CrashHook = Arc::new(|_| {});
-            (ids, hook)
+            Started {
+                ids,
+                // The service keeps its disk itself; a kill needs no help.
+                on_crash: Arc::new(|_| {}),
+                focus: Some(primary),
+            }
         },
         move || {
             let inv = invariants.borrow().clone()?;
@@ -154,22 +183,32 @@ pub async fn simulate_async_kv(config: RunConfig, bug: Option<AsyncKvBug>) -> Ru
     .await
 }
 
+/// A started cluster, as [`simulate_cluster`] needs it.
+pub struct Started {
+    /// The servers' madsim ids, server `i` first.
+    pub ids: Vec<madsim::task::NodeId>,
+    /// What to tell when the plan kills a server.
+    pub on_crash: CrashHook,
+    /// The service's focus, for focused faults (`None`: they are skipped).
+    pub focus: Option<FocusHook>,
+}
+
 /// One run of any cluster: `start` puts the servers on their addresses and
-/// returns their madsim ids (server `i` first) and what to tell of a crash; clients run and the plan is
+/// returns them as [`Started`]; clients run and the plan is
 /// applied; then `violation` reports what the run's invariants saw.
 pub async fn simulate_cluster(
     config: RunConfig,
-    start: impl FnOnce(
-        &madsim::runtime::Handle,
-        Instant,
-        LinkState,
-    ) -> (Vec<madsim::task::NodeId>, CrashHook),
+    start: impl FnOnce(&madsim::runtime::Handle, Instant, LinkState) -> Started,
     violation: impl FnOnce() -> Option<Violation>,
 ) -> RunResult {
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();
     let links: LinkState = Arc::new(Mutex::new(None));
-    let (ids, on_crash) = start(&handle, epoch, links.clone());
+    let Started {
+        ids,
+        on_crash,
+        focus,
+    } = start(&handle, epoch, links.clone());
     let shared = Arc::new(ClientShared {
         history: Mutex::new(History::new()),
         next_process: AtomicU64::new(config.clients),
@@ -191,7 +230,9 @@ pub async fn simulate_cluster(
         }));
     }
     let plan = config.plan.clone();
-    let faults = madsim::task::spawn(crate::faults::apply(plan, ids, epoch, links, on_crash));
+    let faults = madsim::task::spawn(crate::faults::apply(
+        plan, ids, epoch, links, on_crash, focus,
+    ));
     for c in clients {
         let _ = c.await;
     }

@@ -4,12 +4,11 @@
 //! two runs.
 #![cfg(madsim)]
 
-use madsim_host::cluster::Monitor;
-use madsim_host::run::{run, run_monitored, RunConfig};
+use madsim_host::run::{run, run_watched, RunConfig, Watch};
 use models::kv::history;
 use models::raft_kv::{invariants, RaftBug, RaftKv};
 use sim::linearizability::Verdict;
-use sim::FaultKind;
+use sim::{FaultKind, Nemesis};
 
 mod common;
 use common::seeds;
@@ -20,16 +19,22 @@ fn config(seed: u64) -> RunConfig {
     common::config(seed, 5, &[Partition, Crash, Pause, Clog, FlakyNet])
 }
 
-/// Raft's four safety properties, the engine's monitor, as a madsim monitor.
-fn safety() -> Monitor<RaftKv> {
-    Box::new(invariants::safety())
+/// Raft's four safety properties, the engine's monitor, as a madsim
+/// monitor; and the leader as the focus.
+fn watched() -> Watch<RaftKv> {
+    Watch {
+        monitor: Some(Box::new(invariants::safety())),
+        focus: Some(std::sync::Arc::new(|nodes: &dyn sim::NodeTable<RaftKv>| {
+            models::raft_kv::leader(nodes)
+        })),
+    }
 }
 
 #[test]
 fn raft_kv_under_madsim_is_safe_and_linearizable_under_partitions_and_crashes() {
     let mut ops = 0;
     for seed in seeds() {
-        let result = run_monitored(&config(seed), |_| RaftKv::new(None), Some(safety()));
+        let result = run_watched(&config(seed), |_| RaftKv::new(None), watched());
         assert_eq!(result.skipped_faults, 0, "every fault had a madsim control");
         assert_eq!(result.violation, None, "seed {seed}");
         ops += result.history.events.len() / 2;
@@ -62,10 +67,31 @@ fn a_bug_switch_is_caught_under_madsim_too() {
 fn forget_vote_on_restart_is_caught_by_the_safety_monitor() {
     let caught = seeds().find(|&seed| {
         let bug = Some(RaftBug::ForgetVoteOnRestart);
-        let result = run_monitored(&config(seed), move |_| RaftKv::new(bug), Some(safety()));
+        let result = run_watched(&config(seed), move |_| RaftKv::new(bug), watched());
         result.violation.is_some()
     });
     assert!(caught.is_some(), "caught within the seed range");
+}
+
+/// Figure 8 on madsim: the focus (the leader, read from the hosted nodes)
+/// isolated again and again, as on the engine; the correct protocol survives
+/// the same schedule.
+#[test]
+fn commit_previous_term_is_caught_under_leader_churn() {
+    let churn: Nemesis = "leader-churn".parse().expect("a mix");
+    let bug = Some(RaftBug::CommitPreviousTerm);
+    let caught = (0..60).find(|&seed| {
+        let config = common::config_with(seed, 5, &churn);
+        run_watched(&config, move |_| RaftKv::new(bug), watched())
+            .violation
+            .is_some()
+    });
+    assert!(caught.is_some(), "caught within seeds 0..60");
+    for seed in 0..20 {
+        let config = common::config_with(seed, 5, &churn);
+        let result = run_watched(&config, |_| RaftKv::new(None), watched());
+        assert_eq!(result.violation, None, "seed {seed}");
+    }
 }
 
 #[test]
@@ -136,7 +162,7 @@ fn the_message_layer_drops_what_the_plan_says() {
 #[test]
 fn madsim_check_determinism_passes() {
     fn once() -> impl std::future::Future<Output = madsim_host::run::RunResult> {
-        madsim_host::run::simulate(config(6), |_| RaftKv::new(None), Some(safety()))
+        madsim_host::run::simulate(config(6), |_| RaftKv::new(None), watched())
     }
     let result =
         madsim::runtime::Runtime::check_determinism(6, madsim_host::run::madsim_config(), once);

@@ -24,28 +24,35 @@ use std::sync::{Arc, Mutex};
 /// What outlives the coordinator's crashes.
 struct Durable {
     /// The membership, written before anyone hears of it.
-    membership: Mutex<Membership>,
+    membership: Arc<Mutex<Membership>>,
     net: MessageLayer,
 }
 
-/// Starts the coordinator as madsim node 0.
-pub fn start(handle: &Handle, seed: u64, links: LinkState) -> madsim::task::NodeId {
+/// Starts the coordinator as madsim node 0; returns its madsim id and its
+/// durable membership (for the harness to read the primary from).
+pub fn start(
+    handle: &Handle,
+    seed: u64,
+    links: LinkState,
+) -> (madsim::task::NodeId, Arc<Mutex<Membership>>) {
     let durable = Arc::new(Durable {
-        membership: Mutex::new(Membership {
+        membership: Arc::new(Mutex::new(Membership {
             epoch: 1,
             primary: 1,
             backups: (2..NODES).collect(),
             joining: Vec::new(),
-        }),
+        })),
         net: MessageLayer::new(links, seed, "async-kv-net-0"),
     });
-    handle
+    let membership = durable.membership.clone();
+    let id = handle
         .create_node()
         .name("coordinator")
         .ip(server_addr(0).ip())
         .init(move || run(durable.clone()))
         .build()
-        .id()
+        .id();
+    (id, membership)
 }
 
 /// One incarnation's view: who was heard when, and who was dropped when.

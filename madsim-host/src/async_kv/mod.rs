@@ -28,6 +28,7 @@ pub mod invariants;
 pub mod messages;
 pub mod replica;
 
+use crate::faults::FocusHook;
 use crate::netlayer::LinkState;
 use invariants::Invariants;
 use madsim::runtime::Handle;
@@ -67,16 +68,19 @@ impl AsyncKvBug {
 }
 
 /// Starts the coordinator and the replicas; returns their madsim ids (node
-/// `i` first) and the invariants they report to.
+/// `i` first), the invariants they report to, and the service's focus: the
+/// primary the coordinator has assigned.
 pub fn start(
     handle: &Handle,
     seed: u64,
     epoch: Instant,
     links: LinkState,
     bug: Option<AsyncKvBug>,
-) -> (Vec<madsim::task::NodeId>, Arc<Mutex<Invariants>>) {
+) -> (Vec<madsim::task::NodeId>, Arc<Mutex<Invariants>>, FocusHook) {
     let invariants = Arc::new(Mutex::new(Invariants::new(epoch)));
-    let mut ids = vec![coordinator::start(handle, seed, links.clone())];
+    let (coordinator, membership) = coordinator::start(handle, seed, links.clone());
+    let primary: FocusHook = Arc::new(move || Some(membership.lock().expect("one thread").primary));
+    let mut ids = vec![coordinator];
     for i in 1..NODES {
         ids.push(replica::start(
             handle,
@@ -87,5 +91,5 @@ pub fn start(
             bug,
         ));
     }
-    (ids, invariants)
+    (ids, invariants, primary)
 }

@@ -19,6 +19,12 @@ pub fn config(seed: u64, nodes: usize, kinds: &[FaultKind]) -> RunConfig {
         kinds: kinds.iter().copied().collect(),
         ..Nemesis::default()
     };
+    config_with(seed, nodes, &nemesis)
+}
+
+/// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds,
+/// under the plan `nemesis` draws for it.
+pub fn config_with(seed: u64, nodes: usize, nemesis: &Nemesis) -> RunConfig {
     let run_for = SimDuration::from_secs(5);
     RunConfig {
         seed,

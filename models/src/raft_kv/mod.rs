@@ -25,7 +25,7 @@ pub mod node;
 pub mod scenario;
 
 pub use node::{RaftKv, Role};
-pub use scenario::scenario;
+pub use scenario::{leader, scenario};
 use serde::{Deserialize, Serialize};
 
 /// Raft's bug switches: classic mistakes the simulator must catch.

@@ -5,7 +5,7 @@ use super::node::{RaftKv, Role};
 use super::RaftBug;
 use crate::kv::{history, KvClients};
 use sim::scenario::Scenario;
-use sim::{Nemesis, SimDuration, Simulation};
+use sim::{live_nodes, Nemesis, NodeTable, SimDuration, Simulation};
 
 /// Some live node leads.
 pub fn has_leader(sim: &Simulation<RaftKv>) -> Result<(), String> {
@@ -15,9 +15,10 @@ pub fn has_leader(sim: &Simulation<RaftKv>) -> Result<(), String> {
         .ok_or_else(|| "no leader".to_string())
 }
 
-/// The live leader of the highest term: what focused faults hit.
-pub fn leader(sim: &Simulation<RaftKv>) -> Option<sim::NodeId> {
-    sim.live_nodes()
+/// The live leader of the highest term: what focused faults hit, on any
+/// host that can show its nodes.
+pub fn leader(nodes: &dyn NodeTable<RaftKv>) -> Option<sim::NodeId> {
+    live_nodes(nodes)
         .filter(|(_, n)| n.role() == Role::Leader)
         .max_by_key(|(_, n)| n.term())
         .map(|(id, _)| id)
@@ -31,7 +32,7 @@ pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
         .nodes(5)
         .clients(3, KvClients::default)
         .faults(Nemesis::default())
-        .focus(leader)
+        .focus(|sim: &Simulation<RaftKv>| leader(sim))
         .monitor("raft safety", || {
             let mut safety = invariants::safety();
             move |sim: &Simulation<RaftKv>| safety(sim)
