@@ -9,7 +9,8 @@
 //! Module map:
 //! - [`cluster`]: a cluster of hosted nodes, each a madsim node with an endpoint.
 //! - [`faults`]: a fault plan as madsim controls (partitions and clogs become
-//!   clogged links, crashes kill and restart, pauses pause).
+//!   clogged links, crashes kill and restart, pauses pause); focused faults
+//!   hit the service's focus (its leader, its primary), as on the engine.
 //! - [`async_kv`]: a primary-backup key-value service written as ordinary
 //!   async code, with its own invariants and bug switch.
 //! - [`clients`]: key-value clients as async tasks, with the same retry rules as
