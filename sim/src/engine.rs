@@ -8,18 +8,18 @@
 
 use crate::clock::NodeClock;
 use crate::config::SimConfig;
-use crate::context::{Backend, Context};
 use crate::error::ConfigError;
 use crate::fault::Fault;
 use crate::network::Network;
-use crate::node::{Node, OpId};
+use crate::node::{Context, Lent, Node, OpId};
 use crate::node_id::NodeId;
+use crate::partition::Partition;
 use crate::rng::SimRng;
 use crate::storage::Storage;
 use crate::time::{SimDuration, SimTime};
-use crate::trace::{digest, Trace, TraceEvent};
-pub(crate) use crate::world::World;
-use crate::world::{ClientReply, Event, Stats};
+use crate::timers::TimerId;
+use crate::trace::{digest, DropReason, Trace, TraceEvent};
+use crate::world::{ClientReply, EngineOutbox, Event, Stats, World};
 
 /// Whether a node is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -35,13 +35,13 @@ pub enum NodeStatus {
 
 /// What the engine keeps per node besides the node's own state. It survives
 /// crashes (the clock and random stream are the machine's, not the process's).
-pub(crate) struct NodeRuntime<N: Node> {
-    pub(crate) status: NodeStatus,
+struct NodeRuntime<N: Node> {
+    status: NodeStatus,
     /// Bumped at each crash, so timers set before it never fire after it.
-    pub(crate) incarnation: u32,
-    pub(crate) clock: NodeClock,
-    pub(crate) rng: SimRng,
-    pub(crate) storage: Storage<N::Block>,
+    incarnation: u32,
+    clock: NodeClock,
+    rng: SimRng,
+    storage: Storage<N::Block>,
     /// Events that came due while paused, in order.
     backlog: Vec<Event<N>>,
     /// Bumped whenever the node's state may have changed (see
@@ -79,7 +79,6 @@ impl<N: Node> Simulation<N> {
         let mut factory: NodeFactory<N> = Box::new(factory);
         let n = config.nodes;
         let mut world = World::new(
-            n,
             Network::new(n, config.link),
             config.seed,
             config.record_trace,
@@ -303,161 +302,166 @@ impl<N: Node> Simulation<N> {
     }
 
     fn dispatch(&mut self, event: Event<N>) {
-        let now = self.world.now;
         match event {
             Event::Deliver {
                 from,
                 to,
                 msg_id,
                 msg,
-            } => {
-                let i = to.index();
-                match self.runtimes[i].status {
-                    NodeStatus::Crashed => {
-                        return self.world.drop_message(
-                            from,
-                            to,
-                            msg_id,
-                            crate::trace::DropReason::NodeDown,
-                        )
-                    }
-                    NodeStatus::Paused => {
-                        return self.runtimes[i].backlog.push(Event::Deliver {
-                            from,
-                            to,
-                            msg_id,
-                            msg,
-                        })
-                    }
-                    NodeStatus::Up => {}
-                }
-                let link = self.world.net.index(from, to);
-                if self.world.net.is_blocked(link) {
-                    return self.world.drop_message(
-                        from,
-                        to,
-                        msg_id,
-                        crate::trace::DropReason::Partitioned,
-                    );
-                }
-                self.world.stats.delivered += 1;
-                self.world.trace.push(
-                    TraceEvent::Deliver {
-                        at: now,
-                        from,
-                        to,
-                        msg_id,
-                    },
-                    String::new,
-                );
-                self.run_handler(to, |node, ctx| node.on_message(ctx, from, msg));
-            }
+            } => self.deliver(from, to, msg_id, msg),
             Event::Timer {
-                node: id,
+                node,
                 incarnation,
-                id: timer,
+                id,
                 payload,
-            } => {
-                let i = id.index();
-                if !self.world.timers.is_live(timer) {
-                    return; // cancelled
-                }
-                let rt = &mut self.runtimes[i];
-                if rt.incarnation != incarnation || rt.status == NodeStatus::Crashed {
-                    self.world.timers.disarm(timer);
-                    return; // set before a crash
-                }
-                if rt.status == NodeStatus::Paused {
-                    return rt.backlog.push(Event::Timer {
-                        node: id,
-                        incarnation,
-                        id: timer,
-                        payload,
-                    });
-                }
-                self.world.timers.disarm(timer);
-                self.world.stats.timers_fired += 1;
-                let d = digest(&payload);
-                self.world.trace.push(
-                    TraceEvent::Timer {
-                        at: now,
-                        node: id,
-                        digest: d,
-                    },
-                    || format!("{payload:?}"),
-                );
-                self.run_handler(id, |node, ctx| node.on_timer(ctx, payload));
-            }
-            Event::ClientOp {
-                node: id,
-                op_id,
-                op,
-            } => {
-                let i = id.index();
-                match self.runtimes[i].status {
-                    NodeStatus::Crashed => return, // the client sees no answer
-                    NodeStatus::Paused => {
-                        return self.runtimes[i].backlog.push(Event::ClientOp {
-                            node: id,
-                            op_id,
-                            op,
-                        })
-                    }
-                    NodeStatus::Up => {}
-                }
-                let d = digest(&op);
-                self.world.trace.push(
-                    TraceEvent::ClientOp {
-                        at: now,
-                        node: id,
-                        op_id: op_id.0,
-                        digest: d,
-                    },
-                    || format!("{op:?}"),
-                );
-                self.run_handler(id, |node, ctx| node.on_client_op(ctx, op_id, op));
-            }
-            Event::Start { node: id } => {
-                let i = id.index();
-                if self.runtimes[i].status != NodeStatus::Up {
-                    return;
-                }
-                self.world
-                    .trace
-                    .push(TraceEvent::Start { at: now, node: id }, String::new);
-                self.run_handler(id, |node, ctx| node.on_start(ctx));
-            }
+            } => self.fire_timer(node, incarnation, id, payload),
+            Event::ClientOp { node, op_id, op } => self.client_op(node, op_id, op),
+            Event::Start { node } => self.start(node),
             Event::Fault(fault) => self.apply_validated(*fault),
-            Event::FocusFault(fault, episode) => {
-                let target = match self.focus_targets.get(&episode) {
-                    Some(&target) => target,
-                    None => {
-                        let target = self.focus.clone().and_then(|focus| focus(self));
-                        self.focus_targets.insert(episode, target);
-                        target
-                    }
-                };
-                if let Some(node) = target {
-                    self.apply_validated(fault.aimed_at(node));
-                }
-            }
+            Event::FocusFault(fault, episode) => self.focus_fault(*fault, episode),
         }
     }
 
-    /// Runs one handler of the (up) node `id` with its context.
+    /// Holds an event for a paused node until it resumes; returns the event
+    /// back when the node is up, and `None` when it was held.
+    fn hold_if_paused(&mut self, node: NodeId, event: Event<N>) -> Option<Event<N>> {
+        let rt = &mut self.runtimes[node.index()];
+        if rt.status == NodeStatus::Paused {
+            rt.backlog.push(event);
+            return None;
+        }
+        Some(event)
+    }
+
+    fn deliver(&mut self, from: NodeId, to: NodeId, msg_id: u64, msg: N::Message) {
+        let reason = match self.runtimes[to.index()].status {
+            NodeStatus::Crashed => Some(DropReason::NodeDown),
+            NodeStatus::Paused => {
+                let event = Event::Deliver {
+                    from,
+                    to,
+                    msg_id,
+                    msg,
+                };
+                return self.runtimes[to.index()].backlog.push(event);
+            }
+            NodeStatus::Up => {
+                let link = self.world.net.index(from, to);
+                self.world
+                    .net
+                    .is_blocked(link)
+                    .then_some(DropReason::Partitioned)
+            }
+        };
+        if let Some(reason) = reason {
+            return self.world.drop_message(from, to, msg_id, reason);
+        }
+        self.world.stats.delivered += 1;
+        let at = self.world.now;
+        let event = TraceEvent::Deliver {
+            at,
+            from,
+            to,
+            msg_id,
+        };
+        self.world.trace.push(event, String::new);
+        self.run_handler(to, |node, ctx| node.on_message(ctx, from, msg));
+    }
+
+    fn fire_timer(&mut self, node: NodeId, incarnation: u32, id: TimerId, payload: N::Timer) {
+        if !self.world.timers.is_live(id) {
+            return; // cancelled
+        }
+        let rt = &self.runtimes[node.index()];
+        if rt.incarnation != incarnation || rt.status == NodeStatus::Crashed {
+            self.world.timers.disarm(id);
+            return; // set before a crash
+        }
+        let event = Event::Timer {
+            node,
+            incarnation,
+            id,
+            payload,
+        };
+        let Some(Event::Timer { payload, .. }) = self.hold_if_paused(node, event) else {
+            return;
+        };
+        self.world.timers.disarm(id);
+        self.world.stats.timers_fired += 1;
+        let at = self.world.now;
+        let digest = digest(&payload);
+        let event = TraceEvent::Timer { at, node, digest };
+        self.world.trace.push(event, || format!("{payload:?}"));
+        self.run_handler(node, |n, ctx| n.on_timer(ctx, payload));
+    }
+
+    fn client_op(&mut self, node: NodeId, op_id: OpId, op: N::Op) {
+        if self.runtimes[node.index()].status == NodeStatus::Crashed {
+            return; // the client sees no answer
+        }
+        let event = Event::ClientOp { node, op_id, op };
+        let Some(Event::ClientOp { op, .. }) = self.hold_if_paused(node, event) else {
+            return;
+        };
+        let at = self.world.now;
+        let event = TraceEvent::ClientOp {
+            at,
+            node,
+            op_id: op_id.0,
+            digest: digest(&op),
+        };
+        self.world.trace.push(event, || format!("{op:?}"));
+        self.run_handler(node, |n, ctx| n.on_client_op(ctx, op_id, op));
+    }
+
+    fn start(&mut self, node: NodeId) {
+        if self.runtimes[node.index()].status != NodeStatus::Up {
+            return;
+        }
+        let at = self.world.now;
+        self.world
+            .trace
+            .push(TraceEvent::Start { at, node }, String::new);
+        self.run_handler(node, |n, ctx| n.on_start(ctx));
+    }
+
+    /// A focused fault: aimed at the node the focus names when its episode's
+    /// first fault fires, and at that node for the rest of the episode.
+    fn focus_fault(&mut self, fault: Fault, episode: u32) {
+        let target = match self.focus_targets.get(&episode) {
+            Some(&target) => target,
+            None => {
+                let target = self.focus.clone().and_then(|focus| focus(self));
+                self.focus_targets.insert(episode, target);
+                target
+            }
+        };
+        if let Some(node) = target {
+            self.apply_validated(fault.aimed_at(node));
+        }
+    }
+
+    /// Runs one handler of the (up) node `id` with its context; its sends,
+    /// timers and replies go straight to the world.
     #[inline]
     fn run_handler(&mut self, id: NodeId, handler: impl FnOnce(&mut N, &mut Context<'_, N>)) {
-        let i = id.index();
-        self.runtimes[i].version += 1;
+        let (i, nodes) = (id.index(), self.runtimes.len());
+        let rt = &mut self.runtimes[i];
+        rt.version += 1;
         let node = self.nodes[i].as_mut().expect("an up node has state");
-        let mut ctx = Context {
-            me: id,
-            backend: Backend::Engine {
-                world: &mut self.world,
-                runtime: &mut self.runtimes[i],
-            },
+        let now = self.world.now;
+        let mut outbox = EngineOutbox {
+            world: &mut self.world,
+            incarnation: rt.incarnation,
+            clock: &rt.clock,
         };
-        handler(node, &mut ctx);
+        let lent = Lent {
+            clock: &rt.clock,
+            rng: &mut rt.rng,
+            storage: &mut rt.storage,
+            outbox: &mut outbox,
+        };
+        handler(node, &mut Context::new(id, nodes, now, lent));
     }
 
     fn trace_fault(&mut self, fault: Fault) {
@@ -469,119 +473,143 @@ impl<N: Node> Simulation<N> {
 
     /// Applies a fault that has passed validation.
     fn apply_validated(&mut self, fault: Fault) {
-        let now = self.world.now;
-        match &fault {
+        let applied = match &fault {
             Fault::Partition(p) => {
-                let links = p
-                    .blocked_links(self.nodes.len(), "fault")
-                    .expect("validated partition");
+                let links = self.links_of(p);
                 self.world.net.block(&links);
+                true
             }
             Fault::EndPartition(p) => {
-                let links = p
-                    .blocked_links(self.nodes.len(), "fault")
-                    .expect("validated partition");
+                let links = self.links_of(p);
                 self.world.net.unblock(&links);
+                true
             }
-            Fault::Heal => self.world.net.heal(),
-            Fault::Crash { node, torn_writes } => {
-                let i = node.index();
-                if self.runtimes[i].status == NodeStatus::Crashed {
-                    return;
-                }
-                let rt = &mut self.runtimes[i];
-                let pending = rt.storage.unsynced_len();
-                let keep = if *torn_writes {
-                    self.world.fault_rng.below(pending as u64 + 1) as usize
-                } else {
-                    0
-                };
-                let lost = rt.storage.crash(keep);
-                rt.status = NodeStatus::Crashed;
-                rt.incarnation += 1;
-                rt.backlog.clear();
-                rt.version += 1;
-                self.nodes[i] = None;
-                let trace = TraceEvent::Crash {
-                    at: now,
-                    node: *node,
-                    lost_writes: lost as u64,
-                };
-                self.world.trace.push(trace, String::new);
-                return;
+            Fault::Heal => {
+                self.world.net.heal();
+                true
             }
-            Fault::Restart { node } => {
-                let i = node.index();
-                if self.runtimes[i].status != NodeStatus::Crashed {
-                    return;
-                }
-                self.runtimes[i].status = NodeStatus::Up;
-                self.runtimes[i].version += 1;
-                self.nodes[i] = Some((self.factory)(*node));
-                self.trace_fault(fault.clone());
-                let node_state = self.nodes[i].as_mut().expect("just restarted");
-                let mut ctx = Context {
-                    me: NodeId::from(i),
-                    backend: Backend::Engine {
-                        world: &mut self.world,
-                        runtime: &mut self.runtimes[i],
-                    },
-                };
-                node_state.on_recover(&mut ctx);
-                return;
-            }
-            Fault::Pause { node } => {
-                let rt = &mut self.runtimes[node.index()];
-                if rt.status != NodeStatus::Up {
-                    return;
-                }
-                rt.status = NodeStatus::Paused;
-            }
-            Fault::Resume { node } => {
-                let rt = &mut self.runtimes[node.index()];
-                if rt.status != NodeStatus::Paused {
-                    return;
-                }
-                rt.status = NodeStatus::Up;
-                for event in std::mem::take(&mut rt.backlog) {
-                    self.world.queue.push(now, event);
-                }
-            }
+            Fault::Crash { node, torn_writes } => return self.crash(*node, *torn_writes),
+            Fault::Restart { node } => return self.restart(*node),
+            Fault::Pause { node } => self.pause(*node),
+            Fault::Resume { node } => self.resume(*node),
             Fault::Clog { from, to } => {
                 let link = self.world.net.index(*from, *to);
                 self.world.net.clog(link);
+                true
             }
-            Fault::Unclog { from, to } => {
-                let link = self.world.net.index(*from, *to);
-                if !self.world.net.is_clogged(link) {
-                    return;
-                }
-                let held = self.world.net.unclog(link);
-                self.trace_fault(fault.clone());
-                self.world.release(*from, *to, held);
-                return;
-            }
+            Fault::Unclog { from, to } => return self.unclog(*from, *to),
             Fault::SetClock {
                 node,
                 offset_ns,
                 drift_ppm,
             } => {
-                self.runtimes[node.index()]
-                    .clock
-                    .set(now, *offset_ns, *drift_ppm);
+                let now = self.world.now;
+                let clock = &mut self.runtimes[node.index()].clock;
+                clock.set(now, *offset_ns, *drift_ppm);
+                true
             }
             Fault::SetLink { from, to, config } => {
                 let link = self.world.net.index(*from, *to);
                 self.world.net.set_link(link, *config);
+                true
             }
-            Fault::SetAllLinks { config } => self.world.net.set_all_links(*config),
-            Fault::ResetLinks => self.world.net.reset_links(),
+            Fault::SetAllLinks { config } => {
+                self.world.net.set_all_links(*config);
+                true
+            }
+            Fault::ResetLinks => {
+                self.world.net.reset_links();
+                true
+            }
             Fault::CorruptBlock { node, block } => {
-                if !self.runtimes[node.index()].storage.corrupt(*block) {
-                    return;
-                }
+                self.runtimes[node.index()].storage.corrupt(*block)
             }
+        };
+        if applied {
+            self.trace_fault(fault);
         }
-        self.trace_fault(fault);
+    }
+
+    /// The links a validated partition cuts here.
+    fn links_of(&self, partition: &Partition) -> Vec<(usize, usize)> {
+        partition
+            .blocked_links(self.nodes.len(), "fault")
+            .expect("validated partition")
+    }
+
+    /// Crashes `node`: its state, pending timers, backlog and unsynced writes
+    /// go (all but a random prefix of the writes, when they tear).
+    fn crash(&mut self, node: NodeId, torn_writes: bool) {
+        let i = node.index();
+        if self.runtimes[i].status == NodeStatus::Crashed {
+            return;
+        }
+        let rt = &mut self.runtimes[i];
+        let pending = rt.storage.unsynced_len();
+        let keep = if torn_writes {
+            self.world.fault_rng.below(pending as u64 + 1) as usize
+        } else {
+            0
+        };
+        let lost = rt.storage.crash(keep);
+        rt.status = NodeStatus::Crashed;
+        rt.incarnation += 1;
+        rt.backlog.clear();
+        rt.version += 1;
+        self.nodes[i] = None;
+        let at = self.world.now;
+        let lost_writes = lost as u64;
+        let event = TraceEvent::Crash {
+            at,
+            node,
+            lost_writes,
+        };
+        self.world.trace.push(event, String::new);
+    }
+
+    /// Restarts a crashed `node`: a fresh node from the factory, recovering
+    /// from what its storage kept.
+    fn restart(&mut self, node: NodeId) {
+        let i = node.index();
+        if self.runtimes[i].status != NodeStatus::Crashed {
+            return;
+        }
+        self.runtimes[i].status = NodeStatus::Up;
+        self.nodes[i] = Some((self.factory)(node));
+        self.trace_fault(Fault::Restart { node });
+        self.run_handler(node, |n, ctx| n.on_recover(ctx));
+    }
+
+    fn pause(&mut self, node: NodeId) -> bool {
+        let rt = &mut self.runtimes[node.index()];
+        if rt.status != NodeStatus::Up {
+            return false;
+        }
+        rt.status = NodeStatus::Paused;
+        true
+    }
+
+    /// Resumes a paused node: what came due meanwhile runs now, in order.
+    fn resume(&mut self, node: NodeId) -> bool {
+        let rt = &mut self.runtimes[node.index()];
+        if rt.status != NodeStatus::Paused {
+            return false;
+        }
+        rt.status = NodeStatus::Up;
+        for event in std::mem::take(&mut rt.backlog) {
+            self.world.queue.push(self.world.now, event);
+        }
+        true
+    }
+
+    /// Unclogs a link: what it held departs now, with fresh latencies.
+    fn unclog(&mut self, from: NodeId, to: NodeId) {
+        let link = self.world.net.index(from, to);
+        if !self.world.net.is_clogged(link) {
+            return;
+        }
+        let held = self.world.net.unclog(link);
+        self.trace_fault(Fault::Unclog { from, to });
+        self.world.release(from, to, held);
     }
 }

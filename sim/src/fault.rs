@@ -18,9 +18,14 @@ use crate::link::LinkConfig;
 use crate::node_id::NodeId;
 use crate::partition::Partition;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
 
 /// One fault or heal.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its `Hash` (which the trace hash folds) writes an explicit tag per
+/// variant, never the variant's position, so variants may be added or
+/// reordered anywhere without changing the hash of a recorded run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Fault {
     /// Blocks the links the shape cuts, in addition to any partition in force.
@@ -98,12 +103,76 @@ pub enum Fault {
         /// The block address.
         block: u64,
     },
-    // New variants go last: the trace hash folds a fault's variant index, so
-    // inserting one earlier would change the hash of every recorded run.
     /// Ends one partition: lifts the cuts `Partition` with this shape made,
     /// and leaves any other partition in force (cuts are counted per link, so
     /// overlapping partitions end independently).
     EndPartition(Partition),
+}
+
+impl Hash for Fault {
+    /// An explicit tag per variant, then the fields in order. The tags are
+    /// the positions the variants had when the tags were introduced, so
+    /// hashes recorded before then keep their values. A new variant takes
+    /// a new tag.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let tag = |state: &mut H, tag: isize| state.write_isize(tag);
+        match self {
+            Fault::Partition(p) => {
+                tag(state, 0);
+                p.hash(state);
+            }
+            Fault::Heal => tag(state, 1),
+            Fault::Crash { node, torn_writes } => {
+                tag(state, 2);
+                (node, torn_writes).hash(state);
+            }
+            Fault::Restart { node } => {
+                tag(state, 3);
+                node.hash(state);
+            }
+            Fault::Pause { node } => {
+                tag(state, 4);
+                node.hash(state);
+            }
+            Fault::Resume { node } => {
+                tag(state, 5);
+                node.hash(state);
+            }
+            Fault::Clog { from, to } => {
+                tag(state, 6);
+                (from, to).hash(state);
+            }
+            Fault::Unclog { from, to } => {
+                tag(state, 7);
+                (from, to).hash(state);
+            }
+            Fault::SetClock {
+                node,
+                offset_ns,
+                drift_ppm,
+            } => {
+                tag(state, 8);
+                (node, offset_ns, drift_ppm).hash(state);
+            }
+            Fault::SetLink { from, to, config } => {
+                tag(state, 9);
+                (from, to, config).hash(state);
+            }
+            Fault::SetAllLinks { config } => {
+                tag(state, 10);
+                config.hash(state);
+            }
+            Fault::ResetLinks => tag(state, 11),
+            Fault::CorruptBlock { node, block } => {
+                tag(state, 12);
+                (node, block).hash(state);
+            }
+            Fault::EndPartition(p) => {
+                tag(state, 13);
+                p.hash(state);
+            }
+        }
+    }
 }
 
 impl Fault {

@@ -9,51 +9,21 @@
 //! keeps time. Nothing here knows about the engine's queue, network or trace,
 //! so the same model runs unchanged under any host.
 
-use crate::context::{Backend, Context};
-use crate::node::{Node, OpId};
+use crate::clock::NodeClock;
+pub use crate::node::Effect;
+use crate::node::{Context, EffectList, Lent, Node, OpId};
 use crate::node_id::NodeId;
 use crate::rng::SimRng;
 use crate::storage::Storage;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use crate::timers::{TimerId, TimerSlab};
 
-/// What a handler asked its host to do.
-#[derive(Debug)]
-pub enum Effect<N: Node> {
-    /// Send `msg` to `to`.
-    Send {
-        /// The receiver.
-        to: NodeId,
-        /// The message.
-        msg: N::Message,
-    },
-    /// Call [`Hosted::timer`] with `id` and `payload` after `after` (on the
-    /// node's clock). A timer cancelled meanwhile is ignored when it comes.
-    SetTimer {
-        /// The handle the node holds.
-        id: TimerId,
-        /// The delay.
-        after: SimDuration,
-        /// The payload.
-        payload: N::Timer,
-    },
-    /// Answer client operation `op`.
-    Reply {
-        /// The operation.
-        op: OpId,
-        /// The answer.
-        reply: N::Reply,
-    },
-}
-
-/// The state a hosted node's context acts on.
-pub struct HostState<N: Node> {
-    pub(crate) node_count: usize,
-    pub(crate) now: SimTime,
-    pub(crate) rng: SimRng,
-    pub(crate) storage: Storage<N::Block>,
-    pub(crate) timers: TimerSlab,
-    pub(crate) effects: Vec<Effect<N>>,
+/// What a hosted node's context acts on besides the node itself.
+struct HostState<N: Node> {
+    node_count: usize,
+    rng: SimRng,
+    storage: Storage<N::Block>,
+    timers: TimerSlab,
 }
 
 /// Builds a fresh node; called at start and at every restart.
@@ -85,11 +55,9 @@ impl<N: Node> Hosted<N> {
             node: Some(node),
             state: HostState {
                 node_count,
-                now: SimTime::ZERO,
                 rng: SimRng::for_node(seed, id.index()),
                 storage: Storage::default(),
                 timers: TimerSlab::default(),
-                effects: Vec::new(),
             },
             factory: Box::new(factory),
             version: 0,
@@ -126,14 +94,23 @@ impl<N: Node> Hosted<N> {
         let Some(node) = self.node.as_mut() else {
             return Vec::new(); // crashed: the input is lost
         };
-        self.state.now = now;
         self.version += 1;
-        let mut ctx = Context {
-            me: self.id,
-            backend: Backend::Hosted(&mut self.state),
+        let state = &mut self.state;
+        let mut outbox = EffectList {
+            timers: &mut state.timers,
+            effects: Vec::new(),
         };
-        handler(node, &mut ctx);
-        std::mem::take(&mut self.state.effects)
+        let lent = Lent {
+            clock: &NodeClock::default(),
+            rng: &mut state.rng,
+            storage: &mut state.storage,
+            outbox: &mut outbox,
+        };
+        handler(
+            node,
+            &mut Context::new(self.id, state.node_count, now, lent),
+        );
+        outbox.effects
     }
 
     /// Starts the node at `now` (its local time).

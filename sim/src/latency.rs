@@ -11,9 +11,13 @@ use crate::error::ConfigError;
 use crate::rng::SimRng;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
 
 /// How long a message spends on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its `Hash` writes an explicit tag per variant (see [`crate::Fault`]'s), so
+/// the trace hash does not depend on the order the variants are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Latency {
     /// Always exactly this long.
@@ -32,6 +36,27 @@ pub enum Latency {
         /// The mean of the tail above the floor.
         mean: SimDuration,
     },
+}
+
+impl Hash for Latency {
+    /// An explicit tag per variant (its position when tags were introduced),
+    /// then the fields in order.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Latency::Fixed(d) => {
+                state.write_isize(0);
+                d.hash(state);
+            }
+            Latency::Uniform { min, max } => {
+                state.write_isize(1);
+                (min, max).hash(state);
+            }
+            Latency::Exponential { floor, mean } => {
+                state.write_isize(2);
+                (floor, mean).hash(state);
+            }
+        }
+    }
 }
 
 impl Default for Latency {

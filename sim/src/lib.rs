@@ -11,9 +11,9 @@
 //! - [`clock`]: per-node clock offset and drift.
 //! - [`storage`]: durable block storage with sync, crash loss, torn writes and corruption.
 //! - [`fault`]: the faults and heals the engine can inject, as serde values.
-//! - [`node`]: the sans-IO node trait.
+//! - [`node`]: the sans-IO node trait, the context its handlers act through,
+//!   and the effects they ask for.
 //! - [`node_table`]: read access to a cluster's nodes, for invariant monitors on any host.
-//! - [`context`]: what a handler acts through.
 //! - [`config`]: the simulation config and its validation.
 //! - [`error`]: configuration errors that name the field.
 //! - [`engine`]: the event loop ([`Simulation`]).
@@ -36,7 +36,6 @@
 
 pub mod clock;
 pub mod config;
-pub mod context;
 pub mod determinism;
 pub mod engine;
 pub mod error;
@@ -69,14 +68,13 @@ mod timers;
 mod world;
 
 pub use config::SimConfig;
-pub use context::Context;
 pub use engine::{NodeStatus, Simulation};
 pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;
 pub use link::LinkConfig;
 pub use nemesis::{FaultKind, Nemesis};
-pub use node::{Node, OpId};
+pub use node::{Context, Effect, Node, OpId};
 pub use node_id::NodeId;
 pub use node_table::{live_nodes, NodeTable};
 pub use partition::Partition;

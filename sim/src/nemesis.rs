@@ -129,23 +129,14 @@ impl Episode {
     ) -> Vec<(SimTime, Fault)> {
         let end = self.start.after(self.duration);
         let node = NodeId::from(pick(self.target, nodes));
-        let other = NodeId::from(
-            (node.index() + 1 + pick(self.target >> 16, nodes.saturating_sub(1))) % nodes.max(1),
-        );
         let (fault, heal) = match self.kind {
-            FaultKind::IsolateFocus => {
+            FaultKind::IsolateFocus | FaultKind::Partition => {
                 if nodes < 2 {
                     return Vec::new();
                 }
-                let shape = Partition::Isolate { node };
-                (Fault::Partition(shape.clone()), Fault::EndPartition(shape))
-            }
-            FaultKind::Partition => {
-                if nodes < 2 {
-                    return Vec::new();
-                }
-                let Some(shape) = self.partition(nodes, node) else {
-                    return Vec::new();
+                let shape = match self.kind {
+                    FaultKind::IsolateFocus => Partition::Isolate { node },
+                    _ => self.partition(nodes, node),
                 };
                 (Fault::Partition(shape.clone()), Fault::EndPartition(shape))
             }
@@ -157,60 +148,65 @@ impl Episode {
                 Fault::Restart { node },
             ),
             FaultKind::Pause => (Fault::Pause { node }, Fault::Resume { node }),
-            FaultKind::Clock => {
-                let offset_ns = (self.variant % 2_000_000_001) as i64 - 1_000_000_000;
-                let drift_ppm = ((self.variant >> 32) % 200_001) as i32 - 100_000;
-                (
-                    Fault::SetClock {
-                        node,
-                        offset_ns,
-                        drift_ppm,
-                    },
-                    Fault::SetClock {
-                        node,
-                        offset_ns: 0,
-                        drift_ppm: 0,
-                    },
-                )
-            }
-            FaultKind::FlakyNet => {
-                let v = self.variant;
-                let config = base
-                    .with_drop(Ratio {
-                        num: (v % 21) as u32,
-                        den: 100,
-                    })
-                    .with_duplicate(Ratio {
-                        num: ((v >> 8) % 11) as u32,
-                        den: 100,
-                    })
-                    .with_reorder(
-                        Ratio {
-                            num: ((v >> 16) % 21) as u32,
-                            den: 100,
-                        },
-                        SimDuration::from_millis(50),
-                    );
-                (Fault::SetAllLinks { config }, Fault::ResetLinks)
-            }
-            FaultKind::Clog => {
-                if nodes < 2 {
-                    return Vec::new();
-                }
-                // Both directions clog now and unclog at the end.
-                let (a, b) = (node, other);
-                return vec![
-                    (self.start, Fault::Clog { from: a, to: b }),
-                    (self.start, Fault::Clog { from: b, to: a }),
-                    (end, Fault::Unclog { from: a, to: b }),
-                    (end, Fault::Unclog { from: b, to: a }),
-                ];
-            }
+            FaultKind::Clock => self.clock_skew(node),
+            FaultKind::FlakyNet => (
+                Fault::SetAllLinks {
+                    config: self.flaky_links(base),
+                },
+                Fault::ResetLinks,
+            ),
+            FaultKind::Clog => return self.clogs(nodes, node, end),
         };
         vec![(self.start, fault), (end, heal)]
     }
 
-    fn partition(&self, nodes: usize, node: NodeId) -> Option<Partition> {
+    /// A clock offset of up to ±1 s and a drift of up to ±10%, and the reset.
+    fn clock_skew(&self, node: NodeId) -> (Fault, Fault) {
+        let offset_ns = (self.variant % 2_000_000_001) as i64 - 1_000_000_000;
+        let drift_ppm = ((self.variant >> 32) % 200_001) as i32 - 100_000;
+        let skew = Fault::SetClock {
+            node,
+            offset_ns,
+            drift_ppm,
+        };
+        let reset = Fault::SetClock {
+            node,
+            offset_ns: 0,
+            drift_ppm: 0,
+        };
+        (skew, reset)
+    }
+
+    /// `base` with up to 20% drop, 10% duplication and 20% reordering.
+    fn flaky_links(&self, base: LinkConfig) -> LinkConfig {
+        let v = self.variant;
+        let percent = |num: u64| Ratio {
+            num: num as u32,
+            den: 100,
+        };
+        base.with_drop(percent(v % 21))
+            .with_duplicate(percent((v >> 8) % 11))
+            .with_reorder(percent((v >> 16) % 21), SimDuration::from_millis(50))
+    }
+
+    /// Both directions between `node` and another node clog now and unclog at `end`.
+    fn clogs(&self, nodes: usize, node: NodeId, end: SimTime) -> Vec<(SimTime, Fault)> {
+        if nodes < 2 {
+            return Vec::new();
+        }
+        let other = NodeId::from(
+            (node.index() + 1 + pick(self.target >> 16, nodes.saturating_sub(1))) % nodes.max(1),
+        );
+        let (a, b) = (node, other);
+        vec![
+            (self.start, Fault::Clog { from: a, to: b }),
+            (self.start, Fault::Clog { from: b, to: a }),
+            (end, Fault::Unclog { from: a, to: b }),
+            (end, Fault::Unclog { from: b, to: a }),
+        ]
+    }
+
+    fn partition(&self, nodes: usize, node: NodeId) -> Partition {
         let ids: Vec<NodeId> = (0..nodes).map(NodeId::from).collect();
         let shapes = if nodes >= 4 {
             5
@@ -219,7 +215,7 @@ impl Episode {
         } else {
             2
         };
-        Some(match self.variant % shapes {
+        match self.variant % shapes {
             0 => Partition::Isolate { node },
             1 => Partition::OneWay {
                 from: vec![node],
@@ -247,7 +243,7 @@ impl Episode {
                 order.rotate_left(node.index());
                 Partition::Ring { order }
             }
-        })
+        }
     }
 }
 

@@ -1,12 +1,25 @@
-//! The node trait: a protocol participant as a sans-IO state machine.
+//! The node trait, and the context its handlers act through: a protocol
+//! participant as a sans-IO state machine.
 //!
 //! A node never performs I/O and never reads a real clock. Each handler receives a
-//! [`Context`] through which it acts on the world; the engine applies those
-//! effects. This is the style of stateright's actors and of quinn-proto: the same
-//! node can run under this engine, under another host, or in a unit test.
+//! [`Context`]: it reads the node's clock, random stream and storage there, and
+//! everything it does to the world (a send, a timer, a client reply) goes into
+//! the context's list of [`Effect`]s, in order. The host carries them out when
+//! the handler returns: the engine puts them on its queue, another host (see
+//! [`crate::host`]) moves bytes and keeps time its own way. This is the style
+//! of stateright's actors and of quinn-proto: the same node runs under this
+//! engine, under another host, or in a unit test, and the context is the same
+//! in all of them.
+//!
+//! The trait and the context live in one file because each is defined in
+//! terms of the other; nothing here knows the engine.
 
-use crate::context::Context;
+use crate::clock::NodeClock;
 use crate::node_id::NodeId;
+use crate::rng::SimRng;
+use crate::storage::Storage;
+use crate::time::{SimDuration, SimTime};
+use crate::timers::{TimerId, TimerSlab};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -52,5 +65,188 @@ pub trait Node: Sized {
     /// with [`Context::reply`]. The default answers nothing.
     fn on_client_op(&mut self, ctx: &mut Context<'_, Self>, op_id: OpId, op: Self::Op) {
         let _ = (ctx, op_id, op);
+    }
+}
+
+/// What a handler asked its host to do, in the order it asked.
+#[derive(Debug)]
+pub enum Effect<N: Node> {
+    /// Send `msg` to `to`.
+    Send {
+        /// The receiver.
+        to: NodeId,
+        /// The message.
+        msg: N::Message,
+    },
+    /// Fire the timer `id` with `payload` after `after` on the node's clock,
+    /// unless it is cancelled first.
+    SetTimer {
+        /// The handle the node holds.
+        id: TimerId,
+        /// The delay, on the node's clock.
+        after: SimDuration,
+        /// The payload.
+        payload: N::Timer,
+    },
+    /// Answer client operation `op`.
+    Reply {
+        /// The operation.
+        op: OpId,
+        /// The answer.
+        reply: N::Reply,
+    },
+}
+
+/// Where a context's sends, timers and replies go: the engine's world, or
+/// the list of effects a hosted node returns (see [`crate::host`]).
+pub(crate) trait Outbox<N: Node> {
+    /// Sends `msg` from `from` to `to`.
+    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message);
+    /// Arms a timer of `from` that fires after `after` on its clock.
+    fn set_timer(&mut self, from: NodeId, after: SimDuration, payload: N::Timer) -> TimerId;
+    /// Cancels a pending timer; false if it already fired or was cancelled.
+    fn cancel_timer(&mut self, id: TimerId) -> bool;
+    /// Answers client operation `op` at `from`.
+    fn reply(&mut self, from: NodeId, op: OpId, reply: N::Reply);
+}
+
+/// The effects of a hosted node's handler, in order: its outbox.
+pub(crate) struct EffectList<'a, N: Node> {
+    pub(crate) timers: &'a mut TimerSlab,
+    pub(crate) effects: Vec<Effect<N>>,
+}
+
+impl<N: Node> Outbox<N> for EffectList<'_, N> {
+    fn send(&mut self, _from: NodeId, to: NodeId, msg: N::Message) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    fn set_timer(&mut self, _from: NodeId, after: SimDuration, payload: N::Timer) -> TimerId {
+        let id = self.timers.arm();
+        self.effects.push(Effect::SetTimer { id, after, payload });
+        id
+    }
+    fn cancel_timer(&mut self, id: TimerId) -> bool {
+        self.timers.disarm(id)
+    }
+    fn reply(&mut self, _from: NodeId, op: OpId, reply: N::Reply) {
+        self.effects.push(Effect::Reply { op, reply });
+    }
+}
+
+/// A handler's window on the world: its clock, its network, its timers, its
+/// random stream, its storage, and its clients.
+///
+/// Reads (the clock, the random stream, storage) act on the node's own
+/// state; sends, timers and replies go to the host's outbox, in order.
+pub struct Context<'a, N: Node> {
+    me: NodeId,
+    node_count: usize,
+    /// True virtual time; the node reads it through its clock.
+    real_now: SimTime,
+    clock: &'a NodeClock,
+    rng: &'a mut SimRng,
+    storage: &'a mut Storage<N::Block>,
+    outbox: &'a mut dyn Outbox<N>,
+}
+
+/// What a host lends a handler: the node's clock, random stream and storage, and
+/// where its sends, timers and replies go.
+pub(crate) struct Lent<'a, N: Node> {
+    pub(crate) clock: &'a NodeClock,
+    pub(crate) rng: &'a mut SimRng,
+    pub(crate) storage: &'a mut Storage<N::Block>,
+    pub(crate) outbox: &'a mut dyn Outbox<N>,
+}
+
+impl<'a, N: Node> Context<'a, N> {
+    /// The context of node `me` of `node_count` at true virtual time `real_now`.
+    #[inline]
+    pub(crate) fn new(me: NodeId, node_count: usize, real_now: SimTime, lent: Lent<'a, N>) -> Self {
+        debug_assert!(
+            me.index() < node_count,
+            "{me} is not a node of {node_count}"
+        );
+        Context {
+            me,
+            node_count,
+            real_now,
+            clock: lent.clock,
+            rng: lent.rng,
+            storage: lent.storage,
+            outbox: lent.outbox,
+        }
+    }
+
+    /// This node's id.
+    #[inline]
+    pub fn id(&self) -> NodeId {
+        self.me
+    }
+
+    /// The cluster size; node ids are `0..node_count()`.
+    #[inline]
+    pub fn node_count(&self) -> usize {
+        self.node_count
+    }
+
+    /// The time on this node's own clock (which may be skewed; see [`crate::clock`]).
+    #[inline]
+    pub fn now(&self) -> SimTime {
+        self.clock.local(self.real_now)
+    }
+
+    /// Sends `msg` to `to` over the simulated network.
+    ///
+    /// # Panics
+    /// If `to` is not a node of the cluster: that is a bug in the model.
+    #[inline]
+    pub fn send(&mut self, to: NodeId, msg: N::Message) {
+        assert!(
+            to.index() < self.node_count,
+            "{} sent to {to}, but the cluster has {} nodes",
+            self.me,
+            self.node_count
+        );
+        self.outbox.send(self.me, to, msg);
+    }
+
+    /// Sends a copy of `msg` to every other node, in id order.
+    pub fn broadcast(&mut self, msg: N::Message) {
+        for i in 0..self.node_count {
+            let to = NodeId::from(i);
+            if to != self.me {
+                self.send(to, msg.clone());
+            }
+        }
+    }
+
+    /// Sets a timer that fires after `after` on this node's clock.
+    #[inline]
+    pub fn set_timer(&mut self, after: SimDuration, payload: N::Timer) -> TimerId {
+        self.outbox.set_timer(self.me, after, payload)
+    }
+
+    /// Cancels a pending timer. Returns false if it already fired or was cancelled.
+    #[inline]
+    pub fn cancel_timer(&mut self, id: TimerId) -> bool {
+        self.outbox.cancel_timer(id)
+    }
+
+    /// This node's random stream.
+    #[inline]
+    pub fn rng(&mut self) -> &mut SimRng {
+        self.rng
+    }
+
+    /// This node's durable storage.
+    #[inline]
+    pub fn storage(&mut self) -> &mut Storage<N::Block> {
+        self.storage
+    }
+
+    /// Answers client operation `op`.
+    #[inline]
+    pub fn reply(&mut self, op: OpId, reply: N::Reply) {
+        self.outbox.reply(self.me, op, reply);
     }
 }

@@ -20,9 +20,13 @@ use crate::error::ConfigError;
 use crate::node_id::NodeId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 
 /// A network partition, resolved against the cluster size when applied.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Its `Hash` writes an explicit tag per shape (see [`crate::Fault`]'s), so
+/// the trace hash does not depend on the order the shapes are written in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "shape")]
 pub enum Partition {
     /// Nodes in different groups cannot talk. Nodes not listed form one more group.
@@ -59,6 +63,39 @@ pub enum Partition {
         /// The ring order.
         order: Vec<NodeId>,
     },
+}
+
+impl Hash for Partition {
+    /// An explicit tag per shape (its position when tags were introduced),
+    /// then the fields in order.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Partition::Split { groups } => {
+                state.write_isize(0);
+                groups.hash(state);
+            }
+            Partition::OneWay { from, to } => {
+                state.write_isize(1);
+                (from, to).hash(state);
+            }
+            Partition::MajorityMinority { minority } => {
+                state.write_isize(2);
+                minority.hash(state);
+            }
+            Partition::Isolate { node } => {
+                state.write_isize(3);
+                node.hash(state);
+            }
+            Partition::Bridge { bridge, left } => {
+                state.write_isize(4);
+                (bridge, left).hash(state);
+            }
+            Partition::Ring { order } => {
+                state.write_isize(5);
+                order.hash(state);
+            }
+        }
+    }
 }
 
 fn check_nodes(
@@ -114,129 +151,172 @@ impl Partition {
         nodes: usize,
         field: &str,
     ) -> Result<Vec<(usize, usize)>, ConfigError> {
-        let mut group_of = vec![usize::MAX; nodes];
-        let mut seen = BTreeSet::new();
-        let mut blocked = Vec::new();
-        let cross_groups = |group_of: &[usize], blocked: &mut Vec<(usize, usize)>| {
-            for a in 0..nodes {
-                for b in 0..nodes {
-                    if group_of[a] != group_of[b] {
-                        blocked.push((a, b));
-                    }
-                }
-            }
+        let blocked = match self {
+            Partition::Split { groups } => split(groups, nodes, field)?,
+            Partition::MajorityMinority { minority } => majority_minority(minority, nodes, field)?,
+            Partition::Isolate { node } => isolate(*node, nodes, field)?,
+            Partition::OneWay { from, to } => one_way(from, to, nodes, field)?,
+            Partition::Bridge { bridge, left } => bridge_links(*bridge, left, nodes, field)?,
+            Partition::Ring { order } => ring(order, nodes, field)?,
         };
-        match self {
-            Partition::Split { groups } => {
-                for (g, members) in groups.iter().enumerate() {
-                    check_nodes(members, nodes, &format!("{field}.groups[{g}]"), &mut seen)?;
-                    for id in members {
-                        group_of[id.index()] = g;
-                    }
-                }
-                let distinct: BTreeSet<usize> = group_of.iter().copied().collect();
-                if distinct.len() < 2 {
-                    return Err(bad(field, "a split needs at least two non-empty sides"));
-                }
-                cross_groups(&group_of, &mut blocked);
-            }
-            Partition::MajorityMinority { minority } => {
-                check_nodes(minority, nodes, &format!("{field}.minority"), &mut seen)?;
-                if minority.is_empty() || 2 * minority.len() >= nodes {
-                    return Err(bad(
-                        &format!("{field}.minority"),
-                        &format!(
-                            "a minority must have 1 to {} of {} nodes",
-                            nodes.saturating_sub(1) / 2,
-                            nodes
-                        ),
-                    ));
-                }
-                for id in minority {
-                    group_of[id.index()] = 0;
-                }
-                cross_groups(&group_of, &mut blocked);
-            }
-            Partition::Isolate { node } => {
-                node.validate(nodes, &format!("{field}.node"))?;
-                if nodes < 2 {
-                    return Err(bad(field, "isolating the only node cuts nothing"));
-                }
-                group_of[node.index()] = 0;
-                cross_groups(&group_of, &mut blocked);
-            }
-            Partition::OneWay { from, to } => {
-                check_nodes(from, nodes, &format!("{field}.from"), &mut seen)?;
-                check_nodes(to, nodes, &format!("{field}.to"), &mut seen)?;
-                if from.is_empty() || to.is_empty() {
-                    return Err(bad(
-                        field,
-                        "a one-way partition needs non-empty `from` and `to`",
-                    ));
-                }
-                for a in from {
-                    for b in to {
-                        blocked.push((a.index(), b.index()));
-                    }
-                }
-            }
-            Partition::Bridge { bridge, left } => {
-                check_nodes(
-                    std::slice::from_ref(bridge),
-                    nodes,
-                    &format!("{field}.bridge"),
-                    &mut seen,
-                )?;
-                check_nodes(left, nodes, &format!("{field}.left"), &mut seen)?;
-                let right = nodes - 1 - left.len();
-                if left.is_empty() || right == 0 {
-                    return Err(bad(field, "a bridge needs a node on each side of it"));
-                }
-                for id in left {
-                    group_of[id.index()] = 0;
-                }
-                for a in 0..nodes {
-                    for b in 0..nodes {
-                        let a_side = (a != bridge.index()).then(|| group_of[a]);
-                        let b_side = (b != bridge.index()).then(|| group_of[b]);
-                        if let (Some(x), Some(y)) = (a_side, b_side) {
-                            if x != y {
-                                blocked.push((a, b));
-                            }
-                        }
-                    }
-                }
-            }
-            Partition::Ring { order } => {
-                check_nodes(order, nodes, &format!("{field}.order"), &mut seen)?;
-                if order.len() != nodes {
-                    return Err(bad(
-                        &format!("{field}.order"),
-                        "a ring must list every node exactly once",
-                    ));
-                }
-                if nodes < 4 {
-                    return Err(bad(field, "a ring of fewer than 4 nodes cuts nothing"));
-                }
-                let mut pos = vec![0usize; nodes];
-                for (i, id) in order.iter().enumerate() {
-                    pos[id.index()] = i;
-                }
-                for a in 0..nodes {
-                    for b in 0..nodes {
-                        let d = pos[a].abs_diff(pos[b]);
-                        if a != b && d != 1 && d != nodes - 1 {
-                            blocked.push((a, b));
-                        }
-                    }
-                }
-            }
-        }
         debug_assert!(blocked
             .iter()
             .all(|&(a, b)| a < nodes && b < nodes && a != b));
         Ok(blocked)
     }
+}
+
+/// Every link between nodes of different groups (`group_of[i]` is node i's).
+fn cross_groups(group_of: &[usize]) -> Vec<(usize, usize)> {
+    let nodes = group_of.len();
+    let mut blocked = Vec::new();
+    for a in 0..nodes {
+        for b in 0..nodes {
+            if group_of[a] != group_of[b] {
+                blocked.push((a, b));
+            }
+        }
+    }
+    blocked
+}
+
+fn split(
+    groups: &[Vec<NodeId>],
+    nodes: usize,
+    field: &str,
+) -> Result<Vec<(usize, usize)>, ConfigError> {
+    let mut group_of = vec![usize::MAX; nodes];
+    let mut seen = BTreeSet::new();
+    for (g, members) in groups.iter().enumerate() {
+        check_nodes(members, nodes, &format!("{field}.groups[{g}]"), &mut seen)?;
+        for id in members {
+            group_of[id.index()] = g;
+        }
+    }
+    let distinct: BTreeSet<usize> = group_of.iter().copied().collect();
+    if distinct.len() < 2 {
+        return Err(bad(field, "a split needs at least two non-empty sides"));
+    }
+    Ok(cross_groups(&group_of))
+}
+
+fn majority_minority(
+    minority: &[NodeId],
+    nodes: usize,
+    field: &str,
+) -> Result<Vec<(usize, usize)>, ConfigError> {
+    check_nodes(
+        minority,
+        nodes,
+        &format!("{field}.minority"),
+        &mut BTreeSet::new(),
+    )?;
+    if minority.is_empty() || 2 * minority.len() >= nodes {
+        let reason = format!(
+            "a minority must have 1 to {} of {} nodes",
+            nodes.saturating_sub(1) / 2,
+            nodes
+        );
+        return Err(bad(&format!("{field}.minority"), &reason));
+    }
+    let mut group_of = vec![usize::MAX; nodes];
+    for id in minority {
+        group_of[id.index()] = 0;
+    }
+    Ok(cross_groups(&group_of))
+}
+
+fn isolate(node: NodeId, nodes: usize, field: &str) -> Result<Vec<(usize, usize)>, ConfigError> {
+    node.validate(nodes, &format!("{field}.node"))?;
+    if nodes < 2 {
+        return Err(bad(field, "isolating the only node cuts nothing"));
+    }
+    let mut group_of = vec![usize::MAX; nodes];
+    group_of[node.index()] = 0;
+    Ok(cross_groups(&group_of))
+}
+
+fn one_way(
+    from: &[NodeId],
+    to: &[NodeId],
+    nodes: usize,
+    field: &str,
+) -> Result<Vec<(usize, usize)>, ConfigError> {
+    let mut seen = BTreeSet::new();
+    check_nodes(from, nodes, &format!("{field}.from"), &mut seen)?;
+    check_nodes(to, nodes, &format!("{field}.to"), &mut seen)?;
+    if from.is_empty() || to.is_empty() {
+        return Err(bad(
+            field,
+            "a one-way partition needs non-empty `from` and `to`",
+        ));
+    }
+    let pairs = from
+        .iter()
+        .flat_map(|a| to.iter().map(|b| (a.index(), b.index())));
+    Ok(pairs.collect())
+}
+
+fn bridge_links(
+    bridge: NodeId,
+    left: &[NodeId],
+    nodes: usize,
+    field: &str,
+) -> Result<Vec<(usize, usize)>, ConfigError> {
+    let mut seen = BTreeSet::new();
+    let bridge_field = format!("{field}.bridge");
+    check_nodes(
+        std::slice::from_ref(&bridge),
+        nodes,
+        &bridge_field,
+        &mut seen,
+    )?;
+    check_nodes(left, nodes, &format!("{field}.left"), &mut seen)?;
+    let right = nodes - 1 - left.len();
+    if left.is_empty() || right == 0 {
+        return Err(bad(field, "a bridge needs a node on each side of it"));
+    }
+    // The bridge is in a group of its own that nobody is cut from.
+    let mut group_of = vec![1; nodes];
+    for id in left {
+        group_of[id.index()] = 0;
+    }
+    let blocked = cross_groups(&group_of).into_iter();
+    Ok(blocked
+        .filter(|&(a, b)| a != bridge.index() && b != bridge.index())
+        .collect())
+}
+
+fn ring(order: &[NodeId], nodes: usize, field: &str) -> Result<Vec<(usize, usize)>, ConfigError> {
+    check_nodes(
+        order,
+        nodes,
+        &format!("{field}.order"),
+        &mut BTreeSet::new(),
+    )?;
+    if order.len() != nodes {
+        return Err(bad(
+            &format!("{field}.order"),
+            "a ring must list every node exactly once",
+        ));
+    }
+    if nodes < 4 {
+        return Err(bad(field, "a ring of fewer than 4 nodes cuts nothing"));
+    }
+    let mut pos = vec![0usize; nodes];
+    for (i, id) in order.iter().enumerate() {
+        pos[id.index()] = i;
+    }
+    let mut blocked = Vec::new();
+    for a in 0..nodes {
+        for b in 0..nodes {
+            let d = pos[a].abs_diff(pos[b]);
+            if a != b && d != 1 && d != nodes - 1 {
+                blocked.push((a, b));
+            }
+        }
+    }
+    Ok(blocked)
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! trace fold, one latency draw and one heap push; message-fault draws happen
 //! only on links that have a fault probability set.
 
+use crate::clock::NodeClock;
 use crate::fault::Fault;
 use crate::network::{Held, Network};
-use crate::node::{Node, OpId};
+use crate::node::{Node, OpId, Outbox};
 use crate::node_id::NodeId;
 use crate::queue::EventQueue;
 use crate::rng::SimRng;
@@ -83,11 +84,10 @@ pub(crate) struct World<N: Node> {
     pub(crate) replies: Vec<ClientReply<N::Reply>>,
     pub(crate) stats: Stats,
     next_msg_id: u64,
-    nodes: usize,
 }
 
 impl<N: Node> World<N> {
-    pub(crate) fn new(nodes: usize, net: Network<N::Message>, seed: u64, record: bool) -> Self {
+    pub(crate) fn new(net: Network<N::Message>, seed: u64, record: bool) -> Self {
         use crate::rng::labels;
         World {
             now: SimTime::ZERO,
@@ -100,13 +100,7 @@ impl<N: Node> World<N> {
             replies: Vec::new(),
             stats: Stats::default(),
             next_msg_id: 0,
-            nodes,
         }
-    }
-
-    #[inline]
-    pub(crate) fn node_count(&self) -> usize {
-        self.nodes
     }
 
     /// Counts and traces a message that will not be delivered.
@@ -133,7 +127,7 @@ impl<N: Node> World<N> {
     /// Hands a message to the network: trace, partition check, message faults,
     /// then one or two departures.
     #[inline]
-    pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
+    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
         let msg_id = self.next_msg_id;
         self.next_msg_id += 1;
         self.stats.sent += 1;
@@ -207,28 +201,7 @@ impl<N: Node> World<N> {
         }
     }
 
-    #[inline]
-    pub(crate) fn set_timer(
-        &mut self,
-        node: NodeId,
-        incarnation: u32,
-        after: SimDuration,
-        payload: N::Timer,
-    ) -> TimerId {
-        let id = self.timers.arm();
-        self.queue.push(
-            self.now.after(after),
-            Event::Timer {
-                node,
-                incarnation,
-                id,
-                payload,
-            },
-        );
-        id
-    }
-
-    pub(crate) fn reply(&mut self, node: NodeId, op_id: OpId, reply: N::Reply) {
+    fn reply(&mut self, node: NodeId, op_id: OpId, reply: N::Reply) {
         let d = digest(&reply);
         self.trace.push(
             TraceEvent::ClientReply {
@@ -245,5 +218,46 @@ impl<N: Node> World<N> {
             op_id,
             reply,
         });
+    }
+}
+
+/// The engine's outbox for one handler of one node: sends go to the network,
+/// timers to the queue (on the node's clock, tagged with its incarnation so
+/// that a crash voids them), replies to the harness.
+pub(crate) struct EngineOutbox<'a, N: Node> {
+    pub(crate) world: &'a mut World<N>,
+    pub(crate) incarnation: u32,
+    pub(crate) clock: &'a NodeClock,
+}
+
+impl<N: Node> Outbox<N> for EngineOutbox<'_, N> {
+    #[inline]
+    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
+        self.world.send(from, to, msg);
+    }
+
+    #[inline]
+    fn set_timer(&mut self, from: NodeId, after: SimDuration, payload: N::Timer) -> TimerId {
+        let world = &mut *self.world;
+        let id = world.timers.arm();
+        let event = Event::Timer {
+            node: from,
+            incarnation: self.incarnation,
+            id,
+            payload,
+        };
+        let at = world.now.after(self.clock.real_delay(after));
+        world.queue.push(at, event);
+        id
+    }
+
+    #[inline]
+    fn cancel_timer(&mut self, id: TimerId) -> bool {
+        self.world.timers.disarm(id)
+    }
+
+    #[inline]
+    fn reply(&mut self, from: NodeId, op: OpId, reply: N::Reply) {
+        self.world.reply(from, op, reply);
     }
 }

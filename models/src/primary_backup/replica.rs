@@ -332,66 +332,13 @@ impl Replica {
                 epoch,
                 store,
                 applied,
-            } => {
-                if epoch < self.epoch {
-                    return ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
-                }
-                if epoch > self.epoch {
-                    self.step_down(ctx, Some(from));
-                    self.config = None;
-                }
-                self.epoch = epoch;
-                // A snapshot resent within an epoch may arrive late, behind
-                // forwards already applied on top of an earlier copy.
-                if epoch > self.installed || applied >= self.applied {
-                    self.store = store;
-                    self.applied = applied;
-                    self.installed = epoch;
-                }
-                self.save(ctx);
-                ctx.send(from, PbMsg::SnapshotAck { epoch });
-            }
-            PbMsg::SnapshotAck { epoch } => {
-                if epoch != self.epoch {
-                    return;
-                }
-                // Nothing is applied while a snapshot is unacknowledged, so the
-                // snapshot held everything up to `applied`.
-                let applied = self.applied;
-                self.heard_from(ctx, from);
-                if let Some(a) = self.primary.as_mut().and_then(|p| p.acked.get_mut(&from)) {
-                    if a.is_none() {
-                        *a = Some(applied);
-                    }
-                }
-                let was_ready = self.serving();
-                self.after_acks(ctx);
-                if !was_ready && self.serving() {
-                    let epoch = self.epoch;
-                    ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready: true });
-                }
-            }
+            } => self.on_snapshot(ctx, from, epoch, store, applied),
+            PbMsg::SnapshotAck { epoch } => self.on_snapshot_ack(ctx, from, epoch),
             PbMsg::Forward {
                 epoch,
                 index,
                 request,
-            } => {
-                if self.fencing() && (epoch != self.epoch || epoch != self.installed) {
-                    if epoch < self.epoch {
-                        ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
-                    }
-                    return;
-                }
-                if index == self.applied + 1 {
-                    self.store.apply(&request);
-                    self.applied = index;
-                    self.save(ctx);
-                } else if index > self.applied {
-                    return; // a gap: the primary resends in order
-                }
-                let epoch = self.epoch;
-                ctx.send(from, PbMsg::ForwardAck { epoch, index });
-            }
+            } => self.on_forward(ctx, from, epoch, index, request),
             PbMsg::ForwardAck { epoch, index } => {
                 if self.fencing() && epoch != self.epoch {
                     return;
@@ -411,5 +358,86 @@ impl Replica {
             }
             PbMsg::Ping { .. } | PbMsg::Suspect { .. } => {}
         }
+    }
+
+    /// A primary's whole state, at the start of its epoch (or resent).
+    fn on_snapshot<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        from: NodeId,
+        epoch: u64,
+        store: KvStore,
+        applied: u64,
+    ) {
+        if epoch < self.epoch {
+            return ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
+        }
+        if epoch > self.epoch {
+            self.step_down(ctx, Some(from));
+            self.config = None;
+        }
+        self.epoch = epoch;
+        // A snapshot resent within an epoch may arrive late, behind
+        // forwards already applied on top of an earlier copy.
+        if epoch > self.installed || applied >= self.applied {
+            self.store = store;
+            self.applied = applied;
+            self.installed = epoch;
+        }
+        self.save(ctx);
+        ctx.send(from, PbMsg::SnapshotAck { epoch });
+    }
+
+    /// A backup holds the snapshot; the primary serves once every backup does.
+    fn on_snapshot_ack<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        from: NodeId,
+        epoch: u64,
+    ) {
+        if epoch != self.epoch {
+            return;
+        }
+        // Nothing is applied while a snapshot is unacknowledged, so the
+        // snapshot held everything up to `applied`.
+        let applied = self.applied;
+        self.heard_from(ctx, from);
+        if let Some(a) = self.primary.as_mut().and_then(|p| p.acked.get_mut(&from)) {
+            if a.is_none() {
+                *a = Some(applied);
+            }
+        }
+        let was_ready = self.serving();
+        self.after_acks(ctx);
+        if !was_ready && self.serving() {
+            let epoch = self.epoch;
+            ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready: true });
+        }
+    }
+
+    /// Operation `index` of `epoch`, forwarded by the primary.
+    fn on_forward<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        from: NodeId,
+        epoch: u64,
+        index: u64,
+        request: KvRequest,
+    ) {
+        if self.fencing() && (epoch != self.epoch || epoch != self.installed) {
+            if epoch < self.epoch {
+                ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
+            }
+            return;
+        }
+        if index == self.applied + 1 {
+            self.store.apply(&request);
+            self.applied = index;
+            self.save(ctx);
+        } else if index > self.applied {
+            return; // a gap: the primary resends in order
+        }
+        let epoch = self.epoch;
+        ctx.send(from, PbMsg::ForwardAck { epoch, index });
     }
 }

@@ -396,107 +396,155 @@ fn unplaced<'a>(entries: &'a Entries, linearized: &'a Bits) -> impl Iterator<Ite
     })
 }
 
+/// The search's position: what is placed, in what order, and the state.
+struct Walk<'a, S: SequentialSpec> {
+    spec: &'a S,
+    ops: &'a [Operation<S::Input, S::Output>],
+    entries: Entries,
+    linearized: Bits,
+    tables: Tables<S>,
+    state: u32,
+    /// (operation, state before it, whether it was a forced read-only placement)
+    stack: Vec<(usize, u32, bool)>,
+    longest: Vec<usize>,
+    determinate_left: usize,
+}
+
+/// What trying to place an operation at its call entry did.
+enum Placed {
+    /// Placed: the walk starts over from the head of the list.
+    Yes,
+    /// Not here: the walk goes on to the next entry.
+    No,
+}
+
+impl<'a, S: SequentialSpec> Walk<'a, S> {
+    fn new(spec: &'a S, ops: &'a [Operation<S::Input, S::Output>]) -> Self {
+        let linearized = Bits::new(ops.len());
+        let tables = Tables::new(spec.init(), linearized.0.len());
+        Walk {
+            spec,
+            ops,
+            entries: Entries::build(ops),
+            linearized,
+            tables,
+            state: 0,
+            stack: Vec::new(),
+            longest: Vec::new(),
+            determinate_left: ops.iter().filter(|o| o.output.is_some()).count(),
+        }
+    }
+
+    /// Tries to linearize `op` now: the spec must give its recorded result,
+    /// and the (placed set, state) pair must be new and not a dead end.
+    fn try_place(&mut self, op: usize, meter: &Meter) -> Result<Placed, Exhausted> {
+        let (spec, ops) = (self.spec, self.ops);
+        let next = self
+            .tables
+            .step(spec, ops, self.state, op, meter)
+            .ok_or(Exhausted::Memory)?;
+        if next == MISMATCH {
+            return Ok(Placed::No);
+        }
+        self.linearized.set(op);
+        let fresh = self
+            .tables
+            .visit(&self.linearized, next, meter)
+            .ok_or(Exhausted::Memory)?;
+        let read_only = spec.is_read_only(&ops[op].input);
+        // A dead end (recorded as visited): some read ahead can no longer
+        // return what it returned.
+        let dead_end = || {
+            S::READ_LOOK_AHEAD
+                && !read_only
+                && !reads_ahead_possible(
+                    spec,
+                    ops,
+                    &self.entries,
+                    &self.linearized,
+                    self.tables.state(next),
+                )
+        };
+        if !fresh || dead_end() {
+            self.linearized.clear(op);
+            return Ok(Placed::No);
+        }
+        self.stack.push((op, self.state, read_only));
+        self.state = next;
+        self.entries.lift(op);
+        if ops[op].output.is_some() {
+            self.determinate_left -= 1;
+        }
+        Ok(Placed::Yes)
+    }
+
+    /// At a return entry: undoes placements back to the last one that was
+    /// not forced (see the module doc) and returns the entry after its call,
+    /// or `None` when nothing is left to undo.
+    fn backtrack(&mut self) -> Option<usize> {
+        if self.stack.len() > self.longest.len() {
+            self.longest = self.stack.iter().map(|(op, _, _)| *op).collect();
+        }
+        loop {
+            let (undo, previous, forced) = self.stack.pop()?;
+            self.state = previous;
+            self.linearized.clear(undo);
+            self.entries.unlift(undo);
+            if self.ops[undo].output.is_some() {
+                self.determinate_left += 1;
+            }
+            if !forced {
+                return Some(self.entries.next[2 * undo]);
+            }
+        }
+    }
+
+    /// Walks the list until a verdict or a budget's end.
+    fn run(&mut self, meter: &Meter) -> Outcome {
+        let mut steps: u64 = 0;
+        let mut entry = self.entries.first();
+        loop {
+            if self.determinate_left == 0 {
+                return Outcome::Linearizable;
+            }
+            steps += 1;
+            if steps > meter.max_steps() {
+                return Outcome::Unknown(Exhausted::Steps);
+            }
+            if steps.is_multiple_of(4096) && meter.cancelled() {
+                return Outcome::Unknown(Exhausted::Cancelled);
+            }
+            debug_assert!(
+                entry != NIL,
+                "a determinate return always precedes the end of the list"
+            );
+            entry = if entry.is_multiple_of(2) {
+                match self.try_place(entry / 2, meter) {
+                    Err(exhausted) => return Outcome::Unknown(exhausted),
+                    Ok(Placed::Yes) => self.entries.first(),
+                    Ok(Placed::No) => self.entries.next[entry],
+                }
+            } else {
+                match self.backtrack() {
+                    Some(next) => next,
+                    None => {
+                        let longest_prefix = std::mem::take(&mut self.longest);
+                        return Outcome::NotLinearizable { longest_prefix };
+                    }
+                }
+            };
+        }
+    }
+}
+
 /// Searches for a linearization of `ops` (one partition).
 pub(crate) fn search<S: SequentialSpec>(
     spec: &S,
     ops: &[Operation<S::Input, S::Output>],
     meter: &Meter,
 ) -> Outcome {
-    let n = ops.len();
-    let mut entries = Entries::build(ops);
-    let mut linearized = Bits::new(n);
-    let mut tables: Tables<S> = Tables::new(spec.init(), linearized.0.len());
-    let mut state: u32 = 0;
-    // (operation, state before it, whether it was a forced read-only placement)
-    let mut stack: Vec<(usize, u32, bool)> = Vec::new();
-    let mut longest: Vec<usize> = Vec::new();
-    let mut determinate_left = ops.iter().filter(|o| o.output.is_some()).count();
-    let mut steps: u64 = 0;
-    let mut entry = entries.first();
-
-    let outcome = loop {
-        if determinate_left == 0 {
-            break Outcome::Linearizable;
-        }
-        steps += 1;
-        if steps > meter.max_steps() {
-            break Outcome::Unknown(Exhausted::Steps);
-        }
-        if steps.is_multiple_of(4096) && meter.cancelled() {
-            break Outcome::Unknown(Exhausted::Cancelled);
-        }
-        debug_assert!(
-            entry != NIL,
-            "a determinate return always precedes the end of the list"
-        );
-        let op = entry / 2;
-        if entry.is_multiple_of(2) {
-            // A call: try to linearize the operation here.
-            let Some(next) = tables.step(spec, ops, state, op, meter) else {
-                break Outcome::Unknown(Exhausted::Memory);
-            };
-            if next != MISMATCH {
-                linearized.set(op);
-                match tables.visit(&linearized, next, meter) {
-                    None => break Outcome::Unknown(Exhausted::Memory),
-                    Some(true)
-                        if S::READ_LOOK_AHEAD
-                            && !spec.is_read_only(&ops[op].input)
-                            && !reads_ahead_possible(
-                                spec,
-                                ops,
-                                &entries,
-                                &linearized,
-                                tables.state(next),
-                            ) =>
-                    {
-                        // A dead end (recorded as visited): some read ahead
-                        // can no longer return what it returned.
-                        linearized.clear(op);
-                    }
-                    Some(true) => {
-                        stack.push((op, state, spec.is_read_only(&ops[op].input)));
-                        state = next;
-                        entries.lift(op);
-                        if ops[op].output.is_some() {
-                            determinate_left -= 1;
-                        }
-                        entry = entries.first();
-                        continue;
-                    }
-                    Some(false) => linearized.clear(op),
-                }
-            }
-            entry = entries.next[entry];
-        } else {
-            // A return: the operation must already be linearized; backtrack.
-            if stack.len() > longest.len() {
-                longest = stack.iter().map(|(op, _, _)| *op).collect();
-            }
-            // A forced placement has no alternatives worth trying (see the module
-            // doc), so its failure is its parent's: keep popping past it.
-            let resume = loop {
-                let Some((undo, previous, forced)) = stack.pop() else {
-                    break None;
-                };
-                state = previous;
-                linearized.clear(undo);
-                entries.unlift(undo);
-                if ops[undo].output.is_some() {
-                    determinate_left += 1;
-                }
-                if !forced {
-                    break Some(entries.next[2 * undo]);
-                }
-            };
-            let Some(next_entry) = resume else {
-                break Outcome::NotLinearizable {
-                    longest_prefix: longest,
-                };
-            };
-            entry = next_entry;
-        }
-    };
-    tables.release(meter);
+    let mut walk = Walk::new(spec, ops);
+    let outcome = walk.run(meter);
+    walk.tables.release(meter);
     outcome
 }
