@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """The README's bug-switch table: for each model's bug switch, the first
-failing seed from 0 under the switch's fault mix (`all`, except
-`commit-previous-term`, which needs `leader-churn`), the median seeds-to-failure over 20 starting points
-(0, 1000, ..., 19000; a start that finds nothing in LIMIT seeds counts as
-"> LIMIT"), and the size of the first failure's shrunk plan.
+failing seed from 0 under the switch's fault mix, the median seeds-to-failure
+over 20 starting points (0, 1000, ..., 19000; a start that finds nothing in
+LIMIT seeds counts as "> LIMIT"), and the size of the first failure's shrunk
+plan. The models, their switches and each switch's mix and seed budget come
+from `faultline list --json`, that is, from each model's own description.
 
-Usage: scripts/bug-table.py [LIMIT]   (default 500; builds the release binary)
-Runs in a scratch directory, so no artifacts are left in the repository."""
+Usage: scripts/bug-table.py [LIMIT] [--all-hosts]
+  LIMIT defaults to 500; only engine models unless --all-hosts (madsim ones
+  are slower). Builds the release binary. Runs in a scratch directory, so no
+  artifacts are left in the repository."""
 
 import json
 import os
@@ -15,22 +18,16 @@ import subprocess
 import sys
 import tempfile
 
-LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+LIMIT = int(ARGS[0]) if ARGS else 500
+ALL_HOSTS = "--all-hosts" in sys.argv
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUGS = {
-    "raft-kv": [
-        ("commit-previous-term", "leader-churn"),
-        "vote-without-log-check",
-        "forget-vote-on-restart",
-        "ack-before-commit",
-        "read-from-follower",
-    ],
-    "primary-backup": ["ack-before-backup", "no-epoch-fencing", "promote-stale-backup"],
-    "register": ["ack-before-replication"],
-}
 
 subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 BIN = os.path.join(ROOT, "target", "release", "faultline")
+LISTING = json.loads(subprocess.run([BIN, "list", "--json"], capture_output=True, text=True,
+                                    check=True).stdout)
+BUGS = {m["name"]: m["bugs"] for m in LISTING["models"] if ALL_HOSTS or m["host"] == "engine"}
 
 
 def explore(cwd, model, bug, faults, start):
@@ -44,11 +41,11 @@ def explore(cwd, model, bug, faults, start):
     return min(failed, key=lambda f: f["seed"]) if failed else None
 
 
-print("| model | bug switch | faults | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | kind |")
-print("|---|---|---|---|---|---|---|---|")
+print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | kind |")
+print("|---|---|---|---|---|---|---|---|---|")
 for model, bugs in BUGS.items():
-    for bug in bugs:
-        bug, faults = bug if isinstance(bug, tuple) else (bug, "all")
+    for b in bugs:
+        bug, faults, budget = b["name"], b["mix"], b["within_seeds"]
         with tempfile.TemporaryDirectory() as cwd:
             distances, first, found = [], None, 0
             for k in range(20):
@@ -70,5 +67,5 @@ for model, bugs in BUGS.items():
                                      capture_output=True, text=True)
                 words = out.stdout.split()
                 shrunk = words[2] if len(words) > 2 and words[0] == "shrunk" else "?"
-            print(f"| {model} | `{bug}` | `{faults}` | {first_seed} | {median} | {found}/20 | {shrunk} | {kind} |",
+            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {kind} |",
                   flush=True)

@@ -66,6 +66,62 @@ impl BenchFaults {
     }
 }
 
+/// `faultline bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Root seed.
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = crate::arg::parse_seed)]
+    pub seed: u64,
+    /// Sequential round trips (1 to 1,000,000,000).
+    #[arg(long, default_value_t = DEFAULT_REQUESTS)]
+    pub requests: u64,
+    /// Run only this fault setting (default: both, `none` first).
+    #[arg(long, value_enum)]
+    pub faults: Option<BenchFaults>,
+    /// Print one JSON object per run instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The most round trips `--requests` takes: about a minute of wall time.
+pub const MAX_REQUESTS: u64 = 1_000_000_000;
+
+impl BenchArgs {
+    /// Runs the bench, once per fault setting, and prints its figures.
+    pub fn run(self) -> i32 {
+        if self.requests == 0 || self.requests > MAX_REQUESTS {
+            eprintln!("faultline bench: --requests must be from 1 to {MAX_REQUESTS}");
+            return crate::exit::BAD_INPUT;
+        }
+        let settings = match self.faults {
+            Some(f) => vec![f],
+            None => vec![BenchFaults::None, BenchFaults::FlakyNet],
+        };
+        for setting in settings {
+            eprintln!(
+                "faultline bench: seed={} requests={} faults={}",
+                self.seed,
+                self.requests,
+                setting.name()
+            );
+            let report = match run(self.seed, self.requests, setting) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("faultline bench: {e}");
+                    return crate::exit::BAD_INPUT;
+                }
+            };
+            let text = if self.json {
+                serde_json::to_string(&report).expect("a report serialises")
+            } else {
+                report.line()
+            };
+            println!("{text}");
+        }
+        crate::exit::OK
+    }
+}
+
 /// One bench run's figures; the field names are the `--json` contract.
 #[derive(Clone, Debug, Serialize)]
 pub struct BenchReport {

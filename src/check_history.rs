@@ -4,11 +4,11 @@
 //! the chosen spec, and prints the verdict and, when it fails, the
 //! counterexample. Malformed input is reported with its line number.
 
-use crate::cli::{EXIT_BAD_INPUT, EXIT_FAILURE_FOUND, EXIT_OK};
+use crate::exit;
 use sim::jepsen;
 use sim::linearizability::{check_with_budget, Budget, Verdict};
 use sim::spec::{kv::Kv, register::Register};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,20 +22,46 @@ pub enum SpecName {
     Kv,
 }
 
+/// `faultline check-history`.
+#[derive(Debug, clap::Args)]
+pub struct CheckHistoryArgs {
+    /// The sequential spec to check against.
+    #[arg(long, value_enum)]
+    pub spec: SpecName,
+    /// The history file.
+    pub file: PathBuf,
+    /// Give up (verdict unknown) after this many seconds.
+    #[arg(long)]
+    pub timeout_s: Option<u64>,
+    /// Memo-table memory budget in MiB.
+    #[arg(long, default_value_t = 1024)]
+    pub memory_mib: u64,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl CheckHistoryArgs {
+    /// Checks the file and returns the exit code.
+    pub fn run(self) -> i32 {
+        run(
+            self.spec,
+            &self.file,
+            self.timeout_s,
+            self.memory_mib,
+            self.json,
+        )
+    }
+}
+
 /// Checks `file` and returns the exit code.
-pub fn run(
-    spec: SpecName,
-    file: &Path,
-    timeout_s: Option<u64>,
-    memory_mib: u64,
-    json: bool,
-) -> i32 {
+fn run(spec: SpecName, file: &Path, timeout_s: Option<u64>, memory_mib: u64, json: bool) -> i32 {
     let shown = file.display();
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("faultline check-history: cannot read {shown}: {e}");
-            return EXIT_BAD_INPUT;
+            return exit::BAD_INPUT;
         }
     };
     // The time limit: a timer thread cancels the check (sim never reads a clock).
@@ -57,7 +83,7 @@ pub fn run(
         Ok(v) => v,
         Err(e) => {
             eprintln!("faultline check-history: {shown}: {e}");
-            return EXIT_BAD_INPUT;
+            return exit::BAD_INPUT;
         }
     };
     if json {
@@ -69,9 +95,9 @@ pub fn run(
         print!("{verdict}");
     }
     match verdict {
-        Verdict::Linearizable => EXIT_OK,
-        Verdict::NotLinearizable(_) => EXIT_FAILURE_FOUND,
-        Verdict::Unknown { .. } => EXIT_BAD_INPUT,
+        Verdict::Linearizable => exit::OK,
+        Verdict::NotLinearizable(_) => exit::FAILURE_FOUND,
+        Verdict::Unknown { .. } => exit::BAD_INPUT,
     }
 }
 

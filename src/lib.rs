@@ -1,28 +1,34 @@
-//! `faultline`: the command-line tool over the `sim` engine and the `models`.
+//! `faultline`: the command-line tool over the `sim` engine and a catalog of
+//! models, and the entry point a user's crate calls to get the same tool for
+//! its own models ([`cli::main`]).
 //!
 //! Module map:
-//! - [`cli`]: the command-line grammar (clap) and exit codes.
-//! - [`commands`]: what `list`, `explore`, `replay` and `shrink` print.
+//! - [`cli`]: the grammar (one clap `Args` struct per command), the one
+//!   dispatch, and [`cli::main`].
+//! - [`exit`]: the exit codes.
+//! - [`arg`]: value parsers the commands' arguments share (seeds, fault mixes).
+//! - [`catalog`]: the built-in catalog, and looking models up by name.
+//! - [`list`]: `faultline list`, read from the models' descriptions.
+//! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
+//! - [`summary`]: a sweep's summary (failures, availability, latency).
+//! - [`replay`]: `faultline replay`, and loading an artifact against a catalog.
+//! - [`shrink`]: `faultline shrink`.
+//! - [`check_history`]: `faultline check-history`, Jepsen histories through the linearizability checker.
 //! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
 //! - [`pingpong`]: the ping-pong protocol the bench runs.
-//! - [`catalog`]: the models `explore` knows, with invariants and bug switches.
-//! - [`hosted`]: catalog models run on madsim (`raft-kv-madsim`, `async-kv`).
-//! - [`artifact`]: failure artifacts under `target/faultline/`, never overwritten.
-//! - [`explore`]: `faultline explore`, a seed sweep with a summary.
-//! - [`replay`]: `faultline replay` and `faultline shrink`.
-//! - [`check_history`]: `faultline check-history`, Jepsen histories through the linearizability checker.
 
-pub mod artifact;
+pub mod arg;
 pub mod bench;
 pub mod catalog;
 pub mod check_history;
 pub mod cli;
-pub mod commands;
+pub mod exit;
 pub mod explore;
-#[cfg(madsim)]
-pub mod hosted;
+pub mod list;
 pub mod pingpong;
 pub mod replay;
+pub mod shrink;
+pub mod summary;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

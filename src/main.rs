@@ -1,8 +1,5 @@
-//! The `faultline` binary: parses the command line and exits with its code.
-
-use clap::Parser;
+//! The `faultline` binary: the command line over the built-in catalog.
 
 fn main() {
-    let cli = faultline::cli::Cli::parse();
-    std::process::exit(faultline::cli::run(cli));
+    faultline::cli::main(&faultline::catalog::built_in())
 }

@@ -1,117 +1,153 @@
-//! `faultline replay FILE` and `faultline shrink FILE`: rerun an artifact, and
-//! minimise its fault plan.
+//! `faultline replay FILE [--timeline]`: rerun an artifact, check that the
+//! trace hash is the artifact's, and print the trace. Also what `shrink`
+//! shares with it: loading an artifact against a catalog, and rerunning it.
 
-use crate::artifact::{Artifact, ArtifactError};
-use crate::catalog::{self, RunSummary};
-use sim::scenario::Failure;
+use crate::catalog::Catalog;
+use crate::exit;
+use sim::artifact::Artifact;
+use sim::model::{Description, Model, RunRequest, RunSummary};
+use sim::plan::FaultPlan;
+use sim::scenario::sweep::replay_artifact_command;
 use sim::trace::hash_hex;
-use sim::{FaultPlan, Nemesis, TimedFault};
 use std::path::{Path, PathBuf};
 
-/// The nemesis an artifact's model runs with (its plan is given explicitly, so
-/// only the base link matters).
-fn nemesis_of(artifact: &Artifact) -> Nemesis {
-    artifact.faults.parse().unwrap_or_default()
+/// `faultline replay`.
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// The artifact.
+    pub file: PathBuf,
+    /// Show the trace as one column per node.
+    #[arg(long)]
+    pub timeline: bool,
 }
 
-/// Reruns an artifact's seed under its plan.
-pub fn rerun(artifact: &Artifact, plan: &FaultPlan, record: bool) -> RunSummary {
-    catalog::run(
-        &artifact.model,
-        artifact.bug.as_deref(),
-        artifact.seed,
-        &nemesis_of(artifact),
-        Some(plan.clone()),
-        record,
-    )
+/// An artifact, checked against the model it names.
+pub struct Loaded<'a> {
+    /// The artifact.
+    pub artifact: Artifact,
+    /// Its model.
+    pub model: &'a dyn Model,
+    /// The model's description now.
+    pub description: Description,
 }
 
-/// The result of a replay.
-#[derive(Clone, Debug)]
-pub struct Replayed {
-    /// The rerun.
-    pub run: RunSummary,
-    /// Whether the trace hash matches the artifact's.
-    pub identical: bool,
-}
-
-/// Loads and reruns an artifact, with the trace recorded.
-pub fn replay(path: &Path) -> Result<(Artifact, Replayed), ArtifactError> {
-    let artifact = Artifact::load(path)?;
-    let run = rerun(&artifact, &artifact.plan, true);
-    let identical = hash_hex(run.trace_hash) == artifact.trace_hash;
-    Ok((artifact, Replayed { run, identical }))
-}
-
-/// Whether `plan` still fails the same way as `original`.
-fn still_fails(artifact: &Artifact, plan: &FaultPlan, original: &Failure) -> Option<RunSummary> {
-    let run = rerun(artifact, plan, false);
-    let same = run
-        .failure
-        .as_ref()
-        .is_some_and(|f| f.kind == original.kind);
-    same.then_some(run)
-}
-
-/// Delta debugging (ddmin) over the plan's faults: the smallest plan found that
-/// still fails with the same kind of failure, and its run.
-pub fn minimise(artifact: &Artifact) -> Option<(FaultPlan, RunSummary)> {
-    let plan_of = |faults: &[TimedFault]| FaultPlan {
-        faults: faults.to_vec(),
-    };
-    let mut best = still_fails(artifact, &artifact.plan, &artifact.failure)?;
-    let mut faults = artifact.plan.faults.clone();
-    // The empty plan first: many bugs need no fault at all.
-    if let Some(run) = still_fails(artifact, &FaultPlan::new(), &artifact.failure) {
-        return Some((FaultPlan::new(), run));
-    }
-    let mut n = 2usize;
-    while faults.len() >= 2 {
-        let chunk = faults.len().div_ceil(n);
-        let mut reduced = false;
-        for start in (0..faults.len()).step_by(chunk) {
-            let mut complement = faults[..start].to_vec();
-            complement.extend_from_slice(&faults[(start + chunk).min(faults.len())..]);
-            if let Some(run) = still_fails(artifact, &plan_of(&complement), &artifact.failure) {
-                faults = complement;
-                best = run;
-                n = (n - 1).max(2);
-                reduced = true;
-                break;
-            }
+/// Loads `path` and checks it against its model in `catalog`: the model
+/// exists, the bug switch is one of its, the plan fits its cluster. The
+/// file is never modified.
+pub fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String> {
+    let artifact = Artifact::load(path).map_err(|e| e.to_string())?;
+    let shown = path.display();
+    let model = match catalog.get(&artifact.model) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(match &artifact.test {
+                Some(test) => format!(
+                    "{shown}: written by the test `{test}`, whose scenario is not a model of this catalog; replay it with: {}",
+                    replay_artifact_command(test, path)
+                ),
+                None => format!("{shown}: not a valid artifact: {e}"),
+            })
         }
-        if !reduced {
-            if n >= faults.len() {
-                break;
-            }
-            n = (2 * n).min(faults.len());
-        }
-    }
-    Some((plan_of(&faults), best))
+    };
+    let description = model.describe();
+    let invalid = |e: &dyn std::fmt::Display| format!("{shown}: not a valid artifact: {e}");
+    description
+        .check_bug(artifact.bug.as_deref())
+        .map_err(|e| invalid(&e))?;
+    artifact
+        .plan
+        .validate(description.config.nodes)
+        .map_err(|e| invalid(&format!("plan: {e}")))?;
+    Ok(Loaded {
+        artifact,
+        model,
+        description,
+    })
 }
 
-/// Shrinks an artifact and writes the result beside it. Returns the new
-/// artifact and its path.
-pub fn shrink(path: &Path) -> Result<Option<(Artifact, PathBuf)>, ArtifactError> {
-    let artifact = Artifact::load(path)?;
-    let Some((plan, run)) = minimise(&artifact) else {
-        return Ok(None);
-    };
-    let shrunk = Artifact {
-        plan,
-        trace_hash: hash_hex(run.trace_hash),
-        failure: run.failure.expect("a shrunk plan still fails"),
-        faultline_version: env!("CARGO_PKG_VERSION").to_string(),
-        ..artifact
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("artifact");
-    let written = shrunk.write_new(dir, &format!("{stem}.shrunk"))?;
-    Ok(Some((shrunk, written)))
+impl Loaded<'_> {
+    /// Reruns the artifact's seed under `plan`.
+    pub fn rerun(&self, plan: &FaultPlan, record: bool) -> Result<RunSummary, String> {
+        let request = RunRequest {
+            seed: self.artifact.seed,
+            bug: self.artifact.bug.clone(),
+            nemesis: self.artifact.faults.parse().unwrap_or_default(),
+            plan: Some(plan.clone()),
+            record,
+        };
+        self.model.run(&request).map_err(|e| e.to_string())
+    }
+}
+
+impl ReplayArgs {
+    /// Reruns the artifact and prints the trace and the verdict.
+    pub fn run(self, catalog: &Catalog<'_>) -> i32 {
+        let bad = |e: &dyn std::fmt::Display| {
+            eprintln!("faultline replay: {e}");
+            exit::BAD_INPUT
+        };
+        let loaded = match load(catalog, &self.file) {
+            Ok(l) => l,
+            Err(e) => return bad(&e),
+        };
+        let artifact = &loaded.artifact;
+        eprintln!(
+            "faultline replay: model {} seed {} ({} faults)",
+            artifact.model,
+            artifact.seed,
+            artifact.plan.len()
+        );
+        if artifact.config != loaded.description.config {
+            eprintln!("faultline replay: warning: the model's scenario has changed since this artifact was written");
+        }
+        let run = match loaded.rerun(&artifact.plan, true) {
+            Ok(r) => r,
+            Err(e) => return bad(&e),
+        };
+        print!(
+            "{}",
+            shown_trace(&run, self.timeline, loaded.description.config.nodes)
+        );
+        match &run.failure {
+            Some(f) => println!("{f}"),
+            None => println!("no failure this time"),
+        }
+        let hash = hash_hex(run.trace_hash);
+        let what = if run.history.is_some() {
+            "history hash"
+        } else {
+            "trace hash"
+        };
+        if hash == artifact.trace_hash {
+            println!("{what} {hash}: identical to the artifact");
+            exit::OK
+        } else {
+            println!(
+                "{what} {hash}: DIFFERS from the artifact's {}",
+                artifact.trace_hash
+            );
+            exit::FAILURE_FOUND
+        }
+    }
+}
+
+/// The run as text: a madsim run's client history (it has no engine
+/// trace), else the trace, one line per event or one column per node.
+fn shown_trace(run: &RunSummary, timeline: bool, nodes: usize) -> String {
+    if let Some(history) = &run.history {
+        if timeline {
+            eprintln!("faultline replay: a madsim run has no timeline; showing its client history");
+        }
+        return history.clone();
+    }
+    let records = run.trace.as_deref().unwrap_or_default();
+    if timeline {
+        return sim::trace::timeline(records, nodes);
+    }
+    let mut out = String::new();
+    for r in records {
+        out.push_str(&r.to_string());
+        out.push('\n');
+    }
+    out
 }

@@ -126,7 +126,7 @@ fn bad_input_exits_2_with_a_clear_error() {
         ),
         (
             &["explore", "register", "--faults", "meteors"],
-            "unknown fault mix `meteors`",
+            "invalid value 'meteors' for '--faults",
         ),
         (
             &["explore", "register", "--seeds", "0"],

@@ -8,7 +8,7 @@
 //! the engine.
 
 use crate::netlayer::{LinkState, MessageLayer};
-use crate::run::Violation;
+use crate::violation::Violation;
 use crate::wire::{
     client_addr, client_of, node_of, server_addr, since, TAG_MESSAGE, TAG_REPLY, TAG_REQUEST,
 };

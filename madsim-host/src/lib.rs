@@ -11,6 +11,8 @@
 //! - [`faults`]: a fault plan as madsim controls (partitions and clogs become
 //!   clogged links, crashes kill and restart, pauses pause); focused faults
 //!   hit the service's focus (its leader, its primary), as on the engine.
+//! - [`catalog`]: the host's models described for the catalog
+//!   (`raft-kv-madsim`, `async-kv`), so the command line runs them.
 //! - [`async_kv`]: a primary-backup key-value service written as ordinary
 //!   async code, with its own invariants and bug switch.
 //! - [`clients`]: key-value clients as async tasks, with the same retry rules as
@@ -19,12 +21,15 @@
 //!   reordering delay, which madsim's network lacks.
 //! - [`wire`]: addresses, message tags and the run's virtual clock.
 //! - [`run`]: one seeded run: cluster, clients, plan, history and its hash.
+//! - [`violation`]: a broken invariant, as a run's observers report it.
 //!
 //! Everything here needs madsim's simulation mode (`--cfg madsim`, set in the
 //! project's `.cargo/config.toml`); without it the crate is empty.
 
 #[cfg(madsim)]
 pub mod async_kv;
+#[cfg(madsim)]
+pub mod catalog;
 #[cfg(madsim)]
 pub mod clients;
 #[cfg(madsim)]
@@ -35,5 +40,7 @@ pub mod faults;
 pub mod netlayer;
 #[cfg(madsim)]
 pub mod run;
+#[cfg(madsim)]
+pub mod violation;
 #[cfg(madsim)]
 pub mod wire;

@@ -6,6 +6,7 @@ use crate::clients::{run_client, ClientShared};
 use crate::cluster::{self, FocusOf, KvNode, Monitor};
 use crate::faults::{CrashHook, FocusHook};
 use crate::netlayer::LinkState;
+use crate::violation::Violation;
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
 use models::kv::{KvReply, KvRequest};
@@ -55,15 +56,6 @@ pub fn madsim_config() -> madsim::Config {
     let mut mconfig = madsim::Config::default();
     mconfig.net.send_latency = Duration::from_millis(1)..Duration::from_millis(10);
     mconfig
-}
-
-/// A broken invariant found while the run went on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// Virtual time since the run began.
-    pub at: sim::SimTime,
-    /// What broke.
-    pub message: String,
 }
 
 /// What watches a sans-IO run besides its history: a monitor (the model's

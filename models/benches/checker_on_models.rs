@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 struct Unpartitioned;
 
 impl SequentialSpec for Unpartitioned {
+    const NAME: &'static str = "kv, one object";
     type State = KvState;
     type Input = KvInput;
     type Output = KvOutput;

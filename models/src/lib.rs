@@ -2,6 +2,9 @@
 //! protocol written as a sans-IO [`sim::Node`], with the invariants that define it
 //! as correct.
 //!
+//! Each model is described once, next to its code, as a
+//! [`sim::model::EngineModel`]; [`CATALOG`] lists them.
+//!
 //! Module map:
 //! - [`counter`]: a replicated grow-only counter with gossip; the worked example
 //!   that every `Context` feature appears in (messages, timers, randomness,
@@ -20,3 +23,12 @@ pub mod kv;
 pub mod primary_backup;
 pub mod raft_kv;
 pub mod register;
+
+/// The models of the built-in catalog that the engine runs, one line each.
+/// (`faultline`'s catalog adds the madsim host's.) A new model is a folder
+/// beside these, a `pub mod` above, and one line here.
+pub const CATALOG: &[&dyn sim::model::Model] = &[
+    &register::RegisterModel,
+    &raft_kv::RaftKvModel,
+    &primary_backup::PrimaryBackupModel,
+];

@@ -17,7 +17,9 @@
 //! the acknowledgement can then return the old value.
 
 use serde::{Deserialize, Serialize};
-use sim::{Context, Node, NodeId, OpId, Simulation};
+use sim::model::EngineModel;
+use sim::scenario::Scenario;
+use sim::{Context, Mix, Node, NodeId, OpId, Simulation};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A version: (counter, coordinating node, request id). The request id makes
@@ -25,18 +27,33 @@ use std::collections::{BTreeMap, BTreeSet};
 /// node (or by one node before and after a restart).
 pub type Timestamp = (u64, u32, u64);
 
-/// The register's bug switches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RegisterBug {
-    /// Acknowledge a write before any replica has it.
-    AckBeforeReplication,
+sim::bug_switches! {
+    /// The register's bug switches.
+    pub enum RegisterBug {
+        /// Acknowledge a write as soon as the coordinator receives it, before
+        /// any replica has it: a read that starts after the acknowledgement
+        /// can return the old value.
+        AckBeforeReplication = "ack-before-replication", caught by All within 10,
+    }
 }
 
-impl RegisterBug {
-    /// Every switch, with its name.
-    pub const ALL: [(&'static str, RegisterBug); 1] =
-        [("ack-before-replication", RegisterBug::AckBeforeReplication)];
+/// The register, described once for the catalog.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RegisterModel;
+
+impl EngineModel for RegisterModel {
+    type Node = Register;
+    type Bug = RegisterBug;
+    const NAME: &'static str = "register";
+    const SUMMARY: &'static str = "a replicated register over majority quorums (ABD style)";
+
+    fn scenario(&self, bug: Option<RegisterBug>) -> Scenario<Register> {
+        scenario(bug)
+    }
+
+    fn op_kind(&self, op: &RegisterOp) -> &'static str {
+        op_kind(op)
+    }
 }
 
 /// A client operation.
@@ -324,17 +341,13 @@ pub fn spec_history(
 }
 
 /// The register's standard scenario: 3 nodes, 3 clients of [`ReadWrite`], the
-/// `all` nemesis, the unique-timestamp invariant, linearizability, 3 s of safety.
-pub fn scenario(bug: Option<RegisterBug>) -> sim::scenario::Scenario<Register> {
-    use sim::linearizability::check;
-    use sim::spec::register::Register as Spec;
-    sim::scenario::Scenario::new(move |_| Register::new(bug))
+/// `all` mix, the unique-timestamp invariant, linearizability, 3 s of safety.
+pub fn scenario(bug: Option<RegisterBug>) -> Scenario<Register> {
+    Scenario::new(move |_| Register::new(bug))
         .nodes(3)
         .clients(3, || ReadWrite)
-        .faults(sim::Nemesis::default())
+        .faults(Mix::All.nemesis())
         .invariant("unique timestamps", check_unique_timestamps)
-        .linearizable(|h| {
-            check(&Spec, &spec_history(h)).expect("the harness records paired histories")
-        })
+        .linearizable(sim::spec::register::Register, spec_history)
         .run_for(sim::SimDuration::from_secs(3))
 }

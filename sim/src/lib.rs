@@ -26,14 +26,19 @@
 //! - [`linearizability`]: the WGL/Porcupine checker with per-key partitioning and budgets.
 //! - [`jepsen`]: Jepsen histories: EDN maps and `jepsen.util` log lines in, EDN out.
 //! - [`plan`]: fault plans, timed lists of faults and heals.
-//! - [`nemesis`]: random fault plans per seed, preset mixes and swarm mode.
+//! - [`nemesis`]: random fault plans per seed, in swarm mode.
+//! - [`mix`]: the preset fault mixes, one table.
 //! - [`strategy`]: proptest strategies for seeds and fault plans that shrink to fewer, shorter faults.
+//! - [`model`]: models described once (name, checks, bug switches, scenario), for the CLI and tests.
 //! - [`scenario`]: the test harness: a model, clients, faults and checks, in a safety and a liveness phase.
+//! - [`artifact`]: failure artifacts, never overwritten.
+//! - [`shrink`]: delta debugging over a failing fault plan.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `world` (the shared
 //! state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
 
+pub mod artifact;
 pub mod clock;
 pub mod config;
 pub mod determinism;
@@ -46,6 +51,8 @@ pub mod jepsen;
 pub mod latency;
 pub mod linearizability;
 pub mod link;
+pub mod mix;
+pub mod model;
 pub mod nemesis;
 pub mod node;
 mod node_id;
@@ -56,6 +63,7 @@ pub mod ratio;
 pub mod rng;
 pub mod scenario;
 pub mod seed;
+pub mod shrink;
 pub mod spec;
 pub mod storage;
 pub mod strategy;
@@ -73,6 +81,7 @@ pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;
 pub use link::LinkConfig;
+pub use mix::Mix;
 pub use nemesis::{FaultKind, Nemesis};
 pub use node::{Context, Effect, Node, OpId};
 pub use node_id::NodeId;

@@ -11,11 +11,11 @@
 //!   then links reset;
 //! - `clog`: clog both directions between two nodes, then unclog.
 //!
-//! Mixes name sets of kinds: `partitions` (partition, clog), `crashes` (crash,
-//! pause), `clocks`, `flaky-net`, and `all`. In swarm mode (the default, as in
-//! TigerBeetle's VOPR) each seed also switches whole kinds off (each stays on with
-//! probability 1/2, and at least one stays on) and draws its own episode count,
-//! so different seeds stress different combinations.
+//! The preset mixes ([`crate::mix`]) name sets of kinds and a schedule. In
+//! swarm mode (the default, as in TigerBeetle's VOPR) each seed also switches
+//! whole kinds off (each stays on with probability 1/2, and at least one stays
+//! on) and draws its own episode count, so different seeds stress different
+//! combinations.
 
 use crate::fault::Fault;
 use crate::link::LinkConfig;
@@ -27,7 +27,6 @@ use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
 /// A kind of fault episode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -70,13 +69,6 @@ impl FaultKind {
         matches!(self, FaultKind::CrashFocus | FaultKind::IsolateFocus)
     }
 }
-
-/// A mix name that is not one of the presets.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown fault mix `{0}`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, all, none"
-)]
-pub struct UnknownMix(pub String);
 
 /// One fault and its heal, before it is turned into timed faults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -275,44 +267,6 @@ impl Default for Nemesis {
             torn_writes: false,
             base_link: LinkConfig::default(),
         }
-    }
-}
-
-impl FromStr for Nemesis {
-    type Err = UnknownMix;
-
-    /// A preset mix by name. `leader-churn` is not a selection of kinds but a
-    /// dense schedule: the focus (the leader, the primary) isolated again and
-    /// again, 200 episodes of up to 2 s each in every plan (no swarm), so
-    /// that successive leaders are cut off while earlier ones are still
-    /// isolated and each isolation ends on its own. That is the schedule
-    /// Raft's figure-8 loss needs (`raft-kv --bug commit-previous-term`).
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        if name == "leader-churn" {
-            return Ok(Nemesis {
-                kinds: [FaultKind::IsolateFocus].into_iter().collect(),
-                swarm: false,
-                episodes_max: 200,
-                ..Nemesis::default()
-            });
-        }
-        let kinds: &[FaultKind] = match name {
-            "partitions" => &[
-                FaultKind::Partition,
-                FaultKind::Clog,
-                FaultKind::IsolateFocus,
-            ],
-            "crashes" => &[FaultKind::Crash, FaultKind::Pause, FaultKind::CrashFocus],
-            "clocks" => &[FaultKind::Clock],
-            "flaky-net" => &[FaultKind::FlakyNet],
-            "all" => &FaultKind::ALL,
-            "none" => &[],
-            other => return Err(UnknownMix(other.to_string())),
-        };
-        Ok(Nemesis {
-            kinds: kinds.iter().copied().collect(),
-            ..Nemesis::default()
-        })
     }
 }
 

@@ -65,7 +65,7 @@ pub fn replay_command(test: &str, seed: u64) -> String {
 }
 
 /// The running test's name, as libtest names its thread.
-fn current_test_name() -> String {
+pub(crate) fn current_test_name() -> String {
     std::thread::current()
         .name()
         .filter(|n| *n != "main")

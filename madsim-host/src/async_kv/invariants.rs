@@ -6,11 +6,14 @@
 //! - Acknowledged writes survive: when a primary begins serving an epoch, its
 //!   store holds, for every client, the latest write any primary acknowledged.
 
-use crate::run::Violation;
+use crate::violation::Violation;
 use crate::wire::since;
 use madsim::time::Instant;
 use models::kv::KvStore;
 use std::collections::BTreeMap;
+
+/// The properties, by name; a failure starts with the one that broke.
+pub const PROPERTIES: [&str; 2] = ["one primary per epoch", "acknowledged writes survive"];
 
 /// What the observer has seen.
 #[derive(Debug)]
@@ -63,7 +66,8 @@ impl Invariants {
         let first = *self.primaries.entry(epoch).or_insert(replica);
         if first != replica {
             self.fail(format!(
-                "n{first} and n{replica} both served as primary in epoch {epoch}"
+                "{}: n{first} and n{replica} both served as primary in epoch {epoch}",
+                PROPERTIES[0]
             ));
         }
         let lost = self
@@ -73,8 +77,9 @@ impl Invariants {
             .map(|(&client, &(seq, by))| (client, seq, by));
         if let Some((client, seq, by)) = lost {
             self.fail(format!(
-                "n{replica}, primary of epoch {epoch}, lacks client {client}'s write {seq}, \
-                 which n{by} acknowledged"
+                "{}: n{replica}, primary of epoch {epoch}, lacks client {client}'s write {seq}, \
+                 which n{by} acknowledged",
+                PROPERTIES[1]
             ));
         }
     }

@@ -47,23 +47,13 @@ pub const READMIT_AFTER: Duration = Duration::from_secs(1);
 /// How long a primary waits for every backup to acknowledge a state.
 pub const ROUND_TIMEOUT: Duration = Duration::from_millis(100);
 
-/// The service's bug switch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AsyncKvBug {
-    /// The primary spawns the replication of a write and answers without
-    /// awaiting it: the classic forgotten `.await` on a join handle. A write
-    /// acknowledged just before a failover is lost.
-    UnawaitedReplication,
-}
-
-impl AsyncKvBug {
-    /// Every switch, by its command-line name.
-    pub const ALL: [(&'static str, AsyncKvBug); 1] =
-        [("unawaited-replication", AsyncKvBug::UnawaitedReplication)];
-
-    /// The switch a command-line name names.
-    pub fn from_name(name: &str) -> Option<AsyncKvBug> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+sim::bug_switches! {
+    /// The service's bug switch.
+    pub enum AsyncKvBug {
+        /// The primary spawns the replication of a write and answers without
+        /// awaiting it: the classic forgotten `.await` on a join handle. A
+        /// write acknowledged just before a failover is lost.
+        UnawaitedReplication = "unawaited-replication", caught by All within 100,
     }
 }
 

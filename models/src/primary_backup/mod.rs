@@ -21,37 +21,23 @@ use crate::kv::{KvReply, KvRequest};
 pub use config_service::ConfigService;
 use messages::{PbBlock, PbMsg, Tick};
 pub use replica::Replica;
-pub use scenario::scenario;
-use serde::{Deserialize, Serialize};
+pub use scenario::{scenario, PrimaryBackupModel};
 use sim::{Context, Node, NodeId, OpId, SimDuration};
 
 /// How often every node ticks: replicas ping and resend, the service decides.
 pub const TICK: SimDuration = SimDuration::from_millis(50);
 
-/// Primary-backup's bug switches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PbBug {
-    /// The primary answers a write before the backups have it.
-    AckBeforeBackup,
-    /// Forwards and their acknowledgements carry no epoch check: a deposed
-    /// primary's operations are confused with the new primary's (split brain).
-    NoEpochFencing,
-    /// The service promotes any live replica, synced or not.
-    PromoteStaleBackup,
-}
-
-impl PbBug {
-    /// Every switch, with its command-line name.
-    pub const ALL: [(&'static str, PbBug); 3] = [
-        ("ack-before-backup", PbBug::AckBeforeBackup),
-        ("no-epoch-fencing", PbBug::NoEpochFencing),
-        ("promote-stale-backup", PbBug::PromoteStaleBackup),
-    ];
-
-    /// A switch by name.
-    pub fn from_name(name: &str) -> Option<PbBug> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+sim::bug_switches! {
+    /// Primary-backup's bug switches.
+    pub enum PbBug {
+        /// The primary answers a write before the backups have it.
+        AckBeforeBackup = "ack-before-backup", caught by All within 50,
+        /// Forwards and their acknowledgements carry no epoch check: a
+        /// deposed primary's operations are confused with the new primary's
+        /// (split brain).
+        NoEpochFencing = "no-epoch-fencing", caught by All within 100,
+        /// The service promotes any live replica, synced or not.
+        PromoteStaleBackup = "promote-stale-backup", caught by All within 100,
     }
 }
 

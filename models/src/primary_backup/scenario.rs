@@ -1,10 +1,32 @@
-//! The standard `primary-backup` scenario.
+//! The standard `primary-backup` scenario, and the model's description.
 
 use super::invariants;
 use super::{PbBug, PbNode};
-use crate::kv::{history, KvClients};
+use crate::kv::{history, KvClients, KvRequest};
+use sim::model::EngineModel;
 use sim::scenario::Scenario;
-use sim::{Nemesis, SimDuration, Simulation};
+use sim::spec::kv::Kv;
+use sim::{Mix, SimDuration, Simulation};
+
+/// `primary-backup`, described once for the catalog.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PrimaryBackupModel;
+
+impl EngineModel for PrimaryBackupModel {
+    type Node = PbNode;
+    type Bug = PbBug;
+    const NAME: &'static str = "primary-backup";
+    const SUMMARY: &'static str =
+        "a key-value store with a primary, synchronous backups and failover by epochs";
+
+    fn scenario(&self, bug: Option<PbBug>) -> Scenario<PbNode> {
+        scenario(bug)
+    }
+
+    fn op_kind(&self, op: &KvRequest) -> &'static str {
+        op.command.kind()
+    }
+}
 
 /// Some live replica serves as primary.
 pub fn has_primary(sim: &Simulation<PbNode>) -> Result<(), String> {
@@ -23,21 +45,21 @@ pub fn primary(sim: &Simulation<PbNode>) -> Option<sim::NodeId> {
 }
 
 /// The configuration service and three replicas, three clients of
-/// [`KvClients`], the `all` nemesis, both invariants after every event,
+/// [`KvClients`], the `all` mix, both invariants after every event,
 /// linearizability under the `kv` spec, 10 s of safety; then, healed, a
 /// serving primary and every client's next operation.
 pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
     Scenario::new(move |id| PbNode::new(id, bug))
         .nodes(4)
         .clients(3, KvClients::default)
-        .faults(Nemesis::default())
-        .focus(primary)
+        .faults(Mix::All.nemesis())
+        .focus("the primary", primary)
         .monitor("one primary per epoch", invariants::one_primary_per_epoch)
         .monitor(
             "acknowledged writes survive",
             invariants::acknowledged_writes_survive,
         )
-        .linearizable(history::check)
+        .linearizable(Kv, history::spec_history)
         .eventually("a serving primary", has_primary)
         .run_for(SimDuration::from_secs(10))
 }

@@ -68,6 +68,14 @@ fn view(n: &RaftKv) -> View {
     )
 }
 
+/// The four safety properties, by name, in the order [`safety`] checks them.
+pub const PROPERTIES: [&str; 4] = [
+    "election safety",
+    "log matching",
+    "leader completeness",
+    "state machine safety",
+];
+
 /// All four of Raft's safety properties as one monitor (one pass over the
 /// nodes per event); a failure names the property.
 pub fn safety() -> impl FnMut(&dyn NodeTable<RaftKv>) -> Result<(), String> {
@@ -82,10 +90,11 @@ pub fn safety() -> impl FnMut(&dyn NodeTable<RaftKv>) -> Result<(), String> {
             return Ok(());
         }
         let with = |name: &str, r: Result<(), String>| r.map_err(|e| format!("{name}: {e}"));
-        with("election safety", election(sim, changed))?;
-        with("log matching", matching(sim, changed))?;
-        with("leader completeness", completeness(sim, changed))?;
-        with("state machine safety", state_machine(sim, changed))
+        let [election_name, matching_name, completeness_name, state_machine_name] = PROPERTIES;
+        with(election_name, election(sim, changed))?;
+        with(matching_name, matching(sim, changed))?;
+        with(completeness_name, completeness(sim, changed))?;
+        with(state_machine_name, state_machine(sim, changed))
     }
 }
 

@@ -25,41 +25,24 @@ pub mod node;
 pub mod scenario;
 
 pub use node::{RaftKv, Role};
-pub use scenario::{leader, scenario};
-use serde::{Deserialize, Serialize};
+pub use scenario::{leader, scenario, RaftKvModel};
 
-/// Raft's bug switches: classic mistakes the simulator must catch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RaftBug {
-    /// Commit an entry of an earlier term by counting replicas: the paper's
-    /// figure 8. A committed entry can then be overwritten.
-    CommitPreviousTerm,
-    /// Grant votes without the up-to-date check: a node missing committed
-    /// entries can be elected and overwrite them.
-    VoteWithoutLogCheck,
-    /// `votedFor` is not persisted: a node that restarts can vote twice in
-    /// one term, and the term can have two leaders.
-    ForgetVoteOnRestart,
-    /// Acknowledge a write when the leader appends it, before it commits: a
-    /// deposed leader's acknowledged write can vanish.
-    AckBeforeCommit,
-    /// Followers answer gets from their own state, which may be stale.
-    ReadFromFollower,
-}
-
-impl RaftBug {
-    /// Every switch, with its command-line name.
-    pub const ALL: [(&'static str, RaftBug); 5] = [
-        ("commit-previous-term", RaftBug::CommitPreviousTerm),
-        ("vote-without-log-check", RaftBug::VoteWithoutLogCheck),
-        ("forget-vote-on-restart", RaftBug::ForgetVoteOnRestart),
-        ("ack-before-commit", RaftBug::AckBeforeCommit),
-        ("read-from-follower", RaftBug::ReadFromFollower),
-    ];
-
-    /// A switch by name.
-    pub fn from_name(name: &str) -> Option<RaftBug> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+sim::bug_switches! {
+    /// Raft's bug switches: classic mistakes the simulator must catch.
+    pub enum RaftBug {
+        /// Commit an entry of an earlier term by counting replicas: the
+        /// paper's figure 8. A committed entry can then be overwritten.
+        CommitPreviousTerm = "commit-previous-term", caught by LeaderChurn within 50,
+        /// Grant votes without the up-to-date check: a node missing
+        /// committed entries can be elected and overwrite them.
+        VoteWithoutLogCheck = "vote-without-log-check", caught by All within 50,
+        /// `votedFor` is not persisted: a node that restarts can vote twice
+        /// in one term, and the term can have two leaders.
+        ForgetVoteOnRestart = "forget-vote-on-restart", caught by All within 50,
+        /// Acknowledge a write when the leader appends it, before it
+        /// commits: a deposed leader's acknowledged write can vanish.
+        AckBeforeCommit = "ack-before-commit", caught by All within 50,
+        /// Followers answer gets from their own state, which may be stale.
+        ReadFromFollower = "read-from-follower", caught by All within 50,
     }
 }

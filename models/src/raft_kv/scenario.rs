@@ -1,11 +1,32 @@
-//! The standard `raft-kv` scenario.
+//! The standard `raft-kv` scenario, and the model's description.
 
 use super::invariants;
 use super::node::{RaftKv, Role};
 use super::RaftBug;
-use crate::kv::{history, KvClients};
+use crate::kv::{history, KvClients, KvRequest};
+use sim::model::EngineModel;
 use sim::scenario::Scenario;
-use sim::{live_nodes, Nemesis, NodeTable, SimDuration, Simulation};
+use sim::spec::kv::Kv;
+use sim::{live_nodes, Mix, NodeTable, SimDuration, Simulation};
+
+/// `raft-kv`, described once for the catalog.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RaftKvModel;
+
+impl EngineModel for RaftKvModel {
+    type Node = RaftKv;
+    type Bug = RaftBug;
+    const NAME: &'static str = "raft-kv";
+    const SUMMARY: &'static str = "a key-value store replicated by Raft, reads through the log";
+
+    fn scenario(&self, bug: Option<RaftBug>) -> Scenario<RaftKv> {
+        scenario(bug)
+    }
+
+    fn op_kind(&self, op: &KvRequest) -> &'static str {
+        op.command.kind()
+    }
+}
 
 /// Some live node leads.
 pub fn has_leader(sim: &Simulation<RaftKv>) -> Result<(), String> {
@@ -24,20 +45,21 @@ pub fn leader(nodes: &dyn NodeTable<RaftKv>) -> Option<sim::NodeId> {
         .map(|(id, _)| id)
 }
 
-/// Five nodes, three clients of [`KvClients`], the `all` nemesis, the four
-/// safety properties after every event ([`invariants::safety`]), linearizability under the `kv` spec,
-/// 10 s of safety; then, healed, a leader and every client's next operation.
+/// Five nodes, three clients of [`KvClients`], the `all` mix, the four
+/// safety properties after every event ([`invariants::safety`]),
+/// linearizability under the `kv` spec, 10 s of safety; then, healed, a
+/// leader and every client's next operation.
 pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
     Scenario::new(move |_| RaftKv::new(bug))
         .nodes(5)
         .clients(3, KvClients::default)
-        .faults(Nemesis::default())
-        .focus(|sim: &Simulation<RaftKv>| leader(sim))
-        .monitor("raft safety", || {
+        .faults(Mix::All.nemesis())
+        .focus("the leader", |sim: &Simulation<RaftKv>| leader(sim))
+        .monitor_properties(&invariants::PROPERTIES, || {
             let mut safety = invariants::safety();
             move |sim: &Simulation<RaftKv>| safety(sim)
         })
-        .linearizable(history::check)
+        .linearizable(Kv, history::spec_history)
         .eventually("a leader", has_leader)
         .run_for(SimDuration::from_secs(10))
 }

@@ -4,7 +4,7 @@
 //! at the client timeout, and records the history: one invoke and one
 //! completion per logical operation, however many attempts it took.
 
-use super::{Completion, Workload};
+use super::workload::{Completion, Workload};
 use crate::engine::Simulation;
 use crate::history::History;
 use crate::node::{Node, OpId};

@@ -5,9 +5,9 @@
 //! Scenario::new(|id| MyNode::new(id))
 //!     .nodes(3)
 //!     .clients(3, workload)
-//!     .faults(Nemesis::default())
+//!     .faults(Mix::All.nemesis())
 //!     .invariant("one leader per term", check_leaders)
-//!     .linearizable(checker)
+//!     .linearizable(Kv, to_kv_history)
 //!     .run_seeds(0..100);
 //! ```
 //!
@@ -22,205 +22,51 @@
 //! Failures say which phase found them ([`FailureKind`]). A client operation
 //! that gets no answer within `client_timeout` is recorded as `info`
 //! (indeterminate) and the client continues as a fresh process, as in Jepsen.
+//!
+//! Files: [`workload`] (what clients send), `clients` (the client processes
+//! and the history), [`report`] (failures, reports, the scenario's shape) and
+//! `sweep` ([`Scenario::run_seeds`]: seed sweeps in `cargo test`, with
+//! artifacts, shrinking and both replay routes).
 
 mod clients;
+pub mod report;
+pub mod sweep;
+pub mod workload;
 
 use crate::config::SimConfig;
-use crate::engine::Simulation;
+use crate::engine::{Focus, Simulation};
 use crate::history::History;
 use crate::linearizability::Verdict;
 use crate::nemesis::Nemesis;
 use crate::node::Node;
 use crate::node_id::NodeId;
 use crate::plan::FaultPlan;
-use crate::rng::SimRng;
+use crate::spec::SequentialSpec;
 use crate::time::{SimDuration, SimTime};
-use crate::trace::hash_hex;
 use clients::Clients;
-use std::fmt;
-use std::ops::Range;
-
-/// What a client makes of a reply.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Completion {
-    /// The operation took effect (or was read) with this reply.
-    Ok,
-    /// The operation certainly did not take effect.
-    Fail,
-    /// Unknown whether it took effect.
-    Info,
-    /// Not answered here (say, "not the leader"): send the same operation again,
-    /// to `hint` if the node named one, after [`Workload::retry_backoff`]. The
-    /// operation must carry its own identity (a client id and sequence number)
-    /// if the service is to apply a retried operation only once.
-    Retry {
-        /// The node the answer points at.
-        hint: Option<NodeId>,
-    },
-}
-
-/// Generates client operations.
-pub trait Workload<N: Node> {
-    /// The next operation of client slot `client` (`0..clients`, stable across
-    /// the process renewals that follow timeouts), whose current process id is
-    /// `process`, and the node it is sent to; or `None` when the workload has
-    /// nothing more for that client (which then stays idle).
-    fn next_op(
-        &mut self,
-        rng: &mut SimRng,
-        client: usize,
-        process: u64,
-        nodes: usize,
-    ) -> Option<(NodeId, N::Op)>;
-    /// Classifies a reply.
-    fn complete(&self, reply: &N::Reply) -> Completion {
-        let _ = reply;
-        Completion::Ok
-    }
-    /// How long one attempt may go unanswered before the client sends the same
-    /// operation again, elsewhere. `None` (the default): the client waits for
-    /// the whole client timeout and never retries on silence.
-    fn attempt_timeout(&self) -> Option<SimDuration> {
-        None
-    }
-    /// The node a retry goes to, after `last` redirected the client (with
-    /// `hint`, if it named one) or stayed silent. The default: the hint, else
-    /// the next node round the ring.
-    fn retry_target(
-        &mut self,
-        rng: &mut SimRng,
-        client: usize,
-        last: NodeId,
-        hint: Option<NodeId>,
-        nodes: usize,
-    ) -> NodeId {
-        let _ = (rng, client);
-        hint.unwrap_or_else(|| NodeId::from((last.index() + 1) % nodes.max(1)))
-    }
-    /// The pause before a retry that a redirect asked for. Without it, two
-    /// nodes that point at each other would bounce a client forever at one
-    /// instant of virtual time.
-    fn retry_backoff(&self) -> SimDuration {
-        SimDuration::from_millis(5)
-    }
-    /// The pause between an answer and the client's next operation.
-    fn think_time(&mut self, rng: &mut SimRng) -> SimDuration {
-        let _ = rng;
-        SimDuration::ZERO
-    }
-}
-
-/// A fixed workload: client slot `i` sends
-/// the operations of `scripts[i]` in order, each to node `target % nodes`. Made
-/// by [`crate::strategy::scripts`], so proptest can shrink it to fewer operations.
-#[derive(Clone, Debug)]
-pub struct Scripted<Op> {
-    scripts: Vec<std::collections::VecDeque<(u32, Op)>>,
-}
-
-impl<Op> Scripted<Op> {
-    /// A workload from per-client scripts of (target, operation).
-    pub fn new(scripts: Vec<Vec<(u32, Op)>>) -> Self {
-        Scripted {
-            scripts: scripts.into_iter().map(Into::into).collect(),
-        }
-    }
-
-    /// How many clients the scripts are for.
-    pub fn clients(&self) -> usize {
-        self.scripts.len()
-    }
-}
-
-impl<N: Node> Workload<N> for Scripted<N::Op> {
-    fn next_op(
-        &mut self,
-        _rng: &mut SimRng,
-        client: usize,
-        _process: u64,
-        nodes: usize,
-    ) -> Option<(NodeId, N::Op)> {
-        let (target, op) = self.scripts.get_mut(client)?.pop_front()?;
-        Some((NodeId::from(target as usize % nodes.max(1)), op))
-    }
-}
-
-/// A failure's kind: which check found it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FailureKind {
-    /// An invariant broke during the safety phase.
-    Invariant,
-    /// The history is not linearizable.
-    Linearizability,
-    /// After healing, the system did not make progress in time.
-    Liveness,
-}
-
-/// Why a run failed.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Failure {
-    /// Which check.
-    pub kind: FailureKind,
-    /// What it said.
-    pub message: String,
-    /// Virtual time of the failure.
-    pub at: SimTime,
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            FailureKind::Invariant => "safety: invariant",
-            FailureKind::Linearizability => "safety: linearizability",
-            FailureKind::Liveness => "liveness",
-        };
-        write!(f, "{kind} failure at {}: {}", self.at, self.message)
-    }
-}
-
-/// What one run did.
-#[derive(Clone, Debug)]
-pub struct RunReport<Op, Reply> {
-    /// The seed.
-    pub seed: u64,
-    /// The fault plan it ran under.
-    pub plan: FaultPlan,
-    /// The trace hash at the end.
-    pub trace_hash: u64,
-    /// The client history.
-    pub history: History<Op, Reply>,
-    /// The failure, if any.
-    pub failure: Option<Failure>,
-    /// The checker's verdict, when a linearizability check is set and ran.
-    pub verdict: Option<Verdict>,
-    /// The trace's events, when the config records them.
-    pub trace: Option<Vec<crate::trace::TraceRecord>>,
-}
+pub use report::{Checks, Failure, FailureKind, RunReport, ScenarioConfig};
+pub use workload::{Completion, Scripted, Workload};
 
 /// Makes a fresh workload for each run.
 type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;
 type Invariant<N> = (String, Box<dyn Fn(&Simulation<N>) -> Result<(), String>>);
 /// A check with memory, made fresh for each run (see [`Scenario::monitor`]).
 pub type Monitor<N> = Box<dyn FnMut(&Simulation<N>) -> Result<(), String>>;
-type MonitorFactory<N> = (String, Box<dyn Fn() -> Monitor<N>>);
+/// A monitor's factory, with the names of the properties it checks and
+/// whether its failures name the property themselves.
+struct MonitorFactory<N: Node> {
+    properties: Vec<String>,
+    names_itself: bool,
+    make: Box<dyn Fn() -> Monitor<N>>,
+}
 type Checker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> Verdict>;
 
-/// A scenario's shape, as recorded in failure artifacts.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ScenarioConfig {
-    /// Cluster size.
-    pub nodes: usize,
-    /// Client count.
-    pub clients: usize,
-    /// The links' config.
-    pub link: crate::link::LinkConfig,
-    /// Safety phase length.
-    pub safety_for: SimDuration,
-    /// Liveness phase bound.
-    pub liveness_for: SimDuration,
-    /// Client timeout.
-    pub client_timeout: SimDuration,
+/// What a scenario's artifacts say it is (see [`Scenario::named`]).
+#[derive(Clone, Debug, Default)]
+struct Label {
+    model: Option<String>,
+    bug: Option<String>,
+    faults: Option<String>,
 }
 
 /// Where the faults come from.
@@ -239,8 +85,9 @@ pub struct Scenario<N: Node> {
     invariants: Vec<Invariant<N>>,
     monitors: Vec<MonitorFactory<N>>,
     eventually: Vec<Invariant<N>>,
-    checker: Option<Checker<N>>,
-    focus: Option<crate::engine::Focus<N>>,
+    checker: Option<(String, Checker<N>)>,
+    focus: Option<(String, Focus<N>)>,
+    label: Label,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
     /// How long the liveness phase allows for progress.
@@ -268,6 +115,7 @@ where
             eventually: Vec::new(),
             checker: None,
             focus: None,
+            label: Label::default(),
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
             client_timeout: SimDuration::from_secs(1),
@@ -324,13 +172,38 @@ where
     /// state, such as "at most one leader per term" (leaders of a term may
     /// crash and be forgotten by every node, but not by the monitor). `make`
     /// builds a fresh monitor for each run; it sees the simulation after every
-    /// event of the safety phase, like [`Scenario::invariant`].
+    /// event of the safety phase, like [`Scenario::invariant`]. Its failures
+    /// are reported as `name: what it said`.
     pub fn monitor<M>(mut self, name: &str, make: impl Fn() -> M + 'static) -> Self
     where
         M: FnMut(&Simulation<N>) -> Result<(), String> + 'static,
     {
-        self.monitors
-            .push((name.to_string(), Box::new(move || Box::new(make()))));
+        self.monitors.push(MonitorFactory {
+            properties: vec![name.to_string()],
+            names_itself: false,
+            make: Box::new(move || Box::new(make())),
+        });
+        self
+    }
+
+    /// Adds one monitor that checks several properties in one pass over the
+    /// nodes, such as Raft's four safety properties. Each failure must start
+    /// with the name of the property that broke (one of `properties`), and
+    /// is reported as it is.
+    pub fn monitor_properties<M>(
+        mut self,
+        properties: &[&str],
+        make: impl Fn() -> M + 'static,
+    ) -> Self
+    where
+        M: FnMut(&Simulation<N>) -> Result<(), String> + 'static,
+    {
+        assert!(!properties.is_empty(), "a monitor checks some property");
+        self.monitors.push(MonitorFactory {
+            properties: properties.iter().map(|p| p.to_string()).collect(),
+            names_itself: true,
+            make: Box::new(move || Box::new(make())),
+        });
         self
     }
 
@@ -345,20 +218,43 @@ where
         self
     }
 
-    /// Checks the history at the end of the safety phase.
-    pub fn linearizable(
+    /// Checks the history at the end of the safety phase for linearizability
+    /// against `spec`, after `translate` has put it in the spec's terms.
+    pub fn linearizable<S: SequentialSpec + 'static>(
         mut self,
-        check: impl Fn(&History<N::Op, N::Reply>) -> Verdict + 'static,
+        spec: S,
+        translate: impl Fn(&History<N::Op, N::Reply>) -> History<S::Input, S::Output> + 'static,
     ) -> Self {
-        self.checker = Some(Box::new(check));
+        let check = move |h: &History<N::Op, N::Reply>| {
+            crate::linearizability::check(&spec, &translate(h))
+                .expect("the harness records paired histories")
+        };
+        self.checker = Some((S::NAME.to_string(), Box::new(check)));
         self
     }
 
     /// Names the node that focused fault episodes (`crash-focus`,
-    /// `isolate-focus`) hit: the model's leader or primary. Without it those
-    /// episodes do nothing.
-    pub fn focus(mut self, focus: impl Fn(&Simulation<N>) -> Option<NodeId> + 'static) -> Self {
-        self.focus = Some(std::rc::Rc::new(focus));
+    /// `isolate-focus`) hit: the model's leader or primary, which `name`
+    /// says in words ("the leader"). Without it those episodes do nothing.
+    pub fn focus(
+        mut self,
+        name: &str,
+        focus: impl Fn(&Simulation<N>) -> Option<NodeId> + 'static,
+    ) -> Self {
+        self.focus = Some((name.to_string(), std::rc::Rc::new(focus)));
+        self
+    }
+
+    /// Says what this scenario is, for the artifacts its failing seeds
+    /// write: a catalog model's name, the bug switch on, and the name of the
+    /// fault mix. An artifact that names a model can be replayed by
+    /// `faultline replay` as well as by `FAULTLINE_REPLAY=… cargo test`.
+    pub fn named(mut self, model: &str, bug: Option<&str>, faults: &str) -> Self {
+        self.label = Label {
+            model: Some(model.to_string()),
+            bug: bug.map(str::to_string),
+            faults: Some(faults.to_string()),
+        };
         self
     }
 
@@ -396,6 +292,30 @@ where
         }
     }
 
+    /// What the scenario checks, by name.
+    pub fn checks(&self) -> Checks {
+        let monitored = self.monitors.iter().flat_map(|m| m.properties.clone());
+        let invariants = self.invariants.iter().map(|(n, _)| n.clone());
+        let mut checks: Vec<String> = Vec::new();
+        if let Some((spec, _)) = &self.checker {
+            checks.push(format!("linearizable ({spec} spec)"));
+        }
+        if self.clients > 0 && self.liveness_for > SimDuration::ZERO {
+            checks.push("every client's next operation completes after healing".into());
+        }
+        let eventually = self
+            .eventually
+            .iter()
+            .map(|(n, _)| format!("eventually {n}"));
+        checks.extend(eventually);
+        Checks {
+            invariants: invariants.chain(monitored).collect(),
+            checks,
+            focus: self.focus.as_ref().map(|(name, _)| name.clone()),
+            spec: self.checker.as_ref().map(|(spec, _)| spec.clone()),
+        }
+    }
+
     /// The fault plan seed `seed` runs under.
     pub fn plan_for(&self, seed: u64) -> FaultPlan {
         match &self.faults {
@@ -416,80 +336,140 @@ where
     }
 
     /// Runs one seed under `plan`.
+    ///
+    /// # Panics
+    /// If the scenario's config or the plan is invalid for it (see
+    /// [`FaultPlan::validate`]; check a plan from outside before running it).
     pub fn run_with_plan(&self, seed: u64, plan: FaultPlan) -> RunReport<N::Op, N::Reply> {
+        self.run_plan(seed, plan, self.config.record_trace)
+    }
+
+    /// Runs one seed under `plan`, recording the trace or not.
+    fn run_plan(&self, seed: u64, plan: FaultPlan, record: bool) -> RunReport<N::Op, N::Reply> {
         let config = SimConfig {
             seed,
+            record_trace: record,
             ..self.config.clone()
         };
         let factory = self.factory.clone();
         let mut sim = Simulation::new(config, move |id| factory(id))
             .unwrap_or_else(|e| panic!("scenario config: {e}"));
-        if let Some(focus) = &self.focus {
+        if let Some((_, focus)) = &self.focus {
             sim.set_focus(focus.clone());
         }
         plan.schedule(&mut sim)
             .unwrap_or_else(|e| panic!("fault plan: {e}"));
         let workload = self.workload.as_ref().map(|w| w());
         let mut clients = Clients::new(self.clients, workload, seed, self.client_timeout);
-        let mut report = RunReport {
+        let mut failure = self.safety(&mut sim, &mut clients);
+        let verdict = match &failure {
+            None => self.check_history(&clients.history, sim.now(), &mut failure),
+            Some(_) => None,
+        };
+        if failure.is_none() {
+            failure = self.liveness(&mut sim, &mut clients, &plan);
+        }
+        RunReport {
             seed,
             plan,
-            trace_hash: 0,
-            history: History::new(),
-            failure: None,
-            verdict: None,
-            trace: None,
-        };
+            trace_hash: sim.trace_hash(),
+            history: clients.history,
+            failure,
+            verdict,
+            trace: sim.trace().records().map(<[_]>::to_vec),
+        }
+    }
 
-        // Safety.
+    /// The safety phase: clients under the plan, every invariant and monitor
+    /// after every event.
+    fn safety(&self, sim: &mut Simulation<N>, clients: &mut Clients<N>) -> Option<Failure> {
         let safety_end = SimTime::ZERO.after(self.safety_for);
-        let mut monitors: Vec<(&str, Monitor<N>)> = self
-            .monitors
+        let mut monitors: Vec<(&MonitorFactory<N>, Monitor<N>)> =
+            self.monitors.iter().map(|m| (m, (m.make)())).collect();
+        self.drive(sim, clients, safety_end, Some(&mut monitors))
+    }
+
+    /// The history check at the end of the safety phase; a history that is
+    /// not linearizable becomes `failure`.
+    fn check_history(
+        &self,
+        history: &History<N::Op, N::Reply>,
+        at: SimTime,
+        failure: &mut Option<Failure>,
+    ) -> Option<Verdict> {
+        let (_, check) = self.checker.as_ref()?;
+        let verdict = check(history);
+        if let Verdict::NotLinearizable(c) = &verdict {
+            *failure = Some(Failure {
+                kind: FailureKind::Linearizability,
+                message: c.to_string(),
+                at,
+            });
+        }
+        Some(verdict)
+    }
+
+    /// The liveness phase: everything healed once the plan is over, each
+    /// client's next operation must complete, then every "eventually" holds.
+    fn liveness(
+        &self,
+        sim: &mut Simulation<N>,
+        clients: &mut Clients<N>,
+        plan: &FaultPlan,
+    ) -> Option<Failure> {
+        sim.run_until(sim.now().max(plan.end()));
+        for heal in FaultPlan::heal_all(sim.node_count()) {
+            sim.apply(heal).expect("heals are valid");
+        }
+        let deadline = sim.now().after(self.liveness_for);
+        clients.start_liveness();
+        if let Some(failure) = self.drive(sim, clients, deadline, None) {
+            return Some(failure);
+        }
+        let shortfall = clients.liveness_shortfall().or_else(|| {
+            self.eventually.iter().find_map(|(name, check)| {
+                check(sim).err().map(|e| format!("eventually {name}: {e}"))
+            })
+        });
+        shortfall.map(|message| Failure {
+            kind: FailureKind::Liveness,
+            message,
+            at: sim.now(),
+        })
+    }
+
+    /// The first invariant or monitor that fails now, as a failure.
+    fn first_violation(
+        &self,
+        sim: &Simulation<N>,
+        monitors: &mut [(&MonitorFactory<N>, Monitor<N>)],
+    ) -> Option<Failure> {
+        let invariants = self
+            .invariants
             .iter()
-            .map(|(name, make)| (name.as_str(), make()))
-            .collect();
-        report.failure = self.drive(&mut sim, &mut clients, safety_end, Some(&mut monitors));
-        if report.failure.is_none() {
-            if let Some(check) = &self.checker {
-                let verdict = check(&clients.history);
-                if let Verdict::NotLinearizable(c) = &verdict {
-                    report.failure = Some(Failure {
-                        kind: FailureKind::Linearizability,
-                        message: c.to_string(),
-                        at: sim.now(),
-                    });
-                }
-                report.verdict = Some(verdict);
-            }
-        }
-        // Liveness.
-        if report.failure.is_none() {
-            sim.run_until(sim.now().max(report.plan.end()));
-            for heal in FaultPlan::heal_all(sim.node_count()) {
-                sim.apply(heal).expect("heals are valid");
-            }
-            let deadline = sim.now().after(self.liveness_for);
-            clients.start_liveness();
-            report.failure = self.drive(&mut sim, &mut clients, deadline, None);
-            if report.failure.is_none() {
-                let shortfall = clients.liveness_shortfall().or_else(|| {
-                    self.eventually.iter().find_map(|(name, check)| {
-                        check(&sim).err().map(|e| format!("eventually {name}: {e}"))
-                    })
-                });
-                if let Some(message) = shortfall {
-                    report.failure = Some(Failure {
-                        kind: FailureKind::Liveness,
-                        message,
-                        at: sim.now(),
-                    });
-                }
-            }
-        }
-        report.trace_hash = sim.trace_hash();
-        report.trace = sim.trace().records().map(<[_]>::to_vec);
-        report.history = clients.history;
-        report
+            .map(|(n, c)| (n.as_str(), false, c(sim)));
+        let monitored = monitors
+            .iter_mut()
+            .map(|(f, m)| (f.properties[0].as_str(), f.names_itself, m(sim)));
+        let (name, names_itself, message) = invariants
+            .chain(monitored)
+            .find_map(|(name, itself, verdict)| verdict.err().map(|e| (name, itself, e)))?;
+        let message = if names_itself {
+            debug_assert!(
+                monitors
+                    .iter()
+                    .any(|(f, _)| f.properties.iter().any(|p| message.starts_with(p.as_str()))),
+                "a monitor's failure names its property: {message}"
+            );
+            message
+        } else {
+            format!("{name}: {message}")
+        };
+        Some(Failure {
+            kind: FailureKind::Invariant,
+            message,
+            at: sim.now(),
+        })
     }
 
     /// Runs events and client actions until `until`. In the safety phase
@@ -499,7 +479,7 @@ where
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         until: SimTime,
-        mut monitors: Option<&mut Vec<(&str, Monitor<N>)>>,
+        mut monitors: Option<&mut Vec<(&MonitorFactory<N>, Monitor<N>)>>,
     ) -> Option<Failure> {
         // Clients act when something may have changed for them: an answer
         // arrived, or their next deadline came.
@@ -522,17 +502,8 @@ where
                     clients_due = true;
                 }
                 if let Some(monitors) = monitors.as_deref_mut() {
-                    let invariants = self.invariants.iter().map(|(n, c)| (n.as_str(), c(sim)));
-                    let monitored = monitors.iter_mut().map(|(n, m)| (*n, m(sim)));
-                    for (name, verdict) in invariants.chain(monitored) {
-                        if let Err(message) = verdict {
-                            let message = format!("{name}: {message}");
-                            return Some(Failure {
-                                kind: FailureKind::Invariant,
-                                message,
-                                at: sim.now(),
-                            });
-                        }
+                    if let Some(failure) = self.first_violation(sim, monitors) {
+                        return Some(failure);
                     }
                 }
                 continue;
@@ -544,21 +515,5 @@ where
                 return None;
             }
         }
-    }
-
-    /// Runs every seed of the sweep (see [`crate::seed::seeds_from_env`]) and
-    /// panics at the first failure with its seed, plan, trace hash and replay
-    /// command.
-    pub fn run_seeds(&self, default: Range<u64>) {
-        crate::seed::run_seeds(default, |seed| {
-            let report = self.run_seed(seed);
-            if let Some(failure) = &report.failure {
-                let plan = serde_json::to_string(&report.plan).unwrap_or_default();
-                panic!(
-                    "{failure}\nfault plan: {plan}\ntrace hash: {}",
-                    hash_hex(report.trace_hash)
-                );
-            }
-        });
     }
 }

@@ -28,6 +28,7 @@ pub enum CounterOutput {
 pub struct Counter;
 
 impl SequentialSpec for Counter {
+    const NAME: &'static str = "counter";
     type State = i64;
     type Input = CounterInput;
     type Output = CounterOutput;

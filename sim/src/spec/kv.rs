@@ -86,6 +86,7 @@ pub enum KvOutput {
 pub struct Kv;
 
 impl SequentialSpec for Kv {
+    const NAME: &'static str = "kv";
     type State = KvState;
     type Input = KvInput;
     type Output = KvOutput;

@@ -23,6 +23,8 @@ use std::hash::Hash;
 
 /// A sequential specification.
 pub trait SequentialSpec: Sync {
+    /// The spec's name, as reports and `faultline list` show it.
+    const NAME: &'static str;
     /// The object's state. `Hash + Eq` so the checker can memoize states.
     type State: Clone + Eq + Hash + Debug + Send;
     /// An operation's input.

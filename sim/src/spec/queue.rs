@@ -29,6 +29,7 @@ pub enum QueueOutput {
 pub struct Queue;
 
 impl SequentialSpec for Queue {
+    const NAME: &'static str = "queue";
     type State = VecDeque<i64>;
     type Input = QueueInput;
     type Output = QueueOutput;

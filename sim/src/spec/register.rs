@@ -37,6 +37,7 @@ pub enum RegisterOutput {
 pub struct Register;
 
 impl SequentialSpec for Register {
+    const NAME: &'static str = "register";
     type State = Option<i64>;
     type Input = RegisterInput;
     type Output = RegisterOutput;

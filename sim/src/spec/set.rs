@@ -29,6 +29,7 @@ pub enum SetOutput {
 pub struct Set;
 
 impl SequentialSpec for Set {
+    const NAME: &'static str = "set";
     type State = BTreeSet<i64>;
     type Input = SetInput;
     type Output = SetOutput;

@@ -1,0 +1,192 @@
+//! The madsim host's models, described for the catalog: `raft-kv-madsim`
+//! (the sans-IO `raft-kv`, unchanged, inside madsim nodes: the cross-check
+//! of the engine) and `async-kv` (a service written as ordinary async
+//! code). Each run becomes a [`RunSummary`] like an engine run, so
+//! `explore`, `replay` and `shrink` treat them alike; their "trace hash" is
+//! the client history's hash, which is what a madsim run can promise to
+//! reproduce.
+
+use crate::async_kv::{self, invariants as async_invariants, AsyncKvBug};
+use crate::run::{run_async_kv, run_watched, RunConfig, RunResult, Watch};
+use models::kv::{history, KvRequest};
+use models::raft_kv::{self, invariants, RaftBug, RaftKv, RaftKvModel};
+use sim::linearizability::Verdict;
+use sim::model::{
+    op_stats, BugInfo, BugSwitch, Description, Host, Model, ModelError, RunRequest, RunSummary,
+};
+use sim::scenario::{Checks, Failure, FailureKind, ScenarioConfig};
+use sim::{LinkConfig, NodeTable, SimDuration, SimTime};
+use std::sync::Arc;
+
+/// How long clients run in a madsim run.
+pub const RUN_FOR: SimDuration = SimDuration::from_secs(5);
+/// Clients per run.
+pub const CLIENTS: u64 = 3;
+/// The client timeout.
+pub const CLIENT_TIMEOUT: SimDuration = SimDuration::from_secs(1);
+
+/// The madsim host's models, one line each.
+pub const CATALOG: &[&dyn Model] = &[&RaftKvMadsim, &AsyncKvModel];
+
+/// A madsim run's shape (madsim's links are 1 to 10 ms, the engine's
+/// default; there is no liveness phase).
+fn config(nodes: usize) -> ScenarioConfig {
+    ScenarioConfig {
+        nodes,
+        clients: CLIENTS as usize,
+        link: LinkConfig::default(),
+        safety_for: RUN_FOR,
+        liveness_for: SimDuration::ZERO,
+        client_timeout: CLIENT_TIMEOUT,
+    }
+}
+
+/// The switch a request names, from `B`'s.
+fn bug_of<B: BugSwitch>(model: &str, request: &RunRequest) -> Result<Option<B>, ModelError> {
+    let Some(name) = request.bug.as_deref() else {
+        return Ok(None);
+    };
+    B::from_name(name).map(Some).ok_or_else(|| {
+        let known: Vec<&str> = B::ALL.iter().map(|b| b.name()).collect();
+        ModelError::UnknownBug {
+            model: model.to_string(),
+            bug: name.to_string(),
+            known: known.join(", "),
+        }
+    })
+}
+
+/// The run's config: `request`'s plan, or the one its nemesis draws.
+fn run_config(request: &RunRequest, nodes: usize) -> Result<RunConfig, ModelError> {
+    let plan = match &request.plan {
+        Some(plan) => plan.clone(),
+        None => request.nemesis.generate(request.seed, nodes, RUN_FOR),
+    };
+    plan.validate(nodes)?;
+    Ok(RunConfig {
+        seed: request.seed,
+        nodes,
+        clients: CLIENTS,
+        run_for: RUN_FOR,
+        client_timeout: CLIENT_TIMEOUT,
+        plan,
+    })
+}
+
+/// A madsim run as a summary: its violation, else its history's verdict.
+fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
+    let end = SimTime::ZERO.after(RUN_FOR);
+    let failure = match &result.violation {
+        Some(v) => Some(Failure {
+            kind: FailureKind::Invariant,
+            message: v.message.clone(),
+            at: v.at,
+        }),
+        None => match history::check(&result.history) {
+            Verdict::NotLinearizable(c) => Some(Failure {
+                kind: FailureKind::Linearizability,
+                message: c.to_string(),
+                at: end,
+            }),
+            _ => None,
+        },
+    };
+    RunSummary {
+        seed: config.seed,
+        plan: config.plan,
+        trace_hash: result.history_hash,
+        failure,
+        ops: op_stats(&result.history, |r: &KvRequest| r.command.kind()),
+        trace: None,
+        history: record.then(|| result.history.to_string()),
+        skipped_faults: result.skipped_faults,
+    }
+}
+
+/// `raft-kv`, unchanged, inside madsim nodes, watched by the same safety
+/// monitor after every event and faulted at the same focus.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RaftKvMadsim;
+
+impl Model for RaftKvMadsim {
+    fn name(&self) -> &'static str {
+        "raft-kv-madsim"
+    }
+
+    fn describe(&self) -> Description {
+        let engine = RaftKvModel.describe();
+        let history_checks = engine
+            .checks
+            .checks
+            .iter()
+            .filter(|c| c.starts_with("linearizable"));
+        Description {
+            name: self.name().to_string(),
+            summary: format!(
+                "{}, unchanged, inside madsim nodes: the cross-check of the engine",
+                engine.name
+            ),
+            host: Host::Madsim,
+            config: config(engine.config.nodes),
+            checks: Checks {
+                checks: history_checks.cloned().collect(),
+                ..engine.checks
+            },
+            bugs: engine.bugs,
+        }
+    }
+
+    fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
+        let bug = bug_of::<RaftBug>(self.name(), request)?;
+        let config = run_config(request, RaftKvModel.scenario(None).describe().nodes)?;
+        let watch = Watch {
+            monitor: Some(Box::new(invariants::safety())),
+            focus: Some(Arc::new(|nodes: &dyn NodeTable<RaftKv>| {
+                raft_kv::leader(nodes)
+            })),
+        };
+        let result = run_watched(&config, move |_| RaftKv::new(bug), watch);
+        Ok(summarize(config, result, request.record))
+    }
+}
+
+use sim::model::EngineModel as _;
+
+/// The primary-backup service written as async code.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AsyncKvModel;
+
+impl Model for AsyncKvModel {
+    fn name(&self) -> &'static str {
+        "async-kv"
+    }
+
+    fn describe(&self) -> Description {
+        Description {
+            name: self.name().to_string(),
+            summary: "a primary-backup key-value service written as ordinary async code".into(),
+            host: Host::Madsim,
+            config: config(async_kv::NODES),
+            checks: Checks {
+                invariants: async_invariants::PROPERTIES
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect(),
+                checks: vec![format!(
+                    "linearizable ({} spec)",
+                    <sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME
+                )],
+                focus: Some("the primary".into()),
+                spec: Some(<sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME.into()),
+            },
+            bugs: BugInfo::all::<AsyncKvBug>(),
+        }
+    }
+
+    fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
+        let bug = bug_of::<AsyncKvBug>(self.name(), request)?;
+        let config = run_config(request, async_kv::NODES)?;
+        let result = run_async_kv(&config, bug);
+        Ok(summarize(config, result, request.record))
+    }
+}

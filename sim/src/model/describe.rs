@@ -1,0 +1,115 @@
+//! [`Model`]: a model as the command line and the tests see it, whatever
+//! host runs it — its description, and a way to run one seed.
+
+use super::bug::BugInfo;
+use super::summary::RunSummary;
+use crate::error::ConfigError;
+use crate::nemesis::Nemesis;
+use crate::plan::FaultPlan;
+use crate::scenario::report::{Checks, ScenarioConfig};
+use serde::{Deserialize, Serialize};
+
+/// What runs a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Host {
+    /// faultline's own engine: a sans-IO model, a full trace, every check.
+    Engine,
+    /// madsim's runtime: async code (or a sans-IO model through `sim::host`);
+    /// the client history is recorded and hashed, and there is no liveness phase.
+    Madsim,
+}
+
+impl Host {
+    /// Its name, as `list` shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Engine => "engine",
+            Host::Madsim => "madsim",
+        }
+    }
+}
+
+/// Everything `faultline list` says about a model; `list --json` prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Description {
+    /// The name on the command line.
+    pub name: String,
+    /// One line about it.
+    pub summary: String,
+    /// What runs it.
+    pub host: Host,
+    /// Its cluster, clients and phases.
+    pub config: ScenarioConfig,
+    /// What it checks, by name.
+    pub checks: Checks,
+    /// Its bug switches.
+    pub bugs: Vec<BugInfo>,
+}
+
+/// One run: a seed, a bug switch, and where the faults come from.
+#[derive(Clone, Debug)]
+pub struct RunRequest {
+    /// The root seed.
+    pub seed: u64,
+    /// A bug switch by name, or none.
+    pub bug: Option<String>,
+    /// The generator of the seed's plan (its base link is the model's).
+    pub nemesis: Nemesis,
+    /// Run exactly this plan instead of the one the nemesis draws.
+    pub plan: Option<FaultPlan>,
+    /// Keep the trace's events (or a madsim run's history text).
+    pub record: bool,
+}
+
+/// Why a model cannot run a request.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// No such bug switch.
+    #[error("model `{model}` has no bug switch `{bug}` (it has: {known})")]
+    UnknownBug {
+        /// The model.
+        model: String,
+        /// The switch asked for.
+        bug: String,
+        /// The switches it has.
+        known: String,
+    },
+    /// The plan does not fit the model's cluster.
+    #[error("plan: {0}")]
+    BadPlan(#[from] ConfigError),
+}
+
+/// A model under test, as a catalog holds it. Engine models get this from
+/// [`super::EngineModel`]; other hosts implement it directly.
+pub trait Model: Sync {
+    /// The name on the command line.
+    fn name(&self) -> &'static str;
+    /// Everything `faultline list` shows.
+    fn describe(&self) -> Description;
+    /// Runs one seed as `request` says.
+    fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError>;
+}
+
+impl Description {
+    /// Checks a bug switch name against this model's.
+    pub fn check_bug(&self, bug: Option<&str>) -> Result<(), ModelError> {
+        match bug {
+            Some(b) if !self.bugs.iter().any(|k| k.name == b) => Err(ModelError::UnknownBug {
+                model: self.name.clone(),
+                bug: b.to_string(),
+                known: self.bug_names(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The bug switches' names, comma-separated ("none" when it has none).
+    pub fn bug_names(&self) -> String {
+        if self.bugs.is_empty() {
+            return "none".into();
+        }
+        let names: Vec<&str> = self.bugs.iter().map(|b| b.name.as_str()).collect();
+        names.join(", ")
+    }
+}

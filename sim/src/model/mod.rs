@@ -1,0 +1,22 @@
+//! Models described once: what a model is called, what it checks, its bug
+//! switches and its scenario, in one place next to its code, from which the
+//! command line (`faultline list`, `explore`, `replay`, `shrink`), the tests
+//! and the docs all read.
+//!
+//! - [`bug`]: bug switches ([`BugSwitch`], declared with
+//!   [`bug_switches!`](crate::bug_switches)) and how each is caught.
+//! - [`describe`]: [`Model`], the catalog's view of any model, and its
+//!   [`Description`].
+//! - [`engine`]: [`EngineModel`], a sans-IO model's description; every one
+//!   is a [`Model`].
+//! - [`summary`]: [`RunSummary`], what one run produced, on any host.
+
+pub mod bug;
+pub mod describe;
+pub mod engine;
+pub mod summary;
+
+pub use bug::{BugInfo, BugSwitch, Hunt, NoBugs};
+pub use describe::{Description, Host, Model, ModelError, RunRequest};
+pub use engine::EngineModel;
+pub use summary::{op_stats, OpStat, RunSummary};

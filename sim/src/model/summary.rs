@@ -1,0 +1,90 @@
+//! What one run of a model produced, whatever host ran it: the summary
+//! `explore`, `replay` and `shrink` work from.
+
+use crate::history::{EventKind, History};
+use crate::plan::FaultPlan;
+use crate::scenario::report::{Failure, RunReport};
+use crate::trace::TraceRecord;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One client operation's outcome, for the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpStat {
+    /// The operation's kind.
+    pub kind: &'static str,
+    /// Virtual nanoseconds from invoke to answer; `None` when indeterminate.
+    pub latency_ns: Option<u64>,
+    /// True when it completed ok.
+    pub ok: bool,
+}
+
+/// What one run of a model produced.
+#[derive(Clone, Debug)]
+pub struct RunSummary {
+    /// The seed.
+    pub seed: u64,
+    /// The plan it ran under.
+    pub plan: FaultPlan,
+    /// The trace hash (a madsim run's: its client history's hash).
+    pub trace_hash: u64,
+    /// The failure, if any.
+    pub failure: Option<Failure>,
+    /// Every client operation.
+    pub ops: Vec<OpStat>,
+    /// The trace's events, when asked for (engine runs only).
+    pub trace: Option<Vec<TraceRecord>>,
+    /// The client history, one event per line, when a madsim run was asked
+    /// to record (madsim runs have no engine trace; this is what they show).
+    pub history: Option<String>,
+    /// Faults of the plan that the host has no control for (madsim runs
+    /// skip clock, single-link and storage faults); 0 on the engine.
+    pub skipped_faults: usize,
+}
+
+impl RunSummary {
+    /// An engine run's summary; `kind` names each operation's kind.
+    pub fn of_report<O, R>(report: RunReport<O, R>, kind: impl Fn(&O) -> &'static str) -> Self {
+        RunSummary {
+            seed: report.seed,
+            ops: op_stats(&report.history, kind),
+            plan: report.plan,
+            trace_hash: report.trace_hash,
+            failure: report.failure,
+            trace: report.trace,
+            history: None,
+            skipped_faults: 0,
+        }
+    }
+}
+
+/// Per-operation outcomes from a history.
+pub fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str) -> Vec<OpStat> {
+    let mut open: BTreeMap<u64, (&'static str, u64)> = BTreeMap::new();
+    let mut stats = Vec::new();
+    for e in &history.events {
+        match &e.kind {
+            EventKind::Invoke(i) => {
+                open.insert(e.process, (kind(i), e.time));
+            }
+            done => {
+                if let Some((k, t)) = open.remove(&e.process) {
+                    let ok = matches!(done, EventKind::Ok(_));
+                    let latency_ns =
+                        (!matches!(done, EventKind::Info)).then(|| e.time.saturating_sub(t));
+                    stats.push(OpStat {
+                        kind: k,
+                        latency_ns,
+                        ok,
+                    });
+                }
+            }
+        }
+    }
+    stats.extend(open.into_values().map(|(k, _)| OpStat {
+        kind: k,
+        latency_ns: None,
+        ok: false,
+    }));
+    stats
+}

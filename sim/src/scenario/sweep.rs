@@ -1,0 +1,211 @@
+//! Seed sweeps inside `cargo test`, with the whole toolkit: a failing seed
+//! writes the same JSON artifact as `faultline explore` (never overwriting
+//! one), its fault plan is shrunk within a bounded number of reruns, and
+//! the failure names two ways to replay it:
+//!
+//! - `FAULTLINE_SEED=S cargo test NAME -- --exact` reruns the seed as drawn;
+//! - `FAULTLINE_REPLAY=path/to/artifact.json cargo test NAME -- --exact`
+//!   reruns the artifact's (shrunk) plan, checks that the trace hash is the
+//!   artifact's, and prints the trace.
+//!
+//! Artifacts go to `$FAULTLINE_ARTIFACTS`, or else `faultline/` in the cargo
+//! target directory (see [`crate::artifact::test_dir`]). Shrinking makes at
+//! most `$FAULTLINE_SHRINK_TRIALS` reruns (default [`SHRINK_TRIALS`]).
+
+use super::report::{Failure, RunReport};
+use super::Scenario;
+use crate::artifact::{self, Artifact};
+use crate::node::Node;
+use crate::plan::FaultPlan;
+use crate::seed::{self, parse_seed};
+use crate::shrink::shrink;
+use crate::trace::hash_hex;
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Reruns the artifact at this path instead of sweeping.
+pub const REPLAY_VAR: &str = "FAULTLINE_REPLAY";
+/// Bounds the reruns spent shrinking a failing seed's plan.
+pub const SHRINK_TRIALS_VAR: &str = "FAULTLINE_SHRINK_TRIALS";
+/// Reruns spent shrinking when `FAULTLINE_SHRINK_TRIALS` is not set.
+pub const SHRINK_TRIALS: usize = 100;
+
+/// The replay route through an artifact.
+pub fn replay_artifact_command(test: &str, artifact: &Path) -> String {
+    format!(
+        "{REPLAY_VAR}={} cargo test {test} -- --exact",
+        artifact.display()
+    )
+}
+
+fn shrink_trials() -> usize {
+    let value = std::env::var(SHRINK_TRIALS_VAR).ok();
+    let parsed = value.as_deref().and_then(parse_seed);
+    parsed.map_or(SHRINK_TRIALS, |n| n.min(1_000_000) as usize)
+}
+
+impl<N: Node + 'static> Scenario<N>
+where
+    N::Op: Clone,
+    N::Reply: Clone,
+{
+    /// Runs every seed of the sweep (see [`crate::seed::seeds_from_env`]), or
+    /// with `FAULTLINE_REPLAY` set, the artifact it names. A failing seed
+    /// writes an artifact, shrinks its plan, and panics with the failure,
+    /// the plan, the trace hash, the artifacts and both replay commands.
+    pub fn run_seeds(&self, default: Range<u64>) {
+        let test = seed::current_test_name();
+        if let Some(path) = std::env::var_os(REPLAY_VAR).filter(|p| !p.is_empty()) {
+            return self.replay_artifact(&test, Path::new(&path));
+        }
+        seed::run_seeds(default, |seed| {
+            let report = self.run_seed(seed);
+            if let Some(failure) = &report.failure {
+                panic!("{}", self.keep_failure(&test, &report, failure));
+            }
+        });
+    }
+
+    /// The artifact a failing run leaves.
+    fn artifact_of(
+        &self,
+        test: &str,
+        seed: u64,
+        plan: FaultPlan,
+        hash: u64,
+        failure: Failure,
+    ) -> Artifact {
+        Artifact {
+            faultline_version: env!("CARGO_PKG_VERSION").to_string(),
+            model: self.label.model.clone().unwrap_or_else(|| test.to_string()),
+            test: Some(test.to_string()),
+            bug: self.label.bug.clone(),
+            config: self.describe(),
+            faults: self.label.faults.clone().unwrap_or_else(|| "custom".into()),
+            seed,
+            plan,
+            trace_hash: hash_hex(hash),
+            failure,
+        }
+    }
+
+    /// Writes the failing run's artifact, shrinks its plan and writes that
+    /// too; returns the text the failing test panics with.
+    fn keep_failure(
+        &self,
+        test: &str,
+        report: &RunReport<N::Op, N::Reply>,
+        failure: &Failure,
+    ) -> String {
+        let dir = artifact::test_dir();
+        let stem = format!("{}-seed-{}", artifact::stem_of(test), report.seed);
+        let original = self.artifact_of(
+            test,
+            report.seed,
+            report.plan.clone(),
+            report.trace_hash,
+            failure.clone(),
+        );
+        let mut text = format!(
+            "{failure}\nfault plan: {} faults\ntrace hash: {}",
+            report.plan.len(),
+            original.trace_hash
+        );
+        let written = match original.write_new(&dir, &stem) {
+            Ok(path) => absolute(path),
+            Err(e) => return format!("{text}\n(no artifact: {e})"),
+        };
+        text.push_str(&format!("\nartifact: {}", written.display()));
+        let shrunk = shrink(&report.plan, report.clone(), shrink_trials(), |plan| {
+            let run = self.run_with_plan(report.seed, plan.clone());
+            run.failure
+                .as_ref()
+                .is_some_and(|f| f.kind == failure.kind)
+                .then_some(run)
+        });
+        let run = &shrunk.run;
+        let small = self.artifact_of(
+            test,
+            run.seed,
+            shrunk.plan.clone(),
+            run.trace_hash,
+            run.failure.clone().expect("it fails"),
+        );
+        let replayable = match small.write_beside(&written) {
+            Ok(path) => {
+                let note = if shrunk.budget_exhausted {
+                    " (the shrink budget ran out)"
+                } else {
+                    ""
+                };
+                text.push_str(&format!(
+                    "\nshrunk to {} faults in {} reruns{note}: {}",
+                    shrunk.plan.len(),
+                    shrunk.trials,
+                    path.display()
+                ));
+                absolute(path)
+            }
+            Err(e) => {
+                text.push_str(&format!("\n(shrunk, but not written: {e})"));
+                written
+            }
+        };
+        let route = replay_artifact_command(test, &replayable);
+        // Past libtest's capture, so the routes show even in a killed run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "faultline: {test}: seed {} failed: {}\nfaultline: replay: {route}",
+            report.seed,
+            failure.to_string().lines().next().unwrap_or_default()
+        );
+        format!("{text}\nreplay: {route}")
+    }
+
+    /// Reruns an artifact's seed under its plan with the trace recorded,
+    /// prints the trace and whether its hash is the artifact's, and panics
+    /// with the failure if it happens again.
+    fn replay_artifact(&self, test: &str, path: &Path) {
+        let artifact = Artifact::load(path).unwrap_or_else(|e| panic!("{REPLAY_VAR}: {e}"));
+        if let Some(other) = artifact.test.as_deref().filter(|t| *t != test) {
+            eprintln!("faultline: warning: the artifact was written by test `{other}`, replayed in `{test}`");
+        }
+        if artifact.config != self.describe() {
+            eprintln!("faultline: warning: the scenario's shape has changed since the artifact was written");
+        }
+        let nodes = self.describe().nodes;
+        if let Err(e) = artifact.plan.validate(nodes) {
+            panic!("{REPLAY_VAR}: {}: plan: {e}", path.display());
+        }
+        let report = self.run_plan(artifact.seed, artifact.plan.clone(), true);
+        for record in report.trace.iter().flatten() {
+            eprintln!("{record}");
+        }
+        let hash = hash_hex(report.trace_hash);
+        let verdict = if hash == artifact.trace_hash {
+            format!("trace hash {hash}: identical to the artifact")
+        } else {
+            format!(
+                "trace hash {hash}: DIFFERS from the artifact's {}",
+                artifact.trace_hash
+            )
+        };
+        eprintln!(
+            "faultline: {test}: seed {}, {} faults: {verdict}",
+            artifact.seed,
+            artifact.plan.len()
+        );
+        match &report.failure {
+            Some(failure) => panic!(
+                "{failure}\n{verdict}\nreplayed: {}",
+                replay_artifact_command(test, path)
+            ),
+            None => eprintln!("faultline: {test}: no failure this time"),
+        }
+    }
+}
+
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
+}

@@ -1,0 +1,148 @@
+//! Shrinking a failing fault plan: delta debugging (Zeller's ddmin) over its
+//! faults, keeping a smaller plan only while the run still fails the same way.
+//!
+//! The empty plan is tried first (many bugs need no fault at all), then
+//! chunks of the plan are removed, halving the chunk size when no chunk can
+//! go. Every trial is a full rerun of the seed under the smaller plan, so
+//! the result is a plan that really fails; a budget of trials bounds the
+//! work, and the best plan found so far is kept when it runs out.
+
+use crate::plan::{FaultPlan, TimedFault};
+
+/// What shrinking found.
+#[derive(Clone, Debug)]
+pub struct Shrunk<R> {
+    /// The smallest failing plan found.
+    pub plan: FaultPlan,
+    /// Its run.
+    pub run: R,
+    /// How many reruns it took.
+    pub trials: usize,
+    /// True when the budget ran out before the plan was 1-minimal.
+    pub budget_exhausted: bool,
+}
+
+/// Shrinks `plan`, whose run `original` failed. `still_fails` reruns a plan
+/// and returns its run when it fails the same way, `None` otherwise; it is
+/// called at most `max_trials` times.
+pub fn shrink<R>(
+    plan: &FaultPlan,
+    original: R,
+    max_trials: usize,
+    mut still_fails: impl FnMut(&FaultPlan) -> Option<R>,
+) -> Shrunk<R> {
+    let mut trials = 0;
+    let mut attempt = |faults: &[TimedFault], trials: &mut usize| {
+        *trials += 1;
+        still_fails(&FaultPlan {
+            faults: faults.to_vec(),
+        })
+    };
+    let mut best = Shrunk {
+        plan: plan.clone(),
+        run: original,
+        trials: 0,
+        budget_exhausted: false,
+    };
+    if plan.faults.is_empty() {
+        return best;
+    }
+    if max_trials == 0 {
+        best.budget_exhausted = true;
+        return best;
+    }
+    if let Some(run) = attempt(&[], &mut trials) {
+        return Shrunk {
+            plan: FaultPlan::new(),
+            run,
+            trials,
+            budget_exhausted: false,
+        };
+    }
+    let mut faults = plan.faults.clone();
+    let mut n = 2usize;
+    while faults.len() >= 2 {
+        let chunk = faults.len().div_ceil(n);
+        let mut reduced = false;
+        for start in (0..faults.len()).step_by(chunk) {
+            if trials >= max_trials {
+                best.plan.faults = faults;
+                best.trials = trials;
+                best.budget_exhausted = true;
+                return best;
+            }
+            let mut complement = faults[..start].to_vec();
+            complement.extend_from_slice(&faults[(start + chunk).min(faults.len())..]);
+            if let Some(run) = attempt(&complement, &mut trials) {
+                faults = complement;
+                best.run = run;
+                n = (n - 1).max(2);
+                reduced = true;
+                break;
+            }
+        }
+        if !reduced {
+            if n >= faults.len() {
+                break;
+            }
+            n = (2 * n).min(faults.len());
+        }
+    }
+    best.plan.faults = faults;
+    best.trials = trials;
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Fault, NodeId, SimTime};
+
+    fn plan(n: u32) -> FaultPlan {
+        let mut p = FaultPlan::new();
+        for i in 0..n {
+            p.push(SimTime(u64::from(i)), Fault::Pause { node: NodeId(i) });
+        }
+        p
+    }
+
+    fn has(p: &FaultPlan, node: u32) -> bool {
+        p.faults
+            .iter()
+            .any(|f| f.fault == Fault::Pause { node: NodeId(node) })
+    }
+
+    #[test]
+    fn finds_the_two_faults_that_matter() {
+        let s = shrink(&plan(40), (), 1000, |p| {
+            (has(p, 7) && has(p, 31)).then_some(())
+        });
+        assert_eq!(s.plan.len(), 2, "{:?}", s.plan);
+        assert!(has(&s.plan, 7) && has(&s.plan, 31));
+        assert!(!s.budget_exhausted);
+    }
+
+    #[test]
+    fn a_plan_that_needs_nothing_shrinks_to_nothing_in_one_trial() {
+        let s = shrink(&plan(10), (), 1000, |_| Some(()));
+        assert!(s.plan.is_empty());
+        assert_eq!(s.trials, 1);
+    }
+
+    #[test]
+    fn the_budget_bounds_the_trials_and_keeps_the_best_so_far() {
+        let mut calls = 0;
+        let s = shrink(&plan(64), (), 5, |p| {
+            calls += 1;
+            (has(p, 3) && has(p, 60)).then_some(())
+        });
+        assert_eq!(calls, 5);
+        assert!(s.budget_exhausted);
+        assert!(has(&s.plan, 3) && has(&s.plan, 60));
+        assert!(
+            s.plan.len() < 64,
+            "some progress was kept: {}",
+            s.plan.len()
+        );
+    }
+}

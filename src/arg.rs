@@ -1,0 +1,20 @@
+//! Value parsers that several commands' arguments share.
+
+use sim::mix::{Mix, MIXES};
+
+/// A seed written in decimal or `0x` hex.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    sim::seed::parse_seed(s).ok_or_else(|| {
+        format!("`{s}` is not a seed: expected a non-negative integer (decimal, or hex with 0x)")
+    })
+}
+
+/// A fault mix, by one of the names in the one table of mixes (each with
+/// its line of help).
+pub fn mix() -> impl clap::builder::TypedValueParser<Value = Mix> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = MIXES
+        .iter()
+        .map(|m| PossibleValue::new(m.name).help(m.about));
+    PossibleValuesParser::new(values).map(|name| name.parse::<Mix>().expect("a listed mix"))
+}

@@ -1,0 +1,90 @@
+//! `faultline shrink FILE`: minimise an artifact's fault plan (delta
+//! debugging, [`sim::shrink`]) and write the result beside it as a new
+//! artifact; the original is never touched.
+
+use crate::catalog::Catalog;
+use crate::exit;
+use crate::replay::load;
+use sim::artifact::Artifact;
+use sim::trace::hash_hex;
+use std::path::PathBuf;
+
+/// Reruns `shrink` may spend.
+pub const MAX_TRIALS: usize = 2_000;
+
+/// `faultline shrink`.
+#[derive(Debug, clap::Args)]
+pub struct ShrinkArgs {
+    /// The artifact.
+    pub file: PathBuf,
+    /// The most reruns to spend (the best plan so far is kept when they run out).
+    #[arg(long, default_value_t = MAX_TRIALS)]
+    pub max_trials: usize,
+}
+
+impl ShrinkArgs {
+    /// Shrinks the artifact's plan and writes the shrunk artifact.
+    pub fn run(self, catalog: &Catalog<'_>) -> i32 {
+        let bad = |e: &dyn std::fmt::Display| {
+            eprintln!("faultline shrink: {e}");
+            exit::BAD_INPUT
+        };
+        let loaded = match load(catalog, &self.file) {
+            Ok(l) => l,
+            Err(e) => return bad(&e),
+        };
+        let original = &loaded.artifact;
+        let kind = original.failure.kind;
+        let same_failure = |plan: &sim::FaultPlan| {
+            let run = loaded.rerun(plan, false).ok()?;
+            run.failure
+                .as_ref()
+                .is_some_and(|f| f.kind == kind)
+                .then_some(run)
+        };
+        let Some(first) = same_failure(&original.plan) else {
+            let shown = self.file.display();
+            return bad(&format!(
+                "{shown}: the failure does not reproduce, nothing to shrink"
+            ));
+        };
+        let shrunk = sim::shrink::shrink(&original.plan, first, self.max_trials, same_failure);
+        let failure = shrunk
+            .run
+            .failure
+            .clone()
+            .expect("a shrunk plan still fails");
+        let small = Artifact {
+            plan: shrunk.plan.clone(),
+            trace_hash: hash_hex(shrunk.run.trace_hash),
+            failure,
+            faultline_version: env!("CARGO_PKG_VERSION").to_string(),
+            ..original.clone()
+        };
+        let path = match small.write_beside(&self.file) {
+            Ok(p) => p,
+            Err(e) => return bad(&e),
+        };
+        let plan = serde_json::to_string(&small.plan).expect("serialises");
+        let budget = if shrunk.budget_exhausted {
+            ", budget spent"
+        } else {
+            ""
+        };
+        println!(
+            "shrunk to {} faults in {} reruns{budget}: {plan}",
+            small.plan.len(),
+            shrunk.trials
+        );
+        println!(
+            "{}",
+            small.failure.to_string().lines().next().unwrap_or_default()
+        );
+        println!(
+            "wrote {}\n  replay: faultline replay {}",
+            path.display(),
+            path.display()
+        );
+        exit::OK
+    }
+}
