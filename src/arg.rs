@@ -1,4 +1,5 @@
-//! Value parsers that several commands' arguments share.
+//! What several commands share about their arguments: value parsers, and
+//! the name the program was run as.
 
 use sim::mix::{Mix, MIXES};
 
@@ -17,4 +18,17 @@ pub fn mix() -> impl clap::builder::TypedValueParser<Value = Mix> {
         .iter()
         .map(|m| PossibleValue::new(m.name).help(m.about));
     PossibleValuesParser::new(values).map(|name| name.parse::<Mix>().expect("a listed mix"))
+}
+
+/// The name this program was run as (`faultline`, or a user's own binary
+/// built on [`crate::cli::main`]), for the commands it prints.
+pub fn program() -> String {
+    let argv0 = std::env::args_os().next();
+    let name = argv0
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_stem())
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty());
+    name.unwrap_or("faultline").to_string()
 }

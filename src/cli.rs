@@ -15,7 +15,7 @@
 
 use crate::catalog::Catalog;
 use crate::exit;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use sim::model::Model;
 
 /// faultline: a deterministic simulator for distributed protocols.
@@ -77,6 +77,11 @@ pub fn run(cli: Cli, models: &[&dyn Model]) -> i32 {
 /// from its own `main` to get `list`, `explore`, `replay`, `shrink` and the
 /// rest for its own models, with the same artifacts and exit codes.
 pub fn main(models: &[&dyn Model]) -> ! {
-    let cli = Cli::parse();
+    let program = crate::arg::program();
+    let matches = Cli::command()
+        .name(program.clone())
+        .bin_name(program)
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     std::process::exit(run(cli, models))
 }

@@ -80,7 +80,7 @@ impl ExploreArgs {
             let text = serde_json::to_string(&summary).expect("a summary serialises");
             println!("{text}");
         } else {
-            print!("{}", summary.render());
+            print!("{}", summary.render(&crate::arg::program()));
         }
         if summary.failed.is_empty() {
             exit::OK

@@ -80,11 +80,9 @@ impl ShrinkArgs {
             "{}",
             small.failure.to_string().lines().next().unwrap_or_default()
         );
-        println!(
-            "wrote {}\n  replay: faultline replay {}",
-            path.display(),
-            path.display()
-        );
+        let program = crate::arg::program();
+        let path = path.display();
+        println!("wrote {path}\n  replay: {program} replay {path}");
         exit::OK
     }
 }

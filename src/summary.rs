@@ -128,8 +128,8 @@ pub fn summarize(model: &str, runs: &[RunSummary], artifacts: Vec<String>, wall_
 }
 
 impl Summary {
-    /// The text report.
-    pub fn render(&self) -> String {
+    /// The text report; `program` is what the replay commands call.
+    pub fn render(&self, program: &str) -> String {
         let mut out = String::new();
         let failures: usize = self.failures.values().sum();
         out.push_str(&format!(
@@ -159,7 +159,7 @@ impl Summary {
         }
         for f in &self.failed {
             out.push_str(&format!(
-                "seed {}: {}\n  replay: faultline replay {}\n",
+                "seed {}: {}\n  replay: {program} replay {}\n",
                 f.seed, f.message, f.artifact
             ));
         }

@@ -13,7 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The crates' source roots, from the workspace root.
-const ROOTS: [&str; 4] = ["src", "sim/src", "models/src", "madsim-host/src"];
+const ROOTS: [&str; 5] = [
+    "src",
+    "sim/src",
+    "models/src",
+    "madsim-host/src",
+    "examples/chain/src",
+];
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

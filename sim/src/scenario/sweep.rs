@@ -169,7 +169,11 @@ where
     fn replay_artifact(&self, test: &str, path: &Path) {
         let artifact = Artifact::load(path).unwrap_or_else(|e| panic!("{REPLAY_VAR}: {e}"));
         if let Some(other) = artifact.test.as_deref().filter(|t| *t != test) {
-            eprintln!("faultline: warning: the artifact was written by test `{other}`, replayed in `{test}`");
+            // Another test's artifact: its scenario is that test's, so only
+            // that test replays it (`FAULTLINE_REPLAY=… cargo test` without
+            // a filter replays it once, where it belongs).
+            eprintln!("faultline: {test}: the artifact is test `{other}`'s; not replayed here");
+            return;
         }
         if artifact.config != self.describe() {
             eprintln!("faultline: warning: the scenario's shape has changed since the artifact was written");
