@@ -9,17 +9,18 @@
 use crate::clock::NodeClock;
 use crate::config::SimConfig;
 use crate::error::ConfigError;
+use crate::event::Event;
 use crate::fault::Fault;
 use crate::network::Network;
-use crate::node::{Context, Lent, Node, OpId};
-use crate::node_id::NodeId;
+use crate::node::{Context, Lent, Node, Outbox};
+use crate::node_id::{NodeId, OpId};
 use crate::partition::Partition;
 use crate::rng::SimRng;
 use crate::storage::Storage;
 use crate::time::{SimDuration, SimTime};
 use crate::timers::TimerId;
 use crate::trace::{digest, DropReason, Trace, TraceEvent};
-use crate::world::{ClientReply, EngineOutbox, Event, Stats, World};
+use crate::world::{ClientReply, Stats, World};
 
 /// Whether a node is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -43,11 +44,17 @@ struct NodeRuntime<N: Node> {
     rng: SimRng,
     storage: Storage<N::Block>,
     /// Events that came due while paused, in order.
-    backlog: Vec<Event<N>>,
+    backlog: Vec<EventOf<N>>,
     /// Bumped whenever the node's state may have changed (see
     /// [`Simulation::node_version`]).
     version: u64,
 }
+
+/// The queue's events for nodes of type `N`.
+type EventOf<N> = Event<<N as Node>::Message, <N as Node>::Timer, <N as Node>::Op>;
+/// The world of nodes of type `N`.
+type WorldOf<N> =
+    World<<N as Node>::Message, <N as Node>::Timer, <N as Node>::Op, <N as Node>::Reply>;
 
 /// Names the node focused faults hit (see [`Simulation::set_focus`]).
 pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
@@ -64,7 +71,7 @@ pub struct Simulation<N: Node> {
     focus_targets: std::collections::BTreeMap<u32, Option<NodeId>>,
     nodes: Vec<Option<N>>,
     runtimes: Vec<NodeRuntime<N>>,
-    world: World<N>,
+    world: WorldOf<N>,
     next_op_id: u64,
 }
 
@@ -301,7 +308,7 @@ impl<N: Node> Simulation<N> {
         while self.step() {}
     }
 
-    fn dispatch(&mut self, event: Event<N>) {
+    fn dispatch(&mut self, event: EventOf<N>) {
         match event {
             Event::Deliver {
                 from,
@@ -324,7 +331,7 @@ impl<N: Node> Simulation<N> {
 
     /// Holds an event for a paused node until it resumes; returns the event
     /// back when the node is up, and `None` when it was held.
-    fn hold_if_paused(&mut self, node: NodeId, event: Event<N>) -> Option<Event<N>> {
+    fn hold_if_paused(&mut self, node: NodeId, event: EventOf<N>) -> Option<EventOf<N>> {
         let rt = &mut self.runtimes[node.index()];
         if rt.status == NodeStatus::Paused {
             rt.backlog.push(event);
@@ -450,16 +457,14 @@ impl<N: Node> Simulation<N> {
         rt.version += 1;
         let node = self.nodes[i].as_mut().expect("an up node has state");
         let now = self.world.now;
-        let mut outbox = EngineOutbox {
-            world: &mut self.world,
-            incarnation: rt.incarnation,
-            clock: &rt.clock,
-        };
         let lent = Lent {
             clock: &rt.clock,
             rng: &mut rt.rng,
             storage: &mut rt.storage,
-            outbox: &mut outbox,
+            outbox: Outbox::Engine {
+                world: &mut self.world,
+                incarnation: rt.incarnation,
+            },
         };
         handler(node, &mut Context::new(id, nodes, now, lent));
     }

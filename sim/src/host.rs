@@ -11,8 +11,8 @@
 
 use crate::clock::NodeClock;
 pub use crate::node::Effect;
-use crate::node::{Context, EffectList, Lent, Node, OpId};
-use crate::node_id::NodeId;
+use crate::node::{Context, Lent, Node, Outbox};
+use crate::node_id::{NodeId, OpId};
 use crate::rng::SimRng;
 use crate::storage::Storage;
 use crate::time::SimTime;
@@ -96,21 +96,21 @@ impl<N: Node> Hosted<N> {
         };
         self.version += 1;
         let state = &mut self.state;
-        let mut outbox = EffectList {
-            timers: &mut state.timers,
-            effects: Vec::new(),
-        };
+        let mut effects = Vec::new();
         let lent = Lent {
             clock: &NodeClock::default(),
             rng: &mut state.rng,
             storage: &mut state.storage,
-            outbox: &mut outbox,
+            outbox: Outbox::Effects {
+                timers: &mut state.timers,
+                effects: &mut effects,
+            },
         };
         handler(
             node,
             &mut Context::new(self.id, state.node_count, now, lent),
         );
-        outbox.effects
+        effects
     }
 
     /// Starts the node at `now` (its local time).

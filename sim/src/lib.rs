@@ -35,8 +35,8 @@
 //! - [`shrink`]: delta debugging over a failing fault plan.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
-//! Internal: `network` (link tables, partitions, clogs), `world` (the shared
-//! state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
+//! Internal: `network` (link tables, partitions, clogs), `event` (what the
+//! queue holds), `world` (the shared state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
 
 pub mod artifact;
 pub mod clock;
@@ -70,6 +70,7 @@ pub mod strategy;
 pub mod time;
 pub mod trace;
 
+mod event;
 mod network;
 mod queue;
 mod timers;
@@ -83,8 +84,8 @@ pub use latency::Latency;
 pub use link::LinkConfig;
 pub use mix::Mix;
 pub use nemesis::{FaultKind, Nemesis};
-pub use node::{Context, Effect, Node, OpId};
-pub use node_id::NodeId;
+pub use node::{Context, Effect, Node};
+pub use node_id::{NodeId, OpId};
 pub use node_table::{live_nodes, NodeTable};
 pub use partition::Partition;
 pub use plan::{FaultPlan, TimedFault};

@@ -3,32 +3,27 @@
 //!
 //! A node never performs I/O and never reads a real clock. Each handler receives a
 //! [`Context`]: it reads the node's clock, random stream and storage there, and
-//! everything it does to the world (a send, a timer, a client reply) goes into
-//! the context's list of [`Effect`]s, in order. The host carries them out when
-//! the handler returns: the engine puts them on its queue, another host (see
-//! [`crate::host`]) moves bytes and keeps time its own way. This is the style
-//! of stateright's actors and of quinn-proto: the same node runs under this
-//! engine, under another host, or in a unit test, and the context is the same
-//! in all of them.
+//! what it does to the world (a send, a timer, a client reply) goes to its
+//! host. Under the engine that is the simulated world itself, at once; under
+//! another host (see [`crate::host`]) it is a list of [`Effect`]s that the
+//! host carries out, in order, when the handler returns. This is the style of
+//! stateright's actors and of quinn-proto: the same node runs under this
+//! engine, under another host, or in a unit test.
 //!
 //! The trait and the context live in one file because each is defined in
-//! terms of the other; nothing here knows the engine.
+//! terms of the other. The world they act on is generic over the node's
+//! vocabulary and knows nothing of this trait, so no file below imports
+//! this one back.
 
 use crate::clock::NodeClock;
-use crate::node_id::NodeId;
+use crate::node_id::{NodeId, OpId};
 use crate::rng::SimRng;
 use crate::storage::Storage;
 use crate::time::{SimDuration, SimTime};
 use crate::timers::{TimerId, TimerSlab};
+use crate::world::World;
 use std::fmt::Debug;
 use std::hash::Hash;
-
-/// Identifies a client operation submitted to a node; replies carry it back.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(transparent)]
-pub struct OpId(pub u64);
 
 /// A participant in a simulated protocol.
 ///
@@ -97,47 +92,22 @@ pub enum Effect<N: Node> {
     },
 }
 
-/// Where a context's sends, timers and replies go: the engine's world, or
-/// the list of effects a hosted node returns (see [`crate::host`]).
-pub(crate) trait Outbox<N: Node> {
-    /// Sends `msg` from `from` to `to`.
-    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message);
-    /// Arms a timer of `from` that fires after `after` on its clock.
-    fn set_timer(&mut self, from: NodeId, after: SimDuration, payload: N::Timer) -> TimerId;
-    /// Cancels a pending timer; false if it already fired or was cancelled.
-    fn cancel_timer(&mut self, id: TimerId) -> bool;
-    /// Answers client operation `op` at `from`.
-    fn reply(&mut self, from: NodeId, op: OpId, reply: N::Reply);
-}
-
-/// The effects of a hosted node's handler, in order: its outbox.
-pub(crate) struct EffectList<'a, N: Node> {
-    pub(crate) timers: &'a mut TimerSlab,
-    pub(crate) effects: Vec<Effect<N>>,
-}
-
-impl<N: Node> Outbox<N> for EffectList<'_, N> {
-    fn send(&mut self, _from: NodeId, to: NodeId, msg: N::Message) {
-        self.effects.push(Effect::Send { to, msg });
-    }
-    fn set_timer(&mut self, _from: NodeId, after: SimDuration, payload: N::Timer) -> TimerId {
-        let id = self.timers.arm();
-        self.effects.push(Effect::SetTimer { id, after, payload });
-        id
-    }
-    fn cancel_timer(&mut self, id: TimerId) -> bool {
-        self.timers.disarm(id)
-    }
-    fn reply(&mut self, _from: NodeId, op: OpId, reply: N::Reply) {
-        self.effects.push(Effect::Reply { op, reply });
-    }
+/// Where a context's sends, timers and replies go.
+pub(crate) enum Outbox<'a, N: Node> {
+    /// Straight into the engine's world, for the node in this incarnation.
+    Engine {
+        world: &'a mut World<N::Message, N::Timer, N::Op, N::Reply>,
+        incarnation: u32,
+    },
+    /// Into a list the host carries out; timer handles from its own slab.
+    Effects {
+        timers: &'a mut TimerSlab,
+        effects: &'a mut Vec<Effect<N>>,
+    },
 }
 
 /// A handler's window on the world: its clock, its network, its timers, its
 /// random stream, its storage, and its clients.
-///
-/// Reads (the clock, the random stream, storage) act on the node's own
-/// state; sends, timers and replies go to the host's outbox, in order.
 pub struct Context<'a, N: Node> {
     me: NodeId,
     node_count: usize,
@@ -146,16 +116,16 @@ pub struct Context<'a, N: Node> {
     clock: &'a NodeClock,
     rng: &'a mut SimRng,
     storage: &'a mut Storage<N::Block>,
-    outbox: &'a mut dyn Outbox<N>,
+    outbox: Outbox<'a, N>,
 }
 
-/// What a host lends a handler: the node's clock, random stream and storage, and
-/// where its sends, timers and replies go.
+/// What a host lends a handler: the node's clock, random stream and
+/// storage, and where its sends, timers and replies go.
 pub(crate) struct Lent<'a, N: Node> {
     pub(crate) clock: &'a NodeClock,
     pub(crate) rng: &'a mut SimRng,
     pub(crate) storage: &'a mut Storage<N::Block>,
-    pub(crate) outbox: &'a mut dyn Outbox<N>,
+    pub(crate) outbox: Outbox<'a, N>,
 }
 
 impl<'a, N: Node> Context<'a, N> {
@@ -207,7 +177,10 @@ impl<'a, N: Node> Context<'a, N> {
             self.me,
             self.node_count
         );
-        self.outbox.send(self.me, to, msg);
+        match &mut self.outbox {
+            Outbox::Engine { world, .. } => world.send(self.me, to, msg),
+            Outbox::Effects { effects, .. } => effects.push(Effect::Send { to, msg }),
+        }
     }
 
     /// Sends a copy of `msg` to every other node, in id order.
@@ -223,13 +196,25 @@ impl<'a, N: Node> Context<'a, N> {
     /// Sets a timer that fires after `after` on this node's clock.
     #[inline]
     pub fn set_timer(&mut self, after: SimDuration, payload: N::Timer) -> TimerId {
-        self.outbox.set_timer(self.me, after, payload)
+        match &mut self.outbox {
+            Outbox::Engine { world, incarnation } => {
+                world.set_timer(self.me, *incarnation, self.clock, after, payload)
+            }
+            Outbox::Effects { timers, effects } => {
+                let id = timers.arm();
+                effects.push(Effect::SetTimer { id, after, payload });
+                id
+            }
+        }
     }
 
     /// Cancels a pending timer. Returns false if it already fired or was cancelled.
     #[inline]
     pub fn cancel_timer(&mut self, id: TimerId) -> bool {
-        self.outbox.cancel_timer(id)
+        match &mut self.outbox {
+            Outbox::Engine { world, .. } => world.timers.disarm(id),
+            Outbox::Effects { timers, .. } => timers.disarm(id),
+        }
     }
 
     /// This node's random stream.
@@ -247,6 +232,9 @@ impl<'a, N: Node> Context<'a, N> {
     /// Answers client operation `op`.
     #[inline]
     pub fn reply(&mut self, op: OpId, reply: N::Reply) {
-        self.outbox.reply(self.me, op, reply);
+        match &mut self.outbox {
+            Outbox::Engine { world, .. } => world.reply(self.me, op, reply),
+            Outbox::Effects { effects, .. } => effects.push(Effect::Reply { op, reply }),
+        }
     }
 }

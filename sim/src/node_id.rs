@@ -1,4 +1,4 @@
-//! Node identities.
+//! Identities: of nodes, and of client operations.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -40,3 +40,8 @@ impl fmt::Display for NodeId {
         write!(f, "n{}", self.0)
     }
 }
+
+/// Identifies a client operation submitted to a node; replies carry it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OpId(pub u64);

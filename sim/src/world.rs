@@ -1,47 +1,25 @@
 //! The world every handler shares: the clock, the queue, the network, the random
 //! streams of the engine, timers, client replies and the trace.
 //!
+//! The world is generic over the nodes' message, timer, operation and reply
+//! types (`M`, `T`, `O`, `R`), not over the node trait, so that the context
+//! (beside the trait, in `node.rs`) can act on it directly.
+//!
 //! This file holds the hot path of a send. A send costs a payload digest, one
 //! trace fold, one latency draw and one heap push; message-fault draws happen
 //! only on links that have a fault probability set.
 
 use crate::clock::NodeClock;
-use crate::fault::Fault;
+use crate::event::Event;
 use crate::network::{Held, Network};
-use crate::node::{Node, OpId, Outbox};
-use crate::node_id::NodeId;
+use crate::node_id::{NodeId, OpId};
 use crate::queue::EventQueue;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use crate::timers::{TimerId, TimerSlab};
 use crate::trace::{digest, DropReason, Trace, TraceEvent};
-
-/// What the queue holds.
-pub(crate) enum Event<N: Node> {
-    Start {
-        node: NodeId,
-    },
-    Deliver {
-        from: NodeId,
-        to: NodeId,
-        msg_id: u64,
-        msg: N::Message,
-    },
-    Timer {
-        node: NodeId,
-        incarnation: u32,
-        id: TimerId,
-        payload: N::Timer,
-    },
-    ClientOp {
-        node: NodeId,
-        op_id: OpId,
-        op: N::Op,
-    },
-    Fault(Box<Fault>),
-    /// A fault aimed at the focus, as part of a focus episode.
-    FocusFault(Box<Fault>, u32),
-}
+use std::fmt::Debug;
+use std::hash::Hash;
 
 /// A client operation's answer, as the harness sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,21 +51,26 @@ pub struct Stats {
     pub events: u64,
 }
 
-pub(crate) struct World<N: Node> {
+pub(crate) struct World<M, T, O, R> {
     pub(crate) now: SimTime,
-    pub(crate) queue: EventQueue<Event<N>>,
-    pub(crate) net: Network<N::Message>,
+    pub(crate) queue: EventQueue<Event<M, T, O>>,
+    pub(crate) net: Network<M>,
     pub(crate) net_rng: SimRng,
     pub(crate) fault_rng: SimRng,
     pub(crate) timers: TimerSlab,
     pub(crate) trace: Trace,
-    pub(crate) replies: Vec<ClientReply<N::Reply>>,
+    pub(crate) replies: Vec<ClientReply<R>>,
     pub(crate) stats: Stats,
     next_msg_id: u64,
 }
 
-impl<N: Node> World<N> {
-    pub(crate) fn new(net: Network<N::Message>, seed: u64, record: bool) -> Self {
+impl<M, T, O, R> World<M, T, O, R>
+where
+    M: Clone + Debug + Hash,
+    T: Debug + Hash,
+    R: Debug + Hash,
+{
+    pub(crate) fn new(net: Network<M>, seed: u64, record: bool) -> Self {
         use crate::rng::labels;
         World {
             now: SimTime::ZERO,
@@ -127,7 +110,7 @@ impl<N: Node> World<N> {
     /// Hands a message to the network: trace, partition check, message faults,
     /// then one or two departures.
     #[inline]
-    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
+    pub(crate) fn send(&mut self, from: NodeId, to: NodeId, msg: M) {
         let msg_id = self.next_msg_id;
         self.next_msg_id += 1;
         self.stats.sent += 1;
@@ -172,7 +155,7 @@ impl<N: Node> World<N> {
     /// Puts one copy on the wire: held if the link is clogged, otherwise scheduled
     /// after a latency draw and, maybe, a reorder delay.
     #[inline]
-    fn depart(&mut self, link: usize, from: NodeId, to: NodeId, msg_id: u64, msg: N::Message) {
+    fn depart(&mut self, link: usize, from: NodeId, to: NodeId, msg_id: u64, msg: M) {
         if self.net.is_clogged(link) {
             self.net.hold(link, Held { msg_id, msg });
             return;
@@ -194,14 +177,37 @@ impl<N: Node> World<N> {
     }
 
     /// Releases messages held on a link that was just unclogged.
-    pub(crate) fn release(&mut self, from: NodeId, to: NodeId, held: Vec<Held<N::Message>>) {
+    pub(crate) fn release(&mut self, from: NodeId, to: NodeId, held: Vec<Held<M>>) {
         let link = self.net.index(from, to);
         for h in held {
             self.depart(link, from, to, h.msg_id, h.msg);
         }
     }
 
-    fn reply(&mut self, node: NodeId, op_id: OpId, reply: N::Reply) {
+    /// Arms a timer of `node` (in its incarnation `incarnation`) that fires
+    /// after `after` on the node's `clock`.
+    #[inline]
+    pub(crate) fn set_timer(
+        &mut self,
+        node: NodeId,
+        incarnation: u32,
+        clock: &NodeClock,
+        after: SimDuration,
+        payload: T,
+    ) -> TimerId {
+        let id = self.timers.arm();
+        let event = Event::Timer {
+            node,
+            incarnation,
+            id,
+            payload,
+        };
+        self.queue
+            .push(self.now.after(clock.real_delay(after)), event);
+        id
+    }
+
+    pub(crate) fn reply(&mut self, node: NodeId, op_id: OpId, reply: R) {
         let d = digest(&reply);
         self.trace.push(
             TraceEvent::ClientReply {
@@ -218,46 +224,5 @@ impl<N: Node> World<N> {
             op_id,
             reply,
         });
-    }
-}
-
-/// The engine's outbox for one handler of one node: sends go to the network,
-/// timers to the queue (on the node's clock, tagged with its incarnation so
-/// that a crash voids them), replies to the harness.
-pub(crate) struct EngineOutbox<'a, N: Node> {
-    pub(crate) world: &'a mut World<N>,
-    pub(crate) incarnation: u32,
-    pub(crate) clock: &'a NodeClock,
-}
-
-impl<N: Node> Outbox<N> for EngineOutbox<'_, N> {
-    #[inline]
-    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
-        self.world.send(from, to, msg);
-    }
-
-    #[inline]
-    fn set_timer(&mut self, from: NodeId, after: SimDuration, payload: N::Timer) -> TimerId {
-        let world = &mut *self.world;
-        let id = world.timers.arm();
-        let event = Event::Timer {
-            node: from,
-            incarnation: self.incarnation,
-            id,
-            payload,
-        };
-        let at = world.now.after(self.clock.real_delay(after));
-        world.queue.push(at, event);
-        id
-    }
-
-    #[inline]
-    fn cancel_timer(&mut self, id: TimerId) -> bool {
-        self.world.timers.disarm(id)
-    }
-
-    #[inline]
-    fn reply(&mut self, from: NodeId, op: OpId, reply: N::Reply) {
-        self.world.reply(from, op, reply);
     }
 }

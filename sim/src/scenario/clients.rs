@@ -7,8 +7,9 @@
 use super::workload::{Completion, Workload};
 use crate::engine::Simulation;
 use crate::history::History;
-use crate::node::{Node, OpId};
+use crate::node::Node;
 use crate::node_id::NodeId;
+use crate::node_id::OpId;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
