@@ -6,9 +6,8 @@ LIMIT seeds counts as "> LIMIT"), and the size of the first failure's shrunk
 plan. The models, their switches and each switch's mix and seed budget come
 from `faultline list --json`, that is, from each model's own description.
 
-Usage: scripts/bug-table.py [LIMIT] [--all-hosts]
-  LIMIT defaults to 500; only engine models unless --all-hosts (madsim ones
-  are slower). Builds the release binary. Runs in a scratch directory, so no
+Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim]
+  LIMIT defaults to 500; every model, or only those of one host. Builds the release binary. Runs in a scratch directory, so no
   artifacts are left in the repository."""
 
 import json
@@ -18,16 +17,16 @@ import subprocess
 import sys
 import tempfile
 
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+HOST = sys.argv[sys.argv.index("--host") + 1] if "--host" in sys.argv else None
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a != HOST]
 LIMIT = int(ARGS[0]) if ARGS else 500
-ALL_HOSTS = "--all-hosts" in sys.argv
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 BIN = os.path.join(ROOT, "target", "release", "faultline")
 LISTING = json.loads(subprocess.run([BIN, "list", "--json"], capture_output=True, text=True,
                                     check=True).stdout)
-BUGS = {m["name"]: m["bugs"] for m in LISTING["models"] if ALL_HOSTS or m["host"] == "engine"}
+BUGS = {m["name"]: m["bugs"] for m in LISTING["models"] if HOST in (None, m["host"])}
 
 
 def explore(cwd, model, bug, faults, start):

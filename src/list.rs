@@ -77,7 +77,10 @@ fn render_model(out: &mut String, d: &Description) {
     out.push_str(&format!("  host: {}\n", d.host.name()));
     out.push_str(&format!(
         "  nodes: {}, clients: {}, safety {}, liveness {}\n",
-        c.nodes, c.clients, c.safety_for, c.liveness_for
+        c.nodes,
+        c.clients,
+        seconds(c.safety_for),
+        seconds(c.liveness_for)
     ));
     out.push_str(&format!(
         "  invariants (after every event): {}\n",
@@ -93,5 +96,15 @@ fn render_model(out: &mut String, d: &Description) {
             "    {}: {} (caught under `{}` within {} seeds)\n",
             b.name, b.about, b.mix, b.within_seeds
         ));
+    }
+}
+
+/// A phase's length as people write it: `10 s`, `2.5 s`, `0 s`.
+fn seconds(d: sim::SimDuration) -> String {
+    let nanos = d.as_nanos();
+    if nanos % 1_000_000_000 == 0 {
+        format!("{} s", nanos / 1_000_000_000)
+    } else {
+        format!("{} s", nanos as f64 / 1e9)
     }
 }
