@@ -102,7 +102,7 @@ fn render_model(out: &mut String, d: &Description) {
 /// A phase's length as people write it: `10 s`, `2.5 s`, `0 s`.
 fn seconds(d: sim::SimDuration) -> String {
     let nanos = d.as_nanos();
-    if nanos % 1_000_000_000 == 0 {
+    if nanos.is_multiple_of(1_000_000_000) {
         format!("{} s", nanos / 1_000_000_000)
     } else {
         format!("{} s", nanos as f64 / 1e9)
