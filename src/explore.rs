@@ -2,30 +2,38 @@
 //! and a replay command for every failure.
 //!
 //! Each seed runs on its own engine, so seeds are spread over `--jobs`
-//! threads (all cores by default); results are reported in seed order, so
-//! the output does not depend on the thread count.
+//! threads (all cores by default). Runs are tallied as they finish, in
+//! bounded memory (latencies go into histograms), and failures are taken in
+//! seed order, so the output does not depend on the thread count. A model
+//! that panics is a failure of kind `panic`, not a crash of the sweep.
 
 use crate::catalog::Catalog;
 use crate::exit;
-use crate::summary::{summarize, Summary};
+use crate::summary::{Summary, Tally};
 use sim::artifact::{self, Artifact};
 use sim::mix::Mix;
 use sim::model::{Description, Model, ModelError, RunRequest, RunSummary};
-use std::ops::Range;
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::Instant;
+use sim::scenario::{Failure, FailureKind};
+use sim::seed::{SEEDS_VAR, SEED_VAR};
+use sim::SimTime;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Seeds a sweep runs when neither `--seeds` nor `FAULTLINE_SEEDS` says.
+pub const DEFAULT_SEEDS: u64 = 100;
 
 /// `faultline explore`.
 #[derive(Debug, clap::Args)]
 pub struct ExploreArgs {
     /// The model (see `faultline list`).
     pub model: String,
-    /// How many seeds.
-    #[arg(long, default_value_t = 100)]
-    pub seeds: u64,
-    /// Run exactly this one seed.
+    /// How many seeds [default: $FAULTLINE_SEEDS, else 100].
+    #[arg(long)]
+    pub seeds: Option<u64>,
+    /// Run exactly this one seed [default: $FAULTLINE_SEED, if set].
     #[arg(long, value_parser = crate::arg::parse_seed)]
     pub seed: Option<u64>,
     /// The first seed of the sweep.
@@ -43,6 +51,13 @@ pub struct ExploreArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Where to write artifacts.
+    #[arg(long, default_value = artifact::DIR)]
+    pub artifacts: PathBuf,
+    /// Write artifacts for at most this many failures (the lowest seeds);
+    /// the rest are counted.
+    #[arg(long, default_value_t = 1000)]
+    pub max_artifacts: usize,
 }
 
 /// One sweep.
@@ -51,79 +66,90 @@ struct Sweep<'a> {
     description: Description,
     bug: Option<String>,
     mix: Mix,
-    seeds: Range<u64>,
+    first: u64,
+    count: u64,
     jobs: usize,
+    max_artifacts: usize,
 }
 
 impl ExploreArgs {
     /// Runs the sweep and prints its summary.
     pub fn run(self, catalog: &Catalog<'_>) -> i32 {
-        let json = self.json;
         let sweep = match self.sweep(catalog) {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
-        let (first, last) = (sweep.seeds.start, sweep.seeds.end - 1);
         eprintln!(
-            "faultline explore {}: seeds {first}..={last} ({} runs), faults {}, bug {}, {} jobs",
+            "faultline explore {}: seeds {}..={} ({} runs), faults {}, bug {}, {} jobs",
             sweep.description.name,
-            sweep.seeds.end - sweep.seeds.start,
+            sweep.first,
+            sweep.first + (sweep.count - 1),
+            sweep.count,
             sweep.mix,
             sweep.bug.as_deref().unwrap_or("none"),
             sweep.jobs
         );
-        let summary = match sweep.explore(Path::new(artifact::DIR)) {
+        let summary = match sweep.explore(&self.artifacts) {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
-        if json {
+        if self.json {
             let text = serde_json::to_string(&summary).expect("a summary serialises");
             println!("{text}");
         } else {
             print!("{}", summary.render(&crate::arg::program()));
         }
-        if summary.failed.is_empty() {
+        if summary.failures.is_empty() {
             exit::OK
         } else {
             exit::FAILURE_FOUND
         }
     }
 
-    /// The sweep the arguments ask for, or what is wrong with them.
+    /// The sweep the arguments (and `FAULTLINE_SEED`, `FAULTLINE_SEEDS`)
+    /// ask for, or what is wrong with them.
     fn sweep<'a>(&self, catalog: &Catalog<'a>) -> Result<Sweep<'a>, String> {
         let model = catalog.get(&self.model).map_err(|e| e.to_string())?;
         let description = model.describe();
         description
             .check_bug(self.bug.as_deref())
             .map_err(|e| e.to_string())?;
-        let seeds = match self.seed {
-            Some(s) => {
-                s..s.checked_add(1)
-                    .ok_or("--seed is the largest seed; no sweep can end after it")?
-            }
-            None if self.seeds == 0 => return Err("--seeds must be at least 1".into()),
+        let env = |var: &'static str| sim::seed::seed_var(var).map_err(|e| e.to_string());
+        let seed = match self.seed {
+            Some(s) => Some(s),
+            None => env(SEED_VAR)?.inspect(|s| eprintln!("faultline explore: {SEED_VAR}={s}")),
+        };
+        let (first, count) = match seed {
+            Some(s) => (s, 1),
             None => {
-                let end = self.start.checked_add(self.seeds).ok_or_else(|| {
-                    format!(
-                        "--start {} plus --seeds {} overflows",
-                        self.start, self.seeds
-                    )
-                })?;
-                self.start..end
+                let seeds = match self.seeds {
+                    Some(n) => n,
+                    None => env(SEEDS_VAR)?.unwrap_or(DEFAULT_SEEDS),
+                };
+                if seeds == 0 {
+                    return Err("--seeds must be at least 1".into());
+                }
+                if self.start.checked_add(seeds - 1).is_none() {
+                    let why = "overflows: the last seed is 18446744073709551615";
+                    return Err(format!("--start {} plus --seeds {seeds} {why}", self.start));
+                }
+                (self.start, seeds)
             }
         };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let jobs = self.jobs.unwrap_or(cores);
-        if jobs == 0 {
-            return Err("--jobs must be at least 1".into());
+        if jobs == 0 || jobs > 1024 {
+            return Err(format!("--jobs must be from 1 to 1024, not {jobs}"));
         }
         Ok(Sweep {
             model,
             description,
             bug: self.bug.clone(),
             mix: self.faults,
-            seeds,
+            first,
+            count,
             jobs,
+            max_artifacts: self.max_artifacts,
         })
     }
 }
@@ -133,77 +159,218 @@ fn bad(e: &dyn std::fmt::Display) -> i32 {
     exit::BAD_INPUT
 }
 
+/// What a worker is running: its seed and since when.
+type Running = Mutex<Vec<Option<(u64, Instant)>>>;
+
 impl Sweep<'_> {
-    fn request(&self, seed: u64) -> RunRequest {
-        RunRequest {
+    /// Runs one seed; a panic that escapes the model is a failure too.
+    fn run_one(&self, seed: u64) -> Result<RunSummary, ModelError> {
+        let request = RunRequest {
             seed,
             bug: self.bug.clone(),
             nemesis: self.mix.nemesis(),
             plan: None,
             record: false,
-        }
+        };
+        let caught =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.model.run(&request)));
+        caught.unwrap_or_else(|payload| {
+            let text = sim::scenario::report::panic_text(payload.as_ref());
+            Ok(panicked(seed, &request, text))
+        })
     }
 
-    /// Runs every seed on `jobs` threads; results in seed order. A progress
-    /// bar is drawn only when stderr is a terminal.
-    fn run_all(&self) -> Result<Vec<RunSummary>, ModelError> {
-        let count = (self.seeds.end - self.seeds.start) as usize;
-        let progress = indicatif::ProgressBar::new(count as u64);
-        progress.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} seeds, {per_sec}, eta {eta}",
-            )
-            .expect("a valid template"),
-        );
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<Option<Result<RunSummary, ModelError>>>> =
-            Mutex::new((0..count).map(|_| None).collect());
-        std::thread::scope(|scope| {
-            for _ in 0..self.jobs.clamp(1, count.max(1)) {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
-                        break;
-                    }
-                    let run = self.model.run(&self.request(self.seeds.start + i as u64));
-                    results.lock().expect("no worker panicked")[i] = Some(run);
-                    progress.inc(1);
-                });
-            }
-        });
-        let results = results.into_inner().expect("no worker panicked");
-        results
-            .into_iter()
-            .map(|r| r.expect("every seed ran"))
-            .collect()
-    }
-
-    /// Explores, writes an artifact per failure under `dir`, and sums up.
+    /// Explores, writes an artifact per failure under `dir` (up to the
+    /// limit, lowest seeds first), and sums up.
     fn explore(&self, dir: &Path) -> Result<Summary, String> {
         let started = Instant::now();
-        let runs = self.run_all().map_err(|e| e.to_string())?;
-        let wall_s = started.elapsed().as_secs_f64();
-        let mut artifacts = Vec::new();
-        for run in &runs {
-            let Some(failure) = &run.failure else {
-                continue;
-            };
-            let artifact = Artifact {
-                faultline_version: env!("CARGO_PKG_VERSION").to_string(),
-                model: self.description.name.clone(),
-                test: None,
-                bug: self.bug.clone(),
-                config: self.description.config.clone(),
-                faults: self.mix.name().to_string(),
-                seed: run.seed,
-                plan: run.plan.clone(),
-                trace_hash: sim::trace::hash_hex(run.trace_hash),
-                failure: failure.clone(),
-            };
-            let stem = format!("{}-seed-{}", artifact::stem_of(&artifact.model), run.seed);
-            let path = artifact.write_new(dir, &stem).map_err(|e| e.to_string())?;
-            artifacts.push(path.display().to_string());
+        let next = AtomicU64::new(0);
+        let running: Running = Mutex::new(vec![None; self.jobs]);
+        let progress = progress_bar(self.count);
+        let (sender, receiver) = mpsc::channel::<(u64, Result<RunSummary, ModelError>)>();
+        let mut collector = Collector::new(self, dir);
+        std::thread::scope(|scope| -> Result<(), String> {
+            let mut started_workers = 0;
+            for w in 0..self.jobs.min(self.count.min(1024) as usize) {
+                let sender = sender.clone();
+                let (next, running) = (&next, &running);
+                let worker = move || self.work(w, next, running, sender);
+                let spawned = std::thread::Builder::new().spawn_scoped(scope, worker);
+                match spawned {
+                    Ok(_) => started_workers += 1,
+                    Err(e) if started_workers == 0 => {
+                        return Err(format!("cannot start a worker thread: {e}"))
+                    }
+                    Err(e) => eprintln!("faultline explore: {started_workers} workers ({e})"),
+                }
+            }
+            drop(sender);
+            let ticker = Instant::now();
+            let mut shown = ticker;
+            for (i, run) in receiver.iter() {
+                collector.take(i, run)?;
+                progress.inc(1);
+                if shown.elapsed() > Duration::from_millis(250) {
+                    progress.set_message(running_text(&running));
+                    shown = Instant::now();
+                }
+            }
+            Ok(())
+        })?;
+        progress.finish_and_clear();
+        collector.finish(started.elapsed().as_secs_f64())
+    }
+
+    /// A worker: takes the next seed until none are left, sending each run.
+    fn work(
+        &self,
+        w: usize,
+        next: &AtomicU64,
+        running: &Running,
+        sender: mpsc::Sender<(u64, Result<RunSummary, ModelError>)>,
+    ) {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.count {
+                return;
+            }
+            let seed = self.first + i;
+            running.lock().expect("no worker panics holding it")[w] = Some((seed, Instant::now()));
+            let run = self.run_one(seed);
+            running.lock().expect("no worker panics holding it")[w] = None;
+            if sender.send((i, run)).is_err() {
+                return; // the collector gave up
+            }
         }
-        Ok(summarize(&self.description.name, &runs, artifacts, wall_s))
+    }
+}
+
+/// A run whose model panicked past its own harness (a host without one).
+fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
+    RunSummary {
+        seed,
+        plan: request.plan.clone().unwrap_or_default(),
+        trace_hash: 0,
+        failure: Some(Failure {
+            kind: FailureKind::Panic,
+            message: format!("the model panicked: {text}"),
+            at: SimTime::ZERO,
+        }),
+        ops: Vec::new(),
+        trace: None,
+        history: None,
+        skipped_faults: 0,
+    }
+}
+
+/// Takes runs as they finish: tallies them at once, and their failures in
+/// seed order (so which failures get artifacts does not depend on timing).
+struct Collector<'a> {
+    sweep: &'a Sweep<'a>,
+    dir: &'a Path,
+    tally: Tally,
+    /// The index every run below has been taken.
+    next: u64,
+    /// Runs taken above `next`, with their failures.
+    waiting: BTreeMap<u64, Option<(u64, FaultRecord)>>,
+}
+
+/// What an artifact needs of a failing run.
+struct FaultRecord {
+    failure: Failure,
+    plan: sim::FaultPlan,
+    trace_hash: u64,
+}
+
+impl<'a> Collector<'a> {
+    fn new(sweep: &'a Sweep<'a>, dir: &'a Path) -> Self {
+        Collector {
+            sweep,
+            dir,
+            tally: Tally::default(),
+            next: 0,
+            waiting: BTreeMap::new(),
+        }
+    }
+
+    fn take(&mut self, i: u64, run: Result<RunSummary, ModelError>) -> Result<(), String> {
+        let run = run.map_err(|e| e.to_string())?;
+        self.tally.add_run(&run);
+        let record = run.failure.map(|failure| {
+            let record = FaultRecord {
+                failure,
+                plan: run.plan,
+                trace_hash: run.trace_hash,
+            };
+            (run.seed, record)
+        });
+        self.waiting.insert(i, record);
+        while let Some(entry) = self.waiting.first_entry() {
+            if *entry.key() != self.next {
+                break;
+            }
+            self.next += 1;
+            if let Some((seed, record)) = entry.remove() {
+                self.keep(seed, record)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a failure's artifact (within the limit) and counts it.
+    fn keep(&mut self, seed: u64, record: FaultRecord) -> Result<(), String> {
+        let sweep = self.sweep;
+        if self.tally.artifacts() >= sweep.max_artifacts {
+            self.tally.add_failure(seed, &record.failure, None);
+            return Ok(());
+        }
+        let artifact = Artifact {
+            faultline_version: env!("CARGO_PKG_VERSION").to_string(),
+            model: sweep.description.name.clone(),
+            test: None,
+            bug: sweep.bug.clone(),
+            config: sweep.description.config.clone(),
+            faults: sweep.mix.name().to_string(),
+            seed,
+            plan: record.plan,
+            trace_hash: sim::trace::hash_hex(record.trace_hash),
+            failure: record.failure.clone(),
+        };
+        let stem = format!("{}-seed-{seed}", artifact::stem_of(&artifact.model));
+        let path = artifact
+            .write_new(self.dir, &stem)
+            .map_err(|e| e.to_string())?;
+        self.tally
+            .add_failure(seed, &record.failure, Some(path.display().to_string()));
+        Ok(())
+    }
+
+    fn finish(self, wall_s: f64) -> Result<Summary, String> {
+        assert!(self.waiting.is_empty(), "every run was taken in order");
+        Ok(self.tally.summary(&self.sweep.description.name, wall_s))
+    }
+}
+
+/// A progress bar, drawn only when stderr is a terminal: seeds done, the
+/// rate, and the seeds still running with how long each has run.
+fn progress_bar(count: u64) -> indicatif::ProgressBar {
+    let progress = indicatif::ProgressBar::new(count);
+    let style = "{bar:30} {pos}/{len} seeds, {per_sec}, eta {eta} {msg}";
+    progress.set_style(indicatif::ProgressStyle::with_template(style).expect("a valid template"));
+    progress
+}
+
+fn running_text(running: &Running) -> String {
+    let now = Instant::now();
+    let running = running.lock().expect("no worker panics holding it");
+    let shown: Vec<String> = running
+        .iter()
+        .flatten()
+        .map(|(seed, since)| format!("{seed} ({:.1} s)", (now - *since).as_secs_f64()))
+        .collect();
+    if shown.is_empty() {
+        String::new()
+    } else {
+        format!("running: {}", shown.join(", "))
     }
 }

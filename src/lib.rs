@@ -10,7 +10,8 @@
 //! - [`catalog`]: the built-in catalog, and looking models up by name.
 //! - [`list`]: `faultline list`, read from the models' descriptions.
 //! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
-//! - [`summary`]: a sweep's summary (failures, availability, latency).
+//! - [`summary`]: a sweep's summary, tallied as runs finish (failures, availability, latency).
+//! - [`histogram`]: latency histograms in bounded memory.
 //! - [`replay`]: `faultline replay`, and loading an artifact against a catalog.
 //! - [`shrink`]: `faultline shrink`.
 //! - [`check_history`]: `faultline check-history`, Jepsen histories through the linearizability checker.
@@ -24,6 +25,7 @@ pub mod check_history;
 pub mod cli;
 pub mod exit;
 pub mod explore;
+pub mod histogram;
 pub mod list;
 pub mod pingpong;
 pub mod replay;

@@ -118,7 +118,7 @@ impl ReplayArgs {
         } else {
             "trace hash"
         };
-        if hash == artifact.trace_hash {
+        if artifact.hash_matches(run.trace_hash) {
             println!("{what} {hash}: identical to the artifact");
             exit::OK
         } else {

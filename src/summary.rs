@@ -1,18 +1,20 @@
-//! The summary of a sweep: runs, failures by kind, operations,
-//! availability and latency percentiles per operation kind (in virtual
-//! time), and every failing seed with its artifact. Its field names are the
-//! `explore --json` contract.
+//! The summary of a sweep, tallied as runs come in, in bounded memory:
+//! runs, failures by kind, operations, availability, latency percentiles per
+//! operation kind (in virtual time, from histograms), and the failing seeds
+//! with their artifacts. Its field names are the `explore --json` contract.
 
+use crate::histogram::Histogram;
 use serde::Serialize;
-use sim::model::{OpStat, RunSummary};
-use sim::scenario::FailureKind;
+use sim::model::RunSummary;
+use sim::scenario::{Failure, FailureKind};
 use std::collections::BTreeMap;
 
-/// Latency percentiles of one operation kind, in virtual milliseconds.
+/// Latency percentiles of one operation kind, in virtual milliseconds
+/// (within 0.8%: see [`crate::histogram`]; the maximum is exact).
 #[derive(Clone, Debug, Serialize)]
 pub struct Latency {
     /// Operations of this kind that completed (ok or fail).
-    pub completed: usize,
+    pub completed: u64,
     /// Median.
     pub p50_ms: f64,
     /// 99th percentile.
@@ -27,11 +29,11 @@ pub struct Summary {
     /// The model.
     pub model: String,
     /// Runs made.
-    pub runs: usize,
+    pub runs: u64,
     /// Failures by kind.
-    pub failures: BTreeMap<String, usize>,
+    pub failures: BTreeMap<String, u64>,
     /// Client operations.
-    pub ops: usize,
+    pub ops: u64,
     /// Operations that completed ok, over all operations.
     pub availability: f64,
     /// Latency per operation kind.
@@ -40,9 +42,11 @@ pub struct Summary {
     pub seeds_per_s: f64,
     /// Faults the host had no control for and skipped (madsim models only:
     /// clock, single-link and storage faults).
-    pub skipped_faults: usize,
-    /// One entry per failure: seed, message and artifact path.
+    pub skipped_faults: u64,
+    /// The failures with an artifact, in seed order: seed, message, artifact.
     pub failed: Vec<FailedSeed>,
+    /// Failures past the artifact limit (`--max-artifacts`): counted, not kept.
+    pub failed_without_artifact: u64,
 }
 
 /// A failing seed.
@@ -58,72 +62,95 @@ pub struct FailedSeed {
     pub artifact: String,
 }
 
-fn percentile(sorted: &[u64], p: usize) -> f64 {
-    let i = (sorted.len() * p / 100).min(sorted.len() - 1);
-    sorted[i] as f64 / 1e6
+/// A sweep's figures so far.
+#[derive(Debug, Default)]
+pub struct Tally {
+    runs: u64,
+    ops: u64,
+    ok: u64,
+    latency: BTreeMap<&'static str, Histogram>,
+    failures: BTreeMap<String, u64>,
+    skipped_faults: u64,
+    failed: Vec<FailedSeed>,
+    failed_without_artifact: u64,
 }
 
-fn latencies(ops: &[OpStat]) -> BTreeMap<String, Latency> {
-    let mut by_kind: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
-    for op in ops {
-        if let Some(l) = op.latency_ns {
-            by_kind.entry(op.kind).or_default().push(l);
+impl Tally {
+    /// Counts a run's operations (in any order: the figures do not depend on it).
+    pub fn add_run(&mut self, run: &RunSummary) {
+        self.runs += 1;
+        self.skipped_faults += run.skipped_faults as u64;
+        for op in &run.ops {
+            self.ops += 1;
+            self.ok += u64::from(op.ok);
+            if let Some(l) = op.latency_ns {
+                self.latency.entry(op.kind).or_default().record(l);
+            }
         }
     }
-    by_kind
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort_unstable();
-            let l = Latency {
-                completed: v.len(),
-                p50_ms: percentile(&v, 50),
-                p99_ms: percentile(&v, 99),
-                max_ms: percentile(&v, 100),
-            };
-            (k.to_string(), l)
-        })
-        .collect()
-}
 
-/// Sums up a sweep's runs (in seed order) and the artifacts written for
-/// its failures (one per failing run, in the same order).
-pub fn summarize(model: &str, runs: &[RunSummary], artifacts: Vec<String>, wall_s: f64) -> Summary {
-    let ops: Vec<OpStat> = runs.iter().flat_map(|r| r.ops.iter().copied()).collect();
-    let ok = ops.iter().filter(|o| o.ok).count();
-    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
-    let failing = runs
-        .iter()
-        .filter_map(|r| r.failure.as_ref().map(|f| (r.seed, f)));
-    let mut failed = Vec::new();
-    for ((seed, failure), artifact) in failing.zip(artifacts) {
-        *failures.entry(failure.kind.name().to_string()).or_default() += 1;
+    /// Counts a failure (in seed order), with its artifact if one was written.
+    pub fn add_failure(&mut self, seed: u64, failure: &Failure, artifact: Option<String>) {
+        *self
+            .failures
+            .entry(failure.kind.name().to_string())
+            .or_default() += 1;
+        let Some(artifact) = artifact else {
+            self.failed_without_artifact += 1;
+            return;
+        };
         let message = failure
             .to_string()
             .lines()
             .next()
             .unwrap_or_default()
             .to_string();
-        failed.push(FailedSeed {
+        self.failed.push(FailedSeed {
             seed,
             kind: failure.kind,
             message,
             artifact,
         });
     }
-    Summary {
-        model: model.to_string(),
-        runs: runs.len(),
-        failures,
-        ops: ops.len(),
-        availability: if ops.is_empty() {
+
+    /// How many failures have artifacts.
+    pub fn artifacts(&self) -> usize {
+        self.failed.len()
+    }
+
+    /// The summary, for a sweep that took `wall_s` seconds.
+    pub fn summary(self, model: &str, wall_s: f64) -> Summary {
+        let ms = |ns: u64| ns as f64 / 1e6;
+        let latency = self
+            .latency
+            .iter()
+            .map(|(kind, h)| {
+                let l = Latency {
+                    completed: h.len(),
+                    p50_ms: ms(h.percentile(50)),
+                    p99_ms: ms(h.percentile(99)),
+                    max_ms: ms(h.max()),
+                };
+                (kind.to_string(), l)
+            })
+            .collect();
+        let availability = if self.ops == 0 {
             0.0
         } else {
-            ok as f64 / ops.len() as f64
-        },
-        latency: latencies(&ops),
-        seeds_per_s: runs.len() as f64 / wall_s.max(1e-9),
-        skipped_faults: runs.iter().map(|r| r.skipped_faults).sum(),
-        failed,
+            self.ok as f64 / self.ops as f64
+        };
+        Summary {
+            model: model.to_string(),
+            runs: self.runs,
+            failures: self.failures,
+            ops: self.ops,
+            availability,
+            latency,
+            seeds_per_s: self.runs as f64 / wall_s.max(1e-9),
+            skipped_faults: self.skipped_faults,
+            failed: self.failed,
+            failed_without_artifact: self.failed_without_artifact,
+        }
     }
 }
 
@@ -131,7 +158,7 @@ impl Summary {
     /// The text report; `program` is what the replay commands call.
     pub fn render(&self, program: &str) -> String {
         let mut out = String::new();
-        let failures: usize = self.failures.values().sum();
+        let failures: u64 = self.failures.values().sum();
         out.push_str(&format!(
             "{}: {} runs, {} failures",
             self.model, self.runs, failures
@@ -161,6 +188,12 @@ impl Summary {
             out.push_str(&format!(
                 "seed {}: {}\n  replay: {program} replay {}\n",
                 f.seed, f.message, f.artifact
+            ));
+        }
+        if self.failed_without_artifact > 0 {
+            out.push_str(&format!(
+                "and {} more failures, past --max-artifacts: counted above, no artifact\n",
+                self.failed_without_artifact
             ));
         }
         out

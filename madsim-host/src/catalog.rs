@@ -38,6 +38,7 @@ fn config(nodes: usize) -> ScenarioConfig {
         safety_for: RUN_FOR,
         liveness_for: SimDuration::ZERO,
         client_timeout: CLIENT_TIMEOUT,
+        budget: sim::scenario::Budget::default(),
     }
 }
 

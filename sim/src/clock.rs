@@ -40,9 +40,10 @@ impl NodeClock {
     /// Checks an offset; `field` names the setting in the error.
     pub fn validate_offset(offset_ns: i64, field: &str) -> Result<(), ConfigError> {
         if offset_ns.unsigned_abs() > SimDuration::MAX_CONFIGURABLE.0 {
-            return Err(ConfigError::DurationTooLarge {
+            return Err(ConfigError::OffsetOutOfRange {
                 field: field.to_string(),
-                nanos: offset_ns.unsigned_abs(),
+                offset_ns,
+                limit: SimDuration::MAX_CONFIGURABLE.0,
             });
         }
         Ok(())

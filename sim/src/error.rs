@@ -79,6 +79,36 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
+    /// A plan whose faults are not in time order.
+    #[error("{field}: a plan lists its faults in time order, but {at_nanos} ns is earlier than {previous_field} at {previous_nanos} ns")]
+    OutOfOrder {
+        /// The fault that comes too early.
+        field: String,
+        /// Its time.
+        at_nanos: u64,
+        /// The fault before it.
+        previous_field: String,
+        /// That fault's time.
+        previous_nanos: u64,
+    },
+    /// A clock offset outside the accepted range.
+    #[error("{field}: offset of {offset_ns} ns is outside -{limit}..={limit} ns")]
+    OffsetOutOfRange {
+        /// The setting.
+        field: String,
+        /// The offset given, with its sign.
+        offset_ns: i64,
+        /// The accepted magnitude.
+        limit: u64,
+    },
+    /// A setting outside what can be run.
+    #[error("{field}: {reason}")]
+    OutOfRange {
+        /// The setting.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A scheduled time that lies in the past or overflows.
     #[error("{field}: time {at_nanos} ns is before the current time {now_nanos} ns")]
     TimeInPast {

@@ -26,7 +26,7 @@ use std::hash::{Hash, Hasher};
 /// variant, never the variant's position, so variants may be added or
 /// reordered anywhere without changing the hash of a recorded run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
 pub enum Fault {
     /// Blocks the links the shape cuts, in addition to any partition in force.
     Partition(Partition),

@@ -18,7 +18,7 @@ use std::hash::{Hash, Hasher};
 /// Its `Hash` writes an explicit tag per variant (see [`crate::Fault`]'s), so
 /// the trace hash does not depend on the order the variants are written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Latency {
     /// Always exactly this long.
     Fixed(SimDuration),

@@ -77,7 +77,7 @@ mod timers;
 mod world;
 
 pub use config::SimConfig;
-pub use engine::{NodeStatus, Simulation};
+pub use engine::{Census, NodeStatus, Simulation};
 pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// Latency and message-fault settings for a directed link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LinkConfig {
     /// One-way latency distribution.
     pub latency: Latency,

@@ -27,7 +27,7 @@ use std::hash::{Hash, Hasher};
 /// Its `Hash` writes an explicit tag per shape (see [`crate::Fault`]'s), so
 /// the trace hash does not depend on the order the shapes are written in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "shape")]
+#[serde(rename_all = "snake_case", tag = "shape", deny_unknown_fields)]
 pub enum Partition {
     /// Nodes in different groups cannot talk. Nodes not listed form one more group.
     Split {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// One fault at one time.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimedFault {
     /// When it takes effect.
     pub at: SimTime,
@@ -31,6 +32,7 @@ pub struct TimedFault {
 
 /// A timed list of faults, sorted by time (ties keep their order).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FaultPlan {
     /// The faults, in time order.
     pub faults: Vec<TimedFault>,
@@ -87,10 +89,11 @@ impl FaultPlan {
         for (i, f) in self.faults.iter().enumerate() {
             f.fault.validate(nodes, &format!("faults[{i}]"))?;
             if i > 0 && f.at < self.faults[i - 1].at {
-                return Err(ConfigError::TimeInPast {
+                return Err(ConfigError::OutOfOrder {
                     field: format!("faults[{i}].at"),
                     at_nanos: f.at.0,
-                    now_nanos: self.faults[i - 1].at.0,
+                    previous_field: format!("faults[{}].at", i - 1),
+                    previous_nanos: self.faults[i - 1].at.0,
                 });
             }
         }

@@ -66,6 +66,11 @@ impl<E> EventQueue<E> {
         self.heap.peek().map(|e| e.at)
     }
 
+    /// Every pending event, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &E> {
+        self.heap.iter().map(|e| &e.event)
+    }
+
     /// How many events are pending.
     pub(crate) fn len(&self) -> usize {
         self.heap.len()

@@ -11,6 +11,7 @@ use std::fmt;
 
 /// A probability `num / den`, exact and platform-independent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ratio {
     /// Numerator: how many chances in `den` the event has.
     pub num: u32,

@@ -37,7 +37,8 @@ pub fn parse_seed(text: &str) -> Option<u64> {
     }
 }
 
-fn env_number(var: &'static str) -> Result<Option<u64>, SeedEnvError> {
+/// A seed or count from the environment variable `var`, if it is set.
+pub fn seed_var(var: &'static str) -> Result<Option<u64>, SeedEnvError> {
     match std::env::var(var) {
         Ok(v) if v.trim().is_empty() => Ok(None),
         Ok(v) => parse_seed(&v)
@@ -50,10 +51,10 @@ fn env_number(var: &'static str) -> Result<Option<u64>, SeedEnvError> {
 /// The seeds a sweep should run: `FAULTLINE_SEED` alone if set, else
 /// `FAULTLINE_SEEDS` seeds from `default.start` if set, else `default`.
 pub fn seeds_from_env(default: Range<u64>) -> Result<Vec<u64>, SeedEnvError> {
-    if let Some(seed) = env_number(SEED_VAR)? {
+    if let Some(seed) = seed_var(SEED_VAR)? {
         return Ok(vec![seed]);
     }
-    if let Some(count) = env_number(SEEDS_VAR)? {
+    if let Some(count) = seed_var(SEEDS_VAR)? {
         return Ok((default.start..default.start.saturating_add(count)).collect());
     }
     Ok(default.collect())

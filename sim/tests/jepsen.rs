@@ -144,8 +144,7 @@ fn malformed_input_names_its_line() {
         .unwrap_err()
         .to_string()
         .starts_with("line 1"));
-    assert!(matches!(
-        jepsen::kv_history(&[], Format::EdnMaps),
-        Err(jepsen::ImportError::Empty)
-    ));
+    // With nothing to order, an empty history is linearizable.
+    let empty = jepsen::kv_history(&[], Format::EdnMaps).unwrap();
+    assert!(empty.events.is_empty());
 }

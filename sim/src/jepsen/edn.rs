@@ -4,7 +4,9 @@
 //! is rounded and no `f64` enters a decision), strings with escapes, characters,
 //! keywords, symbols, lists, vectors, maps, sets, tagged literals (`#inst "..."`),
 //! `#_` discards, `;` comments, and commas as whitespace. Errors name the line and
-//! column.
+//! column: an unclosed collection or string where it opened, a map's key that
+//! appears twice where it appears again. Nesting deeper than [`MAX_DEPTH`] is
+//! refused with an error rather than overflowing the stack.
 //!
 //! The writer prints maps as `{:a 1, :b 2}` (Jepsen's style) and preserves map
 //! entry order, so reading then writing a canonical history gives the same text.
@@ -72,25 +74,43 @@ pub struct EdnError {
     pub message: String,
 }
 
+/// The deepest nesting read (a Jepsen event is a few levels deep).
+pub const MAX_DEPTH: usize = 200;
+
 /// Reads every top-level form of `text`, each with the line it starts on.
 pub fn parse_all(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    let mut r = Reader {
-        chars: text.chars().collect(),
-        pos: 0,
-        line: 1,
-        column: 1,
-    };
+    let mut r = Reader::new(text);
     let mut forms = Vec::new();
     loop {
-        r.skip_space()?;
+        r.skip_space();
         if r.peek().is_none() {
             return Ok(forms);
         }
         let line = r.line;
-        if let Some(form) = r.form()? {
+        if let Some(form) = r.form(0)? {
             forms.push((line, form));
         }
     }
+}
+
+/// Reads a history's events, each with the line it starts on: the forms of
+/// `text`, or, when `text` is one list or vector, its items (as Knossos and
+/// older Jepsen tests store a history).
+pub fn parse_items(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
+    let mut r = Reader::new(text);
+    r.skip_space();
+    let close = match r.peek() {
+        Some('[') => ']',
+        Some('(') => ')',
+        _ => return parse_all(text),
+    };
+    let items = r.sequence(close, 0)?;
+    r.skip_space();
+    if r.peek().is_some() {
+        // More than one form: the text is a sequence of forms after all.
+        return parse_all(text);
+    }
+    Ok(items)
 }
 
 /// Reads exactly one form.
@@ -106,6 +126,17 @@ pub fn parse_one(text: &str) -> Result<Edn, EdnError> {
     }
 }
 
+/// `value` as text of at most 60 characters, for messages (a whole
+/// 50-megabyte form is never echoed).
+pub fn brief(value: &Edn) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 60 {
+        return text;
+    }
+    let head: String = text.chars().take(57).collect();
+    format!("{head}...")
+}
+
 struct Reader {
     chars: Vec<char>,
     pos: usize,
@@ -118,6 +149,15 @@ fn is_delimiter(c: char) -> bool {
 }
 
 impl Reader {
+    fn new(text: &str) -> Reader {
+        Reader {
+            chars: text.chars().collect(),
+            pos: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -142,7 +182,7 @@ impl Reader {
         }
     }
 
-    fn skip_space(&mut self) -> Result<(), EdnError> {
+    fn skip_space(&mut self) {
         while let Some(c) = self.peek() {
             if c.is_whitespace() || c == ',' {
                 self.bump();
@@ -154,64 +194,104 @@ impl Reader {
                 break;
             }
         }
-        Ok(())
     }
 
-    /// One form; `None` for a `#_` discard that consumed its form.
-    fn form(&mut self) -> Result<Option<Edn>, EdnError> {
-        self.skip_space()?;
+    /// One form at nesting `depth`; `None` for a `#_` discard that
+    /// consumed its form.
+    fn form(&mut self, depth: usize) -> Result<Option<Edn>, EdnError> {
+        self.skip_space();
+        if depth > MAX_DEPTH {
+            return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
+        }
         let c = self
             .peek()
             .ok_or_else(|| self.error("unexpected end of input"))?;
+        let items = |r: &mut Self, close| {
+            r.sequence(close, depth)
+                .map(|v| v.into_iter().map(|(_, e)| e).collect())
+        };
         let value = match c {
-            '(' => Edn::List(self.sequence(')')?),
-            '[' => Edn::Vector(self.sequence(']')?),
-            '{' => self.map()?,
+            '(' => Edn::List(items(self, ')')?),
+            '[' => Edn::Vector(items(self, ']')?),
+            '{' => self.map(depth)?,
             '"' => Edn::Str(self.string()?),
             '\\' => self.character()?,
-            '#' => return self.dispatch(),
+            '#' => return self.dispatch(depth),
             ')' | ']' | '}' => return Err(self.error(format!("unexpected `{c}`"))),
             _ => self.atom()?,
         };
         Ok(Some(value))
     }
 
-    fn sequence(&mut self, close: char) -> Result<Vec<Edn>, EdnError> {
-        self.bump();
+    /// The items of a collection, each with its line; an error names where
+    /// the collection opened if it never closes.
+    fn sequence(&mut self, close: char, depth: usize) -> Result<Vec<(usize, Edn)>, EdnError> {
+        let (line, column) = (self.line, self.column);
+        let open = self.bump().unwrap_or(close);
         let mut items = Vec::new();
         loop {
-            self.skip_space()?;
+            self.skip_space();
             match self.peek() {
-                None => return Err(self.error(format!("unclosed collection: expected `{close}`"))),
+                None => {
+                    return Err(EdnError {
+                        line,
+                        column,
+                        message: format!("this `{open}` is never closed with `{close}`"),
+                    })
+                }
                 Some(c) if c == close => {
                     self.bump();
                     return Ok(items);
                 }
-                Some(_) => items.extend(self.form()?),
+                Some(_) => {
+                    let at = self.line;
+                    if let Some(item) = self.form(depth + 1)? {
+                        items.push((at, item));
+                    }
+                }
             }
         }
     }
 
-    fn map(&mut self) -> Result<Edn, EdnError> {
-        let items = self.sequence('}')?;
+    fn map(&mut self, depth: usize) -> Result<Edn, EdnError> {
+        let (line, column) = (self.line, self.column);
+        let items = self.sequence('}', depth)?;
         if items.len() % 2 != 0 {
-            return Err(self.error("a map needs an even number of forms"));
+            return Err(EdnError {
+                line,
+                column,
+                message: "a map needs an even number of forms".into(),
+            });
         }
         let mut entries = Vec::with_capacity(items.len() / 2);
+        let mut seen = std::collections::BTreeSet::new();
         let mut it = items.into_iter();
-        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        while let (Some((key_line, k)), Some((_, v))) = (it.next(), it.next()) {
+            if !seen.insert(k.to_string()) {
+                return Err(EdnError {
+                    line: key_line,
+                    column: 1,
+                    message: format!(
+                        "the map opened at line {line} has the key {} twice",
+                        brief(&k)
+                    ),
+                });
+            }
             entries.push((k, v));
         }
         Ok(Edn::Map(entries))
     }
 
     fn string(&mut self) -> Result<String, EdnError> {
+        let (line, column) = (self.line, self.column);
         self.bump();
         let mut s = String::new();
         loop {
-            let c = self
-                .bump()
-                .ok_or_else(|| self.error("unterminated string"))?;
+            let c = self.bump().ok_or_else(|| EdnError {
+                line,
+                column,
+                message: "this string is never closed (unterminated string)".into(),
+            })?;
             match c {
                 '"' => return Ok(s),
                 '\\' => {
@@ -272,19 +352,22 @@ impl Reader {
         }))
     }
 
-    fn dispatch(&mut self) -> Result<Option<Edn>, EdnError> {
+    fn dispatch(&mut self, depth: usize) -> Result<Option<Edn>, EdnError> {
         self.bump();
         match self.peek() {
-            Some('{') => Ok(Some(Edn::Set(self.sequence('}')?))),
+            Some('{') => {
+                let items = self.sequence('}', depth)?;
+                Ok(Some(Edn::Set(items.into_iter().map(|(_, e)| e).collect())))
+            }
             Some('_') => {
                 self.bump();
-                self.form()?;
+                self.form(depth + 1)?;
                 Ok(None)
             }
             Some(c) if c.is_alphabetic() => {
                 let tag = self.token();
                 let value = self
-                    .form()?
+                    .form(depth + 1)?
                     .ok_or_else(|| self.error(format!("#{tag} needs a value")))?;
                 Ok(Some(Edn::Tagged(tag, Box::new(value))))
             }
@@ -416,6 +499,46 @@ mod tests {
     fn skips_comments_commas_and_discards() {
         let forms = parse_all("; a comment\n1, #_ 2 3\n").unwrap();
         assert_eq!(forms, vec![(2, Edn::Int(1)), (2, Edn::Int(3))]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for open in ["[", "(", "{", "#{", "#_ [", "#inst ["] {
+            let text = open.repeat(20_000);
+            let e = parse_all(&text).unwrap_err();
+            assert!(e.message.contains("nested more than"), "{open}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_unclosed_form_is_reported_where_it_opens() {
+        let e = parse_all("{:a 1}\n{:b [1 2]\n\n\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        let e = parse_all("[1\n \"open\n\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 2), "{e}");
+    }
+
+    #[test]
+    fn a_key_twice_is_an_error_at_its_second_appearance() {
+        let e = parse_all("{:a 1\n :b 2\n :a 3}").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains(":a twice"), "{e}");
+    }
+
+    #[test]
+    fn the_items_of_one_wrapping_collection_keep_their_lines() {
+        let items = parse_items("[{:a 1}\n {:a 2}\n {:a 3}]").unwrap();
+        let lines: Vec<usize> = items.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [1, 2, 3]);
+        let items = parse_items("({:a 1}\n {:a 2})").unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(parse_items("{:a 1}\n{:a 2}").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn long_values_are_brief_in_messages() {
+        let long = Edn::Vector((0..10_000).map(Edn::Int).collect());
+        assert!(brief(&long).len() < 70);
     }
 
     #[test]

@@ -1,17 +1,24 @@
 //! Jepsen histories in, EDN out.
 //!
-//! Two input forms are read, and the form is detected per file:
-//! - **EDN maps**, one event per map (optionally all inside one vector), e.g.
+//! Two input forms are read, and the form is detected per file: a file whose
+//! first form (after blank lines and `;` comments) opens with `{`, `[`, `(`
+//! or `#` is EDN; anything else is read as a log.
+//! - **EDN maps**, one event per map, or all inside one vector or list (as
+//!   Knossos and older Jepsen tests store them), e.g.
 //!   `{:process 3, :type :invoke, :f :append, :key "1", :value "x 3 0 y"}`.
 //!   `:fail` means the operation did not happen.
-//! - **`jepsen.util` log lines**, e.g. `INFO jepsen.util - 3 :invoke :cas [1 4]`.
-//!   Two conventions of this form are honoured: `:fail :cas` is a completed
-//!   compare-and-set whose comparison failed (it returned false), and
-//!   `:info ... :timed-out` or `:fail :read :timed-out` is indeterminate.
+//! - **`jepsen.util` log lines**, e.g. `INFO jepsen.util - 3 :invoke :cas [1 4]`
+//!   (or `jepsen.util: 3 :invoke ...`); the fields may be separated by any
+//!   run of spaces or tabs. Two conventions of this form are honoured:
+//!   `:fail :cas` is a completed compare-and-set whose comparison failed (it
+//!   returned false), and `:info ... :timed-out` or `:fail :read :timed-out`
+//!   is indeterminate (the process may go on to its next operation).
 //!
-//! In both forms an invoke that never completes is indeterminate, and events of
-//! non-client processes (`:nemesis`) are skipped. Events are ordered as written;
-//! `:time`, when present, is kept for display.
+//! In both forms an invoke that never completes is indeterminate. A process
+//! is a client number (a non-negative integer) or a name (`:nemesis`, any
+//! keyword or string); events of named processes are skipped, and any other
+//! process is an error. A history with no client events is linearizable.
+//! Events are ordered as written; `:time`, when present, is kept for display.
 
 mod convert;
 pub mod edn;
@@ -115,9 +122,6 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
-    /// Nothing to check.
-    #[error("the history has no client events")]
-    Empty,
 }
 
 fn event_error(line: usize, message: impl Into<String>) -> ImportError {
@@ -127,12 +131,17 @@ fn event_error(line: usize, message: impl Into<String>) -> ImportError {
     }
 }
 
-/// Detects the form: any line mentioning `jepsen.util` makes it a log.
+/// Detects the form from the first form's first character: `{`, `[`, `(`
+/// or `#` is EDN, anything else a log.
 pub fn detect_format(text: &str) -> Format {
-    if text.lines().any(|l| l.contains("jepsen.util")) {
-        Format::UtilLog
-    } else {
-        Format::EdnMaps
+    let first = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with(';'))
+        .and_then(|l| l.chars().next());
+    match first {
+        Some('{' | '[' | '(' | '#') | None => Format::EdnMaps,
+        Some(_) => Format::UtilLog,
     }
 }
 
@@ -153,23 +162,24 @@ fn keyword_name(v: &Edn) -> Option<&str> {
     }
 }
 
-fn process_of(v: &Edn) -> Process {
+/// A process: a client number, or a name; anything else is an error.
+fn process_of(line: usize, v: &Edn) -> Result<Process, ImportError> {
     match v {
-        Edn::Int(i) if *i >= 0 => Process::Client(*i as u64),
-        other => Process::Named(other.clone()),
+        Edn::Int(i) if *i >= 0 => Ok(Process::Client(*i as u64)),
+        Edn::Keyword(_) | Edn::Str(_) | Edn::Symbol(_) => Ok(Process::Named(v.clone())),
+        other => Err(event_error(
+            line,
+            format!(
+                ":process must be a client number (an integer from 0) or a name such as :nemesis, found `{}`",
+                edn::brief(other)
+            ),
+        )),
     }
 }
 
-/// Reads EDN maps, one per event (a single top-level vector of maps also works).
+/// Reads EDN maps, one per event, or all in one vector or list.
 pub fn parse_edn_maps(text: &str) -> Result<Vec<JepsenEvent>, ImportError> {
-    let mut forms = edn::parse_all(text)?;
-    if forms.len() == 1 {
-        if let (line, Edn::Vector(items)) = &forms[0] {
-            let line = *line;
-            forms = items.iter().map(|i| (line, i.clone())).collect();
-        }
-    }
-    forms
+    edn::parse_items(text)?
         .into_iter()
         .map(|(line, form)| event_from_map(line, form))
         .collect()
@@ -179,7 +189,7 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
     let Edn::Map(entries) = form else {
         return Err(event_error(
             line,
-            format!("expected an event map, found `{form}`"),
+            format!("expected an event map, found `{}`", edn::brief(&form)),
         ));
     };
     let (mut process, mut kind, mut f, mut key, mut value, mut time) =
@@ -187,10 +197,13 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
     let mut extra = Vec::new();
     for (k, v) in entries {
         match keyword_name(&k) {
-            Some("process") => process = Some(process_of(&v)),
+            Some("process") => process = Some(process_of(line, &v)?),
             Some("type") => {
                 let name = keyword_name(&v).ok_or_else(|| {
-                    event_error(line, format!(":type must be a keyword, found `{v}`"))
+                    event_error(
+                        line,
+                        format!(":type must be a keyword, found `{}`", edn::brief(&v)),
+                    )
                 })?;
                 kind = Some(EventType::parse(name).ok_or_else(|| {
                     event_error(
@@ -205,7 +218,7 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
                     other => {
                         return Err(event_error(
                             line,
-                            format!(":f must be a keyword, found `{other}`"),
+                            format!(":f must be a keyword, found `{}`", edn::brief(other)),
                         ))
                     }
                 })
@@ -217,7 +230,7 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
                 other => {
                     return Err(event_error(
                         line,
-                        format!(":time must be an integer, found `{other}`"),
+                        format!(":time must be an integer, found `{}`", edn::brief(&other)),
                     ))
                 }
             },
@@ -236,65 +249,83 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
     })
 }
 
+/// Where a log line's event begins: after `jepsen.util - ` or
+/// `jepsen.util: `, with any spacing.
+fn after_marker(raw: &str) -> Option<&str> {
+    let at = raw.find("jepsen.util")?;
+    let rest = raw[at + "jepsen.util".len()..].trim_start();
+    let rest = rest.strip_prefix('-').or_else(|| rest.strip_prefix(':'))?;
+    rest.starts_with(char::is_whitespace)
+        .then(|| rest.trim_start())
+}
+
+/// The next whitespace-separated field of `text`, and the rest after it.
+fn field(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_start();
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    (end > 0).then(|| (&text[..end], &text[end..]))
+}
+
 /// Reads `jepsen.util` log lines: `... jepsen.util - PROCESS :TYPE :F VALUE`.
-/// Lines without `jepsen.util - ` are ignored (other log output).
+/// Lines without the marker are other log output and are skipped.
 pub fn parse_util_log(text: &str) -> Result<Vec<JepsenEvent>, ImportError> {
     let mut events = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
-        let Some(at) = raw.find("jepsen.util - ") else {
+        let Some(rest) = after_marker(raw) else {
             continue;
         };
-        let rest = &raw[at + "jepsen.util - ".len()..];
-        let mut fields = rest.split_whitespace();
-        let (Some(process), Some(kind), Some(f)) = (fields.next(), fields.next(), fields.next())
-        else {
-            return Err(event_error(
-                line,
-                "expected `PROCESS :TYPE :F VALUE` after `jepsen.util - `",
-            ));
-        };
-        let process =
-            process_of(&edn::parse_one(process).map_err(|e| event_error(line, e.message))?);
-        let kind = kind
-            .strip_prefix(':')
-            .and_then(EventType::parse)
-            .ok_or_else(|| {
-                event_error(
-                    line,
-                    format!("`{kind}` is not one of :invoke, :ok, :fail, :info"),
-                )
-            })?;
-        let f = f
-            .strip_prefix(':')
-            .ok_or_else(|| event_error(line, format!("operation `{f}` must be a keyword")))?;
-        // The value is the rest of the line after the third field.
-        let value_text = rest
-            .splitn(4, char::is_whitespace)
-            .filter(|s| !s.is_empty())
-            .nth(3)
-            .unwrap_or("")
-            .trim();
-        let value = if value_text.is_empty() {
-            Edn::Nil
-        } else {
-            // Some logs add text after the value; read the first form only.
-            let forms = edn::parse_all(value_text)
-                .map_err(|e| event_error(line, format!("value: {}", e.message)))?;
-            forms.into_iter().next().map(|(_, v)| v).unwrap_or(Edn::Nil)
-        };
-        events.push(JepsenEvent {
-            process,
-            kind,
-            f: f.to_string(),
-            key: None,
-            value,
-            time: None,
-            extra: Vec::new(),
-            line,
-        });
+        events.push(log_event(line, rest)?);
     }
     Ok(events)
+}
+
+/// One log line's event, from `PROCESS :TYPE :F VALUE`.
+fn log_event(line: usize, rest: &str) -> Result<JepsenEvent, ImportError> {
+    let fields = field(rest).and_then(|(p, r)| {
+        let (kind, r) = field(r)?;
+        let (f, value) = field(r)?;
+        Some((p, kind, f, value.trim()))
+    });
+    let Some((process, kind, f, value_text)) = fields else {
+        return Err(event_error(
+            line,
+            "expected `PROCESS :TYPE :F VALUE` after `jepsen.util - `",
+        ));
+    };
+    let process = edn::parse_one(process).map_err(|e| event_error(line, e.message))?;
+    let process = process_of(line, &process)?;
+    let kind = kind
+        .strip_prefix(':')
+        .and_then(EventType::parse)
+        .ok_or_else(|| {
+            event_error(
+                line,
+                format!("`{kind}` is not one of :invoke, :ok, :fail, :info"),
+            )
+        })?;
+    let f = f
+        .strip_prefix(':')
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| event_error(line, format!("operation `{f}` must be a keyword")))?;
+    let value = if value_text.is_empty() {
+        Edn::Nil
+    } else {
+        // Some logs add text after the value; read the first form only.
+        let forms = edn::parse_all(value_text)
+            .map_err(|e| event_error(line, format!("value: {}", e.message)))?;
+        forms.into_iter().next().map(|(_, v)| v).unwrap_or(Edn::Nil)
+    };
+    Ok(JepsenEvent {
+        process,
+        kind,
+        f: f.to_string(),
+        key: None,
+        value,
+        time: None,
+        extra: Vec::new(),
+        line,
+    })
 }
 
 impl JepsenEvent {

@@ -28,6 +28,7 @@
 //! `sweep` ([`Scenario::run_seeds`]: seed sweeps in `cargo test`, with
 //! artifacts, shrinking and both replay routes).
 
+pub mod budget;
 mod clients;
 pub mod report;
 pub mod sweep;
@@ -43,6 +44,8 @@ use crate::node_id::NodeId;
 use crate::plan::FaultPlan;
 use crate::spec::SequentialSpec;
 use crate::time::{SimDuration, SimTime};
+pub use budget::Budget;
+use budget::Meter;
 use clients::Clients;
 pub use report::{Checks, Failure, FailureKind, RunReport, ScenarioConfig};
 pub use workload::{Completion, Scripted, Workload};
@@ -60,6 +63,15 @@ struct MonitorFactory<N: Node> {
     make: Box<dyn Fn() -> Monitor<N>>,
 }
 type Checker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> Verdict>;
+
+/// A run over its budget, as a failure.
+fn runaway<N: Node>(sim: &Simulation<N>, message: String) -> Failure {
+    Failure {
+        kind: FailureKind::Runaway,
+        message,
+        at: sim.now(),
+    }
+}
 
 /// What a scenario's artifacts say it is (see [`Scenario::named`]).
 #[derive(Clone, Debug, Default)]
@@ -88,6 +100,7 @@ pub struct Scenario<N: Node> {
     checker: Option<(String, Checker<N>)>,
     focus: Option<(String, Focus<N>)>,
     label: Label,
+    budget: Budget,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
     /// How long the liveness phase allows for progress.
@@ -116,6 +129,7 @@ where
             checker: None,
             focus: None,
             label: Label::default(),
+            budget: Budget::default(),
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
             client_timeout: SimDuration::from_secs(1),
@@ -264,6 +278,12 @@ where
         self
     }
 
+    /// Sets the run's budget of events (see [`budget`]).
+    pub fn budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// Sets the safety phase's length.
     pub fn run_for(mut self, safety: SimDuration) -> Self {
         self.safety_for = safety;
@@ -289,6 +309,7 @@ where
             safety_for: self.safety_for,
             liveness_for: self.liveness_for,
             client_timeout: self.client_timeout,
+            budget: self.budget,
         }
     }
 
@@ -361,14 +382,31 @@ where
             .unwrap_or_else(|e| panic!("fault plan: {e}"));
         let workload = self.workload.as_ref().map(|w| w());
         let mut clients = Clients::new(self.clients, workload, seed, self.client_timeout);
-        let mut failure = self.safety(&mut sim, &mut clients);
-        let verdict = match &failure {
-            None => self.check_history(&clients.history, sim.now(), &mut failure),
-            Some(_) => None,
-        };
-        if failure.is_none() {
-            failure = self.liveness(&mut sim, &mut clients, &plan);
-        }
+        // A panic in the model's code (a handler, a check, the workload) is a
+        // failure of the run, with the trace hash up to where it happened.
+        let phases = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut failure = self.safety(&mut sim, &mut clients);
+            let verdict = match &failure {
+                None => self.check_history(&clients.history, sim.now(), &mut failure),
+                Some(_) => None,
+            };
+            if failure.is_none() {
+                failure = self.liveness(&mut sim, &mut clients, &plan);
+            }
+            (failure, verdict)
+        }));
+        let (failure, verdict) = phases.unwrap_or_else(|payload| {
+            let message = format!(
+                "the model panicked: {}",
+                report::panic_text(payload.as_ref())
+            );
+            let failure = Failure {
+                kind: FailureKind::Panic,
+                message,
+                at: sim.now(),
+            };
+            (Some(failure), None)
+        });
         RunReport {
             seed,
             plan,
@@ -386,7 +424,8 @@ where
         let safety_end = SimTime::ZERO.after(self.safety_for);
         let mut monitors: Vec<(&MonitorFactory<N>, Monitor<N>)> =
             self.monitors.iter().map(|m| (m, (m.make)())).collect();
-        self.drive(sim, clients, safety_end, Some(&mut monitors))
+        let mut meter = Meter::new(self.budget, "safety");
+        self.drive(sim, clients, safety_end, &mut meter, Some(&mut monitors))
     }
 
     /// The history check at the end of the safety phase; a history that is
@@ -417,13 +456,21 @@ where
         clients: &mut Clients<N>,
         plan: &FaultPlan,
     ) -> Option<Failure> {
-        sim.run_until(sim.now().max(plan.end()));
+        let mut meter = Meter::new(self.budget, "liveness");
+        let plan_end = sim.now().max(plan.end());
+        while sim.next_event_time().is_some_and(|t| t <= plan_end) {
+            sim.step();
+            if let Some(message) = meter.tick(sim) {
+                return Some(runaway(sim, message));
+            }
+        }
+        sim.run_until(plan_end);
         for heal in FaultPlan::heal_all(sim.node_count()) {
             sim.apply(heal).expect("heals are valid");
         }
         let deadline = sim.now().after(self.liveness_for);
         clients.start_liveness();
-        if let Some(failure) = self.drive(sim, clients, deadline, None) {
+        if let Some(failure) = self.drive(sim, clients, deadline, &mut meter, None) {
             return Some(failure);
         }
         let shortfall = clients.liveness_shortfall().or_else(|| {
@@ -479,6 +526,7 @@ where
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         until: SimTime,
+        meter: &mut Meter,
         mut monitors: Option<&mut Vec<(&MonitorFactory<N>, Monitor<N>)>>,
     ) -> Option<Failure> {
         // Clients act when something may have changed for them: an answer
@@ -497,6 +545,9 @@ where
             }
             if sim.next_event_time().is_some_and(|t| t <= next_client) {
                 sim.step();
+                if let Some(message) = meter.tick(sim) {
+                    return Some(runaway(sim, message));
+                }
                 if sim.replies_waiting() > 0 {
                     clients.collect(sim);
                     clients_due = true;

@@ -18,6 +18,11 @@ pub enum FailureKind {
     Linearizability,
     /// After healing, the system did not make progress in time.
     Liveness,
+    /// The run went over its budget of events (see [`super::budget`]): a
+    /// message storm or a livelock.
+    Runaway,
+    /// The model's code (a handler, an invariant, the workload) panicked.
+    Panic,
 }
 
 impl FailureKind {
@@ -27,12 +32,15 @@ impl FailureKind {
             FailureKind::Invariant => "invariant",
             FailureKind::Linearizability => "linearizability",
             FailureKind::Liveness => "liveness",
+            FailureKind::Runaway => "runaway",
+            FailureKind::Panic => "panic",
         }
     }
 }
 
 /// Why a run failed.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Failure {
     /// Which check.
     pub kind: FailureKind,
@@ -48,6 +56,8 @@ impl fmt::Display for Failure {
             FailureKind::Invariant => "safety: invariant",
             FailureKind::Linearizability => "safety: linearizability",
             FailureKind::Liveness => "liveness",
+            FailureKind::Runaway => "runaway",
+            FailureKind::Panic => "panic",
         };
         write!(f, "{kind} failure at {}: {}", self.at, self.message)
     }
@@ -74,6 +84,7 @@ pub struct RunReport<Op, Reply> {
 
 /// A scenario's shape, as recorded in failure artifacts.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScenarioConfig {
     /// Cluster size.
     pub nodes: usize,
@@ -87,6 +98,76 @@ pub struct ScenarioConfig {
     pub liveness_for: SimDuration,
     /// Client timeout.
     pub client_timeout: SimDuration,
+    /// The run's budget.
+    #[serde(default)]
+    pub budget: super::budget::Budget,
+}
+
+/// The text of a panic's payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(a panic with no text)".to_string())
+}
+
+impl ScenarioConfig {
+    /// The most clients a scenario runs.
+    pub const MAX_CLIENTS: usize = 100_000;
+
+    /// Checks every field; errors name the field under `field` (for
+    /// example `config.link.drop`).
+    pub fn validate(&self, field: &str) -> Result<(), crate::ConfigError> {
+        use crate::ConfigError;
+        let out_of_range = |name: &str, reason: String| ConfigError::OutOfRange {
+            field: format!("{field}.{name}"),
+            reason,
+        };
+        if self.nodes == 0 || self.nodes > crate::SimConfig::MAX_NODES {
+            let reason = format!(
+                "{} nodes: a cluster has 1 to {}",
+                self.nodes,
+                crate::SimConfig::MAX_NODES
+            );
+            return Err(out_of_range("nodes", reason));
+        }
+        if self.clients > Self::MAX_CLIENTS {
+            let reason = format!(
+                "{} clients is more than {}",
+                self.clients,
+                Self::MAX_CLIENTS
+            );
+            return Err(out_of_range("clients", reason));
+        }
+        self.link.validate(&format!("{field}.link"))?;
+        let phases = [
+            ("safety_for", self.safety_for),
+            ("liveness_for", self.liveness_for),
+            ("client_timeout", self.client_timeout),
+        ];
+        for (name, d) in phases {
+            if d > SimDuration::MAX_CONFIGURABLE {
+                return Err(ConfigError::DurationTooLarge {
+                    field: format!("{field}.{name}"),
+                    nanos: d.0,
+                });
+            }
+        }
+        if self.client_timeout == SimDuration::ZERO {
+            return Err(out_of_range(
+                "client_timeout",
+                "a client timeout is positive".into(),
+            ));
+        }
+        if self.budget.events_per_phase == 0 || self.budget.pending_events == 0 {
+            return Err(out_of_range(
+                "budget",
+                "a budget allows at least one event".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// What a scenario checks, by name: what `faultline list` shows of it.

@@ -82,7 +82,11 @@ where
             test: Some(test.to_string()),
             bug: self.label.bug.clone(),
             config: self.describe(),
-            faults: self.label.faults.clone().unwrap_or_else(|| "custom".into()),
+            faults: self
+                .label
+                .faults
+                .clone()
+                .unwrap_or_else(|| artifact::CUSTOM_FAULTS.into()),
             seed,
             plan,
             trace_hash: hash_hex(hash),
@@ -187,7 +191,7 @@ where
             eprintln!("{record}");
         }
         let hash = hash_hex(report.trace_hash);
-        let verdict = if hash == artifact.trace_hash {
+        let verdict = if artifact.hash_matches(report.trace_hash) {
             format!("trace hash {hash}: identical to the artifact")
         } else {
             format!(

@@ -4,8 +4,14 @@
 //!
 //! An artifact is never overwritten: a new one takes the next free name,
 //! claimed with `create_new`, so two processes cannot race onto one name. A
-//! file that fails to load is reported with what is wrong and where (its
-//! line and column), and is left as it is.
+//! file that fails to load is reported with what is wrong and where (the
+//! field's path, and its line and column: see [`locate`]), and is left as
+//! it is. Every field is checked: unknown fields are refused (a misspelled
+//! one would otherwise change the run silently), and so are a config that
+//! cannot run, an unknown fault mix, a plan out of time order, and a trace
+//! hash that is not 16 hex digits.
+
+pub mod locate;
 
 use crate::plan::FaultPlan;
 use crate::scenario::report::{Failure, ScenarioConfig};
@@ -20,6 +26,7 @@ pub const DIR_VAR: &str = "FAULTLINE_ARTIFACTS";
 
 /// Everything needed to rerun a failing seed exactly.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Artifact {
     /// The faultline version that wrote it.
     pub faultline_version: String,
@@ -76,7 +83,101 @@ pub enum ArtifactError {
 
 /// The largest artifact file read (a generated one is a few kilobytes; a
 /// dense plan, a few hundred).
-const MAX_BYTES: u64 = 64 << 20;
+pub const MAX_BYTES: u64 = 64 << 20;
+
+/// The `faults` of an artifact whose plan came from no preset mix (a
+/// `cargo test` scenario with a nemesis or plan of its own).
+pub const CUSTOM_FAULTS: &str = "custom";
+
+/// A trace hash from its 16 hex digits.
+fn parse_hash(hex: &str) -> Option<u64> {
+    let digits = hex.len() == 16 && hex.chars().all(|c| c.is_ascii_hexdigit());
+    digits.then(|| u64::from_str_radix(hex, 16).ok()).flatten()
+}
+
+/// `field: message` split at its first `: ` (validation messages start
+/// with the field they are about).
+fn split_field(text: &str) -> (String, String) {
+    match text.split_once(": ") {
+        Some((field, message)) => (field.to_string(), message.to_string()),
+        None => (String::new(), text.to_string()),
+    }
+}
+
+/// A JSON error as a line: where it is (the path, and the line and column
+/// of the value it is about), and what serde said.
+fn json_error(text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let message = inner.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_string();
+    let hint = message.split('`').nth(1);
+    let at = (path != ".")
+        .then(|| locate::locate(text, &path, hint))
+        .flatten()
+        .unwrap_or((inner.line(), inner.column()));
+    let field = if path == "." {
+        String::new()
+    } else {
+        format!("{path}: ")
+    };
+    format!("line {}, column {}: {field}{message}", at.0, at.1)
+}
+
+/// Why a capped read failed.
+pub enum Capped {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// It is not text, or too large.
+    Invalid(String),
+}
+
+/// Reads a text file of at most `max` bytes: a regular file, or a
+/// character device (`/dev/null`); never more than `max + 1` bytes are
+/// read. A FIFO or socket is refused, since opening one can wait forever.
+pub fn read_capped(path: &Path, max: u64) -> Result<String, Capped> {
+    let meta = std::fs::metadata(path).map_err(Capped::Io)?;
+    if !meta.is_file() && !is_char_device(&meta) {
+        return Err(Capped::Invalid("not a regular file".into()));
+    }
+    let file = std::fs::File::open(path).map_err(Capped::Io)?;
+    read_text(file, max)
+}
+
+/// Reads at most `max` bytes of UTF-8 text from `reader`.
+pub fn read_text(reader: impl std::io::Read, max: u64) -> Result<String, Capped> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Capped::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(Capped::Invalid(format!(
+            "larger than {max} bytes, the most read"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Capped::Invalid(format!(
+            "not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+#[cfg(unix)]
+fn is_char_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device()
+}
+
+#[cfg(not(unix))]
+fn is_char_device(_meta: &std::fs::Metadata) -> bool {
+    false
+}
 
 impl Artifact {
     /// Loads an artifact and checks what can be checked without its model
@@ -84,37 +185,60 @@ impl Artifact {
     /// model). The file is never modified.
     pub fn load(path: &Path) -> Result<Artifact, ArtifactError> {
         let shown = path.display().to_string();
-        let read_err = |source| ArtifactError::Read {
-            path: shown.clone(),
-            source,
-        };
         let malformed = |message: String| ArtifactError::Malformed {
             path: shown.clone(),
             message,
         };
-        let meta = std::fs::metadata(path).map_err(read_err)?;
-        if !meta.is_file() {
-            return Err(malformed("not a regular file".into()));
-        }
-        if meta.len() > MAX_BYTES {
-            return Err(malformed(format!(
-                "{} bytes, more than the {MAX_BYTES} an artifact may have",
-                meta.len()
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(read_err)?;
-        let artifact: Artifact = serde_json::from_str(&text)
+        let text = read_capped(path, MAX_BYTES).map_err(|e| match e {
+            Capped::Io(source) => ArtifactError::Read {
+                path: shown.clone(),
+                source,
+            },
+            Capped::Invalid(message) => malformed(message),
+        })?;
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let artifact: Artifact = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| malformed(json_error(&text, e)))?;
+        de.end()
             .map_err(|e| malformed(format!("line {}, column {}: {e}", e.line(), e.column())))?;
-        artifact.check_hash().map_err(malformed)?;
+        artifact.check().map_err(|(field, message)| {
+            let at = locate::locate(&text, &field, None)
+                .map_or_else(String::new, |(l, c)| format!("line {l}, column {c}: "));
+            malformed(format!("{at}{field}: {message}"))
+        })?;
         Ok(artifact)
     }
 
-    fn check_hash(&self) -> Result<(), String> {
-        let hex = self.trace_hash.as_str();
-        if hex.len() != 16 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!("trace_hash `{hex}` is not 16 hex digits"));
+    /// Checks every field; an error names the field's path.
+    fn check(&self) -> Result<(), (String, String)> {
+        let field = |f: &str, e: &dyn std::fmt::Display| (f.to_string(), e.to_string());
+        if self.model.is_empty() {
+            return Err(field("model", &"the model's name is empty"));
         }
-        Ok(())
+        self.config
+            .validate("config")
+            .map_err(|e| split_field(&e.to_string()))?;
+        let known_mix = self.faults.parse::<crate::Mix>().is_ok() || self.faults == CUSTOM_FAULTS;
+        if !known_mix {
+            let names = crate::Mix::names();
+            let why = format!(
+                "unknown fault mix `{}` (the mixes: {names}, or {CUSTOM_FAULTS})",
+                self.faults
+            );
+            return Err(field("faults", &why));
+        }
+        if parse_hash(&self.trace_hash).is_none() {
+            let why = format!("`{}` is not 16 hex digits", self.trace_hash);
+            return Err(field("trace_hash", &why));
+        }
+        self.plan
+            .validate(self.config.nodes)
+            .map_err(|e| split_field(&format!("plan.{e}")))
+    }
+
+    /// Whether `hash` is this artifact's trace hash (hex digits in any case).
+    pub fn hash_matches(&self, hash: u64) -> bool {
+        parse_hash(&self.trace_hash) == Some(hash)
     }
 
     /// Writes the artifact as `<dir>/<stem>.json`, or `<stem>-2.json` and so on

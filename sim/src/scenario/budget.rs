@@ -1,0 +1,98 @@
+//! Every run has a budget: a buggy protocol's message storm is a finding,
+//! never a hang.
+//!
+//! A phase may run at most `events_per_phase` events, and at no point may
+//! more than `pending_events` wait in the queue (a storm of duplicates fills
+//! memory long before it runs out of events). Simulated time per phase is
+//! already bounded by the phase's length. A run over budget fails with the
+//! kind `runaway`, and its message says what filled the queue: the pending
+//! events by kind (a message's variant, `timer`, `client op`, `fault`) and by
+//! the node they are for. The defaults are far above what any correct model
+//! here comes near (a 10-second `raft-kv` run takes about 100,000 events).
+
+use crate::engine::Simulation;
+use crate::node::Node;
+use serde::{Deserialize, Serialize};
+
+/// Bounds on one run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// The most events one phase may run.
+    pub events_per_phase: u64,
+    /// The most events that may wait in the queue at once.
+    pub pending_events: u64,
+}
+
+impl Default for Budget {
+    /// 20 million events a phase (a second or two of wall time), and a
+    /// million pending.
+    fn default() -> Self {
+        Budget {
+            events_per_phase: 20_000_000,
+            pending_events: 1_000_000,
+        }
+    }
+}
+
+/// Counts one phase's events against the budget.
+pub(crate) struct Meter {
+    budget: Budget,
+    phase: &'static str,
+    events: u64,
+}
+
+impl Meter {
+    pub(crate) fn new(budget: Budget, phase: &'static str) -> Self {
+        Meter {
+            budget,
+            phase,
+            events: 0,
+        }
+    }
+
+    /// Counts one event run; the runaway's description once over budget.
+    #[inline]
+    pub(crate) fn tick<N: Node>(&mut self, sim: &Simulation<N>) -> Option<String> {
+        self.events += 1;
+        let pending = sim.pending_events() as u64;
+        if self.events <= self.budget.events_per_phase && pending <= self.budget.pending_events {
+            return None;
+        }
+        let over = if pending > self.budget.pending_events {
+            format!(
+                "more than {} events pending (the budget)",
+                self.budget.pending_events
+            )
+        } else {
+            format!(
+                "the {} phase ran {} events, its budget, by {} of virtual time",
+                self.phase,
+                self.budget.events_per_phase,
+                sim.now()
+            )
+        };
+        let census = sim.census();
+        Some(format!(
+            "{over}; {pending} pending; pending by kind: {}; for nodes: {}",
+            top(&census.by_kind, pending),
+            top(&census.by_node, pending)
+        ))
+    }
+}
+
+/// The three largest counts, as `name (share%)`.
+fn top(counts: &std::collections::BTreeMap<String, u64>, total: u64) -> String {
+    let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = sorted
+        .iter()
+        .take(3)
+        .map(|(name, n)| format!("{name} ({}%)", **n * 100 / total.max(1)))
+        .collect();
+    if shown.is_empty() {
+        "none".into()
+    } else {
+        shown.join(", ")
+    }
+}
