@@ -28,7 +28,7 @@ pub struct CheckHistoryArgs {
     /// The sequential spec to check against.
     #[arg(long, value_enum)]
     pub spec: SpecName,
-    /// The history file.
+    /// The history file (`-` for standard input).
     pub file: PathBuf,
     /// Give up (verdict unknown) after this many seconds.
     #[arg(long)]
@@ -41,26 +41,48 @@ pub struct CheckHistoryArgs {
     pub json: bool,
 }
 
+/// The largest history read (Porcupine's largest is a few hundred
+/// kilobytes; Jepsen's longest runs, tens of megabytes).
+pub const MAX_BYTES: u64 = 256 << 20;
+
 impl CheckHistoryArgs {
     /// Checks the file and returns the exit code.
     pub fn run(self) -> i32 {
-        run(
-            self.spec,
-            &self.file,
-            self.timeout_s,
-            self.memory_mib,
-            self.json,
-        )
+        if self.timeout_s == Some(0) {
+            eprintln!("faultline check-history: --timeout-s must be at least 1");
+            return exit::BAD_INPUT;
+        }
+        if self.memory_mib == 0 {
+            eprintln!("faultline check-history: --memory-mib must be at least 1");
+            return exit::BAD_INPUT;
+        }
+        let (spec, timeout, memory) = (self.spec, self.timeout_s, self.memory_mib);
+        run(spec, &self.file, timeout, memory, self.json)
     }
+}
+
+/// The history's text: from standard input for `-`, else the file (a
+/// regular file or a character device), at most [`MAX_BYTES`].
+fn read(file: &Path) -> Result<String, String> {
+    use sim::artifact::{read_capped, read_text, Capped};
+    let text = if file == Path::new("-") {
+        read_text(std::io::stdin().lock(), MAX_BYTES)
+    } else {
+        read_capped(file, MAX_BYTES)
+    };
+    text.map_err(|e| match e {
+        Capped::Io(e) => format!("cannot read {}: {e}", file.display()),
+        Capped::Invalid(why) => format!("{}: {why}", file.display()),
+    })
 }
 
 /// Checks `file` and returns the exit code.
 fn run(spec: SpecName, file: &Path, timeout_s: Option<u64>, memory_mib: u64, json: bool) -> i32 {
     let shown = file.display();
-    let text = match std::fs::read_to_string(file) {
+    let text = match read(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("faultline check-history: cannot read {shown}: {e}");
+            eprintln!("faultline check-history: {e}");
             return exit::BAD_INPUT;
         }
     };

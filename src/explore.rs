@@ -171,6 +171,7 @@ impl Sweep<'_> {
             nemesis: self.mix.nemesis(),
             plan: None,
             record: false,
+            budget: None,
         };
         let caught =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.model.run(&request)));

@@ -74,6 +74,7 @@ impl Loaded<'_> {
             nemesis: self.artifact.faults.parse().unwrap_or_default(),
             plan: Some(plan.clone()),
             record,
+            budget: Some(self.artifact.config.budget),
         };
         self.model.run(&request).map_err(|e| e.to_string())
     }

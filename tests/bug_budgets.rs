@@ -17,6 +17,7 @@ fn first_failure(model: &dyn Model, bug: &str, mix: Mix, within: u64) -> Option<
             nemesis: mix.nemesis(),
             plan: None,
             record: false,
+            budget: None,
         };
         let run = model.run(&request).expect("a listed bug switch runs");
         run.failure.is_some()
@@ -64,6 +65,7 @@ fn the_correct_models_pass_the_seeds_their_bugs_fail_in() {
                 nemesis: Mix::All.nemesis(),
                 plan: None,
                 record: false,
+                budget: None,
             };
             let run = model.run(&request).expect("runs");
             assert!(

@@ -51,6 +51,7 @@ impl EngineModel for FloodModel {
         let budget = Budget {
             events_per_phase: 1_000_000,
             pending_events: 50_000,
+            ..Budget::default()
         };
         Scenario::new(|_| Flood)
             .nodes(2)
@@ -96,8 +97,9 @@ fn a_flood_ends_as_a_runaway_naming_what_filled_the_queue() {
 fn a_livelock_at_zero_latency_ends_as_a_runaway() {
     let zero = LinkConfig::reliable(Latency::Fixed(SimDuration::ZERO));
     let budget = Budget {
-        events_per_phase: 200_000,
+        events_per_phase: 10_000_000,
         pending_events: 1_000,
+        events_per_instant: 200_000,
     };
     let report = Scenario::new(|_| Echo)
         .nodes(2)
@@ -111,7 +113,10 @@ fn a_livelock_at_zero_latency_ends_as_a_runaway() {
         SimTime::ZERO,
         "virtual time never moved: {failure}"
     );
-    assert!(failure.message.contains("200000 events"), "{failure}");
+    assert!(
+        failure.message.contains("200000 events ran in a row"),
+        "{failure}"
+    );
 }
 
 #[test]
@@ -156,6 +161,7 @@ fn a_sweep_goes_on_past_runaways_and_reports_each() {
         nemesis: Mix::None.nemesis(),
         plan: None,
         record: false,
+        budget: None,
     };
     let run = FloodModel.run(&request).unwrap();
     assert_eq!(run.failure.map(|f| f.kind), Some(FailureKind::Runaway));

@@ -77,7 +77,12 @@ fn run_config(request: &RunRequest, nodes: usize) -> Result<RunConfig, ModelErro
 /// A madsim run as a summary: its violation, else its history's verdict.
 fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
     let end = SimTime::ZERO.after(RUN_FOR);
-    let failure = match &result.violation {
+    let runaway = result.runaway.as_ref().map(|message| Failure {
+        kind: FailureKind::Runaway,
+        message: message.clone(),
+        at: end,
+    });
+    let failure = runaway.or_else(|| match &result.violation {
         Some(v) => Some(Failure {
             kind: FailureKind::Invariant,
             message: v.message.clone(),
@@ -91,7 +96,7 @@ fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
             }),
             _ => None,
         },
-    };
+    });
     RunSummary {
         seed: config.seed,
         plan: config.plan,

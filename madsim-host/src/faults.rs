@@ -24,12 +24,14 @@ pub type CrashHook = Arc<dyn Fn(usize) + Send + Sync>;
 /// for the plan's focused faults.
 pub type FocusHook = Arc<dyn Fn() -> Option<usize> + Send + Sync>;
 
-/// Applies `plan` from `epoch` on, in order; returns how many faults had no
+/// Applies `plan` from `epoch` on, in order, up to `until` (the run's
+/// length: later faults do not happen); returns how many faults had no
 /// madsim control and were skipped. A focused episode hits the node `focus`
 /// names when its first fault fires, and every later fault of the episode
 /// hits the same node, as on the engine; with no focus it is skipped.
 pub async fn apply(
     plan: FaultPlan,
+    until: sim::SimDuration,
     nodes: Vec<MadsimNode>,
     epoch: Instant,
     links: LinkState,
@@ -46,7 +48,13 @@ pub async fn apply(
     };
     let mut skipped = 0;
     let mut targets: BTreeMap<u32, Option<usize>> = BTreeMap::new();
-    for timed in plan.faults {
+    // A fault after the run's end would keep the run going until it: the
+    // run ends when its clients do, and such faults do not happen.
+    let within = plan
+        .faults
+        .into_iter()
+        .take_while(|f| f.at.as_nanos() <= until.as_nanos());
+    for timed in within {
         sleep_until(epoch + Duration::from_nanos(timed.at.as_nanos())).await;
         let fault = match timed.focus_episode {
             None => timed.fault,
@@ -109,8 +117,8 @@ impl Applier {
             }
             Fault::Pause { node } => self.handle.pause(nodes[node.index()]),
             Fault::Resume { node } => self.handle.resume(nodes[node.index()]),
-            Fault::SetAllLinks { config } => *self.links.lock().expect("one thread") = Some(config),
-            Fault::ResetLinks => *self.links.lock().expect("one thread") = None,
+            Fault::SetAllLinks { config } => self.links.set(Some(config)),
+            Fault::ResetLinks => self.links.set(None),
             // No madsim control for these yet: skipped, and counted.
             Fault::SetClock { .. } | Fault::SetLink { .. } | Fault::CorruptBlock { .. } => {
                 return false;

@@ -7,12 +7,50 @@ use madsim::net::Endpoint;
 use sim::{LinkConfig, SimRng};
 use std::net::SocketAddr;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The flaky-network settings in force (`None`: a clean network), shared by
-/// the fault plan, which sets them, and every node's sends, which obey them.
-pub type LinkState = Arc<Mutex<Option<LinkConfig>>>;
+/// The links of a run, shared by the fault plan and every node's sends.
+pub type LinkState = Arc<Links>;
+
+/// The flaky-network settings in force (`None`: a clean network), which the
+/// fault plan sets and every send obeys; and the run's budget of messages,
+/// as the engine's budget of events: past it, nothing more is sent, and the
+/// run is a runaway.
+#[derive(Debug)]
+pub struct Links {
+    config: Mutex<Option<LinkConfig>>,
+    sent: AtomicU64,
+    limit: u64,
+}
+
+impl Links {
+    /// Clean links, and a budget of `limit` messages.
+    pub fn new(limit: u64) -> LinkState {
+        Arc::new(Links {
+            config: Mutex::new(None),
+            sent: AtomicU64::new(0),
+            limit,
+        })
+    }
+
+    /// Puts `config` in force (`None`: a clean network).
+    pub fn set(&self, config: Option<LinkConfig>) {
+        *self.config.lock().expect("one thread") = config;
+    }
+
+    /// What went over budget, if anything did.
+    pub fn runaway(&self) -> Option<String> {
+        let sent = self.sent.load(Ordering::Relaxed);
+        (sent > self.limit).then(|| {
+            format!(
+                "more than {} messages sent, the budget; the rest were not sent",
+                self.limit
+            )
+        })
+    }
+}
 
 /// One node's sending side of the layer: the shared link settings and the
 /// node's own seeded stream of drop, duplicate and delay draws (so one node's
@@ -49,9 +87,13 @@ impl MessageLayer {
     }
 
     /// What happens to one message: how many copies go (0 is a drop), each
-    /// after what extra delay. Delaying a copy past later messages reorders it.
+    /// after what extra delay. Delaying a copy past later messages reorders
+    /// it. Past the run's budget, none go.
     fn copies(&self) -> Vec<Duration> {
-        let Some(config) = *self.links.lock().expect("one thread") else {
+        if self.links.sent.fetch_add(1, Ordering::Relaxed) >= self.links.limit {
+            return Vec::new();
+        }
+        let Some(config) = *self.links.config.lock().expect("one thread") else {
             return vec![Duration::ZERO];
         };
         let mut rng = self.rng.lock().expect("one thread");

@@ -5,7 +5,7 @@ use crate::async_kv::{self, AsyncKvBug};
 use crate::clients::{run_client, ClientShared};
 use crate::cluster::{self, FocusOf, KvNode, Monitor};
 use crate::faults::{CrashHook, FocusHook};
-use crate::netlayer::LinkState;
+use crate::netlayer::{LinkState, Links};
 use crate::violation::Violation;
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
@@ -48,7 +48,14 @@ pub struct RunResult {
     /// The first invariant the service's observer saw broken (only services
     /// with an observer, such as [`async_kv`], report one).
     pub violation: Option<Violation>,
+    /// What went over the run's budget of messages, if anything did.
+    pub runaway: Option<String>,
 }
+
+/// The most messages one run may send: the madsim host's budget, as the
+/// engine's budget of events (a 5-second run of a model here sends tens of
+/// thousands).
+pub const MESSAGE_BUDGET: u64 = 5_000_000;
 
 /// madsim's settings for a run: latencies uniform from 1 to 10 ms, as the
 /// engine's default links.
@@ -195,7 +202,7 @@ pub async fn simulate_cluster(
 ) -> RunResult {
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();
-    let links: LinkState = Arc::new(Mutex::new(None));
+    let links: LinkState = Links::new(MESSAGE_BUDGET);
     let Started {
         ids,
         on_crash,
@@ -223,7 +230,13 @@ pub async fn simulate_cluster(
     }
     let plan = config.plan.clone();
     let faults = madsim::task::spawn(crate::faults::apply(
-        plan, ids, epoch, links, on_crash, focus,
+        plan,
+        config.run_for,
+        ids,
+        epoch,
+        links.clone(),
+        on_crash,
+        focus,
     ));
     for c in clients {
         let _ = c.await;
@@ -236,6 +249,7 @@ pub async fn simulate_cluster(
         history_hash,
         skipped_faults,
         violation: violation(),
+        runaway: links.runaway(),
     }
 }
 

@@ -47,8 +47,10 @@ pub struct Description {
     pub bugs: Vec<BugInfo>,
 }
 
-/// One run: a seed, a bug switch, and where the faults come from.
-#[derive(Clone, Debug)]
+/// One run: a seed, a bug switch, and where the faults come from. The
+/// default is seed 0, no bug, the `all` mix's nemesis, its own plan, no
+/// recording, the model's budget.
+#[derive(Clone, Debug, Default)]
 pub struct RunRequest {
     /// The root seed.
     pub seed: u64,
@@ -60,6 +62,9 @@ pub struct RunRequest {
     pub plan: Option<FaultPlan>,
     /// Keep the trace's events (or a madsim run's history text).
     pub record: bool,
+    /// Run under this budget instead of the model's (a replay runs under
+    /// its artifact's, so that a runaway reproduces).
+    pub budget: Option<crate::scenario::Budget>,
 }
 
 /// Why a model cannot run a request.

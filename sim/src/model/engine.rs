@@ -81,10 +81,13 @@ where
                 }
             })?),
         };
-        let scenario = self
+        let mut scenario = self
             .scenario(bug)
             .faults(request.nemesis.clone())
             .record_trace(request.record);
+        if let Some(budget) = request.budget {
+            scenario = scenario.budget(budget);
+        }
         let plan = match &request.plan {
             Some(plan) => plan.clone(),
             None => scenario.plan_for(request.seed),

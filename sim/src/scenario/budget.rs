@@ -1,10 +1,13 @@
 //! Every run has a budget: a buggy protocol's message storm is a finding,
 //! never a hang.
 //!
-//! A phase may run at most `events_per_phase` events, and at no point may
-//! more than `pending_events` wait in the queue (a storm of duplicates fills
-//! memory long before it runs out of events). Simulated time per phase is
-//! already bounded by the phase's length. A run over budget fails with the
+//! A phase may run at most `events_per_phase` events; at no point may more
+//! than `pending_events` wait in the queue (a storm of duplicates fills
+//! memory long before it runs out of events); and at most
+//! `events_per_instant` events may run in a row at one instant of virtual
+//! time (a livelock at zero latency, caught at once rather than after the
+//! whole phase's budget). Simulated time per phase is already bounded by
+//! the phase's length. A run over budget fails with the
 //! kind `runaway`, and its message says what filled the queue: the pending
 //! events by kind (a message's variant, `timer`, `client op`, `fault`) and by
 //! the node they are for. The defaults are far above what any correct model
@@ -22,15 +25,23 @@ pub struct Budget {
     pub events_per_phase: u64,
     /// The most events that may wait in the queue at once.
     pub pending_events: u64,
+    /// The most events that may run in a row without virtual time moving.
+    #[serde(default = "default_events_per_instant")]
+    pub events_per_instant: u64,
+}
+
+fn default_events_per_instant() -> u64 {
+    Budget::default().events_per_instant
 }
 
 impl Default for Budget {
-    /// 20 million events a phase (a second or two of wall time), and a
-    /// million pending.
+    /// 20 million events a phase (a second or two of wall time), a million
+    /// pending, and a million at one instant.
     fn default() -> Self {
         Budget {
             events_per_phase: 20_000_000,
             pending_events: 1_000_000,
+            events_per_instant: 1_000_000,
         }
     }
 }
@@ -40,6 +51,8 @@ pub(crate) struct Meter {
     budget: Budget,
     phase: &'static str,
     events: u64,
+    /// The instant the last event ran at, and how many ran at it in a row.
+    instant: (crate::time::SimTime, u64),
 }
 
 impl Meter {
@@ -48,6 +61,7 @@ impl Meter {
             budget,
             phase,
             events: 0,
+            instant: (crate::time::SimTime::ZERO, 0),
         }
     }
 
@@ -55,11 +69,23 @@ impl Meter {
     #[inline]
     pub(crate) fn tick<N: Node>(&mut self, sim: &Simulation<N>) -> Option<String> {
         self.events += 1;
+        let now = sim.now();
+        self.instant = match self.instant {
+            (at, n) if at == now => (at, n + 1),
+            _ => (now, 1),
+        };
         let pending = sim.pending_events() as u64;
-        if self.events <= self.budget.events_per_phase && pending <= self.budget.pending_events {
+        let b = &self.budget;
+        let standstill = self.instant.1 > b.events_per_instant;
+        if self.events <= b.events_per_phase && pending <= b.pending_events && !standstill {
             return None;
         }
-        let over = if pending > self.budget.pending_events {
+        let over = if standstill {
+            format!(
+                "{} events ran in a row at {now} without virtual time moving (the budget)",
+                b.events_per_instant
+            )
+        } else if pending > self.budget.pending_events {
             format!(
                 "more than {} events pending (the budget)",
                 self.budget.pending_events

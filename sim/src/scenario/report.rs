@@ -160,7 +160,8 @@ impl ScenarioConfig {
                 "a client timeout is positive".into(),
             ));
         }
-        if self.budget.events_per_phase == 0 || self.budget.pending_events == 0 {
+        let b = &self.budget;
+        if b.events_per_phase == 0 || b.pending_events == 0 || b.events_per_instant == 0 {
             return Err(out_of_range(
                 "budget",
                 "a budget allows at least one event".into(),
