@@ -11,7 +11,7 @@ mod common;
 
 use common::cli::{faultline, workdir};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, TestRng, TestRunner};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,8 +86,22 @@ fn spoil(text: &[u8], c: &Corruption) -> Vec<u8> {
     out
 }
 
+/// What the cases did: exit codes, the slowest, the peak memory (KB).
+#[derive(Debug, Default)]
+struct Seen {
+    exits: [u64; 3],
+    slowest: Duration,
+    peak_kb: u64,
+}
+
 /// Runs `faultline ARGS` on a spoiled copy of an input; checks the contract.
-fn run_case(dir: &Path, name: &str, body: &[u8], args: &[&str]) -> Result<(), TestCaseError> {
+fn run_case(
+    dir: &Path,
+    name: &str,
+    body: &[u8],
+    args: &[&str],
+    seen: &mut Seen,
+) -> Result<(), TestCaseError> {
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap();
     let rss_file = dir.join(format!("{name}.rss"));
@@ -130,6 +144,9 @@ fn run_case(dir: &Path, name: &str, body: &[u8], args: &[&str]) -> Result<(), Te
         .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
         .unwrap_or(0);
     prop_assert!(rss < MEMORY_LIMIT_KB, "{args:?} {name}: {rss} KB");
+    seen.exits[status.code().unwrap_or(0) as usize] += 1;
+    seen.slowest = seen.slowest.max(started.elapsed());
+    seen.peak_kb = seen.peak_kb.max(rss);
     prop_assert_eq!(
         std::fs::read(&path).unwrap(),
         body.to_vec(),
@@ -140,24 +157,35 @@ fn run_case(dir: &Path, name: &str, body: &[u8], args: &[&str]) -> Result<(), Te
 
 fn fuzz(inputs: Vec<(PathBuf, Vec<Vec<&str>>)>, tag: &str) {
     let dir = workdir(tag);
-    let mut runner = TestRunner::new(Config {
+    let config = Config {
         cases: cases(),
         failure_persistence: None,
         ..Config::default()
-    });
+    };
+    let rng = TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let corpus: Vec<(Vec<u8>, Vec<Vec<&str>>)> = inputs
         .into_iter()
         .map(|(p, cmds)| (std::fs::read(p).unwrap(), cmds))
         .collect();
     let strategy = (0..corpus.len(), corruption(), any::<prop::sample::Index>());
+    let seen = std::cell::RefCell::new(Seen::default());
     runner
         .run(&strategy, |(which, c, cmd)| {
             let (text, cmds) = &corpus[which];
             let body = spoil(text, &c);
             let args = cmd.get(cmds);
-            run_case(&dir, &format!("case-{which}"), &body, args)
+            run_case(&dir, &format!("case-{which}"), &body, args, &mut seen.borrow_mut())
         })
         .unwrap();
+    let seen = seen.into_inner();
+    eprintln!(
+        "{tag}: {} cases; exits 0/1/2: {:?}; slowest {:?}; peak {} KB",
+        cases(),
+        seen.exits,
+        seen.slowest,
+        seen.peak_kb
+    );
 }
 
 /// A failing register artifact, as `explore` writes it.
