@@ -175,7 +175,13 @@ fn fuzz(inputs: Vec<(PathBuf, Vec<Vec<&str>>)>, tag: &str) {
             let (text, cmds) = &corpus[which];
             let body = spoil(text, &c);
             let args = cmd.get(cmds);
-            run_case(&dir, &format!("case-{which}"), &body, args, &mut seen.borrow_mut())
+            run_case(
+                &dir,
+                &format!("case-{which}"),
+                &body,
+                args,
+                &mut seen.borrow_mut(),
+            )
         })
         .unwrap();
     let seen = seen.into_inner();

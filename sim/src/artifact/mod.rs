@@ -212,8 +212,14 @@ impl Artifact {
     /// Checks every field; an error names the field's path.
     fn check(&self) -> Result<(), (String, String)> {
         let field = |f: &str, e: &dyn std::fmt::Display| (f.to_string(), e.to_string());
-        if self.model.is_empty() {
-            return Err(field("model", &"the model's name is empty"));
+        let names = [("model", Some(&self.model)), ("bug", self.bug.as_ref())];
+        for (name, value) in names {
+            let Some(value) = value else { continue };
+            let plain = |c: char| c.is_ascii_graphic();
+            if value.is_empty() || value.len() > 200 || !value.chars().all(plain) {
+                let why = "a name of 1 to 200 printable characters, without spaces";
+                return Err(field(name, &why));
+            }
         }
         self.config
             .validate("config")
