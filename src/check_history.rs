@@ -5,9 +5,12 @@
 //! counterexample. Malformed input is reported with its line number.
 
 use crate::exit;
+use sim::history::EventKind;
 use sim::jepsen;
-use sim::linearizability::{check_with_budget, Budget, Verdict};
-use sim::spec::{kv::Kv, register::Register};
+use sim::linearizability::{check_owned, Budget, Verdict};
+use sim::spec::kv::Kv;
+use sim::spec::one_object::OneObject;
+use sim::spec::register::{RegisterFrom, RegisterInput, RegisterOutput};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -39,6 +42,29 @@ pub struct CheckHistoryArgs {
     /// Print the verdict as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Check every operation as one object, without splitting a keyed spec
+    /// by key (as Porcupine's `KvNoPartition` benchmarks do).
+    #[arg(long)]
+    pub no_partition: bool,
+    /// The register's value before any write (Knossos's `cas-register`
+    /// starts at 0); without it, a never-written register reads nil.
+    #[arg(long, allow_hyphen_values = true)]
+    pub initial: Option<i64>,
+    /// A read that returned nil matches any value, as in Knossos's histories
+    /// where nil means the read's value is unknown.
+    #[arg(long)]
+    pub nil_reads_match_any: bool,
+}
+
+/// How to read and check the history, past its spec.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Check as one object.
+    pub no_partition: bool,
+    /// The register's initial value.
+    pub initial: Option<i64>,
+    /// Reads of nil match anything.
+    pub nil_reads_match_any: bool,
 }
 
 /// The largest history read (Porcupine's largest is a few hundred
@@ -56,8 +82,18 @@ impl CheckHistoryArgs {
             eprintln!("faultline check-history: --memory-mib must be at least 1");
             return exit::BAD_INPUT;
         }
+        let kv_only = self.spec == SpecName::Kv;
+        if kv_only && (self.initial.is_some() || self.nil_reads_match_any) {
+            eprintln!("faultline check-history: --initial and --nil-reads-match-any are for --spec register");
+            return exit::BAD_INPUT;
+        }
+        let options = Options {
+            no_partition: self.no_partition,
+            initial: self.initial,
+            nil_reads_match_any: self.nil_reads_match_any,
+        };
         let (spec, timeout, memory) = (self.spec, self.timeout_s, self.memory_mib);
-        run(spec, &self.file, timeout, memory, self.json)
+        run(spec, options, &self.file, (timeout, memory), self.json)
     }
 }
 
@@ -77,7 +113,13 @@ fn read(file: &Path) -> Result<String, String> {
 }
 
 /// Checks `file` and returns the exit code.
-fn run(spec: SpecName, file: &Path, timeout_s: Option<u64>, memory_mib: u64, json: bool) -> i32 {
+fn run(
+    spec: SpecName,
+    options: Options,
+    file: &Path,
+    (timeout_s, memory_mib): (Option<u64>, u64),
+    json: bool,
+) -> i32 {
     let shown = file.display();
     let text = match read(file) {
         Ok(t) => t,
@@ -101,7 +143,7 @@ fn run(spec: SpecName, file: &Path, timeout_s: Option<u64>, memory_mib: u64, jso
         cancel,
         ..Budget::default()
     };
-    let verdict = match check_text(spec, &text, budget) {
+    let verdict = match check_text(spec, options, &text, budget) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("faultline check-history: {shown}: {e}");
@@ -126,19 +168,35 @@ fn run(spec: SpecName, file: &Path, timeout_s: Option<u64>, memory_mib: u64, jso
 /// Parses and checks a history text.
 pub fn check_text(
     spec: SpecName,
+    options: Options,
     text: &str,
     budget: Budget,
 ) -> Result<Verdict, jepsen::ImportError> {
     let (format, events) = jepsen::parse(text)?;
     let verdict = match spec {
         SpecName::Register => {
-            let h = jepsen::register_history(&events, format)?;
-            check_with_budget(&Register, &h, budget)
+            let mut h = jepsen::register_history(&events, format)?;
+            if options.nil_reads_match_any {
+                h = h.map(nil_read_matches_any);
+            }
+            // A register has one object: there is nothing to partition.
+            check_owned(&RegisterFrom(options.initial), h, budget)
         }
-        SpecName::Kv => {
-            let h = jepsen::kv_history(&events, format)?;
-            check_with_budget(&Kv, &h, budget)
+        SpecName::Kv if options.no_partition => {
+            check_owned(&OneObject(Kv), jepsen::kv_history(&events, format)?, budget)
         }
+        SpecName::Kv => check_owned(&Kv, jepsen::kv_history(&events, format)?, budget),
     };
     Ok(verdict.expect("pairing was checked on import"))
+}
+
+/// A read that returned nil completes with an unknown result: it matches
+/// whatever the register holds.
+fn nil_read_matches_any(
+    kind: &EventKind<RegisterInput, RegisterOutput>,
+) -> EventKind<RegisterInput, RegisterOutput> {
+    match kind {
+        EventKind::Ok(RegisterOutput::Read(None)) => EventKind::Info,
+        other => other.clone(),
+    }
 }

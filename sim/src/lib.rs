@@ -36,7 +36,7 @@
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `event` (what the
-//! queue holds), `world` (the shared state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
+//! queue holds), `fxhash` (a fixed hasher for probed tables), `world` (the shared state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
 
 pub mod artifact;
 pub mod clock;
@@ -71,6 +71,7 @@ pub mod time;
 pub mod trace;
 
 mod event;
+mod fxhash;
 mod network;
 mod queue;
 mod timers;

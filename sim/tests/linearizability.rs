@@ -171,6 +171,63 @@ proptest! {
         let ops = h.operations().expect("generated histories pair up");
         prop_assert_eq!(verdict_of(&Kv, &h), brute_force(&Kv, &ops), "history:\n{}", h);
     }
+
+    /// Several keys, each its own partition: the partitions take turns and
+    /// the check stops at the first one proven not linearizable, so this
+    /// exercises the early stop against the brute force (which checks the
+    /// keys as one object).
+    #[test]
+    fn kv_with_many_keys_agrees_with_brute_force(steps in prop::collection::vec((0u8..3, any::<u8>(), any::<u8>()), 1..18)) {
+        let h = kv_case_keys(&steps, 4);
+        let ops = h.operations().expect("generated histories pair up");
+        prop_assert_eq!(verdict_of(&Kv, &h), brute_force(&Kv, &ops), "history:\n{}", h);
+        prop_assert_eq!(verdict_of(&Kv, &h), verdict_of(&KvOneObject, &h), "history:\n{}", h);
+    }
+}
+
+/// The kv spec checked as one object: no partitions.
+struct KvOneObject;
+
+impl SequentialSpec for KvOneObject {
+    const NAME: &'static str = "kv as one object";
+    type State = <Kv as SequentialSpec>::State;
+    type Input = KvInput;
+    type Output = KvOutput;
+    fn init(&self) -> Self::State {
+        Kv.init()
+    }
+    fn step(&self, state: &Self::State, input: &KvInput) -> (Self::State, KvOutput) {
+        Kv.step(state, input)
+    }
+}
+
+/// A kv history over `keys` keys.
+fn kv_case_keys(steps: &[(u8, u8, u8)], keys: u8) -> History<KvInput, KvOutput> {
+    let mut state = Kv.init();
+    small_history(
+        steps,
+        |a| {
+            let k = (a % keys).to_string();
+            match (a / keys) % 3 {
+                0 => KvInput::Get(k),
+                1 => KvInput::Put(k, ((a / 16) % 3).to_string()),
+                _ => KvInput::Append(k, ((a / 16) % 3).to_string()),
+            }
+        },
+        |i| {
+            let (next, out) = Kv.step(&state, i);
+            state = next;
+            out
+        },
+        |a| {
+            const VALUES: [&str; 6] = ["", "0", "1", "01", "2", "12"];
+            if a % 2 == 0 {
+                KvOutput::Done
+            } else {
+                KvOutput::Value(VALUES[usize::from(a / 2) % VALUES.len()].to_string())
+            }
+        },
+    )
 }
 
 /// Both outcomes occur in the random cases, so the agreement is not vacuous.
@@ -195,6 +252,27 @@ fn the_random_cases_cover_both_verdicts() {
         }
     }
     assert!(yes > 300 && no > 300, "linearizable {yes}, not {no}");
+    let (mut yes, mut no) = (0, 0);
+    for _ in 0..2000 {
+        let steps: Vec<(u8, u8, u8)> = (0..14)
+            .map(|_| {
+                (
+                    rng.below(3) as u8,
+                    rng.below(256) as u8,
+                    rng.below(256) as u8,
+                )
+            })
+            .collect();
+        if verdict_of(&Kv, &kv_case_keys(&steps, 4)) {
+            yes += 1;
+        } else {
+            no += 1;
+        }
+    }
+    assert!(
+        yes > 300 && no > 300,
+        "kv, many keys: linearizable {yes}, not {no}"
+    );
 }
 
 fn reg(events: &[(u64, &str, Option<i64>, Option<i64>)]) -> History<R, O> {

@@ -159,54 +159,70 @@ impl<I: Clone, O: Clone> History<I, O> {
 
     /// Pairs invokes with completions. Failed operations are dropped; info and
     /// never-completed invokes become indeterminate operations.
-    pub fn operations(&self) -> Result<Vec<Operation<I, O>>, HistoryError> {
-        let mut pending: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
-        let mut ops: Vec<Option<Operation<I, O>>> = Vec::new();
-        let mut slot_of_event: Vec<usize> = vec![usize::MAX; self.events.len()];
-        for (index, event) in self.events.iter().enumerate() {
-            let process = event.process;
-            match &event.kind {
-                EventKind::Invoke(input) => {
-                    if let Some(&p) = pending.get(&process) {
-                        return Err(HistoryError::InvokeWhilePending {
-                            index,
-                            process,
-                            pending: p,
-                        });
-                    }
-                    pending.insert(process, index);
-                    slot_of_event[index] = ops.len();
-                    ops.push(Some(Operation {
+    pub fn operations(&self) -> Result<Vec<Operation<I, O>>, HistoryError>
+    where
+        I: Clone,
+        O: Clone,
+    {
+        pair(
+            self.events
+                .iter()
+                .map(|e| (e.process, e.time, e.kind.clone())),
+        )
+    }
+
+    /// As [`History::operations`], taking the history (nothing is cloned).
+    pub fn into_operations(self) -> Result<Vec<Operation<I, O>>, HistoryError> {
+        pair(self.events.into_iter().map(|e| (e.process, e.time, e.kind)))
+    }
+}
+
+/// Pairs events (process, time, kind), in order, into operations.
+fn pair<I, O>(
+    events: impl ExactSizeIterator<Item = (u64, u64, EventKind<I, O>)>,
+) -> Result<Vec<Operation<I, O>>, HistoryError> {
+    let mut pending: crate::fxhash::FxMap<u64, (usize, usize)> = crate::fxhash::FxMap::default();
+    let mut ops: Vec<Option<Operation<I, O>>> = Vec::with_capacity(events.len() / 2);
+    for (index, (process, time, kind)) in events.enumerate() {
+        match kind {
+            EventKind::Invoke(input) => {
+                if let Some(&(p, _)) = pending.get(&process) {
+                    return Err(HistoryError::InvokeWhilePending {
+                        index,
                         process,
-                        input: input.clone(),
-                        output: None,
-                        call_index: index,
-                        return_index: None,
-                        call_time: event.time,
-                        return_time: None,
-                    }));
+                        pending: p,
+                    });
                 }
-                completion => {
-                    let call = pending
-                        .remove(&process)
-                        .ok_or(HistoryError::CompletionWithoutInvoke { index, process })?;
-                    let slot = slot_of_event[call];
-                    match completion {
-                        EventKind::Ok(output) => {
-                            let op = ops[slot].as_mut().expect("pending op exists");
-                            op.output = Some(output.clone());
-                            op.return_index = Some(index);
-                            op.return_time = Some(event.time);
-                        }
-                        EventKind::Fail => ops[slot] = None,
-                        EventKind::Info => {}
-                        EventKind::Invoke(_) => unreachable!("handled above"),
+                pending.insert(process, (index, ops.len()));
+                ops.push(Some(Operation {
+                    process,
+                    input,
+                    output: None,
+                    call_index: index,
+                    return_index: None,
+                    call_time: time,
+                    return_time: None,
+                }));
+            }
+            completion => {
+                let (_, slot) = pending
+                    .remove(&process)
+                    .ok_or(HistoryError::CompletionWithoutInvoke { index, process })?;
+                match completion {
+                    EventKind::Ok(output) => {
+                        let op = ops[slot].as_mut().expect("pending op exists");
+                        op.output = Some(output);
+                        op.return_index = Some(index);
+                        op.return_time = Some(time);
                     }
+                    EventKind::Fail => ops[slot] = None,
+                    EventKind::Info => {}
+                    EventKind::Invoke(_) => unreachable!("handled above"),
                 }
             }
         }
-        Ok(ops.into_iter().flatten().collect())
     }
+    Ok(ops.into_iter().flatten().collect())
 }
 
 impl<I: fmt::Debug, O: fmt::Debug> fmt::Display for HistoryEvent<I, O> {

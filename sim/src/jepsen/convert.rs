@@ -28,7 +28,7 @@ fn int(line: usize, what: &str, v: &Edn) -> Result<i64, ImportError> {
 }
 
 fn is_timeout(v: &Edn) -> bool {
-    matches!(v, Edn::Keyword(k) if k == "timed-out" || k == "timeout")
+    matches!(v, Edn::Keyword(k) if &**k == "timed-out" || &**k == "timeout")
 }
 
 /// Rejects a history whose events do not pair up. An empty one is fine:
@@ -126,7 +126,8 @@ fn text(line: usize, what: &str, v: &Edn) -> Result<String, ImportError> {
     match v {
         Edn::Str(s) => Ok(s.clone()),
         Edn::Int(i) => Ok(i.to_string()),
-        Edn::Keyword(k) | Edn::Symbol(k) => Ok(k.clone()),
+        Edn::Keyword(k) => Ok(k.to_string()),
+        Edn::Symbol(k) => Ok(k.clone()),
         other => Err(event_error(
             line,
             format!(
@@ -148,8 +149,8 @@ pub fn kv_history(
     for (p, t, e) in client_events(events) {
         let line = e.line;
         let (key, value) = match (&e.key, &e.value) {
-            (Some(k), v) => (text(line, "key", k)?, v.clone()),
-            (None, Edn::Vector(kv)) if kv.len() == 2 => (text(line, "key", &kv[0])?, kv[1].clone()),
+            (Some(k), v) => (text(line, "key", k)?, v),
+            (None, Edn::Vector(kv)) if kv.len() == 2 => (text(line, "key", &kv[0])?, &kv[1]),
             (None, _) => {
                 return Err(event_error(
                     line,
@@ -160,22 +161,22 @@ pub fn kv_history(
         match (e.kind, e.f.as_str()) {
             (EventType::Invoke, "get" | "read") => h.invoke(p, t, KvInput::Get(key)),
             (EventType::Invoke, "put" | "write") => {
-                h.invoke(p, t, KvInput::Put(key, text(line, "put value", &value)?))
+                h.invoke(p, t, KvInput::Put(key, text(line, "put value", value)?))
             }
             (EventType::Invoke, "append") => h.invoke(
                 p,
                 t,
-                KvInput::Append(key, text(line, "append value", &value)?),
+                KvInput::Append(key, text(line, "append value", value)?),
             ),
             (EventType::Ok, "get" | "read") => {
-                let v = match &value {
+                let v = match value {
                     Edn::Nil => String::new(),
                     other => text(line, "get value", other)?,
                 };
                 h.ok(p, t, KvOutput::Value(v));
             }
             (EventType::Ok, "put" | "write" | "append") => h.ok(p, t, KvOutput::Done),
-            (EventType::Fail, _) if format == Format::UtilLog && is_timeout(&value) => h.info(p, t),
+            (EventType::Fail, _) if format == Format::UtilLog && is_timeout(value) => h.info(p, t),
             (EventType::Fail, "get" | "read" | "put" | "write" | "append") => h.fail(p, t),
             (EventType::Info, "get" | "read" | "put" | "write" | "append") => h.info(p, t),
             (_, f) => {

@@ -12,6 +12,7 @@
 //! entry order, so reading then writing a canonical history gives the same text.
 
 use std::fmt;
+use std::rc::Rc;
 
 /// An EDN value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -28,8 +29,9 @@ pub enum Edn {
     Str(String),
     /// A character, e.g. `\a`.
     Char(char),
-    /// A keyword, without its colon.
-    Keyword(String),
+    /// A keyword, without its colon (shared: a history repeats a few
+    /// keywords thousands of times).
+    Keyword(Rc<str>),
     /// A symbol.
     Symbol(String),
     /// `( ... )`
@@ -47,7 +49,7 @@ pub enum Edn {
 impl Edn {
     /// A keyword value.
     pub fn keyword(name: &str) -> Edn {
-        Edn::Keyword(name.to_string())
+        Edn::Keyword(Rc::from(name))
     }
 
     /// The value stored under keyword `key` in a map.
@@ -55,7 +57,7 @@ impl Edn {
         match self {
             Edn::Map(entries) => entries
                 .iter()
-                .find(|(k, _)| matches!(k, Edn::Keyword(n) if n == key))
+                .find(|(k, _)| matches!(k, Edn::Keyword(n) if **n == *key))
                 .map(|(_, v)| v),
             _ => None,
         }
@@ -137,61 +139,119 @@ pub fn brief(value: &Edn) -> String {
     format!("{head}...")
 }
 
-struct Reader {
-    chars: Vec<char>,
+/// A cursor over the text, reading bytes (every delimiter is ASCII, so a
+/// slice between delimiters is always whole UTF-8).
+struct Reader<'t> {
+    text: &'t str,
     pos: usize,
     line: usize,
-    column: usize,
+    /// Where the current line starts.
+    line_start: usize,
+    /// The keywords read so far (the first 64), shared by every use.
+    keywords: Vec<Rc<str>>,
+}
+
+/// A place in the text, for errors that point back at it.
+#[derive(Clone, Copy)]
+struct Mark {
+    line: usize,
+    line_start: usize,
+    pos: usize,
 }
 
 fn is_delimiter(c: char) -> bool {
     c.is_whitespace() || matches!(c, ',' | '(' | ')' | '[' | ']' | '{' | '}' | '"' | ';')
 }
 
-impl Reader {
-    fn new(text: &str) -> Reader {
+fn is_delimiter_byte(b: u8) -> bool {
+    b.is_ascii_whitespace() || b",()[]{}\";".contains(&b)
+}
+
+impl<'t> Reader<'t> {
+    fn new(text: &'t str) -> Reader<'t> {
         Reader {
-            chars: text.chars().collect(),
+            text,
             pos: 0,
             line: 1,
-            column: 1,
+            line_start: 0,
+            keywords: Vec::new(),
         }
     }
 
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
+    /// The shared keyword `name`.
+    fn keyword(&mut self, name: &str) -> Rc<str> {
+        if let Some(k) = self.keywords.iter().find(|k| ***k == *name) {
+            return k.clone();
+        }
+        let k: Rc<str> = Rc::from(name);
+        if self.keywords.len() < 64 {
+            self.keywords.push(k.clone());
+        }
+        k
     }
 
+    #[inline]
+    fn peek(&self) -> Option<char> {
+        let b = *self.text.as_bytes().get(self.pos)?;
+        if b < 0x80 {
+            Some(b as char)
+        } else {
+            self.text[self.pos..].chars().next()
+        }
+    }
+
+    #[inline]
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
-        self.pos += 1;
+        self.pos += c.len_utf8();
         if c == '\n' {
             self.line += 1;
-            self.column = 1;
-        } else {
-            self.column += 1;
+            self.line_start = self.pos;
         }
         Some(c)
     }
 
-    fn error(&self, message: impl Into<String>) -> EdnError {
-        EdnError {
+    fn mark(&self) -> Mark {
+        Mark {
             line: self.line,
-            column: self.column,
+            line_start: self.line_start,
+            pos: self.pos,
+        }
+    }
+
+    /// An error at `mark`, with its column counted in characters.
+    fn error_at(&self, mark: Mark, message: impl Into<String>) -> EdnError {
+        let column = self.text[mark.line_start..mark.pos].chars().count() + 1;
+        EdnError {
+            line: mark.line,
+            column,
             message: message.into(),
         }
     }
 
+    fn error(&self, message: impl Into<String>) -> EdnError {
+        self.error_at(self.mark(), message)
+    }
+
     fn skip_space(&mut self) {
-        while let Some(c) = self.peek() {
-            if c.is_whitespace() || c == ',' {
-                self.bump();
-            } else if c == ';' {
-                while self.peek().is_some_and(|c| c != '\n') {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            match b {
+                b'\n' => {
+                    self.pos += 1;
+                    self.line += 1;
+                    self.line_start = self.pos;
+                }
+                b' ' | b'\t' | b'\r' | b',' | 0x0b | 0x0c => self.pos += 1,
+                b';' => {
+                    while bytes.get(self.pos).is_some_and(|&b| b != b'\n') {
+                        self.pos += 1;
+                    }
+                }
+                b if b >= 0x80 && self.peek().is_some_and(char::is_whitespace) => {
                     self.bump();
                 }
-            } else {
-                break;
+                _ => break,
             }
         }
     }
@@ -226,48 +286,38 @@ impl Reader {
     /// The items of a collection, each with its line; an error names where
     /// the collection opened if it never closes.
     fn sequence(&mut self, close: char, depth: usize) -> Result<Vec<(usize, Edn)>, EdnError> {
-        let (line, column) = (self.line, self.column);
-        let open = self.bump().unwrap_or(close);
-        let mut items = Vec::new();
-        loop {
-            self.skip_space();
-            match self.peek() {
-                None => {
-                    return Err(EdnError {
-                        line,
-                        column,
-                        message: format!("this `{open}` is never closed with `{close}`"),
-                    })
-                }
-                Some(c) if c == close => {
-                    self.bump();
-                    return Ok(items);
-                }
-                Some(_) => {
-                    let at = self.line;
-                    if let Some(item) = self.form(depth + 1)? {
-                        items.push((at, item));
-                    }
-                }
-            }
+        let mark = self.mark();
+        self.bump();
+        let mut items = Vec::with_capacity(8);
+        while let Some(item) = self.next_item(close, mark, depth)? {
+            items.push(item);
         }
+        Ok(items)
     }
 
     fn map(&mut self, depth: usize) -> Result<Edn, EdnError> {
-        let (line, column) = (self.line, self.column);
-        let items = self.sequence('}', depth)?;
-        if items.len() % 2 != 0 {
-            return Err(EdnError {
-                line,
-                column,
-                message: "a map needs an even number of forms".into(),
-            });
-        }
-        let mut entries = Vec::with_capacity(items.len() / 2);
+        let mark = self.mark();
+        self.bump();
+        let mut entries: Vec<(Edn, Edn)> = Vec::with_capacity(8);
+        // Small maps (an event) compare keys pairwise; large ones keep a set.
         let mut seen = std::collections::BTreeSet::new();
-        let mut it = items.into_iter();
-        while let (Some((key_line, k)), Some((_, v))) = (it.next(), it.next()) {
-            if !seen.insert(k.to_string()) {
+        loop {
+            let Some((key_line, k)) = self.next_item('}', mark, depth)? else {
+                return Ok(Edn::Map(entries));
+            };
+            let Some((_, v)) = self.next_item('}', mark, depth)? else {
+                return Err(self.error_at(mark, "a map needs an even number of forms"));
+            };
+            let twice = if entries.len() < 16 {
+                entries.iter().any(|(other, _)| *other == k)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(entries.iter().map(|(other, _)| other.to_string()));
+                }
+                !seen.insert(k.to_string())
+            };
+            if twice {
+                let line = mark.line;
                 return Err(EdnError {
                     line: key_line,
                     column: 1,
@@ -279,60 +329,117 @@ impl Reader {
             }
             entries.push((k, v));
         }
-        Ok(Edn::Map(entries))
+    }
+
+    /// The next item of a collection opened at `mark` (with its line), or
+    /// `None` at its `close` (which is consumed); discards are skipped.
+    fn next_item(
+        &mut self,
+        close: char,
+        mark: Mark,
+        depth: usize,
+    ) -> Result<Option<(usize, Edn)>, EdnError> {
+        loop {
+            self.skip_space();
+            match self.peek() {
+                None => {
+                    let open = self.text[mark.pos..].chars().next().unwrap_or(close);
+                    let message = format!("this `{open}` is never closed with `{close}`");
+                    return Err(self.error_at(mark, message));
+                }
+                Some(c) if c == close => {
+                    self.bump();
+                    return Ok(None);
+                }
+                Some(_) => {
+                    let at = self.line;
+                    if let Some(item) = self.form(depth + 1)? {
+                        return Ok(Some((at, item)));
+                    }
+                }
+            }
+        }
     }
 
     fn string(&mut self) -> Result<String, EdnError> {
-        let (line, column) = (self.line, self.column);
+        let mark = self.mark();
         self.bump();
+        // The common case: no escapes, so the string is one slice.
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let plain = bytes[start..].iter().position(|&b| b == b'"' || b == b'\\');
+        if let Some(len) = plain.filter(|&len| bytes[start + len] == b'"') {
+            let slice = &self.text[start..start + len];
+            for c in slice.chars() {
+                self.bump_over(c);
+            }
+            self.pos += 1; // the closing quote
+            return Ok(slice.to_string());
+        }
         let mut s = String::new();
         loop {
-            let c = self.bump().ok_or_else(|| EdnError {
-                line,
-                column,
-                message: "this string is never closed (unterminated string)".into(),
+            let c = self.bump().ok_or_else(|| {
+                self.error_at(mark, "this string is never closed (unterminated string)")
             })?;
             match c {
                 '"' => return Ok(s),
-                '\\' => {
-                    let e = self
-                        .bump()
-                        .ok_or_else(|| self.error("unterminated string escape"))?;
-                    s.push(match e {
-                        'n' => '\n',
-                        't' => '\t',
-                        'r' => '\r',
-                        '\\' => '\\',
-                        '"' => '"',
-                        'u' => {
-                            let hex: String = (0..4).filter_map(|_| self.bump()).collect();
-                            u32::from_str_radix(&hex, 16)
-                                .ok()
-                                .and_then(char::from_u32)
-                                .ok_or_else(|| {
-                                    self.error(format!("bad unicode escape `\\u{hex}`"))
-                                })?
-                        }
-                        other => {
-                            return Err(self.error(format!("unknown string escape `\\{other}`")))
-                        }
-                    });
-                }
+                '\\' => s.push(self.escape()?),
                 c => s.push(c),
             }
         }
     }
 
-    fn token(&mut self) -> String {
-        let mut t = String::new();
-        while let Some(c) = self.peek() {
-            if is_delimiter(c) {
+    /// Moves past `c`, already known to be next (counting lines).
+    #[inline]
+    fn bump_over(&mut self, c: char) {
+        self.pos += c.len_utf8();
+        if c == '\n' {
+            self.line += 1;
+            self.line_start = self.pos;
+        }
+    }
+
+    /// The character a string escape stands for (after its backslash).
+    fn escape(&mut self) -> Result<char, EdnError> {
+        let e = self
+            .bump()
+            .ok_or_else(|| self.error("unterminated string escape"))?;
+        Ok(match e {
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            '\\' => '\\',
+            '"' => '"',
+            'u' => {
+                let hex: String = (0..4).filter_map(|_| self.bump()).collect();
+                u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| self.error(format!("bad unicode escape `\\u{hex}`")))?
+            }
+            other => return Err(self.error(format!("unknown string escape `\\{other}`"))),
+        })
+    }
+
+    /// The text up to the next delimiter (never a newline, so no lines pass).
+    fn token(&mut self) -> &'t str {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        while let Some(&b) = bytes.get(self.pos) {
+            if is_delimiter_byte(b) {
                 break;
             }
-            t.push(c);
-            self.bump();
+            if b >= 0x80 {
+                let c = self.peek().expect("a character");
+                if is_delimiter(c) {
+                    break;
+                }
+                self.pos += c.len_utf8();
+                continue;
+            }
+            self.pos += 1;
         }
-        t
+        &self.text[start..self.pos]
     }
 
     fn character(&mut self) -> Result<Edn, EdnError> {
@@ -341,7 +448,7 @@ impl Reader {
             .bump()
             .ok_or_else(|| self.error("unterminated character"))?;
         let mut name = first.to_string();
-        name.push_str(&self.token());
+        name.push_str(self.token());
         Ok(Edn::Char(match name.as_str() {
             "newline" => '\n',
             "space" => ' ',
@@ -365,7 +472,7 @@ impl Reader {
                 Ok(None)
             }
             Some(c) if c.is_alphabetic() => {
-                let tag = self.token();
+                let tag = self.token().to_string();
                 let value = self
                     .form(depth + 1)?
                     .ok_or_else(|| self.error(format!("#{tag} needs a value")))?;
@@ -376,17 +483,13 @@ impl Reader {
     }
 
     fn atom(&mut self) -> Result<Edn, EdnError> {
-        let (line, column) = (self.line, self.column);
+        let mark = self.mark();
         let t = self.token();
-        let err = |m: String| EdnError {
-            line,
-            column,
-            message: m,
-        };
+        let err = |m: String| self.error_at(mark, m);
         if t.is_empty() {
             return Err(err("empty token".to_string()));
         }
-        Ok(match t.as_str() {
+        Ok(match t {
             "nil" => Edn::Nil,
             "true" => Edn::Bool(true),
             "false" => Edn::Bool(false),
@@ -394,23 +497,23 @@ impl Reader {
                 if t.len() == 1 {
                     return Err(err("a keyword needs a name".to_string()));
                 }
-                Edn::Keyword(t[1..].to_string())
+                Edn::Keyword(self.keyword(&t[1..]))
             }
             _ if t.starts_with(|c: char| c.is_ascii_digit())
                 || (t.len() > 1
                     && t.starts_with(['-', '+'])
                     && t[1..].starts_with(|c: char| c.is_ascii_digit())) =>
             {
-                let digits = t.strip_suffix('N').unwrap_or(&t);
+                let digits = t.strip_suffix('N').unwrap_or(t);
                 if let Ok(i) = digits.parse::<i64>() {
                     Edn::Int(i)
                 } else if t.contains(['.', 'e', 'E']) || t.ends_with('M') {
-                    Edn::Float(t.clone())
+                    Edn::Float(t.to_string())
                 } else {
                     return Err(err(format!("`{t}` is not a number that fits in 64 bits")));
                 }
             }
-            _ => Edn::Symbol(t),
+            _ => Edn::Symbol(t.to_string()),
         })
     }
 }

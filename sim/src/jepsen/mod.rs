@@ -214,7 +214,8 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
             }
             Some("f") => {
                 f = Some(match &v {
-                    Edn::Keyword(n) | Edn::Symbol(n) | Edn::Str(n) => n.clone(),
+                    Edn::Keyword(n) => n.to_string(),
+                    Edn::Symbol(n) | Edn::Str(n) => n.clone(),
                     other => {
                         return Err(event_error(
                             line,

@@ -10,10 +10,17 @@
 //! - `Unknown`, when a [`Budget`] ran out.
 //!
 //! With several partitions the verdict combines them: any non-linearizable key
-//! makes the history non-linearizable (the first such key, in key order, is
-//! reported); otherwise any unknown key makes it unknown.
+//! makes the history non-linearizable; otherwise any unknown key makes it
+//! unknown. The partitions take turns, a number of search steps each (the
+//! number doubling every round), and the check stops at the end of the first
+//! round in which some partition is proven not linearizable, as Porcupine
+//! stops its other partitions: one hard but linearizable key must not hide
+//! an easy violation on another. The turns are counted in steps, not time,
+//! so which partition is reported (the first, in key order, of that round)
+//! is the same on every machine.
 
 mod budget;
+mod memo;
 mod report;
 mod search;
 
@@ -23,11 +30,9 @@ pub use report::{Counterexample, OpReport, StuckOp};
 use crate::history::{History, HistoryError, Operation};
 use crate::spec::SequentialSpec;
 use budget::Meter;
-use search::{search, Outcome};
-use std::collections::BTreeMap;
+use search::{Outcome, Tables, Walk};
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// The operations of a spec.
 type Ops<S> = Vec<Operation<<S as SequentialSpec>::Input, <S as SequentialSpec>::Output>>;
@@ -94,32 +99,36 @@ where
     Ok(check_operations(spec, history.operations()?, budget))
 }
 
+/// Checks a history it takes (its operations are not cloned) within `budget`.
+pub fn check_owned<S: SequentialSpec>(
+    spec: &S,
+    history: History<S::Input, S::Output>,
+    budget: Budget,
+) -> Result<Verdict, HistoryError> {
+    Ok(check_operations(spec, history.into_operations()?, budget))
+}
+
 /// Checks paired operations within `budget`.
 pub fn check_operations<S: SequentialSpec>(
     spec: &S,
     ops: Vec<Operation<S::Input, S::Output>>,
     budget: Budget,
 ) -> Verdict {
-    let mut by_key: BTreeMap<Option<String>, Ops<S>> = BTreeMap::new();
-    for op in ops {
-        by_key
-            .entry(spec.partition_key(&op.input))
-            .or_default()
-            .push(op);
-    }
-    let partitions: Vec<Partition<S>> = by_key.into_iter().collect();
+    let partitions = partition(spec, ops);
     let meter = Meter::new(budget);
     let outcomes = run_partitions(spec, &partitions, &meter);
 
+    let stopped = outcomes.iter().filter(|o| o.is_none()).count();
     let mut unknown = None;
     for ((key, ops), outcome) in partitions.iter().zip(outcomes) {
         match outcome {
-            Outcome::Linearizable => {}
-            Outcome::NotLinearizable { longest_prefix } => {
-                let c = Counterexample::build(spec, key.clone(), ops, &longest_prefix);
+            Some(Outcome::Linearizable) | None => {}
+            Some(Outcome::NotLinearizable { longest_prefix }) => {
+                let mut c = Counterexample::build(spec, key.clone(), ops, &longest_prefix);
+                c.partitions_stopped = stopped;
                 return Verdict::NotLinearizable(Box::new(c));
             }
-            Outcome::Unknown(e) => unknown = unknown.or(Some(e)),
+            Some(Outcome::Unknown(e)) => unknown = unknown.or(Some(e)),
         }
     }
     match unknown {
@@ -128,41 +137,80 @@ pub fn check_operations<S: SequentialSpec>(
     }
 }
 
-/// Runs every partition's search, in parallel when there are several, and
-/// returns the outcomes in partition order.
+/// The operations grouped by [`SequentialSpec::partition_key`], in key
+/// order, each group in history order.
+fn partition<S: SequentialSpec>(spec: &S, ops: Ops<S>) -> Vec<Partition<S>> {
+    let mut group_of: crate::fxhash::FxMap<Option<Cow<'_, str>>, usize> = Default::default();
+    let mut groups: Vec<(Option<Cow<'_, str>>, Vec<usize>)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let key = spec.partition_key(&op.input);
+        let g = *group_of.entry(key.clone()).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(i);
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let groups: Vec<(Option<String>, Vec<usize>)> = groups
+        .into_iter()
+        .map(|(k, members)| (k.map(Cow::into_owned), members))
+        .collect();
+    drop(group_of);
+    let mut slots: Vec<Option<Operation<S::Input, S::Output>>> =
+        ops.into_iter().map(Some).collect();
+    groups
+        .into_iter()
+        .map(|(key, members)| {
+            let taken = members
+                .iter()
+                .map(|&i| slots[i].take().expect("each operation once"));
+            (key, taken.collect())
+        })
+        .collect()
+}
+
+/// Steps each partition walks in the first round; the number doubles each
+/// round after.
+const FIRST_QUANTUM: u64 = 16;
+
+/// Runs the partitions' searches in turns (see the module doc) and returns
+/// their outcomes in partition order; a partition stopped because another
+/// was proven not linearizable first is `None`.
 fn run_partitions<S: SequentialSpec>(
     spec: &S,
     partitions: &[Partition<S>],
     meter: &Meter,
-) -> Vec<Outcome> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(partitions.len());
-    if threads <= 1 {
-        return partitions
-            .iter()
-            .map(|(_, ops)| search(spec, ops, meter))
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> =
-        Mutex::new((0..partitions.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((_, ops)) = partitions.get(i) else {
-                    break;
-                };
-                let outcome = search(spec, ops, meter);
-                results.lock().expect("no worker panicked")[i] = Some(outcome);
-            });
+) -> Vec<Option<Outcome>> {
+    let mut walks: Vec<Option<Walk<'_, S>>> = partitions.iter().map(|_| None).collect();
+    let mut outcomes: Vec<Option<Outcome>> = partitions.iter().map(|_| None).collect();
+    // The tables of ended walks, for the next walk to start with.
+    let mut pool: Vec<Tables<S>> = Vec::new();
+    let mut quantum = FIRST_QUANTUM;
+    for round in 0.. {
+        let turns = walks.iter_mut().zip(outcomes.iter_mut()).zip(partitions);
+        for ((walk, outcome), (_, ops)) in turns {
+            if round == 0 {
+                *walk = Some(Walk::new(spec, ops, pool.pop()));
+            }
+            let Some(w) = walk else { continue };
+            if let Some(done) = w.advance(meter, quantum) {
+                *outcome = Some(done);
+                pool.push(walk.take().expect("live").into_tables());
+            }
         }
-    });
-    results
-        .into_inner()
-        .expect("no worker panicked")
-        .into_iter()
-        .map(|o| o.expect("every partition ran"))
-        .collect()
+        let violated = outcomes
+            .iter()
+            .any(|o| matches!(o, Some(Outcome::NotLinearizable { .. })));
+        if violated || walks.iter().all(Option::is_none) {
+            break;
+        }
+        quantum = quantum.saturating_mul(2);
+    }
+    for walk in walks.into_iter().flatten() {
+        walk.release(meter);
+    }
+    for tables in pool {
+        tables.release(meter);
+    }
+    outcomes
 }

@@ -23,9 +23,11 @@
 //! nothing, which is the same as never taking effect.
 
 use super::budget::{Exhausted, Meter};
+use super::memo::{Memo, Placed};
+use crate::fxhash::{Fx, FxMap};
 use crate::history::Operation;
 use crate::spec::SequentialSpec;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash};
 
 const NIL: usize = usize::MAX;
 
@@ -38,61 +40,6 @@ pub(crate) enum Outcome {
     },
     Unknown(Exhausted),
 }
-
-/// A fixed bit set over operation indices.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct Bits(Vec<u64>);
-
-impl Bits {
-    fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-    fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-    fn clear(&mut self, i: usize) {
-        self.0[i / 64] &= !(1 << (i % 64));
-    }
-    fn get(&self, i: usize) -> bool {
-        self.0[i / 64] & (1 << (i % 64)) != 0
-    }
-}
-
-/// FxHash with a final avalanche: the tables are only probed, never iterated, so
-/// a fast fixed hash is both quick and deterministic. The avalanche matters: the
-/// raw multiply's low bits depend only on the key's low bits, and the hash table
-/// picks buckets by the low bits.
-#[derive(Default)]
-struct Fx(u64);
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        // MurmurHash3's fmix64.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-}
-
-#[allow(clippy::disallowed_types)] // probed, never iterated; fixed hasher
-type FxSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
-#[allow(clippy::disallowed_types)] // probed, never iterated; fixed hasher
-type FxMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// A state's hash, with the tables' hasher.
 fn state_hash<T: Hash>(state: &T) -> u64 {
@@ -109,44 +56,56 @@ fn table_bytes<T>(capacity: usize) -> u64 {
     (capacity as u64 * 8 / 7) * (std::mem::size_of::<T>() as u64 + 1)
 }
 
-/// Heap bytes of one bit set, with the allocator's rounding and header.
-fn bits_heap_bytes(words: usize) -> u64 {
-    (words as u64 * 8).div_ceil(16) * 16 + 16
-}
-
 /// The search's tables: states interned to small ids, transitions between them
 /// cached, and the memo of visited (linearized set, state id) pairs. Interning
 /// means a large state (a long appended string) is cloned and hashed once per
 /// distinct transition, not once per search step.
-struct Tables<S: SequentialSpec> {
+pub(crate) struct Tables<S: SequentialSpec> {
     /// Each distinct state once; its index is its id.
     states: Vec<S::State>,
     /// State hash -> the newest id with that hash; `same_hash` chains the rest.
     by_hash: FxMap<u64, u32>,
     same_hash: Vec<u32>,
     transitions: FxMap<u64, u32>,
-    memo: FxSet<(Bits, u32)>,
+    memo: Memo,
     state_heap_bytes: u64,
-    bits_heap: u64,
     charged: u64,
 }
 
 impl<S: SequentialSpec> Tables<S> {
-    fn new(initial: S::State, words: usize) -> Self {
+    fn new(initial: S::State, words: usize, ops: usize) -> Self {
+        let room = ops.min(1 << 12);
+        let mut transitions = FxMap::default();
+        transitions.reserve(room);
+        let mut by_hash = FxMap::default();
+        by_hash.reserve(room);
         let mut t = Tables {
-            states: Vec::new(),
-            by_hash: FxMap::default(),
-            same_hash: Vec::new(),
-            transitions: FxMap::default(),
-            memo: FxSet::default(),
+            states: Vec::with_capacity(room),
+            by_hash,
+            same_hash: Vec::with_capacity(room),
+            transitions,
+            memo: Memo::new(words, ops.min(1 << 12)),
             state_heap_bytes: 0,
-            bits_heap: bits_heap_bytes(words),
             charged: 0,
         };
         t.by_hash.insert(state_hash(&initial), 0);
         t.same_hash.push(MISMATCH);
         t.states.push(initial);
         t
+    }
+
+    /// Clears the tables for another partition, keeping their room (and
+    /// its charge on the meter) for reuse.
+    fn reset(&mut self, initial: S::State, words: usize) {
+        self.states.clear();
+        self.by_hash.clear();
+        self.same_hash.clear();
+        self.transitions.clear();
+        self.memo.reset(words);
+        self.state_heap_bytes = 0;
+        self.by_hash.insert(state_hash(&initial), 0);
+        self.same_hash.push(MISMATCH);
+        self.states.push(initial);
     }
 
     /// An interned state.
@@ -168,8 +127,7 @@ impl<S: SequentialSpec> Tables<S> {
 
     /// Bytes the tables occupy now, plus `extra`.
     fn footprint(&self, extra: u64) -> u64 {
-        table_bytes::<(Bits, u32)>(self.memo.capacity())
-            + self.memo.len() as u64 * self.bits_heap
+        self.memo.bytes()
             + table_bytes::<(u64, u32)>(self.by_hash.capacity())
             + self.same_hash.capacity() as u64 * 4
             + self.states.capacity() as u64 * std::mem::size_of::<S::State>() as u64
@@ -216,6 +174,17 @@ impl<S: SequentialSpec> Tables<S> {
         if let Some(&to) = self.transitions.get(&key) {
             return Some(to);
         }
+        if spec.is_read_only(&ops[op].input) {
+            // A read leaves the state as it is: no new state to build.
+            let state = &self.states[from as usize];
+            let returns = |o: &S::Output| spec.read_returns(state, &ops[op].input, o);
+            let to = if ops[op].output.as_ref().is_none_or(returns) {
+                from
+            } else {
+                MISMATCH
+            };
+            return self.cache(key, to, meter);
+        }
         let (next, output) = spec.step(&self.states[from as usize], &ops[op].input);
         let to = if ops[op].output.as_ref().is_some_and(|o| *o != output) {
             MISMATCH
@@ -249,6 +218,11 @@ impl<S: SequentialSpec> Tables<S> {
                 }
             }
         };
+        self.cache(key, to, meter)
+    }
+
+    /// Remembers transition `key` (state and operation) leads to `to`.
+    fn cache(&mut self, key: u64, to: u32, meter: &Meter) -> Option<u32> {
         let peak = Self::growth_peak(
             self.transitions.len(),
             self.transitions.capacity(),
@@ -263,22 +237,18 @@ impl<S: SequentialSpec> Tables<S> {
 
     /// Records (linearized, state) as visited. `Some(true)` if it is new,
     /// `Some(false)` if seen before, `None` when the memory budget ran out.
-    fn visit(&mut self, linearized: &Bits, state: u32, meter: &Meter) -> Option<bool> {
-        let peak = Self::growth_peak(
-            self.memo.len(),
-            self.memo.capacity(),
-            table_bytes::<(Bits, u32)>,
-        );
-        if peak > 0 && !self.settle(meter, peak) {
+    fn visit(&mut self, linearized: &Placed, state: u32, meter: &Meter) -> Option<bool> {
+        let grown = self.memo.bytes_after_growth() - self.memo.bytes();
+        if grown > 0 && !self.settle(meter, grown) {
             return None;
         }
-        if !self.memo.insert((linearized.clone(), state)) {
+        if !self.memo.visit(linearized, state) {
             return Some(false);
         }
         self.settle(meter, 0).then_some(true)
     }
 
-    fn release(self, meter: &Meter) {
+    pub(crate) fn release(self, meter: &Meter) {
         meter.refund(self.charged);
     }
 }
@@ -346,19 +316,22 @@ impl Entries {
 }
 
 /// How many list entries past the head the look-ahead examines for reads.
-const READ_LOOKAHEAD: usize = 64;
+const READ_LOOKAHEAD: usize = 16;
 
 /// Whether every determinate read among the first [`READ_LOOKAHEAD`] entries
 /// of the list (none of them placed yet) can still return its recorded value
-/// after `state` ([`SequentialSpec::read_still_possible`]). Any unplaced
-/// operation is placed after everything placed so far, so asking it of any
-/// unplaced read is sound; the nearest reads are the ones a wrong order of
-/// writes contradicts first.
+/// after `state` ([`SequentialSpec::read_still_possible`]), given the
+/// operations that can still restore a read: `writers`
+/// ([`SequentialSpec::can_restore_reads`]) not yet placed. Any unplaced operation is placed
+/// after everything placed so far, so asking it of any unplaced read is
+/// sound; the nearest reads are the ones a wrong order of writes
+/// contradicts first.
 fn reads_ahead_possible<S: SequentialSpec>(
     spec: &S,
     ops: &[Operation<S::Input, S::Output>],
     entries: &Entries,
-    linearized: &Bits,
+    writers: &[usize],
+    linearized: &Placed,
     state: &S::State,
 ) -> bool {
     let mut entry = entries.first();
@@ -369,7 +342,8 @@ fn reads_ahead_possible<S: SequentialSpec>(
         let op = entry / 2;
         if entry.is_multiple_of(2) && !linearized.get(op) && spec.is_read_only(&ops[op].input) {
             if let Some(output) = &ops[op].output {
-                let mut remaining = unplaced(entries, linearized).map(|i| &ops[i].input);
+                let unplaced = writers.iter().filter(|&&w| !linearized.get(w));
+                let mut remaining = unplaced.map(|&w| &ops[w].input);
                 if !spec.read_still_possible(state, &ops[op].input, output, &mut remaining) {
                     return false;
                 }
@@ -380,38 +354,31 @@ fn reads_ahead_possible<S: SequentialSpec>(
     true
 }
 
-/// Every operation not yet placed, in history order from the head of the
-/// list (so the nearest come first).
-fn unplaced<'a>(entries: &'a Entries, linearized: &'a Bits) -> impl Iterator<Item = usize> + 'a {
-    let mut entry = entries.first();
-    std::iter::from_fn(move || {
-        while entry != NIL {
-            let e = entry;
-            entry = entries.next[e];
-            if e.is_multiple_of(2) && !linearized.get(e / 2) {
-                return Some(e / 2);
-            }
-        }
-        None
-    })
-}
-
-/// The search's position: what is placed, in what order, and the state.
-struct Walk<'a, S: SequentialSpec> {
+/// The search's position: what is placed, in what order, and the state. A
+/// walk can be advanced a number of steps at a time ([`Walk::advance`]), so
+/// that the partitions of one history take turns.
+pub(crate) struct Walk<'a, S: SequentialSpec> {
     spec: &'a S,
     ops: &'a [Operation<S::Input, S::Output>],
     entries: Entries,
-    linearized: Bits,
+    linearized: Placed,
     tables: Tables<S>,
     state: u32,
     /// (operation, state before it, whether it was a forced read-only placement)
     stack: Vec<(usize, u32, bool)>,
     longest: Vec<usize>,
     determinate_left: usize,
+    /// The list entry the walk looks at next.
+    entry: usize,
+    /// The operations that can make an impossible read possible again
+    /// ([`SequentialSpec::can_restore_reads`]), in history order.
+    writers: Vec<usize>,
+    /// Steps taken so far.
+    steps: u64,
 }
 
 /// What trying to place an operation at its call entry did.
-enum Placed {
+enum Tried {
     /// Placed: the walk starts over from the head of the list.
     Yes,
     /// Not here: the walk goes on to the next entry.
@@ -419,13 +386,32 @@ enum Placed {
 }
 
 impl<'a, S: SequentialSpec> Walk<'a, S> {
-    fn new(spec: &'a S, ops: &'a [Operation<S::Input, S::Output>]) -> Self {
-        let linearized = Bits::new(ops.len());
-        let tables = Tables::new(spec.init(), linearized.0.len());
+    /// A walk over one partition's operations, at the start, using the
+    /// tables of an ended walk if given (cleared; their room kept).
+    pub(crate) fn new(
+        spec: &'a S,
+        ops: &'a [Operation<S::Input, S::Output>],
+        recycled: Option<Tables<S>>,
+    ) -> Self {
+        let linearized = Placed::new(ops.len());
+        let tables = match recycled {
+            Some(mut t) => {
+                t.reset(spec.init(), linearized.words());
+                t
+            }
+            None => Tables::new(spec.init(), linearized.words(), ops.len()),
+        };
+        let entries = Entries::build(ops);
+        let writers = (0..ops.len())
+            .filter(|&i| S::READ_LOOK_AHEAD && spec.can_restore_reads(&ops[i].input))
+            .collect();
         Walk {
             spec,
             ops,
-            entries: Entries::build(ops),
+            entry: entries.first(),
+            writers,
+            steps: 0,
+            entries,
             linearized,
             tables,
             state: 0,
@@ -437,14 +423,14 @@ impl<'a, S: SequentialSpec> Walk<'a, S> {
 
     /// Tries to linearize `op` now: the spec must give its recorded result,
     /// and the (placed set, state) pair must be new and not a dead end.
-    fn try_place(&mut self, op: usize, meter: &Meter) -> Result<Placed, Exhausted> {
+    fn try_place(&mut self, op: usize, meter: &Meter) -> Result<Tried, Exhausted> {
         let (spec, ops) = (self.spec, self.ops);
         let next = self
             .tables
             .step(spec, ops, self.state, op, meter)
             .ok_or(Exhausted::Memory)?;
         if next == MISMATCH {
-            return Ok(Placed::No);
+            return Ok(Tried::No);
         }
         self.linearized.set(op);
         let fresh = self
@@ -461,13 +447,14 @@ impl<'a, S: SequentialSpec> Walk<'a, S> {
                     spec,
                     ops,
                     &self.entries,
+                    &self.writers,
                     &self.linearized,
                     self.tables.state(next),
                 )
         };
         if !fresh || dead_end() {
             self.linearized.clear(op);
-            return Ok(Placed::No);
+            return Ok(Tried::No);
         }
         self.stack.push((op, self.state, read_only));
         self.state = next;
@@ -475,7 +462,7 @@ impl<'a, S: SequentialSpec> Walk<'a, S> {
         if ops[op].output.is_some() {
             self.determinate_left -= 1;
         }
-        Ok(Placed::Yes)
+        Ok(Tried::Yes)
     }
 
     /// At a return entry: undoes placements back to the last one that was
@@ -499,52 +486,61 @@ impl<'a, S: SequentialSpec> Walk<'a, S> {
         }
     }
 
-    /// Walks the list until a verdict or a budget's end.
-    fn run(&mut self, meter: &Meter) -> Outcome {
-        let mut steps: u64 = 0;
-        let mut entry = self.entries.first();
-        loop {
-            if self.determinate_left == 0 {
-                return Outcome::Linearizable;
+    /// Walks the list for at most `quantum` more steps: the verdict, if it
+    /// reached one (or a budget's end), else `None`.
+    pub(crate) fn advance(&mut self, meter: &Meter, quantum: u64) -> Option<Outcome> {
+        let stop = self.steps.saturating_add(quantum);
+        while self.steps < stop {
+            if let Some(outcome) = self.step(meter) {
+                return Some(outcome);
             }
-            steps += 1;
-            if steps > meter.max_steps() {
-                return Outcome::Unknown(Exhausted::Steps);
-            }
-            if steps.is_multiple_of(4096) && meter.cancelled() {
-                return Outcome::Unknown(Exhausted::Cancelled);
-            }
-            debug_assert!(
-                entry != NIL,
-                "a determinate return always precedes the end of the list"
-            );
-            entry = if entry.is_multiple_of(2) {
-                match self.try_place(entry / 2, meter) {
-                    Err(exhausted) => return Outcome::Unknown(exhausted),
-                    Ok(Placed::Yes) => self.entries.first(),
-                    Ok(Placed::No) => self.entries.next[entry],
-                }
-            } else {
-                match self.backtrack() {
-                    Some(next) => next,
-                    None => {
-                        let longest_prefix = std::mem::take(&mut self.longest);
-                        return Outcome::NotLinearizable { longest_prefix };
-                    }
-                }
-            };
         }
+        None
     }
-}
 
-/// Searches for a linearization of `ops` (one partition).
-pub(crate) fn search<S: SequentialSpec>(
-    spec: &S,
-    ops: &[Operation<S::Input, S::Output>],
-    meter: &Meter,
-) -> Outcome {
-    let mut walk = Walk::new(spec, ops);
-    let outcome = walk.run(meter);
-    walk.tables.release(meter);
-    outcome
+    /// One step of the walk.
+    #[inline]
+    fn step(&mut self, meter: &Meter) -> Option<Outcome> {
+        if self.determinate_left == 0 {
+            return Some(Outcome::Linearizable);
+        }
+        self.steps += 1;
+        if self.steps > meter.max_steps() {
+            return Some(Outcome::Unknown(Exhausted::Steps));
+        }
+        if self.steps.is_multiple_of(4096) && meter.cancelled() {
+            return Some(Outcome::Unknown(Exhausted::Cancelled));
+        }
+        let entry = self.entry;
+        debug_assert!(
+            entry != NIL,
+            "a determinate return always precedes the end of the list"
+        );
+        self.entry = if entry.is_multiple_of(2) {
+            match self.try_place(entry / 2, meter) {
+                Err(exhausted) => return Some(Outcome::Unknown(exhausted)),
+                Ok(Tried::Yes) => self.entries.first(),
+                Ok(Tried::No) => self.entries.next[entry],
+            }
+        } else {
+            match self.backtrack() {
+                Some(next) => next,
+                None => {
+                    let longest_prefix = std::mem::take(&mut self.longest);
+                    return Some(Outcome::NotLinearizable { longest_prefix });
+                }
+            }
+        };
+        None
+    }
+
+    /// Gives the walk's memory back to the meter.
+    pub(crate) fn release(self, meter: &Meter) {
+        self.tables.release(meter);
+    }
+
+    /// Ends the walk, keeping its tables for another (see [`Walk::new`]).
+    pub(crate) fn into_tables(self) -> Tables<S> {
+        self.tables
+    }
 }

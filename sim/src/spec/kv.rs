@@ -4,39 +4,76 @@
 use super::SequentialSpec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
-/// The store's contents: `(key, value)` pairs sorted by key. A sorted vector
-/// rather than a `BTreeMap`, because the checker keeps one copy per distinct
-/// state, and a map's smallest node costs over 500 bytes.
+/// The store's contents. The checker keeps one copy of each distinct state
+/// and builds one per new transition, so a state is small and cheap to
+/// build: no key (the usual case, checking one key's operations alone), one
+/// key (one allocation: its value), or several, sorted by key. The forms
+/// are canonical (one key is never stored as several), so equal stores are
+/// equal values with equal hashes.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct KvState(Vec<(String, String)>);
+pub struct KvState(Entries);
+
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+enum Entries {
+    #[default]
+    Empty,
+    One(Arc<str>, String),
+    /// Two or more, sorted by key.
+    Many(Vec<(Arc<str>, String)>),
+}
 
 impl KvState {
     /// The value of `key`; a never-written key reads `""`.
     pub fn get(&self, key: &str) -> &str {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => &self.0[i].1,
-            Err(_) => "",
+        match &self.0 {
+            Entries::One(k, v) if **k == *key => v,
+            Entries::Many(all) => match all.binary_search_by(|(k, _)| (**k).cmp(key)) {
+                Ok(i) => &all[i].1,
+                Err(_) => "",
+            },
+            Entries::Empty | Entries::One(..) => "",
         }
     }
 
-    fn slot(&mut self, key: &str) -> &mut String {
-        let i = match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => i,
-            Err(i) => {
-                self.0.insert(i, (key.to_string(), String::new()));
-                i
+    /// Every (key, value), in key order.
+    fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        let (one, many) = match &self.0 {
+            Entries::Empty => (None, &[][..]),
+            Entries::One(k, v) => (Some((&**k, v.as_str())), &[][..]),
+            Entries::Many(all) => (None, all.as_slice()),
+        };
+        one.into_iter()
+            .chain(many.iter().map(|(k, v)| (&**k, v.as_str())))
+    }
+
+    /// A copy with `key`'s value made by `value` from the old one.
+    fn with(&self, key: &str, value: impl FnOnce(&str) -> String) -> KvState {
+        let entries = match &self.0 {
+            Entries::Empty => Entries::One(Arc::from(key), value("")),
+            Entries::One(k, v) if **k == *key => Entries::One(k.clone(), value(v)),
+            Entries::One(k, v) => {
+                let mut all = vec![(k.clone(), v.clone()), (Arc::from(key), value(""))];
+                all.sort_by(|a, b| a.0.cmp(&b.0));
+                Entries::Many(all)
+            }
+            Entries::Many(all) => {
+                let mut all = all.clone();
+                match all.binary_search_by(|(k, _)| (**k).cmp(key)) {
+                    Ok(i) => all[i].1 = value(&all[i].1),
+                    Err(i) => all.insert(i, (Arc::from(key), value(""))),
+                }
+                Entries::Many(all)
             }
         };
-        &mut self.0[i].1
+        KvState(entries)
     }
 }
 
 impl fmt::Debug for KvState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v)))
-            .finish()
+        f.debug_map().entries(self.entries()).finish()
     }
 }
 
@@ -102,14 +139,14 @@ impl SequentialSpec for Kv {
     fn step(&self, state: &Self::State, input: &KvInput) -> (Self::State, KvOutput) {
         match input {
             KvInput::Get(k) => (state.clone(), KvOutput::Value(state.get(k).to_string())),
-            KvInput::Put(k, v) => {
-                let mut next = state.clone();
-                *next.slot(k) = v.clone();
-                (next, KvOutput::Done)
-            }
+            KvInput::Put(k, v) => (state.with(k, |_| v.clone()), KvOutput::Done),
             KvInput::Append(k, v) => {
-                let mut next = state.clone();
-                next.slot(k).push_str(v);
+                let next = state.with(k, |old| {
+                    let mut joined = String::with_capacity(old.len() + v.len());
+                    joined.push_str(old);
+                    joined.push_str(v);
+                    joined
+                });
                 (next, KvOutput::Done)
             }
         }
@@ -142,20 +179,28 @@ impl SequentialSpec for Kv {
         false
     }
 
-    fn partition_key(&self, input: &KvInput) -> Option<String> {
-        Some(input.key().to_string())
+    fn partition_key<'a>(&self, input: &'a KvInput) -> Option<std::borrow::Cow<'a, str>> {
+        Some(std::borrow::Cow::Borrowed(input.key()))
+    }
+
+    fn can_restore_reads(&self, input: &KvInput) -> bool {
+        matches!(input, KvInput::Put(..))
+    }
+
+    fn read_returns(&self, state: &KvState, input: &KvInput, output: &KvOutput) -> bool {
+        match (input, output) {
+            (KvInput::Get(k), KvOutput::Value(v)) => state.get(k) == v,
+            _ => self.step(state, input).1 == *output,
+        }
     }
 
     fn state_bytes(&self, state: &Self::State) -> usize {
-        let entries = state.0.capacity() * std::mem::size_of::<(String, String)>();
-        let header = if entries > 0 { 16 } else { 0 };
-        std::mem::size_of::<KvState>()
-            + entries
-            + header
-            + state
-                .0
-                .iter()
-                .map(|(k, v)| string_heap(k) + string_heap(v))
-                .sum::<usize>()
+        let many = match &state.0 {
+            Entries::Many(all) => all.capacity() * std::mem::size_of::<(Arc<str>, String)>() + 16,
+            Entries::Empty | Entries::One(..) => 0,
+        };
+        let values: usize = state.entries().map(|(_, v)| string_heap(v)).sum();
+        // Keys are shared between states (reference counted): not counted.
+        std::mem::size_of::<KvState>() + many + values
     }
 }

@@ -11,13 +11,17 @@
 //! - [`counter::Counter`]: add and read;
 //! - [`queue::Queue`]: FIFO enqueue and dequeue;
 //! - [`set::Set`]: add and read the whole set.
+//!
+//! [`one_object::OneObject`] checks any of them without partitions.
 
 pub mod counter;
 pub mod kv;
+pub mod one_object;
 pub mod queue;
 pub mod register;
 pub mod set;
 
+use std::borrow::Cow;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -42,9 +46,22 @@ pub trait SequentialSpec: Sync {
     /// The partition an operation belongs to, for P-compositionality: operations
     /// on different keys are independent, so each key is checked alone. `None`
     /// (the default) puts every operation in one partition.
-    fn partition_key(&self, input: &Self::Input) -> Option<String> {
+    fn partition_key<'a>(&self, input: &'a Self::Input) -> Option<Cow<'a, str>> {
         let _ = input;
         None
+    }
+
+    /// Whether a read-only `input` returns `output` in `state` (its next
+    /// state is `state` itself). The default calls
+    /// [`SequentialSpec::step`]; a spec whose states are costly to clone can
+    /// answer without building one.
+    fn read_returns(
+        &self,
+        state: &Self::State,
+        input: &Self::Input,
+        output: &Self::Output,
+    ) -> bool {
+        self.step(state, input).1 == *output
     }
 
     /// True when `input` never changes any state (a read). The checker places a
@@ -61,10 +78,20 @@ pub trait SequentialSpec: Sync {
     /// usefully; the checker skips its look-ahead entirely when not.
     const READ_LOOK_AHEAD: bool = false;
 
+    /// Whether `input` can make a read that is impossible from some state
+    /// possible again (for the kv spec, a put can; an append cannot). Only
+    /// such operations are offered to [`SequentialSpec::read_still_possible`]
+    /// as `remaining`. The default, every operation that is not read-only,
+    /// is always safe.
+    fn can_restore_reads(&self, input: &Self::Input) -> bool {
+        !self.is_read_only(input)
+    }
+
     /// Whether a read-only operation `read`, recorded as returning `output`,
     /// can still return it if it is placed after `state`, when only the
-    /// operations of `remaining` (every operation not yet placed, in no
-    /// particular order) may be placed before it. The checker asks this of
+    /// operations of `remaining` may be placed before it: every operation not
+    /// yet placed that [`SequentialSpec::can_restore_reads`], in no
+    /// particular order (the others cannot undo what makes a read impossible). The checker asks this of
     /// reads ahead in the history after placing a write, and abandons the
     /// write's placement at once when some read has become impossible,
     /// instead of discovering it at that read's return. Answering `false`

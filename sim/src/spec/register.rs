@@ -32,9 +32,33 @@ pub enum RegisterOutput {
     Cas(bool),
 }
 
-/// The register spec.
+/// The register spec: never written, it reads `nil`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Register;
+
+/// The register spec starting at a value of its own (Knossos's
+/// `cas-register` starts at 0) instead of `nil`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RegisterFrom(pub Option<i64>);
+
+impl SequentialSpec for RegisterFrom {
+    const NAME: &'static str = "register";
+    type State = Option<i64>;
+    type Input = RegisterInput;
+    type Output = RegisterOutput;
+
+    fn init(&self) -> Option<i64> {
+        self.0
+    }
+
+    fn is_read_only(&self, input: &RegisterInput) -> bool {
+        Register.is_read_only(input)
+    }
+
+    fn step(&self, state: &Option<i64>, input: &RegisterInput) -> (Option<i64>, RegisterOutput) {
+        Register.step(state, input)
+    }
+}
 
 impl SequentialSpec for Register {
     const NAME: &'static str = "register";
