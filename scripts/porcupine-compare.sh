@@ -14,7 +14,7 @@ command -v go >/dev/null || { echo "needs Go (apt-get install golang-go)" >&2; e
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$ANCHOR/upstream/." "$work/"
 (cd "$work" && GOFLAGS=-mod=mod go test -run XXX -bench 'Kv' -benchtime 3x 2>&1 | grep -E '^Benchmark') > "$work/go.txt"
-PORCUPINE_KV="$ANCHOR/upstream/test_data/kv" cargo bench -q -p sim --bench porcupine -- --noplot > "$work/rust.txt" 2>&1
+PORCUPINE_KV="$(cd "$ANCHOR/upstream/test_data/kv" && pwd)" cargo bench -q -p sim --bench porcupine -- --noplot > "$work/rust.txt" 2>&1
 python3 - "$work/go.txt" "$work/rust.txt" <<'PY'
 import re, sys
 go = {}
