@@ -17,9 +17,12 @@
 //! - [`raft_kv`]: a Raft-replicated key-value store with five bug switches.
 //! - [`primary_backup`]: a primary-backup key-value store with a
 //!   configuration service, failover and epoch fencing; three bug switches.
+//! - [`leased_work`]: jobs in chunks leased to stateless workers, with
+//!   renewals and fencing tokens; five bug switches.
 
 pub mod counter;
 pub mod kv;
+pub mod leased_work;
 pub mod primary_backup;
 pub mod raft_kv;
 pub mod register;
@@ -31,4 +34,5 @@ pub const CATALOG: &[&dyn sim::model::Model] = &[
     &register::RegisterModel,
     &raft_kv::RaftKvModel,
     &primary_backup::PrimaryBackupModel,
+    &leased_work::LeasedWorkModel,
 ];

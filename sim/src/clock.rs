@@ -7,6 +7,16 @@
 //! drift and jumps only when it is set. Timers are durations on the local clock:
 //! a node whose clock runs fast sees its timers fire early in real time.
 //! Local time never goes below zero.
+//!
+//! Each node also has a *monotonic* clock, as `CLOCK_MONOTONIC` is to
+//! `CLOCK_REALTIME`: it runs at the same drifting rate but never jumps, and
+//! setting the clock changes only its rate from then on. It starts at zero
+//! with true time and survives crashes (the machine keeps running while the
+//! process restarts). Timers run at the same rate, so a timer of `d` fires
+//! exactly when the monotonic clock has advanced by `d`. A protocol that
+//! measures intervals (a lease, a timeout) reads the monotonic clock and
+//! is immune to offsets; one that reads the wall clock ([`NodeClock::local`])
+//! sees every jump.
 
 use crate::error::ConfigError;
 use crate::time::{SimDuration, SimTime};
@@ -18,6 +28,8 @@ const PPM: i128 = 1_000_000;
 pub struct NodeClock {
     base_real: u64,
     base_local: u64,
+    /// The monotonic reading at `base_real`.
+    base_mono: u64,
     drift_ppm: i32,
 }
 
@@ -61,10 +73,24 @@ impl NodeClock {
         SimTime(local.clamp(0, i128::from(u64::MAX)) as u64)
     }
 
+    /// The monotonic reading at real time `real` (not before the clock was
+    /// last set): continuous, never set back, at the clock's drifting rate.
+    #[inline]
+    pub fn monotonic(&self, real: SimTime) -> SimTime {
+        if self.drift_ppm == 0 && self.base_real == self.base_mono {
+            return real;
+        }
+        let elapsed = i128::from(real.0) - i128::from(self.base_real);
+        let mono = i128::from(self.base_mono) + elapsed * (PPM + i128::from(self.drift_ppm)) / PPM;
+        SimTime(mono.clamp(0, i128::from(u64::MAX)) as u64)
+    }
+
     /// Sets the clock at real time `now`: it reads `now + offset_ns` and drifts by
-    /// `drift_ppm` from here on. Inputs must have been validated.
+    /// `drift_ppm` from here on; the monotonic clock goes on from its present
+    /// reading at the new rate. Inputs must have been validated.
     pub fn set(&mut self, now: SimTime, offset_ns: i64, drift_ppm: i32) {
         debug_assert!(Self::validate_drift(drift_ppm, "drift").is_ok());
+        self.base_mono = self.monotonic(now).0;
         self.base_real = now.0;
         self.base_local =
             (i128::from(now.0) + i128::from(offset_ns)).clamp(0, i128::from(u64::MAX)) as u64;
@@ -100,5 +126,28 @@ mod tests {
         c.set(SimTime(10), -1_000, 0);
         assert_eq!(c.local(SimTime(20)), SimTime(10)); // clamped to 0 when set, then runs
         assert!(NodeClock::validate_drift(600_000, "clock.drift").is_err());
+    }
+
+    #[test]
+    fn the_monotonic_clock_never_jumps_and_runs_at_the_drifting_rate() {
+        let mut c = NodeClock::default();
+        assert_eq!(c.monotonic(SimTime(500)), SimTime(500));
+        c.set(SimTime(1_000), -900, 0); // set back: wall jumps, monotonic does not
+        assert_eq!(c.local(SimTime(1_000)), SimTime(100));
+        assert_eq!(c.monotonic(SimTime(1_000)), SimTime(1_000));
+        c.set(SimTime(2_000), 5_000, 100_000); // 10% fast from here
+        assert_eq!(c.monotonic(SimTime(2_000)), SimTime(2_000));
+        assert_eq!(c.monotonic(SimTime(3_000)), SimTime(3_100));
+        c.set(SimTime(4_000), 0, 0); // reset: rate back to true, no jump
+        assert_eq!(c.monotonic(SimTime(4_000)), SimTime(4_200));
+        assert_eq!(c.monotonic(SimTime(5_000)), SimTime(5_200));
+        assert_eq!(c.local(SimTime(5_000)), SimTime(5_000));
+        // A timer of `d` takes as long as the monotonic clock takes to move `d`.
+        c.set(SimTime(6_000), 0, -100_000);
+        let d = c.real_delay(SimDuration(900));
+        assert_eq!(
+            c.monotonic(SimTime(6_000 + d.0)).0 - c.monotonic(SimTime(6_000)).0,
+            900
+        );
     }
 }

@@ -242,6 +242,11 @@ impl<N: Node> Simulation<N> {
         self.runtimes[id.index()].clock.local(self.world.now)
     }
 
+    /// What node `id`'s monotonic clock reads now (see [`crate::clock`]).
+    pub fn monotonic_time(&self, id: NodeId) -> SimTime {
+        self.runtimes[id.index()].clock.monotonic(self.world.now)
+    }
+
     /// True if `a` and `b` can exchange messages both ways (no partition between).
     pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
         self.world.net.connected(a, b)

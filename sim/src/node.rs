@@ -165,6 +165,15 @@ impl<'a, N: Node> Context<'a, N> {
         self.clock.local(self.real_now)
     }
 
+    /// This node's monotonic clock: it runs at the same (possibly drifting)
+    /// rate as [`Context::now`] and its timers, but never jumps when the
+    /// clock is set. Measure intervals (leases, timeouts) on it. Under a
+    /// host that has one clock per node it reads the same as `now`.
+    #[inline]
+    pub fn monotonic(&self) -> SimTime {
+        self.clock.monotonic(self.real_now)
+    }
+
     /// Sends `msg` to `to` over the simulated network.
     ///
     /// # Panics
