@@ -6,8 +6,8 @@ LIMIT seeds counts as "> LIMIT"), and the size of the first failure's shrunk
 plan. The models, their switches and each switch's mix and seed budget come
 from `faultline list --json`, that is, from each model's own description.
 
-Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim]
-  LIMIT defaults to 500; every model, or only those of one host. Builds the release binary. Runs in a scratch directory, so no
+Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME]
+  LIMIT defaults to 500; every model, or only those of one host, or one model. Builds the release binary. Runs in a scratch directory, so no
   artifacts are left in the repository."""
 
 import json
@@ -17,8 +17,12 @@ import subprocess
 import sys
 import tempfile
 
-HOST = sys.argv[sys.argv.index("--host") + 1] if "--host" in sys.argv else None
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a != HOST]
+def option(name):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
+
+
+HOST, MODEL = option("--host"), option("--model")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a not in (HOST, MODEL)]
 LIMIT = int(ARGS[0]) if ARGS else 500
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -26,7 +30,8 @@ subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 BIN = os.path.join(ROOT, "target", "release", "faultline")
 LISTING = json.loads(subprocess.run([BIN, "list", "--json"], capture_output=True, text=True,
                                     check=True).stdout)
-BUGS = {m["name"]: m["bugs"] for m in LISTING["models"] if HOST in (None, m["host"])}
+BUGS = {m["name"]: m["bugs"] for m in LISTING["models"]
+        if HOST in (None, m["host"]) and MODEL in (None, m["name"])}
 
 
 def explore(cwd, model, bug, faults, start):

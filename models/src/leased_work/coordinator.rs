@@ -10,7 +10,7 @@
 use super::lease::LEASE;
 use super::messages::{Chunk, ChunkId, JobDone, JobId, Lease, LwBlock, LwMsg, LwTimer, Token};
 use super::{LwBug, LwNode, CHUNKS_PER_JOB};
-use sim::{Context, NodeId, OpId, SimDuration, SimTime};
+use sim::{Context, NodeId, OpId, SimDuration, SimTime, TimerId};
 use std::collections::BTreeMap;
 
 /// The coordinator.
@@ -19,9 +19,8 @@ pub struct Coordinator {
     bug: Option<LwBug>,
     jobs: BTreeMap<JobId, Vec<Chunk>>,
     next_token: u64,
-    /// Volatile: the generation of each lease's live expiry timer.
-    expiries: BTreeMap<ChunkId, u64>,
-    next_generation: u64,
+    /// Volatile: each lease's expiry timer.
+    expiries: BTreeMap<ChunkId, TimerId>,
     /// Volatile: the client operations waiting for each job.
     waiting: BTreeMap<JobId, Vec<OpId>>,
 }
@@ -34,7 +33,6 @@ impl Coordinator {
             jobs: BTreeMap::new(),
             next_token: 1,
             expiries: BTreeMap::new(),
-            next_generation: 0,
             waiting: BTreeMap::new(),
         }
     }
@@ -122,17 +120,9 @@ impl Coordinator {
         }
     }
 
-    /// A lease's expiry timer fired.
-    pub fn on_expire(
-        &mut self,
-        ctx: &mut Context<'_, LwNode>,
-        chunk: ChunkId,
-        token: Token,
-        generation: u64,
-    ) {
-        if self.expiries.get(&chunk) == Some(&generation) {
-            self.end_lease(ctx, chunk, token);
-        }
+    /// A lease's expiry timer fired (a renewal cancels the one before).
+    pub fn on_expire(&mut self, ctx: &mut Context<'_, LwNode>, chunk: ChunkId, token: Token) {
+        self.end_lease(ctx, chunk, token);
     }
 
     /// Leases the first chunk no one holds to `worker`, if there is one.
@@ -208,23 +198,25 @@ impl Coordinator {
         }
     }
 
+    /// (Re)starts the expiry timer of the lease `token` on `chunk`.
     fn arm_expiry(&mut self, ctx: &mut Context<'_, LwNode>, chunk: ChunkId, token: Token) {
-        self.next_generation += 1;
-        let generation = self.next_generation;
-        self.expiries.insert(chunk, generation);
-        let timer = LwTimer::Expire {
-            chunk,
-            token,
-            generation,
-        };
-        ctx.set_timer(self.patience(), timer);
+        let timer = ctx.set_timer(self.patience(), LwTimer::Expire { chunk, token });
+        if let Some(before) = self.expiries.insert(chunk, timer) {
+            ctx.cancel_timer(before);
+        }
+    }
+
+    fn disarm_expiry(&mut self, ctx: &mut Context<'_, LwNode>, chunk: ChunkId) {
+        if let Some(timer) = self.expiries.remove(&chunk) {
+            ctx.cancel_timer(timer);
+        }
     }
 
     /// Ends the lease `token` on `chunk`, if it is still the chunk's lease.
     fn end_lease(&mut self, ctx: &mut Context<'_, LwNode>, chunk: ChunkId, token: Token) {
         let held = self.chunk(chunk).and_then(|c| c.lease);
         if held.is_some_and(|l| l.token == token) {
-            self.expiries.remove(&chunk);
+            self.disarm_expiry(ctx, chunk);
             self.update(ctx, chunk, |c| c.lease = None);
         }
     }
@@ -234,7 +226,7 @@ impl Coordinator {
         if self.chunk(chunk).is_none_or(|c| c.done) {
             return;
         }
-        self.expiries.remove(&chunk);
+        self.disarm_expiry(ctx, chunk);
         self.update(ctx, chunk, |c| {
             c.done = true;
             c.lease = None;

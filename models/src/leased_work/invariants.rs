@@ -75,8 +75,8 @@ impl Seen {
     fn describe(&self) -> String {
         let what = if self.applied { "write" } else { "claim" };
         format!(
-            "{} from {}'s {what} at {}",
-            self.token, self.worker, self.at
+            "{}'s {what} under {} at {}",
+            self.worker, self.token, self.at
         )
     }
 }
@@ -111,9 +111,9 @@ pub fn store_properties() -> impl FnMut(&Simulation<LwNode>) -> Result<(), Strin
         let [twice, monotonic] = STORE_PROPERTIES;
         if let Some(before) = newest.get(&acc.chunk).filter(|b| b.token > acc.token) {
             return Err(format!(
-                "{monotonic}: the store accepted {} for {} after {}",
-                seen.describe(),
+                "{monotonic}: for {}, the store accepted {} after {}",
                 acc.chunk,
+                seen.describe(),
                 before.describe()
             ));
         }
@@ -121,7 +121,7 @@ pub fn store_properties() -> impl FnMut(&Simulation<LwNode>) -> Result<(), Strin
         if acc.applied {
             if let Some(first) = applies.get(&acc.chunk) {
                 return Err(format!(
-                    "{twice}: {}'s result was applied twice, by {}, then by {}",
+                    "{twice}: {}'s result was applied twice: {}, then {}",
                     acc.chunk,
                     first.describe(),
                     seen.describe()

@@ -5,7 +5,8 @@ use sim::{NodeId, SimTime};
 use std::fmt;
 
 /// A job: the client slot that submitted it and its sequence number there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// (`Debug` is its `Display`, `job 0.1`, so traces stay readable.)
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JobId {
     /// The submitting client slot.
     pub client: u16,
@@ -34,8 +35,8 @@ impl fmt::Display for JobId {
     }
 }
 
-/// One chunk of a job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One chunk of a job. (`Debug` is its `Display`, `chunk 0.1.2`.)
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ChunkId {
     /// The job.
     pub job: JobId,
@@ -70,7 +71,8 @@ impl fmt::Display for ChunkId {
 
 /// A lease's fencing token: the coordinator issues them in increasing order,
 /// one per grant, and never reuses one (it syncs a grant before sending it).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// (`Debug` is its `Display`, `token 7`.)
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Token(pub u64);
 
 impl fmt::Display for Token {
@@ -78,6 +80,18 @@ impl fmt::Display for Token {
         write!(f, "token {}", self.0)
     }
 }
+
+/// `Debug` as `Display`, for the names above.
+macro_rules! debug_as_display {
+    ($($t:ty),*) => {$(
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
+    )*};
+}
+debug_as_display!(JobId, ChunkId, Token);
 
 /// A message between nodes. `sent_at` is the sender's monotonic clock, echoed
 /// back so that the sender measures its lease from when it asked.
@@ -232,8 +246,6 @@ pub enum LwTimer {
         chunk: ChunkId,
         /// The lease's token.
         token: Token,
-        /// Which arming of the chunk's expiry this is.
-        generation: u64,
     },
 }
 

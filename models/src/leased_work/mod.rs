@@ -47,21 +47,21 @@ sim::bug_switches! {
     pub enum LwBug {
         /// The store accepts any write, whatever its token: a paused
         /// worker's late write lands over the new owner's.
-        NoFencing = "no-fencing", caught by All within 500,
+        NoFencing = "no-fencing", caught by All within 200,
         /// A worker judges its lease by its wall clock, from when the grant
         /// arrived, with no drift margin: a clock set back keeps it
         /// believing after the lease has gone to another worker.
-        LeaseByLocalClock = "lease-by-local-clock", caught by All within 500,
+        LeaseByLocalClock = "lease-by-local-clock", caught by All within 200,
         /// The coordinator accepts a renewal that comes after the lease
         /// ended, even when the chunk has gone to another worker.
-        RenewAfterExpiry = "renew-after-expiry", caught by All within 500,
+        RenewAfterExpiry = "renew-after-expiry", caught by All within 100,
         /// The coordinator marks a chunk done when the worker says its
         /// result is computed, before the result is durable in the store.
-        CompleteBeforeStore = "complete-before-store", caught by All within 500,
+        CompleteBeforeStore = "complete-before-store", caught by All within 10,
         /// The coordinator leases a chunk again as soon as its worker looks
         /// slow (half a lease without a renewal), without waiting out the
         /// lease.
-        ReassignWithoutExpiry = "reassign-without-expiry", caught by All within 500,
+        ReassignWithoutExpiry = "reassign-without-expiry", caught by All within 100,
     }
 }
 
@@ -139,14 +139,9 @@ impl Node for LwNode {
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, timer: LwTimer) {
         match (self, timer) {
-            (
-                LwNode::Coordinator(c),
-                LwTimer::Expire {
-                    chunk,
-                    token,
-                    generation,
-                },
-            ) => c.on_expire(ctx, chunk, token, generation),
+            (LwNode::Coordinator(c), LwTimer::Expire { chunk, token }) => {
+                c.on_expire(ctx, chunk, token)
+            }
             (LwNode::Worker(w), timer) => w.on_timer(ctx, timer),
             _ => {}
         }
