@@ -61,6 +61,25 @@ fn the_same_seed_gives_the_same_hash_and_different_seeds_differ() {
 }
 
 #[test]
+fn every_catalog_model_gives_one_hash_per_seed() {
+    // Across processes each model is held to this by `replay`, which
+    // reruns an artifact in a fresh process and compares its hash
+    // (tests/explore_cli.rs does that for every engine model).
+    for model in faultline::catalog::built_in() {
+        let hash = |seed| {
+            let request = sim::model::RunRequest {
+                seed,
+                ..sim::model::RunRequest::default()
+            };
+            model.run(&request).expect("runs").trace_hash
+        };
+        let name = model.name();
+        assert_eq!(hash(5), hash(5), "{name}: seed 5 twice");
+        assert_ne!(hash(5), hash(6), "{name}: seeds 5 and 6 collide");
+    }
+}
+
+#[test]
 fn two_processes_agree_with_each_other_and_with_this_one() {
     let binary = std::path::Path::new(env!("CARGO_BIN_EXE_faultline"));
     for faults in [BenchFaults::None, BenchFaults::FlakyNet] {

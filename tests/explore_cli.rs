@@ -207,10 +207,11 @@ fn list_names_models_invariants_and_bugs() {
 }
 
 #[test]
-fn the_kv_models_pass_and_their_bugs_are_found_shrunk_and_replayed() {
-    for (model, bug) in [
-        ("raft-kv", "read-from-follower"),
-        ("primary-backup", "ack-before-backup"),
+fn the_models_pass_and_their_bugs_are_found_shrunk_and_replayed() {
+    for (model, bug, seeds) in [
+        ("raft-kv", "read-from-follower", "20"),
+        ("primary-backup", "ack-before-backup", "20"),
+        ("leased-work", "no-fencing", "40"),
     ] {
         let dir = workdir(model);
         let ok = faultline(&dir, &["explore", model, "--seeds", "20"]);
@@ -220,11 +221,14 @@ fn the_kv_models_pass_and_their_bugs_are_found_shrunk_and_replayed() {
             text.starts_with(&format!("{model}: 20 runs, 0 failures")),
             "{text}"
         );
-        assert!(text.contains("latency get: p50"), "{text}");
+        assert!(
+            text.contains("latency ") && text.contains(": p50"),
+            "{text}"
+        );
 
         let out = faultline(
             &dir,
-            &["explore", model, "--seeds", "20", "--bug", bug, "--json"],
+            &["explore", model, "--seeds", seeds, "--bug", bug, "--json"],
         );
         assert_eq!(out.status.code(), Some(1), "{model} {bug} is found");
         let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -253,6 +257,8 @@ fn the_kv_models_pass_and_their_bugs_are_found_shrunk_and_replayed() {
         "commit-previous-term",
         "primary-backup:",
         "promote-stale-backup",
+        "leased-work:",
+        "no two live leases",
     ] {
         assert!(list.contains(name), "{name} in {list}");
     }

@@ -48,9 +48,10 @@ sim::bug_switches! {
         /// The store accepts any write, whatever its token: a paused
         /// worker's late write lands over the new owner's.
         NoFencing = "no-fencing", caught by All within 200,
-        /// A worker judges its lease by its wall clock, from when the grant
-        /// arrived, with no drift margin: a clock set back keeps it
-        /// believing after the lease has gone to another worker.
+        /// A worker judges its lease by the coordinator's expiry time read
+        /// on its own wall clock, with no drift margin: skew between the two
+        /// (the worker's clock set back, the coordinator's set ahead) keeps
+        /// it believing after the lease has gone to another worker.
         LeaseByLocalClock = "lease-by-local-clock", caught by All within 200,
         /// The coordinator accepts a renewal that comes after the lease
         /// ended, even when the chunk has gone to another worker.
