@@ -99,7 +99,7 @@ impl CheckHistoryArgs {
 
 /// The history's text: from standard input for `-`, else the file (a
 /// regular file or a character device), at most [`MAX_BYTES`].
-fn read(file: &Path) -> Result<String, String> {
+pub(crate) fn read(file: &Path) -> Result<String, String> {
     use sim::artifact::{read_capped, read_text, Capped};
     let text = if file == Path::new("-") {
         read_text(std::io::stdin().lock(), MAX_BYTES)

@@ -49,6 +49,11 @@ pub enum Command {
     /// Exit 0: linearizable; 1: not linearizable; 2: bad input, or unknown (a
     /// budget ran out).
     CheckHistory(crate::check_history::CheckHistoryArgs),
+    /// Check a transactional history (list-append or rw-register; Jepsen EDN or elle-cli JSON)
+    /// against a consistency model, as Elle does.
+    ///
+    /// Exit 0: valid; 1: invalid; 2: bad input, or unknown.
+    CheckTxn(crate::check_txn::CheckTxnArgs),
     /// Run the reference ping-pong workload and report its speed.
     Bench(crate::bench::BenchArgs),
 }
@@ -68,6 +73,7 @@ pub fn run(cli: Cli, models: &[&dyn Model]) -> i32 {
         Command::Replay(args) => args.run(&catalog),
         Command::Shrink(args) => args.run(&catalog),
         Command::CheckHistory(args) => args.run(),
+        Command::CheckTxn(args) => args.run(),
         Command::Bench(args) => args.run(),
     }
 }

@@ -15,6 +15,7 @@
 //! - [`replay`]: `faultline replay`, and loading an artifact against a catalog.
 //! - [`shrink`]: `faultline shrink`.
 //! - [`check_history`]: `faultline check-history`, Jepsen histories through the linearizability checker.
+//! - [`check_txn`]: `faultline check-txn`, transactional histories through the Elle-style checker.
 //! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
 //! - [`pingpong`]: the ping-pong protocol the bench runs.
 
@@ -22,6 +23,7 @@ pub mod arg;
 pub mod bench;
 pub mod catalog;
 pub mod check_history;
+pub mod check_txn;
 pub mod cli;
 pub mod exit;
 pub mod explore;

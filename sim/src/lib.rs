@@ -69,6 +69,7 @@ pub mod storage;
 pub mod strategy;
 pub mod time;
 pub mod trace;
+pub mod txn;
 
 mod event;
 mod fxhash;

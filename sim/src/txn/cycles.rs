@@ -1,0 +1,164 @@
+//! Finding the cycles of a dependency graph and naming them, as Adya's
+//! phenomena: per strongly connected component, a G0 cycle (ww only),
+//! a G1c cycle (ww and wr, one wr or more), a G-single cycle (exactly one
+//! rw), or else a G2-item cycle (two rw or more). Then, with real-time
+//! edges added, the components that only real time closes, named as the
+//! `-realtime` forms. Each cycle reported is a shortest one through the
+//! node or edge it was searched from.
+
+use super::anomaly::{Anomaly, Edge, EdgeKind};
+use super::graph::{anomaly_of, Graph, Steps, RT, RW, WR, WW};
+use crate::fxhash::FxMap;
+
+/// The cycles of the graph over `edges` (ww, wr and rw) and, when
+/// `realtime` holds real-time edges, those only real time closes.
+pub fn find(n: usize, edges: &[Edge], realtime: &[Edge], steps: &mut Steps) -> Vec<Anomaly> {
+    let full = Graph::new(n, edges, WW | WR | RW);
+    let (comp, nontrivial) = full.components();
+    let mut found = Vec::new();
+    if !nontrivial.is_empty() {
+        found.extend(without_antidependency(n, edges, WW, steps));
+        found.extend(
+            without_antidependency(n, edges, WW | WR, steps)
+                .into_iter()
+                .filter(|a| a.cycle.iter().any(|e| e.kind == EdgeKind::Wr)),
+        );
+        let rw_inside = internal_edges(edges, EdgeKind::Rw, &comp);
+        for members in &nontrivial {
+            let c = comp[members[0] as usize];
+            let already = found.iter().any(|a| comp[a.txns[0] as usize] == c);
+            let rws = rw_inside.get(&c).map_or(&[][..], Vec::as_slice);
+            match single_antidependency(&full, edges, rws, &comp, steps) {
+                Some(a) => found.push(a),
+                None if !already && !steps.exhausted => {
+                    if let Some(cycle) = full.cycle_through(members[0], WW | WR | RW, &comp, steps)
+                    {
+                        found.push(anomaly_of(edges, &cycle));
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    if !realtime.is_empty() {
+        found.extend(realtime_only(n, edges, realtime, &comp, steps));
+    }
+    found
+}
+
+/// One cycle per component of the graph over edges in `mask` alone.
+fn without_antidependency(n: usize, edges: &[Edge], mask: u8, steps: &mut Steps) -> Vec<Anomaly> {
+    let graph = Graph::new(n, edges, mask);
+    let (comp, nontrivial) = graph.components();
+    let wr_inside = if mask & WR != 0 {
+        internal_edges(edges, EdgeKind::Wr, &comp)
+    } else {
+        FxMap::default()
+    };
+    let mut found = Vec::new();
+    for members in nontrivial {
+        // For G1c, start from a wr edge inside the component, if any.
+        let start = wr_inside
+            .get(&comp[members[0] as usize])
+            .and_then(|v| v.first())
+            .map(|&e| e as usize);
+        let cycle = match start {
+            Some(e) => {
+                let edge = edges[e];
+                graph
+                    .path(
+                        edge.to,
+                        edge.from,
+                        mask,
+                        (&comp, comp[edge.from as usize]),
+                        steps,
+                    )
+                    .map(|rest| {
+                        let mut c = vec![e as u32];
+                        c.extend(rest);
+                        c
+                    })
+            }
+            None => graph.cycle_through(members[0], mask, &comp, steps),
+        };
+        if let Some(cycle) = cycle {
+            found.push(anomaly_of(edges, &cycle));
+        }
+    }
+    found
+}
+
+/// The edges of `kind` whose ends share a component, by component.
+fn internal_edges(edges: &[Edge], kind: EdgeKind, comp: &[u32]) -> FxMap<u32, Vec<u32>> {
+    let mut by_comp: FxMap<u32, Vec<u32>> = FxMap::default();
+    for (i, e) in edges.iter().enumerate() {
+        if e.kind == kind && comp[e.from as usize] == comp[e.to as usize] {
+            by_comp
+                .entry(comp[e.from as usize])
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    by_comp
+}
+
+/// A cycle with exactly one rw edge among `rws` (the component's internal
+/// rw edges): an rw edge `a → b` and a path back from `b` to `a` over ww
+/// and wr.
+fn single_antidependency(
+    full: &Graph<'_>,
+    edges: &[Edge],
+    rws: &[u32],
+    comp: &[u32],
+    steps: &mut Steps,
+) -> Option<Anomaly> {
+    let mut best: Option<Vec<u32>> = None;
+    for &i in rws {
+        let e = &edges[i as usize];
+        let c = comp[e.from as usize];
+        if let Some(rest) = full.path(e.to, e.from, WW | WR, (comp, c), steps) {
+            if best.as_ref().is_none_or(|b| rest.len() + 1 < b.len()) {
+                let mut cycle = vec![i];
+                cycle.extend(rest);
+                best = Some(cycle);
+                if best.as_ref().is_some_and(|b| b.len() <= 2) {
+                    break;
+                }
+            }
+        }
+        if steps.exhausted {
+            break;
+        }
+    }
+    best.map(|cycle| anomaly_of(edges, &cycle))
+}
+
+/// Cycles that real-time edges close in components with no other cycle.
+fn realtime_only(
+    n: usize,
+    edges: &[Edge],
+    realtime: &[Edge],
+    plain: &[u32],
+    steps: &mut Steps,
+) -> Vec<Anomaly> {
+    let plain_cyclic: Vec<bool> = {
+        let mut sizes = vec![0u32; n];
+        for &c in plain {
+            sizes[c as usize] += 1;
+        }
+        plain.iter().map(|&c| sizes[c as usize] > 1).collect()
+    };
+    let all: Vec<Edge> = edges.iter().chain(realtime).copied().collect();
+    let graph = Graph::new(n, &all, WW | WR | RW | RT);
+    let (comp, nontrivial) = graph.components();
+    let mut found = Vec::new();
+    for members in nontrivial {
+        if members.iter().any(|&m| plain_cyclic[m as usize]) {
+            continue; // already not serializable; its cycles are reported
+        }
+        if let Some(cycle) = graph.cycle_through(members[0], WW | WR | RW | RT, &comp, steps) {
+            found.push(anomaly_of(&all, &cycle));
+        }
+    }
+    found
+}

@@ -1,0 +1,494 @@
+//! Transactional histories in and out: Jepsen's EDN (`{:type :ok, :f :txn,
+//! :value [[:append 3 1] [:r 4 [1 2]]], :process 0, :index 7}`, one map per
+//! line or all in one collection) and elle-cli's JSON (`{"type": "ok",
+//! "value": [["append", 3, 1], ["r", 4, [1, 2]]], "process": 0}`, in one
+//! array or one object per line). The form is detected from the first
+//! map's first key: a keyword is EDN, a string JSON.
+//!
+//! `:f` may be absent (elle-cli's examples omit it); when present it must
+//! be `:txn`. Events of named processes (`:nemesis`) are skipped.
+
+use super::atoms::{Atom, Atoms};
+use super::history::{Mop, ReadValue, Status, TxnEvent, TxnHistory, TxnHistoryError};
+use crate::jepsen::edn::{self, Edn};
+use serde_json::Value as Json;
+use std::fmt::Write as _;
+
+/// The two forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnFormat {
+    /// Jepsen's EDN maps.
+    Edn,
+    /// elle-cli's JSON.
+    Json,
+}
+
+impl TxnFormat {
+    /// The form's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            TxnFormat::Edn => "edn",
+            TxnFormat::Json => "json",
+        }
+    }
+}
+
+/// Detects the form: after the first `{`, a `"` means JSON.
+pub fn detect(text: &str) -> TxnFormat {
+    let after = text.find('{').map(|i| text[i + 1..].trim_start());
+    match after.and_then(|rest| rest.chars().next()) {
+        Some('"') => TxnFormat::Json,
+        _ => TxnFormat::Edn,
+    }
+}
+
+/// Reads a history in either form.
+pub fn parse(text: &str) -> Result<(TxnFormat, TxnHistory), TxnHistoryError> {
+    let format = detect(text);
+    let mut atoms = Atoms::default();
+    let events = match format {
+        TxnFormat::Edn => edn_events(text, &mut atoms)?,
+        TxnFormat::Json => json_events(text, &mut atoms)?,
+    };
+    Ok((format, TxnHistory::from_events(events, atoms)?))
+}
+
+fn error(line: usize, message: impl Into<String>) -> TxnHistoryError {
+    TxnHistoryError {
+        line,
+        message: message.into(),
+    }
+}
+
+fn status_named(line: usize, name: &str) -> Result<Option<Status>, TxnHistoryError> {
+    Ok(match name {
+        "invoke" => None,
+        "ok" => Some(Status::Ok),
+        "fail" => Some(Status::Fail),
+        "info" => Some(Status::Info),
+        other => {
+            return Err(error(
+                line,
+                format!("type `{other}` is not one of invoke, ok, fail, info"),
+            ))
+        }
+    })
+}
+
+/// The EDN events, skipping named processes.
+fn edn_events(text: &str, atoms: &mut Atoms) -> Result<Vec<TxnEvent>, TxnHistoryError> {
+    let items = edn::parse_items(text).map_err(|e| error(e.line, e.message))?;
+    let mut events = Vec::with_capacity(items.len());
+    for (line, form) in items {
+        if let Some(event) = edn_event(line, &form, atoms)? {
+            events.push(event);
+        }
+    }
+    Ok(events)
+}
+
+fn edn_name(v: &Edn) -> Option<&str> {
+    match v {
+        Edn::Keyword(k) => Some(k),
+        Edn::Str(s) | Edn::Symbol(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn edn_event(
+    line: usize,
+    form: &Edn,
+    atoms: &mut Atoms,
+) -> Result<Option<TxnEvent>, TxnHistoryError> {
+    let Edn::Map(_) = form else {
+        return Err(error(
+            line,
+            format!("expected an event map, found `{}`", edn::brief(form)),
+        ));
+    };
+    let process = match form.get("process") {
+        Some(Edn::Int(p)) if *p >= 0 => *p as u64,
+        Some(Edn::Keyword(_) | Edn::Str(_) | Edn::Symbol(_)) => return Ok(None),
+        Some(other) => {
+            return Err(error(
+                line,
+                format!(
+                    ":process must be a client number, found `{}`",
+                    edn::brief(other)
+                ),
+            ))
+        }
+        None => return Err(error(line, "the event has no :process")),
+    };
+    let kind = form
+        .get("type")
+        .and_then(edn_name)
+        .ok_or_else(|| error(line, "the event has no :type keyword"))?;
+    let completion = status_named(line, kind)?;
+    if let Some(f) = form.get("f").filter(|f| !matches!(f, Edn::Nil)) {
+        if edn_name(f) != Some("txn") {
+            return Err(error(
+                line,
+                format!(":f must be :txn, found `{}`", edn::brief(f)),
+            ));
+        }
+    }
+    let mops = match form.get("value") {
+        None | Some(Edn::Nil) => Vec::new(),
+        Some(Edn::Vector(items) | Edn::List(items)) => items
+            .iter()
+            .map(|m| edn_mop(line, m, atoms))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(error(
+                line,
+                format!(
+                    ":value must be a vector of micro-operations, found `{}`",
+                    edn::brief(other)
+                ),
+            ))
+        }
+    };
+    let index = match form.get("index") {
+        Some(Edn::Int(i)) => Some(*i),
+        _ => None,
+    };
+    Ok(Some(TxnEvent {
+        process,
+        completion,
+        mops,
+        line,
+        index,
+    }))
+}
+
+fn edn_atom(line: usize, v: &Edn, atoms: &mut Atoms) -> Result<u32, TxnHistoryError> {
+    match v {
+        Edn::Int(i) => Ok(atoms.int(*i)),
+        Edn::Str(s) | Edn::Symbol(s) => Ok(atoms.intern(Atom::Str(s.clone()))),
+        Edn::Keyword(k) => Ok(atoms.intern(Atom::Str(k.to_string()))),
+        other => Err(error(
+            line,
+            format!(
+                "a key or value must be an integer or a string, found `{}`",
+                edn::brief(other)
+            ),
+        )),
+    }
+}
+
+fn edn_mop(line: usize, m: &Edn, atoms: &mut Atoms) -> Result<Mop, TxnHistoryError> {
+    let (Edn::Vector(parts) | Edn::List(parts)) = m else {
+        return Err(error(
+            line,
+            format!(
+                "a micro-operation is [f key value], found `{}`",
+                edn::brief(m)
+            ),
+        ));
+    };
+    let [f, key, value] = parts.as_slice() else {
+        return Err(error(
+            line,
+            format!(
+                "a micro-operation is [f key value], found `{}`",
+                edn::brief(m)
+            ),
+        ));
+    };
+    let key = edn_atom(line, key, atoms)?;
+    match edn_name(f) {
+        Some("append") => Ok(Mop::Append {
+            key,
+            value: edn_atom(line, value, atoms)?,
+        }),
+        Some("w") => Ok(Mop::Write {
+            key,
+            value: edn_atom(line, value, atoms)?,
+        }),
+        Some("r") => {
+            let value = match value {
+                Edn::Nil => ReadValue::Nil,
+                Edn::Vector(items) | Edn::List(items) => ReadValue::List(
+                    items
+                        .iter()
+                        .map(|v| edn_atom(line, v, atoms))
+                        .collect::<Result<_, _>>()?,
+                ),
+                one => ReadValue::One(edn_atom(line, one, atoms)?),
+            };
+            Ok(Mop::Read { key, value })
+        }
+        _ => Err(error(
+            line,
+            format!(
+                "micro-operation `{}` is not :append, :r or :w",
+                edn::brief(f)
+            ),
+        )),
+    }
+}
+
+/// The JSON events: one array, or one object per line.
+fn json_events(text: &str, atoms: &mut Atoms) -> Result<Vec<TxnEvent>, TxnHistoryError> {
+    let mut events = Vec::new();
+    let stream = serde_json::Deserializer::from_str(text).into_iter::<Json>();
+    for item in stream {
+        let value = item.map_err(|e| error(e.line(), format!("JSON: {e}")))?;
+        match value {
+            Json::Array(objects) => {
+                for object in &objects {
+                    // An array gives no line per event: number them by position.
+                    let line = events.len() + 1;
+                    if let Some(e) = json_event(line, object, atoms)? {
+                        events.push(e);
+                    }
+                }
+            }
+            object => {
+                let line = events.len() + 1;
+                if let Some(e) = json_event(line, &object, atoms)? {
+                    events.push(e);
+                }
+            }
+        }
+    }
+    Ok(events)
+}
+
+fn json_event(
+    line: usize,
+    event: &Json,
+    atoms: &mut Atoms,
+) -> Result<Option<TxnEvent>, TxnHistoryError> {
+    let Json::Object(map) = event else {
+        return Err(error(
+            line,
+            format!("expected an event object, found `{}`", brief(event)),
+        ));
+    };
+    let process = match map.get("process") {
+        Some(Json::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or_default(),
+        Some(Json::String(_)) => return Ok(None),
+        Some(other) => {
+            return Err(error(
+                line,
+                format!(
+                    "\"process\" must be a client number, found `{}`",
+                    brief(other)
+                ),
+            ))
+        }
+        None => return Err(error(line, "the event has no \"process\"")),
+    };
+    let kind = map
+        .get("type")
+        .and_then(Json::as_str)
+        .ok_or_else(|| error(line, "the event has no \"type\" string"))?;
+    let completion = status_named(line, kind)?;
+    if let Some(f) = map.get("f").filter(|f| !f.is_null()) {
+        if f.as_str() != Some("txn") {
+            return Err(error(
+                line,
+                format!("\"f\" must be \"txn\", found `{}`", brief(f)),
+            ));
+        }
+    }
+    let mops = match map.get("value") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .map(|m| json_mop(line, m, atoms))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(error(
+                line,
+                format!(
+                    "\"value\" must be an array of micro-operations, found `{}`",
+                    brief(other)
+                ),
+            ))
+        }
+    };
+    let index = map.get("index").and_then(Json::as_i64);
+    Ok(Some(TxnEvent {
+        process,
+        completion,
+        mops,
+        line,
+        index,
+    }))
+}
+
+fn brief(v: &Json) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn json_atom(line: usize, v: &Json, atoms: &mut Atoms) -> Result<u32, TxnHistoryError> {
+    match v {
+        Json::Number(n) if n.as_i64().is_some() => Ok(atoms.int(n.as_i64().unwrap_or_default())),
+        Json::String(s) => Ok(atoms.intern(Atom::Str(s.clone()))),
+        other => Err(error(
+            line,
+            format!(
+                "a key or value must be an integer or a string, found `{}`",
+                brief(other)
+            ),
+        )),
+    }
+}
+
+fn json_mop(line: usize, m: &Json, atoms: &mut Atoms) -> Result<Mop, TxnHistoryError> {
+    let parts = m.as_array().filter(|p| p.len() == 3).ok_or_else(|| {
+        error(
+            line,
+            format!("a micro-operation is [f, key, value], found `{}`", brief(m)),
+        )
+    })?;
+    let key = json_atom(line, &parts[1], atoms)?;
+    match parts[0].as_str() {
+        Some("append") => Ok(Mop::Append {
+            key,
+            value: json_atom(line, &parts[2], atoms)?,
+        }),
+        Some("w") => Ok(Mop::Write {
+            key,
+            value: json_atom(line, &parts[2], atoms)?,
+        }),
+        Some("r") => {
+            let value = match &parts[2] {
+                Json::Null => ReadValue::Nil,
+                Json::Array(items) => ReadValue::List(
+                    items
+                        .iter()
+                        .map(|v| json_atom(line, v, atoms))
+                        .collect::<Result<_, _>>()?,
+                ),
+                one => ReadValue::One(json_atom(line, one, atoms)?),
+            };
+            Ok(Mop::Read { key, value })
+        }
+        _ => Err(error(
+            line,
+            format!(
+                "micro-operation `{}` is not \"append\", \"r\" or \"w\"",
+                brief(&parts[0])
+            ),
+        )),
+    }
+}
+
+/// The history's events in order: (position, transaction, is invocation).
+fn events(history: &TxnHistory) -> Vec<(u64, usize, bool)> {
+    let mut out = Vec::with_capacity(history.txns.len() * 2);
+    for (i, t) in history.txns.iter().enumerate() {
+        if history.has_invokes {
+            out.push((t.invoke, i, true));
+        }
+        if let Some(c) = t.complete {
+            out.push((c, i, false));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The mops an event lists: an invocation's reads return nil, and so do a
+/// failed or indeterminate transaction's.
+fn event_mops(txn: &super::history::Txn, invocation: bool) -> Vec<Mop> {
+    if invocation || txn.status != Status::Ok {
+        txn.mops.iter().map(Mop::invoked).collect()
+    } else {
+        txn.mops.clone()
+    }
+}
+
+/// Writes the history as Jepsen EDN, one map per line.
+pub fn to_edn(history: &TxnHistory) -> String {
+    let mut out = String::new();
+    for (n, (_, i, invocation)) in events(history).into_iter().enumerate() {
+        let t = &history.txns[i];
+        let kind = if invocation {
+            "invoke"
+        } else {
+            t.status.name()
+        };
+        let _ = write!(
+            out,
+            "{{:index {n}, :type :{kind}, :process {}, :f :txn, :value [",
+            t.process
+        );
+        for (k, mop) in event_mops(t, invocation).iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            write_mop(&mut out, mop, &history.atoms, "[:", " ", "nil");
+        }
+        out.push_str("]}\n");
+    }
+    out
+}
+
+/// Writes the history as elle-cli JSON, one object per line.
+pub fn to_json(history: &TxnHistory) -> String {
+    let mut out = String::new();
+    for (n, (_, i, invocation)) in events(history).into_iter().enumerate() {
+        let t = &history.txns[i];
+        let kind = if invocation {
+            "invoke"
+        } else {
+            t.status.name()
+        };
+        let _ = write!(
+            out,
+            "{{\"index\":{n},\"type\":\"{kind}\",\"process\":{},\"f\":\"txn\",\"value\":[",
+            t.process
+        );
+        for (k, mop) in event_mops(t, invocation).iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            write_mop(&mut out, mop, &history.atoms, "[\"", ",", "null");
+        }
+        out.push_str("]}\n");
+    }
+    out
+}
+
+/// One mop as `[f key value]`: `open` starts it and the name (`[:` or
+/// `["`), `sep` separates the parts, `nil` is the form's null.
+fn write_mop(out: &mut String, mop: &Mop, atoms: &Atoms, open: &str, sep: &str, nil: &str) {
+    let json = open == "[\"";
+    let name = |n: &str| {
+        if json {
+            format!("{n}\"")
+        } else {
+            n.to_string()
+        }
+    };
+    let atom = |id: u32| match atoms.get(id) {
+        Atom::Int(i) => i.to_string(),
+        Atom::Str(s) => serde_json::to_string(s).unwrap_or_default(),
+    };
+    let (f, key, value) = match mop {
+        Mop::Append { key, value } => ("append", *key, atom(*value)),
+        Mop::Write { key, value } => ("w", *key, atom(*value)),
+        Mop::Read { key, value } => {
+            let v = match value {
+                ReadValue::Nil => nil.to_string(),
+                ReadValue::One(v) => atom(*v),
+                ReadValue::List(vs) => {
+                    let items: Vec<String> = vs.iter().map(|&v| atom(v)).collect();
+                    format!("[{}]", items.join(sep))
+                }
+            };
+            ("r", *key, v)
+        }
+    };
+    let _ = write!(out, "{open}{}{sep}{}{sep}{value}]", name(f), atom(key));
+}

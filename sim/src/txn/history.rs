@@ -1,0 +1,248 @@
+//! Transactions and transactional histories.
+//!
+//! A history is built from its events in order: each client process invokes
+//! a transaction and completes it (ok, fail or info) before its next; a
+//! transaction still open at the end is info. A history with no invocations
+//! at all (completions only) is accepted, but says nothing of real time.
+
+use super::atoms::Atoms;
+use std::collections::BTreeMap;
+
+/// What a read returned.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ReadValue {
+    /// `nil`: unknown (in an invocation, or a list read of an incomplete
+    /// transaction), or the initial state of a register.
+    Nil,
+    /// A list (list-append).
+    List(Vec<u32>),
+    /// One value (rw-register).
+    One(u32),
+}
+
+/// A micro-operation. Keys and values are ids in the history's [`Atoms`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Mop {
+    /// `[:append k v]`
+    Append {
+        /// The key.
+        key: u32,
+        /// The value appended.
+        value: u32,
+    },
+    /// `[:w k v]`
+    Write {
+        /// The key.
+        key: u32,
+        /// The value written.
+        value: u32,
+    },
+    /// `[:r k value]`
+    Read {
+        /// The key.
+        key: u32,
+        /// What it returned.
+        value: ReadValue,
+    },
+}
+
+impl Mop {
+    /// The key.
+    pub fn key(&self) -> u32 {
+        match self {
+            Mop::Append { key, .. } | Mop::Write { key, .. } | Mop::Read { key, .. } => *key,
+        }
+    }
+
+    /// The mop as an invocation writes it: reads return `nil`.
+    pub fn invoked(&self) -> Mop {
+        match self {
+            Mop::Read { key, .. } => Mop::Read {
+                key: *key,
+                value: ReadValue::Nil,
+            },
+            other => other.clone(),
+        }
+    }
+}
+
+/// How a transaction ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Committed.
+    Ok,
+    /// Certainly did not take effect.
+    Fail,
+    /// Unknown: it may or may not have taken effect.
+    Info,
+}
+
+impl Status {
+    /// Jepsen's keyword for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Fail => "fail",
+            Status::Info => "info",
+        }
+    }
+}
+
+/// One transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Txn {
+    /// The client process.
+    pub process: u64,
+    /// How it ended.
+    pub status: Status,
+    /// Its micro-operations, with what the reads returned when it is ok.
+    pub mops: Vec<Mop>,
+    /// The position of its invocation among the history's events.
+    pub invoke: u64,
+    /// The position of its completion event, if there was one.
+    pub complete: Option<u64>,
+    /// The 1-based line of its invocation (or completion) in the input.
+    pub line: usize,
+    /// Jepsen's `:index` of its completion (or invocation), if given.
+    pub index: Option<i64>,
+}
+
+/// A transactional history.
+#[derive(Clone, Debug, Default)]
+pub struct TxnHistory {
+    /// The transactions, in order of invocation.
+    pub txns: Vec<Txn>,
+    /// The keys' and values' names.
+    pub atoms: Atoms,
+    /// False for a history of completions only: real time is unknown.
+    pub has_invokes: bool,
+}
+
+/// Why events do not make a history.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct TxnHistoryError {
+    /// The 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One event, as a reader found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxnEvent {
+    /// The client process.
+    pub process: u64,
+    /// `None` for an invocation.
+    pub completion: Option<Status>,
+    /// The micro-operations as the event lists them.
+    pub mops: Vec<Mop>,
+    /// The 1-based line.
+    pub line: usize,
+    /// Jepsen's `:index`, if given.
+    pub index: Option<i64>,
+}
+
+impl TxnHistory {
+    /// Pairs events into transactions. With no invocations at all, each
+    /// completion is a transaction of its own.
+    pub fn from_events(events: Vec<TxnEvent>, atoms: Atoms) -> Result<TxnHistory, TxnHistoryError> {
+        let has_invokes = events.iter().any(|e| e.completion.is_none());
+        let mut txns: Vec<Txn> = Vec::new();
+        let mut open: BTreeMap<u64, usize> = BTreeMap::new();
+        for (position, event) in events.into_iter().enumerate() {
+            let position = position as u64;
+            match event.completion {
+                None => {
+                    if let Some(&t) = open.get(&event.process) {
+                        return Err(TxnHistoryError {
+                            line: event.line,
+                            message: format!(
+                                "process {} invokes a transaction while its transaction of line {} is open",
+                                event.process, txns[t].line
+                            ),
+                        });
+                    }
+                    open.insert(event.process, txns.len());
+                    txns.push(Txn {
+                        process: event.process,
+                        status: Status::Info,
+                        mops: event.mops,
+                        invoke: position,
+                        complete: None,
+                        line: event.line,
+                        index: event.index,
+                    });
+                }
+                Some(status) if !has_invokes => txns.push(Txn {
+                    process: event.process,
+                    status,
+                    mops: event.mops,
+                    invoke: position,
+                    complete: Some(position),
+                    line: event.line,
+                    index: event.index,
+                }),
+                Some(status) => {
+                    let Some(t) = open.remove(&event.process) else {
+                        return Err(TxnHistoryError {
+                            line: event.line,
+                            message: format!(
+                                "process {} completes a transaction it never invoked",
+                                event.process
+                            ),
+                        });
+                    };
+                    complete(&mut txns[t], status, event, position)?;
+                }
+            }
+        }
+        Ok(TxnHistory {
+            txns,
+            atoms,
+            has_invokes,
+        })
+    }
+
+    /// The transactions that committed or may have (ok and info).
+    pub fn possibly_committed(&self) -> impl Iterator<Item = (usize, &Txn)> {
+        self.txns
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.status != Status::Fail)
+    }
+}
+
+/// Completes an open transaction: an ok completion's mops carry what the
+/// reads returned, and must match the invocation's in kind, key and
+/// written value; fail and info keep the invocation's.
+fn complete(
+    txn: &mut Txn,
+    status: Status,
+    event: TxnEvent,
+    position: u64,
+) -> Result<(), TxnHistoryError> {
+    txn.status = status;
+    txn.complete = Some(position);
+    txn.index = event.index.or(txn.index);
+    if status != Status::Ok {
+        return Ok(());
+    }
+    let same = txn.mops.len() == event.mops.len()
+        && txn
+            .mops
+            .iter()
+            .zip(&event.mops)
+            .all(|(a, b)| a.invoked() == b.invoked());
+    if !same && !txn.mops.is_empty() {
+        return Err(TxnHistoryError {
+            line: event.line,
+            message: format!(
+                "the completion's micro-operations differ from those invoked on line {}",
+                txn.line
+            ),
+        });
+    }
+    txn.mops = event.mops;
+    Ok(())
+}

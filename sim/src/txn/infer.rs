@@ -1,0 +1,134 @@
+//! What both workloads' inference shares: the index of who wrote each
+//! value, the result it produces, and how a transaction is named in
+//! messages.
+
+use super::anomaly::{Anomaly, AnomalyKind, Edge};
+use super::history::{Mop, Status, TxnHistory};
+use crate::fxhash::FxMap;
+
+/// At most this many examples of one anomaly kind are kept (all are counted).
+pub const EXAMPLES_PER_KIND: usize = 8;
+
+/// What inference found.
+#[derive(Clone, Debug, Default)]
+pub struct Inference {
+    /// The dependencies.
+    pub edges: Vec<Edge>,
+    /// Anomalies found without a cycle (kept up to
+    /// [`EXAMPLES_PER_KIND`] per kind).
+    pub anomalies: Vec<Anomaly>,
+    /// How many of each kind were found, kept or not.
+    pub counts: FxMap<AnomalyKind, usize>,
+    /// Why the dependencies found may not be all there are (the version
+    /// order is not fully revealed), if so.
+    pub incomplete: Option<String>,
+    /// Orders the graph must imply for the dependencies to be complete:
+    /// `[reader, writer, other]` means `other` comes before `writer` or
+    /// after `reader` (rw-register only).
+    pub constraints: Vec<[u32; 3]>,
+}
+
+impl Inference {
+    /// Records an anomaly, keeping the first few of each kind.
+    pub fn found(&mut self, kind: AnomalyKind, txns: Vec<u32>, detail: String) {
+        let count = self.counts.entry(kind).or_insert(0);
+        *count += 1;
+        if *count <= EXAMPLES_PER_KIND {
+            self.anomalies.push(Anomaly {
+                kind,
+                txns,
+                cycle: Vec::new(),
+                detail,
+            });
+        }
+    }
+
+    /// Adds a dependency, unless it is a transaction's edge to itself.
+    pub fn edge(&mut self, edge: Edge) {
+        if edge.from != edge.to {
+            self.edges.push(edge);
+        }
+    }
+}
+
+/// Who wrote a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Writer {
+    /// The transaction.
+    pub txn: u32,
+    /// The micro-operation's position in it.
+    pub mop: u32,
+    /// It is the transaction's last write to the key.
+    pub last: bool,
+    /// The transaction failed.
+    pub failed: bool,
+}
+
+/// Every write of the history, by (key, value).
+pub struct Writers {
+    by_value: FxMap<(u32, u32), Writer>,
+}
+
+impl Writers {
+    /// Indexes every append or write. Each must write a value of its own:
+    /// a value written twice to one key makes the history unreadable as
+    /// list-append or rw-register, and is reported as the error.
+    pub fn index(history: &TxnHistory) -> Result<Writers, String> {
+        let mut by_value: FxMap<(u32, u32), Writer> = FxMap::default();
+        by_value.reserve(history.txns.len() * 2);
+        for (t, txn) in history.txns.iter().enumerate() {
+            let failed = txn.status == Status::Fail;
+            for (m, mop) in txn.mops.iter().enumerate() {
+                let (Mop::Append { key, value } | Mop::Write { key, value }) = *mop else {
+                    continue;
+                };
+                let last = !txn.mops[m + 1..].iter().any(|later| {
+                    matches!(later, Mop::Append { key: k, .. } | Mop::Write { key: k, .. } if *k == key)
+                });
+                let writer = Writer {
+                    txn: t as u32,
+                    mop: m as u32,
+                    last,
+                    failed,
+                };
+                if let Some(before) = by_value.insert((key, value), writer) {
+                    return Err(format!(
+                        "value {} is written to key {} twice, at {} and at {}: each write must \
+                         write a value of its own",
+                        history.atoms.get(value),
+                        history.atoms.get(key),
+                        name(history, before.txn),
+                        name(history, t as u32)
+                    ));
+                }
+            }
+        }
+        Ok(Writers { by_value })
+    }
+
+    /// Who wrote `value` to `key`.
+    #[inline]
+    pub fn get(&self, key: u32, value: u32) -> Option<Writer> {
+        self.by_value.get(&(key, value)).copied()
+    }
+}
+
+/// A transaction in messages: `the transaction at line 6 (process 2)`.
+pub fn name(history: &TxnHistory, t: u32) -> String {
+    let txn = &history.txns[t as usize];
+    format!(
+        "the transaction at line {} (process {})",
+        txn.line, txn.process
+    )
+}
+
+/// The transactions whose reads count: committed ones (an indeterminate
+/// transaction's reads are unknown).
+pub fn readers(history: &TxnHistory) -> impl Iterator<Item = (u32, &super::history::Txn)> {
+    history
+        .txns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.status == Status::Ok)
+        .map(|(i, t)| (i as u32, t))
+}

@@ -1,0 +1,45 @@
+//! Transactional histories and their checker: serializability and the Adya
+//! anomalies over list-append and read-write-register histories, as Jepsen's
+//! Elle checks them.
+//!
+//! A history is a list of transactions, each a list of micro-operations
+//! ([`Mop`]): `[:append k v]` and `[:r k [v1 v2 …]]` (list-append), or
+//! `[:w k v]` and `[:r k v]` (rw-register), with Jepsen's completions: ok
+//! (committed), fail (certainly not) and info (unknown).
+//!
+//! The check infers dependencies between transactions from the values they
+//! read and wrote (every append or write of a key must write a value of its
+//! own): *ww* (one version follows another), *wr* (a read saw a write) and
+//! *rw* (a read missed the write that came next); adds *real-time* edges
+//! for strict serializability; finds the strongly connected components; and
+//! names each cycle by its edges (Adya's G0, G1c, G-single, G2-item, and
+//! their real-time forms). Anomalies visible without a cycle are found on
+//! the way: aborted reads (G1a), intermediate reads (G1b), reads that
+//! contradict the transaction's own writes (internal), reads of values
+//! never written (garbage), duplicated elements, reads that are not
+//! prefixes of one order (incompatible order), and lost updates.
+//!
+//! Files: [`atoms`] (keys and values, interned), [`history`] (transactions),
+//! [`format`] (Jepsen EDN and elle-cli JSON, in and out), [`list_append`] and
+//! [`register`] (dependency inference), [`graph`] (the dependency graph, its
+//! components and cycles), [`anomaly`] (what was found), [`verdict`] (the
+//! consistency models and the answer), [`generate`] (random histories).
+
+pub mod anomaly;
+pub mod atoms;
+pub mod cycles;
+pub mod format;
+pub mod generate;
+pub mod graph;
+pub mod history;
+pub mod infer;
+pub mod internal;
+pub mod list_append;
+pub mod register;
+pub mod report;
+pub mod verdict;
+
+pub use anomaly::{Anomaly, AnomalyKind};
+pub use atoms::{Atom, Atoms};
+pub use history::{Mop, Status, Txn, TxnHistory};
+pub use verdict::{check, CheckOptions, ConsistencyModel, TxnVerdict};

@@ -1,0 +1,174 @@
+//! The verdict as a reader sees it: text for the terminal, and JSON in the
+//! spirit of elle-cli's (`valid?`, `anomaly-types`, `anomalies`, `not`).
+
+use super::anomaly::{Anomaly, Edge, EdgeKind, INITIAL};
+use super::history::{Mop, ReadValue, TxnHistory};
+use super::infer::name;
+use super::list_append::show;
+use super::verdict::{Outcome, TxnVerdict};
+use serde_json::{json, Value as Json};
+use std::fmt::Write as _;
+
+fn outcome_word(o: &Outcome) -> String {
+    match o {
+        Outcome::Valid => "valid".to_string(),
+        Outcome::Invalid => "invalid".to_string(),
+        Outcome::Unknown(why) => format!("unknown ({why})"),
+    }
+}
+
+/// A transaction's micro-operations, as EDN.
+pub fn mops(history: &TxnHistory, t: u32) -> String {
+    let atom = |v: u32| history.atoms.get(v).to_string();
+    let items: Vec<String> = history.txns[t as usize]
+        .mops
+        .iter()
+        .map(|m| match m {
+            Mop::Append { key, value } => format!("[:append {} {}]", atom(*key), atom(*value)),
+            Mop::Write { key, value } => format!("[:w {} {}]", atom(*key), atom(*value)),
+            Mop::Read { key, value } => {
+                let v = match value {
+                    ReadValue::Nil => "nil".to_string(),
+                    ReadValue::One(v) => atom(*v),
+                    ReadValue::List(vs) => show(history, vs),
+                };
+                format!("[:r {} {v}]", atom(*key))
+            }
+        })
+        .collect();
+    items.join(" ")
+}
+
+/// One step of a cycle, in words.
+pub fn step(history: &TxnHistory, e: &Edge) -> String {
+    let atom = |v: u32| {
+        if v == INITIAL {
+            "the initial state".to_string()
+        } else {
+            history.atoms.get(v).to_string()
+        }
+    };
+    let key = history.atoms.get(e.key);
+    let next = name(history, e.to);
+    match e.kind {
+        EdgeKind::Ww => format!(
+            "ww: it wrote {} to key {key}, and {next} wrote {} after it",
+            atom(e.value),
+            atom(e.next)
+        ),
+        EdgeKind::Wr => format!(
+            "wr: it wrote {} to key {key}, which {next} read",
+            atom(e.value)
+        ),
+        EdgeKind::Rw => format!(
+            "rw: it read key {key} at {}, and {next} wrote {} after that",
+            atom(e.value),
+            atom(e.next)
+        ),
+        EdgeKind::Realtime => format!("realtime: it completed before {next} began"),
+    }
+}
+
+fn anomaly_text(history: &TxnHistory, a: &Anomaly, out: &mut String) {
+    let _ = writeln!(out, "{}:", a.kind.name());
+    if a.cycle.is_empty() {
+        let _ = writeln!(out, "  {}", a.detail);
+        return;
+    }
+    for e in &a.cycle {
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            name(history, e.from),
+            mops(history, e.from)
+        );
+        let _ = writeln!(out, "    {}", step(history, e));
+    }
+    let _ = writeln!(out, "  (back to {})", name(history, a.cycle[0].from));
+}
+
+impl TxnVerdict {
+    /// The verdict as text: the answer, where the history stands against
+    /// every model, and each anomaly explained.
+    pub fn render(&self, history: &TxnHistory) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}: {} ({} transactions)",
+            self.model,
+            outcome_word(&self.outcome),
+            self.transactions
+        );
+        let models: Vec<String> = self
+            .per_model
+            .iter()
+            .map(|(m, o)| format!("{m} {}", outcome_word(o)))
+            .collect();
+        let _ = writeln!(out, "models: {}", models.join("; "));
+        if let Some(w) = self.weakest_violated() {
+            let strongest = self
+                .strongest_satisfied()
+                .map_or("none of the four".to_string(), |m| m.to_string());
+            let _ = writeln!(
+                out,
+                "weakest model ruled out: {w}; strongest that holds: {strongest}"
+            );
+        }
+        if !self.counts.is_empty() {
+            let found: Vec<String> = self
+                .counts
+                .iter()
+                .map(|(k, n)| format!("{} ({n})", k.name()))
+                .collect();
+            let _ = writeln!(out, "anomalies: {}", found.join(", "));
+        }
+        for a in &self.anomalies {
+            out.push('\n');
+            anomaly_text(history, a, &mut out);
+        }
+        out
+    }
+
+    /// The verdict as JSON.
+    pub fn to_json(&self, history: &TxnHistory) -> Json {
+        let valid = match self.outcome {
+            Outcome::Valid => json!(true),
+            Outcome::Invalid => json!(false),
+            Outcome::Unknown(_) => json!("unknown"),
+        };
+        let anomalies: Vec<Json> = self
+            .anomalies
+            .iter()
+            .map(|a| {
+                json!({
+                    "type": a.kind.name(),
+                    "transactions": a.txns.iter().map(|&t| json!({
+                        "line": history.txns[t as usize].line,
+                        "process": history.txns[t as usize].process,
+                        "index": history.txns[t as usize].index,
+                        "value": mops(history, t),
+                    })).collect::<Vec<_>>(),
+                    "steps": a.cycle.iter().map(|e| step(history, e)).collect::<Vec<_>>(),
+                    "detail": a.detail,
+                })
+            })
+            .collect();
+        let per_model: serde_json::Map<String, Json> = self
+            .per_model
+            .iter()
+            .map(|(m, o)| (m.name().to_string(), json!(outcome_word(o))))
+            .collect();
+        json!({
+            "model": self.model.name(),
+            "valid?": valid,
+            "reason": match &self.outcome { Outcome::Unknown(why) => json!(why), _ => Json::Null },
+            "anomaly-types": self.counts.iter().map(|(k, _)| k.name()).collect::<Vec<_>>(),
+            "anomaly-counts": self.counts.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "anomalies": anomalies,
+            "models": per_model,
+            "not": self.weakest_violated().map(|m| m.name()),
+            "strongest-satisfied": self.strongest_satisfied().map(|m| m.name()),
+            "transactions": self.transactions,
+        })
+    }
+}
