@@ -115,6 +115,46 @@ pub fn parse_items(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
     Ok(items)
 }
 
+/// Like [`parse_items`], but hands each event to `f` as it is read, so a
+/// history of millions of events is never held as forms all at once. A
+/// wrapping collection must be the only form.
+pub fn visit_items<E: From<EdnError>>(
+    text: &str,
+    mut f: impl FnMut(usize, Edn) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut r = Reader::new(text);
+    r.skip_space();
+    let close = match r.peek() {
+        Some('[') => Some(']'),
+        Some('(') => Some(')'),
+        _ => None,
+    };
+    if let Some(close) = close {
+        let mark = r.mark();
+        r.bump();
+        while let Some((line, item)) = r.next_item(close, mark, 0)? {
+            f(line, item)?;
+        }
+        r.skip_space();
+        if r.peek().is_some() {
+            let message = "more forms follow the collection of events: a history is one \
+                           collection of events, or events one after another";
+            return Err(r.error(message).into());
+        }
+        return Ok(());
+    }
+    loop {
+        r.skip_space();
+        if r.peek().is_none() {
+            return Ok(());
+        }
+        let line = r.line;
+        if let Some(form) = r.form(0)? {
+            f(line, form)?;
+        }
+    }
+}
+
 /// Reads exactly one form.
 pub fn parse_one(text: &str) -> Result<Edn, EdnError> {
     let mut forms = parse_all(text)?;

@@ -3,7 +3,7 @@
 //! are Elle's, so results compare with elle-cli's (`G-single-item` is
 //! Adya's G-single).
 
-use super::verdict::ConsistencyModel;
+use super::consistency::ConsistencyModel;
 
 /// A kind of anomaly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

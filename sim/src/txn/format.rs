@@ -77,14 +77,20 @@ fn status_named(line: usize, name: &str) -> Result<Option<Status>, TxnHistoryErr
 
 /// The EDN events, skipping named processes.
 fn edn_events(text: &str, atoms: &mut Atoms) -> Result<Vec<TxnEvent>, TxnHistoryError> {
-    let items = edn::parse_items(text).map_err(|e| error(e.line, e.message))?;
-    let mut events = Vec::with_capacity(items.len());
-    for (line, form) in items {
+    let mut events = Vec::new();
+    edn::visit_items(text, |line, form| {
         if let Some(event) = edn_event(line, &form, atoms)? {
             events.push(event);
         }
-    }
+        Ok::<(), TxnHistoryError>(())
+    })?;
     Ok(events)
+}
+
+impl From<edn::EdnError> for TxnHistoryError {
+    fn from(e: edn::EdnError) -> Self {
+        error(e.line, e.message)
+    }
 }
 
 fn edn_name(v: &Edn) -> Option<&str> {

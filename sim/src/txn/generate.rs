@@ -151,9 +151,11 @@ pub fn history(rng: &mut SimRng, shape: &Shape) -> TxnHistory {
     let mut planned: Vec<(u64, u64, u64, usize, Status, Vec<Mop>)> = Vec::with_capacity(shape.txns);
     for _ in 0..shape.txns {
         let p = rng.below(processes as u64) as usize;
-        let start = clock[p] + rng.between(1, 20);
-        let end = start + rng.between(1, 40);
-        let effect = rng.between(start, end);
+        // Even instants for invocations and completions, odd for effects,
+        // so an effect is never tied with a boundary.
+        let start = clock[p] + 2 * rng.between(1, 20);
+        let end = start + 2 * rng.between(1, 40);
+        let effect = start + 1 + 2 * rng.below((end - start) / 2);
         clock[p] = end;
         let roll = rng.below(100);
         let status = if roll < shape.fail_percent {

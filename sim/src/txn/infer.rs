@@ -132,3 +132,12 @@ pub fn readers(history: &TxnHistory) -> impl Iterator<Item = (u32, &super::histo
         .filter(|(_, t)| t.status == Status::Ok)
         .map(|(i, t)| (i as u32, t))
 }
+
+/// A list of values as the history wrote them.
+pub fn show(history: &TxnHistory, values: &[u32]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|&v| history.atoms.get(v).to_string())
+        .collect();
+    format!("[{}]", items.join(" "))
+}

@@ -4,8 +4,7 @@
 
 use super::anomaly::AnomalyKind;
 use super::history::{Mop, ReadValue, TxnHistory};
-use super::infer::{name, readers, Inference};
-use super::list_append::show;
+use super::infer::{name, readers, show, Inference};
 
 /// What a transaction knows of a key so far.
 #[derive(Clone, Debug, PartialEq, Eq)]

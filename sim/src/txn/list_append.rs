@@ -15,7 +15,7 @@
 
 use super::anomaly::{AnomalyKind, Edge, EdgeKind, INITIAL};
 use super::history::{Mop, ReadValue, TxnHistory};
-use super::infer::{name, readers, Inference, Writer, Writers};
+use super::infer::{name, readers, show, Inference, Writer, Writers};
 use crate::fxhash::FxMap;
 
 /// What is known of one key's version order.
@@ -95,15 +95,6 @@ fn version_orders(history: &TxnHistory, out: &mut Inference) -> FxMap<u32, KeyOr
         let _ = m;
     }
     orders
-}
-
-/// A list of values as the history wrote them.
-pub fn show(history: &TxnHistory, values: &[u32]) -> String {
-    let items: Vec<String> = values
-        .iter()
-        .map(|&v| history.atoms.get(v).to_string())
-        .collect();
-    format!("[{}]", items.join(" "))
 }
 
 /// The anomalies of the values reads saw: duplicates, values no one wrote

@@ -20,13 +20,17 @@
 //! prefixes of one order (incompatible order), and lost updates.
 //!
 //! Files: [`atoms`] (keys and values, interned), [`history`] (transactions),
-//! [`format`] (Jepsen EDN and elle-cli JSON, in and out), [`list_append`] and
-//! [`register`] (dependency inference), [`graph`] (the dependency graph, its
-//! components and cycles), [`anomaly`] (what was found), [`verdict`] (the
-//! consistency models and the answer), [`generate`] (random histories).
+//! [`format`] (Jepsen EDN and elle-cli JSON, in and out), [`infer`] (what
+//! inference shares), [`internal`] (reads within one transaction),
+//! [`list_append`] and [`register`] (dependency inference), [`graph`] (the
+//! dependency graph, its components and shortest paths), [`cycles`] (cycles,
+//! named), [`anomaly`] (what was found), [`consistency`] (the four models),
+//! [`verdict`] (the answer), [`report`] (text and JSON) and [`generate`]
+//! (random histories).
 
 pub mod anomaly;
 pub mod atoms;
+pub mod consistency;
 pub mod cycles;
 pub mod format;
 pub mod generate;
@@ -41,5 +45,6 @@ pub mod verdict;
 
 pub use anomaly::{Anomaly, AnomalyKind};
 pub use atoms::{Atom, Atoms};
+pub use consistency::ConsistencyModel;
 pub use history::{Mop, Status, Txn, TxnHistory};
-pub use verdict::{check, CheckOptions, ConsistencyModel, TxnVerdict};
+pub use verdict::{check, CheckOptions, TxnVerdict};

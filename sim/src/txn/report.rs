@@ -3,8 +3,7 @@
 
 use super::anomaly::{Anomaly, Edge, EdgeKind, INITIAL};
 use super::history::{Mop, ReadValue, TxnHistory};
-use super::infer::name;
-use super::list_append::show;
+use super::infer::{name, show};
 use super::verdict::{Outcome, TxnVerdict};
 use serde_json::{json, Value as Json};
 use std::fmt::Write as _;

@@ -1,0 +1,53 @@
+//! The transactional checker's throughput: `cargo bench -p sim --bench txn`.
+//!
+//! A valid list-append history of 100,000 transactions as Elle's benchmark
+//! shapes it (10 concurrent processes, 10 active keys of 32 appends each,
+//! up to 4 micro-operations), generated once from a fixed seed, and an
+//! invalid one (5% of committed reads changed). `check` times the check of
+//! a parsed history; `parse+check` adds reading its EDN text. Criterion
+//! prints transactions per second (`thrpt`).
+
+// A benchmark measures wall time; it runs outside any simulation.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+use criterion::{Criterion, Throughput};
+use sim::rng::SimRng;
+use sim::txn::format;
+use sim::txn::generate::{history, Shape};
+use sim::txn::verdict::Outcome;
+use sim::txn::{check, CheckOptions, TxnHistory};
+use std::time::Duration;
+
+const TXNS: usize = 100_000;
+
+fn generated(corrupt_percent: u64) -> TxnHistory {
+    let shape = Shape {
+        corrupt_percent,
+        ..Shape::benchmark(TXNS)
+    };
+    history(&mut SimRng::from_seed_and_label(1, "txn-bench"), &shape)
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .configure_from_args();
+    for (name, corrupt, valid) in [("valid", 0, true), ("invalid", 5, false)] {
+        let h = generated(corrupt);
+        let text = format::to_edn(&h);
+        let outcome = check(&h, CheckOptions::default()).outcome;
+        assert_eq!(outcome == Outcome::Valid, valid, "{name}: {outcome:?}");
+        let mut group = c.benchmark_group(format!("txn-{name}"));
+        group.throughput(Throughput::Elements(TXNS as u64));
+        group.bench_function("check", |b| b.iter(|| check(&h, CheckOptions::default())));
+        group.bench_function("parse+check", |b| {
+            b.iter(|| {
+                let (_, parsed) = format::parse(&text).expect("generated history parses");
+                check(&parsed, CheckOptions::default())
+            })
+        });
+        group.finish();
+    }
+    c.final_summary();
+}

@@ -1,0 +1,325 @@
+//! One hand-built history per anomaly class, with the verdict expected under
+//! each consistency model; the readers of both forms; unknown where the
+//! checker cannot tell.
+
+use sim::txn::format::{self, TxnFormat};
+use sim::txn::verdict::Outcome;
+use sim::txn::{check, AnomalyKind, CheckOptions, ConsistencyModel, TxnHistory};
+
+use ConsistencyModel::{
+    ReadCommitted as Rc, Serializable as Ser, SnapshotIsolation as Si, StrictSerializable as Strict,
+};
+
+/// A history from EDN lines of `process type value`, each an invocation
+/// followed at once by its completion unless `type` is `invoke` or the
+/// line starts with `!` (a completion alone).
+fn edn(lines: &[&str]) -> TxnHistory {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    format::parse(&text).expect("a valid history").1
+}
+
+/// Each transaction invoked and completed before the next.
+fn serial(txns: &[(u64, &str, &str)]) -> TxnHistory {
+    let mut lines = Vec::new();
+    for &(p, kind, value) in txns {
+        let invoked = value.replace("[:r", "[:R");
+        let invoked = blank_reads(&invoked);
+        lines.push(format!(
+            "{{:process {p}, :type :invoke, :f :txn, :value {invoked}}}"
+        ));
+        lines.push(format!(
+            "{{:process {p}, :type :{kind}, :f :txn, :value {value}}}"
+        ));
+    }
+    edn(&lines.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// `[:R k anything]` becomes `[:r k nil]`.
+fn blank_reads(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find("[:R ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 4..];
+        let key_end = after.find(' ').expect("a key");
+        out.push_str(&format!("[:r {} nil]", &after[..key_end]));
+        // Skip to the end of this mop: its closing bracket at depth 0.
+        let mut depth = 1;
+        let mut end = 0;
+        for (j, c) in after.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = j + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Checks `h` against every model and compares with `expected` (valid or
+/// not, weakest first), and that `kind` is among the anomalies.
+fn expect(h: &TxnHistory, kind: AnomalyKind, expected: [bool; 4]) {
+    for (model, valid) in ConsistencyModel::ALL.into_iter().zip(expected) {
+        let v = check(
+            h,
+            CheckOptions {
+                model,
+                ..CheckOptions::default()
+            },
+        );
+        let want = if valid {
+            Outcome::Valid
+        } else {
+            Outcome::Invalid
+        };
+        assert_eq!(v.outcome, want, "{model}:\n{}", v.render(h));
+        assert!(
+            v.counts.iter().any(|(k, _)| *k == kind),
+            "{} expected:\n{}",
+            kind.name(),
+            v.render(h)
+        );
+    }
+}
+
+#[test]
+fn g0_write_cycle() {
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:append 2 1]]"),
+        (1, "ok", "[[:append 1 2] [:append 2 2]]"),
+        (2, "ok", "[[:r 1 [1 2]] [:r 2 [2 1]]]"),
+    ]);
+    expect(&h, AnomalyKind::G0, [false; 4]);
+    let _ = (Rc, Si, Ser, Strict);
+}
+
+#[test]
+fn g1a_aborted_read() {
+    let h = serial(&[(0, "fail", "[[:append 1 1]]"), (1, "ok", "[[:r 1 [1]]]")]);
+    expect(&h, AnomalyKind::G1a, [false; 4]);
+}
+
+#[test]
+fn g1b_intermediate_read() {
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:append 1 2]]"),
+        (1, "ok", "[[:r 1 [1]]]"),
+    ]);
+    expect(&h, AnomalyKind::G1b, [false; 4]);
+}
+
+#[test]
+fn g1c_circular_information_flow() {
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:r 2 [2]]]"),
+        (1, "ok", "[[:append 2 2] [:r 1 [1]]]"),
+    ]);
+    expect(&h, AnomalyKind::G1c, [false; 4]);
+}
+
+#[test]
+fn g_single_read_skew_is_allowed_by_read_committed_only() {
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:append 2 1]]"),
+        (1, "ok", "[[:append 1 2] [:r 2 []]]"),
+        (2, "ok", "[[:r 1 [1 2]]]"),
+    ]);
+    expect(&h, AnomalyKind::GSingle, [true, false, false, false]);
+}
+
+#[test]
+fn g2_item_write_skew_is_allowed_by_snapshot_isolation() {
+    // Two concurrent transactions each read both keys empty and append to one.
+    let h = edn(&[
+        "{:process 0, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil] [:append 1 1]]}",
+        "{:process 1, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil] [:append 2 1]]}",
+        "{:process 0, :type :ok, :f :txn, :value [[:r 1 []] [:r 2 []] [:append 1 1]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:r 1 []] [:r 2 []] [:append 2 1]]}",
+    ]);
+    expect(&h, AnomalyKind::G2Item, [true, true, false, false]);
+}
+
+#[test]
+fn lost_update_breaks_snapshot_isolation() {
+    let h = serial(&[
+        (0, "ok", "[[:append 1 0]]"),
+        (1, "ok", "[[:r 1 [0]] [:append 1 1]]"),
+        (2, "ok", "[[:r 1 [0]] [:append 1 2]]"),
+    ]);
+    expect(&h, AnomalyKind::LostUpdate, [true, false, false, false]);
+}
+
+#[test]
+fn a_stale_read_after_completion_breaks_only_strict_serializability() {
+    let h = serial(&[(0, "ok", "[[:append 1 1]]"), (1, "ok", "[[:r 1 []]]")]);
+    expect(&h, AnomalyKind::GSingleRealtime, [true, true, true, false]);
+}
+
+#[test]
+fn data_anomalies_break_every_model() {
+    type Case<'a> = (&'a [(u64, &'a str, &'a str)], AnomalyKind);
+    let cases: [Case; 6] = [
+        (
+            &[
+                (0, "ok", "[[:append 1 1]]"),
+                (1, "ok", "[[:append 1 2]]"),
+                (2, "ok", "[[:r 1 [1 2]]]"),
+                (3, "ok", "[[:r 1 [2 1]]]"),
+            ],
+            AnomalyKind::IncompatibleOrder,
+        ),
+        (
+            &[(0, "ok", "[[:append 1 1]]"), (1, "ok", "[[:r 1 [1 1]]]")],
+            AnomalyKind::DuplicateElements,
+        ),
+        (&[(0, "ok", "[[:r 1 [9]]]")], AnomalyKind::GarbageRead),
+        (
+            &[(0, "ok", "[[:r 1 [1]] [:append 1 1]]")],
+            AnomalyKind::FutureRead,
+        ),
+        (
+            &[(0, "ok", "[[:append 1 1] [:r 1 []]]")],
+            AnomalyKind::Internal,
+        ),
+        (
+            &[
+                (0, "fail", "[[:append 1 1]]"),
+                (1, "ok", "[[:append 1 2]]"),
+                (2, "ok", "[[:r 1 [1 2]]]"),
+            ],
+            AnomalyKind::DirtyUpdate,
+        ),
+    ];
+    for (txns, kind) in cases {
+        expect(&serial(txns), kind, [false; 4]);
+    }
+}
+
+#[test]
+fn register_anomalies() {
+    let g1a = serial(&[(0, "fail", "[[:w 1 1]]"), (1, "ok", "[[:r 1 1]]")]);
+    expect(&g1a, AnomalyKind::G1a, [false; 4]);
+    let lost = serial(&[
+        (0, "ok", "[[:r 1 nil] [:w 1 1]]"),
+        (1, "ok", "[[:r 1 nil] [:w 1 2]]"),
+    ]);
+    expect(&lost, AnomalyKind::LostUpdate, [true, false, false, false]);
+    let valid = serial(&[
+        (0, "ok", "[[:w 1 1]]"),
+        (1, "ok", "[[:r 1 1] [:w 1 2]]"),
+        (2, "ok", "[[:r 1 2]]"),
+    ]);
+    assert_eq!(
+        check(&valid, CheckOptions::default()).outcome,
+        Outcome::Valid
+    );
+}
+
+#[test]
+fn a_register_write_no_read_places_leaves_the_answer_unknown() {
+    // Two blind writes, one read of the first: the second write could come
+    // before it or after the read.
+    let h = serial(&[
+        (0, "ok", "[[:w 1 1]]"),
+        (1, "ok", "[[:w 1 2]]"),
+        (2, "ok", "[[:r 1 1]]"),
+    ]);
+    let v = check(&h, CheckOptions::default());
+    assert!(matches!(v.outcome, Outcome::Unknown(_)), "{}", v.render(&h));
+}
+
+#[test]
+fn strict_serializability_needs_invocations() {
+    let h = edn(&[
+        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:r 1 [1]]]}",
+    ]);
+    let strict = check(
+        &h,
+        CheckOptions {
+            model: Strict,
+            ..CheckOptions::default()
+        },
+    );
+    assert!(
+        matches!(strict.outcome, Outcome::Unknown(_)),
+        "{:?}",
+        strict.outcome
+    );
+    assert_eq!(check(&h, CheckOptions::default()).outcome, Outcome::Valid);
+}
+
+#[test]
+fn a_spent_budget_is_unknown_not_valid() {
+    // A three-transaction G1c: the search needs more than one step.
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:r 3 [3]]]"),
+        (1, "ok", "[[:r 1 [1]] [:append 2 2]]"),
+        (2, "ok", "[[:r 2 [2]] [:append 3 3]]"),
+    ]);
+    assert_eq!(
+        check(
+            &h,
+            CheckOptions {
+                model: Rc,
+                ..CheckOptions::default()
+            }
+        )
+        .outcome,
+        Outcome::Invalid
+    );
+    let v = check(
+        &h,
+        CheckOptions {
+            model: Rc,
+            max_steps: 1,
+        },
+    );
+    assert!(matches!(v.outcome, Outcome::Unknown(_)), "{:?}", v.outcome);
+}
+
+#[test]
+fn both_forms_read_and_round_trip() {
+    let json = r#"[{"index":0,"process":0,"type":"invoke","value":[["append",1,1],["r","x",null]]},
+ {"index":1,"process":0,"type":"ok","value":[["append",1,1],["r","x",[]]]},
+ {"index":2,"process":"nemesis","type":"info","f":"start","value":null}]"#;
+    let (form, h) = format::parse(json).expect("elle-cli JSON");
+    assert_eq!(form, TxnFormat::Json);
+    assert_eq!(h.txns.len(), 1);
+    let edn_text = format::to_edn(&h);
+    let (form, again) = format::parse(&edn_text).expect("our EDN");
+    assert_eq!(form, TxnFormat::Edn);
+    assert_eq!(again.txns, h.txns);
+    assert_eq!(format::to_json(&again), format::to_json(&h));
+    let (_, from_json) = format::parse(&format::to_json(&h)).expect("our JSON");
+    assert_eq!(from_json.txns, h.txns);
+    // One wrapping vector, with :f absent.
+    let wrapped = "[{:process 0 :type :invoke :value [[:r 1 nil]]}\n {:process 0 :type :ok :value [[:r 1 []]]}]";
+    assert_eq!(format::parse(wrapped).expect("wrapped").1.txns.len(), 1);
+}
+
+#[test]
+fn bad_input_names_its_line() {
+    let cases = [
+        ("{:process 0, :type :ok, :f :txn, :value [[:append 1 1]]}\n{:process 0, :type :launch, :f :txn, :value []}", 2, "launch"),
+        ("{:process 0, :type :invoke, :f :txn, :value [[:inc 1 1]]}", 1, "is not :append"),
+        ("{:process 0, :type :invoke, :f :txn, :value []}\n{:process 1, :type :ok, :f :txn, :value []}", 2, "never invoked"),
+        ("{:process 0, :type :invoke, :f :read, :value []}", 1, ":f must be :txn"),
+        ("{\"process\": 0, \"type\": \"ok\", \"value\": [[\"append\", 1]]}", 1, "[f, key, value]"),
+        ("{:process 0, :type :invoke, :f :txn, :value [[:append 1 1.5]]}", 1, "integer or a string"),
+    ];
+    for (text, line, says) in cases {
+        let e = format::parse(text).expect_err(text);
+        assert_eq!(e.line, line, "{text}: {e}");
+        assert!(e.to_string().contains(says), "{text}: {e}");
+    }
+}

@@ -1,0 +1,92 @@
+//! `faultline check-txn`: verdicts and exit codes (0 valid, 1 invalid, 2
+//! bad input or unknown), JSON output, conversion between the forms, and
+//! one-line errors that name the line.
+
+mod common;
+
+use common::cli::{faultline, stdout, workdir};
+
+const G_SINGLE: &str = r#"[{"index":0,"process":0,"type":"invoke","value":[["append",1,1],["append",2,1]]},
+ {"index":1,"process":0,"type":"ok","value":[["append",1,1],["append",2,1]]},
+ {"index":2,"process":1,"type":"invoke","value":[["append",1,2],["r",2,null]]},
+ {"index":3,"process":1,"type":"ok","value":[["append",1,2],["r",2,[]]]},
+ {"index":4,"process":2,"type":"invoke","value":[["r",1,null]]},
+ {"index":5,"process":2,"type":"ok","value":[["r",1,[1,2]]]}]
+"#;
+
+/// Writes `text` to `name` in `dir`, and returns its path.
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    file.to_string_lossy().to_string()
+}
+
+#[test]
+fn the_verdict_depends_on_the_model() {
+    let dir = workdir("check-txn-models");
+    let file = write(&dir, "g-single.json", G_SINGLE);
+    let rc = faultline(&dir, &["check-txn", "--model", "read-committed", &file]);
+    assert_eq!(rc.status.code(), Some(0), "{}", stdout(&rc));
+    let si = faultline(&dir, &["check-txn", "--model", "snapshot-isolation", &file]);
+    let text = stdout(&si);
+    assert_eq!(si.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("G-single-item") && text.contains("rw: it read key 2 at the initial state"),
+        "{text}"
+    );
+    let json = faultline(&dir, &["check-txn", &file, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
+    assert_eq!(v["valid?"], serde_json::json!(false));
+    assert_eq!(v["anomaly-types"], serde_json::json!(["G-single-item"]));
+    assert_eq!(
+        v["strongest-satisfied"],
+        serde_json::json!("read-committed")
+    );
+}
+
+#[test]
+fn emit_converts_between_the_forms() {
+    let dir = workdir("check-txn-emit");
+    let file = write(&dir, "convert.json", G_SINGLE);
+    let edn = faultline(&dir, &["check-txn", &file, "--emit", "edn"]);
+    assert_eq!(edn.status.code(), Some(0));
+    let edn_text = stdout(&edn);
+    assert!(
+        edn_text.starts_with(
+            "{:index 0, :type :invoke, :process 0, :f :txn, :value [[:append 1 1] [:append 2 1]]}"
+        ),
+        "{edn_text}"
+    );
+    let edn_file = write(&dir, "convert.edn", &edn_text);
+    let back = faultline(&dir, &["check-txn", &edn_file, "--emit", "json"]);
+    let json_file = write(&dir, "convert-back.json", &stdout(&back));
+    let again = faultline(&dir, &["check-txn", &json_file, "--emit", "edn"]);
+    assert_eq!(stdout(&again), edn_text);
+}
+
+#[test]
+fn bad_input_and_unknown_exit_2_with_one_line() {
+    let dir = workdir("check-txn-bad");
+    let bad = write(&dir, "bad.edn", "{:process 0, :type :invoke, :f :txn, :value [[:append 1 1]]}\n{:process 0, :type :ok, :f :txn, :value [[:append 1 1]\n");
+    let out = faultline(&dir, &["check-txn", &bad]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    let good = write(&dir, "good.json", G_SINGLE);
+    let model = faultline(&dir, &["check-txn", "--model", "linearizable", &good]);
+    assert_eq!(model.status.code(), Some(2));
+    let no_invokes = write(
+        &dir,
+        "completions.edn",
+        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1]]}\n",
+    );
+    let strict = faultline(
+        &dir,
+        &["check-txn", "--model", "strict-serializable", &no_invokes],
+    );
+    assert_eq!(strict.status.code(), Some(2), "{}", stdout(&strict));
+    assert!(stdout(&strict).contains("unknown"), "{}", stdout(&strict));
+    let missing = faultline(&dir, &["check-txn", "no-such-file.edn"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
