@@ -83,6 +83,7 @@ pub fn run(cli: Cli, models: &[&dyn Model]) -> i32 {
 /// from its own `main` to get `list`, `explore`, `replay`, `shrink` and the
 /// rest for its own models, with the same artifacts and exit codes.
 pub fn main(models: &[&dyn Model]) -> ! {
+    end_quietly_on_closed_pipe();
     let program = crate::arg::program();
     let matches = Cli::command()
         .name(program.clone())
@@ -91,3 +92,23 @@ pub fn main(models: &[&dyn Model]) -> ! {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     std::process::exit(run(cli, models))
 }
+
+/// Rust ignores `SIGPIPE`, so writing to a closed pipe (`faultline replay
+/// F | head`) makes `print!` panic. A command-line tool should stop
+/// quietly instead, as every Unix filter does: restore the default action.
+#[cfg(unix)]
+fn end_quietly_on_closed_pipe() {
+    extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: `signal` is async-signal-safe and installing the default
+    // action for SIGPIPE touches no Rust state.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_quietly_on_closed_pipe() {}

@@ -90,3 +90,28 @@ fn bad_input_and_unknown_exit_2_with_one_line() {
     let missing = faultline(&dir, &["check-txn", "no-such-file.edn"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = workdir("check-txn-pipe");
+    let lines: String = (0..20_000)
+        .map(|i| format!("{{:process 0, :type :ok, :f :txn, :value [[:append 1 {i}]]}}\n"))
+        .collect();
+    let file = write(&dir, "long.edn", &lines);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["check-txn", &file, "--emit", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run faultline");
+    let mut first = [0u8; 16];
+    child.stdout.take().expect("piped").read_exact(&mut first).expect("some output");
+    // The reader goes away, as `| head` does.
+    let status = child.wait().expect("it ends");
+    let mut err = String::new();
+    child.stderr.take().expect("piped").read_to_string(&mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(status.code(), Some(101), "{err}");
+}

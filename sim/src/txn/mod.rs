@@ -20,7 +20,7 @@
 //! prefixes of one order (incompatible order), and lost updates.
 //!
 //! Files: [`atoms`] (keys and values, interned), [`history`] (transactions),
-//! [`format`] (Jepsen EDN and elle-cli JSON, in and out), [`infer`] (what
+//! [`format`](mod@format) (Jepsen EDN and elle-cli JSON, in and out), [`infer`] (what
 //! inference shares), [`internal`] (reads within one transaction),
 //! [`list_append`] and [`register`] (dependency inference), [`graph`] (the
 //! dependency graph, its components and shortest paths), [`cycles`] (cycles,
