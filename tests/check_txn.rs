@@ -107,11 +107,21 @@ fn a_closed_pipe_ends_the_command_quietly() {
         .spawn()
         .expect("run faultline");
     let mut first = [0u8; 16];
-    child.stdout.take().expect("piped").read_exact(&mut first).expect("some output");
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_exact(&mut first)
+        .expect("some output");
     // The reader goes away, as `| head` does.
     let status = child.wait().expect("it ends");
     let mut err = String::new();
-    child.stderr.take().expect("piped").read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(status.code(), Some(101), "{err}");
 }

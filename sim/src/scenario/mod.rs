@@ -44,12 +44,15 @@ use crate::node_id::NodeId;
 use crate::plan::FaultPlan;
 use crate::spec::SequentialSpec;
 use crate::time::{SimDuration, SimTime};
+use crate::txn::{ConsistencyModel, TxnHistory};
 pub use budget::Budget;
 use budget::Meter;
 use clients::Clients;
 pub use report::{Checks, Failure, FailureKind, RunReport, ScenarioConfig};
 pub use workload::{Completion, Scripted, Workload};
 
+/// Makes a run's transactional history from its client history.
+type TxnChecker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> TxnHistory>;
 /// Makes a fresh workload for each run.
 type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;
 type Invariant<N> = (String, Box<dyn Fn(&Simulation<N>) -> Result<(), String>>);
@@ -98,6 +101,7 @@ pub struct Scenario<N: Node> {
     monitors: Vec<MonitorFactory<N>>,
     eventually: Vec<Invariant<N>>,
     checker: Option<(String, Checker<N>)>,
+    txn_checker: Option<(ConsistencyModel, TxnChecker<N>)>,
     focus: Option<(String, Focus<N>)>,
     label: Label,
     budget: Budget,
@@ -127,6 +131,7 @@ where
             monitors: Vec::new(),
             eventually: Vec::new(),
             checker: None,
+            txn_checker: None,
             focus: None,
             label: Label::default(),
             budget: Budget::default(),
@@ -247,6 +252,19 @@ where
         self
     }
 
+    /// Checks the history at the end of the safety phase as transactions,
+    /// against `model`, after `translate` has made it a transactional
+    /// history (see [`crate::txn`] and [`TxnHistory::from_client_history`]).
+    /// An invalid history is a failure; an unknown verdict is not.
+    pub fn transactional(
+        mut self,
+        model: ConsistencyModel,
+        translate: impl Fn(&History<N::Op, N::Reply>) -> TxnHistory + 'static,
+    ) -> Self {
+        self.txn_checker = Some((model, Box::new(translate)));
+        self
+    }
+
     /// Names the node that focused fault episodes (`crash-focus`,
     /// `isolate-focus`) hit: the model's leader or primary, which `name`
     /// says in words ("the leader"). Without it those episodes do nothing.
@@ -321,6 +339,9 @@ where
         if let Some((spec, _)) = &self.checker {
             checks.push(format!("linearizable ({spec} spec)"));
         }
+        if let Some((model, _)) = &self.txn_checker {
+            checks.push(format!("{model} (transactions)"));
+        }
         if self.clients > 0 && self.liveness_for > SimDuration::ZERO {
             checks.push("every client's next operation completes after healing".into());
         }
@@ -391,6 +412,9 @@ where
                 Some(_) => None,
             };
             if failure.is_none() {
+                failure = self.check_transactions(&clients.history, sim.now());
+            }
+            if failure.is_none() {
                 failure = self.liveness(&mut sim, &mut clients, &plan);
             }
             (failure, verdict)
@@ -446,6 +470,27 @@ where
             });
         }
         Some(verdict)
+    }
+
+    /// The transactional check at the end of the safety phase, as a failure
+    /// when the history breaks the model.
+    fn check_transactions(
+        &self,
+        history: &History<N::Op, N::Reply>,
+        at: SimTime,
+    ) -> Option<Failure> {
+        let (model, translate) = self.txn_checker.as_ref()?;
+        let txns = translate(history);
+        let options = crate::txn::CheckOptions {
+            model: *model,
+            ..Default::default()
+        };
+        let verdict = crate::txn::check(&txns, options);
+        (verdict.outcome == crate::txn::verdict::Outcome::Invalid).then(|| Failure {
+            kind: FailureKind::Transactional,
+            message: verdict.render(&txns),
+            at,
+        })
     }
 
     /// The liveness phase: everything healed once the plan is over, each

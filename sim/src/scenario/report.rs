@@ -16,6 +16,8 @@ pub enum FailureKind {
     Invariant,
     /// The history is not linearizable.
     Linearizability,
+    /// The history's transactions break their consistency model.
+    Transactional,
     /// After healing, the system did not make progress in time.
     Liveness,
     /// The run went over its budget of events (see [`super::budget`]): a
@@ -31,6 +33,7 @@ impl FailureKind {
         match self {
             FailureKind::Invariant => "invariant",
             FailureKind::Linearizability => "linearizability",
+            FailureKind::Transactional => "transactional",
             FailureKind::Liveness => "liveness",
             FailureKind::Runaway => "runaway",
             FailureKind::Panic => "panic",
@@ -55,6 +58,7 @@ impl fmt::Display for Failure {
         let kind = match self.kind {
             FailureKind::Invariant => "safety: invariant",
             FailureKind::Linearizability => "safety: linearizability",
+            FailureKind::Transactional => "safety: transactional",
             FailureKind::Liveness => "liveness",
             FailureKind::Runaway => "runaway",
             FailureKind::Panic => "panic",

@@ -237,18 +237,7 @@ fn assemble(
         }
     }
     // Keys and values are their own numbers.
-    let top = txns.iter().flat_map(|t| &t.mops).map(|m| match m {
-        Mop::Append { key, value } | Mop::Write { key, value } => (*key).max(*value),
-        Mop::Read {
-            key,
-            value: ReadValue::List(l),
-        } => l.iter().copied().fold(*key, u32::max),
-        Mop::Read {
-            key,
-            value: ReadValue::One(v),
-        } => (*key).max(*v),
-        Mop::Read { key, .. } => *key,
-    });
+    let top = txns.iter().flat_map(|t| &t.mops).map(Mop::largest_id);
     let top = top.max().unwrap_or(0);
     for i in 0..=top + 1 {
         atoms.int(i64::from(i));

@@ -54,6 +54,22 @@ impl Mop {
         }
     }
 
+    /// The largest key or value id it names.
+    pub fn largest_id(&self) -> u32 {
+        match self {
+            Mop::Append { key, value } | Mop::Write { key, value } => (*key).max(*value),
+            Mop::Read {
+                key,
+                value: ReadValue::List(l),
+            } => l.iter().copied().fold(*key, u32::max),
+            Mop::Read {
+                key,
+                value: ReadValue::One(v),
+            } => (*key).max(*v),
+            Mop::Read { key, .. } => *key,
+        }
+    }
+
     /// The mop as an invocation writes it: reads return `nil`.
     pub fn invoked(&self) -> Mop {
         match self {
@@ -202,6 +218,39 @@ impl TxnHistory {
             atoms,
             has_invokes,
         })
+    }
+
+    /// A client history of transactions over integer keys and values (each
+    /// key and value id is its own number), as a scenario's clients record
+    /// it: the invocation lists the micro-operations, an ok completion lists
+    /// them with what the reads returned.
+    pub fn from_client_history(
+        history: &crate::history::History<Vec<Mop>, Vec<Mop>>,
+    ) -> Result<TxnHistory, TxnHistoryError> {
+        use crate::history::EventKind;
+        let mut top = 0u32;
+        let mut events = Vec::with_capacity(history.events.len());
+        for (i, e) in history.events.iter().enumerate() {
+            let (completion, mops) = match &e.kind {
+                EventKind::Invoke(m) => (None, m.clone()),
+                EventKind::Ok(m) => (Some(Status::Ok), m.clone()),
+                EventKind::Fail => (Some(Status::Fail), Vec::new()),
+                EventKind::Info => (Some(Status::Info), Vec::new()),
+            };
+            top = mops.iter().map(Mop::largest_id).fold(top, u32::max);
+            events.push(TxnEvent {
+                process: e.process,
+                completion,
+                mops,
+                line: i + 1,
+                index: Some(i as i64),
+            });
+        }
+        let mut atoms = Atoms::default();
+        for id in 0..=top {
+            atoms.int(i64::from(id));
+        }
+        TxnHistory::from_events(events, atoms)
     }
 
     /// The transactions that committed or may have (ok and info).
