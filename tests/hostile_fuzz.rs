@@ -257,3 +257,37 @@ fn corrupted_histories_keep_the_contract() {
     let register = vec![vec!["check-history", "--spec", "register"]];
     fuzz(vec![(e, kv), (l, register)], "fuzz-history");
 }
+
+#[test]
+fn corrupted_transactional_histories_keep_the_contract() {
+    let dir = workdir("fuzz-txn-src");
+    let mut edn = String::new();
+    let mut json = String::from("[");
+    for i in 0..40 {
+        let (p, k) = (i % 4, i % 3);
+        let reads = (0..i)
+            .filter(|j| j % 3 == k)
+            .map(|j| j.to_string())
+            .collect::<Vec<_>>();
+        edn.push_str(&format!(
+            "{{:process {p}, :type :invoke, :f :txn, :value [[:r {k} nil] [:append {k} {i}]]}}\n"
+        ));
+        edn.push_str(&format!(
+            "{{:process {p}, :type :ok, :f :txn, :value [[:r {k} [{}]] [:append {k} {i}]]}}\n",
+            reads.join(" ")
+        ));
+        let sep = if i == 0 { "" } else { ",\n" };
+        json.push_str(&format!("{sep}{{\"process\":{p},\"type\":\"invoke\",\"value\":[[\"w\",\"k{k}\",{i}],[\"r\",\"k{k}\",null]]}},\n"));
+        json.push_str(&format!("{{\"process\":{p},\"type\":\"ok\",\"value\":[[\"w\",\"k{k}\",{i}],[\"r\",\"k{k}\",{i}]]}}"));
+    }
+    json.push(']');
+    let (e, j) = (dir.join("t.edn"), dir.join("t.json"));
+    std::fs::write(&e, edn).unwrap();
+    std::fs::write(&j, json).unwrap();
+    let commands = vec![
+        vec!["check-txn"],
+        vec!["check-txn", "--model", "strict-serializable", "--json"],
+        vec!["check-txn", "--emit", "json"],
+    ];
+    fuzz(vec![(e, commands.clone()), (j, commands)], "fuzz-txn");
+}
