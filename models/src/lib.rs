@@ -19,6 +19,9 @@
 //!   configuration service, failover and epoch fencing; three bug switches.
 //! - [`leased_work`]: jobs in chunks leased to stateless workers, with
 //!   renewals and fencing tokens; five bug switches.
+//! - [`two_phase_commit`]: transactions across three shards by two-phase
+//!   commit, checked for atomicity, conservation and strict
+//!   serializability; five bug switches.
 
 pub mod counter;
 pub mod kv;
@@ -26,6 +29,7 @@ pub mod leased_work;
 pub mod primary_backup;
 pub mod raft_kv;
 pub mod register;
+pub mod two_phase_commit;
 
 /// The models of the built-in catalog that the engine runs, one line each.
 /// (`faultline`'s catalog adds the madsim host's.) A new model is a folder
@@ -35,4 +39,5 @@ pub const CATALOG: &[&dyn sim::model::Model] = &[
     &raft_kv::RaftKvModel,
     &primary_backup::PrimaryBackupModel,
     &leased_work::LeasedWorkModel,
+    &two_phase_commit::TwoPhaseCommitModel,
 ];

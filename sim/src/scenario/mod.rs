@@ -51,6 +51,9 @@ use clients::Clients;
 pub use report::{Checks, Failure, FailureKind, RunReport, ScenarioConfig};
 pub use workload::{Completion, Scripted, Workload};
 
+/// A property of a whole client history.
+type HistoryCheck<N> =
+    Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> Result<(), String>>;
 /// Makes a run's transactional history from its client history.
 type TxnChecker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> TxnHistory>;
 /// Makes a fresh workload for each run.
@@ -102,6 +105,7 @@ pub struct Scenario<N: Node> {
     eventually: Vec<Invariant<N>>,
     checker: Option<(String, Checker<N>)>,
     txn_checker: Option<(ConsistencyModel, TxnChecker<N>)>,
+    history_checks: Vec<(String, HistoryCheck<N>)>,
     focus: Option<(String, Focus<N>)>,
     label: Label,
     budget: Budget,
@@ -132,6 +136,7 @@ where
             eventually: Vec::new(),
             checker: None,
             txn_checker: None,
+            history_checks: Vec::new(),
             focus: None,
             label: Label::default(),
             budget: Budget::default(),
@@ -265,6 +270,19 @@ where
         self
     }
 
+    /// Adds a property of the client history, checked at the end of the
+    /// safety phase (such as "every audit sees the same total"). Its
+    /// failure is an invariant failure, reported as `name: what it said`.
+    pub fn history_check(
+        mut self,
+        name: &str,
+        check: impl Fn(&History<N::Op, N::Reply>) -> Result<(), String> + 'static,
+    ) -> Self {
+        self.history_checks
+            .push((name.to_string(), Box::new(check)));
+        self
+    }
+
     /// Names the node that focused fault episodes (`crash-focus`,
     /// `isolate-focus`) hit: the model's leader or primary, which `name`
     /// says in words ("the leader"). Without it those episodes do nothing.
@@ -342,6 +360,7 @@ where
         if let Some((model, _)) = &self.txn_checker {
             checks.push(format!("{model} (transactions)"));
         }
+        checks.extend(self.history_checks.iter().map(|(n, _)| n.clone()));
         if self.clients > 0 && self.liveness_for > SimDuration::ZERO {
             checks.push("every client's next operation completes after healing".into());
         }
@@ -472,23 +491,37 @@ where
         Some(verdict)
     }
 
-    /// The transactional check at the end of the safety phase, as a failure
-    /// when the history breaks the model.
+    /// The history checks and the transactional check at the end of the
+    /// safety phase, as a failure when the history breaks one.
     fn check_transactions(
         &self,
         history: &History<N::Op, N::Reply>,
         at: SimTime,
     ) -> Option<Failure> {
-        let (model, translate) = self.txn_checker.as_ref()?;
-        let txns = translate(history);
-        let options = crate::txn::CheckOptions {
-            model: *model,
-            ..Default::default()
-        };
-        let verdict = crate::txn::check(&txns, options);
-        (verdict.outcome == crate::txn::verdict::Outcome::Invalid).then(|| Failure {
-            kind: FailureKind::Transactional,
-            message: verdict.render(&txns),
+        // The transactional check first: it names the anomaly and its cycle,
+        // the most precise account of what broke.
+        if let Some((model, translate)) = &self.txn_checker {
+            let txns = translate(history);
+            let options = crate::txn::CheckOptions {
+                model: *model,
+                ..Default::default()
+            };
+            let verdict = crate::txn::check(&txns, options);
+            if verdict.outcome == crate::txn::verdict::Outcome::Invalid {
+                return Some(Failure {
+                    kind: FailureKind::Transactional,
+                    message: verdict.render(&txns),
+                    at,
+                });
+            }
+        }
+        let failed = self
+            .history_checks
+            .iter()
+            .find_map(|(name, check)| check(history).err().map(|e| format!("{name}: {e}")));
+        failed.map(|message| Failure {
+            kind: FailureKind::Invariant,
+            message,
             at,
         })
     }

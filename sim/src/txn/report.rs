@@ -91,13 +91,21 @@ impl TxnVerdict {
     /// every model, and each anomaly explained.
     pub fn render(&self, history: &TxnHistory) -> String {
         let mut out = String::new();
-        let _ = writeln!(
+        let found: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(k, n)| format!("{} ({n})", k.name()))
+            .collect();
+        let outcome = outcome_word(&self.outcome);
+        let _ = write!(
             out,
-            "{}: {} ({} transactions)",
-            self.model,
-            outcome_word(&self.outcome),
-            self.transactions
+            "{}: {outcome} ({} transactions)",
+            self.model, self.transactions
         );
+        if !found.is_empty() {
+            let _ = write!(out, "; anomalies: {}", found.join(", "));
+        }
+        out.push('\n');
         let models: Vec<String> = self
             .per_model
             .iter()
@@ -112,14 +120,6 @@ impl TxnVerdict {
                 out,
                 "weakest model ruled out: {w}; strongest that holds: {strongest}"
             );
-        }
-        if !self.counts.is_empty() {
-            let found: Vec<String> = self
-                .counts
-                .iter()
-                .map(|(k, n)| format!("{} ({n})", k.name()))
-                .collect();
-            let _ = writeln!(out, "anomalies: {}", found.join(", "));
         }
         for a in &self.anomalies {
             out.push('\n');
