@@ -1,6 +1,7 @@
 //! Two-phase commit's vocabulary: what clients ask, what the coordinator and
 //! the participants say to each other, their timers and their disk blocks.
 
+pub use super::shard::{Part, PartResult, ShardData};
 use sim::NodeId;
 
 /// A transaction's id: the client operation that started it (unique per run).
@@ -63,53 +64,6 @@ pub enum TxnReply {
     Committed(Vec<StepResult>),
     /// Aborted: it took no effect.
     Aborted,
-}
-
-/// One shard's part of a step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Part {
-    /// Append to a list.
-    Append {
-        /// The key.
-        key: u32,
-        /// The value.
-        value: u32,
-    },
-    /// Read a list.
-    Read {
-        /// The key.
-        key: u32,
-    },
-    /// Take from an account (the vote is no if it would go negative).
-    Debit {
-        /// The account.
-        account: u32,
-        /// How much.
-        amount: u32,
-    },
-    /// Add to an account.
-    Credit {
-        /// The account.
-        account: u32,
-        /// How much.
-        amount: u32,
-    },
-    /// Read an account.
-    Balance {
-        /// The account.
-        account: u32,
-    },
-}
-
-/// What a shard's part returned (reads only).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PartResult {
-    /// No value (a write).
-    Done,
-    /// A list.
-    List(Vec<u32>),
-    /// A balance.
-    Balance(i64),
 }
 
 /// A decision, or an outcome at a participant.
@@ -206,5 +160,5 @@ pub enum TpcBlock {
     /// Participant: a transaction's outcome here.
     Outcome(Decision),
     /// Participant: its data (lists and balances).
-    Data(super::shard::ShardData),
+    Data(ShardData),
 }

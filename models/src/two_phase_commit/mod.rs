@@ -52,19 +52,20 @@ sim::bug_switches! {
     pub enum TpcBug {
         /// The coordinator tells the first participant to commit before the
         /// decision is on disk; a crash then, and recovery presumes abort.
-        DecideBeforeLog = "decide-before-log", caught by All within 500,
+        DecideBeforeLog = "decide-before-log", caught by All within 100,
         /// A participant does not sync its prepare record before voting yes:
         /// a crash then forgets that it prepared.
-        ForgetPrepare = "forget-prepare", caught by All within 500,
-        /// A vote that times out is counted as yes.
-        CommitWithoutAllVotes = "commit-without-all-votes", caught by All within 500,
+        ForgetPrepare = "forget-prepare", caught by All within 100,
+        /// A vote that times out is counted as yes: a shard that never
+        /// prepared is told to commit.
+        CommitWithoutAllVotes = "commit-without-all-votes", caught by All within 50,
         /// Locks are released when a participant votes, not when it commits:
         /// not an atomicity bug but an isolation bug, which only the
         /// serializability check finds.
-        ReleaseLocksAtPrepare = "release-locks-at-prepare", caught by All within 500,
+        ReleaseLocksAtPrepare = "release-locks-at-prepare", caught by All within 10,
         /// A participant that restarts prepared aborts on its own instead of
         /// asking for the decision.
-        NoRecoveryQuery = "no-recovery-query", caught by All within 500,
+        NoRecoveryQuery = "no-recovery-query", caught by All within 100,
     }
 }
 

@@ -1,8 +1,54 @@
 //! A shard's data (lists and account balances), how a transaction's parts
 //! run against it, and the locks they take.
 
-use super::messages::{Part, PartResult};
 use std::collections::BTreeMap;
+
+/// One shard's part of a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// Append to a list.
+    Append {
+        /// The key.
+        key: u32,
+        /// The value.
+        value: u32,
+    },
+    /// Read a list.
+    Read {
+        /// The key.
+        key: u32,
+    },
+    /// Take from an account (the vote is no if it would go negative).
+    Debit {
+        /// The account.
+        account: u32,
+        /// How much.
+        amount: u32,
+    },
+    /// Add to an account.
+    Credit {
+        /// The account.
+        account: u32,
+        /// How much.
+        amount: u32,
+    },
+    /// Read an account.
+    Balance {
+        /// The account.
+        account: u32,
+    },
+}
+
+/// What a shard's part returned (reads only).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PartResult {
+    /// No value (a write).
+    Done,
+    /// A list.
+    List(Vec<u32>),
+    /// A balance.
+    Balance(i64),
+}
 
 /// Every account starts with this balance.
 pub const INITIAL_BALANCE: i64 = 100;
