@@ -54,6 +54,11 @@ pub enum Command {
     ///
     /// Exit 0: valid; 1: invalid; 2: bad input, or unknown.
     CheckTxn(crate::check_txn::CheckTxnArgs),
+    /// Merge shards' results (`explore --shard K/N --out DIR`) into one sweep's summary.
+    ///
+    /// Exit 0: no failure; 1: a failure, or a seed that ran differently on two
+    /// machines; 2: bad input, or shards missing.
+    Merge(crate::merge::MergeArgs),
     /// Run the reference ping-pong workload and report its speed.
     Bench(crate::bench::BenchArgs),
 }
@@ -74,6 +79,7 @@ pub fn run(cli: Cli, models: &[&dyn Model]) -> i32 {
         Command::Shrink(args) => args.run(&catalog),
         Command::CheckHistory(args) => args.run(),
         Command::CheckTxn(args) => args.run(),
+        Command::Merge(args) => args.run(),
         Command::Bench(args) => args.run(),
     }
 }

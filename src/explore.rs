@@ -9,6 +9,8 @@
 
 use crate::catalog::Catalog;
 use crate::exit;
+use crate::results::{FailureLine, ResultLine, ResultsWriter, SeedLine, ShardSummary};
+use crate::shard::Shard;
 use crate::summary::{Summary, Tally};
 use sim::artifact::{self, Artifact};
 use sim::mix::Mix;
@@ -58,6 +60,15 @@ pub struct ExploreArgs {
     /// the rest are counted.
     #[arg(long, default_value_t = 1000)]
     pub max_artifacts: usize,
+    /// Run the K-th of N slices of the seeds (K from 1) [default: from
+    /// FAULTLINE_SHARD, FAULTLINE_SHARD_INDEX and FAULTLINE_SHARD_COUNT, or
+    /// a Kubernetes Indexed Job's JOB_COMPLETION_INDEX].
+    #[arg(long, value_parser = crate::shard::parse)]
+    pub shard: Option<Shard>,
+    /// Write a result per seed and the shard's summary to a JSON-lines file
+    /// in this directory, for `faultline merge`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// One sweep.
@@ -66,8 +77,12 @@ struct Sweep<'a> {
     description: Description,
     bug: Option<String>,
     mix: Mix,
+    /// The slice this process runs.
     first: u64,
     count: u64,
+    /// The whole sweep, and this process's shard of it.
+    whole: (u64, u64),
+    shard: Shard,
     jobs: usize,
     max_artifacts: usize,
 }
@@ -79,17 +94,27 @@ impl ExploreArgs {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
+        let shard = if sweep.shard == Shard::WHOLE {
+            String::new()
+        } else {
+            format!(
+                "shard {} of seeds {}..{}: ",
+                sweep.shard,
+                sweep.whole.0,
+                sweep.whole.0 + sweep.whole.1
+            )
+        };
         eprintln!(
-            "faultline explore {}: seeds {}..={} ({} runs), faults {}, bug {}, {} jobs",
+            "faultline explore {}: {shard}seeds {}..{} ({} runs), faults {}, bug {}, {} jobs",
             sweep.description.name,
             sweep.first,
-            sweep.first + (sweep.count - 1),
+            sweep.first + sweep.count,
             sweep.count,
             sweep.mix,
             sweep.bug.as_deref().unwrap_or("none"),
             sweep.jobs
         );
-        let summary = match sweep.explore(&self.artifacts) {
+        let summary = match sweep.explore(&self.artifacts, self.out.as_deref()) {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
@@ -136,6 +161,20 @@ impl ExploreArgs {
                 (self.start, seeds)
             }
         };
+        let shard = match self.shard {
+            Some(s) => s,
+            None => {
+                let found = crate::shard::from_env(|v| std::env::var(v).ok())?;
+                let found =
+                    found.inspect(|(s, var)| eprintln!("faultline explore: shard {s} from {var}"));
+                found.map_or(Shard::WHOLE, |(s, _)| s)
+            }
+        };
+        if seed.is_some() && self.shard.is_some() {
+            return Err("--shard slices a sweep; it cannot go with --seed".into());
+        }
+        let whole = (first, count);
+        let (first, count) = shard.slice(first, count);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let jobs = self.jobs.unwrap_or(cores);
         if jobs == 0 || jobs > 1024 {
@@ -148,6 +187,8 @@ impl ExploreArgs {
             mix: self.faults,
             first,
             count,
+            whole,
+            shard,
             jobs,
             max_artifacts: self.max_artifacts,
         })
@@ -183,13 +224,21 @@ impl Sweep<'_> {
 
     /// Explores, writes an artifact per failure under `dir` (up to the
     /// limit, lowest seeds first), and sums up.
-    fn explore(&self, dir: &Path) -> Result<Summary, String> {
+    fn explore(&self, dir: &Path, out: Option<&Path>) -> Result<Summary, String> {
         let started = Instant::now();
+        let writer = match out {
+            Some(d) => Some(ResultsWriter::create(
+                d,
+                &self.description.name,
+                self.shard,
+            )?),
+            None => None,
+        };
         let next = AtomicU64::new(0);
         let running: Running = Mutex::new(vec![None; self.jobs]);
         let progress = progress_bar(self.count);
         let (sender, receiver) = mpsc::channel::<(u64, Result<RunSummary, ModelError>)>();
-        let mut collector = Collector::new(self, dir);
+        let mut collector = Collector::new(self, dir, writer);
         std::thread::scope(|scope| -> Result<(), String> {
             let mut started_workers = 0;
             for w in 0..self.jobs.min(self.count.min(1024) as usize) {
@@ -264,31 +313,42 @@ fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
     }
 }
 
-/// Takes runs as they finish: tallies them at once, and their failures in
-/// seed order (so which failures get artifacts does not depend on timing).
+/// Takes runs as they finish: tallies them at once, and their failures
+/// (and results lines) in seed order, so which failures get artifacts, and
+/// the results file, do not depend on timing.
 struct Collector<'a> {
     sweep: &'a Sweep<'a>,
     dir: &'a Path,
     tally: Tally,
+    writer: Option<ResultsWriter>,
     /// The index every run below has been taken.
     next: u64,
-    /// Runs taken above `next`, with their failures.
-    waiting: BTreeMap<u64, Option<(u64, FaultRecord)>>,
+    /// Runs taken above `next`.
+    waiting: BTreeMap<u64, Finished>,
+}
+
+/// What the ordered pass needs of a finished run.
+struct Finished {
+    seed: u64,
+    trace_hash: u64,
+    ops: u64,
+    ok: u64,
+    failure: Option<FaultRecord>,
 }
 
 /// What an artifact needs of a failing run.
 struct FaultRecord {
     failure: Failure,
     plan: sim::FaultPlan,
-    trace_hash: u64,
 }
 
 impl<'a> Collector<'a> {
-    fn new(sweep: &'a Sweep<'a>, dir: &'a Path) -> Self {
+    fn new(sweep: &'a Sweep<'a>, dir: &'a Path, writer: Option<ResultsWriter>) -> Self {
         Collector {
             sweep,
             dir,
             tally: Tally::default(),
+            writer,
             next: 0,
             waiting: BTreeMap::new(),
         }
@@ -297,33 +357,64 @@ impl<'a> Collector<'a> {
     fn take(&mut self, i: u64, run: Result<RunSummary, ModelError>) -> Result<(), String> {
         let run = run.map_err(|e| e.to_string())?;
         self.tally.add_run(&run);
-        let record = run.failure.map(|failure| {
-            let record = FaultRecord {
+        let finished = Finished {
+            seed: run.seed,
+            trace_hash: run.trace_hash,
+            ops: run.ops.len() as u64,
+            ok: run.ops.iter().filter(|o| o.ok).count() as u64,
+            failure: run.failure.map(|failure| FaultRecord {
                 failure,
                 plan: run.plan,
-                trace_hash: run.trace_hash,
-            };
-            (run.seed, record)
-        });
-        self.waiting.insert(i, record);
+            }),
+        };
+        self.waiting.insert(i, finished);
         while let Some(entry) = self.waiting.first_entry() {
             if *entry.key() != self.next {
                 break;
             }
             self.next += 1;
-            if let Some((seed, record)) = entry.remove() {
-                self.keep(seed, record)?;
-            }
+            let finished = entry.remove();
+            let artifact = match &finished.failure {
+                Some(record) => self.keep(finished.seed, finished.trace_hash, record)?,
+                None => None,
+            };
+            self.write_seed(&finished, artifact)?;
         }
         Ok(())
     }
 
-    /// Writes a failure's artifact (within the limit) and counts it.
-    fn keep(&mut self, seed: u64, record: FaultRecord) -> Result<(), String> {
+    /// The run's results line, if results are written.
+    fn write_seed(&mut self, f: &Finished, artifact: Option<String>) -> Result<(), String> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        let failure = f.failure.as_ref().map(|r| FailureLine {
+            kind: r.failure.kind,
+            message: crate::summary::first_line(&r.failure),
+        });
+        let line = SeedLine {
+            seed: f.seed,
+            trace_hash: sim::trace::hash_hex(f.trace_hash),
+            ops: f.ops,
+            ok: f.ok,
+            failure,
+            artifact,
+        };
+        writer.write(&ResultLine::Seed(line))
+    }
+
+    /// Writes a failure's artifact (within the limit) and counts it;
+    /// returns the artifact's path.
+    fn keep(
+        &mut self,
+        seed: u64,
+        trace_hash: u64,
+        record: &FaultRecord,
+    ) -> Result<Option<String>, String> {
         let sweep = self.sweep;
         if self.tally.artifacts() >= sweep.max_artifacts {
             self.tally.add_failure(seed, &record.failure, None);
-            return Ok(());
+            return Ok(None);
         }
         let artifact = Artifact {
             faultline_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -333,22 +424,42 @@ impl<'a> Collector<'a> {
             config: sweep.description.config.clone(),
             faults: sweep.mix.name().to_string(),
             seed,
-            plan: record.plan,
-            trace_hash: sim::trace::hash_hex(record.trace_hash),
+            plan: record.plan.clone(),
+            trace_hash: sim::trace::hash_hex(trace_hash),
             failure: record.failure.clone(),
         };
         let stem = format!("{}-seed-{seed}", artifact::stem_of(&artifact.model));
         let path = artifact
             .write_new(self.dir, &stem)
             .map_err(|e| e.to_string())?;
+        let path = path.display().to_string();
         self.tally
-            .add_failure(seed, &record.failure, Some(path.display().to_string()));
-        Ok(())
+            .add_failure(seed, &record.failure, Some(path.clone()));
+        Ok(Some(path))
     }
 
     fn finish(self, wall_s: f64) -> Result<Summary, String> {
         assert!(self.waiting.is_empty(), "every run was taken in order");
-        Ok(self.tally.summary(&self.sweep.description.name, wall_s))
+        let sweep = self.sweep;
+        if let Some(mut writer) = self.writer {
+            let summary = ShardSummary {
+                faultline_version: env!("CARGO_PKG_VERSION").to_string(),
+                model: sweep.description.name.clone(),
+                bug: sweep.bug.clone(),
+                faults: sweep.mix.name().to_string(),
+                shard: sweep.shard,
+                first: sweep.whole.0,
+                count: sweep.whole.1,
+                runs: self.tally.runs(),
+                skipped_faults: self.tally.skipped_faults(),
+                latency: self.tally.latency().clone(),
+                wall_s,
+            };
+            writer.write(&ResultLine::Summary(summary))?;
+            let path = writer.finish()?;
+            eprintln!("faultline explore: results in {}", path.display());
+        }
+        Ok(self.tally.summary(&sweep.description.name, wall_s))
     }
 }
 

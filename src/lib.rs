@@ -11,6 +11,9 @@
 //! - [`list`]: `faultline list`, read from the models' descriptions.
 //! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
 //! - [`summary`]: a sweep's summary, tallied as runs finish (failures, availability, latency).
+//! - [`shard`]: the K-th of N slices of a sweep, from a flag or a cluster engine's environment.
+//! - [`results`]: `explore --out`, a result per seed and a shard summary as JSON lines.
+//! - [`merge`]: `faultline merge`, shards' results as one sweep's summary.
 //! - [`histogram`]: latency histograms in bounded memory.
 //! - [`replay`]: `faultline replay`, and loading an artifact against a catalog.
 //! - [`shrink`]: `faultline shrink`.
@@ -29,8 +32,11 @@ pub mod exit;
 pub mod explore;
 pub mod histogram;
 pub mod list;
+pub mod merge;
 pub mod pingpong;
 pub mod replay;
+pub mod results;
+pub mod shard;
 pub mod shrink;
 pub mod summary;
 

@@ -62,13 +62,19 @@ pub struct FailedSeed {
     pub artifact: String,
 }
 
+/// A failure's first line, as summaries show it.
+pub fn first_line(failure: &Failure) -> String {
+    let text = failure.to_string();
+    text.lines().next().unwrap_or_default().to_string()
+}
+
 /// A sweep's figures so far.
 #[derive(Debug, Default)]
 pub struct Tally {
     runs: u64,
     ops: u64,
     ok: u64,
-    latency: BTreeMap<&'static str, Histogram>,
+    latency: BTreeMap<String, Histogram>,
     failures: BTreeMap<String, u64>,
     skipped_faults: u64,
     failed: Vec<FailedSeed>,
@@ -84,30 +90,69 @@ impl Tally {
             self.ops += 1;
             self.ok += u64::from(op.ok);
             if let Some(l) = op.latency_ns {
-                self.latency.entry(op.kind).or_default().record(l);
+                match self.latency.get_mut(op.kind) {
+                    Some(h) => h.record(l),
+                    None => {
+                        let mut h = Histogram::default();
+                        h.record(l);
+                        self.latency.insert(op.kind.to_string(), h);
+                    }
+                }
             }
         }
     }
 
+    /// Counts a run known only by its figures (a merged shard's seed line).
+    pub fn add_counts(&mut self, ops: u64, ok: u64) {
+        self.runs += 1;
+        self.ops += ops;
+        self.ok += ok;
+    }
+
+    /// Adds a shard's latency histograms and skipped faults.
+    pub fn add_shard(&mut self, latency: &BTreeMap<String, Histogram>, skipped_faults: u64) {
+        for (kind, h) in latency {
+            self.latency.entry(kind.clone()).or_default().merge(h);
+        }
+        self.skipped_faults += skipped_faults;
+    }
+
+    /// The latency histograms so far.
+    pub fn latency(&self) -> &BTreeMap<String, Histogram> {
+        &self.latency
+    }
+
+    /// Runs so far.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Faults skipped so far.
+    pub fn skipped_faults(&self) -> u64 {
+        self.skipped_faults
+    }
+
     /// Counts a failure (in seed order), with its artifact if one was written.
     pub fn add_failure(&mut self, seed: u64, failure: &Failure, artifact: Option<String>) {
-        *self
-            .failures
-            .entry(failure.kind.name().to_string())
-            .or_default() += 1;
+        self.add_failure_line(seed, failure.kind, first_line(failure), artifact);
+    }
+
+    /// Counts a failure known by its kind and first line (a merged shard's).
+    pub fn add_failure_line(
+        &mut self,
+        seed: u64,
+        kind: FailureKind,
+        message: String,
+        artifact: Option<String>,
+    ) {
+        *self.failures.entry(kind.name().to_string()).or_default() += 1;
         let Some(artifact) = artifact else {
             self.failed_without_artifact += 1;
             return;
         };
-        let message = failure
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string();
         self.failed.push(FailedSeed {
             seed,
-            kind: failure.kind,
+            kind,
             message,
             artifact,
         });

@@ -1,0 +1,251 @@
+//! `faultline merge DIR…`: shards' results (see [`crate::results`]) as the
+//! summary one machine would have printed for the whole sweep.
+//!
+//! It checks what it merges: every file is one sweep (model, bug, faults,
+//! seed range, shard count); every shard is present once (a duplicate is
+//! counted once; a missing one is reported and the exit is 2); and a seed
+//! that ran twice ran the same (different trace hashes across machines are
+//! a determinism failure, reported loudly, exit 1). Exit 1 also when any
+//! shard found a failure.
+
+use crate::exit;
+use crate::results::{ResultLine, SeedLine, ShardSummary};
+use crate::shard::Shard;
+use crate::summary::Tally;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `faultline merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Results files, or directories of them (`*.jsonl`).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One shard's file, read.
+struct ShardFile {
+    path: PathBuf,
+    seeds: Vec<SeedLine>,
+    summary: ShardSummary,
+}
+
+/// The largest results file read.
+const MAX_BYTES: u64 = 1 << 32;
+
+impl MergeArgs {
+    /// Merges and prints; returns the exit code.
+    pub fn run(self) -> i32 {
+        let files = match self
+            .files()
+            .and_then(|f| f.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>())
+        {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("faultline merge: {e}");
+                return exit::BAD_INPUT;
+            }
+        };
+        match merge(files) {
+            Ok((tally, problems, wall_s, model)) => self.report(tally, &problems, wall_s, &model),
+            Err(e) => {
+                eprintln!("faultline merge: {e}");
+                exit::BAD_INPUT
+            }
+        }
+    }
+
+    /// Every results file named, directories expanded (sorted by name).
+    fn files(&self) -> Result<Vec<PathBuf>, String> {
+        let mut files = Vec::new();
+        for path in &self.paths {
+            if path.is_dir() {
+                let entries = std::fs::read_dir(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else {
+                files.push(path.clone());
+            }
+        }
+        if files.is_empty() {
+            return Err("no results files (*.jsonl) found".into());
+        }
+        Ok(files)
+    }
+
+    fn report(&self, tally: Tally, problems: &Problems, wall_s: f64, model: &str) -> i32 {
+        for line in &problems.notes {
+            eprintln!("faultline merge: {line}");
+        }
+        for line in &problems.determinism {
+            eprintln!("faultline merge: DETERMINISM FAILURE: {line}");
+        }
+        let summary = tally.summary(model, wall_s);
+        if self.json {
+            println!(
+                "{}",
+                serde_json::to_string(&summary).expect("a summary serialises")
+            );
+        } else {
+            print!("{}", summary.render(&crate::arg::program()));
+        }
+        if !problems.missing.is_empty() {
+            eprintln!(
+                "faultline merge: missing shards {}: the summary covers only part of the sweep",
+                problems.missing.join(", ")
+            );
+            return exit::BAD_INPUT;
+        }
+        if !problems.determinism.is_empty() || !summary.failures.is_empty() {
+            return exit::FAILURE_FOUND;
+        }
+        exit::OK
+    }
+}
+
+/// A results file, parsed: seed lines, then exactly one summary line, last.
+fn read(path: &Path) -> Result<ShardFile, String> {
+    let text = sim::artifact::read_capped(path, MAX_BYTES).map_err(|e| match e {
+        sim::artifact::Capped::Io(e) => format!("cannot read {}: {e}", path.display()),
+        sim::artifact::Capped::Invalid(why) => format!("{}: {why}", path.display()),
+    })?;
+    let mut seeds = Vec::new();
+    let mut summary = None;
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let at = || format!("{}:{}", path.display(), i + 1);
+        if summary.is_some() {
+            return Err(format!("{}: a line follows the summary line", at()));
+        }
+        match serde_json::from_str::<ResultLine>(line).map_err(|e| format!("{}: {e}", at()))? {
+            ResultLine::Seed(s) => seeds.push(s),
+            ResultLine::Summary(s) => summary = Some(s),
+        }
+    }
+    let summary = summary.ok_or_else(|| {
+        format!(
+            "{}: no summary line: the shard did not finish",
+            path.display()
+        )
+    })?;
+    Ok(ShardFile {
+        path: path.to_path_buf(),
+        seeds,
+        summary,
+    })
+}
+
+/// What merging found besides the figures.
+#[derive(Default)]
+struct Problems {
+    notes: Vec<String>,
+    missing: Vec<String>,
+    determinism: Vec<String>,
+}
+
+/// The sweep every file must belong to.
+fn same_sweep(a: &ShardSummary, b: &ShardSummary) -> bool {
+    (&a.model, &a.bug, &a.faults, a.first, a.count, a.shard.count)
+        == (&b.model, &b.bug, &b.faults, b.first, b.count, b.shard.count)
+}
+
+type Merged = (Tally, Problems, f64, String);
+
+fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
+    let first = &files[0].summary;
+    let (model, count) = (first.model.clone(), first.shard.count);
+    if let Some(other) = files.iter().find(|f| !same_sweep(&f.summary, first)) {
+        return Err(format!(
+            "{} is from another sweep than {} (model, bug, faults, seed range or shard count differ)",
+            other.path.display(),
+            files[0].path.display()
+        ));
+    }
+    let mut problems = Problems::default();
+    let mut by_shard: BTreeMap<u64, &ShardFile> = BTreeMap::new();
+    for f in &files {
+        check_slice(f)?;
+        match by_shard.get(&f.summary.shard.index) {
+            None => {
+                by_shard.insert(f.summary.shard.index, f);
+            }
+            Some(kept) => {
+                problems.notes.push(format!(
+                    "shard {} appears twice ({} and {}): counted once",
+                    f.summary.shard,
+                    kept.path.display(),
+                    f.path.display()
+                ));
+                compare(kept, f, &mut problems);
+            }
+        }
+    }
+    problems.missing = (1..=count)
+        .filter(|k| !by_shard.contains_key(k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    let mut tally = Tally::default();
+    let mut wall_s: f64 = 0.0;
+    for f in by_shard.values() {
+        wall_s = wall_s.max(f.summary.wall_s);
+        tally.add_shard(&f.summary.latency, f.summary.skipped_faults);
+        for s in &f.seeds {
+            tally.add_counts(s.ops, s.ok);
+            if let Some(failure) = &s.failure {
+                tally.add_failure_line(
+                    s.seed,
+                    failure.kind,
+                    failure.message.clone(),
+                    s.artifact.clone(),
+                );
+            }
+        }
+    }
+    Ok((tally, problems, wall_s, model))
+}
+
+/// A shard's seeds are exactly its slice, in order.
+fn check_slice(f: &ShardFile) -> Result<(), String> {
+    let s = &f.summary;
+    let shard = Shard::new(s.shard.index, s.shard.count)
+        .map_err(|e| format!("{}: {e}", f.path.display()))?;
+    let (lo, len) = shard.slice(s.first, s.count);
+    let expected = lo..lo + len;
+    let in_order = f.seeds.iter().map(|l| l.seed).eq(expected.clone());
+    if !in_order || s.runs != len {
+        return Err(format!(
+            "{}: shard {shard} must hold seeds {}..{} in order, one line each",
+            f.path.display(),
+            expected.start,
+            expected.end
+        ));
+    }
+    Ok(())
+}
+
+/// Two copies of a shard: the same seed must have the same trace hash.
+fn compare(a: &ShardFile, b: &ShardFile, problems: &mut Problems) {
+    for (x, y) in a.seeds.iter().zip(&b.seeds) {
+        if x.trace_hash != y.trace_hash {
+            problems.determinism.push(format!(
+                "seed {} ran with trace hash {} in {} and {} in {}",
+                x.seed,
+                x.trace_hash,
+                a.path.display(),
+                y.trace_hash,
+                b.path.display()
+            ));
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! A sweep split into shards, run as separate processes with the variables
+//! cluster engines set, and merged, is the sweep run whole: the same runs,
+//! failures, failing seeds, operation counts, latencies and trace hashes.
+//! `merge` reports missing and duplicated shards, and seeds that ran
+//! differently.
+
+mod common;
+
+use common::cli::{stdout, workdir};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn faultline_with(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args(args).current_dir(dir);
+    for var in [
+        "FAULTLINE_SHARD",
+        "FAULTLINE_SHARD_INDEX",
+        "FAULTLINE_SHARD_COUNT",
+        "JOB_COMPLETION_INDEX",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run faultline")
+}
+
+/// Every seed line's (seed, trace hash, ops, ok), from the files in `dir`.
+fn seed_lines(dir: &Path) -> Vec<(u64, String, u64, u64)> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if v["type"] == "seed" {
+                let n = |k: &str| v[k].as_u64().unwrap();
+                lines.push((
+                    n("seed"),
+                    v["trace_hash"].as_str().unwrap().to_string(),
+                    n("ops"),
+                    n("ok"),
+                ));
+            }
+        }
+    }
+    lines.sort();
+    lines
+}
+
+fn summary_without_speed(o: &Output) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON summary");
+    v.as_object_mut().unwrap().remove("seeds_per_s");
+    for f in v["failed"].as_array_mut().unwrap() {
+        f.as_object_mut().unwrap().remove("artifact"); // paths differ by directory
+    }
+    v
+}
+
+#[test]
+fn four_shards_merged_are_the_whole_sweep() {
+    let dir = workdir("shards-four");
+    let sweep = [
+        "explore",
+        "raft-kv",
+        "--seeds",
+        "60",
+        "--bug",
+        "read-from-follower",
+        "--json",
+    ];
+    let whole = faultline_with(
+        &dir,
+        &[&sweep[..], &["--out", "whole", "--artifacts", "a-whole"]].concat(),
+        &[],
+    );
+    assert_eq!(
+        whole.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    for index in 0..4 {
+        let env = [
+            ("JOB_COMPLETION_INDEX", index.to_string()),
+            ("FAULTLINE_SHARD_COUNT", "4".to_string()),
+        ];
+        let part = faultline_with(
+            &dir,
+            &[&sweep[..], &["--out", "parts", "--artifacts", "a-parts"]].concat(),
+            &env,
+        );
+        assert!(
+            matches!(part.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&part.stderr)
+        );
+    }
+    let merged = faultline_with(&dir, &["merge", "parts", "--json"], &[]);
+    assert_eq!(
+        merged.status.code(),
+        Some(1),
+        "a failure was found: {}",
+        stdout(&merged)
+    );
+    let (w, m) = (
+        summary_without_speed(&whole),
+        summary_without_speed(&merged),
+    );
+    assert_eq!(w, m);
+    assert!(
+        w["failed"].as_array().unwrap().len() > 10,
+        "failing seeds are compared: {w}"
+    );
+    assert_eq!(
+        seed_lines(&dir.join("whole")),
+        seed_lines(&dir.join("parts"))
+    );
+    assert_eq!(seed_lines(&dir.join("parts")).len(), 60);
+}
+
+#[test]
+fn merge_reports_missing_duplicated_and_divergent_shards() {
+    let dir = workdir("shards-problems");
+    for index in 1..=3 {
+        let env = [
+            ("FAULTLINE_SHARD_INDEX", index.to_string()),
+            ("FAULTLINE_SHARD_COUNT", "3".to_string()),
+        ];
+        faultline_with(
+            &dir,
+            &["explore", "register", "--seeds", "12", "--out", "r"],
+            &env,
+        );
+    }
+    let ok = faultline_with(&dir, &["merge", "r"], &[]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).starts_with("register: 12 runs, 0 failures"),
+        "{}",
+        stdout(&ok)
+    );
+    let first = dir.join("r/register-shard-1-of-3.jsonl");
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(dir.join("r/copy.jsonl"), &text).unwrap();
+    let dup = faultline_with(&dir, &["merge", "r"], &[]);
+    assert_eq!(dup.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("appears twice"));
+    // The copy's first hash is changed, as a machine that ran differently would.
+    let at = text.find("\"trace_hash\":\"").unwrap() + 14;
+    let flipped = if &text[at..at + 1] == "0" { "1" } else { "0" };
+    std::fs::write(
+        dir.join("r/copy.jsonl"),
+        format!("{}{flipped}{}", &text[..at], &text[at + 1..]),
+    )
+    .unwrap();
+    let diverged = faultline_with(&dir, &["merge", "r"], &[]);
+    assert_eq!(diverged.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&diverged.stderr).contains("DETERMINISM FAILURE: seed 0"));
+    std::fs::remove_file(dir.join("r/copy.jsonl")).unwrap();
+    std::fs::remove_file(dir.join("r/register-shard-2-of-3.jsonl")).unwrap();
+    let missing = faultline_with(&dir, &["merge", "r"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("missing shards 2/3"));
+}
+
+#[test]
+fn the_flag_wins_over_the_environment_and_bad_shards_exit_2() {
+    let dir = workdir("shards-flag");
+    let env = [("FAULTLINE_SHARD", "1/2".to_string())];
+    let out = faultline_with(
+        &dir,
+        &[
+            "explore", "register", "--seeds", "4", "--shard", "2/2", "--out", "r",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.join("r/register-shard-2-of-2.jsonl").is_file());
+    for bad in ["0/2", "3/2", "2", "a/b"] {
+        let out = faultline_with(
+            &dir,
+            &["explore", "register", "--seeds", "4", "--shard", bad],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "--shard {bad}");
+    }
+    let env = [("JOB_COMPLETION_INDEX", "1".to_string())];
+    let out = faultline_with(&dir, &["explore", "register", "--seeds", "4"], &env);
+    assert_eq!(out.status.code(), Some(2), "an index without a count");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FAULTLINE_SHARD_COUNT"));
+}
