@@ -94,21 +94,20 @@ impl ExploreArgs {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
+        let range = |first: u64, count: u64| match count {
+            0 => "no seeds".to_string(),
+            n => format!("seeds {first}..={}", first + (n - 1)),
+        };
         let shard = if sweep.shard == Shard::WHOLE {
             String::new()
         } else {
-            format!(
-                "shard {} of seeds {}..{}: ",
-                sweep.shard,
-                sweep.whole.0,
-                sweep.whole.0 + sweep.whole.1
-            )
+            let whole = range(sweep.whole.0, sweep.whole.1);
+            format!("shard {} of {whole}: ", sweep.shard)
         };
         eprintln!(
-            "faultline explore {}: {shard}seeds {}..{} ({} runs), faults {}, bug {}, {} jobs",
+            "faultline explore {}: {shard}{} ({} runs), faults {}, bug {}, {} jobs",
             sweep.description.name,
-            sweep.first,
-            sweep.first + sweep.count,
+            range(sweep.first, sweep.count),
             sweep.count,
             sweep.mix,
             sweep.bug.as_deref().unwrap_or("none"),
