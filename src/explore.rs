@@ -69,6 +69,14 @@ pub struct ExploreArgs {
     /// in this directory, for `faultline merge`.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The regression file: its kept failures of this model and bug switch
+    /// are re-run first, and new failures are kept in it [default:
+    /// $FAULTLINE_REGRESSIONS, else faultline-regressions.json here].
+    #[arg(long)]
+    pub regressions: Option<PathBuf>,
+    /// Neither re-run nor keep failures in the regression file.
+    #[arg(long, conflicts_with = "regressions")]
+    pub no_regressions: bool,
 }
 
 /// One sweep.
@@ -94,6 +102,19 @@ impl ExploreArgs {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
+        // A shard of a sweep leaves the regression file to whoever merges,
+        // unless it is named explicitly.
+        let sharded = sweep.shard != Shard::WHOLE && self.regressions.is_none();
+        let regressions = self.regression_file().filter(|_| !sharded);
+        let rerun = match &regressions {
+            Some(path) => {
+                match crate::regressions::rerun(path, sweep.model, sweep.bug.as_deref()) {
+                    Ok(r) => r,
+                    Err(e) => return bad(&e),
+                }
+            }
+            None => crate::regressions::Rerun::default(),
+        };
         let range = |first: u64, count: u64| match count {
             0 => "no seeds".to_string(),
             n => format!("seeds {first}..={}", first + (n - 1)),
@@ -117,17 +138,46 @@ impl ExploreArgs {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
+        if let Some(path) = &regressions {
+            let failed: Vec<(u64, String)> = summary
+                .failed
+                .iter()
+                .map(|f| (f.seed, f.kind.name().to_string()))
+                .collect();
+            match crate::regressions::keep(
+                path,
+                sweep.model,
+                sweep.bug.as_deref(),
+                sweep.mix,
+                &failed,
+            ) {
+                Ok(0) => {}
+                Ok(n) => eprintln!(
+                    "faultline explore: kept {n} new failure(s) in {}",
+                    path.display()
+                ),
+                Err(e) => eprintln!("faultline explore: failures not kept: {e}"),
+            }
+        }
         if self.json {
             let text = serde_json::to_string(&summary).expect("a summary serialises");
             println!("{text}");
         } else {
             print!("{}", summary.render(&crate::arg::program()));
         }
-        if summary.failures.is_empty() {
+        if summary.failures.is_empty() && rerun.still_failing == 0 {
             exit::OK
         } else {
             exit::FAILURE_FOUND
         }
+    }
+
+    /// The regression file to use, if any.
+    fn regression_file(&self) -> Option<PathBuf> {
+        if self.no_regressions {
+            return None;
+        }
+        self.regressions.clone().or_else(sim::regression::path)
     }
 
     /// The sweep the arguments (and `FAULTLINE_SEED`, `FAULTLINE_SEEDS`)

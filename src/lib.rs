@@ -14,6 +14,7 @@
 //! - [`shard`]: the K-th of N slices of a sweep, from a flag or a cluster engine's environment.
 //! - [`results`]: `explore --out`, a result per seed and a shard summary as JSON lines.
 //! - [`merge`]: `faultline merge`, shards' results as one sweep's summary.
+//! - [`regressions`]: `explore`'s use of the regression file (re-run first, keep new failures).
 //! - [`histogram`]: latency histograms in bounded memory.
 //! - [`replay`]: `faultline replay`, and loading an artifact against a catalog.
 //! - [`shrink`]: `faultline shrink`.
@@ -34,6 +35,7 @@ pub mod histogram;
 pub mod list;
 pub mod merge;
 pub mod pingpong;
+pub mod regressions;
 pub mod replay;
 pub mod results;
 pub mod shard;

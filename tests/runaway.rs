@@ -142,6 +142,7 @@ fn a_sweep_goes_on_past_runaways_and_reports_each() {
         "--json",
         "--jobs",
         "2",
+        "--no-regressions",
     ];
     let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     args.extend(["--artifacts".into(), dir.display().to_string()]);

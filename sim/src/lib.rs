@@ -33,6 +33,7 @@
 //! - [`scenario`]: the test harness: a model, clients, faults and checks, in a safety and a liveness phase.
 //! - [`artifact`]: failure artifacts, never overwritten.
 //! - [`shrink`]: delta debugging over a failing fault plan.
+//! - [`regression`]: the regression file of kept failures, re-run first.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `event` (what the
@@ -60,6 +61,7 @@ pub mod node_table;
 pub mod partition;
 pub mod plan;
 pub mod ratio;
+pub mod regression;
 pub mod rng;
 pub mod scenario;
 pub mod seed;

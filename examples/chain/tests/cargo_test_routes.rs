@@ -42,6 +42,7 @@ fn rerun(dir: &Path, env: &[(&str, &str)]) -> (Output, String) {
     ])
     .env(INNER, "1")
     .env("FAULTLINE_ARTIFACTS", dir)
+    .env("FAULTLINE_REGRESSIONS", dir.join("regressions.json"))
     .env_remove("FAULTLINE_SEED")
     .env_remove("FAULTLINE_SEEDS")
     .env_remove("FAULTLINE_REPLAY");
@@ -135,5 +136,30 @@ fn both_replay_routes_reproduce_a_failing_seed() {
     let cli_text = String::from_utf8_lossy(&cli.stdout);
     assert_eq!(cli.status.code(), Some(0), "{cli_text}");
     assert!(cli_text.contains("identical to the artifact"), "{cli_text}");
+    // The failure is kept: the next sweep re-runs it first and fails on it,
+    // and once it no longer fails it is reported as fixed.
+    let kept = std::fs::read_to_string(dir.join("regressions.json")).expect("a regression file");
+    assert!(kept.contains("\"test\": \"buggy_sweep\""), "{kept}");
+    let (out, again) = rerun(&dir, &[("FAULTLINE_SEEDS", "1")]);
+    assert!(
+        !out.status.success() && again.contains("a kept failure fails again"),
+        "{again}"
+    );
+    std::fs::write(
+        dir.join("regressions.json"),
+        kept.replace("\"buggy_sweep\"", "\"correct_sweep\""),
+    )
+    .unwrap();
+    let mut correct = Command::new(std::env::current_exe().unwrap());
+    correct.args(["correct_sweep", "--exact", "--nocapture"]);
+    correct
+        .env("FAULTLINE_REGRESSIONS", dir.join("regressions.json"))
+        .env_remove("FAULTLINE_SEED");
+    let fixed = correct.output().unwrap();
+    let text = String::from_utf8_lossy(&fixed.stderr).to_string();
+    assert!(
+        fixed.status.success() && text.contains("is fixed"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

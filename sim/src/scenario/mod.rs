@@ -30,6 +30,7 @@
 
 pub mod budget;
 mod clients;
+mod regressions;
 pub mod report;
 pub mod sweep;
 pub mod workload;

@@ -59,6 +59,7 @@ where
         if let Some(path) = std::env::var_os(REPLAY_VAR).filter(|p| !p.is_empty()) {
             return self.replay_artifact(&test, Path::new(&path));
         }
+        self.rerun_regressions(&test);
         seed::run_seeds(default, |seed| {
             let report = self.run_seed(seed);
             if let Some(failure) = &report.failure {
@@ -156,6 +157,7 @@ where
                 written
             }
         };
+        text.push_str(&self.record_regression(test, report, failure, &shrunk.plan));
         let route = replay_artifact_command(test, &replayable);
         // Past libtest's capture, so the routes show even in a killed run.
         let _ = writeln!(

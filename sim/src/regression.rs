@@ -1,0 +1,150 @@
+//! The regression file: failures worth keeping, re-run first, forever, as
+//! proptest's regression files are.
+//!
+//! `faultline-regressions.json` (in the current directory, or where
+//! `FAULTLINE_REGRESSIONS` says; `off` turns it off) is meant to be
+//! committed. Each entry is one failure: the model (or the test that found
+//! it), the bug switch, the fault mix, the seed, the plan it ran under and
+//! its trace hash, the shrunk plan, and the failure's first line.
+//! `faultline explore` re-runs the entries of its model and bug switch
+//! before its sweep, and `Scenario::run_seeds` the entries of its test; an
+//! entry that no longer fails is reported as fixed and stays until someone
+//! removes it. The file is rewritten whole (through a temporary file and a
+//! rename) only to add an entry; a malformed file is left untouched and
+//! reported.
+
+use crate::plan::FaultPlan;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file's default name.
+pub const FILE: &str = "faultline-regressions.json";
+/// Where the file is, or `off`.
+pub const VAR: &str = "FAULTLINE_REGRESSIONS";
+/// The format's version.
+pub const FORMAT: u32 = 1;
+/// The largest file read.
+const MAX_BYTES: u64 = 64 << 20;
+
+/// One kept failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regression {
+    /// The catalog model it ran, if any.
+    pub model: Option<String>,
+    /// The test that found it, for failures found by `cargo test`.
+    pub test: Option<String>,
+    /// The bug switch, if on.
+    pub bug: Option<String>,
+    /// The fault mix the plan was drawn from.
+    pub faults: String,
+    /// The seed.
+    pub seed: u64,
+    /// The plan it failed under.
+    pub plan: FaultPlan,
+    /// Its trace hash.
+    pub trace_hash: String,
+    /// The plan shrunk, if shrinking found a smaller one.
+    pub shrunk_plan: Option<FaultPlan>,
+    /// The failure's first line.
+    pub failure: String,
+}
+
+impl Regression {
+    /// The plan to re-run: the shrunk one if kept, else the original.
+    pub fn rerun_plan(&self) -> &FaultPlan {
+        self.shrunk_plan.as_ref().unwrap_or(&self.plan)
+    }
+
+    /// True for the same failure of the same run.
+    fn same_as(&self, other: &Regression) -> bool {
+        (&self.model, &self.test, &self.bug, self.seed, &self.plan)
+            == (
+                &other.model,
+                &other.test,
+                &other.bug,
+                other.seed,
+                &other.plan,
+            )
+    }
+}
+
+/// The file's contents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regressions {
+    /// The format's version ([`FORMAT`]).
+    pub faultline_regressions: u32,
+    /// The failures, oldest first.
+    pub entries: Vec<Regression>,
+}
+
+/// The file to use: `$FAULTLINE_REGRESSIONS`, else [`FILE`] here; `None`
+/// when the variable says `off`.
+pub fn path() -> Option<PathBuf> {
+    match std::env::var_os(VAR) {
+        Some(v) if v == "off" => None,
+        Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => Some(PathBuf::from(FILE)),
+    }
+}
+
+/// Reads the file; a missing file has no entries.
+pub fn load(path: &Path) -> Result<Regressions, String> {
+    if !path.exists() {
+        return Ok(Regressions {
+            faultline_regressions: FORMAT,
+            entries: Vec::new(),
+        });
+    }
+    let text = crate::artifact::read_capped(path, MAX_BYTES).map_err(|e| match e {
+        crate::artifact::Capped::Io(e) => format!("cannot read {}: {e}", path.display()),
+        crate::artifact::Capped::Invalid(why) => format!("{}: {why}", path.display()),
+    })?;
+    let file: Regressions = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if file.faultline_regressions != FORMAT {
+        return Err(format!(
+            "{}: format {} is not {FORMAT}, the one this faultline reads",
+            path.display(),
+            file.faultline_regressions
+        ));
+    }
+    Ok(file)
+}
+
+/// Adds `entry` unless the file has it; true when added. The file is
+/// replaced whole through a temporary file, so a reader never sees half.
+pub fn record(path: &Path, entry: Regression) -> Result<bool, String> {
+    let mut file = load(path)?;
+    if file.entries.iter().any(|e| e.same_as(&entry)) {
+        return Ok(false);
+    }
+    file.entries.push(entry);
+    let text = serde_json::to_string_pretty(&file).expect("regressions serialise") + "\n";
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let (mut tmp, tmp_path) =
+        crate::artifact::create_new_numbered(dir, &format!(".{name}.new"), "tmp")
+            .map_err(|(p, e)| format!("cannot write {}: {e}", p.display()))?;
+    use std::io::Write;
+    let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.sync_all());
+    let renamed = written.and_then(|()| std::fs::rename(&tmp_path, path));
+    renamed.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp_path);
+        format!("cannot write {}: {e}", path.display())
+    })?;
+    Ok(true)
+}

@@ -1,0 +1,128 @@
+//! `explore` and the regression file (see [`sim::regression`]): the kept
+//! failures of the model and bug switch are re-run before the sweep, and
+//! the sweep's new failures are kept, shrunk: the lowest failing seed of
+//! each failure kind.
+
+use sim::model::{Model, RunRequest, RunSummary};
+use sim::regression::{self, Regression};
+use sim::FaultPlan;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Reruns spent shrinking a failure before keeping it.
+pub const SHRINK_TRIALS: usize = 200;
+
+/// What re-running the kept failures found.
+#[derive(Debug, Default)]
+pub struct Rerun {
+    /// Entries that failed again.
+    pub still_failing: usize,
+    /// Entries that passed.
+    pub fixed: usize,
+}
+
+/// Re-runs the kept failures of `model` with `bug`, printing each verdict.
+pub fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun, String> {
+    let file = regression::load(path)?;
+    let mine = file.entries.iter().filter(|e| {
+        e.test.is_none() && e.model.as_deref() == Some(model.name()) && e.bug.as_deref() == bug
+    });
+    let mut found = Rerun::default();
+    for entry in mine {
+        let run = run(model, entry, entry.rerun_plan())?;
+        match &run.failure {
+            Some(f) => {
+                found.still_failing += 1;
+                let first = f.to_string().lines().next().unwrap_or_default().to_string();
+                eprintln!(
+                    "faultline explore: kept failure, seed {} ({}): fails again: {first}",
+                    entry.seed,
+                    path.display()
+                );
+            }
+            None => {
+                found.fixed += 1;
+                eprintln!(
+                    "faultline explore: kept failure, seed {} ({}): fixed, it no longer fails (kept until you remove it)",
+                    entry.seed,
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSummary, String> {
+    let request = RunRequest {
+        seed: entry.seed,
+        bug: entry.bug.clone(),
+        nemesis: entry.faults.parse().unwrap_or_default(),
+        plan: Some(plan.clone()),
+        ..RunRequest::default()
+    };
+    model
+        .run(&request)
+        .map_err(|e| format!("kept failure, seed {}: {e}", entry.seed))
+}
+
+/// Keeps the lowest failing seed of each failure kind among `failed`
+/// (seed, kind), shrunk; returns how many were added.
+pub fn keep(
+    path: &Path,
+    model: &dyn Model,
+    bug: Option<&str>,
+    faults: sim::Mix,
+    failed: &[(u64, String)],
+) -> Result<usize, String> {
+    let mut kinds = BTreeSet::new();
+    let mut added = 0;
+    for (seed, kind) in failed {
+        if !kinds.insert(kind.clone()) {
+            continue;
+        }
+        let request = RunRequest {
+            seed: *seed,
+            bug: bug.map(str::to_string),
+            nemesis: faults.nemesis(),
+            ..RunRequest::default()
+        };
+        let first = model.run(&request).map_err(|e| e.to_string())?;
+        let Some(failure) = first.failure.clone() else {
+            continue;
+        };
+        let same = |plan: &FaultPlan| {
+            let run = model
+                .run(&RunRequest {
+                    plan: Some(plan.clone()),
+                    ..request.clone()
+                })
+                .ok()?;
+            run.failure
+                .as_ref()
+                .is_some_and(|f| f.kind == failure.kind)
+                .then_some(run)
+        };
+        let shrunk = sim::shrink::shrink(&first.plan, first.clone(), SHRINK_TRIALS, same);
+        let entry = Regression {
+            model: Some(model.name().to_string()),
+            test: None,
+            bug: bug.map(str::to_string),
+            faults: faults.name().to_string(),
+            seed: *seed,
+            plan: first.plan.clone(),
+            trace_hash: sim::trace::hash_hex(first.trace_hash),
+            shrunk_plan: (shrunk.plan.len() < first.plan.len()).then_some(shrunk.plan),
+            failure: failure
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        };
+        if regression::record(path, entry)? {
+            added += 1;
+        }
+    }
+    Ok(added)
+}

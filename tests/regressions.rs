@@ -1,0 +1,116 @@
+//! The regression file through `faultline explore`: a failure is kept (with
+//! its shrunk plan), re-run first by the next sweep of the model and bug
+//! switch, reported as fixed once it passes (and kept until removed); a
+//! malformed file is reported, exit 2, and left untouched.
+
+mod common;
+
+use common::cli::{faultline, workdir};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn a_failure_is_kept_re_run_first_and_reported_fixed() {
+    let dir = workdir("regressions-kept");
+    let hunt = [
+        "explore",
+        "raft-kv",
+        "--bug",
+        "read-from-follower",
+        "--seeds",
+        "3",
+        "--faults",
+        "none",
+    ];
+    let first = faultline(&dir, &hunt);
+    assert_eq!(first.status.code(), Some(1));
+    let file = dir.join("faultline-regressions.json");
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let entries = kept["entries"].as_array().unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "one failure kind, its lowest seed: {kept}"
+    );
+    assert_eq!(entries[0]["model"], "raft-kv");
+    assert_eq!(entries[0]["bug"], "read-from-follower");
+    assert_eq!(entries[0]["seed"], 0);
+    // The next sweep re-runs it first (even one that starts elsewhere).
+    let again = faultline(
+        &dir,
+        &[
+            "explore",
+            "raft-kv",
+            "--bug",
+            "read-from-follower",
+            "--start",
+            "100",
+            "--seeds",
+            "1",
+        ],
+    );
+    assert!(
+        stderr(&again).contains("kept failure, seed 0") && stderr(&again).contains("fails again"),
+        "{}",
+        stderr(&again)
+    );
+    // The same plan with the bug switched off passes: fixed, and still kept.
+    let without_bug = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"bug\": \"read-from-follower\"", "\"bug\": null");
+    std::fs::write(&file, &without_bug).unwrap();
+    let fixed = faultline(&dir, &["explore", "raft-kv", "--seeds", "2"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    assert!(
+        stderr(&fixed).contains("fixed, it no longer fails"),
+        "{}",
+        stderr(&fixed)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        without_bug,
+        "a fixed entry stays"
+    );
+}
+
+#[test]
+fn a_malformed_file_is_reported_and_left_alone_and_it_can_be_turned_off() {
+    let dir = workdir("regressions-bad");
+    let file = dir.join("faultline-regressions.json");
+    std::fs::write(
+        &file,
+        "{\"faultline_regressions\": 1, \"entries\": [{\"seed\": \"x\"}]}",
+    )
+    .unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let out = faultline(&dir, &["explore", "register", "--seeds", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("faultline-regressions.json: line 1"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    let off = faultline(
+        &dir,
+        &[
+            "explore",
+            "raft-kv",
+            "--bug",
+            "read-from-follower",
+            "--seeds",
+            "2",
+            "--no-regressions",
+        ],
+    );
+    assert_eq!(off.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "--no-regressions neither reads nor writes it"
+    );
+}
