@@ -506,3 +506,46 @@ fn a_focused_episode_hits_the_focus_when_it_begins_and_keeps_that_node() {
     assert!(json.contains("\"focus_episode\":7"), "{json}");
     assert_eq!(serde_json::from_str::<sim::FaultPlan>(&json).unwrap(), plan);
 }
+
+#[test]
+fn a_node_that_leaves_loses_its_disk_and_joins_as_a_new_machine() {
+    let mut sim = probes(6, 2, fixed_1ms());
+    let n0 = NodeId(0);
+    let write = ProbeOp::Write {
+        block: 1,
+        value: 100,
+        sync: true,
+    };
+    sim.submit(n0, write).unwrap();
+    sim.submit(n0, ProbeOp::Bump).unwrap();
+    sim.run_for(MS);
+    sim.apply(Fault::Leave {
+        node: n0,
+        graceful: true,
+    })
+    .unwrap();
+    assert_eq!(sim.status(n0), NodeStatus::Left);
+    assert!(
+        sim.storage(n0).synced_blocks().next().is_none(),
+        "its disk is gone"
+    );
+    send(&mut sim, 1, 0, 5); // to a node that left: dropped
+    sim.run_for(ms(5));
+    sim.apply(Fault::Restart { node: n0 }).unwrap();
+    assert_eq!(
+        sim.status(n0),
+        NodeStatus::Left,
+        "a restart does not bring it back"
+    );
+    sim.apply(Fault::Join { node: n0 }).unwrap();
+    assert_eq!(sim.status(n0), NodeStatus::Up);
+    sim.run_for(ms(5));
+    let p = probe(&sim, 0);
+    assert_eq!(p.bumps, 0, "a fresh node");
+    assert_eq!(p.recovered, None, "it starts; it does not recover");
+    assert!(p.received.is_empty());
+    assert_eq!(sim.stats().dropped, 1);
+    // Leaving twice, or joining while up, changes nothing.
+    sim.apply(Fault::Join { node: n0 }).unwrap();
+    assert_eq!(sim.status(n0), NodeStatus::Up);
+}

@@ -120,7 +120,11 @@ impl Applier {
             Fault::SetAllLinks { config } => self.links.set(Some(config)),
             Fault::ResetLinks => self.links.set(None),
             // No madsim control for these yet: skipped, and counted.
-            Fault::SetClock { .. } | Fault::SetLink { .. } | Fault::CorruptBlock { .. } => {
+            Fault::SetClock { .. }
+            | Fault::SetLink { .. }
+            | Fault::CorruptBlock { .. }
+            | Fault::Leave { .. }
+            | Fault::Join { .. } => {
                 return false;
             }
         }

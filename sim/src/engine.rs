@@ -32,6 +32,15 @@ pub enum NodeStatus {
     Paused,
     /// Crashed: its volatile state is gone until it restarts.
     Crashed,
+    /// Left the fleet (state and disk gone) until it joins again.
+    Left,
+}
+
+impl NodeStatus {
+    /// Crashed or gone: no handler runs.
+    pub fn is_down(self) -> bool {
+        matches!(self, NodeStatus::Crashed | NodeStatus::Left)
+    }
 }
 
 /// What the engine keeps per node besides the node's own state. It survives
@@ -391,7 +400,7 @@ impl<N: Node> Simulation<N> {
 
     fn deliver(&mut self, from: NodeId, to: NodeId, msg_id: u64, msg: N::Message) {
         let reason = match self.runtimes[to.index()].status {
-            NodeStatus::Crashed => Some(DropReason::NodeDown),
+            NodeStatus::Crashed | NodeStatus::Left => Some(DropReason::NodeDown),
             NodeStatus::Paused => {
                 let event = Event::Deliver {
                     from,
@@ -429,7 +438,7 @@ impl<N: Node> Simulation<N> {
             return; // cancelled
         }
         let rt = &self.runtimes[node.index()];
-        if rt.incarnation != incarnation || rt.status == NodeStatus::Crashed {
+        if rt.incarnation != incarnation || rt.status.is_down() {
             self.world.timers.disarm(id);
             return; // set before a crash
         }
@@ -452,7 +461,7 @@ impl<N: Node> Simulation<N> {
     }
 
     fn client_op(&mut self, node: NodeId, op_id: OpId, op: N::Op) {
-        if self.runtimes[node.index()].status == NodeStatus::Crashed {
+        if self.runtimes[node.index()].status.is_down() {
             return; // the client sees no answer
         }
         let event = Event::ClientOp { node, op_id, op };
@@ -578,6 +587,8 @@ impl<N: Node> Simulation<N> {
             Fault::CorruptBlock { node, block } => {
                 self.runtimes[node.index()].storage.corrupt(*block)
             }
+            Fault::Leave { node, graceful } => return self.leave(*node, *graceful),
+            Fault::Join { node } => return self.join(*node),
         };
         if applied {
             self.trace_fault(fault);
@@ -595,7 +606,7 @@ impl<N: Node> Simulation<N> {
     /// go (all but a random prefix of the writes, when they tear).
     fn crash(&mut self, node: NodeId, torn_writes: bool) {
         let i = node.index();
-        if self.runtimes[i].status == NodeStatus::Crashed {
+        if self.runtimes[i].status.is_down() {
             return;
         }
         let rt = &mut self.runtimes[i];
@@ -632,6 +643,35 @@ impl<N: Node> Simulation<N> {
         self.nodes[i] = Some((self.factory)(node));
         self.trace_fault(Fault::Restart { node });
         self.run_handler(node, |n, ctx| n.on_recover(ctx));
+    }
+
+    /// `node` leaves: its leave handler first if `graceful` (and it is up),
+    /// then it is gone with its disk, until it joins.
+    fn leave(&mut self, node: NodeId, graceful: bool) {
+        let i = node.index();
+        if self.runtimes[i].status == NodeStatus::Left {
+            return;
+        }
+        self.trace_fault(Fault::Leave { node, graceful });
+        if graceful && self.runtimes[i].status == NodeStatus::Up {
+            self.run_handler(node, |n, ctx| n.on_leave(ctx));
+        }
+        self.crash(node, false);
+        let rt = &mut self.runtimes[i];
+        rt.storage = crate::storage::Storage::default();
+        rt.status = NodeStatus::Left;
+    }
+
+    /// A node that left joins as a new machine: empty disk, fresh state.
+    fn join(&mut self, node: NodeId) {
+        let i = node.index();
+        if self.runtimes[i].status != NodeStatus::Left {
+            return;
+        }
+        self.runtimes[i].status = NodeStatus::Up;
+        self.nodes[i] = Some((self.factory)(node));
+        self.trace_fault(Fault::Join { node });
+        self.run_handler(node, |n, ctx| n.on_start(ctx));
     }
 
     fn pause(&mut self, node: NodeId) -> bool {

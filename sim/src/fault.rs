@@ -107,6 +107,22 @@ pub enum Fault {
     /// and leaves any other partition in force (cuts are counted per link, so
     /// overlapping partitions end independently).
     EndPartition(Partition),
+    /// A node leaves the fleet: gracefully (its leave handler runs first, so
+    /// it can hand over and deregister) or not (as a crash); either way its
+    /// state and its disk are gone, and it stays away until it joins.
+    Leave {
+        /// The node.
+        node: NodeId,
+        /// Run its leave handler first.
+        #[serde(default)]
+        graceful: bool,
+    },
+    /// A node that left joins again as a new machine: empty disk, fresh
+    /// state, its start handler run.
+    Join {
+        /// The node.
+        node: NodeId,
+    },
 }
 
 impl Hash for Fault {
@@ -171,6 +187,14 @@ impl Hash for Fault {
                 tag(state, 13);
                 p.hash(state);
             }
+            Fault::Leave { node, graceful } => {
+                tag(state, 14);
+                (node, graceful).hash(state);
+            }
+            Fault::Join { node } => {
+                tag(state, 15);
+                node.hash(state);
+            }
         }
     }
 }
@@ -193,6 +217,8 @@ impl Fault {
             Fault::SetAllLinks { .. } => "set_all_links",
             Fault::ResetLinks => "reset_links",
             Fault::CorruptBlock { .. } => "corrupt_block",
+            Fault::Leave { .. } => "leave",
+            Fault::Join { .. } => "join",
         }
     }
 
@@ -208,6 +234,8 @@ impl Fault {
             | Fault::Resume { node: n }
             | Fault::SetClock { node: n, .. }
             | Fault::CorruptBlock { node: n, .. }
+            | Fault::Leave { node: n, .. }
+            | Fault::Join { node: n }
             | Fault::Partition(crate::partition::Partition::Isolate { node: n })
             | Fault::EndPartition(crate::partition::Partition::Isolate { node: n }) => *n = node,
             _ => {}
@@ -228,7 +256,9 @@ impl Fault {
             | Fault::Restart { node: n }
             | Fault::Pause { node: n }
             | Fault::Resume { node: n }
-            | Fault::CorruptBlock { node: n, .. } => node(n, "node"),
+            | Fault::CorruptBlock { node: n, .. }
+            | Fault::Leave { node: n, .. }
+            | Fault::Join { node: n } => node(n, "node"),
             Fault::Clog { from, to } | Fault::Unclog { from, to } => {
                 node(from, "from")?;
                 node(to, "to")

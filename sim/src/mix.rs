@@ -24,6 +24,8 @@ pub enum Mix {
     FlakyNet,
     /// The focus isolated again and again.
     LeaderChurn,
+    /// Members of a scalable fleet leaving and joining.
+    Scale,
     /// Every kind.
     All,
     /// No faults.
@@ -54,10 +56,11 @@ pub struct MixInfo {
 
 use FaultKind::{
     Clock, Clog, Crash, CrashFocus, FlakyNet as Flaky, IsolateFocus, Partition, Pause,
+    Scale as ScaleKind,
 };
 
 /// Every preset mix, in the order help texts list them.
-pub const MIXES: [MixInfo; 7] = [
+pub const MIXES: [MixInfo; 8] = [
     MixInfo {
         mix: Mix::Partitions,
         name: "partitions",
@@ -94,10 +97,17 @@ pub const MIXES: [MixInfo; 7] = [
         schedule: Schedule::Dense(200),
     },
     MixInfo {
+        mix: Mix::Scale,
+        name: "scale",
+        about: "members of a scalable fleet (read replicas) leaving, gracefully or not, and joining again",
+        kinds: &[ScaleKind],
+        schedule: Schedule::Swarm,
+    },
+    MixInfo {
         mix: Mix::All,
         name: "all",
         about: "every kind above, switched on and off per seed (swarm): the default",
-        kinds: &FaultKind::ALL,
+        kinds: &FaultKind::EVERY,
         schedule: Schedule::Swarm,
     },
     MixInfo {

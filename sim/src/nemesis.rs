@@ -9,7 +9,9 @@
 //! - `clock`: skew a node's clock by up to ±1 s with up to ±10% drift, then reset;
 //! - `flaky-net`: every link drops, duplicates and reorders (up to 20%, 10%, 20%),
 //!   then links reset;
-//! - `clog`: clog both directions between two nodes, then unclog.
+//! - `clog`: clog both directions between two nodes, then unclog;
+//! - `scale`: a node of the model's scalable fleet leaves (gracefully or
+//!   not), then joins again as a new machine.
 //!
 //! The preset mixes ([`crate::mix`]) name sets of kinds and a schedule. In
 //! swarm mode (the default, as in TigerBeetle's VOPR) each seed also switches
@@ -49,10 +51,18 @@ pub enum FaultKind {
     CrashFocus,
     /// The focus isolated, and healed.
     IsolateFocus,
+    /// A node of the model's scalable fleet leaves (gracefully or not,
+    /// losing its disk) and later joins as a new machine. Only models that
+    /// name a scalable fleet (`Scenario::scalable`) get these episodes; they
+    /// are drawn from a stream of their own, so adding them changes no other
+    /// episode of any plan.
+    Scale,
 }
 
 impl FaultKind {
-    /// Every kind.
+    /// Every kind that applies to any cluster (all but [`FaultKind::Scale`],
+    /// which only a model with a scalable fleet can take: a node that
+    /// leaves loses its disk).
     pub const ALL: [FaultKind; 8] = [
         FaultKind::Partition,
         FaultKind::Crash,
@@ -62,6 +72,19 @@ impl FaultKind {
         FaultKind::Clog,
         FaultKind::CrashFocus,
         FaultKind::IsolateFocus,
+    ];
+
+    /// [`FaultKind::ALL`] and [`FaultKind::Scale`]: the `all` mix.
+    pub const EVERY: [FaultKind; 9] = [
+        FaultKind::Partition,
+        FaultKind::Crash,
+        FaultKind::Pause,
+        FaultKind::Clock,
+        FaultKind::FlakyNet,
+        FaultKind::Clog,
+        FaultKind::CrashFocus,
+        FaultKind::IsolateFocus,
+        FaultKind::Scale,
     ];
 
     /// True for the kinds aimed at the focus.
@@ -140,6 +163,13 @@ impl Episode {
                 Fault::Restart { node },
             ),
             FaultKind::Pause => (Fault::Pause { node }, Fault::Resume { node }),
+            FaultKind::Scale => (
+                Fault::Leave {
+                    node,
+                    graceful: self.variant % 2 == 1,
+                },
+                Fault::Join { node },
+            ),
             FaultKind::Clock => self.clock_skew(node),
             FaultKind::FlakyNet => (
                 Fault::SetAllLinks {
@@ -260,7 +290,7 @@ impl Default for Nemesis {
     /// The `all` mix in swarm mode: up to 8 episodes of up to 2 s.
     fn default() -> Self {
         Nemesis {
-            kinds: FaultKind::ALL.into_iter().collect(),
+            kinds: FaultKind::EVERY.into_iter().collect(),
             swarm: true,
             episodes_max: 8,
             episode_max: SimDuration::from_secs(2),
@@ -284,10 +314,63 @@ impl Nemesis {
     }
 
     /// The plan for `seed` in a cluster of `nodes`, with every episode starting
-    /// before `horizon`.
+    /// before `horizon` (no scalable fleet: no scale episodes).
     pub fn generate(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
+        self.generate_for(seed, nodes, &[], horizon)
+    }
+
+    /// The plan for `seed`, with scale episodes on the `scalable` nodes when
+    /// the kinds include [`FaultKind::Scale`]. They come from a stream of
+    /// their own: every other episode is what [`Nemesis::generate`] draws.
+    pub fn generate_for(
+        &self,
+        seed: u64,
+        nodes: usize,
+        scalable: &[NodeId],
+        horizon: SimDuration,
+    ) -> FaultPlan {
+        let mut plan = self.generate_main(seed, nodes, horizon);
+        let scale_only = self.kinds.iter().all(|&k| k == FaultKind::Scale);
+        if self.kinds.contains(&FaultKind::Scale) && !scalable.is_empty() && horizon.as_nanos() > 0
+        {
+            let mut rng = SimRng::from_seed_and_label(seed, "nemesis-scale");
+            if !self.swarm || scale_only || rng.chance(1, 2) {
+                let count = if self.swarm {
+                    rng.between(1, 4)
+                } else {
+                    u64::from(self.episodes_max)
+                };
+                for id in 0..count as u32 {
+                    let node = *rng.pick(scalable).expect("non-empty");
+                    let episode = Episode {
+                        kind: FaultKind::Scale,
+                        start: SimTime(rng.below(horizon.as_nanos())),
+                        duration: self.draw_duration(&mut rng),
+                        target: node.index() as u64,
+                        variant: rng.next_u64(),
+                    };
+                    episode.add_to(
+                        &mut plan,
+                        10_000 + id,
+                        nodes,
+                        self.base_link,
+                        self.torn_writes,
+                    );
+                }
+            }
+        }
+        plan
+    }
+
+    /// Every episode but the scale ones.
+    fn generate_main(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
         let mut rng = SimRng::from_seed_and_label(seed, "nemesis");
-        let mut kinds: Vec<FaultKind> = self.kinds.iter().copied().collect();
+        let mut kinds: Vec<FaultKind> = self
+            .kinds
+            .iter()
+            .copied()
+            .filter(|&k| k != FaultKind::Scale)
+            .collect();
         let mut count = self.episodes_max;
         if self.swarm && !kinds.is_empty() {
             let keep: Vec<FaultKind> = kinds.iter().copied().filter(|_| rng.chance(1, 2)).collect();

@@ -56,6 +56,13 @@ pub trait Node: Sized {
     /// exactly what was synced before the crash (see [`crate::storage`]).
     fn on_recover(&mut self, ctx: &mut Context<'_, Self>);
 
+    /// Called when the node leaves the fleet gracefully (a `leave` fault),
+    /// just before it stops for good: a chance to hand over and
+    /// deregister. Its sends still go out. The default does nothing.
+    fn on_leave(&mut self, ctx: &mut Context<'_, Self>) {
+        let _ = ctx;
+    }
+
     /// Called when a client operation reaches this node. Answer it, now or later,
     /// with [`Context::reply`]. The default answers nothing.
     fn on_client_op(&mut self, ctx: &mut Context<'_, Self>, op_id: OpId, op: Self::Op) {

@@ -107,6 +107,7 @@ pub struct Scenario<N: Node> {
     checker: Option<(String, Checker<N>)>,
     txn_checker: Option<(ConsistencyModel, TxnChecker<N>)>,
     history_checks: Vec<(String, HistoryCheck<N>)>,
+    scalable: Vec<NodeId>,
     focus: Option<(String, Focus<N>)>,
     label: Label,
     budget: Budget,
@@ -138,6 +139,7 @@ where
             checker: None,
             txn_checker: None,
             history_checks: Vec::new(),
+            scalable: Vec::new(),
             focus: None,
             label: Label::default(),
             budget: Budget::default(),
@@ -284,6 +286,14 @@ where
         self
     }
 
+    /// Names the nodes that may leave the fleet and join again (the `scale`
+    /// fault kind, in the `scale` and `all` mixes). Without it, no plan
+    /// makes a node leave.
+    pub fn scalable(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
+        self.scalable = nodes.into_iter().collect();
+        self
+    }
+
     /// Names the node that focused fault episodes (`crash-focus`,
     /// `isolate-focus`) hit: the model's leader or primary, which `name`
     /// says in words ("the leader"). Without it those episodes do nothing.
@@ -387,7 +397,7 @@ where
                     base_link: self.config.link,
                     ..n.clone()
                 };
-                n.generate(seed, self.config.nodes, self.safety_for)
+                n.generate_for(seed, self.config.nodes, &self.scalable, self.safety_for)
             }
         }
     }
