@@ -24,6 +24,7 @@
 //! - [`history`]: client histories (invoke, ok, fail, info) and their operations.
 //! - [`spec`]: sequential specs (register, kv, counter, queue, set) and the trait.
 //! - [`linearizability`]: the WGL/Porcupine checker with per-key partitioning and budgets.
+//! - [`staleness`]: read guarantees of lagging replicas: bounded staleness, the session guarantees, prefix consistency.
 //! - [`jepsen`]: Jepsen histories: EDN maps and `jepsen.util` log lines in, EDN out.
 //! - [`plan`]: fault plans, timed lists of faults and heals.
 //! - [`nemesis`]: random fault plans per seed, in swarm mode.
@@ -67,6 +68,7 @@ pub mod scenario;
 pub mod seed;
 pub mod shrink;
 pub mod spec;
+pub mod staleness;
 pub mod storage;
 pub mod strategy;
 pub mod time;
