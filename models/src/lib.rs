@@ -22,12 +22,16 @@
 //! - [`two_phase_commit`]: transactions across three shards by two-phase
 //!   commit, checked for atomicity, conservation and strict
 //!   serializability; five bug switches.
+//! - [`read_replicas`]: a durable primary and lagging read replicas that
+//!   join and leave, checked for bounded staleness, the session guarantees
+//!   and prefix consistency; four bug switches.
 
 pub mod counter;
 pub mod kv;
 pub mod leased_work;
 pub mod primary_backup;
 pub mod raft_kv;
+pub mod read_replicas;
 pub mod register;
 pub mod two_phase_commit;
 
@@ -40,4 +44,5 @@ pub const CATALOG: &[&dyn sim::model::Model] = &[
     &primary_backup::PrimaryBackupModel,
     &leased_work::LeasedWorkModel,
     &two_phase_commit::TwoPhaseCommitModel,
+    &read_replicas::ReadReplicasModel,
 ];

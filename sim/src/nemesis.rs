@@ -30,6 +30,10 @@ use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+/// The largest clock drift the nemesis draws, in parts per million (±10%):
+/// the drift bound a protocol's clock arithmetic may assume under the
+/// built-in mixes.
+pub const MAX_DRIFT_PPM: i32 = 100_000;
 /// A kind of fault episode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -182,10 +186,12 @@ impl Episode {
         vec![(self.start, fault), (end, heal)]
     }
 
-    /// A clock offset of up to ±1 s and a drift of up to ±10%, and the reset.
+    /// A clock offset of up to ±1 s and a drift of up to ±[`MAX_DRIFT_PPM`],
+    /// and the reset.
     fn clock_skew(&self, node: NodeId) -> (Fault, Fault) {
         let offset_ns = (self.variant % 2_000_000_001) as i64 - 1_000_000_000;
-        let drift_ppm = ((self.variant >> 32) % 200_001) as i32 - 100_000;
+        let span = 2 * MAX_DRIFT_PPM as u64 + 1;
+        let drift_ppm = ((self.variant >> 32) % span) as i32 - MAX_DRIFT_PPM;
         let skew = Fault::SetClock {
             node,
             offset_ns,

@@ -20,7 +20,7 @@ pub const LEASE: SimDuration = SimDuration::from_millis(150);
 
 /// The drift bound the lease arithmetic assumes: every clock runs within
 /// this many percent of true time.
-pub const DRIFT_BOUND_PERCENT: u64 = 10;
+pub const DRIFT_BOUND_PERCENT: u64 = sim::nemesis::MAX_DRIFT_PPM as u64 / 10_000;
 
 /// How long a worker believes a lease lasts, on its monotonic clock, from
 /// when it asked for the grant or renewal: `LEASE × (1 − ρ) / (1 + ρ)`, less

@@ -34,6 +34,14 @@ pub trait EngineModel: Sync + 'static {
         "op"
     }
 
+    /// Who served a completed operation, by its reply ("replica",
+    /// "primary"), for models whose point is where work goes; `explore`
+    /// counts them. `None` (the default) for the rest.
+    fn served_by(&self, reply: &<Self::Node as Node>::Reply) -> Option<&'static str> {
+        let _ = reply;
+        None
+    }
+
     /// The scenario with `bug` on, under `mix`, named for its artifacts (so
     /// that `faultline replay` can replay what a test's sweep finds).
     fn scenario_under(&self, bug: Option<Self::Bug>, mix: Mix) -> Scenario<Self::Node>
@@ -94,6 +102,10 @@ where
         };
         plan.validate(scenario.describe().nodes)?;
         let report = scenario.run_with_plan(request.seed, plan);
-        Ok(RunSummary::of_report(report, |op| self.op_kind(op)))
+        Ok(RunSummary::of_report(
+            report,
+            |op| self.op_kind(op),
+            |reply| self.served_by(reply),
+        ))
     }
 }

@@ -19,4 +19,4 @@ pub mod summary;
 pub use bug::{BugInfo, BugSwitch, Hunt, NoBugs};
 pub use describe::{Description, Host, Model, ModelError, RunRequest};
 pub use engine::EngineModel;
-pub use summary::{op_stats, OpStat, RunSummary};
+pub use summary::{op_stats, op_stats_served, OpStat, RunSummary};

@@ -17,6 +17,9 @@ pub struct OpStat {
     pub latency_ns: Option<u64>,
     /// True when it completed ok.
     pub ok: bool,
+    /// Who served it, for models that say (read replicas: "replica" or
+    /// "primary"); `None` otherwise.
+    pub served_by: Option<&'static str>,
 }
 
 /// What one run of a model produced.
@@ -43,11 +46,16 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    /// An engine run's summary; `kind` names each operation's kind.
-    pub fn of_report<O, R>(report: RunReport<O, R>, kind: impl Fn(&O) -> &'static str) -> Self {
+    /// An engine run's summary; `kind` names each operation's kind and
+    /// `served` who served a completed one.
+    pub fn of_report<O, R>(
+        report: RunReport<O, R>,
+        kind: impl Fn(&O) -> &'static str,
+        served: impl Fn(&R) -> Option<&'static str>,
+    ) -> Self {
         RunSummary {
             seed: report.seed,
-            ops: op_stats(&report.history, kind),
+            ops: op_stats_served(&report.history, kind, served),
             plan: report.plan,
             trace_hash: report.trace_hash,
             failure: report.failure,
@@ -60,6 +68,16 @@ impl RunSummary {
 
 /// Per-operation outcomes from a history.
 pub fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str) -> Vec<OpStat> {
+    op_stats_served(history, kind, |_| None)
+}
+
+/// Per-operation outcomes from a history, with who served each completed
+/// operation as `served` reads it off the reply.
+pub fn op_stats_served<I, O>(
+    history: &History<I, O>,
+    kind: impl Fn(&I) -> &'static str,
+    served: impl Fn(&O) -> Option<&'static str>,
+) -> Vec<OpStat> {
     let mut open: BTreeMap<u64, (&'static str, u64)> = BTreeMap::new();
     let mut stats = Vec::new();
     for e in &history.events {
@@ -72,10 +90,15 @@ pub fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str
                     let ok = matches!(done, EventKind::Ok(_));
                     let latency_ns =
                         (!matches!(done, EventKind::Info)).then(|| e.time.saturating_sub(t));
+                    let served_by = match done {
+                        EventKind::Ok(reply) => served(reply),
+                        _ => None,
+                    };
                     stats.push(OpStat {
                         kind: k,
                         latency_ns,
                         ok,
+                        served_by,
                     });
                 }
             }
@@ -85,6 +108,7 @@ pub fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str
         kind: k,
         latency_ns: None,
         ok: false,
+        served_by: None,
     }));
     stats
 }

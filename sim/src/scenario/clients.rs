@@ -185,7 +185,10 @@ where
             let process = self.clients[i].process;
             let completion = self.workload().complete(&reply.reply);
             match completion {
-                Completion::Ok => self.history.ok(process, reply.at.0, reply.reply),
+                Completion::Ok => {
+                    self.workload().observe(i, &reply.reply);
+                    self.history.ok(process, reply.at.0, reply.reply)
+                }
                 Completion::Fail => self.history.fail(process, reply.at.0),
                 Completion::Info => self.history.info(process, reply.at.0),
                 Completion::Retry { hint } => {

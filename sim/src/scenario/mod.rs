@@ -44,6 +44,7 @@ use crate::node::Node;
 use crate::node_id::NodeId;
 use crate::plan::FaultPlan;
 use crate::spec::SequentialSpec;
+use crate::staleness::ReadHistory;
 use crate::time::{SimDuration, SimTime};
 use crate::txn::{ConsistencyModel, TxnHistory};
 pub use budget::Budget;
@@ -284,6 +285,23 @@ where
         self.history_checks
             .push((name.to_string(), Box::new(check)));
         self
+    }
+
+    /// Checks the history at the end of the safety phase for the read
+    /// guarantees of a store with lagging replicas (see [`crate::staleness`]):
+    /// prefix consistency, the session guarantees, and staleness within
+    /// `bound`, after `translate` has made it a [`ReadHistory`]. A broken
+    /// guarantee is an invariant failure that names it; an unknown verdict
+    /// is not a failure.
+    pub fn read_guarantees(
+        self,
+        bound: SimDuration,
+        translate: impl Fn(&History<N::Op, N::Reply>) -> ReadHistory + 'static,
+    ) -> Self {
+        let name = format!("read guarantees (staleness within {bound})");
+        self.history_check(&name, move |h| {
+            crate::staleness::check(&translate(h), bound).into_result()
+        })
     }
 
     /// Names the nodes that may leave the fleet and join again (the `scale`

@@ -43,6 +43,12 @@ pub trait Workload<N: Node> {
         let _ = reply;
         Completion::Ok
     }
+    /// Client slot `client`'s operation completed ok with `reply`: where a
+    /// client library keeps its session state (a session token, the version
+    /// it last saw) for the operations it makes next. The default ignores it.
+    fn observe(&mut self, client: usize, reply: &N::Reply) {
+        let _ = (client, reply);
+    }
     /// How long one attempt may go unanswered before the client sends the same
     /// operation again, elsewhere. `None` (the default): the client waits for
     /// the whole client timeout and never retries on silence.

@@ -53,7 +53,7 @@ pub(super) fn check(history: &ReadHistory, index: &WriteIndex, bound: u64) -> Op
     let b = SimDuration::from_nanos(bound);
     for r in history.reads.iter().filter(|r| r.at <= n) {
         if let Some((ret, w)) =
-            acked_after[r.at as usize].filter(|&(t, _)| t.saturating_add(bound) <= r.call)
+            acked_after[r.at as usize].filter(|&(t, _)| t.saturating_add(bound) < r.call)
         {
             return violation(format!(
                 "{} missed {}: it was acknowledged at {}, more than the bound of {b} before the read began",
@@ -87,7 +87,7 @@ struct Slot {
     /// It commits no later than this.
     upper: i128,
     /// A read at this version invoked this early (less the bound) forces the
-    /// next version to commit after it.
+    /// next version to commit no earlier.
     read_floor: Option<i128>,
 }
 
@@ -130,7 +130,7 @@ fn least_instants(
     for v in 1..=last {
         let mut instant = previous.max(slots[v].lower);
         if let Some(floor) = slots[v - 1].read_floor {
-            instant = instant.max(floor.max(previous) + 1);
+            instant = instant.max(floor);
         }
         if instant > slots[v].upper {
             return Err(format!(

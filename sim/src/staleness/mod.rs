@@ -13,10 +13,11 @@
 //! - **prefix consistency**: a read at version `a` returns the value of its
 //!   key in the log's prefix `1..=a`: the last write to the key at or below
 //!   `a` (the initial value, `None`, if there is none);
-//! - **read-your-writes**: a read after one of its session's acknowledged
-//!   writes is at that write's version or later;
-//! - **monotonic reads**: a read after another of its session's reads is at
-//!   that read's version or later;
+//! - **read-your-writes**: a read that carries its session's token, after
+//!   one of its session's acknowledged writes, is at that write's version
+//!   or later;
+//! - **monotonic reads**: a read that carries its session's token, after
+//!   another of its session's reads, is at that read's version or later;
 //! - **monotonic writes**: a write after another of its session's
 //!   acknowledged writes gets a later version;
 //! - **writes-follow-reads**: a write after one of its session's reads gets
@@ -28,7 +29,11 @@
 //!   did. [`check`] decides whether *some* choice of commit instants
 //!   satisfies every read: the least instants that meet every lower bound
 //!   (they only grow along the log) are computed in one pass and held
-//!   against the upper bounds. "After" is in whole nanoseconds.
+//!   against the upper bounds. Times are whole nanoseconds, and many
+//!   events share one (a simulator's instant holds a sequence of events),
+//!   so versions may commit in the same nanosecond as each other and as a
+//!   read between them: a read of version `a` fits at a nanosecond `t` when
+//!   `a` committed at or before `t` and `a + 1` at or after it.
 //!
 //! "After" in a session means the earlier operation *returned* before the
 //! later one was invoked. Operations that returned no answer (`ret` of
@@ -80,6 +85,11 @@ pub struct Read {
     pub value: Option<u64>,
     /// The version of the state it was served at.
     pub at: u64,
+    /// Whether it carried its session's token, and so promised
+    /// read-your-writes and monotonic reads. A read without one promises
+    /// only the bound and prefix consistency (it still counts as a read the
+    /// session saw, for the reads and writes after it).
+    pub in_session: bool,
 }
 
 /// A history of writes and reads. Failed reads and reads with no answer

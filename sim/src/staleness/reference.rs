@@ -50,19 +50,20 @@ fn from_prefix(history: &ReadHistory, by_version: &[Option<usize>], r: &super::R
     expected == r.value
 }
 
-/// Every pair of one session's operations, the earlier returned before the
-/// later was invoked.
+/// Every pair of two of one session's operations, the earlier returned
+/// before the later was invoked.
 fn session_pairs(history: &ReadHistory, broken: &mut BTreeSet<Guarantee>) {
     let version = |w: &super::Write| w.version.expect("in reach");
     let ret = |w: &super::Write| w.ret.expect("in reach");
     for a in &history.writes {
         for b in &history.writes {
-            if a.session == b.session && ret(a) <= b.call && version(b) <= version(a) {
+            let other = !std::ptr::eq(a, b);
+            if other && a.session == b.session && ret(a) <= b.call && version(b) <= version(a) {
                 broken.insert(Guarantee::MonotonicWrites);
             }
         }
         for r in &history.reads {
-            if a.session == r.session && ret(a) <= r.call && r.at < version(a) {
+            if r.in_session && a.session == r.session && ret(a) <= r.call && r.at < version(a) {
                 broken.insert(Guarantee::ReadYourWrites);
             }
             if a.session == r.session && r.ret <= a.call && version(a) <= r.at {
@@ -72,7 +73,8 @@ fn session_pairs(history: &ReadHistory, broken: &mut BTreeSet<Guarantee>) {
     }
     for a in &history.reads {
         for b in &history.reads {
-            if a.session == b.session && a.ret <= b.call && b.at < a.at {
+            let other = !std::ptr::eq(a, b);
+            if other && b.in_session && a.session == b.session && a.ret <= b.call && b.at < a.at {
                 broken.insert(Guarantee::MonotonicReads);
             }
         }
@@ -113,7 +115,7 @@ fn search(
 }
 
 /// Whether some instant of `[call − bound, ret]` has version `at`
-/// committed and `at + 1` not yet. Reads past the log are prefix
+/// committed and `at + 1` not yet (both may commit in one nanosecond). Reads past the log are prefix
 /// violations and are not judged here.
 fn read_fits(r: &super::Read, c: &[i64], bound: u64) -> bool {
     let at = r.at as usize;
@@ -122,7 +124,7 @@ fn read_fits(r: &super::Read, c: &[i64], bound: u64) -> bool {
     }
     let from = if at == 0 { i64::MIN } else { c[at] }.max(r.call as i64 - bound as i64);
     let to = if at + 1 < c.len() {
-        c[at + 1] - 1
+        c[at + 1]
     } else {
         i64::MAX
     }

@@ -14,11 +14,34 @@ enum Op {
 }
 
 /// What a session's operations that have returned so far established: the
-/// latest acknowledged write and the latest read state, with who did it.
+/// two latest acknowledged writes and the two latest read states (from
+/// different operations), so that an operation that returned the instant
+/// it was invoked is never held against itself.
 #[derive(Default)]
 struct Seen {
-    wrote: Option<(u64, usize)>,
-    read: Option<(u64, usize)>,
+    wrote: Top2,
+    read: Top2,
+}
+
+/// The two largest (version, operation) pairs seen, from different operations.
+#[derive(Default, Clone, Copy)]
+struct Top2([Option<(u64, usize)>; 2]);
+
+impl Top2 {
+    fn add(&mut self, version: u64, op: usize) {
+        let [first, second] = &mut self.0;
+        if first.is_none_or(|(v, _)| version > v) {
+            *second = *first;
+            *first = Some((version, op));
+        } else if second.is_none_or(|(v, _)| version > v) {
+            *second = Some((version, op));
+        }
+    }
+
+    /// The largest, from an operation other than `me`.
+    fn best_except(&self, me: usize) -> Option<(u64, usize)> {
+        self.0.into_iter().flatten().find(|&(_, op)| op != me)
+    }
 }
 
 /// One violation per broken guarantee, for the first operation that broke it.
@@ -75,17 +98,10 @@ fn fold(history: &ReadHistory, op: Op, seen: &mut Seen) {
     match op {
         Op::Write(w) => {
             if let Some(v) = history.writes[w].version {
-                if seen.wrote.is_none_or(|(best, _)| v > best) {
-                    seen.wrote = Some((v, w));
-                }
+                seen.wrote.add(v, w);
             }
         }
-        Op::Read(r) => {
-            let at = history.reads[r].at;
-            if seen.read.is_none_or(|(best, _)| at > best) {
-                seen.read = Some((at, r));
-            }
-        }
+        Op::Read(r) => seen.read.add(history.reads[r].at, r),
     }
 }
 
@@ -99,7 +115,10 @@ fn judge(history: &ReadHistory, op: Op, seen: &Seen, found: &mut BTreeMap<Guaran
     match op {
         Op::Read(r) => {
             let read = &history.reads[r];
-            if let Some((v, w)) = seen.wrote.filter(|&(v, _)| read.at < v) {
+            if !read.in_session {
+                return;
+            }
+            if let Some((v, w)) = seen.wrote.0[0].filter(|&(v, _)| read.at < v) {
                 let write = describe::write(&history.writes[w]);
                 let msg = format!(
                     "{} is older than the session's own {write} (version {v})",
@@ -107,7 +126,7 @@ fn judge(history: &ReadHistory, op: Op, seen: &Seen, found: &mut BTreeMap<Guaran
                 );
                 report(Guarantee::ReadYourWrites, msg);
             }
-            if let Some((at, e)) = seen.read.filter(|&(at, _)| read.at < at) {
+            if let Some((at, e)) = seen.read.best_except(r).filter(|&(at, _)| read.at < at) {
                 let earlier = describe::read(&history.reads[e]);
                 let msg = format!(
                     "{} went back from the session's earlier {earlier} (version {at})",
@@ -119,7 +138,7 @@ fn judge(history: &ReadHistory, op: Op, seen: &Seen, found: &mut BTreeMap<Guaran
         Op::Write(w) => {
             let write = &history.writes[w];
             let Some(version) = write.version else { return };
-            if let Some((v, e)) = seen.wrote.filter(|&(v, _)| version <= v) {
+            if let Some((v, e)) = seen.wrote.best_except(w).filter(|&(v, _)| version <= v) {
                 let earlier = describe::write(&history.writes[e]);
                 let msg = format!(
                     "{} is not after the session's earlier {earlier} (version {v})",
@@ -127,7 +146,7 @@ fn judge(history: &ReadHistory, op: Op, seen: &Seen, found: &mut BTreeMap<Guaran
                 );
                 report(Guarantee::MonotonicWrites, msg);
             }
-            if let Some((at, r)) = seen.read.filter(|&(at, _)| version <= at) {
+            if let Some((at, r)) = seen.read.0[0].filter(|&(at, _)| version <= at) {
                 let read = describe::read(&history.reads[r]);
                 let msg = format!(
                     "{} is not after the state of the session's earlier {read} (version {at})",
