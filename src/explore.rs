@@ -502,6 +502,7 @@ impl<'a> Collector<'a> {
                 runs: self.tally.runs(),
                 skipped_faults: self.tally.skipped_faults(),
                 latency: self.tally.latency().clone(),
+                served_by: self.tally.served().clone(),
                 wall_s,
             };
             writer.write(&ResultLine::Summary(summary))?;

@@ -69,6 +69,9 @@ pub struct ShardSummary {
     pub skipped_faults: u64,
     /// Latency histograms per operation kind, in virtual nanoseconds.
     pub latency: BTreeMap<String, Histogram>,
+    /// Completed operations by who served them (models that say).
+    #[serde(default)]
+    pub served_by: BTreeMap<String, u64>,
     /// Wall seconds the shard took.
     pub wall_s: f64,
 }

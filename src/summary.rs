@@ -38,6 +38,9 @@ pub struct Summary {
     pub availability: f64,
     /// Latency per operation kind.
     pub latency: BTreeMap<String, Latency>,
+    /// Completed operations by who served them, for models that say (read
+    /// replicas: "replica" and "primary"); empty otherwise.
+    pub served_by: BTreeMap<String, u64>,
     /// Seeds per wall second.
     pub seeds_per_s: f64,
     /// Faults the host had no control for and skipped (madsim models only:
@@ -75,6 +78,7 @@ pub struct Tally {
     ops: u64,
     ok: u64,
     latency: BTreeMap<String, Histogram>,
+    served: BTreeMap<String, u64>,
     failures: BTreeMap<String, u64>,
     skipped_faults: u64,
     failed: Vec<FailedSeed>,
@@ -89,6 +93,9 @@ impl Tally {
         for op in &run.ops {
             self.ops += 1;
             self.ok += u64::from(op.ok);
+            if let Some(by) = op.served_by {
+                *self.served.entry(by.to_string()).or_default() += 1;
+            }
             if let Some(l) = op.latency_ns {
                 match self.latency.get_mut(op.kind) {
                     Some(h) => h.record(l),
@@ -109,10 +116,19 @@ impl Tally {
         self.ok += ok;
     }
 
-    /// Adds a shard's latency histograms and skipped faults.
-    pub fn add_shard(&mut self, latency: &BTreeMap<String, Histogram>, skipped_faults: u64) {
+    /// Adds a shard's latency histograms, who served its operations, and
+    /// its skipped faults.
+    pub fn add_shard(
+        &mut self,
+        latency: &BTreeMap<String, Histogram>,
+        served: &BTreeMap<String, u64>,
+        skipped_faults: u64,
+    ) {
         for (kind, h) in latency {
             self.latency.entry(kind.clone()).or_default().merge(h);
+        }
+        for (by, n) in served {
+            *self.served.entry(by.clone()).or_default() += n;
         }
         self.skipped_faults += skipped_faults;
     }
@@ -120,6 +136,11 @@ impl Tally {
     /// The latency histograms so far.
     pub fn latency(&self) -> &BTreeMap<String, Histogram> {
         &self.latency
+    }
+
+    /// Completed operations by who served them, so far.
+    pub fn served(&self) -> &BTreeMap<String, u64> {
+        &self.served
     }
 
     /// Runs so far.
@@ -191,6 +212,7 @@ impl Tally {
             ops: self.ops,
             availability,
             latency,
+            served_by: self.served,
             seeds_per_s: self.runs as f64 / wall_s.max(1e-9),
             skipped_faults: self.skipped_faults,
             failed: self.failed,
@@ -200,6 +222,22 @@ impl Tally {
 }
 
 impl Summary {
+    /// "served by: replica 81.2% (12,345), primary 18.8% (2,857)", when the
+    /// model says who served its operations.
+    fn render_served(&self) -> String {
+        let total: u64 = self.served_by.values().sum();
+        if total == 0 {
+            return String::new();
+        }
+        let mut by_count: Vec<(&String, &u64)> = self.served_by.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let parts: Vec<String> = by_count
+            .into_iter()
+            .map(|(by, n)| format!("{by} {:.1}% ({n})", 100.0 * *n as f64 / total as f64))
+            .collect();
+        format!("served by: {}\n", parts.join(", "))
+    }
+
     /// The text report; `program` is what the replay commands call.
     pub fn render(&self, program: &str) -> String {
         let mut out = String::new();
@@ -229,6 +267,7 @@ impl Summary {
                 l.p50_ms, l.p99_ms, l.max_ms, l.completed
             ));
         }
+        out.push_str(&self.render_served());
         for f in &self.failed {
             out.push_str(&format!(
                 "seed {}: {}\n  replay: {program} replay {}\n",

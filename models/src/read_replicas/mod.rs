@@ -46,17 +46,17 @@ sim::bug_switches! {
         /// The replica judges freshness by the primary's wall-clock time in
         /// its last answer, plus the bound, read on its own wall clock: no
         /// budget for drift, and skew between the two clocks moves the bound.
-        ServePastLease = "serve-past-lease", caught by All within 500,
+        ServePastLease = "serve-past-lease", caught by All within 200,
         /// The replica serves a read whatever the client's session token:
         /// a client that just wrote reads an older state.
-        IgnoreSessionToken = "ignore-session-token", caught by All within 500,
+        IgnoreSessionToken = "ignore-session-token", caught by All within 10,
         /// The replica applies whatever entries an answer carries and takes
         /// the answer's end as its version: an old answer that arrives late
         /// (reordered, duplicated, after a reconnect) rolls keys back.
-        ApplyOutOfOrder = "apply-out-of-order", caught by All within 500,
+        ApplyOutOfOrder = "apply-out-of-order", caught by All within 200,
         /// A replica catching up counts the primary's checkpoint as caught
         /// up and serves from it before it has the log that follows.
-        JoinBeforeCaughtUp = "join-before-caught-up", caught by All within 500,
+        JoinBeforeCaughtUp = "join-before-caught-up", caught by All within 100,
     }
 }
 

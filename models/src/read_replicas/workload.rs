@@ -1,6 +1,6 @@
 //! The clients: a read-heavy workload over a few keys. Each client slot is a
 //! session: it writes to the primary, reads from the replicas the
-//! registry names (in turn). Half its reads carry its session token, the
+//! registry names (in turn). A third of its reads carry its session token, the
 //! latest version it wrote or read, for read-your-writes and monotonic
 //! reads; the rest ask only for the staleness bound. And what the checks make of the history.
 
@@ -69,9 +69,9 @@ impl Workload<RrNode> for ReplicaClients {
             0 => PRIMARY,
             n => registry[(client + s.turn) % n],
         };
-        // Half the reads carry the session token; the rest ask only for
+        // A third of the reads carry the session token; the rest ask only for
         // the staleness bound (and may go back when they switch replicas).
-        let token = rng.chance(1, 2).then_some(s.token);
+        let token = rng.chance(1, 3).then_some(s.token);
         let client = client as u16;
         Some((target, RrOp::Read { client, key, token }))
     }
