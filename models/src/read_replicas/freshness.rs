@@ -73,7 +73,7 @@ mod tests {
         let slow = 100 - DRIFT_BOUND_PERCENT;
         let true_ns = FRESH_FOR.as_nanos() * 100 / slow + 1;
         assert!(true_ns < MAX_STALENESS.as_nanos(), "{true_ns}");
-        assert_eq!(FRESH_FOR, SimDuration::from_millis(89));
+        assert_eq!(FRESH_FOR, SimDuration::from_millis(44));
         assert!(PULL_EVERY < FRESH_FOR);
     }
 
