@@ -5,7 +5,7 @@
 //! within its bound and then refusing is pinned as a trace; and a property
 //! test over fault plans shows how to write one.
 
-use models::read_replicas::messages::{RrOp, RrReply};
+use models::read_replicas::messages::{ReadMode, RrOp, RrReply};
 use models::read_replicas::{scenario, RrBug, RrNode, PRIMARY};
 mod common;
 
@@ -124,7 +124,7 @@ impl Workload<RrNode> for WriterAndReader {
             RrOp::Read {
                 client: 1,
                 key: 0,
-                token: None,
+                mode: ReadMode::Bounded,
             },
         ))
     }

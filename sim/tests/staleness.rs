@@ -2,7 +2,7 @@
 //! thousands of small random histories, and on hand-made ones that name
 //! each guarantee.
 
-use sim::staleness::{check, reference, Guarantee, Read, ReadHistory, Verdict, Write};
+use sim::staleness::{check, reference, Guarantee, Promise, Read, ReadHistory, Verdict, Write};
 use sim::{SimDuration, SimRng};
 use std::collections::BTreeSet;
 
@@ -50,22 +50,15 @@ fn random_history(rng: &mut SimRng) -> ReadHistory {
         } else {
             rng.below(n as u64 + 1)
         };
-        let value = if rng.chance(4, 5) {
-            (1..=at.min(n as u64))
-                .rev()
-                .map(|v| &h.writes[order[v as usize - 1]])
-                .find(|w| w.key == key)
-                .map(|w| w.value)
-        } else {
-            let of_key: Vec<u64> = h
-                .writes
-                .iter()
-                .filter(|w| w.key == key)
-                .map(|w| w.value)
-                .collect();
-            rng.pick(&of_key).copied()
-        };
-        let in_session = rng.chance(3, 4);
+        let value = read_value(rng, &h, &order, key, at);
+        let promise = *rng
+            .pick(&[
+                Promise::Session,
+                Promise::Session,
+                Promise::Bounded,
+                Promise::Monotonic,
+            ])
+            .expect("non-empty");
         h.reads.push(Read {
             session,
             call,
@@ -73,10 +66,36 @@ fn random_history(rng: &mut SimRng) -> ReadHistory {
             key,
             value,
             at,
-            in_session,
+            promise,
         });
     }
     h
+}
+
+/// Mostly the key's value at version `at`; sometimes any of its values, or
+/// the initial one.
+fn read_value(
+    rng: &mut SimRng,
+    h: &ReadHistory,
+    order: &[usize],
+    key: u64,
+    at: u64,
+) -> Option<u64> {
+    let n = h.writes.len() as u64;
+    if rng.chance(4, 5) {
+        return (1..=at.min(n))
+            .rev()
+            .map(|v| &h.writes[order[v as usize - 1]])
+            .find(|w| w.key == key)
+            .map(|w| w.value);
+    }
+    let of_key: Vec<u64> = h
+        .writes
+        .iter()
+        .filter(|w| w.key == key)
+        .map(|w| w.value)
+        .collect();
+    rng.pick(&of_key).copied()
 }
 
 fn broken(verdict: &Verdict) -> BTreeSet<Guarantee> {
@@ -147,7 +166,7 @@ fn read(session: u64, call: u64, ret: u64, key: u64, value: Option<u64>, at: u64
         key,
         value,
         at,
-        in_session: true,
+        promise: Promise::Session,
     }
 }
 
@@ -215,14 +234,23 @@ fn each_session_guarantee_is_named() {
         reads: vec![read(0, 2, 3, 0, Some(5), 2)],
     };
     assert!(first(&wfr, 1_000).starts_with("writes-follow-reads: session 0's write of 6"));
-    // Without the token, a read promises neither read-your-writes nor
-    // monotonic reads.
-    let mut tokenless = mr.clone();
-    tokenless.reads[1].in_session = false;
+    // A read that asks only for the bound promises neither read-your-writes
+    // nor monotonic reads; one with no token and no bound, only the latter.
+    let mut bounded = mr.clone();
+    bounded.reads[1].promise = Promise::Bounded;
     assert_eq!(
-        check(&tokenless, SimDuration::from_nanos(1_000)),
+        check(&bounded, SimDuration::from_nanos(1_000)),
         Verdict::Valid
     );
+    bounded.reads[1].promise = Promise::Monotonic;
+    assert!(first(&bounded, 1_000).starts_with("monotonic reads: "));
+    let mut stale = ryw.clone();
+    stale.reads[0].promise = Promise::Monotonic;
+    stale.reads[0].session = 1;
+    stale.reads[0].call = 1_000_000;
+    stale.reads[0].ret = 1_000_001;
+    let verdict = check(&stale, SimDuration::from_nanos(1));
+    assert_eq!(verdict, Verdict::Valid, "no bound, so any staleness");
 }
 
 #[test]

@@ -88,16 +88,31 @@ pub enum RrOp {
         /// The value, unique per write.
         value: u64,
     },
-    /// Read `key`, from a state at `token` or later.
+    /// Read `key`, with the promise `mode` asks for.
     Read {
         /// The client slot.
         client: u16,
         /// The key.
         key: u64,
-        /// The session token: the latest version the client wrote or read.
-        /// `None`: a read that asks only for the staleness bound.
-        token: Option<u64>,
+        /// What the read asks for.
+        mode: ReadMode,
     },
+}
+
+/// What a read asks for, beyond a prefix of the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReadMode {
+    /// Read-your-writes and monotonic reads, by the session token (the
+    /// latest version the client wrote or read), and the staleness bound.
+    Session {
+        /// The session token.
+        token: u64,
+    },
+    /// The staleness bound only.
+    Bounded,
+    /// No bound and no token: served however stale, but the client library
+    /// never accepts an answer older than one it has seen.
+    Monotonic,
 }
 
 impl RrOp {
@@ -121,6 +136,11 @@ pub enum RrReply {
     },
     /// The key's value in the state at version `at`.
     Value {
+        /// The client slot that asked, and what it asked for, echoed so
+        /// that its library can judge the answer.
+        client: u16,
+        /// Echoed from the read.
+        mode: ReadMode,
         /// The value (`None`: never written).
         value: Option<u64>,
         /// The version of the state read.

@@ -104,8 +104,10 @@ impl Primary {
                 let registry = self.registry();
                 ctx.reply(op, RrReply::Written { version, registry });
             }
-            RrOp::Read { key, .. } => {
+            RrOp::Read { client, key, mode } => {
                 let reply = RrReply::Value {
+                    client,
+                    mode,
                     value: self.state.get(&key).map(|&(value, _)| value),
                     at: self.commit(),
                     by: ctx.id(),

@@ -1,14 +1,14 @@
 //! A replica: it pulls the primary's log in order, applies it, and serves
 //! reads while it is fresh (see [`super::freshness`]) and at or past the
-//! client's session token. A read behind the token waits for the log, up
+//! client's session token (a read that asks for no bound, at any time). A read behind the token waits for the log, up
 //! to [`TOKEN_WAIT`], then goes to the primary. Its state is not durable: a
 //! replica that restarts, or joins, starts empty and catches up from the
 //! primary's checkpoint and then the log.
 
 use super::freshness::{FreshUntil, FRESH_FOR, MAX_STALENESS, PULL_EVERY};
-use super::messages::{Cell, Entry, RrMsg, RrOp, RrReply, RrTimer, Snapshot};
+use super::messages::{Cell, Entry, ReadMode, RrMsg, RrOp, RrReply, RrTimer, Snapshot};
 use super::{RrBug, RrNode, PRIMARY};
-use sim::{Context, OpId, SimTime, TimerId};
+use sim::{Context, OpId, SimDuration, SimTime, TimerId};
 use std::collections::BTreeMap;
 
 /// How long a read behind its session token waits for the log.
@@ -18,6 +18,7 @@ pub const TOKEN_WAIT: sim::SimDuration = sim::SimDuration::from_millis(50);
 #[derive(Clone, Debug)]
 struct Parked {
     op: OpId,
+    client: u16,
     key: u64,
     token: u64,
     timer: TimerId,
@@ -91,7 +92,13 @@ impl Replica {
             serving,
         };
         ctx.send(PRIMARY, pull);
-        ctx.set_timer(PULL_EVERY, RrTimer::Pull);
+        // Jittered, so the replicas' pulls do not fall into step.
+        let quarter = PULL_EVERY.as_nanos() / 4;
+        let every = ctx.rng().between(
+            PULL_EVERY.as_nanos() - quarter,
+            PULL_EVERY.as_nanos() + quarter,
+        );
+        ctx.set_timer(SimDuration::from_nanos(every), RrTimer::Pull);
     }
 
     /// Leaving gracefully: out of the registry first.
@@ -191,28 +198,36 @@ impl Replica {
 
     /// A client's read (a write goes to the primary).
     pub fn on_client_op(&mut self, ctx: &mut Context<'_, RrNode>, op: OpId, request: RrOp) {
-        let RrOp::Read { key, token, .. } = request else {
+        let RrOp::Read { client, key, mode } = request else {
             return ctx.reply(op, RrReply::Redirect { to: PRIMARY });
         };
-        if !self.serving(ctx) {
+        // A read that asks for no bound is served however stale.
+        if mode != ReadMode::Monotonic && !self.serving(ctx) {
             return ctx.reply(op, RrReply::Redirect { to: PRIMARY });
         }
-        let token = token.unwrap_or(0);
+        let token = match mode {
+            ReadMode::Session { token } => token,
+            _ => 0,
+        };
         if self.applied < token && self.bug != Some(RrBug::IgnoreSessionToken) {
             let timer = ctx.set_timer(TOKEN_WAIT, RrTimer::TokenWait(op));
             self.parked.push(Parked {
                 op,
+                client,
                 key,
                 token,
                 timer,
             });
             return;
         }
-        self.answer(ctx, op, key);
+        self.answer(ctx, op, (client, mode), key);
     }
 
-    fn answer(&self, ctx: &mut Context<'_, RrNode>, op: OpId, key: u64) {
+    fn answer(&self, ctx: &mut Context<'_, RrNode>, op: OpId, read: (u16, ReadMode), key: u64) {
+        let (client, mode) = read;
         let reply = RrReply::Value {
+            client,
+            mode,
             value: self.state.get(&key).map(|&(value, _)| value),
             at: self.applied,
             by: ctx.id(),
@@ -233,7 +248,12 @@ impl Replica {
         self.parked = waiting;
         for p in ready {
             ctx.cancel_timer(p.timer);
-            self.answer(ctx, p.op, p.key);
+            self.answer(
+                ctx,
+                p.op,
+                (p.client, ReadMode::Session { token: p.token }),
+                p.key,
+            );
         }
     }
 }

@@ -1,14 +1,16 @@
 //! The clients: a read-heavy workload over a few keys. Each client slot is a
 //! session: it writes to the primary, reads from the replicas the
-//! registry names (in turn). A third of its reads carry its session token, the
-//! latest version it wrote or read, for read-your-writes and monotonic
-//! reads; the rest ask only for the staleness bound. And what the checks make of the history.
+//! registry names (in turn). A quarter of its reads carry its session
+//! token, the latest version it wrote or read, for read-your-writes and
+//! monotonic reads; half ask only for the staleness bound; a quarter ask
+//! for neither, and are served however stale, but the library takes no
+//! answer older than one it has seen (monotonic reads). And what the checks make of the history.
 
-use super::messages::{RrOp, RrReply};
+use super::messages::{ReadMode, RrOp, RrReply};
 use super::{RrNode, PRIMARY};
 use sim::history::{EventKind, History};
 use sim::scenario::{Completion, Workload};
-use sim::staleness::{Read, ReadHistory, Write};
+use sim::staleness::{Promise, Read, ReadHistory, Write};
 use sim::{NodeId, SimDuration, SimRng};
 use std::collections::BTreeMap;
 
@@ -20,7 +22,10 @@ pub const READS_IN_TEN: u64 = 8;
 /// One session's state in the client library.
 #[derive(Clone, Debug, Default)]
 struct Session {
+    /// The latest version written or read: the session token.
     token: u64,
+    /// The latest version read: no answer older than it is accepted.
+    read_high: u64,
     seq: u32,
     turn: usize,
 }
@@ -34,6 +39,12 @@ pub struct ReplicaClients {
 }
 
 impl ReplicaClients {
+    fn read_high(&self, client: u16) -> u64 {
+        self.sessions
+            .get(usize::from(client))
+            .map_or(0, |s| s.read_high)
+    }
+
     fn session(&mut self, client: usize) -> &mut Session {
         if self.sessions.len() <= client {
             self.sessions.resize_with(client + 1, Session::default);
@@ -69,15 +80,28 @@ impl Workload<RrNode> for ReplicaClients {
             0 => PRIMARY,
             n => registry[(client + s.turn) % n],
         };
-        // A third of the reads carry the session token; the rest ask only for
-        // the staleness bound (and may go back when they switch replicas).
-        let token = rng.chance(1, 3).then_some(s.token);
+        let mode = match rng.below(4) {
+            0 => ReadMode::Session { token: s.token },
+            1 => ReadMode::Monotonic,
+            _ => ReadMode::Bounded,
+        };
         let client = client as u16;
-        Some((target, RrOp::Read { client, key, token }))
+        Some((target, RrOp::Read { client, key, mode }))
     }
 
     fn complete(&self, reply: &RrReply) -> Completion {
         match reply {
+            // The library's own check for a read with no token: an answer
+            // older than one this session has seen is not taken; the
+            // primary is never behind.
+            RrReply::Value {
+                client,
+                at,
+                mode: ReadMode::Monotonic,
+                ..
+            } if *at < self.read_high(*client) => Completion::Retry {
+                hint: Some(PRIMARY),
+            },
             RrReply::Written { .. } | RrReply::Value { .. } => Completion::Ok,
             RrReply::Redirect { to } => Completion::Retry { hint: Some(*to) },
         }
@@ -93,6 +117,9 @@ impl Workload<RrNode> for ReplicaClients {
         };
         let s = self.session(client);
         s.token = s.token.max(version);
+        if matches!(reply, RrReply::Value { .. }) {
+            s.read_high = s.read_high.max(version);
+        }
         if let Some(registry) = registry {
             self.registry = registry.clone();
         }
@@ -136,6 +163,15 @@ pub fn served_by(reply: &RrReply) -> Option<&'static str> {
     }
 }
 
+/// What a read of `mode` promises.
+pub fn promise(mode: ReadMode) -> Promise {
+    match mode {
+        ReadMode::Session { .. } => Promise::Session,
+        ReadMode::Bounded => Promise::Bounded,
+        ReadMode::Monotonic => Promise::Monotonic,
+    }
+}
+
 /// The run's history as the read-guarantee checker takes it: sessions are
 /// client slots; reads that were not answered say nothing and are left out.
 pub fn read_history(history: &History<RrOp, RrReply>) -> ReadHistory {
@@ -175,8 +211,8 @@ pub fn read_history(history: &History<RrOp, RrReply>) -> ReadHistory {
                     version: None,
                 });
             }
-            (RrOp::Read { key, token, .. }, EventKind::Ok(RrReply::Value { value, at, .. })) => {
-                let (value, at, ret, in_session) = (*value, *at, e.time, token.is_some());
+            (RrOp::Read { key, mode, .. }, EventKind::Ok(RrReply::Value { value, at, .. })) => {
+                let (value, at, ret, promise) = (*value, *at, e.time, promise(mode));
                 out.reads.push(Read {
                     session,
                     call,
@@ -184,7 +220,7 @@ pub fn read_history(history: &History<RrOp, RrReply>) -> ReadHistory {
                     key,
                     value,
                     at,
-                    in_session,
+                    promise,
                 });
             }
             _ => {}

@@ -52,8 +52,9 @@ pub(super) fn check(history: &ReadHistory, index: &WriteIndex, bound: u64) -> Op
     }
     let b = SimDuration::from_nanos(bound);
     for r in history.reads.iter().filter(|r| r.at <= n) {
+        let bounded = r.promise.bounded();
         if let Some((ret, w)) =
-            acked_after[r.at as usize].filter(|&(t, _)| t.saturating_add(bound) < r.call)
+            acked_after[r.at as usize].filter(|&(t, _)| bounded && t.saturating_add(bound) < r.call)
         {
             return violation(format!(
                 "{} missed {}: it was acknowledged at {}, more than the bound of {b} before the read began",
@@ -117,8 +118,10 @@ fn least_instants(
     for r in history.reads.iter().filter(|r| r.at <= n) {
         let slot = &mut slots[r.at as usize];
         slot.upper = slot.upper.min(i128::from(r.ret));
-        let floor = i128::from(r.call) - i128::from(bound);
-        slot.read_floor = Some(slot.read_floor.map_or(floor, |f| f.max(floor)));
+        if r.promise.bounded() {
+            let floor = i128::from(r.call) - i128::from(bound);
+            slot.read_floor = Some(slot.read_floor.map_or(floor, |f| f.max(floor)));
+        }
         // A write seen whose version the client never learned is at or
         // below the read's version: that version committed after its invoke.
         let seen = r.value.and_then(|v| index.by_value.get(&(r.key, v)));

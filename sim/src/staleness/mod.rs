@@ -13,11 +13,12 @@
 //! - **prefix consistency**: a read at version `a` returns the value of its
 //!   key in the log's prefix `1..=a`: the last write to the key at or below
 //!   `a` (the initial value, `None`, if there is none);
-//! - **read-your-writes**: a read that carries its session's token, after
-//!   one of its session's acknowledged writes, is at that write's version
-//!   or later;
-//! - **monotonic reads**: a read that carries its session's token, after
-//!   another of its session's reads, is at that read's version or later;
+//! - **read-your-writes**: a read that promised it ([`Promise::Session`]),
+//!   after one of its session's acknowledged writes, is at that write's
+//!   version or later;
+//! - **monotonic reads**: a read that promised it ([`Promise::Session`] or
+//!   [`Promise::Monotonic`]), after another of its session's reads, is at
+//!   that read's version or later;
 //! - **monotonic writes**: a write after another of its session's
 //!   acknowledged writes gets a later version;
 //! - **writes-follow-reads**: a write after one of its session's reads gets
@@ -26,7 +27,8 @@
 //!   inside its write's `[invoke, return]`, in version order, and every read
 //!   at version `a` saw the committed state at some instant in
 //!   `[invoke − b, return]`: after version `a` committed and before `a + 1`
-//!   did. [`check`] decides whether *some* choice of commit instants
+//!   did. A read that promised no bound ([`Promise::Monotonic`]) is held to
+//!   an infinite one: `[−∞, return]`. [`check`] decides whether *some* choice of commit instants
 //!   satisfies every read: the least instants that meet every lower bound
 //!   (they only grow along the log) are computed in one pass and held
 //!   against the upper bounds. Times are whole nanoseconds, and many
@@ -85,11 +87,41 @@ pub struct Read {
     pub value: Option<u64>,
     /// The version of the state it was served at.
     pub at: u64,
-    /// Whether it carried its session's token, and so promised
-    /// read-your-writes and monotonic reads. A read without one promises
-    /// only the bound and prefix consistency (it still counts as a read the
-    /// session saw, for the reads and writes after it).
-    pub in_session: bool,
+    /// What it promised beyond prefix consistency.
+    pub promise: Promise,
+}
+
+/// What a read promises beyond prefix consistency (every read promises
+/// that). Whatever it promised, a read counts as one its session saw, for
+/// the session's reads and writes after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Promise {
+    /// It carried the session token: read-your-writes, monotonic reads, and
+    /// the staleness bound.
+    Session,
+    /// The staleness bound only.
+    Bounded,
+    /// No bound and no token, but never back in time for its session:
+    /// monotonic reads only. It may be arbitrarily stale, though not see a
+    /// version committed after it returned.
+    Monotonic,
+}
+
+impl Promise {
+    /// Whether it promised read-your-writes.
+    pub fn reads_own_writes(self) -> bool {
+        self == Promise::Session
+    }
+
+    /// Whether it promised monotonic reads.
+    pub fn monotonic(self) -> bool {
+        self != Promise::Bounded
+    }
+
+    /// Whether it promised the staleness bound.
+    pub fn bounded(self) -> bool {
+        self != Promise::Monotonic
+    }
 }
 
 /// A history of writes and reads. Failed reads and reads with no answer

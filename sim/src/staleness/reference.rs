@@ -63,7 +63,8 @@ fn session_pairs(history: &ReadHistory, broken: &mut BTreeSet<Guarantee>) {
             }
         }
         for r in &history.reads {
-            if r.in_session && a.session == r.session && ret(a) <= r.call && r.at < version(a) {
+            let promised = r.promise.reads_own_writes();
+            if promised && a.session == r.session && ret(a) <= r.call && r.at < version(a) {
                 broken.insert(Guarantee::ReadYourWrites);
             }
             if a.session == r.session && r.ret <= a.call && version(a) <= r.at {
@@ -74,7 +75,8 @@ fn session_pairs(history: &ReadHistory, broken: &mut BTreeSet<Guarantee>) {
     for a in &history.reads {
         for b in &history.reads {
             let other = !std::ptr::eq(a, b);
-            if other && b.in_session && a.session == b.session && a.ret <= b.call && b.at < a.at {
+            let promised = other && b.promise.monotonic();
+            if promised && a.session == b.session && a.ret <= b.call && b.at < a.at {
                 broken.insert(Guarantee::MonotonicReads);
             }
         }
@@ -122,7 +124,12 @@ fn read_fits(r: &super::Read, c: &[i64], bound: u64) -> bool {
     if at >= c.len() {
         return true;
     }
-    let from = if at == 0 { i64::MIN } else { c[at] }.max(r.call as i64 - bound as i64);
+    let floor = if r.promise.bounded() {
+        r.call as i64 - bound as i64
+    } else {
+        i64::MIN
+    };
+    let from = if at == 0 { i64::MIN } else { c[at] }.max(floor);
     let to = if at + 1 < c.len() {
         c[at + 1]
     } else {

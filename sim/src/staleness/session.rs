@@ -115,10 +115,8 @@ fn judge(history: &ReadHistory, op: Op, seen: &Seen, found: &mut BTreeMap<Guaran
     match op {
         Op::Read(r) => {
             let read = &history.reads[r];
-            if !read.in_session {
-                return;
-            }
-            if let Some((v, w)) = seen.wrote.0[0].filter(|&(v, _)| read.at < v) {
+            let own_writes = read.promise.reads_own_writes();
+            if let Some((v, w)) = seen.wrote.0[0].filter(|&(v, _)| own_writes && read.at < v) {
                 let write = describe::write(&history.writes[w]);
                 let msg = format!(
                     "{} is older than the session's own {write} (version {v})",
@@ -126,7 +124,9 @@ fn judge(history: &ReadHistory, op: Op, seen: &Seen, found: &mut BTreeMap<Guaran
                 );
                 report(Guarantee::ReadYourWrites, msg);
             }
-            if let Some((at, e)) = seen.read.best_except(r).filter(|&(at, _)| read.at < at) {
+            let monotonic = read.promise.monotonic();
+            let earlier = seen.read.best_except(r);
+            if let Some((at, e)) = earlier.filter(|&(at, _)| monotonic && read.at < at) {
                 let earlier = describe::read(&history.reads[e]);
                 let msg = format!(
                     "{} went back from the session's earlier {earlier} (version {at})",
