@@ -23,6 +23,7 @@
 //! configuration stops being synced. `promote-stale-backup` promotes the lowest
 //! live replica whether synced or not.
 
+use super::machine::StateMachine;
 use super::messages::{Config, PbBlock, PbMsg};
 use super::PbBug;
 use sim::{Context, NodeId, SimDuration, SimTime};
@@ -62,7 +63,7 @@ impl ConfigService {
     }
 
     /// Restores the synced state after a restart.
-    pub fn recover(&mut self, block: Option<&PbBlock>) {
+    pub fn recover<S: StateMachine>(&mut self, block: Option<&PbBlock<S>>) {
         if let Some(PbBlock::Service { config, synced }) = block {
             self.config = config.clone();
             self.synced = synced.clone();
@@ -70,7 +71,7 @@ impl ConfigService {
     }
 
     /// A ping from replica `from`.
-    pub fn on_ping<N: sim::Node<Message = PbMsg, Block = PbBlock>>(
+    pub fn on_ping<S: StateMachine, N: sim::Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -91,7 +92,10 @@ impl ConfigService {
         }
     }
 
-    fn save<N: sim::Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+    fn save<S: StateMachine, N: sim::Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
+        &self,
+        ctx: &mut Context<'_, N>,
+    ) {
         let block = PbBlock::Service {
             config: self.config.clone(),
             synced: self.synced.clone(),
@@ -101,7 +105,7 @@ impl ConfigService {
     }
 
     /// Applies the rules; announces a new configuration if one is made.
-    pub fn on_tick<N: sim::Node<Message = PbMsg, Block = PbBlock>>(
+    pub fn on_tick<S: StateMachine, N: sim::Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
         &mut self,
         ctx: &mut Context<'_, N>,
     ) {
@@ -125,7 +129,7 @@ impl ConfigService {
     }
 
     /// The primary of `epoch` reports that `backup` stopped acknowledging.
-    pub fn on_suspect<N: sim::Node<Message = PbMsg, Block = PbBlock>>(
+    pub fn on_suspect<S: StateMachine, N: sim::Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -143,7 +147,7 @@ impl ConfigService {
     }
 
     /// Adopts `next`, syncs it, and announces it to every replica.
-    fn reconfigure<N: sim::Node<Message = PbMsg, Block = PbBlock>>(
+    fn reconfigure<S: StateMachine, N: sim::Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         next: Config,

@@ -1,6 +1,7 @@
 //! Primary-backup's messages, timer and storage blocks.
 
-use crate::kv::{KvRequest, KvStore};
+use super::machine::StateMachine;
+use crate::kv::KvStore;
 use sim::NodeId;
 use std::collections::BTreeSet;
 
@@ -27,7 +28,7 @@ impl Config {
 /// Messages between the configuration service and the replicas, and among
 /// replicas.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PbMsg {
+pub enum PbMsg<S: StateMachine = KvStore> {
     /// Replica to service: "I am alive; the configuration I know is `epoch`
     /// (0: none since I started), and, as its primary, I am `ready`."
     Ping {
@@ -43,7 +44,7 @@ pub enum PbMsg {
         /// The primary's epoch.
         epoch: u64,
         /// Its store.
-        store: KvStore,
+        store: S,
         /// How many operations the store has applied.
         applied: u64,
     },
@@ -59,7 +60,7 @@ pub enum PbMsg {
         /// The operation's position.
         index: u64,
         /// The operation.
-        request: KvRequest,
+        request: S::Request,
     },
     /// Backup to primary: every operation up to `index` is applied and synced.
     ForwardAck {
@@ -88,7 +89,7 @@ pub struct Tick;
 
 /// A storage block (each node uses block 0 only).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PbBlock {
+pub enum PbBlock<S: StateMachine = KvStore> {
     /// The service's state.
     Service {
         /// The current configuration.
@@ -101,7 +102,7 @@ pub enum PbBlock {
         /// The newest epoch it has joined.
         epoch: u64,
         /// Its store.
-        store: KvStore,
+        store: S,
         /// Operations applied.
         applied: u64,
         /// The epoch of the last snapshot installed.

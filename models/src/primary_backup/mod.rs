@@ -8,11 +8,15 @@
 //! holds every acknowledged write; epoch fencing keeps the deposed primary
 //! from acknowledging anything after that.
 //!
-//! Files: [`messages`], [`config_service`], [`replica`], [`invariants`] and
-//! [`scenario`].
+//! What it replicates is any [`machine::StateMachine`]: the key-value
+//! store here, and the queue's broker in [`crate::queue`].
+//!
+//! Files: [`machine`], [`messages`], [`config_service`], [`replica`],
+//! [`invariants`] and [`scenario`].
 
 pub mod config_service;
 pub mod invariants;
+pub mod machine;
 pub mod messages;
 pub mod replica;
 pub mod scenario;

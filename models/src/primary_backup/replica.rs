@@ -17,9 +17,10 @@
 //! Epoch, store and applied count are synced before any message that depends
 //! on them, so a restarted replica comes back with what it acknowledged.
 
+use super::machine::StateMachine;
 use super::messages::{Config, PbBlock, PbMsg};
 use super::PbBug;
-use crate::kv::{KvReply, KvRequest, KvStore};
+use crate::kv::KvStore;
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::BTreeMap;
 
@@ -29,22 +30,34 @@ const RESEND_BATCH: u64 = 64;
 pub const SUSPECT_AFTER: SimDuration = SimDuration::from_millis(300);
 
 /// The primary's bookkeeping for its epoch.
-#[derive(Clone, Debug, Default)]
-struct Primary {
+#[derive(Clone, Debug)]
+struct Primary<S: StateMachine> {
     /// Per backup: `None` until it acknowledges the snapshot, then the highest
     /// index it acknowledged.
     acked: BTreeMap<NodeId, Option<u64>>,
     /// Operations not yet acknowledged by every backup, by index.
-    unacked: BTreeMap<u64, KvRequest>,
+    unacked: BTreeMap<u64, S::Request>,
     /// Clients to answer once their index is acknowledged everywhere.
-    waiting: Vec<(u64, OpId, KvRequest, KvReply)>,
+    waiting: Vec<(u64, OpId, S::Request, S::Reply)>,
     /// Client operations that arrived before the primary was ready.
-    queued: Vec<(OpId, KvRequest)>,
+    queued: Vec<(OpId, S::Request)>,
     /// Per backup: when it last acknowledged anything (or the epoch began).
     heard: BTreeMap<NodeId, SimTime>,
 }
 
-impl Primary {
+impl<S: StateMachine> Default for Primary<S> {
+    fn default() -> Self {
+        Primary {
+            acked: BTreeMap::new(),
+            unacked: BTreeMap::new(),
+            waiting: Vec::new(),
+            queued: Vec::new(),
+            heard: BTreeMap::new(),
+        }
+    }
+}
+
+impl<S: StateMachine> Primary<S> {
     fn ready(&self) -> bool {
         self.acked.values().all(Option::is_some)
     }
@@ -61,29 +74,29 @@ impl Primary {
 
 /// A replica's state.
 #[derive(Clone, Debug)]
-pub struct Replica {
+pub struct Replica<S: StateMachine = KvStore> {
     bug: Option<PbBug>,
     epoch: u64,
-    store: KvStore,
+    store: S,
     applied: u64,
     /// The epoch of the last snapshot installed: forwards are accepted only
     /// on top of the current epoch's snapshot.
     installed: u64,
     /// The configuration of `epoch`, once learned since the last start.
     config: Option<Config>,
-    primary: Option<Primary>,
+    primary: Option<Primary<S>>,
     /// Ghost state for the invariants, never read by the protocol: per
     /// client, the highest sequence number this replica answered as primary.
     answered: BTreeMap<u32, u32>,
 }
 
-impl Replica {
+impl<S: StateMachine> Replica<S> {
     /// A fresh replica.
     pub fn new(bug: Option<PbBug>) -> Self {
         Replica {
             bug,
             epoch: 0,
-            store: KvStore::default(),
+            store: S::default(),
             applied: 0,
             installed: 0,
             config: None,
@@ -97,7 +110,7 @@ impl Replica {
         self.epoch
     }
     /// Its store.
-    pub fn store(&self) -> &KvStore {
+    pub fn store(&self) -> &S {
         &self.store
     }
     /// True when it serves clients as the primary of its epoch.
@@ -114,7 +127,7 @@ impl Replica {
     }
 
     /// Restores the synced state after a restart.
-    pub fn recover(&mut self, block: Option<&PbBlock>) {
+    pub fn recover(&mut self, block: Option<&PbBlock<S>>) {
         if let Some(PbBlock::Replica {
             epoch,
             store,
@@ -129,7 +142,7 @@ impl Replica {
         }
     }
 
-    fn save<N: Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+    fn save<N: Node<Message = PbMsg<S>, Block = PbBlock<S>>>(&self, ctx: &mut Context<'_, N>) {
         let block = PbBlock::Replica {
             epoch: self.epoch,
             store: self.store.clone(),
@@ -141,7 +154,7 @@ impl Replica {
     }
 
     /// Stops serving: every client waiting here is sent to `hint`.
-    fn step_down<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    fn step_down<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         hint: Option<NodeId>,
@@ -149,13 +162,13 @@ impl Replica {
         if let Some(p) = self.primary.take() {
             let ops = p.waiting.into_iter().map(|(_, op, _, _)| op);
             for op in ops.chain(p.queued.into_iter().map(|(op, _)| op)) {
-                ctx.reply(op, KvReply::Redirect { hint });
+                ctx.reply(op, S::redirect(hint));
             }
         }
     }
 
     /// A configuration from the service.
-    pub fn on_config<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    pub fn on_config<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         config: Config,
@@ -185,7 +198,10 @@ impl Replica {
         self.after_acks(ctx);
     }
 
-    fn send_snapshots<N: Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+    fn send_snapshots<N: Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
+        &self,
+        ctx: &mut Context<'_, N>,
+    ) {
         let Some(p) = &self.primary else { return };
         for (&b, _) in p.acked.iter().filter(|(_, a)| a.is_none()) {
             let msg = PbMsg::Snapshot {
@@ -198,7 +214,10 @@ impl Replica {
     }
 
     /// The periodic tick: ping the service, resend what is unacknowledged.
-    pub fn on_tick<N: Node<Message = PbMsg, Block = PbBlock>>(&self, ctx: &mut Context<'_, N>) {
+    pub fn on_tick<N: Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
+        &self,
+        ctx: &mut Context<'_, N>,
+    ) {
         let epoch = self.config.as_ref().map_or(0, |c| c.epoch);
         let ready = self.serving();
         ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready });
@@ -233,15 +252,15 @@ impl Replica {
     }
 
     /// A client operation.
-    pub fn on_client_op<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    pub fn on_client_op<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         op: OpId,
-        request: KvRequest,
+        request: S::Request,
     ) {
         let Some(p) = &mut self.primary else {
             let hint = self.config.as_ref().and_then(|c| c.primary);
-            return ctx.reply(op, KvReply::Redirect { hint });
+            return ctx.reply(op, S::redirect(hint));
         };
         if !p.ready() {
             return p.queued.push((op, request));
@@ -276,21 +295,22 @@ impl Replica {
         self.after_acks(ctx);
     }
 
-    fn answer<N: Node<Reply = KvReply>>(
+    fn answer<N: Node<Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         op: OpId,
-        request: KvRequest,
-        reply: KvReply,
+        request: S::Request,
+        reply: S::Reply,
     ) {
-        let seen = self.answered.entry(request.client).or_insert(0);
-        *seen = (*seen).max(request.seq);
+        let (client, seq) = S::session(&request);
+        let seen = self.answered.entry(client).or_insert(0);
+        *seen = (*seen).max(seq);
         ctx.reply(op, reply);
     }
 
     /// Answers what every backup now holds; starts serving once all have the
     /// snapshot.
-    fn after_acks<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    fn after_acks<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
     ) {
@@ -320,11 +340,11 @@ impl Replica {
     }
 
     /// A message from another replica.
-    pub fn on_message<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    pub fn on_message<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
-        msg: PbMsg,
+        msg: PbMsg<S>,
     ) {
         match msg {
             PbMsg::Config(config) => self.on_config(ctx, config),
@@ -361,12 +381,12 @@ impl Replica {
     }
 
     /// A primary's whole state, at the start of its epoch (or resent).
-    fn on_snapshot<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    fn on_snapshot<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
         epoch: u64,
-        store: KvStore,
+        store: S,
         applied: u64,
     ) {
         if epoch < self.epoch {
@@ -389,7 +409,7 @@ impl Replica {
     }
 
     /// A backup holds the snapshot; the primary serves once every backup does.
-    fn on_snapshot_ack<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    fn on_snapshot_ack<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -416,13 +436,13 @@ impl Replica {
     }
 
     /// Operation `index` of `epoch`, forwarded by the primary.
-    fn on_forward<N: Node<Message = PbMsg, Block = PbBlock, Reply = KvReply>>(
+    fn on_forward<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
         epoch: u64,
         index: u64,
-        request: KvRequest,
+        request: S::Request,
     ) {
         if self.fencing() && (epoch != self.epoch || epoch != self.installed) {
             if epoch < self.epoch {
