@@ -3,7 +3,7 @@
 //! The key-value store is one; the queue's broker is another.
 
 use crate::kv::{KvReply, KvRequest, KvStore};
-use sim::NodeId;
+use sim::{NodeId, SimTime};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -24,6 +24,13 @@ pub trait StateMachine: Clone + Debug + Default + PartialEq + Eq + Hash + 'stati
 
     /// "Not here: ask `hint`."
     fn redirect(hint: Option<NodeId>) -> Self::Reply;
+
+    /// The primary stamps each request with its clock before applying it,
+    /// so that a machine that needs the time (a lease's expiry) gets one
+    /// value on every replica. The default ignores it.
+    fn stamp(request: &mut Self::Request, now: SimTime) {
+        let _ = (request, now);
+    }
 }
 
 impl StateMachine for KvStore {

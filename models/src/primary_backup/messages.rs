@@ -81,6 +81,22 @@ pub enum PbMsg<S: StateMachine = KvStore> {
         /// The newer epoch.
         epoch: u64,
     },
+    /// A node (not a client) asks the primary: a request, answered with
+    /// [`PbMsg::Answer`] carrying the same `id` once it is on every backup.
+    Call {
+        /// The caller's id for it.
+        id: u64,
+        /// The request.
+        request: S::Request,
+    },
+    /// The primary's answer to a [`PbMsg::Call`] (a redirect, when it is
+    /// not the primary).
+    Answer {
+        /// The call's id.
+        id: u64,
+        /// The reply.
+        reply: S::Reply,
+    },
 }
 
 /// The one timer: a periodic tick.

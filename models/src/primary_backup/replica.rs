@@ -29,6 +29,26 @@ const RESEND_BATCH: u64 = 64;
 /// A backup that owes an acknowledgement this long is reported to the service.
 pub const SUSPECT_AFTER: SimDuration = SimDuration::from_millis(300);
 
+/// Who asked: a client operation, or a node's call with its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Requester {
+    Client(OpId),
+    Node(NodeId, u64),
+}
+
+impl Requester {
+    fn answer<S: StateMachine, N: Node<Message = PbMsg<S>, Reply = S::Reply>>(
+        self,
+        ctx: &mut Context<'_, N>,
+        reply: S::Reply,
+    ) {
+        match self {
+            Requester::Client(op) => ctx.reply(op, reply),
+            Requester::Node(node, id) => ctx.send(node, PbMsg::Answer { id, reply }),
+        }
+    }
+}
+
 /// The primary's bookkeeping for its epoch.
 #[derive(Clone, Debug)]
 struct Primary<S: StateMachine> {
@@ -38,9 +58,9 @@ struct Primary<S: StateMachine> {
     /// Operations not yet acknowledged by every backup, by index.
     unacked: BTreeMap<u64, S::Request>,
     /// Clients to answer once their index is acknowledged everywhere.
-    waiting: Vec<(u64, OpId, S::Request, S::Reply)>,
+    waiting: Vec<(u64, Requester, S::Request, S::Reply)>,
     /// Client operations that arrived before the primary was ready.
-    queued: Vec<(OpId, S::Request)>,
+    queued: Vec<(Requester, S::Request)>,
     /// Per backup: when it last acknowledged anything (or the epoch began).
     heard: BTreeMap<NodeId, SimTime>,
 }
@@ -160,9 +180,9 @@ impl<S: StateMachine> Replica<S> {
         hint: Option<NodeId>,
     ) {
         if let Some(p) = self.primary.take() {
-            let ops = p.waiting.into_iter().map(|(_, op, _, _)| op);
-            for op in ops.chain(p.queued.into_iter().map(|(op, _)| op)) {
-                ctx.reply(op, S::redirect(hint));
+            let ops = p.waiting.into_iter().map(|(_, who, _, _)| who);
+            for who in ops.chain(p.queued.into_iter().map(|(who, _)| who)) {
+                who.answer(ctx, S::redirect(hint));
             }
         }
     }
@@ -258,13 +278,24 @@ impl<S: StateMachine> Replica<S> {
         op: OpId,
         request: S::Request,
     ) {
+        self.on_request(ctx, Requester::Client(op), request);
+    }
+
+    /// A request from a client, or from another node ([`PbMsg::Call`]).
+    fn on_request<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        who: Requester,
+        mut request: S::Request,
+    ) {
         let Some(p) = &mut self.primary else {
             let hint = self.config.as_ref().and_then(|c| c.primary);
-            return ctx.reply(op, S::redirect(hint));
+            return who.answer(ctx, S::redirect(hint));
         };
         if !p.ready() {
-            return p.queued.push((op, request));
+            return p.queued.push((who, request));
         }
+        S::stamp(&mut request, ctx.now());
         // Every request, a retry too, takes the ordered path, so its answer
         // waits until what it saw is on every backup; the sessions keep a
         // retried write from applying twice.
@@ -277,9 +308,9 @@ impl<S: StateMachine> Replica<S> {
         let p = self.primary.as_mut().expect("primary");
         p.unacked.insert(index, request);
         if self.bug == Some(PbBug::AckBeforeBackup) {
-            self.answer(ctx, op, request, reply);
+            self.answer(ctx, who, request, reply);
         } else {
-            p.waiting.push((index, op, request, reply));
+            p.waiting.push((index, who, request, reply));
         }
         let epoch = self.epoch;
         for &b in self.primary.as_ref().expect("primary").acked.keys() {
@@ -295,17 +326,17 @@ impl<S: StateMachine> Replica<S> {
         self.after_acks(ctx);
     }
 
-    fn answer<N: Node<Reply = S::Reply>>(
+    fn answer<N: Node<Message = PbMsg<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
-        op: OpId,
+        who: Requester,
         request: S::Request,
         reply: S::Reply,
     ) {
         let (client, seq) = S::session(&request);
         let seen = self.answered.entry(client).or_insert(0);
         *seen = (*seen).max(seq);
-        ctx.reply(op, reply);
+        who.answer(ctx, reply);
     }
 
     /// Answers what every backup now holds; starts serving once all have the
@@ -324,11 +355,11 @@ impl<S: StateMachine> Replica<S> {
         let (done, waiting): (Vec<_>, Vec<_>) = p.waiting.drain(..).partition(|w| w.0 <= durable);
         p.waiting = waiting;
         let queued = std::mem::take(&mut p.queued);
-        for (_, op, request, reply) in done {
-            self.answer(ctx, op, request, reply);
+        for (_, who, request, reply) in done {
+            self.answer(ctx, who, request, reply);
         }
-        for (op, request) in queued {
-            self.on_client_op(ctx, op, request);
+        for (who, request) in queued {
+            self.on_request(ctx, who, request);
         }
     }
 
@@ -376,7 +407,8 @@ impl<S: StateMachine> Replica<S> {
                     self.config = None;
                 }
             }
-            PbMsg::Ping { .. } | PbMsg::Suspect { .. } => {}
+            PbMsg::Call { id, request } => self.on_request(ctx, Requester::Node(from, id), request),
+            PbMsg::Ping { .. } | PbMsg::Suspect { .. } | PbMsg::Answer { .. } => {}
         }
     }
 
