@@ -549,3 +549,19 @@ fn a_node_that_leaves_loses_its_disk_and_joins_as_a_new_machine() {
     sim.apply(Fault::Join { node: n0 }).unwrap();
     assert_eq!(sim.status(n0), NodeStatus::Up);
 }
+
+#[test]
+fn a_surge_factor_is_checked_and_a_surge_is_traced_until_it_ends() {
+    for bad in [0, sim::Fault::MAX_SURGE + 1] {
+        let e = Fault::Surge { factor: bad }
+            .validate(3, "faults[2]")
+            .unwrap_err();
+        assert!(e.to_string().starts_with("faults[2].factor: a surge factor of"), "{e}");
+    }
+    let mut sim = probes(1, 3, fixed_1ms());
+    assert_eq!(sim.surge(), 1);
+    sim.apply(Fault::Surge { factor: 5 }).unwrap();
+    assert_eq!(sim.surge(), 5);
+    sim.apply(Fault::EndSurge).unwrap();
+    assert_eq!(sim.surge(), 1);
+}

@@ -124,7 +124,9 @@ impl Applier {
             | Fault::SetLink { .. }
             | Fault::CorruptBlock { .. }
             | Fault::Leave { .. }
-            | Fault::Join { .. } => {
+            | Fault::Join { .. }
+            | Fault::Surge { .. }
+            | Fault::EndSurge => {
                 return false;
             }
         }

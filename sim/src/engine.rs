@@ -105,6 +105,8 @@ pub struct Simulation<N: Node> {
     runtimes: Vec<NodeRuntime<N>>,
     world: WorldOf<N>,
     next_op_id: u64,
+    /// The traffic surge in force (1: none); see [`Fault::Surge`].
+    surge: u32,
 }
 
 impl<N: Node> Simulation<N> {
@@ -143,6 +145,7 @@ impl<N: Node> Simulation<N> {
             factory,
             focus: None,
             focus_targets: std::collections::BTreeMap::new(),
+            surge: 1,
             nodes,
             runtimes,
             world,
@@ -234,6 +237,12 @@ impl<N: Node> Simulation<N> {
     /// it to skip the nodes an event did not touch.
     pub fn node_version(&self, id: NodeId) -> u64 {
         self.runtimes[id.index()].version
+    }
+
+    /// The traffic surge in force: the factor clients multiply their rate
+    /// by (1 when there is none).
+    pub fn surge(&self) -> u32 {
+        self.surge
     }
 
     /// A node's status.
@@ -589,6 +598,14 @@ impl<N: Node> Simulation<N> {
             }
             Fault::Leave { node, graceful } => return self.leave(*node, *graceful),
             Fault::Join { node } => return self.join(*node),
+            Fault::Surge { factor } => {
+                self.surge = *factor;
+                true
+            }
+            Fault::EndSurge => {
+                self.surge = 1;
+                true
+            }
         };
         if applied {
             self.trace_fault(fault);

@@ -123,6 +123,16 @@ pub enum Fault {
         /// The node.
         node: NodeId,
     },
+    /// A traffic surge: from now on every client waits `1 / factor` of its
+    /// usual pause between operations, so the workload's rate is multiplied
+    /// by `factor` (a client already at full speed stays there). It acts on
+    /// the harness's clients, not on a node.
+    Surge {
+        /// The rate multiplier, 1 to [`Fault::MAX_SURGE`].
+        factor: u32,
+    },
+    /// The surge is over: clients go back to their usual rate.
+    EndSurge,
 }
 
 impl Hash for Fault {
@@ -195,11 +205,19 @@ impl Hash for Fault {
                 tag(state, 15);
                 node.hash(state);
             }
+            Fault::Surge { factor } => {
+                tag(state, 16);
+                factor.hash(state);
+            }
+            Fault::EndSurge => tag(state, 17),
         }
     }
 }
 
 impl Fault {
+    /// The largest surge factor.
+    pub const MAX_SURGE: u32 = 100;
+
     /// A short name for the fault's kind, as in the serde tag.
     pub fn kind_name(&self) -> &'static str {
         match self {
@@ -219,6 +237,8 @@ impl Fault {
             Fault::CorruptBlock { .. } => "corrupt_block",
             Fault::Leave { .. } => "leave",
             Fault::Join { .. } => "join",
+            Fault::Surge { .. } => "surge",
+            Fault::EndSurge => "end_surge",
         }
     }
 
@@ -278,6 +298,16 @@ impl Fault {
                 config.validate(&format!("{field}.config"))
             }
             Fault::SetAllLinks { config } => config.validate(&format!("{field}.config")),
+            Fault::Surge { factor } if !(1..=Self::MAX_SURGE).contains(factor) => {
+                Err(ConfigError::OutOfRange {
+                    field: format!("{field}.factor"),
+                    reason: format!(
+                        "a surge factor of {factor} is outside 1..={}",
+                        Self::MAX_SURGE
+                    ),
+                })
+            }
+            Fault::Surge { .. } | Fault::EndSurge => Ok(()),
         }
     }
 }

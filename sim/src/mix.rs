@@ -26,6 +26,8 @@ pub enum Mix {
     LeaderChurn,
     /// Members of a scalable fleet leaving and joining.
     Scale,
+    /// Traffic surges.
+    Surge,
     /// Every kind.
     All,
     /// No faults.
@@ -56,11 +58,11 @@ pub struct MixInfo {
 
 use FaultKind::{
     Clock, Clog, Crash, CrashFocus, FlakyNet as Flaky, IsolateFocus, Partition, Pause,
-    Scale as ScaleKind,
+    Scale as ScaleKind, Surge as SurgeKind,
 };
 
 /// Every preset mix, in the order help texts list them.
-pub const MIXES: [MixInfo; 8] = [
+pub const MIXES: [MixInfo; 9] = [
     MixInfo {
         mix: Mix::Partitions,
         name: "partitions",
@@ -101,6 +103,13 @@ pub const MIXES: [MixInfo; 8] = [
         name: "scale",
         about: "members of a scalable fleet (read replicas) leaving, gracefully or not, and joining again",
         kinds: &[ScaleKind],
+        schedule: Schedule::Swarm,
+    },
+    MixInfo {
+        mix: Mix::Surge,
+        name: "surge",
+        about: "traffic surges: the clients' rate multiplied by 2 to 10 for a while (models that take them)",
+        kinds: &[SurgeKind],
         schedule: Schedule::Swarm,
     },
     MixInfo {

@@ -61,6 +61,10 @@ pub enum FaultKind {
     /// are drawn from a stream of their own, so adding them changes no other
     /// episode of any plan.
     Scale,
+    /// A traffic surge: the clients' rate multiplied by 2 to 10 for the
+    /// episode. Only scenarios that take surges (`Scenario::surges`) get
+    /// these episodes, from a stream of their own like [`FaultKind::Scale`].
+    Surge,
 }
 
 impl FaultKind {
@@ -78,8 +82,9 @@ impl FaultKind {
         FaultKind::IsolateFocus,
     ];
 
-    /// [`FaultKind::ALL`] and [`FaultKind::Scale`]: the `all` mix.
-    pub const EVERY: [FaultKind; 9] = [
+    /// [`FaultKind::ALL`], [`FaultKind::Scale`] and [`FaultKind::Surge`]:
+    /// the `all` mix.
+    pub const EVERY: [FaultKind; 10] = [
         FaultKind::Partition,
         FaultKind::Crash,
         FaultKind::Pause,
@@ -89,12 +94,29 @@ impl FaultKind {
         FaultKind::CrashFocus,
         FaultKind::IsolateFocus,
         FaultKind::Scale,
+        FaultKind::Surge,
     ];
+
+    /// True for the kinds drawn from a stream of their own, for the
+    /// scenarios that take them.
+    pub fn is_own_stream(self) -> bool {
+        matches!(self, FaultKind::Scale | FaultKind::Surge)
+    }
 
     /// True for the kinds aimed at the focus.
     pub fn is_focused(self) -> bool {
         matches!(self, FaultKind::CrashFocus | FaultKind::IsolateFocus)
     }
+}
+
+/// A kind drawn from a stream of its own (see [`FaultKind::is_own_stream`]).
+#[derive(Clone, Copy, Debug)]
+struct OwnStream {
+    kind: FaultKind,
+    label: &'static str,
+    /// The episode id of its first episode (ids stay apart from the main
+    /// stream's).
+    first_id: u32,
 }
 
 /// One fault and its heal, before it is turned into timed faults.
@@ -175,6 +197,12 @@ impl Episode {
                 Fault::Join { node },
             ),
             FaultKind::Clock => self.clock_skew(node),
+            FaultKind::Surge => (
+                Fault::Surge {
+                    factor: 2 + (self.variant % 9) as u32,
+                },
+                Fault::EndSurge,
+            ),
             FaultKind::FlakyNet => (
                 Fault::SetAllLinks {
                     config: self.flaky_links(base),
@@ -322,60 +350,86 @@ impl Nemesis {
     /// The plan for `seed` in a cluster of `nodes`, with every episode starting
     /// before `horizon` (no scalable fleet: no scale episodes).
     pub fn generate(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
-        self.generate_for(seed, nodes, &[], horizon)
+        self.generate_for(seed, nodes, &[], false, horizon)
     }
 
     /// The plan for `seed`, with scale episodes on the `scalable` nodes when
-    /// the kinds include [`FaultKind::Scale`]. They come from a stream of
-    /// their own: every other episode is what [`Nemesis::generate`] draws.
+    /// the kinds include [`FaultKind::Scale`], and surges when `surges` and
+    /// the kinds include [`FaultKind::Surge`]. Each comes from a stream of
+    /// its own: every other episode is what [`Nemesis::generate`] draws.
     pub fn generate_for(
         &self,
         seed: u64,
         nodes: usize,
         scalable: &[NodeId],
+        surges: bool,
         horizon: SimDuration,
     ) -> FaultPlan {
         let mut plan = self.generate_main(seed, nodes, horizon);
-        let scale_only = self.kinds.iter().all(|&k| k == FaultKind::Scale);
-        if self.kinds.contains(&FaultKind::Scale) && !scalable.is_empty() && horizon.as_nanos() > 0
-        {
-            let mut rng = SimRng::from_seed_and_label(seed, "nemesis-scale");
-            if !self.swarm || scale_only || rng.chance(1, 2) {
-                let count = if self.swarm {
-                    rng.between(1, 4)
-                } else {
-                    u64::from(self.episodes_max)
-                };
-                for id in 0..count as u32 {
-                    let node = *rng.pick(scalable).expect("non-empty");
-                    let episode = Episode {
-                        kind: FaultKind::Scale,
-                        start: SimTime(rng.below(horizon.as_nanos())),
-                        duration: self.draw_duration(&mut rng),
-                        target: node.index() as u64,
-                        variant: rng.next_u64(),
-                    };
-                    episode.add_to(
-                        &mut plan,
-                        10_000 + id,
-                        nodes,
-                        self.base_link,
-                        self.torn_writes,
-                    );
-                }
-            }
+        let scale = OwnStream {
+            kind: FaultKind::Scale,
+            label: "nemesis-scale",
+            first_id: 10_000,
+        };
+        self.add_own_stream(&mut plan, seed, scale, scalable, nodes, horizon);
+        if surges {
+            let surge = OwnStream {
+                kind: FaultKind::Surge,
+                label: "nemesis-surge",
+                first_id: 20_000,
+            };
+            self.add_own_stream(&mut plan, seed, surge, &[NodeId(0)], nodes, horizon);
         }
         plan
     }
 
-    /// Every episode but the scale ones.
+    /// Episodes of one own-stream kind, aimed at `targets`: in swarm mode,
+    /// on half the seeds (every seed when it is the mix's only kind), 1 to
+    /// 4 of them; otherwise `episodes_max`.
+    fn add_own_stream(
+        &self,
+        plan: &mut FaultPlan,
+        seed: u64,
+        stream: OwnStream,
+        targets: &[NodeId],
+        nodes: usize,
+        horizon: SimDuration,
+    ) {
+        if !self.kinds.contains(&stream.kind) || targets.is_empty() || horizon.as_nanos() == 0 {
+            return;
+        }
+        let only = self.kinds.iter().all(|&k| k == stream.kind);
+        let mut rng = SimRng::from_seed_and_label(seed, stream.label);
+        if self.swarm && !only && !rng.chance(1, 2) {
+            return;
+        }
+        let count = if self.swarm {
+            rng.between(1, 4)
+        } else {
+            u64::from(self.episodes_max)
+        };
+        for id in 0..count as u32 {
+            let node = *rng.pick(targets).expect("non-empty");
+            let episode = Episode {
+                kind: stream.kind,
+                start: SimTime(rng.below(horizon.as_nanos())),
+                duration: self.draw_duration(&mut rng),
+                target: node.index() as u64,
+                variant: rng.next_u64(),
+            };
+            let id = stream.first_id + id;
+            episode.add_to(plan, id, nodes, self.base_link, self.torn_writes);
+        }
+    }
+
+    /// Every episode but the own-stream ones.
     fn generate_main(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
         let mut rng = SimRng::from_seed_and_label(seed, "nemesis");
         let mut kinds: Vec<FaultKind> = self
             .kinds
             .iter()
             .copied()
-            .filter(|&k| k != FaultKind::Scale)
+            .filter(|k| !k.is_own_stream())
             .collect();
         let mut count = self.episodes_max;
         if self.swarm && !kinds.is_empty() {

@@ -128,6 +128,7 @@ impl FaultPlan {
         heals.extend(ids().map(|node| Fault::Resume { node }));
         heals.extend(ids().map(|node| Fault::Restart { node }));
         heals.extend(ids().map(|node| Fault::Join { node }));
+        heals.push(Fault::EndSurge);
         heals.extend(ids().map(|node| Fault::SetClock {
             node,
             offset_ns: 0,

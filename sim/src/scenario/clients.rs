@@ -51,6 +51,8 @@ pub(super) struct Clients<N: Node> {
     next_process: u64,
     by_op: BTreeMap<OpId, usize>,
     liveness: bool,
+    /// The surge in force when the clients last looked (see [`crate::Fault::Surge`]).
+    surge: u32,
     pub(super) history: History<N::Op, N::Reply>,
 }
 
@@ -81,6 +83,7 @@ where
             next_process: count as u64,
             by_op: BTreeMap::new(),
             liveness: false,
+            surge: 1,
             history: History::new(),
         }
     }
@@ -116,12 +119,15 @@ where
             let Clients { workload, rng, .. } = self;
             workload.as_deref_mut().expect("workload").think_time(rng)
         };
+        // A surge multiplies the rate: the pause shrinks by its factor.
+        let think = SimDuration::from_nanos(think.as_nanos() / u64::from(self.surge.max(1)));
         self.clients[i].idle_until = now.after(think);
     }
 
     /// Idle clients submit their next operation; overdue ones retry or record
     /// `info`.
     pub(super) fn act(&mut self, sim: &mut Simulation<N>) {
+        self.surge = sim.surge();
         let now = sim.now();
         let nodes = sim.node_count();
         for i in 0..self.clients.len() {
@@ -178,6 +184,7 @@ where
 
     /// Records the answers that arrived.
     pub(super) fn collect(&mut self, sim: &mut Simulation<N>) {
+        self.surge = sim.surge();
         for reply in sim.take_replies() {
             let Some(&i) = self.by_op.get(&reply.op_id) else {
                 continue; // late, after the operation ended

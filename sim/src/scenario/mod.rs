@@ -109,6 +109,7 @@ pub struct Scenario<N: Node> {
     txn_checker: Option<(ConsistencyModel, TxnChecker<N>)>,
     history_checks: Vec<(String, HistoryCheck<N>)>,
     scalable: Vec<NodeId>,
+    surges: bool,
     focus: Option<(String, Focus<N>)>,
     label: Label,
     budget: Budget,
@@ -141,6 +142,7 @@ where
             txn_checker: None,
             history_checks: Vec::new(),
             scalable: Vec::new(),
+            surges: false,
             focus: None,
             label: Label::default(),
             budget: Budget::default(),
@@ -304,6 +306,15 @@ where
         })
     }
 
+    /// Takes traffic surges (the `surge` fault kind, in the `surge` and
+    /// `all` mixes): periods when the clients' rate is multiplied. Without
+    /// it, no plan has a surge, so a model's figures from before surges
+    /// existed still hold.
+    pub fn surges(mut self) -> Self {
+        self.surges = true;
+        self
+    }
+
     /// Names the nodes that may leave the fleet and join again (the `scale`
     /// fault kind, in the `scale` and `all` mixes). Without it, no plan
     /// makes a node leave.
@@ -415,7 +426,8 @@ where
                     base_link: self.config.link,
                     ..n.clone()
                 };
-                n.generate_for(seed, self.config.nodes, &self.scalable, self.safety_for)
+                let nodes = self.config.nodes;
+                n.generate_for(seed, nodes, &self.scalable, self.surges, self.safety_for)
             }
         }
     }
