@@ -357,6 +357,7 @@ fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
         }),
         ops: Vec::new(),
         trace: None,
+        timings: Vec::new(),
         history: None,
         skipped_faults: 0,
     }

@@ -92,8 +92,13 @@ fn render_model(out: &mut String, d: &Description) {
     }
     out.push_str(&format!("  bug switches: {}\n", d.bug_names()));
     for b in &d.bugs {
+        let verdict = if b.harmless {
+            "harmless alone: passes"
+        } else {
+            "caught"
+        };
         out.push_str(&format!(
-            "    {}: {} (caught under `{}` within {} seeds)\n",
+            "    {}: {} ({verdict} under `{}` within {} seeds)\n",
             b.name, b.about, b.mix, b.within_seeds
         ));
     }

@@ -97,14 +97,21 @@ impl Tally {
                 *self.served.entry(by.to_string()).or_default() += 1;
             }
             if let Some(l) = op.latency_ns {
-                match self.latency.get_mut(op.kind) {
-                    Some(h) => h.record(l),
-                    None => {
-                        let mut h = Histogram::default();
-                        h.record(l);
-                        self.latency.insert(op.kind.to_string(), h);
-                    }
-                }
+                self.record_latency(op.kind, l);
+            }
+        }
+        for &(kind, ns) in &run.timings {
+            self.record_latency(kind, ns);
+        }
+    }
+
+    fn record_latency(&mut self, kind: &str, ns: u64) {
+        match self.latency.get_mut(kind) {
+            Some(h) => h.record(ns),
+            None => {
+                let mut h = Histogram::default();
+                h.record(ns);
+                self.latency.insert(kind.to_string(), h);
             }
         }
     }

@@ -556,7 +556,11 @@ fn a_surge_factor_is_checked_and_a_surge_is_traced_until_it_ends() {
         let e = Fault::Surge { factor: bad }
             .validate(3, "faults[2]")
             .unwrap_err();
-        assert!(e.to_string().starts_with("faults[2].factor: a surge factor of"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("faults[2].factor: a surge factor of"),
+            "{e}"
+        );
     }
     let mut sim = probes(1, 3, fixed_1ms());
     assert_eq!(sim.surge(), 1);

@@ -104,6 +104,7 @@ fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
         failure,
         ops: op_stats(&result.history, |r: &KvRequest| r.command.kind()),
         trace: None,
+        timings: Vec::new(),
         history: record.then(|| result.history.to_string()),
         skipped_faults: result.skipped_faults,
     }

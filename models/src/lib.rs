@@ -25,11 +25,15 @@
 //! - [`read_replicas`]: a durable primary and lagging read replicas that
 //!   join and leave, checked for bounded staleness, the session guarantees
 //!   and prefix consistency; four bug switches.
+//! - [`queue`]: a queue replicated by primary-backup's write path, with
+//!   at-least-once delivery, idempotent consumers and backpressure, under
+//!   traffic surges; five bug switches.
 
 pub mod counter;
 pub mod kv;
 pub mod leased_work;
 pub mod primary_backup;
+pub mod queue;
 pub mod raft_kv;
 pub mod read_replicas;
 pub mod register;
@@ -45,4 +49,5 @@ pub const CATALOG: &[&dyn sim::model::Model] = &[
     &leased_work::LeasedWorkModel,
     &two_phase_commit::TwoPhaseCommitModel,
     &read_replicas::ReadReplicasModel,
+    &queue::QueueModel,
 ];

@@ -20,6 +20,7 @@
 //! - [`host`]: running a node outside the engine (the sans-IO adapter for
 //!   other hosts, such as madsim).
 //! - [`trace`]: trace events, the rolling hash, and the stable text rendering.
+//! - [`delivery`]: the delivery check for queue-like models: lost, duplicated, phantom and out-of-order messages.
 //! - [`determinism`]: run a scenario twice and report the first divergent event.
 //! - [`history`]: client histories (invoke, ok, fail, info) and their operations.
 //! - [`spec`]: sequential specs (register, kv, counter, queue, set) and the trait.
@@ -43,6 +44,7 @@
 pub mod artifact;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod determinism;
 pub mod engine;
 pub mod error;

@@ -24,6 +24,8 @@ use crate::kv::KvStore;
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::BTreeMap;
 
+/// The most forwards a backup keeps ahead of a gap.
+const AHEAD_LIMIT: usize = 1024;
 /// The most forwards resent to one backup in one tick.
 const RESEND_BATCH: u64 = 64;
 /// A backup that owes an acknowledgement this long is reported to the service.
@@ -108,20 +110,30 @@ pub struct Replica<S: StateMachine = KvStore> {
     /// Ghost state for the invariants, never read by the protocol: per
     /// client, the highest sequence number this replica answered as primary.
     answered: BTreeMap<u32, u32>,
+    /// As a backup: forwards of its epoch that arrived ahead of a gap
+    /// (reordered by the network), applied once the gap fills. Volatile.
+    ahead: BTreeMap<u64, S::Request>,
 }
 
 impl<S: StateMachine> Replica<S> {
     /// A fresh replica.
     pub fn new(bug: Option<PbBug>) -> Self {
+        Self::with_store(bug, S::default())
+    }
+
+    /// A fresh replica whose empty state is `store` (a machine with
+    /// settings of its own, such as a queue's capacity).
+    pub fn with_store(bug: Option<PbBug>, store: S) -> Self {
         Replica {
             bug,
             epoch: 0,
-            store: S::default(),
+            store,
             applied: 0,
             installed: 0,
             config: None,
             primary: None,
             answered: BTreeMap::new(),
+            ahead: BTreeMap::new(),
         }
     }
 
@@ -200,6 +212,7 @@ impl<S: StateMachine> Replica<S> {
         self.step_down(ctx, config.primary);
         if config.epoch > self.epoch {
             self.epoch = config.epoch;
+            self.ahead.clear();
             self.save(ctx);
         }
         if config.primary == Some(ctx.id()) {
@@ -432,6 +445,7 @@ impl<S: StateMachine> Replica<S> {
         // A snapshot resent within an epoch may arrive late, behind
         // forwards already applied on top of an earlier copy.
         if epoch > self.installed || applied >= self.applied {
+            self.ahead.clear();
             self.store = store;
             self.applied = applied;
             self.installed = epoch;
@@ -482,12 +496,24 @@ impl<S: StateMachine> Replica<S> {
             }
             return;
         }
+        if index > self.applied + 1 {
+            // A gap: keep it for when the gap fills (the primary resends).
+            if self.ahead.len() < AHEAD_LIMIT {
+                self.ahead.insert(index, request);
+            }
+            return;
+        }
+        let mut index = index;
         if index == self.applied + 1 {
             self.store.apply(&request);
             self.applied = index;
+            while let Some(next) = self.ahead.remove(&(self.applied + 1)) {
+                self.store.apply(&next);
+                self.applied += 1;
+            }
+            self.ahead = self.ahead.split_off(&(self.applied + 1));
+            index = self.applied;
             self.save(ctx);
-        } else if index > self.applied {
-            return; // a gap: the primary resends in order
         }
         let epoch = self.epoch;
         ctx.send(from, PbMsg::ForwardAck { epoch, index });

@@ -19,6 +19,10 @@ pub struct Hunt {
     pub mix: Mix,
     /// The seed budget.
     pub within_seeds: u64,
+    /// True for a switch that is harmless alone by design (another part of
+    /// the protocol masks it): a sweep of `within_seeds` seeds under `mix`
+    /// must find *nothing*. Its README row says what it is caught with.
+    pub harmless: bool,
 }
 
 /// A model's bug switches (declare them with [`crate::bug_switches!`]).
@@ -63,8 +67,12 @@ pub struct BugInfo {
     pub about: String,
     /// The fault mix that catches it.
     pub mix: String,
-    /// The seed budget within which a sweep from seed 0 under `mix` fails.
+    /// The seed budget within which a sweep from seed 0 under `mix` fails
+    /// (for a harmless switch: passes).
     pub within_seeds: u64,
+    /// Harmless alone, by design: see [`Hunt::harmless`].
+    #[serde(default)]
+    pub harmless: bool,
 }
 
 impl BugInfo {
@@ -82,14 +90,29 @@ impl BugInfo {
             about: about.join(" "),
             mix: hunt.mix.name().to_string(),
             within_seeds: hunt.within_seeds,
+            harmless: hunt.harmless,
         }
     }
+}
+
+/// Whether a switch declared `caught` or `harmless` (see
+/// [`bug_switches!`]) is harmless alone; any other word does not compile.
+#[macro_export]
+macro_rules! bug_verdict {
+    (caught) => {
+        false
+    };
+    (harmless) => {
+        true
+    };
 }
 
 /// Declares a model's bug switches: an enum, and its [`BugSwitch`]
 /// implementation. Each variant carries its doc comment (what it
 /// re-creates), its command-line name, and how it is caught: the fault mix
-/// (a [`Mix`](crate::Mix) variant) and the seed budget.
+/// (a [`Mix`](crate::Mix) variant) and the seed budget. A switch that
+/// another part of the protocol masks by design is declared `harmless by
+/// Mix within N`: N seeds under the mix find nothing.
 ///
 /// ```
 /// sim::bug_switches! {
@@ -110,7 +133,7 @@ macro_rules! bug_switches {
         $vis:vis enum $Enum:ident {
             $(
                 $(#[doc = $doc:literal])+
-                $Variant:ident = $name:literal, caught by $mix:ident within $seeds:literal
+                $Variant:ident = $name:literal, $verdict:ident by $mix:ident within $seeds:literal
             ),+ $(,)?
         }
     ) => {
@@ -140,6 +163,7 @@ macro_rules! bug_switches {
                     $($Enum::$Variant => $crate::model::Hunt {
                         mix: $crate::Mix::$mix,
                         within_seeds: $seeds,
+                        harmless: $crate::bug_verdict!($verdict),
                     },)+
                 }
             }

@@ -40,6 +40,9 @@ pub struct RunSummary {
     /// The client history, one event per line, when a madsim run was asked
     /// to record (madsim runs have no engine trace; this is what they show).
     pub history: Option<String>,
+    /// Timings the scenario measured, by kind (virtual nanoseconds):
+    /// `explore` adds them to its latency figures.
+    pub timings: Vec<(&'static str, u64)>,
     /// Faults of the plan that the host has no control for (madsim runs
     /// skip clock, single-link and storage faults); 0 on the engine.
     pub skipped_faults: usize,
@@ -60,6 +63,7 @@ impl RunSummary {
             trace_hash: report.trace_hash,
             failure: report.failure,
             trace: report.trace,
+            timings: report.timings,
             history: None,
             skipped_faults: 0,
         }

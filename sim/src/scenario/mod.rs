@@ -61,6 +61,15 @@ type TxnChecker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -
 /// Makes a fresh workload for each run.
 type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;
 type Invariant<N> = (String, Box<dyn Fn(&Simulation<N>) -> Result<(), String>>);
+/// A property of the final state and the whole client history together.
+type FinalCheck<N> = (
+    String,
+    Box<
+        dyn Fn(&Simulation<N>, &History<<N as Node>::Op, <N as Node>::Reply>) -> Result<(), String>,
+    >,
+);
+/// Timings a run measured, by kind (virtual nanoseconds).
+type Timings<N> = Box<dyn Fn(&Simulation<N>) -> Vec<(&'static str, u64)>>;
 /// A check with memory, made fresh for each run (see [`Scenario::monitor`]).
 pub type Monitor<N> = Box<dyn FnMut(&Simulation<N>) -> Result<(), String>>;
 /// A monitor's factory, with the names of the properties it checks and
@@ -105,6 +114,8 @@ pub struct Scenario<N: Node> {
     invariants: Vec<Invariant<N>>,
     monitors: Vec<MonitorFactory<N>>,
     eventually: Vec<Invariant<N>>,
+    eventually_with_history: Vec<FinalCheck<N>>,
+    timings: Option<Timings<N>>,
     checker: Option<(String, Checker<N>)>,
     txn_checker: Option<(ConsistencyModel, TxnChecker<N>)>,
     history_checks: Vec<(String, HistoryCheck<N>)>,
@@ -138,6 +149,8 @@ where
             invariants: Vec::new(),
             monitors: Vec::new(),
             eventually: Vec::new(),
+            eventually_with_history: Vec::new(),
+            timings: None,
             checker: None,
             txn_checker: None,
             history_checks: Vec::new(),
@@ -245,6 +258,29 @@ where
         check: impl Fn(&Simulation<N>) -> Result<(), String> + 'static,
     ) -> Self {
         self.eventually.push((name.to_string(), Box::new(check)));
+        self
+    }
+
+    /// Adds an "eventually" property of the final state and the whole
+    /// client history together (every acknowledged message took effect,
+    /// say), checked after the other "eventually" properties.
+    pub fn eventually_with_history(
+        mut self,
+        name: &str,
+        check: impl Fn(&Simulation<N>, &History<N::Op, N::Reply>) -> Result<(), String> + 'static,
+    ) -> Self {
+        self.eventually_with_history
+            .push((name.to_string(), Box::new(check)));
+        self
+    }
+
+    /// Measures timings at the end of each run (a message's time in the
+    /// queue, say), by kind; `explore` adds them to its latency figures.
+    pub fn timings(
+        mut self,
+        measure: impl Fn(&Simulation<N>) -> Vec<(&'static str, u64)> + 'static,
+    ) -> Self {
+        self.timings = Some(Box::new(measure));
         self
     }
 
@@ -409,6 +445,8 @@ where
             .iter()
             .map(|(n, _)| format!("eventually {n}"));
         checks.extend(eventually);
+        let with_history = self.eventually_with_history.iter();
+        checks.extend(with_history.map(|(n, _)| format!("eventually {n}")));
         Checks {
             invariants: invariants.chain(monitored).collect(),
             checks,
@@ -491,8 +529,10 @@ where
             };
             (Some(failure), None)
         });
+        let timings = self.timings.as_ref().map_or_else(Vec::new, |m| m(&sim));
         RunReport {
             seed,
+            timings,
             plan,
             trace_hash: sim.trace_hash(),
             history: clients.history,
@@ -596,6 +636,14 @@ where
             self.eventually.iter().find_map(|(name, check)| {
                 check(sim).err().map(|e| format!("eventually {name}: {e}"))
             })
+        });
+        let shortfall = shortfall.or_else(|| {
+            self.eventually_with_history
+                .iter()
+                .find_map(|(name, check)| {
+                    let e = check(sim, &clients.history).err()?;
+                    Some(format!("eventually {name}: {e}"))
+                })
         });
         shortfall.map(|message| Failure {
             kind: FailureKind::Liveness,

@@ -84,6 +84,8 @@ pub struct RunReport<Op, Reply> {
     pub verdict: Option<Verdict>,
     /// The trace's events, when the config records them.
     pub trace: Option<Vec<crate::trace::TraceRecord>>,
+    /// What the scenario's timings measured, by kind (virtual nanoseconds).
+    pub timings: Vec<(&'static str, u64)>,
 }
 
 /// A scenario's shape, as recorded in failure artifacts.
