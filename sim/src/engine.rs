@@ -602,10 +602,9 @@ impl<N: Node> Simulation<N> {
                 self.surge = *factor;
                 true
             }
-            Fault::EndSurge => {
-                self.surge = 1;
-                true
-            }
+            // Ending no surge does nothing (and is not traced: the heals
+            // before every liveness phase leave traces as they were).
+            Fault::EndSurge => std::mem::replace(&mut self.surge, 1) != 1,
         };
         if applied {
             self.trace_fault(fault);

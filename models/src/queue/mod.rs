@@ -50,18 +50,18 @@ sim::bug_switches! {
     /// idempotence fails to give an exactly-once effect.
     pub enum QBug {
         /// The broker acknowledges a publish before its backups hold it.
-        AckBeforeReplicate = "ack-before-replicate", caught by All within 500,
+        AckBeforeReplicate = "ack-before-replicate", caught by All within 100,
         /// The consumer acknowledges, then applies: a crash in between
         /// loses the effect.
-        AckBeforeEffect = "ack-before-effect", caught by All within 500,
+        AckBeforeEffect = "ack-before-effect", caught by All within 50,
         /// The sink applies every delivery: a redelivery doubles the effect.
-        NoDedup = "no-dedup", caught by All within 500,
+        NoDedup = "no-dedup", caught by All within 20,
         /// Consumers lease a message for less than its processing takes, so
         /// two consumers hold it at once. Harmless while the sink
         /// deduplicates: see the README.
         ShortVisibilityTimeout = "short-visibility-timeout", harmless by All within 100,
         /// A full queue drops a publish and acknowledges it anyway.
-        DropWhenFull = "drop-when-full", caught by All within 500,
+        DropWhenFull = "drop-when-full", caught by All within 100,
     }
 }
 
