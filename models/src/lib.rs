@@ -11,6 +11,8 @@
 //!   durable storage, client operations, recovery).
 //! - [`register`]: a majority-quorum replicated register (ABD style) with the bug
 //!   switch `ack-before-replication`; the harness's first catch.
+//! - [`gateway`]: building blocks of the gateway model, not yet in the
+//!   catalog: HMAC-SHA256 tokens and fleet-wide rate limits.
 //! - [`kv`]: what the key-value models share: requests with client ids and
 //!   sequence numbers, the exactly-once store, the retrying client library,
 //!   and the translation into the checker's `kv` spec.
@@ -30,6 +32,7 @@
 //!   traffic surges; five bug switches.
 
 pub mod counter;
+pub mod gateway;
 pub mod kv;
 pub mod leased_work;
 pub mod primary_backup;
