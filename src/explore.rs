@@ -504,6 +504,7 @@ impl<'a> Collector<'a> {
                 skipped_faults: self.tally.skipped_faults(),
                 latency: self.tally.latency().clone(),
                 served_by: self.tally.served().clone(),
+                by_kind: self.tally.by_kind().clone(),
                 wall_s,
             };
             writer.write(&ResultLine::Summary(summary))?;

@@ -199,10 +199,12 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
     let mut wall_s: f64 = 0.0;
     for f in by_shard.values() {
         wall_s = wall_s.max(f.summary.wall_s);
+        let summary = &f.summary;
         tally.add_shard(
-            &f.summary.latency,
-            &f.summary.served_by,
-            f.summary.skipped_faults,
+            &summary.latency,
+            &summary.served_by,
+            &summary.by_kind,
+            summary.skipped_faults,
         );
         for s in &f.seeds {
             tally.add_counts(s.ops, s.ok);

@@ -72,6 +72,9 @@ pub struct ShardSummary {
     /// Completed operations by who served them (models that say).
     #[serde(default)]
     pub served_by: BTreeMap<String, u64>,
+    /// Operations and completions per kind.
+    #[serde(default)]
+    pub by_kind: BTreeMap<String, crate::summary::KindCount>,
     /// Wall seconds the shard took.
     pub wall_s: f64,
 }

@@ -41,6 +41,9 @@ pub struct Summary {
     /// Completed operations by who served them, for models that say (read
     /// replicas: "replica" and "primary"); empty otherwise.
     pub served_by: BTreeMap<String, u64>,
+    /// Per operation kind: operations, and those that completed ok (the
+    /// gateway's honest clients apart from its adversaries, say).
+    pub by_kind: BTreeMap<String, KindCount>,
     /// Seeds per wall second.
     pub seeds_per_s: f64,
     /// Faults the host had no control for and skipped (madsim models only:
@@ -50,6 +53,15 @@ pub struct Summary {
     pub failed: Vec<FailedSeed>,
     /// Failures past the artifact limit (`--max-artifacts`): counted, not kept.
     pub failed_without_artifact: u64,
+}
+
+/// One operation kind's count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct KindCount {
+    /// Operations of the kind.
+    pub ops: u64,
+    /// Those that completed ok.
+    pub ok: u64,
 }
 
 /// A failing seed.
@@ -79,6 +91,7 @@ pub struct Tally {
     ok: u64,
     latency: BTreeMap<String, Histogram>,
     served: BTreeMap<String, u64>,
+    by_kind: BTreeMap<String, KindCount>,
     failures: BTreeMap<String, u64>,
     skipped_faults: u64,
     failed: Vec<FailedSeed>,
@@ -96,6 +109,12 @@ impl Tally {
             if let Some(by) = op.served_by {
                 *self.served.entry(by.to_string()).or_default() += 1;
             }
+            let kind = match self.by_kind.get_mut(op.kind) {
+                Some(k) => k,
+                None => self.by_kind.entry(op.kind.to_string()).or_default(),
+            };
+            kind.ops += 1;
+            kind.ok += u64::from(op.ok);
             if let Some(l) = op.latency_ns {
                 self.record_latency(op.kind, l);
             }
@@ -129,8 +148,14 @@ impl Tally {
         &mut self,
         latency: &BTreeMap<String, Histogram>,
         served: &BTreeMap<String, u64>,
+        by_kind: &BTreeMap<String, KindCount>,
         skipped_faults: u64,
     ) {
+        for (kind, c) in by_kind {
+            let k = self.by_kind.entry(kind.clone()).or_default();
+            k.ops += c.ops;
+            k.ok += c.ok;
+        }
         for (kind, h) in latency {
             self.latency.entry(kind.clone()).or_default().merge(h);
         }
@@ -143,6 +168,11 @@ impl Tally {
     /// The latency histograms so far.
     pub fn latency(&self) -> &BTreeMap<String, Histogram> {
         &self.latency
+    }
+
+    /// Operations and completions per kind, so far.
+    pub fn by_kind(&self) -> &BTreeMap<String, KindCount> {
+        &self.by_kind
     }
 
     /// Completed operations by who served them, so far.
@@ -220,6 +250,7 @@ impl Tally {
             availability,
             latency,
             served_by: self.served,
+            by_kind: self.by_kind,
             seeds_per_s: self.runs as f64 / wall_s.max(1e-9),
             skipped_faults: self.skipped_faults,
             failed: self.failed,
@@ -243,6 +274,23 @@ impl Summary {
             .map(|(by, n)| format!("{by} {:.1}% ({n})", 100.0 * *n as f64 / total as f64))
             .collect();
         format!("served by: {}\n", parts.join(", "))
+    }
+
+    /// "availability by kind: flooder 4.1% (…), honest 97.2% (…)", when
+    /// there is more than one kind.
+    fn render_by_kind(&self) -> String {
+        if self.by_kind.len() < 2 {
+            return String::new();
+        }
+        let parts: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(kind, c)| {
+                let share = 100.0 * c.ok as f64 / c.ops.max(1) as f64;
+                format!("{kind} {share:.1}% of {}", c.ops)
+            })
+            .collect();
+        format!("availability by kind: {}\n", parts.join(", "))
     }
 
     /// The text report; `program` is what the replay commands call.
@@ -275,6 +323,7 @@ impl Summary {
             ));
         }
         out.push_str(&self.render_served());
+        out.push_str(&self.render_by_kind());
         for f in &self.failed {
             out.push_str(&format!(
                 "seed {}: {}\n  replay: {program} replay {}\n",

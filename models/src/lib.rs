@@ -11,8 +11,8 @@
 //!   durable storage, client operations, recovery).
 //! - [`register`]: a majority-quorum replicated register (ABD style) with the bug
 //!   switch `ack-before-replication`; the harness's first catch.
-//! - [`gateway`]: building blocks of the gateway model, not yet in the
-//!   catalog: HMAC-SHA256 tokens and fleet-wide rate limits.
+//! - [`gateway`]: an authenticated, rate-limited gateway fleet in front of
+//!   a backend store, facing five kinds of bad actor; six bug switches.
 //! - [`kv`]: what the key-value models share: requests with client ids and
 //!   sequence numbers, the exactly-once store, the retrying client library,
 //!   and the translation into the checker's `kv` spec.
@@ -53,4 +53,5 @@ pub const CATALOG: &[&dyn sim::model::Model] = &[
     &two_phase_commit::TwoPhaseCommitModel,
     &read_replicas::ReadReplicasModel,
     &queue::QueueModel,
+    &gateway::GatewayModel,
 ];

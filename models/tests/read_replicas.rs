@@ -9,7 +9,7 @@ use models::read_replicas::messages::{ReadMode, RrOp, RrReply};
 use models::read_replicas::{scenario, RrBug, RrNode, PRIMARY};
 mod common;
 
-use common::{first_failure, plans};
+use common::{first_failure, plans, trace_text};
 use proptest::prelude::*;
 use sim::history::EventKind;
 use sim::scenario::{Scenario, Workload};
@@ -174,13 +174,7 @@ fn a_cut_off_replica_serves_within_its_bound_then_sends_reads_to_the_primary() {
     // ...then, past it, every read goes to the primary until the heal.
     assert!(during(160_000_000, 250_000_000).all(|&(_, replica)| !replica));
     assert!(during(160_000_000, 250_000_000).count() > 3);
-    let text: String = report
-        .trace
-        .expect("recorded")
-        .iter()
-        .map(|r| format!("{r}\n"))
-        .collect();
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(trace_text(&report));
 }
 
 proptest! {

@@ -33,3 +33,11 @@ pub fn plans(
         sim::LinkConfig::default(),
     )
 }
+
+/// A recorded run's trace as text, one event a line, for `insta` (not
+/// every test file pins a trace).
+#[allow(dead_code)]
+pub fn trace_text<O, R>(report: &sim::scenario::RunReport<O, R>) -> String {
+    let trace = report.trace.as_ref().expect("the run recorded its trace");
+    trace.iter().map(|r| format!("{r}\n")).collect()
+}

@@ -117,7 +117,10 @@ where
         }
         let think = {
             let Clients { workload, rng, .. } = self;
-            workload.as_deref_mut().expect("workload").think_time(rng)
+            workload
+                .as_deref_mut()
+                .expect("workload")
+                .think_time_for(rng, i)
         };
         // A surge multiplies the rate: the pause shrinks by its factor.
         let think = SimDuration::from_nanos(think.as_nanos() / u64::from(self.surge.max(1)));

@@ -80,6 +80,13 @@ pub trait Workload<N: Node> {
         let _ = rng;
         SimDuration::ZERO
     }
+    /// The pause before client slot `client`'s next operation: by default
+    /// [`Workload::think_time`], the same for every client. A workload
+    /// whose clients differ (a flooder beside honest clients) overrides it.
+    fn think_time_for(&mut self, rng: &mut SimRng, client: usize) -> SimDuration {
+        let _ = client;
+        self.think_time(rng)
+    }
 }
 
 /// A fixed workload: client slot `i` sends
