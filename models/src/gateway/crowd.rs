@@ -16,7 +16,7 @@ use super::messages::{Action, GwOp, GwReply, Refusal, Request, Role, Slot};
 use super::token::Token;
 use super::{GwNode, AUTH, GATEWAYS};
 use sim::scenario::{Completion, Workload};
-use sim::{NodeId, SimDuration, SimRng};
+use sim::{Node, NodeId, SimDuration, SimRng};
 
 /// Who each client slot is.
 pub const ROLES: [Role; 7] = [
@@ -42,19 +42,30 @@ struct Client {
     turn: usize,
 }
 
-/// The crowd's workload.
-#[derive(Clone, Debug, Default)]
-pub struct Crowd {
+/// The crowd's workload, aimed at the service `F` (this model's by default).
+#[derive(Clone, Debug)]
+pub struct Crowd<F = ThisGateway> {
     clients: Vec<Client>,
     /// The latest honest request, as the replayer captured it.
     captured: Option<Request>,
+    door: std::marker::PhantomData<F>,
+}
+
+impl<F> Default for Crowd<F> {
+    fn default() -> Self {
+        Crowd {
+            clients: Vec::new(),
+            captured: None,
+            door: std::marker::PhantomData,
+        }
+    }
 }
 
 fn role(client: usize) -> Role {
     ROLES[client % ROLES.len()]
 }
 
-impl Crowd {
+impl<F> Crowd<F> {
     fn client(&mut self, i: usize) -> &mut Client {
         if self.clients.len() <= i {
             self.clients.resize_with(i + 1, Client::default);
@@ -149,8 +160,76 @@ impl Crowd {
     }
 }
 
-impl Workload<GwNode> for Crowd {
-    fn next_op(&mut self, rng: &mut SimRng, i: usize, _: u64, _: usize) -> Option<(NodeId, GwOp)> {
+/// A service the crowd can be aimed at: where logins and requests go, how
+/// they become the service's operations, and what its answers mean.
+/// [`ThisGateway`] is this model's; a user's service implements it to face
+/// the same crowd (see the README).
+pub trait Frontdoor: 'static {
+    /// The service's node.
+    type Node: Node;
+    /// The node that issues tokens.
+    const ISSUER: NodeId;
+    /// How many entry points (gateways) requests are spread over.
+    const GATEWAYS: usize;
+    /// Entry point `k`'s node (`k` below [`Frontdoor::GATEWAYS`]).
+    fn entry(k: usize) -> NodeId;
+    /// Client `client`'s login, as the service's operation.
+    fn login(client: u32, role: Role) -> <Self::Node as Node>::Op;
+    /// A request, as the service's operation.
+    fn call(request: Request) -> <Self::Node as Node>::Op;
+    /// What a reply means.
+    fn answer(reply: &<Self::Node as Node>::Reply) -> Answer;
+}
+
+/// What a reply means to the crowd.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// A token was issued.
+    Token(Token),
+    /// The request was served.
+    Served,
+    /// It was refused, and why.
+    Refused(Refusal),
+}
+
+/// This model's front door.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ThisGateway;
+
+impl Frontdoor for ThisGateway {
+    type Node = GwNode;
+    const ISSUER: NodeId = AUTH;
+    const GATEWAYS: usize = GATEWAYS;
+
+    fn entry(k: usize) -> NodeId {
+        NodeId::from(1 + k)
+    }
+
+    fn login(client: u32, role: Role) -> GwOp {
+        GwOp::Login { client, role }
+    }
+
+    fn call(request: Request) -> GwOp {
+        GwOp::Call(request)
+    }
+
+    fn answer(reply: &GwReply) -> Answer {
+        match *reply {
+            GwReply::Issued(t) => Answer::Token(t),
+            GwReply::Served(_) => Answer::Served,
+            GwReply::Refused(r) => Answer::Refused(r),
+        }
+    }
+}
+
+impl<F: Frontdoor> Workload<F::Node> for Crowd<F> {
+    fn next_op(
+        &mut self,
+        rng: &mut SimRng,
+        i: usize,
+        _: u64,
+        _: usize,
+    ) -> Option<(NodeId, <F::Node as Node>::Op)> {
         let renew = match role(i) {
             Role::Replayer => 3,
             _ => RENEW_EVERY,
@@ -158,37 +237,29 @@ impl Workload<GwNode> for Crowd {
         let c = self.client(i);
         let token = match c.tokens.last() {
             Some(&t) if c.since_login < renew => t,
-            _ => {
-                return Some((
-                    AUTH,
-                    GwOp::Login {
-                        client: i as u32,
-                        role: role(i),
-                    },
-                ))
-            }
+            _ => return Some((F::ISSUER, F::login(i as u32, role(i)))),
         };
         c.since_login += 1;
         c.turn += 1;
-        let gateway = NodeId::from(1 + (i + c.turn) % GATEWAYS);
+        let entry = F::entry((i + c.turn) % F::GATEWAYS);
         let request = self.action(rng, i, token)?;
-        Some((gateway, GwOp::Call(request)))
+        Some((entry, F::call(request)))
     }
 
-    fn complete(&self, reply: &GwReply) -> Completion {
-        match reply {
-            GwReply::Issued(_) | GwReply::Served(_) => Completion::Ok,
+    fn complete(&self, reply: &<F::Node as Node>::Reply) -> Completion {
+        match F::answer(reply) {
+            Answer::Token(_) | Answer::Served => Completion::Ok,
             // Seen before: a retry of a request that took effect.
-            GwReply::Refused(Refusal::Duplicate) => Completion::Ok,
-            GwReply::Refused(Refusal::Unavailable) => Completion::Retry { hint: None },
-            GwReply::Refused(_) => Completion::Fail,
+            Answer::Refused(Refusal::Duplicate) => Completion::Ok,
+            Answer::Refused(Refusal::Unavailable) => Completion::Retry { hint: None },
+            Answer::Refused(_) => Completion::Fail,
         }
     }
 
-    fn observe(&mut self, i: usize, reply: &GwReply) {
-        if let GwReply::Issued(token) = reply {
+    fn observe(&mut self, i: usize, reply: &<F::Node as Node>::Reply) {
+        if let Answer::Token(token) = F::answer(reply) {
             let c = self.client(i);
-            c.tokens.push(*token);
+            c.tokens.push(token);
             if c.tokens.len() > 4 {
                 c.tokens.remove(0);
             }
@@ -208,11 +279,13 @@ impl Workload<GwNode> for Crowd {
         _: Option<NodeId>,
         _: usize,
     ) -> NodeId {
-        if last == AUTH {
-            AUTH
-        } else {
-            NodeId::from(last.index() % GATEWAYS + 1)
+        if last == F::ISSUER {
+            return last;
         }
+        let k = (0..F::GATEWAYS)
+            .position(|k| F::entry(k) == last)
+            .unwrap_or(0);
+        F::entry((k + 1) % F::GATEWAYS)
     }
 
     fn retry_backoff(&self) -> SimDuration {

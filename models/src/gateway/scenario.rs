@@ -41,7 +41,7 @@ impl EngineModel for GatewayModel {
 pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
     Scenario::new(move |id| GwNode::new(id, bug))
         .nodes(2 + GATEWAYS)
-        .clients(ROLES.len(), Crowd::default)
+        .clients(ROLES.len(), Crowd::<crowd::ThisGateway>::default)
         .faults(Mix::All.nemesis())
         .surges()
         .focus("the auth service", |_| Some(AUTH))
