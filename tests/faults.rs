@@ -569,3 +569,40 @@ fn a_surge_factor_is_checked_and_a_surge_is_traced_until_it_ends() {
     sim.apply(Fault::EndSurge).unwrap();
     assert_eq!(sim.surge(), 1);
 }
+
+#[test]
+fn an_operator_acts_only_on_a_node_that_is_up() {
+    let mut sim = probes(1, 3, fixed_1ms());
+    sim.set_recording(true);
+    let n1 = NodeId(1);
+    sim.apply(Fault::Operate {
+        node: n1,
+        action: 7,
+    })
+    .unwrap();
+    sim.apply(Fault::Crash {
+        node: n1,
+        torn_writes: false,
+    })
+    .unwrap();
+    sim.apply(Fault::Operate {
+        node: n1,
+        action: 8,
+    })
+    .unwrap();
+    let records = sim.trace().records().unwrap();
+    let operated: Vec<String> = records
+        .iter()
+        .map(ToString::to_string)
+        .filter(|l| l.contains("operate"))
+        .collect();
+    assert_eq!(operated.len(), 1, "{operated:?}");
+    assert!(operated[0].contains("\"action\":7"), "{operated:?}");
+    let e = Fault::Operate {
+        node: NodeId(9),
+        action: 0,
+    }
+    .validate(3, "faults[0]")
+    .unwrap_err();
+    assert!(e.to_string().starts_with("faults[0].node:"), "{e}");
+}

@@ -126,7 +126,8 @@ impl Applier {
             | Fault::Leave { .. }
             | Fault::Join { .. }
             | Fault::Surge { .. }
-            | Fault::EndSurge => {
+            | Fault::EndSurge
+            | Fault::Operate { .. } => {
                 return false;
             }
         }

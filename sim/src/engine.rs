@@ -605,6 +605,7 @@ impl<N: Node> Simulation<N> {
             // Ending no surge does nothing (and is not traced: the heals
             // before every liveness phase leave traces as they were).
             Fault::EndSurge => std::mem::replace(&mut self.surge, 1) != 1,
+            Fault::Operate { node, action } => return self.operate(*node, *action),
         };
         if applied {
             self.trace_fault(fault);
@@ -676,6 +677,15 @@ impl<N: Node> Simulation<N> {
         let rt = &mut self.runtimes[i];
         rt.storage = crate::storage::Storage::default();
         rt.status = NodeStatus::Left;
+    }
+
+    /// An operator's action on a node that is up.
+    fn operate(&mut self, node: NodeId, action: u32) {
+        if self.runtimes[node.index()].status != NodeStatus::Up {
+            return;
+        }
+        self.trace_fault(Fault::Operate { node, action });
+        self.run_handler(node, |n, ctx| n.on_operate(ctx, action));
     }
 
     /// A node that left joins as a new machine: empty disk, fresh state.

@@ -133,6 +133,17 @@ pub enum Fault {
     },
     /// The surge is over: clients go back to their usual rate.
     EndSurge,
+    /// An operator acts on a node, as an operator would at any moment
+    /// (rotate its keys, reload its config): the node's `on_operate`
+    /// handler runs with `action`, a number the node interprets. A node
+    /// that is not up ignores it.
+    Operate {
+        /// The node.
+        node: NodeId,
+        /// Which action, as the node numbers them.
+        #[serde(default)]
+        action: u32,
+    },
 }
 
 impl Hash for Fault {
@@ -141,75 +152,31 @@ impl Hash for Fault {
     /// hashes recorded before then keep their values. A new variant takes
     /// a new tag.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let tag = |state: &mut H, tag: isize| state.write_isize(tag);
+        // `(tag, fields).hash` writes the tag (an `isize`), then the fields.
         match self {
-            Fault::Partition(p) => {
-                tag(state, 0);
-                p.hash(state);
-            }
-            Fault::Heal => tag(state, 1),
-            Fault::Crash { node, torn_writes } => {
-                tag(state, 2);
-                (node, torn_writes).hash(state);
-            }
-            Fault::Restart { node } => {
-                tag(state, 3);
-                node.hash(state);
-            }
-            Fault::Pause { node } => {
-                tag(state, 4);
-                node.hash(state);
-            }
-            Fault::Resume { node } => {
-                tag(state, 5);
-                node.hash(state);
-            }
-            Fault::Clog { from, to } => {
-                tag(state, 6);
-                (from, to).hash(state);
-            }
-            Fault::Unclog { from, to } => {
-                tag(state, 7);
-                (from, to).hash(state);
-            }
+            Fault::Partition(p) => (0isize, p).hash(state),
+            Fault::Heal => 1isize.hash(state),
+            Fault::Crash { node, torn_writes } => (2isize, node, torn_writes).hash(state),
+            Fault::Restart { node } => (3isize, node).hash(state),
+            Fault::Pause { node } => (4isize, node).hash(state),
+            Fault::Resume { node } => (5isize, node).hash(state),
+            Fault::Clog { from, to } => (6isize, from, to).hash(state),
+            Fault::Unclog { from, to } => (7isize, from, to).hash(state),
             Fault::SetClock {
                 node,
                 offset_ns,
                 drift_ppm,
-            } => {
-                tag(state, 8);
-                (node, offset_ns, drift_ppm).hash(state);
-            }
-            Fault::SetLink { from, to, config } => {
-                tag(state, 9);
-                (from, to, config).hash(state);
-            }
-            Fault::SetAllLinks { config } => {
-                tag(state, 10);
-                config.hash(state);
-            }
-            Fault::ResetLinks => tag(state, 11),
-            Fault::CorruptBlock { node, block } => {
-                tag(state, 12);
-                (node, block).hash(state);
-            }
-            Fault::EndPartition(p) => {
-                tag(state, 13);
-                p.hash(state);
-            }
-            Fault::Leave { node, graceful } => {
-                tag(state, 14);
-                (node, graceful).hash(state);
-            }
-            Fault::Join { node } => {
-                tag(state, 15);
-                node.hash(state);
-            }
-            Fault::Surge { factor } => {
-                tag(state, 16);
-                factor.hash(state);
-            }
-            Fault::EndSurge => tag(state, 17),
+            } => (8isize, node, offset_ns, drift_ppm).hash(state),
+            Fault::SetLink { from, to, config } => (9isize, from, to, config).hash(state),
+            Fault::SetAllLinks { config } => (10isize, config).hash(state),
+            Fault::ResetLinks => 11isize.hash(state),
+            Fault::CorruptBlock { node, block } => (12isize, node, block).hash(state),
+            Fault::EndPartition(p) => (13isize, p).hash(state),
+            Fault::Leave { node, graceful } => (14isize, node, graceful).hash(state),
+            Fault::Join { node } => (15isize, node).hash(state),
+            Fault::Surge { factor } => (16isize, factor).hash(state),
+            Fault::EndSurge => 17isize.hash(state),
+            Fault::Operate { node, action } => (18isize, node, action).hash(state),
         }
     }
 }
@@ -239,6 +206,7 @@ impl Fault {
             Fault::Join { .. } => "join",
             Fault::Surge { .. } => "surge",
             Fault::EndSurge => "end_surge",
+            Fault::Operate { .. } => "operate",
         }
     }
 
@@ -256,6 +224,7 @@ impl Fault {
             | Fault::CorruptBlock { node: n, .. }
             | Fault::Leave { node: n, .. }
             | Fault::Join { node: n }
+            | Fault::Operate { node: n, .. }
             | Fault::Partition(crate::partition::Partition::Isolate { node: n })
             | Fault::EndPartition(crate::partition::Partition::Isolate { node: n }) => *n = node,
             _ => {}
@@ -278,7 +247,8 @@ impl Fault {
             | Fault::Resume { node: n }
             | Fault::CorruptBlock { node: n, .. }
             | Fault::Leave { node: n, .. }
-            | Fault::Join { node: n } => node(n, "node"),
+            | Fault::Join { node: n }
+            | Fault::Operate { node: n, .. } => node(n, "node"),
             Fault::Clog { from, to } | Fault::Unclog { from, to } => {
                 node(from, "from")?;
                 node(to, "to")

@@ -28,6 +28,8 @@ pub enum Mix {
     Scale,
     /// Traffic surges.
     Surge,
+    /// Operator actions.
+    Operator,
     /// Every kind.
     All,
     /// No faults.
@@ -57,12 +59,12 @@ pub struct MixInfo {
 }
 
 use FaultKind::{
-    Clock, Clog, Crash, CrashFocus, FlakyNet as Flaky, IsolateFocus, Partition, Pause,
+    Clock, Clog, Crash, CrashFocus, FlakyNet as Flaky, IsolateFocus, Operate, Partition, Pause,
     Scale as ScaleKind, Surge as SurgeKind,
 };
 
 /// Every preset mix, in the order help texts list them.
-pub const MIXES: [MixInfo; 9] = [
+pub const MIXES: [MixInfo; 10] = [
     MixInfo {
         mix: Mix::Partitions,
         name: "partitions",
@@ -110,6 +112,13 @@ pub const MIXES: [MixInfo; 9] = [
         name: "surge",
         about: "traffic surges: the clients' rate multiplied by 2 to 10 for a while (models that take them)",
         kinds: &[SurgeKind],
+        schedule: Schedule::Swarm,
+    },
+    MixInfo {
+        mix: Mix::Operator,
+        name: "operator",
+        about: "operator actions at random moments, such as key rotations (models that name them)",
+        kinds: &[Operate],
         schedule: Schedule::Swarm,
     },
     MixInfo {

@@ -65,6 +65,10 @@ pub enum FaultKind {
     /// episode. Only scenarios that take surges (`Scenario::surges`) get
     /// these episodes, from a stream of their own like [`FaultKind::Scale`].
     Surge,
+    /// An operator's action on a node the model names
+    /// (`Scenario::operated`): rotate its keys, say. Instantaneous; drawn
+    /// from a stream of its own like [`FaultKind::Scale`].
+    Operate,
 }
 
 impl FaultKind {
@@ -82,9 +86,9 @@ impl FaultKind {
         FaultKind::IsolateFocus,
     ];
 
-    /// [`FaultKind::ALL`], [`FaultKind::Scale`] and [`FaultKind::Surge`]:
-    /// the `all` mix.
-    pub const EVERY: [FaultKind; 10] = [
+    /// [`FaultKind::ALL`] and the own-stream kinds ([`FaultKind::Scale`],
+    /// [`FaultKind::Surge`], [`FaultKind::Operate`]): the `all` mix.
+    pub const EVERY: [FaultKind; 11] = [
         FaultKind::Partition,
         FaultKind::Crash,
         FaultKind::Pause,
@@ -95,18 +99,34 @@ impl FaultKind {
         FaultKind::IsolateFocus,
         FaultKind::Scale,
         FaultKind::Surge,
+        FaultKind::Operate,
     ];
 
     /// True for the kinds drawn from a stream of their own, for the
     /// scenarios that take them.
     pub fn is_own_stream(self) -> bool {
-        matches!(self, FaultKind::Scale | FaultKind::Surge)
+        matches!(
+            self,
+            FaultKind::Scale | FaultKind::Surge | FaultKind::Operate
+        )
     }
 
     /// True for the kinds aimed at the focus.
     pub fn is_focused(self) -> bool {
         matches!(self, FaultKind::CrashFocus | FaultKind::IsolateFocus)
     }
+}
+
+/// What a scenario offers the own-stream kinds: the nodes that may leave
+/// and join, whether clients may surge, the nodes an operator acts on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// The scalable fleet ([`FaultKind::Scale`]).
+    pub scalable: Vec<NodeId>,
+    /// Whether the clients take surges ([`FaultKind::Surge`]).
+    pub surges: bool,
+    /// The nodes operators act on ([`FaultKind::Operate`]).
+    pub operated: Vec<NodeId>,
 }
 
 /// A kind drawn from a stream of its own (see [`FaultKind::is_own_stream`]).
@@ -196,6 +216,11 @@ impl Episode {
                 },
                 Fault::Join { node },
             ),
+            FaultKind::Operate => {
+                // An instant, with no heal.
+                let action = (self.variant >> 32) as u32;
+                return vec![(self.start, Fault::Operate { node, action })];
+            }
             FaultKind::Clock => self.clock_skew(node),
             FaultKind::Surge => (
                 Fault::Surge {
@@ -350,7 +375,7 @@ impl Nemesis {
     /// The plan for `seed` in a cluster of `nodes`, with every episode starting
     /// before `horizon` (no scalable fleet: no scale episodes).
     pub fn generate(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
-        self.generate_for(seed, nodes, &[], false, horizon)
+        self.generate_for(seed, nodes, &Extras::default(), horizon)
     }
 
     /// The plan for `seed`, with scale episodes on the `scalable` nodes when
@@ -361,10 +386,10 @@ impl Nemesis {
         &self,
         seed: u64,
         nodes: usize,
-        scalable: &[NodeId],
-        surges: bool,
+        extras: &Extras,
         horizon: SimDuration,
     ) -> FaultPlan {
+        let scalable = &extras.scalable;
         let mut plan = self.generate_main(seed, nodes, horizon);
         let scale = OwnStream {
             kind: FaultKind::Scale,
@@ -372,7 +397,7 @@ impl Nemesis {
             first_id: 10_000,
         };
         self.add_own_stream(&mut plan, seed, scale, scalable, nodes, horizon);
-        if surges {
+        if extras.surges {
             let surge = OwnStream {
                 kind: FaultKind::Surge,
                 label: "nemesis-surge",
@@ -380,6 +405,13 @@ impl Nemesis {
             };
             self.add_own_stream(&mut plan, seed, surge, &[NodeId(0)], nodes, horizon);
         }
+        let operate = OwnStream {
+            kind: FaultKind::Operate,
+            label: "nemesis-operate",
+            first_id: 30_000,
+        };
+        self.add_own_stream(&mut plan, seed, operate, &extras.operated, nodes, horizon);
+
         plan
     }
 

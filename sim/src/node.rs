@@ -63,6 +63,13 @@ pub trait Node: Sized {
         let _ = ctx;
     }
 
+    /// Called when an operator acts on the node (a `Fault::Operate`):
+    /// `action` is a number the node interprets, such as "rotate your
+    /// keys". The default ignores it.
+    fn on_operate(&mut self, ctx: &mut Context<'_, Self>, action: u32) {
+        let _ = (ctx, action);
+    }
+
     /// Called when a client operation reaches this node. Answer it, now or later,
     /// with [`Context::reply`]. The default answers nothing.
     fn on_client_op(&mut self, ctx: &mut Context<'_, Self>, op_id: OpId, op: Self::Op) {

@@ -1,13 +1,14 @@
 //! The auth service: it issues tokens (HMAC-signed, expiring [`TTL`] after
 //! issue on its monotonic clock), rotates its signing key every
-//! [`ROTATE_EVERY`], hands its current and previous keys to the gateways
-//! and the backend, and tells them its clock. Its keys are durable.
+//! [`ROTATE_EVERY`] and whenever an operator says so (the `operate` fault
+//! kind), hands its current and previous keys to the gateways and the
+//! backend, and tells them its clock. Its keys are durable.
 
 use super::messages::{GwMsg, GwReply, GwTimer, Role};
 use super::token::{Key, Keyring, Token};
 use super::view::scope_of;
 use super::{GwBlock, GwNode, BACKEND, GATEWAYS};
-use sim::{Context, NodeId, OpId, SimDuration};
+use sim::{Context, NodeId, OpId, SimDuration, TimerId};
 
 /// How long a token lasts, on the issuer's monotonic clock.
 pub const TTL: SimDuration = SimDuration::from_millis(500);
@@ -19,6 +20,8 @@ pub const ROTATE_EVERY: SimDuration = SimDuration::from_secs(3);
 pub struct Auth {
     /// Every key it has signed with, oldest first (the last is current).
     keys: Vec<Key>,
+    /// The next scheduled rotation (an operator's rotation replaces it).
+    timer: Option<TimerId>,
 }
 
 impl Auth {
@@ -56,7 +59,10 @@ impl Auth {
             ctx.send(NodeId::from(n), GwMsg::Keys(self.handed_out()));
         }
         debug_assert_eq!(NodeId::from(GATEWAYS + 1), BACKEND);
-        ctx.set_timer(ROTATE_EVERY, GwTimer::Rotate);
+        if let Some(t) = self.timer.take() {
+            ctx.cancel_timer(t);
+        }
+        self.timer = Some(ctx.set_timer(ROTATE_EVERY, GwTimer::Rotate));
     }
 
     /// The current key and the one before (tokens signed with it are

@@ -153,6 +153,13 @@ impl Node for GwNode {
         }
     }
 
+    fn on_operate(&mut self, ctx: &mut Context<'_, Self>, _action: u32) {
+        // The operator's one action: rotate the signing key now.
+        if let GwNode::Auth(a) = self {
+            a.rotate(ctx);
+        }
+    }
+
     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, timer: GwTimer) {
         match (self, timer) {
             (GwNode::Auth(a), GwTimer::Rotate) => a.rotate(ctx),

@@ -44,6 +44,7 @@ pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
         .clients(ROLES.len(), Crowd::<crowd::ThisGateway>::default)
         .faults(Mix::All.nemesis())
         .surges()
+        .operated([AUTH])
         .focus("the auth service", |_| Some(AUTH))
         .monitor_properties(&PROPERTIES, || {
             let mut watch = Watch::default();

@@ -39,7 +39,7 @@ use crate::config::SimConfig;
 use crate::engine::{Focus, Simulation};
 use crate::history::History;
 use crate::linearizability::Verdict;
-use crate::nemesis::Nemesis;
+use crate::nemesis::{Extras, Nemesis};
 use crate::node::Node;
 use crate::node_id::NodeId;
 use crate::plan::FaultPlan;
@@ -119,8 +119,7 @@ pub struct Scenario<N: Node> {
     checker: Option<(String, Checker<N>)>,
     txn_checker: Option<(ConsistencyModel, TxnChecker<N>)>,
     history_checks: Vec<(String, HistoryCheck<N>)>,
-    scalable: Vec<NodeId>,
-    surges: bool,
+    extras: Extras,
     focus: Option<(String, Focus<N>)>,
     label: Label,
     budget: Budget,
@@ -154,8 +153,7 @@ where
             checker: None,
             txn_checker: None,
             history_checks: Vec::new(),
-            scalable: Vec::new(),
-            surges: false,
+            extras: Extras::default(),
             focus: None,
             label: Label::default(),
             budget: Budget::default(),
@@ -347,7 +345,15 @@ where
     /// it, no plan has a surge, so a model's figures from before surges
     /// existed still hold.
     pub fn surges(mut self) -> Self {
-        self.surges = true;
+        self.extras.surges = true;
+        self
+    }
+
+    /// Names the nodes an operator may act on (the `operate` fault kind,
+    /// in the `operator` and `all` mixes): the nodes' `on_operate` handler
+    /// runs at random moments. Without it, no plan has one.
+    pub fn operated(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
+        self.extras.operated = nodes.into_iter().collect();
         self
     }
 
@@ -355,7 +361,7 @@ where
     /// fault kind, in the `scale` and `all` mixes). Without it, no plan
     /// makes a node leave.
     pub fn scalable(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
-        self.scalable = nodes.into_iter().collect();
+        self.extras.scalable = nodes.into_iter().collect();
         self
     }
 
@@ -464,8 +470,7 @@ where
                     base_link: self.config.link,
                     ..n.clone()
                 };
-                let nodes = self.config.nodes;
-                n.generate_for(seed, nodes, &self.scalable, self.surges, self.safety_for)
+                n.generate_for(seed, self.config.nodes, &self.extras, self.safety_for)
             }
         }
     }
