@@ -81,8 +81,16 @@ impl Store {
         token < fence && self.bug != Some(LwBug::NoFencing)
     }
 
-    fn claim(&mut self, ctx: &mut Context<'_, LwNode>, from: NodeId, chunk: ChunkId, token: Token) {
-        let mut record = self.records.get(&chunk).copied().unwrap_or_default();
+    /// The chunk's record, unless `token` is fenced off: then the sender
+    /// is told so, and there is nothing to do.
+    fn unfenced(
+        &self,
+        ctx: &mut Context<'_, LwNode>,
+        from: NodeId,
+        chunk: ChunkId,
+        token: Token,
+    ) -> Option<Record> {
+        let record = self.records.get(&chunk).copied().unwrap_or_default();
         if self.fenced(token, record.fence) {
             let fence = record.fence;
             ctx.send(
@@ -93,8 +101,15 @@ impl Store {
                     fence,
                 },
             );
-            return;
+            return None;
         }
+        Some(record)
+    }
+
+    fn claim(&mut self, ctx: &mut Context<'_, LwNode>, from: NodeId, chunk: ChunkId, token: Token) {
+        let Some(mut record) = self.unfenced(ctx, from, chunk, token) else {
+            return;
+        };
         record.fence = record.fence.max(token);
         self.save(ctx, chunk, record, from, token, false);
         let applied = record.applied.is_some();
@@ -109,19 +124,9 @@ impl Store {
     }
 
     fn write(&mut self, ctx: &mut Context<'_, LwNode>, from: NodeId, chunk: ChunkId, token: Token) {
-        let mut record = self.records.get(&chunk).copied().unwrap_or_default();
-        if self.fenced(token, record.fence) {
-            let fence = record.fence;
-            ctx.send(
-                from,
-                LwMsg::Fenced {
-                    chunk,
-                    token,
-                    fence,
-                },
-            );
+        let Some(mut record) = self.unfenced(ctx, from, chunk, token) else {
             return;
-        }
+        };
         if record.applied != Some(token) {
             record.fence = record.fence.max(token);
             record.applied = Some(token);

@@ -414,8 +414,20 @@ fn event_mops(txn: &super::history::Txn, invocation: bool) -> Vec<Mop> {
     }
 }
 
-/// Writes the history as Jepsen EDN, one map per line.
-pub fn to_edn(history: &TxnHistory) -> String {
+/// How one text form spells a history's events.
+struct Form {
+    /// Writes an event's opening, up to its value's `[`: index, type, process.
+    head: fn(&mut String, usize, &str, u64),
+    /// Between two mops.
+    mop_sep: char,
+    /// A mop's opening, the separator of its parts, and the form's null.
+    open: &'static str,
+    sep: &'static str,
+    nil: &'static str,
+}
+
+/// Writes the history in `form`, one event per line.
+fn render(history: &TxnHistory, form: &Form) -> String {
     let mut out = String::new();
     for (n, (_, i, invocation)) in events(history).into_iter().enumerate() {
         let t = &history.txns[i];
@@ -424,46 +436,52 @@ pub fn to_edn(history: &TxnHistory) -> String {
         } else {
             t.status.name()
         };
-        let _ = write!(
-            out,
-            "{{:index {n}, :type :{kind}, :process {}, :f :txn, :value [",
-            t.process
-        );
+        (form.head)(&mut out, n, kind, t.process);
         for (k, mop) in event_mops(t, invocation).iter().enumerate() {
             if k > 0 {
-                out.push(' ');
+                out.push(form.mop_sep);
             }
-            write_mop(&mut out, mop, &history.atoms, "[:", " ", "nil");
+            write_mop(&mut out, mop, &history.atoms, form.open, form.sep, form.nil);
         }
         out.push_str("]}\n");
     }
     out
 }
 
-/// Writes the history as elle-cli JSON, one object per line.
-pub fn to_json(history: &TxnHistory) -> String {
-    let mut out = String::new();
-    for (n, (_, i, invocation)) in events(history).into_iter().enumerate() {
-        let t = &history.txns[i];
-        let kind = if invocation {
-            "invoke"
-        } else {
-            t.status.name()
-        };
+/// Writes the history as Jepsen EDN, one map per line.
+pub fn to_edn(history: &TxnHistory) -> String {
+    let head: fn(&mut String, usize, &str, u64) = |out, n, kind, process| {
         let _ = write!(
             out,
-            "{{\"index\":{n},\"type\":\"{kind}\",\"process\":{},\"f\":\"txn\",\"value\":[",
-            t.process
+            "{{:index {n}, :type :{kind}, :process {process}, :f :txn, :value ["
         );
-        for (k, mop) in event_mops(t, invocation).iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            write_mop(&mut out, mop, &history.atoms, "[\"", ",", "null");
-        }
-        out.push_str("]}\n");
-    }
-    out
+    };
+    let form = Form {
+        head,
+        mop_sep: ' ',
+        open: "[:",
+        sep: " ",
+        nil: "nil",
+    };
+    render(history, &form)
+}
+
+/// Writes the history as elle-cli JSON, one object per line.
+pub fn to_json(history: &TxnHistory) -> String {
+    let head: fn(&mut String, usize, &str, u64) = |out, n, kind, process| {
+        let _ = write!(
+            out,
+            "{{\"index\":{n},\"type\":\"{kind}\",\"process\":{process},\"f\":\"txn\",\"value\":["
+        );
+    };
+    let form = Form {
+        head,
+        mop_sep: ',',
+        open: "[\"",
+        sep: ",",
+        nil: "null",
+    };
+    render(history, &form)
 }
 
 /// One mop as `[f key value]`: `open` starts it and the name (`[:` or
