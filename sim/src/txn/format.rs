@@ -202,37 +202,8 @@ fn edn_mop(line: usize, m: &Edn, atoms: &mut Atoms) -> Result<Mop, TxnHistoryErr
             ),
         ));
     };
-    let key = edn_atom(line, key, atoms)?;
-    match edn_name(f) {
-        Some("append") => Ok(Mop::Append {
-            key,
-            value: edn_atom(line, value, atoms)?,
-        }),
-        Some("w") => Ok(Mop::Write {
-            key,
-            value: edn_atom(line, value, atoms)?,
-        }),
-        Some("r") => {
-            let value = match value {
-                Edn::Nil => ReadValue::Nil,
-                Edn::Vector(items) | Edn::List(items) => ReadValue::List(
-                    items
-                        .iter()
-                        .map(|v| edn_atom(line, v, atoms))
-                        .collect::<Result<_, _>>()?,
-                ),
-                one => ReadValue::One(edn_atom(line, one, atoms)?),
-            };
-            Ok(Mop::Read { key, value })
-        }
-        _ => Err(error(
-            line,
-            format!(
-                "micro-operation `{}` is not :append, :r or :w",
-                edn::brief(f)
-            ),
-        )),
-    }
+    let brief_f = || edn::brief(f);
+    build_mop(line, edn_name(f), brief_f, key, value, atoms)
 }
 
 /// The JSON events: one array, or one object per line.
@@ -356,35 +327,92 @@ fn json_mop(line: usize, m: &Json, atoms: &mut Atoms) -> Result<Mop, TxnHistoryE
             format!("a micro-operation is [f, key, value], found `{}`", brief(m)),
         )
     })?;
-    let key = json_atom(line, &parts[1], atoms)?;
-    match parts[0].as_str() {
+    let brief_f = || brief(&parts[0]);
+    build_mop(
+        line,
+        parts[0].as_str(),
+        brief_f,
+        &parts[1],
+        &parts[2],
+        atoms,
+    )
+}
+
+/// What the EDN and JSON forms share in a micro-operation's key and value.
+trait MopValue: Sized {
+    /// The three functions as the form spells them, for errors.
+    const NAMES: &'static str;
+    /// The value as an interned atom (an integer or a string).
+    fn atom(&self, line: usize, atoms: &mut Atoms) -> Result<u32, TxnHistoryError>;
+    /// The items, when the value is a list.
+    fn items(&self) -> Option<&[Self]>;
+    /// True for the form's null.
+    fn is_null(&self) -> bool;
+}
+
+impl MopValue for Edn {
+    const NAMES: &'static str = ":append, :r or :w";
+    fn atom(&self, line: usize, atoms: &mut Atoms) -> Result<u32, TxnHistoryError> {
+        edn_atom(line, self, atoms)
+    }
+    fn items(&self) -> Option<&[Edn]> {
+        match self {
+            Edn::Vector(items) | Edn::List(items) => Some(items),
+            _ => None,
+        }
+    }
+    fn is_null(&self) -> bool {
+        matches!(self, Edn::Nil)
+    }
+}
+
+impl MopValue for Json {
+    const NAMES: &'static str = "\"append\", \"r\" or \"w\"";
+    fn atom(&self, line: usize, atoms: &mut Atoms) -> Result<u32, TxnHistoryError> {
+        json_atom(line, self, atoms)
+    }
+    fn items(&self) -> Option<&[Json]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn is_null(&self) -> bool {
+        self.is_null()
+    }
+}
+
+/// A micro-operation from its function's name `f` (`brief_f` spells it
+/// for an error), key and value, in either form.
+fn build_mop<V: MopValue>(
+    line: usize,
+    f: Option<&str>,
+    brief_f: impl FnOnce() -> String,
+    key: &V,
+    value: &V,
+    atoms: &mut Atoms,
+) -> Result<Mop, TxnHistoryError> {
+    let key = key.atom(line, atoms)?;
+    match f {
         Some("append") => Ok(Mop::Append {
             key,
-            value: json_atom(line, &parts[2], atoms)?,
+            value: value.atom(line, atoms)?,
         }),
         Some("w") => Ok(Mop::Write {
             key,
-            value: json_atom(line, &parts[2], atoms)?,
+            value: value.atom(line, atoms)?,
         }),
         Some("r") => {
-            let value = match &parts[2] {
-                Json::Null => ReadValue::Nil,
-                Json::Array(items) => ReadValue::List(
-                    items
-                        .iter()
-                        .map(|v| json_atom(line, v, atoms))
-                        .collect::<Result<_, _>>()?,
-                ),
-                one => ReadValue::One(json_atom(line, one, atoms)?),
+            let value = if MopValue::is_null(value) {
+                ReadValue::Nil
+            } else if let Some(items) = value.items() {
+                let atoms = items.iter().map(|v| v.atom(line, atoms));
+                ReadValue::List(atoms.collect::<Result<_, _>>()?)
+            } else {
+                ReadValue::One(value.atom(line, atoms)?)
             };
             Ok(Mop::Read { key, value })
         }
         _ => Err(error(
             line,
-            format!(
-                "micro-operation `{}` is not \"append\", \"r\" or \"w\"",
-                brief(&parts[0])
-            ),
+            format!("micro-operation `{}` is not {}", brief_f(), V::NAMES),
         )),
     }
 }
