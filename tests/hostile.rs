@@ -300,8 +300,8 @@ fn a_madsim_fault_far_past_the_run_does_not_stretch_it() {
         &[
             "explore",
             "async-kv",
-            "--seed",
-            "2",
+            "--seeds",
+            "50",
             "--bug",
             "unawaited-replication",
             "--json",

@@ -2,6 +2,7 @@
 
 use crate::error::ConfigError;
 use crate::link::LinkConfig;
+use crate::marks::Buggify;
 use serde::{Deserialize, Serialize};
 
 /// Everything that shapes a run besides the nodes' code and the faults.
@@ -15,6 +16,9 @@ pub struct SimConfig {
     pub link: LinkConfig,
     /// Keep every trace event in memory (the hash is computed either way).
     pub record_trace: bool,
+    /// Which fault points may fire (see [`crate::marks`]); off unless set.
+    #[serde(default)]
+    pub buggify: Buggify,
 }
 
 impl SimConfig {
@@ -29,6 +33,7 @@ impl SimConfig {
             nodes: 3,
             link: LinkConfig::default(),
             record_trace: false,
+            buggify: Buggify::Off,
         }
     }
 
@@ -47,6 +52,12 @@ impl SimConfig {
     /// Turns full trace recording on or off.
     pub fn record_trace(mut self, on: bool) -> Self {
         self.record_trace = on;
+        self
+    }
+
+    /// Sets which fault points may fire.
+    pub fn buggify(mut self, buggify: Buggify) -> Self {
+        self.buggify = buggify;
         self
     }
 

@@ -11,6 +11,7 @@ use crate::config::SimConfig;
 use crate::error::ConfigError;
 use crate::event::Event;
 use crate::fault::Fault;
+use crate::marks::Marks;
 use crate::network::Network;
 use crate::node::{Context, Lent, Node, Outbox};
 use crate::node_id::{NodeId, OpId};
@@ -107,6 +108,8 @@ pub struct Simulation<N: Node> {
     next_op_id: u64,
     /// The traffic surge in force (1: none); see [`Fault::Surge`].
     surge: u32,
+    /// The fault points evaluated and the probes reached.
+    marks: Marks,
 }
 
 impl<N: Node> Simulation<N> {
@@ -141,6 +144,7 @@ impl<N: Node> Simulation<N> {
             world.queue.push(SimTime::ZERO, Event::Start { node: id });
         }
         Ok(Simulation {
+            marks: Marks::new(config.seed, config.buggify.clone()),
             config,
             factory,
             focus: None,
@@ -151,6 +155,17 @@ impl<N: Node> Simulation<N> {
             world,
             next_op_id: 0,
         })
+    }
+
+    /// The fault points evaluated and the probes reached so far.
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+
+    /// Counts a hit of probe `name` from outside the nodes (a harness's
+    /// own probe; see [`crate::marks`]).
+    pub fn reached(&mut self, name: &'static str) {
+        self.marks.reached(name);
     }
 
     /// The config this simulation was built with.
@@ -528,6 +543,7 @@ impl<N: Node> Simulation<N> {
             clock: &rt.clock,
             rng: &mut rt.rng,
             storage: &mut rt.storage,
+            marks: &mut self.marks,
             outbox: Outbox::Engine {
                 world: &mut self.world,
                 incarnation: rt.incarnation,

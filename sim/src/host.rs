@@ -10,6 +10,7 @@
 //! so the same model runs unchanged under any host.
 
 use crate::clock::NodeClock;
+use crate::marks::{Buggify, Marks};
 pub use crate::node::Effect;
 use crate::node::{Context, Lent, Node, Outbox};
 use crate::node_id::{NodeId, OpId};
@@ -24,6 +25,8 @@ struct HostState<N: Node> {
     rng: SimRng,
     storage: Storage<N::Block>,
     timers: TimerSlab,
+    /// Probes reached; fault points are off under another host.
+    marks: Marks,
 }
 
 /// Builds a fresh node; called at start and at every restart.
@@ -58,6 +61,7 @@ impl<N: Node> Hosted<N> {
                 rng: SimRng::for_node(seed, id.index()),
                 storage: Storage::default(),
                 timers: TimerSlab::default(),
+                marks: Marks::new(seed, Buggify::Off),
             },
             factory: Box::new(factory),
             version: 0,
@@ -101,6 +105,7 @@ impl<N: Node> Hosted<N> {
             clock: &NodeClock::default(),
             rng: &mut state.rng,
             storage: &mut state.storage,
+            marks: &mut state.marks,
             outbox: Outbox::Effects {
                 timers: &mut state.timers,
                 effects: &mut effects,

@@ -11,6 +11,7 @@
 //! - [`clock`]: per-node clock offset and drift.
 //! - [`storage`]: durable block storage with sync, crash loss, torn writes and corruption.
 //! - [`fault`]: the faults and heals the engine can inject, as serde values.
+//! - [`marks`]: fault points (BUGGIFY) and coverage probes a model leaves on a run.
 //! - [`node`]: the sans-IO node trait, the context its handlers act through,
 //!   and the effects they ask for.
 //! - [`node_table`]: read access to a cluster's nodes, for invariant monitors on any host.
@@ -30,6 +31,7 @@
 //! - [`plan`]: fault plans, timed lists of faults and heals.
 //! - [`nemesis`]: random fault plans per seed, in swarm mode.
 //! - [`mix`]: the preset fault mixes, one table.
+//! - [`shape`]: the per-seed shape of a swarm schedule (sparse, dense or storm; at the focus or not; short or long).
 //! - [`strategy`]: proptest strategies for seeds and fault plans that shrink to fewer, shorter faults.
 //! - [`model`]: models described once (name, checks, bug switches, scenario), for the CLI and tests.
 //! - [`scenario`]: the test harness: a model, clients, faults and checks, in a safety and a liveness phase.
@@ -55,6 +57,7 @@ pub mod jepsen;
 pub mod latency;
 pub mod linearizability;
 pub mod link;
+pub mod marks;
 pub mod mix;
 pub mod model;
 pub mod nemesis;
@@ -68,6 +71,7 @@ pub mod regression;
 pub mod rng;
 pub mod scenario;
 pub mod seed;
+pub mod shape;
 pub mod shrink;
 pub mod spec;
 pub mod staleness;

@@ -26,6 +26,7 @@ use crate::partition::Partition;
 use crate::plan::FaultPlan;
 use crate::ratio::Ratio;
 use crate::rng::SimRng;
+use crate::shape::Shape;
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -109,6 +110,17 @@ impl FaultKind {
             self,
             FaultKind::Scale | FaultKind::Surge | FaultKind::Operate
         )
+    }
+
+    /// The kind aimed at the focus that this kind becomes under a focused
+    /// [`Shape`]: a partition or clog isolates the focus, a crash crashes
+    /// it; other kinds stay as they are.
+    pub fn at_focus(self) -> FaultKind {
+        match self {
+            FaultKind::Partition | FaultKind::Clog => FaultKind::IsolateFocus,
+            FaultKind::Crash => FaultKind::CrashFocus,
+            other => other,
+        }
     }
 
     /// True for the kinds aimed at the focus.
@@ -328,6 +340,18 @@ impl Episode {
     }
 }
 
+/// An episode's length, uniform over the octaves from 1 ms to `longest`
+/// and then uniform within its octave: faults come at every time scale, so
+/// short ones (a crash and a quick restart during an election, a blip of
+/// loss) are as common as long ones, not a rarity.
+fn draw_duration(longest: SimDuration, rng: &mut SimRng) -> SimDuration {
+    let lo = 1_000_000u64;
+    let hi = longest.as_nanos().max(lo);
+    let octaves = u64::from((hi / lo).ilog2()) + 1;
+    let from = lo << rng.below(octaves);
+    SimDuration(rng.between(from, (from * 2).min(hi)))
+}
+
 /// A generator of fault plans.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Nemesis {
@@ -360,18 +384,6 @@ impl Default for Nemesis {
 }
 
 impl Nemesis {
-    /// An episode's length, uniform over the octaves from 1 ms to
-    /// `episode_max` and then uniform within its octave: faults come at every
-    /// time scale, so short ones (a crash and a quick restart during an
-    /// election, a blip of loss) are as common as long ones, not a rarity.
-    fn draw_duration(&self, rng: &mut SimRng) -> SimDuration {
-        let lo = 1_000_000u64;
-        let hi = self.episode_max.as_nanos().max(lo);
-        let octaves = u64::from((hi / lo).ilog2()) + 1;
-        let from = lo << rng.below(octaves);
-        SimDuration(rng.between(from, (from * 2).min(hi)))
-    }
-
     /// The plan for `seed` in a cluster of `nodes`, with every episode starting
     /// before `horizon` (no scalable fleet: no scale episodes).
     pub fn generate(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
@@ -445,7 +457,7 @@ impl Nemesis {
             let episode = Episode {
                 kind: stream.kind,
                 start: SimTime(rng.below(horizon.as_nanos())),
-                duration: self.draw_duration(&mut rng),
+                duration: draw_duration(self.episode_max, &mut rng),
                 target: node.index() as u64,
                 variant: rng.next_u64(),
             };
@@ -454,7 +466,26 @@ impl Nemesis {
         }
     }
 
-    /// Every episode but the own-stream ones.
+    /// The kind a focused seed aims at the focus again and again: the
+    /// focus isolated (three seeds in four) or crashed, of those the
+    /// nemesis has; `None` when it has neither.
+    fn focus_kind(&self, rng: &mut SimRng) -> Option<FaultKind> {
+        let choices = [
+            FaultKind::IsolateFocus,
+            FaultKind::IsolateFocus,
+            FaultKind::IsolateFocus,
+            FaultKind::CrashFocus,
+        ];
+        let present: Vec<FaultKind> = choices
+            .into_iter()
+            .filter(|k| self.kinds.contains(k))
+            .collect();
+        rng.pick(&present).copied()
+    }
+
+    /// Every episode but the own-stream ones. In swarm mode the seed's
+    /// [`Shape`] sets the episode count, the longest episode, and whether
+    /// episodes chase the focus.
     fn generate_main(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
         let mut rng = SimRng::from_seed_and_label(seed, "nemesis");
         let mut kinds: Vec<FaultKind> = self
@@ -464,6 +495,11 @@ impl Nemesis {
             .filter(|k| !k.is_own_stream())
             .collect();
         let mut count = self.episodes_max;
+        let shape = if self.swarm {
+            Shape::for_seed(seed)
+        } else {
+            Shape::CLASSIC
+        };
         if self.swarm && !kinds.is_empty() {
             let keep: Vec<FaultKind> = kinds.iter().copied().filter(|_| rng.chance(1, 2)).collect();
             kinds = if keep.is_empty() {
@@ -471,17 +507,23 @@ impl Nemesis {
             } else {
                 keep
             };
-            count = rng.between(1, u64::from(count.max(1))) as u32;
+            count = shape.episodes(count, &mut rng);
         }
         let mut plan = FaultPlan::new();
         if kinds.is_empty() || horizon.as_nanos() == 0 {
             return plan;
         }
+        let longest = shape.longest(self.episode_max);
+        let focus_kind = shape.focused.then(|| self.focus_kind(&mut rng)).flatten();
         for id in 0..count {
+            let mut kind = *rng.pick(&kinds).expect("non-empty");
+            if let Some(focused) = focus_kind.filter(|_| !rng.chance(1, 10)) {
+                kind = focused;
+            }
             let episode = Episode {
-                kind: *rng.pick(&kinds).expect("non-empty"),
+                kind,
                 start: SimTime(rng.below(horizon.as_nanos())),
-                duration: self.draw_duration(&mut rng),
+                duration: draw_duration(longest, &mut rng),
                 target: rng.next_u64(),
                 variant: rng.next_u64(),
             };

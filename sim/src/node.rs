@@ -16,6 +16,7 @@
 //! this one back.
 
 use crate::clock::NodeClock;
+use crate::marks::Marks;
 use crate::node_id::{NodeId, OpId};
 use crate::rng::SimRng;
 use crate::storage::Storage;
@@ -130,6 +131,7 @@ pub struct Context<'a, N: Node> {
     clock: &'a NodeClock,
     rng: &'a mut SimRng,
     storage: &'a mut Storage<N::Block>,
+    marks: &'a mut Marks,
     outbox: Outbox<'a, N>,
 }
 
@@ -139,6 +141,7 @@ pub(crate) struct Lent<'a, N: Node> {
     pub(crate) clock: &'a NodeClock,
     pub(crate) rng: &'a mut SimRng,
     pub(crate) storage: &'a mut Storage<N::Block>,
+    pub(crate) marks: &'a mut Marks,
     pub(crate) outbox: Outbox<'a, N>,
 }
 
@@ -157,6 +160,7 @@ impl<'a, N: Node> Context<'a, N> {
             clock: lent.clock,
             rng: lent.rng,
             storage: lent.storage,
+            marks: lent.marks,
             outbox: lent.outbox,
         }
     }
@@ -250,6 +254,33 @@ impl<'a, N: Node> Context<'a, N> {
     #[inline]
     pub fn storage(&mut self) -> &mut Storage<N::Block> {
         self.storage
+    }
+
+    /// A fault point (FoundationDB's BUGGIFY): true at site `name` on some
+    /// runs, so the code can take a rare path there (delay a sync, fire a
+    /// timer early, drop a cache). Whether the site is enabled for the
+    /// seed, and whether it fires now, come from the site's own stream; see
+    /// [`crate::marks`]. Always false unless the run turned fault points on.
+    #[inline]
+    pub fn buggify(&mut self, name: &'static str) -> bool {
+        self.marks.buggify(name)
+    }
+
+    /// A coverage probe: counts a hit of `name` when `condition` holds
+    /// (Antithesis's "sometimes"). `explore` reports the probes no seed
+    /// reached. Never changes the run.
+    #[inline]
+    pub fn sometimes(&mut self, name: &'static str, condition: bool) {
+        if condition {
+            self.marks.reached(name);
+        }
+    }
+
+    /// A coverage probe that counts a hit of `name` whenever the code gets
+    /// here (FoundationDB's `CODE_PROBE`, TigerBeetle's coverage marks).
+    #[inline]
+    pub fn reached(&mut self, name: &'static str) {
+        self.marks.reached(name);
     }
 
     /// Answers client operation `op`.

@@ -257,13 +257,22 @@ impl<F: Frontdoor> Workload<F::Node> for Crowd<F> {
     }
 
     fn observe(&mut self, i: usize, reply: &<F::Node as Node>::Reply) {
-        if let Answer::Token(token) = F::answer(reply) {
-            let c = self.client(i);
-            c.tokens.push(token);
-            if c.tokens.len() > 4 {
-                c.tokens.remove(0);
+        match F::answer(reply) {
+            Answer::Token(token) => {
+                let c = self.client(i);
+                c.tokens.push(token);
+                if c.tokens.len() > 4 {
+                    c.tokens.remove(0);
+                }
+                c.since_login = 0;
             }
-            c.since_login = 0;
+            // An honest client whose token is refused as expired or
+            // unknown (a key rotated while it was cut off) logs in again
+            // before its next request.
+            Answer::Refused(Refusal::Expired | Refusal::BadToken) if role(i) == Role::Honest => {
+                self.client(i).since_login = RENEW_EVERY;
+            }
+            _ => {}
         }
     }
 

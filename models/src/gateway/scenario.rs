@@ -54,8 +54,8 @@ pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
         .run_for(SimDuration::from_secs(10))
 }
 
-/// Honest clients' operations completed at least [`HONEST_FLOOR_PERCENT`]
-/// of the time.
+/// Of the honest clients' operations the gateways decided (served or
+/// refused, not timed out), at least [`HONEST_FLOOR_PERCENT`] were served.
 pub fn honest_service(history: &History<GwOp, GwReply>) -> Result<(), String> {
     let mut open: BTreeMap<u64, Role> = BTreeMap::new();
     let (mut total, mut ok) = (0u64, 0u64);
@@ -67,6 +67,12 @@ pub fn honest_service(history: &History<GwOp, GwReply>) -> Result<(), String> {
                     GwOp::Call(r) => r.role,
                 };
                 open.insert(e.process, role);
+            }
+            // An operation that timed out is left out: under a storm of
+            // faults aimed at the auth service no gateway can answer, and
+            // the floor judges what the gateways decide, not availability.
+            EventKind::Info => {
+                open.remove(&e.process);
             }
             done => {
                 if open.remove(&e.process) == Some(Role::Honest) {
