@@ -8,11 +8,13 @@
 //! that panics is a failure of kind `panic`, not a crash of the sweep.
 
 use crate::catalog::Catalog;
+use crate::coverage::Coverage;
 use crate::exit;
 use crate::results::{FailureLine, ResultLine, ResultsWriter, SeedLine, ShardSummary};
 use crate::shard::Shard;
 use crate::summary::{Summary, Tally};
 use sim::artifact::{self, Artifact};
+use sim::marks::Buggify;
 use sim::mix::Mix;
 use sim::model::{Description, Model, ModelError, RunRequest, RunSummary};
 use sim::scenario::{Failure, FailureKind};
@@ -20,7 +22,7 @@ use sim::seed::{SEEDS_VAR, SEED_VAR};
 use sim::SimTime;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -77,6 +79,16 @@ pub struct ExploreArgs {
     /// Neither re-run nor keep failures in the regression file.
     #[arg(long, conflicts_with = "regressions")]
     pub no_regressions: bool,
+    /// Keep the models' fault points (BUGGIFY) off: the code runs as
+    /// written. By default each site is enabled on about a quarter of the
+    /// seeds.
+    #[arg(long)]
+    pub no_buggify: bool,
+    /// Stop at the first seed (in seed order) by which every coverage
+    /// probe the model declares has been reached, or when `--seeds` runs
+    /// out.
+    #[arg(long, conflicts_with = "seed")]
+    pub until_covered: bool,
 }
 
 /// One sweep.
@@ -93,6 +105,8 @@ struct Sweep<'a> {
     shard: Shard,
     jobs: usize,
     max_artifacts: usize,
+    buggify: Option<Buggify>,
+    until_covered: bool,
 }
 
 impl ExploreArgs {
@@ -240,6 +254,8 @@ impl ExploreArgs {
             shard,
             jobs,
             max_artifacts: self.max_artifacts,
+            buggify: self.no_buggify.then_some(Buggify::Off),
+            until_covered: self.until_covered,
         })
     }
 }
@@ -262,6 +278,7 @@ impl Sweep<'_> {
             plan: None,
             record: false,
             budget: None,
+            buggify: self.buggify.clone(),
         };
         let caught =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.model.run(&request)));
@@ -284,16 +301,17 @@ impl Sweep<'_> {
             None => None,
         };
         let next = AtomicU64::new(0);
+        let stop = AtomicBool::new(false);
         let running: Running = Mutex::new(vec![None; self.jobs]);
         let progress = progress_bar(self.count);
         let (sender, receiver) = mpsc::channel::<(u64, Result<RunSummary, ModelError>)>();
-        let mut collector = Collector::new(self, dir, writer);
+        let mut collector = Collector::new(self, dir, writer, &stop);
         std::thread::scope(|scope| -> Result<(), String> {
             let mut started_workers = 0;
             for w in 0..self.jobs.min(self.count.min(1024) as usize) {
                 let sender = sender.clone();
-                let (next, running) = (&next, &running);
-                let worker = move || self.work(w, next, running, sender);
+                let (next, running, stop) = (&next, &running, &stop);
+                let worker = move || self.work(w, (next, stop), running, sender);
                 let spawned = std::thread::Builder::new().spawn_scoped(scope, worker);
                 match spawned {
                     Ok(_) => started_workers += 1,
@@ -324,13 +342,13 @@ impl Sweep<'_> {
     fn work(
         &self,
         w: usize,
-        next: &AtomicU64,
+        (next, stop): (&AtomicU64, &AtomicBool),
         running: &Running,
         sender: mpsc::Sender<(u64, Result<RunSummary, ModelError>)>,
     ) {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= self.count {
+            if i >= self.count || stop.load(Ordering::Relaxed) {
                 return;
             }
             let seed = self.first + i;
@@ -360,6 +378,8 @@ fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
         timings: Vec::new(),
         history: None,
         skipped_faults: 0,
+        buggified: Vec::new(),
+        probes: Vec::new(),
     }
 }
 
@@ -374,7 +394,10 @@ struct Collector<'a> {
     /// The index every run below has been taken.
     next: u64,
     /// Runs taken above `next`.
-    waiting: BTreeMap<u64, Finished>,
+    waiting: BTreeMap<u64, RunSummary>,
+    coverage: Coverage,
+    /// Set when the sweep is covered (`--until-covered`): workers stop.
+    stop: &'a AtomicBool,
 }
 
 /// What the ordered pass needs of a finished run.
@@ -390,10 +413,17 @@ struct Finished {
 struct FaultRecord {
     failure: Failure,
     plan: sim::FaultPlan,
+    buggify: Vec<String>,
 }
 
 impl<'a> Collector<'a> {
-    fn new(sweep: &'a Sweep<'a>, dir: &'a Path, writer: Option<ResultsWriter>) -> Self {
+    fn new(
+        sweep: &'a Sweep<'a>,
+        dir: &'a Path,
+        writer: Option<ResultsWriter>,
+        stop: &'a AtomicBool,
+    ) -> Self {
+        let declared = sweep.description.checks.probes.iter();
         Collector {
             sweep,
             dir,
@@ -401,36 +431,53 @@ impl<'a> Collector<'a> {
             writer,
             next: 0,
             waiting: BTreeMap::new(),
+            coverage: Coverage::new(declared.map(|p| p.name.clone()).collect()),
+            stop,
         }
     }
 
+    /// Takes run `i`; runs are tallied in seed order, so that a sweep
+    /// that stops when covered stops at the same seed on any thread count.
     fn take(&mut self, i: u64, run: Result<RunSummary, ModelError>) -> Result<(), String> {
         let run = run.map_err(|e| e.to_string())?;
-        self.tally.add_run(&run);
-        let finished = Finished {
-            seed: run.seed,
-            trace_hash: run.trace_hash,
-            ops: run.ops.len() as u64,
-            ok: run.ops.iter().filter(|o| o.ok).count() as u64,
-            failure: run.failure.map(|failure| FaultRecord {
-                failure,
-                plan: run.plan,
-            }),
-        };
-        self.waiting.insert(i, finished);
+        self.waiting.insert(i, run);
         while let Some(entry) = self.waiting.first_entry() {
             if *entry.key() != self.next {
                 break;
             }
             self.next += 1;
-            let finished = entry.remove();
+            let run = entry.remove();
+            if self.covered() {
+                continue; // past the seed that completed the coverage
+            }
+            self.tally.add_run(&run);
+            self.coverage.add_run(&run);
+            let finished = Finished {
+                seed: run.seed,
+                trace_hash: run.trace_hash,
+                ops: run.ops.len() as u64,
+                ok: run.ops.iter().filter(|o| o.ok).count() as u64,
+                failure: run.failure.map(|failure| FaultRecord {
+                    failure,
+                    plan: run.plan,
+                    buggify: run.buggified,
+                }),
+            };
             let artifact = match &finished.failure {
                 Some(record) => self.keep(finished.seed, finished.trace_hash, record)?,
                 None => None,
             };
             self.write_seed(&finished, artifact)?;
+            if self.covered() {
+                self.stop.store(true, Ordering::Relaxed);
+            }
         }
         Ok(())
+    }
+
+    /// True when the sweep runs until covered and is.
+    fn covered(&self) -> bool {
+        self.sweep.until_covered && self.coverage.complete()
     }
 
     /// The run's results line, if results are written.
@@ -477,6 +524,7 @@ impl<'a> Collector<'a> {
             plan: record.plan.clone(),
             trace_hash: sim::trace::hash_hex(trace_hash),
             failure: record.failure.clone(),
+            buggify: record.buggify.clone(),
         };
         let stem = format!("{}-seed-{seed}", artifact::stem_of(&artifact.model));
         let path = artifact
@@ -505,13 +553,16 @@ impl<'a> Collector<'a> {
                 latency: self.tally.latency().clone(),
                 served_by: self.tally.served().clone(),
                 by_kind: self.tally.by_kind().clone(),
+                coverage: self.coverage.summary(),
                 wall_s,
             };
             writer.write(&ResultLine::Summary(summary))?;
             let path = writer.finish()?;
             eprintln!("faultline explore: results in {}", path.display());
         }
-        Ok(self.tally.summary(&sweep.description.name, wall_s))
+        let mut summary = self.tally.summary(&sweep.description.name, wall_s);
+        summary.coverage = self.coverage.summary();
+        Ok(summary)
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`catalog`]: the built-in catalog, and looking models up by name.
 //! - [`list`]: `faultline list`, read from the models' descriptions.
 //! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
+//! - [`coverage`]: the coverage probes a sweep reached, and the declared ones it never did.
 //! - [`summary`]: a sweep's summary, tallied as runs finish (failures, availability, latency).
 //! - [`shard`]: the K-th of N slices of a sweep, from a flag or a cluster engine's environment.
 //! - [`results`]: `explore --out`, a result per seed and a shard summary as JSON lines.
@@ -29,6 +30,7 @@ pub mod catalog;
 pub mod check_history;
 pub mod check_txn;
 pub mod cli;
+pub mod coverage;
 pub mod exit;
 pub mod explore;
 pub mod histogram;

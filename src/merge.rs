@@ -197,7 +197,8 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
         .collect();
     let mut tally = Tally::default();
     let mut wall_s: f64 = 0.0;
-    for f in by_shard.values() {
+    for (k, f) in by_shard.values().enumerate() {
+        tally.add_coverage(&f.summary.coverage, k == 0);
         wall_s = wall_s.max(f.summary.wall_s);
         let summary = &f.summary;
         tally.add_shard(

@@ -59,6 +59,7 @@ fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSum
         bug: entry.bug.clone(),
         nemesis: entry.faults.parse().unwrap_or_default(),
         plan: Some(plan.clone()),
+        buggify: Some(entry.buggify_sites()),
         ..RunRequest::default()
     };
     model
@@ -91,10 +92,14 @@ pub fn keep(
         let Some(failure) = first.failure.clone() else {
             continue;
         };
+        let fired = Some(sim::marks::Buggify::Sites(
+            first.buggified.iter().cloned().collect(),
+        ));
         let same = |plan: &FaultPlan| {
             let run = model
                 .run(&RunRequest {
                     plan: Some(plan.clone()),
+                    buggify: fired.clone(),
                     ..request.clone()
                 })
                 .ok()?;
@@ -119,6 +124,7 @@ pub fn keep(
                 .next()
                 .unwrap_or_default()
                 .to_string(),
+            buggify: first.buggified.clone(),
         };
         if regression::record(path, entry)? {
             added += 1;

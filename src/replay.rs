@@ -5,6 +5,7 @@
 use crate::catalog::Catalog;
 use crate::exit;
 use sim::artifact::Artifact;
+use sim::marks::Buggify;
 use sim::model::{Description, Model, RunRequest, RunSummary};
 use sim::plan::FaultPlan;
 use sim::scenario::sweep::replay_artifact_command;
@@ -66,8 +67,20 @@ pub fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String
 }
 
 impl Loaded<'_> {
-    /// Reruns the artifact's seed under `plan`.
+    /// Reruns the artifact's seed under `plan`, with the fault points
+    /// its artifact lists enabled.
     pub fn rerun(&self, plan: &FaultPlan, record: bool) -> Result<RunSummary, String> {
+        self.rerun_with(plan, &self.artifact.buggify_sites(), record)
+    }
+
+    /// Reruns the artifact's seed under `plan` with exactly the fault
+    /// points `buggify` allows.
+    pub fn rerun_with(
+        &self,
+        plan: &FaultPlan,
+        buggify: &Buggify,
+        record: bool,
+    ) -> Result<RunSummary, String> {
         let request = RunRequest {
             seed: self.artifact.seed,
             bug: self.artifact.bug.clone(),
@@ -75,6 +88,7 @@ impl Loaded<'_> {
             plan: Some(plan.clone()),
             record,
             budget: Some(self.artifact.config.budget),
+            buggify: Some(buggify.clone()),
         };
         self.model.run(&request).map_err(|e| e.to_string())
     }

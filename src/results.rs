@@ -75,6 +75,9 @@ pub struct ShardSummary {
     /// Operations and completions per kind.
     #[serde(default)]
     pub by_kind: BTreeMap<String, crate::summary::KindCount>,
+    /// The coverage probes the shard reached (absent in older files).
+    #[serde(default)]
+    pub coverage: crate::coverage::CoverageSummary,
     /// Wall seconds the shard took.
     pub wall_s: f64,
 }

@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::exit;
 use crate::replay::load;
 use sim::artifact::Artifact;
+use sim::marks::Buggify;
 use sim::trace::hash_hex;
 use std::path::PathBuf;
 
@@ -49,15 +50,21 @@ impl ShrinkArgs {
             ));
         };
         let shrunk = sim::shrink::shrink(&original.plan, first, self.max_trials, same_failure);
-        let failure = shrunk
-            .run
-            .failure
-            .clone()
-            .expect("a shrunk plan still fails");
+        let fewer = sim::shrink::shrink_sites(&original.buggify, |on| {
+            let sites = Buggify::Sites(on.clone());
+            let run = loaded.rerun_with(&shrunk.plan, &sites, false).ok()?;
+            run.failure
+                .as_ref()
+                .is_some_and(|f| f.kind == kind)
+                .then_some(run)
+        });
+        let run = fewer.run.unwrap_or(shrunk.run);
+        let failure = run.failure.clone().expect("a shrunk plan still fails");
         let small = Artifact {
             plan: shrunk.plan.clone(),
-            trace_hash: hash_hex(shrunk.run.trace_hash),
+            trace_hash: hash_hex(run.trace_hash),
             failure,
+            buggify: fewer.sites,
             faultline_version: env!("CARGO_PKG_VERSION").to_string(),
             ..original.clone()
         };

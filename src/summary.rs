@@ -3,6 +3,7 @@
 //! operation kind (in virtual time, from histograms), and the failing seeds
 //! with their artifacts. Its field names are the `explore --json` contract.
 
+use crate::coverage::CoverageSummary;
 use crate::histogram::Histogram;
 use serde::Serialize;
 use sim::model::RunSummary;
@@ -53,6 +54,8 @@ pub struct Summary {
     pub failed: Vec<FailedSeed>,
     /// Failures past the artifact limit (`--max-artifacts`): counted, not kept.
     pub failed_without_artifact: u64,
+    /// The coverage probes the sweep reached, and the declared ones it did not.
+    pub coverage: CoverageSummary,
 }
 
 /// One operation kind's count.
@@ -96,9 +99,15 @@ pub struct Tally {
     skipped_faults: u64,
     failed: Vec<FailedSeed>,
     failed_without_artifact: u64,
+    coverage: CoverageSummary,
 }
 
 impl Tally {
+    /// Adds a shard's coverage (`first`: the first shard merged).
+    pub fn add_coverage(&mut self, shard: &CoverageSummary, first: bool) {
+        self.coverage.merge(shard, first);
+    }
+
     /// Counts a run's operations (in any order: the figures do not depend on it).
     pub fn add_run(&mut self, run: &RunSummary) {
         self.runs += 1;
@@ -255,6 +264,7 @@ impl Tally {
             skipped_faults: self.skipped_faults,
             failed: self.failed,
             failed_without_artifact: self.failed_without_artifact,
+            coverage: self.coverage,
         }
     }
 }
@@ -324,6 +334,7 @@ impl Summary {
         }
         out.push_str(&self.render_served());
         out.push_str(&self.render_by_kind());
+        out.push_str(&self.coverage.render(self.runs));
         for f in &self.failed {
             out.push_str(&format!(
                 "seed {}: {}\n  replay: {program} replay {}\n",

@@ -18,6 +18,7 @@ fn first_failure(model: &dyn Model, bug: &str, mix: Mix, within: u64) -> Option<
             plan: None,
             record: false,
             budget: None,
+            buggify: None,
         };
         let run = model.run(&request).expect("a listed bug switch runs");
         run.failure.is_some()
@@ -76,6 +77,7 @@ fn the_correct_models_pass_the_seeds_their_bugs_fail_in() {
                 plan: None,
                 record: false,
                 budget: None,
+                buggify: None,
             };
             let run = model.run(&request).expect("runs");
             assert!(

@@ -163,6 +163,7 @@ fn a_sweep_goes_on_past_runaways_and_reports_each() {
         plan: None,
         record: false,
         budget: None,
+        buggify: None,
     };
     let run = FloodModel.run(&request).unwrap();
     assert_eq!(run.failure.map(|f| f.kind), Some(FailureKind::Runaway));

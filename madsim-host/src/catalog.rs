@@ -107,6 +107,8 @@ fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
         timings: Vec::new(),
         history: record.then(|| result.history.to_string()),
         skipped_faults: result.skipped_faults,
+        buggified: Vec::new(),
+        probes: Vec::new(),
     }
 }
 
@@ -137,6 +139,9 @@ impl Model for RaftKvMadsim {
             config: config(engine.config.nodes),
             checks: Checks {
                 checks: history_checks.cloned().collect(),
+                // Probes are counted by the engine's harness; a madsim run
+                // reports none, so it declares none.
+                probes: Vec::new(),
                 ..engine.checks
             },
             bugs: engine.bugs,
@@ -185,6 +190,7 @@ impl Model for AsyncKvModel {
                 )],
                 focus: Some("the primary".into()),
                 spec: Some(<sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME.into()),
+                probes: Vec::new(),
             },
             bugs: BugInfo::all::<AsyncKvBug>(),
         }

@@ -225,6 +225,7 @@ impl Node for Register {
                 );
             }
             RegisterMsg::Store { req, ts, value } => {
+                ctx.sometimes(STALE_STORE, ts < self.ts);
                 self.store_locally(ctx, ts, value);
                 ctx.send(from, RegisterMsg::StoreAck { req });
             }
@@ -237,6 +238,7 @@ impl Node for Register {
                 let Phase::Query { best } = &mut p.phase else {
                     return;
                 };
+                ctx.sometimes(QUORUM_DISAGREED, ts != best.0 && !p.heard.is_empty());
                 if ts > best.0 {
                     *best = (ts, value);
                 }
@@ -275,6 +277,12 @@ impl Node for Register {
         }
     }
 }
+
+/// Coverage probe: a replica was asked to store a value older than its own.
+pub const STALE_STORE: &str = "a store older than the replica's value";
+/// Coverage probe: the replies of one query held different timestamps, so
+/// a read had to pick the newest and write it back.
+pub const QUORUM_DISAGREED: &str = "a query's replies disagreed";
 
 /// The invariant: no two live replicas hold one timestamp with different values.
 pub fn check_unique_timestamps(sim: &Simulation<Register>) -> Result<(), String> {
@@ -349,5 +357,7 @@ pub fn scenario(bug: Option<RegisterBug>) -> Scenario<Register> {
         .faults(Mix::All.nemesis())
         .invariant("unique timestamps", check_unique_timestamps)
         .linearizable(sim::spec::register::Register, spec_history)
+        .probe(STALE_STORE, 20)
+        .probe(QUORUM_DISAGREED, 20)
         .run_for(sim::SimDuration::from_secs(3))
 }

@@ -48,12 +48,21 @@ pub struct Regression {
     pub shrunk_plan: Option<FaultPlan>,
     /// The failure's first line.
     pub failure: String,
+    /// The fault points that fired in the failing run; a re-run enables
+    /// exactly these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buggify: Vec<String>,
 }
 
 impl Regression {
     /// The plan to re-run: the shrunk one if kept, else the original.
     pub fn rerun_plan(&self) -> &FaultPlan {
         self.shrunk_plan.as_ref().unwrap_or(&self.plan)
+    }
+
+    /// The fault points a re-run enables: exactly those that fired.
+    pub fn buggify_sites(&self) -> crate::marks::Buggify {
+        crate::marks::Buggify::Sites(self.buggify.iter().cloned().collect())
     }
 
     /// True for the same failure of the same run.

@@ -6,8 +6,12 @@
 //! go. Every trial is a full rerun of the seed under the smaller plan, so
 //! the result is a plan that really fails; a budget of trials bounds the
 //! work, and the best plan found so far is kept when it runs out.
+//!
+//! Then [`shrink_sites`] turns off, one by one, the fault points
+//! ([`crate::marks`]) the failure does not need.
 
 use crate::plan::{FaultPlan, TimedFault};
+use std::collections::BTreeSet;
 
 /// What shrinking found.
 #[derive(Clone, Debug)]
@@ -93,6 +97,42 @@ pub fn shrink<R>(
     best
 }
 
+/// What turning fault points off found.
+#[derive(Clone, Debug)]
+pub struct FewerSites<R> {
+    /// The fault points the failure still needs, in their first order.
+    pub sites: Vec<String>,
+    /// The run with only those enabled, when any could go.
+    pub run: Option<R>,
+    /// How many reruns it took.
+    pub trials: usize,
+}
+
+/// Turns the fault points of a failing run off one at a time, keeping each
+/// off while the run still fails the same way (`still_fails` reruns with
+/// exactly the given sites enabled). At most one rerun per site.
+pub fn shrink_sites<R>(
+    sites: &[String],
+    mut still_fails: impl FnMut(&BTreeSet<String>) -> Option<R>,
+) -> FewerSites<R> {
+    let mut kept: Vec<String> = sites.to_vec();
+    let mut run = None;
+    let mut trials = 0;
+    for site in sites {
+        let without: BTreeSet<String> = kept.iter().filter(|s| *s != site).cloned().collect();
+        trials += 1;
+        if let Some(r) = still_fails(&without) {
+            kept.retain(|s| s != site);
+            run = Some(r);
+        }
+    }
+    FewerSites {
+        sites: kept,
+        run,
+        trials,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +160,14 @@ mod tests {
         assert_eq!(s.plan.len(), 2, "{:?}", s.plan);
         assert!(has(&s.plan, 7) && has(&s.plan, 31));
         assert!(!s.budget_exhausted);
+    }
+
+    #[test]
+    fn only_the_fault_points_the_failure_needs_stay_on() {
+        let sites: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let fewer = shrink_sites(&sites, |on| on.contains("b").then_some(on.len()));
+        assert_eq!(fewer.sites, vec!["b".to_string()]);
+        assert_eq!((fewer.run, fewer.trials), (Some(1), 3));
     }
 
     #[test]

@@ -24,6 +24,16 @@ use crate::kv::KvStore;
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::BTreeMap;
 
+/// The coverage probes a replica reaches: a sweep that never reached them
+/// never tested failover.
+pub mod probes {
+    /// A node became primary of an epoch after the first.
+    pub const BACKUP_PROMOTED: &str = "a backup promoted to primary";
+    /// A backup refused a forward from a primary of an older epoch.
+    pub const STALE_PRIMARY_FENCED: &str = "a stale primary's forward fenced";
+    /// A backup kept a forward that arrived ahead of a gap.
+    pub const FORWARD_AHEAD_OF_GAP: &str = "a forward arrived ahead of a gap";
+}
 /// The most forwards a backup keeps ahead of a gap.
 const AHEAD_LIMIT: usize = 1024;
 /// The most forwards resent to one backup in one tick.
@@ -216,6 +226,7 @@ impl<S: StateMachine> Replica<S> {
             self.save(ctx);
         }
         if config.primary == Some(ctx.id()) {
+            ctx.sometimes(probes::BACKUP_PROMOTED, self.epoch > 1);
             self.installed = self.epoch; // its own state is the epoch's snapshot
             let acked = config.backups.iter().map(|&b| (b, None)).collect();
             let now = ctx.now();
@@ -492,11 +503,13 @@ impl<S: StateMachine> Replica<S> {
     ) {
         if self.fencing() && (epoch != self.epoch || epoch != self.installed) {
             if epoch < self.epoch {
+                ctx.reached(probes::STALE_PRIMARY_FENCED);
                 ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
             }
             return;
         }
         if index > self.applied + 1 {
+            ctx.reached(probes::FORWARD_AHEAD_OF_GAP);
             // A gap: keep it for when the gap fills (the primary resends).
             if self.ahead.len() < AHEAD_LIMIT {
                 self.ahead.insert(index, request);

@@ -1,6 +1,7 @@
 //! The standard `primary-backup` scenario, and the model's description.
 
 use super::invariants;
+use super::replica::probes;
 use super::{PbBug, PbNode};
 use crate::kv::{history, KvClients, KvRequest};
 use sim::model::EngineModel;
@@ -61,5 +62,8 @@ pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
         )
         .linearizable(Kv, history::spec_history)
         .eventually("a serving primary", has_primary)
+        .probe(probes::BACKUP_PROMOTED, 20)
+        .probe(probes::STALE_PRIMARY_FENCED, 20)
+        .probe(probes::FORWARD_AHEAD_OF_GAP, 20)
         .run_for(SimDuration::from_secs(10))
 }

@@ -16,6 +16,21 @@ const ELECTION_MS: (u64, u64) = (150, 300);
 const MAX_BATCH: usize = 64;
 const HARD_STATE_BLOCK: u64 = 0;
 
+/// Fault point: an election timeout far shorter than the normal range.
+pub const EARLY_ELECTION: &str = "raft-kv: election timeout cut short";
+
+/// The coverage probes the node reaches: a sweep that never reached them
+/// never set up the figure-8 scenario of the Raft paper.
+pub mod probes {
+    /// A node became leader holding entries past its commit index.
+    pub const LEADER_WITH_UNCOMMITTED: &str = "leader elected with uncommitted entries";
+    /// A leader saw an entry of an older term on a majority, and the
+    /// commit rule held it back (§5.4.2).
+    pub const OLD_TERM_ON_MAJORITY: &str = "older term's entry on a majority, not committed";
+    /// A follower dropped entries that conflicted with its leader's.
+    pub const CONFLICT_TRUNCATED: &str = "conflicting entries truncated";
+}
+
 /// A node's role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -138,8 +153,14 @@ impl RaftKv {
         self.timer = Some((ctx.set_timer(after, Tick), now.after(after)));
     }
 
+    /// A fresh election deadline. Fault point [`EARLY_ELECTION`]: a third
+    /// of the shortest timeout, so a follower stands for election while
+    /// its leader is still there, and leaders change often.
     fn reset_election_deadline(&mut self, ctx: &mut Context<'_, Self>) {
-        let ms = ctx.rng().between(ELECTION_MS.0, ELECTION_MS.1);
+        let mut ms = ctx.rng().between(ELECTION_MS.0, ELECTION_MS.1);
+        if ctx.buggify(EARLY_ELECTION) {
+            ms = ELECTION_MS.0 / 3;
+        }
         self.election_deadline = ctx.now().after(SimDuration::from_millis(ms));
     }
 
@@ -213,6 +234,10 @@ impl RaftKv {
     }
 
     fn become_leader(&mut self, ctx: &mut Context<'_, Self>) {
+        ctx.sometimes(
+            probes::LEADER_WITH_UNCOMMITTED,
+            self.log.last_index() > self.commit,
+        );
         self.role = Role::Leader;
         self.leader = Some(ctx.id());
         let n = ctx.node_count();
@@ -290,6 +315,8 @@ impl RaftKv {
         while n > self.commit {
             let term = self.log.term_at(n).expect("n <= last");
             if term != self.term && !self.bug(RaftBug::CommitPreviousTerm) {
+                let held = self.match_index.iter().filter(|&&m| m >= n).count();
+                ctx.sometimes(probes::OLD_TERM_ON_MAJORITY, held >= majority);
                 break; // Older entries are of older terms still.
             }
             if self.match_index.iter().filter(|&&m| m >= n).count() >= majority {
@@ -380,7 +407,10 @@ impl RaftKv {
             let index = prev_index + 1 + k as u64;
             match self.log.term_at(index) {
                 Some(t) if t == entry.term => continue,
-                Some(_) => self.log.truncate(index - 1),
+                Some(_) => {
+                    ctx.reached(probes::CONFLICT_TRUNCATED);
+                    self.log.truncate(index - 1);
+                }
                 None => {}
             }
             self.log.push(*entry);

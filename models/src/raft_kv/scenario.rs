@@ -1,7 +1,7 @@
 //! The standard `raft-kv` scenario, and the model's description.
 
 use super::invariants;
-use super::node::{RaftKv, Role};
+use super::node::{probes, RaftKv, Role};
 use super::RaftBug;
 use crate::kv::{history, KvClients, KvRequest};
 use sim::model::EngineModel;
@@ -61,5 +61,15 @@ pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
         })
         .linearizable(Kv, history::spec_history)
         .eventually("a leader", has_leader)
+        .probe(probes::LEADER_WITH_UNCOMMITTED, 5)
+        .probe(probes::OLD_TERM_ON_MAJORITY, 50)
+        .probe(probes::CONFLICT_TRUNCATED, 20)
+        .sometimes(TWO_LEADERS, 10, |sim| {
+            let leaders = sim.live_nodes().filter(|(_, n)| n.role() == Role::Leader);
+            leaders.count() >= 2
+        })
         .run_for(SimDuration::from_secs(10))
 }
+
+/// The harness-level probe: a deposed leader that does not know it yet.
+pub const TWO_LEADERS: &str = "two nodes believe they lead";

@@ -50,6 +50,11 @@ pub struct Artifact {
     pub trace_hash: String,
     /// What failed.
     pub failure: Failure,
+    /// The fault points that fired (see [`crate::marks`]): a replay
+    /// enables exactly these. Absent when none fired, as in every artifact
+    /// written before fault points existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buggify: Vec<String>,
 }
 
 /// Why an artifact could not be loaded or written.
@@ -233,6 +238,18 @@ impl Artifact {
             );
             return Err(field("faults", &why));
         }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, site) in self.buggify.iter().enumerate() {
+            let printable = site.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+            if site.is_empty() || site.len() > 200 || !printable {
+                let why = "a fault point's name: 1 to 200 printable characters";
+                return Err(field(&format!("buggify[{i}]"), &why));
+            }
+            if !seen.insert(site) {
+                let why = format!("`{site}` is listed twice");
+                return Err(field(&format!("buggify[{i}]"), &why));
+            }
+        }
         if parse_hash(&self.trace_hash).is_none() {
             let why = format!("`{}` is not 16 hex digits", self.trace_hash);
             return Err(field("trace_hash", &why));
@@ -240,6 +257,11 @@ impl Artifact {
         self.plan
             .validate(self.config.nodes)
             .map_err(|e| split_field(&format!("plan.{e}")))
+    }
+
+    /// The fault points a replay enables: exactly those that fired.
+    pub fn buggify_sites(&self) -> crate::marks::Buggify {
+        crate::marks::Buggify::Sites(self.buggify.iter().cloned().collect())
     }
 
     /// Whether `hash` is this artifact's trace hash (hex digits in any case).

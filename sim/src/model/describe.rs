@@ -65,6 +65,11 @@ pub struct RunRequest {
     /// Run under this budget instead of the model's (a replay runs under
     /// its artifact's, so that a runaway reproduces).
     pub budget: Option<crate::scenario::Budget>,
+    /// The fault points that may fire, instead of the scenario's own
+    /// ([`crate::marks::Buggify::Swarm`] unless it says otherwise): a replay
+    /// enables exactly the sites its artifact lists. Hosts without fault
+    /// points ignore it.
+    pub buggify: Option<crate::marks::Buggify>,
 }
 
 /// Why a model cannot run a request.

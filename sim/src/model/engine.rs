@@ -101,7 +101,10 @@ where
             None => scenario.plan_for(request.seed),
         };
         plan.validate(scenario.describe().nodes)?;
-        let report = scenario.run_with_plan(request.seed, plan);
+        let report = match &request.buggify {
+            Some(buggify) => scenario.run_with(request.seed, plan, buggify),
+            None => scenario.run_with_plan(request.seed, plan),
+        };
         Ok(RunSummary::of_report(
             report,
             |op| self.op_kind(op),

@@ -46,6 +46,10 @@ pub struct RunSummary {
     /// Faults of the plan that the host has no control for (madsim runs
     /// skip clock, single-link and storage faults); 0 on the engine.
     pub skipped_faults: usize,
+    /// The fault points that fired, in name order.
+    pub buggified: Vec<String>,
+    /// The coverage probes reached, with their hit counts, in name order.
+    pub probes: Vec<(&'static str, u64)>,
 }
 
 impl RunSummary {
@@ -66,6 +70,8 @@ impl RunSummary {
             timings: report.timings,
             history: None,
             skipped_faults: 0,
+            buggified: report.buggified,
+            probes: report.probes,
         }
     }
 }

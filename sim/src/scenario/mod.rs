@@ -30,6 +30,7 @@
 
 pub mod budget;
 mod clients;
+mod marks;
 mod regressions;
 pub mod report;
 pub mod sweep;
@@ -39,6 +40,7 @@ use crate::config::SimConfig;
 use crate::engine::{Focus, Simulation};
 use crate::history::History;
 use crate::linearizability::Verdict;
+use crate::marks::Buggify;
 use crate::nemesis::{Extras, Nemesis};
 use crate::node::Node;
 use crate::node_id::NodeId;
@@ -50,7 +52,7 @@ use crate::txn::{ConsistencyModel, TxnHistory};
 pub use budget::Budget;
 use budget::Meter;
 use clients::Clients;
-pub use report::{Checks, Failure, FailureKind, RunReport, ScenarioConfig};
+pub use report::{Checks, Failure, FailureKind, ProbeInfo, RunReport, ScenarioConfig};
 pub use workload::{Completion, Scripted, Workload};
 
 /// A property of a whole client history.
@@ -80,6 +82,15 @@ struct MonitorFactory<N: Node> {
     make: Box<dyn Fn() -> Monitor<N>>,
 }
 type Checker<N> = Box<dyn Fn(&History<<N as Node>::Op, <N as Node>::Reply>) -> Verdict>;
+/// A harness-level probe: reached once its condition holds after an event.
+type StateProbe<N> = (&'static str, Box<dyn Fn(&Simulation<N>) -> bool>);
+
+/// What the safety phase watches after every event: the run's monitors,
+/// and the harness-level probes not reached yet (by index).
+struct Watch<'s, N: Node> {
+    monitors: Vec<(&'s MonitorFactory<N>, Monitor<N>)>,
+    unreached: Vec<usize>,
+}
 
 /// A run over its budget, as a failure.
 fn runaway<N: Node>(sim: &Simulation<N>, message: String) -> Failure {
@@ -123,6 +134,9 @@ pub struct Scenario<N: Node> {
     focus: Option<(String, Focus<N>)>,
     label: Label,
     budget: Budget,
+    buggify: Buggify,
+    probes: Vec<ProbeInfo>,
+    state_probes: Vec<StateProbe<N>>,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
     /// How long the liveness phase allows for progress.
@@ -157,6 +171,9 @@ where
             focus: None,
             label: Label::default(),
             budget: Budget::default(),
+            buggify: Buggify::Swarm,
+            probes: Vec::new(),
+            state_probes: Vec::new(),
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
             client_timeout: SimDuration::from_secs(1),
@@ -458,6 +475,7 @@ where
             checks,
             focus: self.focus.as_ref().map(|(name, _)| name.clone()),
             spec: self.checker.as_ref().map(|(spec, _)| spec.clone()),
+            probes: self.probes.clone(),
         }
     }
 
@@ -486,14 +504,32 @@ where
     /// If the scenario's config or the plan is invalid for it (see
     /// [`FaultPlan::validate`]; check a plan from outside before running it).
     pub fn run_with_plan(&self, seed: u64, plan: FaultPlan) -> RunReport<N::Op, N::Reply> {
-        self.run_plan(seed, plan, self.config.record_trace)
+        self.run_plan(seed, plan, self.config.record_trace, &self.buggify)
+    }
+
+    /// Runs one seed under `plan` with the fault points `buggify` allows
+    /// (a replay's or a shrink step's: [`Buggify::Sites`]).
+    pub fn run_with(
+        &self,
+        seed: u64,
+        plan: FaultPlan,
+        buggify: &Buggify,
+    ) -> RunReport<N::Op, N::Reply> {
+        self.run_plan(seed, plan, self.config.record_trace, buggify)
     }
 
     /// Runs one seed under `plan`, recording the trace or not.
-    fn run_plan(&self, seed: u64, plan: FaultPlan, record: bool) -> RunReport<N::Op, N::Reply> {
+    fn run_plan(
+        &self,
+        seed: u64,
+        plan: FaultPlan,
+        record: bool,
+        buggify: &Buggify,
+    ) -> RunReport<N::Op, N::Reply> {
         let config = SimConfig {
             seed,
             record_trace: record,
+            buggify: buggify.clone(),
             ..self.config.clone()
         };
         let factory = self.factory.clone();
@@ -538,6 +574,8 @@ where
         RunReport {
             seed,
             timings,
+            buggified: sim.marks().fired(),
+            probes: sim.marks().probes().collect(),
             plan,
             trace_hash: sim.trace_hash(),
             history: clients.history,
@@ -551,10 +589,12 @@ where
     /// after every event.
     fn safety(&self, sim: &mut Simulation<N>, clients: &mut Clients<N>) -> Option<Failure> {
         let safety_end = SimTime::ZERO.after(self.safety_for);
-        let mut monitors: Vec<(&MonitorFactory<N>, Monitor<N>)> =
-            self.monitors.iter().map(|m| (m, (m.make)())).collect();
+        let mut watch = Watch {
+            monitors: self.monitors.iter().map(|m| (m, (m.make)())).collect(),
+            unreached: (0..self.state_probes.len()).collect(),
+        };
         let mut meter = Meter::new(self.budget, "safety");
-        self.drive(sim, clients, safety_end, &mut meter, Some(&mut monitors))
+        self.drive(sim, clients, safety_end, &mut meter, Some(&mut watch))
     }
 
     /// The history check at the end of the safety phase; a history that is
@@ -692,14 +732,15 @@ where
     }
 
     /// Runs events and client actions until `until`. In the safety phase
-    /// (`monitors` given) every invariant and monitor is checked after every event.
+    /// (`watch` given) every invariant, monitor and unreached harness-level
+    /// probe is checked after every event.
     fn drive(
         &self,
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         until: SimTime,
         meter: &mut Meter,
-        mut monitors: Option<&mut Vec<(&MonitorFactory<N>, Monitor<N>)>>,
+        mut watch: Option<&mut Watch<'_, N>>,
     ) -> Option<Failure> {
         // Clients act when something may have changed for them: an answer
         // arrived, or their next deadline came.
@@ -724,8 +765,9 @@ where
                     clients.collect(sim);
                     clients_due = true;
                 }
-                if let Some(monitors) = monitors.as_deref_mut() {
-                    if let Some(failure) = self.first_violation(sim, monitors) {
+                if let Some(watch) = watch.as_deref_mut() {
+                    self.probe_state(sim, &mut watch.unreached);
+                    if let Some(failure) = self.first_violation(sim, &mut watch.monitors) {
                         return Some(failure);
                     }
                 }

@@ -36,7 +36,7 @@ where
                     entry.seed
                 );
             }
-            let report = self.run_with_plan(entry.seed, plan);
+            let report = self.run_with(entry.seed, plan, &entry.buggify_sites());
             match &report.failure {
                 Some(failure) => panic!(
                     "a kept failure fails again ({}, seed {}, {} faults):\n{failure}",
@@ -61,6 +61,7 @@ where
         report: &RunReport<N::Op, N::Reply>,
         failure: &Failure,
         shrunk: &FaultPlan,
+        sites: &[String],
     ) -> String {
         let Some(path) = regression::path() else {
             return String::new();
@@ -84,6 +85,7 @@ where
                 .next()
                 .unwrap_or_default()
                 .to_string(),
+            buggify: sites.to_vec(),
         };
         match regression::record(&path, entry) {
             Ok(true) => format!("\nkept in {} (re-run first from now on)", path.display()),

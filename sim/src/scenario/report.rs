@@ -86,6 +86,10 @@ pub struct RunReport<Op, Reply> {
     pub trace: Option<Vec<crate::trace::TraceRecord>>,
     /// What the scenario's timings measured, by kind (virtual nanoseconds).
     pub timings: Vec<(&'static str, u64)>,
+    /// The fault points that fired (see [`crate::marks`]), in name order.
+    pub buggified: Vec<String>,
+    /// The coverage probes reached, with their hit counts, in name order.
+    pub probes: Vec<(&'static str, u64)>,
 }
 
 /// A scenario's shape, as recorded in failure artifacts.
@@ -188,4 +192,18 @@ pub struct Checks {
     pub focus: Option<String>,
     /// The sequential spec the history is checked against, if any.
     pub spec: Option<String>,
+    /// The coverage probes that show a sweep reached what matters, each
+    /// with the seeds within which a sweep from seed 0 reaches it.
+    #[serde(default)]
+    pub probes: Vec<ProbeInfo>,
+}
+
+/// A coverage probe a model declares (see [`crate::marks`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProbeInfo {
+    /// Its name, as the code reaches it.
+    pub name: String,
+    /// A sweep from seed 0 of the default scenario reaches it within this
+    /// many seeds (a test holds every model to it).
+    pub within_seeds: u64,
 }

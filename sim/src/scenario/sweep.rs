@@ -15,10 +15,11 @@
 use super::report::{Failure, RunReport};
 use super::Scenario;
 use crate::artifact::{self, Artifact};
+use crate::marks::Buggify;
 use crate::node::Node;
 use crate::plan::FaultPlan;
 use crate::seed::{self, parse_seed};
-use crate::shrink::shrink;
+use crate::shrink::{shrink, shrink_sites};
 use crate::trace::hash_hex;
 use std::io::Write;
 use std::ops::Range;
@@ -69,14 +70,7 @@ where
     }
 
     /// The artifact a failing run leaves.
-    fn artifact_of(
-        &self,
-        test: &str,
-        seed: u64,
-        plan: FaultPlan,
-        hash: u64,
-        failure: Failure,
-    ) -> Artifact {
+    fn artifact_of(&self, test: &str, run: &RunReport<N::Op, N::Reply>) -> Artifact {
         Artifact {
             faultline_version: env!("CARGO_PKG_VERSION").to_string(),
             model: self.label.model.clone().unwrap_or_else(|| test.to_string()),
@@ -88,10 +82,11 @@ where
                 .faults
                 .clone()
                 .unwrap_or_else(|| artifact::CUSTOM_FAULTS.into()),
-            seed,
-            plan,
-            trace_hash: hash_hex(hash),
-            failure,
+            seed: run.seed,
+            plan: run.plan.clone(),
+            trace_hash: hash_hex(run.trace_hash),
+            failure: run.failure.clone().expect("a failing run"),
+            buggify: run.buggified.clone(),
         }
     }
 
@@ -105,13 +100,7 @@ where
     ) -> String {
         let dir = artifact::test_dir();
         let stem = format!("{}-seed-{}", artifact::stem_of(test), report.seed);
-        let original = self.artifact_of(
-            test,
-            report.seed,
-            report.plan.clone(),
-            report.trace_hash,
-            failure.clone(),
-        );
+        let original = self.artifact_of(test, report);
         let mut text = format!(
             "{failure}\nfault plan: {} faults\ntrace hash: {}",
             report.plan.len(),
@@ -122,21 +111,21 @@ where
             Err(e) => return format!("{text}\n(no artifact: {e})"),
         };
         text.push_str(&format!("\nartifact: {}", written.display()));
-        let shrunk = shrink(&report.plan, report.clone(), shrink_trials(), |plan| {
-            let run = self.run_with_plan(report.seed, plan.clone());
+        let fired = original.buggify_sites();
+        let same = |plan: &FaultPlan, sites: &Buggify| {
+            let run = self.run_with(report.seed, plan.clone(), sites);
             run.failure
                 .as_ref()
                 .is_some_and(|f| f.kind == failure.kind)
                 .then_some(run)
+        };
+        let shrunk = shrink(&report.plan, report.clone(), shrink_trials(), |plan| {
+            same(plan, &fired)
         });
-        let run = &shrunk.run;
-        let small = self.artifact_of(
-            test,
-            run.seed,
-            shrunk.plan.clone(),
-            run.trace_hash,
-            run.failure.clone().expect("it fails"),
-        );
+        let fewer = shrink_sites(&report.buggified, |on| {
+            same(&shrunk.plan, &Buggify::Sites(on.clone()))
+        });
+        let small = self.artifact_of(test, fewer.run.as_ref().unwrap_or(&shrunk.run));
         let replayable = match small.write_beside(&written) {
             Ok(path) => {
                 let note = if shrunk.budget_exhausted {
@@ -157,7 +146,7 @@ where
                 written
             }
         };
-        text.push_str(&self.record_regression(test, report, failure, &shrunk.plan));
+        text.push_str(&self.record_regression(test, report, failure, &shrunk.plan, &fewer.sites));
         let route = replay_artifact_command(test, &replayable);
         // Past libtest's capture, so the routes show even in a killed run.
         let _ = writeln!(
@@ -188,7 +177,12 @@ where
         if let Err(e) = artifact.plan.validate(nodes) {
             panic!("{REPLAY_VAR}: {}: plan: {e}", path.display());
         }
-        let report = self.run_plan(artifact.seed, artifact.plan.clone(), true);
+        let report = self.run_plan(
+            artifact.seed,
+            artifact.plan.clone(),
+            true,
+            &artifact.buggify_sites(),
+        );
         for record in report.trace.iter().flatten() {
             eprintln!("{record}");
         }
