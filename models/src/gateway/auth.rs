@@ -10,6 +10,8 @@ use super::view::scope_of;
 use super::{GwBlock, GwNode, BACKEND, GATEWAYS};
 use sim::{Context, NodeId, OpId, SimDuration, TimerId};
 
+/// Coverage probe: the auth service rotated its signing key.
+pub const KEY_ROTATED: &str = "the signing key rotated";
 /// How long a token lasts, on the issuer's monotonic clock.
 pub const TTL: SimDuration = SimDuration::from_millis(500);
 /// How often the signing key changes.
@@ -47,6 +49,7 @@ impl Auth {
 
     /// A new key: drawn from the node's seeded stream, synced, handed out.
     pub fn rotate(&mut self, ctx: &mut Context<'_, GwNode>) {
+        ctx.reached(KEY_ROTATED);
         let id = self.keys.last().map_or(1, |k| k.0 + 1);
         let mut key = [0u8; 32];
         for chunk in key.chunks_mut(8) {

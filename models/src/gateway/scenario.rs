@@ -51,6 +51,7 @@ pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
             move |sim| watch.check(sim)
         })
         .history_check("honest clients keep their service", honest_service)
+        .probe(super::auth::KEY_ROTATED, 20)
         .run_for(SimDuration::from_secs(10))
 }
 

@@ -13,6 +13,9 @@ use super::{LwBug, LwNode, CHUNKS_PER_JOB};
 use sim::{Context, NodeId, OpId, SimDuration, SimTime, TimerId};
 use std::collections::BTreeMap;
 
+/// Coverage probe: a lease ran out without a renewal, and the chunk went
+/// back to the pool.
+pub const LEASE_EXPIRED: &str = "a lease expired unrenewed";
 /// The coordinator.
 #[derive(Clone, Debug)]
 pub struct Coordinator {
@@ -122,6 +125,7 @@ impl Coordinator {
 
     /// A lease's expiry timer fired (a renewal cancels the one before).
     pub fn on_expire(&mut self, ctx: &mut Context<'_, LwNode>, chunk: ChunkId, token: Token) {
+        ctx.reached(LEASE_EXPIRED);
         self.end_lease(ctx, chunk, token);
     }
 

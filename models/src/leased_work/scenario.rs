@@ -43,5 +43,6 @@ pub fn scenario(bug: Option<LwBug>) -> Scenario<LwNode> {
         .monitor_properties(&invariants::STORE_PROPERTIES, invariants::store_properties)
         .monitor("done means stored", invariants::done_means_stored)
         .eventually("no chunk lost", invariants::no_chunk_lost)
+        .probe(super::coordinator::LEASE_EXPIRED, 20)
         .run_for(SimDuration::from_secs(10))
 }

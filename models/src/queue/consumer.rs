@@ -16,6 +16,17 @@ pub const VISIBILITY: SimDuration = SimDuration::from_millis(200);
 pub const SHORT_VISIBILITY: SimDuration = SimDuration::from_millis(5);
 /// How long processing a message takes.
 pub const PROCESS_TIME: SimDuration = SimDuration::from_millis(10);
+/// Fault point: processing takes thirty times as long (a slow downstream
+/// call), longer than the visibility timeout, so the broker hands the
+/// message to another consumer while this one still works on it.
+pub const SLOW_PROCESSING: &str = "queue: processing outlasts the visibility timeout";
+
+/// The coverage probes a consumer reaches.
+pub mod probes {
+    /// The sink answered that an effect was already applied.
+    pub const EFFECT_DEDUPLICATED: &str = "a repeated effect deduplicated";
+}
+
 /// The pause before asking again when the queue was empty.
 pub const POLL: SimDuration = SimDuration::from_millis(20);
 /// How long a call may go unanswered before it is sent again.
@@ -210,7 +221,11 @@ impl Consumer {
                 };
                 self.advance(ctx);
             }
-            QReply::Applied { .. } | QReply::Acked => self.advance(ctx),
+            QReply::Applied { again } => {
+                ctx.sometimes(probes::EFFECT_DEDUPLICATED, again);
+                self.advance(ctx);
+            }
+            QReply::Acked => self.advance(ctx),
             QReply::Published | QReply::Full | QReply::Redirect { .. } => {}
         }
     }
@@ -225,7 +240,13 @@ impl Consumer {
         }
         match self.steps.remove(0) {
             Step::Process => {
-                ctx.set_timer(PROCESS_TIME, QTimer::Processed);
+                let slow = ctx.buggify(SLOW_PROCESSING);
+                let took = if slow {
+                    PROCESS_TIME.as_nanos() * 30
+                } else {
+                    PROCESS_TIME.as_nanos()
+                };
+                ctx.set_timer(SimDuration::from_nanos(took), QTimer::Processed);
             }
             Step::Apply => {
                 let (client, seq) = self.next_session();

@@ -1,5 +1,6 @@
 //! The standard `queue` scenario, and the model's description.
 
+use super::consumer::probes;
 use super::machine::QRequest;
 use super::workload::{self, Producers};
 use super::{QBug, QNode, BROKERS, CONSUMERS, SINK};
@@ -64,6 +65,7 @@ pub fn scenario_with_bugs(bugs: Vec<QBug>) -> Scenario<QNode> {
             },
         )
         .timings(workload::timings)
+        .probe(probes::EFFECT_DEDUPLICATED, 50)
         .run_for(SimDuration::from_secs(10))
 }
 

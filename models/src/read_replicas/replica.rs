@@ -14,6 +14,19 @@ use std::collections::BTreeMap;
 /// How long a read behind its session token waits for the log.
 pub const TOKEN_WAIT: sim::SimDuration = sim::SimDuration::from_millis(50);
 
+/// Fault point: a replica's next pull comes ten intervals late (a GC
+/// pause, a slow disk), so it falls far behind and must catch up.
+pub const LATE_PULL: &str = "read-replicas: next pull ten intervals late";
+
+/// The coverage probes a replica reaches.
+pub mod probes {
+    /// A replica caught up from the primary's checkpoint.
+    pub const CHECKPOINT_INSTALLED: &str = "a replica installed a checkpoint";
+    /// A bounded or session read met a replica that was not fresh, and was
+    /// sent to the primary.
+    pub const STALE_REPLICA_REDIRECTED: &str = "a read redirected from a stale replica";
+}
+
 /// A read waiting for the replica to reach its token.
 #[derive(Clone, Debug)]
 struct Parked {
@@ -94,10 +107,13 @@ impl Replica {
         ctx.send(PRIMARY, pull);
         // Jittered, so the replicas' pulls do not fall into step.
         let quarter = PULL_EVERY.as_nanos() / 4;
-        let every = ctx.rng().between(
+        let mut every = ctx.rng().between(
             PULL_EVERY.as_nanos() - quarter,
             PULL_EVERY.as_nanos() + quarter,
         );
+        if ctx.buggify(LATE_PULL) {
+            every *= 10;
+        }
         ctx.set_timer(SimDuration::from_nanos(every), RrTimer::Pull);
     }
 
@@ -141,6 +157,7 @@ impl Replica {
             entries,
         };
         let installed = self.apply(&answer);
+        ctx.sometimes(probes::CHECKPOINT_INSTALLED, installed);
         let caught_up = self.applied >= answer.commit;
         if caught_up || (installed && self.bug == Some(RrBug::JoinBeforeCaughtUp)) {
             let until = if self.bug == Some(RrBug::ServePastLease) {
@@ -203,6 +220,7 @@ impl Replica {
         };
         // A read that asks for no bound is served however stale.
         if mode != ReadMode::Monotonic && !self.serving(ctx) {
+            ctx.reached(probes::STALE_REPLICA_REDIRECTED);
             return ctx.reply(op, RrReply::Redirect { to: PRIMARY });
         }
         let token = match mode {

@@ -1,6 +1,7 @@
 //! The standard `read-replicas` scenario, and the model's description.
 
 use super::freshness::MAX_STALENESS;
+use super::replica::probes;
 use super::workload::{self, ReplicaClients};
 use super::{RrBug, RrNode, PRIMARY, REPLICAS};
 use sim::model::EngineModel;
@@ -44,6 +45,8 @@ pub fn scenario(bug: Option<RrBug>) -> Scenario<RrNode> {
         .focus("the primary", |_| Some(PRIMARY))
         .read_guarantees(MAX_STALENESS, workload::read_history)
         .eventually("every replica caught up", every_replica_caught_up)
+        .probe(probes::CHECKPOINT_INSTALLED, 20)
+        .probe(probes::STALE_REPLICA_REDIRECTED, 20)
         .run_for(SimDuration::from_secs(10))
 }
 

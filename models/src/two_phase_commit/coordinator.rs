@@ -16,6 +16,11 @@ use super::{shard_of, TpcBug, TpcNode};
 use sim::{Context, NodeId, OpId, SimDuration};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Coverage probe: a participant in doubt asked the coordinator for the
+/// decision (recovery).
+pub const RECOVERY_QUERY: &str = "a participant in doubt asked for the decision";
+/// Coverage probe: a participant voted no, and the transaction aborted.
+pub const VOTED_NO: &str = "a participant voted no";
 /// How long the coordinator waits for the votes.
 pub const VOTE_TIMEOUT: SimDuration = SimDuration::from_millis(150);
 /// How long the `decide-before-log` bug's decision takes to reach the disk.
@@ -169,6 +174,7 @@ impl Coordinator {
             return;
         };
         if !yes {
+            ctx.reached(VOTED_NO);
             return self.decide(ctx, txn, Decision::Abort);
         }
         active.votes.insert(from, results);
@@ -250,6 +256,7 @@ impl Coordinator {
     /// A participant in doubt asks: the logged decision, or (none logged,
     /// and not being decided) abort, logged first.
     fn on_query(&mut self, ctx: &mut Context<'_, TpcNode>, from: NodeId, txn: TxnId) {
+        ctx.reached(RECOVERY_QUERY);
         if self.active.contains_key(&txn) || self.logging.contains_key(&txn) {
             return;
         }

@@ -45,5 +45,7 @@ pub fn scenario(bug: Option<TpcBug>) -> Scenario<TpcNode> {
         .history_check("conservation", conservation)
         .transactional(ConsistencyModel::StrictSerializable, list_history)
         .eventually("never half-done", invariants::never_half_done)
+        .probe(super::coordinator::RECOVERY_QUERY, 20)
+        .probe(super::coordinator::VOTED_NO, 20)
         .run_for(SimDuration::from_secs(10))
 }
