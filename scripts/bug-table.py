@@ -3,7 +3,8 @@
 failing seed from 0 under the switch's fault mix, the median seeds-to-failure
 over 20 starting points (0, 1000, ..., 19000; a start that finds nothing in
 LIMIT seeds counts as "> LIMIT"), and the size of the first failure's shrunk
-plan. The models, their switches and each switch's mix and seed budget come
+plan and the client operations of its run (both from `faultline shrink`,
+which tells the shrunk failure's story). The models, their switches and each switch's mix and seed budget come
 from `faultline list --json`, that is, from each model's own description.
 
 Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME]
@@ -37,7 +38,7 @@ BUGS = {m["name"]: m["bugs"] for m in LISTING["models"]
 def explore(cwd, model, bug, faults, start):
     out = subprocess.run(
         [BIN, "explore", model, "--bug", bug, "--faults", faults, "--start", str(start),
-         "--seeds", str(LIMIT), "--json"],
+         "--seeds", str(LIMIT), "--json", "--no-regressions", "--max-artifacts", "1"],
         cwd=cwd, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit(f"explore failed: {out.stderr}")
@@ -45,8 +46,8 @@ def explore(cwd, model, bug, faults, start):
     return min(failed, key=lambda f: f["seed"]) if failed else None
 
 
-print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | kind |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | shrunk run (client ops) | kind |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for model, bugs in BUGS.items():
     for b in bugs:
         bug, faults, budget = b["name"], b["mix"], b["within_seeds"]
@@ -64,12 +65,15 @@ for model, bugs in BUGS.items():
                     first = f
             median = statistics.median(distances)
             median = f"> {LIMIT}" if median > LIMIT else f"{median:g}"
-            shrunk, kind, first_seed = "-", "-", f"none in 0..{LIMIT}"
+            shrunk, ops, kind, first_seed = "-", "-", "-", f"none in 0..{LIMIT}"
             if first:
                 first_seed, kind = str(first["seed"]), first["kind"]
                 out = subprocess.run([BIN, "shrink", first["artifact"]], cwd=cwd,
                                      capture_output=True, text=True)
                 words = out.stdout.split()
                 shrunk = words[2] if len(words) > 2 and words[0] == "shrunk" else "?"
-            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {kind} |",
+                told = [l.split()[0] for l in out.stdout.splitlines()
+                        if l.strip().endswith(" ok") and "client operations" in l]
+                ops = told[0] if told else "?"
+            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {ops} | {kind} |",
                   flush=True)

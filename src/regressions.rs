@@ -108,7 +108,8 @@ pub fn keep(
                 .is_some_and(|f| f.kind == failure.kind)
                 .then_some(run)
         };
-        let shrunk = sim::shrink::shrink(&first.plan, first.clone(), SHRINK_TRIALS, same);
+        let shrunk =
+            sim::essence::essence(&first.plan, first.clone(), failure.at, SHRINK_TRIALS, same);
         let entry = Regression {
             model: Some(model.name().to_string()),
             test: None,

@@ -49,7 +49,17 @@ impl ShrinkArgs {
                 "{shown}: the failure does not reproduce, nothing to shrink"
             ));
         };
-        let shrunk = sim::shrink::shrink(&original.plan, first, self.max_trials, same_failure);
+        let failed_at = first
+            .failure
+            .as_ref()
+            .map_or(sim::SimTime(u64::MAX), |f| f.at);
+        let shrunk = sim::essence::essence(
+            &original.plan,
+            first,
+            failed_at,
+            self.max_trials,
+            same_failure,
+        );
         let fewer = sim::shrink::shrink_sites(&original.buggify, |on| {
             let sites = Buggify::Sites(on.clone());
             let run = loaded.rerun_with(&shrunk.plan, &sites, false).ok()?;
@@ -64,7 +74,7 @@ impl ShrinkArgs {
             plan: shrunk.plan.clone(),
             trace_hash: hash_hex(run.trace_hash),
             failure,
-            buggify: fewer.sites,
+            buggify: run.buggified.clone(),
             faultline_version: env!("CARGO_PKG_VERSION").to_string(),
             ..original.clone()
         };
@@ -72,24 +82,38 @@ impl ShrinkArgs {
             Ok(p) => p,
             Err(e) => return bad(&e),
         };
-        let plan = serde_json::to_string(&small.plan).expect("serialises");
-        let budget = if shrunk.budget_exhausted {
-            ", budget spent"
-        } else {
-            ""
-        };
-        println!(
-            "shrunk to {} faults in {} reruns{budget}: {plan}",
-            small.plan.len(),
-            shrunk.trials
-        );
-        println!(
-            "{}",
-            small.failure.to_string().lines().next().unwrap_or_default()
-        );
-        let program = crate::arg::program();
-        let path = path.display();
-        println!("wrote {path}\n  replay: {program} replay {path}");
+        let spent = shrunk.budget_exhausted;
+        print_shrunk(&small, &run, (shrunk.trials + fewer.trials, spent), &path);
         exit::OK
     }
+}
+
+/// What `shrink` prints: the plan, the failure's line, the story, and
+/// where the shrunk artifact is.
+fn print_shrunk(
+    small: &Artifact,
+    run: &sim::model::RunSummary,
+    (trials, spent): (usize, bool),
+    path: &std::path::Path,
+) {
+    let plan = serde_json::to_string(&small.plan).expect("serialises");
+    let budget = if spent { ", budget spent" } else { "" };
+    println!(
+        "shrunk to {} faults in {trials} reruns{budget}: {plan}",
+        small.plan.len()
+    );
+    println!(
+        "{}",
+        small.failure.to_string().lines().next().unwrap_or_default()
+    );
+    let ok = run.ops.iter().filter(|o| o.ok).count();
+    let told = sim::story::Told {
+        failure: &small.failure,
+        buggified: &small.buggify,
+        ops: (run.ops.len(), ok),
+    };
+    print!("{}", sim::story::render(&small.plan, told));
+    let program = crate::arg::program();
+    let path = path.display();
+    println!("wrote {path}\n  replay: {program} replay {path}");
 }

@@ -37,6 +37,8 @@
 //! - [`scenario`]: the test harness: a model, clients, faults and checks, in a safety and a liveness phase.
 //! - [`artifact`]: failure artifacts, never overwritten.
 //! - [`shrink`]: delta debugging over a failing fault plan.
+//! - [`essence`]: shrinking a failing plan by episodes, then faults, then shorter episodes.
+//! - [`story`]: a shrunk failure told in a few lines: its episodes, fault points, operations and the failure.
 //! - [`regression`]: the regression file of kept failures, re-run first.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
@@ -50,6 +52,7 @@ pub mod delivery;
 pub mod determinism;
 pub mod engine;
 pub mod error;
+pub mod essence;
 pub mod fault;
 pub mod history;
 pub mod host;
@@ -76,6 +79,7 @@ pub mod shrink;
 pub mod spec;
 pub mod staleness;
 pub mod storage;
+pub mod story;
 pub mod strategy;
 pub mod time;
 pub mod trace;

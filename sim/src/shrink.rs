@@ -35,66 +35,90 @@ pub fn shrink<R>(
     max_trials: usize,
     mut still_fails: impl FnMut(&FaultPlan) -> Option<R>,
 ) -> Shrunk<R> {
-    let mut trials = 0;
-    let mut attempt = |faults: &[TimedFault], trials: &mut usize| {
-        *trials += 1;
-        still_fails(&FaultPlan {
-            faults: faults.to_vec(),
-        })
-    };
-    let mut best = Shrunk {
-        plan: plan.clone(),
-        run: original,
+    let found = ddmin(
+        plan.faults.clone(),
+        max_trials,
+        |faults: &[TimedFault]| {
+            let candidate = FaultPlan {
+                faults: faults.to_vec(),
+            };
+            still_fails(&candidate).map(|run| (candidate, run))
+        },
+    );
+    let (plan, run) = found.best.unwrap_or((plan.clone(), original));
+    Shrunk {
+        plan,
+        run,
+        trials: found.trials,
+        budget_exhausted: found.budget_exhausted,
+    }
+}
+
+/// What [`ddmin`] found.
+#[derive(Clone, Debug)]
+pub struct Reduced<R> {
+    /// The result of the last subset that still failed, if any did.
+    pub best: Option<R>,
+    /// How many subsets it tried.
+    pub trials: usize,
+    /// True when the budget ran out before the set was 1-minimal.
+    pub budget_exhausted: bool,
+}
+
+/// Delta debugging (Zeller's ddmin) over `items`: the empty set first, then
+/// complements of ever smaller chunks, keeping a subset while `test`
+/// returns `Some` for it. At most `max_trials` calls.
+pub fn ddmin<T: Clone, R>(
+    items: Vec<T>,
+    max_trials: usize,
+    mut test: impl FnMut(&[T]) -> Option<R>,
+) -> Reduced<R> {
+    let mut found = Reduced {
+        best: None,
         trials: 0,
         budget_exhausted: false,
     };
-    if plan.faults.is_empty() {
-        return best;
+    if items.is_empty() {
+        return found;
     }
     if max_trials == 0 {
-        best.budget_exhausted = true;
-        return best;
+        found.budget_exhausted = true;
+        return found;
     }
-    if let Some(run) = attempt(&[], &mut trials) {
-        return Shrunk {
-            plan: FaultPlan::new(),
-            run,
-            trials,
-            budget_exhausted: false,
-        };
+    found.trials += 1;
+    if let Some(r) = test(&[]) {
+        found.best = Some(r);
+        return found;
     }
-    let mut faults = plan.faults.clone();
+    let mut items = items;
     let mut n = 2usize;
-    while faults.len() >= 2 {
-        let chunk = faults.len().div_ceil(n);
+    while items.len() >= 2 {
+        let chunk = items.len().div_ceil(n);
         let mut reduced = false;
-        for start in (0..faults.len()).step_by(chunk) {
-            if trials >= max_trials {
-                best.plan.faults = faults;
-                best.trials = trials;
-                best.budget_exhausted = true;
-                return best;
+        for start in (0..items.len()).step_by(chunk) {
+            if found.trials >= max_trials {
+                found.budget_exhausted = true;
+                return found;
             }
-            let mut complement = faults[..start].to_vec();
-            complement.extend_from_slice(&faults[(start + chunk).min(faults.len())..]);
-            if let Some(run) = attempt(&complement, &mut trials) {
-                faults = complement;
-                best.run = run;
+            let mut complement = items[..start].to_vec();
+            complement.extend_from_slice(&items[(start + chunk).min(items.len())..]);
+            found.trials += 1;
+            if let Some(r) = test(&complement) {
+                items = complement;
+                found.best = Some(r);
                 n = (n - 1).max(2);
                 reduced = true;
                 break;
             }
         }
         if !reduced {
-            if n >= faults.len() {
+            if n >= items.len() {
                 break;
             }
-            n = (2 * n).min(faults.len());
+            n = (2 * n).min(items.len());
         }
     }
-    best.plan.faults = faults;
-    best.trials = trials;
-    best
+    found
 }
 
 /// What turning fault points off found.

@@ -15,11 +15,12 @@
 use super::report::{Failure, RunReport};
 use super::Scenario;
 use crate::artifact::{self, Artifact};
+use crate::essence::essence;
 use crate::marks::Buggify;
 use crate::node::Node;
 use crate::plan::FaultPlan;
 use crate::seed::{self, parse_seed};
-use crate::shrink::{shrink, shrink_sites};
+use crate::shrink::shrink_sites;
 use crate::trace::hash_hex;
 use std::io::Write;
 use std::ops::Range;
@@ -119,13 +120,19 @@ where
                 .is_some_and(|f| f.kind == failure.kind)
                 .then_some(run)
         };
-        let shrunk = shrink(&report.plan, report.clone(), shrink_trials(), |plan| {
-            same(plan, &fired)
-        });
+        let shrunk = essence(
+            &report.plan,
+            report.clone(),
+            failure.at,
+            shrink_trials(),
+            |plan| same(plan, &fired),
+        );
         let fewer = shrink_sites(&report.buggified, |on| {
             same(&shrunk.plan, &Buggify::Sites(on.clone()))
         });
-        let small = self.artifact_of(test, fewer.run.as_ref().unwrap_or(&shrunk.run));
+        let run = fewer.run.as_ref().unwrap_or(&shrunk.run);
+        let small = self.artifact_of(test, run);
+        text.push_str(&format!("\n{}", story_of(run)));
         let replayable = match small.write_beside(&written) {
             Ok(path) => {
                 let note = if shrunk.budget_exhausted {
@@ -212,4 +219,18 @@ where
 
 fn absolute(path: PathBuf) -> PathBuf {
     std::path::absolute(&path).unwrap_or(path)
+}
+
+/// The story of a shrunk failing run (see [`crate::story`]).
+fn story_of<O, R>(run: &RunReport<O, R>) -> String {
+    let ok = run.history.events.iter();
+    let ok = ok.filter(|e| matches!(e.kind, crate::history::EventKind::Ok(_)));
+    let invoked = run.history.events.iter();
+    let invoked = invoked.filter(|e| matches!(e.kind, crate::history::EventKind::Invoke(_)));
+    let told = crate::story::Told {
+        failure: run.failure.as_ref().expect("a failing run"),
+        buggified: &run.buggified,
+        ops: (invoked.count(), ok.count()),
+    };
+    crate::story::render(&run.plan, told).trim_end().to_string()
 }

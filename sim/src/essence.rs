@@ -1,0 +1,268 @@
+//! Shrinking a failing plan to its essence: whole episodes first, then
+//! single faults, then each remaining episode made shorter.
+//!
+//! A generated plan is made of episodes, a fault and its heal. Removing a
+//! partition but keeping its heal (or the reverse) rarely tells a reader
+//! anything, so the shrinker first treats each episode as one unit:
+//! 1. faults after the failure cannot have caused it: all are dropped at
+//!    once (one rerun);
+//! 2. delta debugging ([`crate::shrink`]'s ddmin) over episodes;
+//! 3. delta debugging over the single faults that remain;
+//! 4. each remaining episode's heal is moved earlier, halving its length
+//!    while the run still fails.
+//!
+//! Every step keeps a plan only when a rerun fails the same way, so the
+//! result really fails; one budget of reruns bounds all four.
+
+use crate::fault::Fault;
+use crate::plan::{FaultPlan, TimedFault};
+use crate::shrink::{ddmin, Shrunk};
+use crate::time::SimTime;
+
+/// The most rounds of removing and shortening.
+const ROUNDS: u32 = 4;
+/// How many times each episode's length is halved, at most.
+const HALVINGS: u32 = 6;
+
+/// Shrinks `plan`, whose run `original` failed at `failed_at`, as the
+/// module says. `still_fails` reruns a plan and returns its run when it
+/// fails the same way; it is called at most `max_trials` times.
+pub fn essence<R>(
+    plan: &FaultPlan,
+    original: R,
+    failed_at: SimTime,
+    max_trials: usize,
+    mut still_fails: impl FnMut(&FaultPlan) -> Option<R>,
+) -> Shrunk<R> {
+    let mut best = Shrunk {
+        plan: plan.clone(),
+        run: original,
+        trials: 0,
+        budget_exhausted: false,
+    };
+    let before: Vec<TimedFault> = best
+        .plan
+        .faults
+        .iter()
+        .filter(|f| f.at <= failed_at)
+        .cloned()
+        .collect();
+    if before.len() < best.plan.len() {
+        attempt(before, &mut best, max_trials, &mut still_fails);
+    }
+    // Rounds until a round changes nothing: a shorter episode can make
+    // another one unnecessary.
+    for _round in 0..ROUNDS {
+        let before = best.plan.clone();
+        remove_units(&mut best, max_trials, &mut still_fails);
+        shorten_episodes(&mut best, max_trials, &mut still_fails);
+        if best.plan == before || best.budget_exhausted {
+            break;
+        }
+    }
+    best
+}
+
+/// Delta debugging over whole episodes, then over single faults.
+fn remove_units<R>(
+    best: &mut Shrunk<R>,
+    max_trials: usize,
+    still_fails: &mut impl FnMut(&FaultPlan) -> Option<R>,
+) {
+    for by_episode in [true, false] {
+        let units = if by_episode {
+            episodes(&best.plan)
+        } else {
+            (0..best.plan.len()).map(|i| vec![i]).collect()
+        };
+        let faults = best.plan.faults.clone();
+        let budget = max_trials.saturating_sub(best.trials);
+        let found = ddmin(units, budget, |kept: &[Vec<usize>]| {
+            let mut indices: Vec<usize> = kept.iter().flatten().copied().collect();
+            indices.sort_unstable();
+            let candidate = FaultPlan {
+                faults: indices.iter().map(|&i| faults[i].clone()).collect(),
+            };
+            still_fails(&candidate).map(|run| (candidate, run))
+        });
+        best.trials += found.trials;
+        best.budget_exhausted |= found.budget_exhausted;
+        if let Some((plan, run)) = found.best {
+            best.plan = plan;
+            best.run = run;
+        }
+    }
+}
+
+/// Reruns `faults` within the budget; keeps them in `best` if the run still
+/// fails. Returns whether it did.
+fn attempt<R>(
+    faults: Vec<TimedFault>,
+    best: &mut Shrunk<R>,
+    max_trials: usize,
+    still_fails: &mut impl FnMut(&FaultPlan) -> Option<R>,
+) -> bool {
+    if best.trials >= max_trials {
+        best.budget_exhausted = true;
+        return false;
+    }
+    best.trials += 1;
+    let candidate = FaultPlan { faults };
+    match still_fails(&candidate) {
+        Some(run) => {
+            best.plan = candidate;
+            best.run = run;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Moves each episode's heal earlier, halving its length, while the run
+/// still fails.
+fn shorten_episodes<R>(
+    best: &mut Shrunk<R>,
+    max_trials: usize,
+    still_fails: &mut impl FnMut(&FaultPlan) -> Option<R>,
+) {
+    // Episodes are recomputed each time: a heal moved earlier may pass
+    // other faults, and their indices shift.
+    for k in 0.. {
+        if k >= episodes(&best.plan).len() || best.budget_exhausted {
+            break;
+        }
+        for _ in 0..HALVINGS {
+            let units = episodes(&best.plan);
+            let Some(&[start, heal]) = units.get(k).map(Vec::as_slice) else {
+                break; // a single fault, or gone
+            };
+            let (from, to) = (best.plan.faults[start].at, best.plan.faults[heal].at);
+            let length = to.0.saturating_sub(from.0);
+            if length < 2_000_000 {
+                break; // under 2 ms: short enough to read
+            }
+            let mut faults = best.plan.faults.clone();
+            faults[heal].at = SimTime(from.0 + length / 2);
+            sort_stably(&mut faults);
+            if !attempt(faults, best, max_trials, still_fails) {
+                break;
+            }
+        }
+    }
+}
+
+/// Sorts by time, keeping the order of faults at one instant.
+fn sort_stably(faults: &mut [TimedFault]) {
+    faults.sort_by_key(|f| f.at);
+}
+
+/// The plan's faults grouped into episodes (a fault and the heal that
+/// undoes it, or every fault of one focus episode), each a list of indices
+/// in time order; a fault with no partner is an episode of its own.
+pub fn episodes(plan: &FaultPlan) -> Vec<Vec<usize>> {
+    let faults = &plan.faults;
+    let mut taken = vec![false; faults.len()];
+    let mut units = Vec::new();
+    for i in 0..faults.len() {
+        if taken[i] {
+            continue;
+        }
+        taken[i] = true;
+        let mut unit = vec![i];
+        let partner = (i + 1..faults.len()).find(|&j| !taken[j] && pairs(&faults[i], &faults[j]));
+        if let Some(j) = partner {
+            taken[j] = true;
+            unit.push(j);
+        }
+        units.push(unit);
+    }
+    units
+}
+
+/// True when `later` undoes `first`: the same focus episode, or a heal of
+/// the same target.
+fn pairs(first: &TimedFault, later: &TimedFault) -> bool {
+    if let (Some(a), Some(b)) = (first.focus_episode, later.focus_episode) {
+        return a == b;
+    }
+    if first.focus_episode.is_some() || later.focus_episode.is_some() {
+        return false;
+    }
+    use Fault::*;
+    match (&first.fault, &later.fault) {
+        (Partition(a), EndPartition(b)) => a == b,
+        (Crash { node: a, .. }, Restart { node: b }) => a == b,
+        (Pause { node: a }, Resume { node: b }) => a == b,
+        (Clog { from: a, to: b }, Unclog { from: c, to: d }) => (a, b) == (c, d),
+        (Leave { node: a, .. }, Join { node: b }) => a == b,
+        (SetClock { node: a, .. }, SetClock { node: b, .. }) => a == b,
+        (SetAllLinks { .. }, ResetLinks) => true,
+        (Surge { .. }, EndSurge) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NodeId;
+
+    fn plan() -> FaultPlan {
+        let mut p = FaultPlan::new();
+        for n in 0..6u32 {
+            let start = SimTime(u64::from(n) * 1_000_000_000);
+            p.push(start, Fault::Pause { node: NodeId(n) });
+            p.push(
+                SimTime(start.0 + 800_000_000),
+                Fault::Resume { node: NodeId(n) },
+            );
+        }
+        p
+    }
+
+    fn paused(p: &FaultPlan, node: u32) -> bool {
+        p.faults
+            .iter()
+            .any(|f| f.fault == Fault::Pause { node: NodeId(node) })
+    }
+
+    #[test]
+    fn a_pause_and_its_resume_are_one_episode() {
+        let units = episodes(&plan());
+        assert_eq!(units.len(), 6);
+        assert!(units.iter().all(|u| u.len() == 2));
+    }
+
+    #[test]
+    fn the_episode_that_matters_stays_whole_and_gets_shorter() {
+        // Fails when node 3 is paused and comes back.
+        let resumed = |p: &FaultPlan| {
+            let resume = Fault::Resume { node: NodeId(3) };
+            p.faults.iter().any(|f| f.fault == resume)
+        };
+        let s = essence(&plan(), (), SimTime(u64::MAX), 500, |p| {
+            (paused(p, 3) && resumed(p)).then_some(())
+        });
+        assert!(!s.budget_exhausted);
+        assert!(paused(&s.plan, 3), "{:?}", s.plan);
+        let resume = s
+            .plan
+            .faults
+            .iter()
+            .find(|f| matches!(f.fault, Fault::Resume { .. }));
+        let shorter = resume.map(|r| r.at.0 - 3_000_000_000);
+        assert!(shorter.is_some_and(|d| d < 800_000_000 / 8), "{:?}", s.plan);
+        assert!(s.plan.len() <= 2, "{:?}", s.plan);
+    }
+
+    #[test]
+    fn faults_after_the_failure_go_in_one_rerun() {
+        let mut calls = 0;
+        let s = essence(&plan(), 0, SimTime(1_500_000_000), 1, |p| {
+            calls += 1;
+            Some(p.len())
+        });
+        assert_eq!(calls, 1);
+        assert_eq!(s.plan.len(), 3, "{:?}", s.plan);
+    }
+}

@@ -1,0 +1,137 @@
+//! A shrunk failure as a story a reader takes in at a glance: the few
+//! faults that remain, each episode on one line with when it began and
+//! ended, the fault points that fired, how much client work there was, and
+//! the first event at which a check failed.
+//!
+//! ```text
+//! the story:
+//!   2555.768 ms .. never      isolate the focus (n2 when planned)
+//!   2750.735 ms .. 2752.573 ms  isolate the focus (n3 when planned)
+//!   fault points that fired: raft-kv: election timeout cut short
+//!   412 client operations, 398 ok
+//!   3757.185 ms: state machine safety: n4 committed a different log …
+//! ```
+
+use crate::essence::episodes;
+use crate::fault::Fault;
+use crate::partition::Partition;
+use crate::plan::{FaultPlan, TimedFault};
+use crate::scenario::Failure;
+use crate::time::SimTime;
+
+/// What the story tells besides the plan.
+#[derive(Clone, Copy, Debug)]
+pub struct Told<'a> {
+    /// The failure.
+    pub failure: &'a Failure,
+    /// The fault points that fired.
+    pub buggified: &'a [String],
+    /// Client operations, and those that completed ok.
+    pub ops: (usize, usize),
+}
+
+/// The story of `plan`'s run, one line per episode.
+pub fn render(plan: &FaultPlan, told: Told<'_>) -> String {
+    let mut out = String::from("the story:\n");
+    for unit in episodes(plan) {
+        let first = &plan.faults[unit[0]];
+        let end = match unit.get(1) {
+            Some(&j) => ms(plan.faults[j].at),
+            None if is_instant(&first.fault) => "instant".to_string(),
+            None => "never (healed for liveness)".to_string(),
+        };
+        out.push_str(&format!(
+            "  {} .. {end}  {}\n",
+            ms(first.at),
+            describe(first)
+        ));
+    }
+    if plan.is_empty() {
+        out.push_str("  no faults: the bug needs none\n");
+    }
+    if !told.buggified.is_empty() {
+        let sites = told.buggified.join(", ");
+        out.push_str(&format!("  fault points that fired: {sites}\n"));
+    }
+    let (ops, ok) = told.ops;
+    out.push_str(&format!("  {ops} client operations, {ok} ok\n"));
+    let first_line = told.failure.message.lines().next().unwrap_or_default();
+    out.push_str(&format!("  {}: {first_line}\n", ms(told.failure.at)));
+    out
+}
+
+fn ms(at: SimTime) -> String {
+    format!("{}.{:03} ms", at.0 / 1_000_000, (at.0 / 1_000) % 1_000)
+}
+
+fn is_instant(fault: &Fault) -> bool {
+    matches!(
+        fault,
+        Fault::Operate { .. } | Fault::CorruptBlock { .. } | Fault::Heal
+    )
+}
+
+/// One fault in words; a focused one says it hit the focus.
+fn describe(timed: &TimedFault) -> String {
+    let focus = |what: &str, node: &crate::NodeId| match timed.focus_episode {
+        Some(_) => format!("{what} the focus ({node} when planned)"),
+        None => format!("{what} {node}"),
+    };
+    match &timed.fault {
+        Fault::Partition(Partition::Isolate { node }) => focus("isolate", node),
+        // A heal whose fault was shrunk away ends an earlier one early.
+        Fault::EndPartition(Partition::Isolate { node }) => focus("end an isolation of", node),
+        Fault::Restart { node } => focus("restart", node),
+        Fault::Resume { node } => focus("resume", node),
+        Fault::Crash { node, torn_writes } => {
+            let torn = if *torn_writes {
+                ", tearing unsynced writes"
+            } else {
+                ""
+            };
+            format!("{}{torn}", focus("crash", node))
+        }
+        Fault::Pause { node } => focus("pause", node),
+        Fault::Clog { from, to } => format!("clog {from} -> {to}"),
+        Fault::SetClock {
+            node,
+            offset_ns,
+            drift_ppm,
+        } => format!("skew {node}'s clock by {offset_ns} ns, drift {drift_ppm} ppm"),
+        Fault::Leave { node, graceful } => {
+            let how = if *graceful { "gracefully" } else { "abruptly" };
+            format!("{node} leaves {how}")
+        }
+        Fault::Surge { factor } => format!("clients surge {factor}x"),
+        other => serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::FailureKind;
+    use crate::NodeId;
+
+    #[test]
+    fn an_episode_is_one_line_and_the_failure_closes_the_story() {
+        let mut plan = FaultPlan::new();
+        let isolate = Partition::Isolate { node: NodeId(2) };
+        plan.push_focused(SimTime(2_555_767_098), Fault::Partition(isolate.clone()), 7);
+        plan.push_focused(SimTime(2_752_572_656), Fault::EndPartition(isolate), 7);
+        plan.push(SimTime(3_000_000_000), Fault::Pause { node: NodeId(1) });
+        let failure = Failure {
+            kind: FailureKind::Invariant,
+            message: "leader completeness: n3 lacks entries".into(),
+            at: SimTime(3_757_184_664),
+        };
+        let told = Told {
+            failure: &failure,
+            buggified: &[],
+            ops: (412, 398),
+        };
+        let text = render(&plan, told);
+        let expected = "the story:\n  2555.767 ms .. 2752.572 ms  isolate the focus (n2 when planned)\n  3000.000 ms .. never (healed for liveness)  pause n1\n  412 client operations, 398 ok\n  3757.184 ms: leader completeness: n3 lacks entries\n";
+        assert_eq!(text, expected);
+    }
+}
