@@ -279,6 +279,7 @@ impl Sweep<'_> {
             record: false,
             budget: None,
             buggify: self.buggify.clone(),
+            trim: sim::scenario::Trim::default(),
         };
         let caught =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.model.run(&request)));
@@ -525,6 +526,7 @@ impl<'a> Collector<'a> {
             trace_hash: sim::trace::hash_hex(trace_hash),
             failure: record.failure.clone(),
             buggify: record.buggify.clone(),
+            trim: sim::scenario::Trim::default(),
         };
         let stem = format!("{}-seed-{seed}", artifact::stem_of(&artifact.model));
         let path = artifact

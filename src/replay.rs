@@ -9,6 +9,7 @@ use sim::marks::Buggify;
 use sim::model::{Description, Model, RunRequest, RunSummary};
 use sim::plan::FaultPlan;
 use sim::scenario::sweep::replay_artifact_command;
+use sim::scenario::Trim;
 use sim::trace::hash_hex;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +71,12 @@ impl Loaded<'_> {
     /// Reruns the artifact's seed under `plan`, with the fault points
     /// its artifact lists enabled.
     pub fn rerun(&self, plan: &FaultPlan, record: bool) -> Result<RunSummary, String> {
-        self.rerun_with(plan, &self.artifact.buggify_sites(), record)
+        self.rerun_with(
+            plan,
+            &self.artifact.buggify_sites(),
+            self.artifact.trim,
+            record,
+        )
     }
 
     /// Reruns the artifact's seed under `plan` with exactly the fault
@@ -79,6 +85,7 @@ impl Loaded<'_> {
         &self,
         plan: &FaultPlan,
         buggify: &Buggify,
+        trim: Trim,
         record: bool,
     ) -> Result<RunSummary, String> {
         let request = RunRequest {
@@ -89,6 +96,7 @@ impl Loaded<'_> {
             record,
             budget: Some(self.artifact.config.budget),
             buggify: Some(buggify.clone()),
+            trim,
         };
         self.model.run(&request).map_err(|e| e.to_string())
     }

@@ -19,6 +19,7 @@ fn first_failure(model: &dyn Model, bug: &str, mix: Mix, within: u64) -> Option<
             record: false,
             budget: None,
             buggify: None,
+            trim: Default::default(),
         };
         let run = model.run(&request).expect("a listed bug switch runs");
         run.failure.is_some()
@@ -78,6 +79,7 @@ fn the_correct_models_pass_the_seeds_their_bugs_fail_in() {
                 record: false,
                 budget: None,
                 buggify: None,
+                trim: Default::default(),
             };
             let run = model.run(&request).expect("runs");
             assert!(

@@ -164,6 +164,7 @@ fn a_sweep_goes_on_past_runaways_and_reports_each() {
         record: false,
         budget: None,
         buggify: None,
+        trim: Default::default(),
     };
     let run = FloodModel.run(&request).unwrap();
     assert_eq!(run.failure.map(|f| f.kind), Some(FailureKind::Runaway));

@@ -162,6 +162,12 @@ impl<N: Node> Simulation<N> {
         &self.marks
     }
 
+    /// Turns the fault points off for the rest of the run (the harness
+    /// does, when its liveness phase begins).
+    pub fn quiet_fault_points(&mut self) {
+        self.marks.quiet();
+    }
+
     /// Counts a hit of probe `name` from outside the nodes (a harness's
     /// own probe; see [`crate::marks`]).
     pub fn reached(&mut self, name: &'static str) {

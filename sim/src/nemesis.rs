@@ -139,6 +139,10 @@ pub struct Extras {
     pub surges: bool,
     /// The nodes operators act on ([`FaultKind::Operate`]).
     pub operated: Vec<NodeId>,
+    /// Keep every seed's schedule sparse (no dense or storm [`Shape`]): for
+    /// a scenario whose checks include a service level that holds only
+    /// under a bounded fault load.
+    pub sparse_only: bool,
 }
 
 /// A kind drawn from a stream of its own (see [`FaultKind::is_own_stream`]).
@@ -402,7 +406,7 @@ impl Nemesis {
         horizon: SimDuration,
     ) -> FaultPlan {
         let scalable = &extras.scalable;
-        let mut plan = self.generate_main(seed, nodes, horizon);
+        let mut plan = self.generate_main(seed, nodes, horizon, extras.sparse_only);
         let scale = OwnStream {
             kind: FaultKind::Scale,
             label: "nemesis-scale",
@@ -486,7 +490,13 @@ impl Nemesis {
     /// Every episode but the own-stream ones. In swarm mode the seed's
     /// [`Shape`] sets the episode count, the longest episode, and whether
     /// episodes chase the focus.
-    fn generate_main(&self, seed: u64, nodes: usize, horizon: SimDuration) -> FaultPlan {
+    fn generate_main(
+        &self,
+        seed: u64,
+        nodes: usize,
+        horizon: SimDuration,
+        sparse_only: bool,
+    ) -> FaultPlan {
         let mut rng = SimRng::from_seed_and_label(seed, "nemesis");
         let mut kinds: Vec<FaultKind> = self
             .kinds
@@ -495,11 +505,14 @@ impl Nemesis {
             .filter(|k| !k.is_own_stream())
             .collect();
         let mut count = self.episodes_max;
-        let shape = if self.swarm {
+        let mut shape = if self.swarm {
             Shape::for_seed(seed)
         } else {
             Shape::CLASSIC
         };
+        if sparse_only {
+            shape.density = crate::shape::Density::Sparse;
+        }
         if self.swarm && !kinds.is_empty() {
             let keep: Vec<FaultKind> = kinds.iter().copied().filter(|_| rng.chance(1, 2)).collect();
             kinds = if keep.is_empty() {

@@ -56,6 +56,14 @@ impl SimRng {
         SimRng::stream(seed, labels::NODE, index as u64 + 1)
     }
 
+    /// The workload stream of client `client`'s operation number `op`
+    /// (from 1): each operation draws from its own stream, so dropping one
+    /// leaves every other operation's draws as they were.
+    pub fn for_operation(seed: u64, client: usize, op: u64) -> SimRng {
+        let index = ((client as u64) << 40) ^ op;
+        SimRng::stream(seed, labels::WORKLOAD, index)
+    }
+
     fn stream(seed: u64, label: &str, index: u64) -> SimRng {
         let mut inner = ChaCha8Rng::seed_from_u64(seed);
         inner.set_stream(label_hash(label, index));

@@ -46,6 +46,9 @@ pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
         .surges()
         .operated([AUTH])
         .focus("the auth service", |_| Some(AUTH))
+        // Its honest-service floor is a service level: it holds under a
+        // bounded fault load, not under a storm at the issuer.
+        .sparse_faults()
         .monitor_properties(&PROPERTIES, || {
             let mut watch = Watch::default();
             move |sim| watch.check(sim)

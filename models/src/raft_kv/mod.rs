@@ -32,7 +32,7 @@ sim::bug_switches! {
     pub enum RaftBug {
         /// Commit an entry of an earlier term by counting replicas: the
         /// paper's figure 8. A committed entry can then be overwritten.
-        CommitPreviousTerm = "commit-previous-term", caught by All within 100,
+        CommitPreviousTerm = "commit-previous-term", caught by All within 200,
         /// Grant votes without the up-to-date check: a node missing
         /// committed entries can be elected and overwrite them.
         VoteWithoutLogCheck = "vote-without-log-check", caught by All within 50,

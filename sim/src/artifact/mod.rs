@@ -15,6 +15,7 @@ pub mod locate;
 
 use crate::plan::FaultPlan;
 use crate::scenario::report::{Failure, ScenarioConfig};
+use crate::scenario::Trim;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,10 @@ pub struct Artifact {
     /// written before fault points existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buggify: Vec<String>,
+    /// How a shrunk run was cut down from its scenario (fewer operations,
+    /// clients, a shorter safety phase); absent when it was not.
+    #[serde(default, skip_serializing_if = "Trim::is_none")]
+    pub trim: Trim,
 }
 
 /// Why an artifact could not be loaded or written.
@@ -250,6 +255,9 @@ impl Artifact {
                 return Err(field(&format!("buggify[{i}]"), &why));
             }
         }
+        self.trim
+            .validate(self.config.clients, self.config.safety_for)
+            .map_err(|e| split_field(&e))?;
         if parse_hash(&self.trace_hash).is_none() {
             let why = format!("`{}` is not 16 hex digits", self.trace_hash);
             return Err(field("trace_hash", &why));

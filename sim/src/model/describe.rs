@@ -70,6 +70,8 @@ pub struct RunRequest {
     /// enables exactly the sites its artifact lists. Hosts without fault
     /// points ignore it.
     pub buggify: Option<crate::marks::Buggify>,
+    /// Cut the run down (a shrunk artifact's: see [`crate::scenario::trim`]).
+    pub trim: crate::scenario::Trim,
 }
 
 /// Why a model cannot run a request.
@@ -88,6 +90,9 @@ pub enum ModelError {
     /// The plan does not fit the model's cluster.
     #[error("plan: {0}")]
     BadPlan(#[from] ConfigError),
+    /// The trim does not fit the model's scenario.
+    #[error("{0}")]
+    BadTrim(String),
 }
 
 /// A model under test, as a catalog holds it. Engine models get this from

@@ -101,10 +101,12 @@ where
             None => scenario.plan_for(request.seed),
         };
         plan.validate(scenario.describe().nodes)?;
-        let report = match &request.buggify {
-            Some(buggify) => scenario.run_with(request.seed, plan, buggify),
-            None => scenario.run_with_plan(request.seed, plan),
-        };
+        let config = scenario.describe();
+        let trim = request.trim;
+        trim.validate(config.clients, config.safety_for)
+            .map_err(ModelError::BadTrim)?;
+        let buggify = request.buggify.as_ref().unwrap_or(scenario.fault_points());
+        let report = scenario.run_with(request.seed, plan, &buggify.clone(), trim);
         Ok(RunSummary::of_report(
             report,
             |op| self.op_kind(op),

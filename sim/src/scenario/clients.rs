@@ -36,6 +36,12 @@ struct Pending<Op> {
 
 struct Client<Op> {
     process: u64,
+    /// Operations started so far; the current one's number.
+    started: u64,
+    /// The current operation's workload stream (see
+    /// [`SimRng::for_operation`]): its choice, its retries' targets, and
+    /// the pause after it.
+    stream: SimRng,
     pending: Option<Pending<Op>>,
     /// The client may not start its next operation before this time.
     idle_until: SimTime,
@@ -46,7 +52,9 @@ struct Client<Op> {
 pub(super) struct Clients<N: Node> {
     clients: Vec<Client<N::Op>>,
     workload: Option<Box<dyn Workload<N>>>,
-    rng: SimRng,
+    seed: u64,
+    /// The most operations each client starts, when a shrinker trims it.
+    ops_limit: Option<u64>,
     timeout: SimDuration,
     next_process: u64,
     by_op: BTreeMap<OpId, usize>,
@@ -66,19 +74,23 @@ where
         workload: Option<Box<dyn Workload<N>>>,
         seed: u64,
         timeout: SimDuration,
+        ops_limit: Option<u64>,
     ) -> Self {
         let count = if workload.is_some() { count } else { 0 };
         Clients {
             clients: (0..count as u64)
                 .map(|p| Client {
                     process: p,
+                    started: 0,
+                    stream: SimRng::for_operation(seed, p as usize, 0),
                     pending: None,
                     idle_until: SimTime::ZERO,
                     live_done: false,
                 })
                 .collect(),
             workload,
-            rng: SimRng::from_seed_and_label(seed, crate::rng::labels::WORKLOAD),
+            seed,
+            ops_limit,
             timeout,
             next_process: count as u64,
             by_op: BTreeMap::new(),
@@ -116,7 +128,10 @@ where
             }
         }
         let think = {
-            let Clients { workload, rng, .. } = self;
+            let Clients {
+                workload, clients, ..
+            } = self;
+            let rng = &mut clients[i].stream;
             workload
                 .as_deref_mut()
                 .expect("workload")
@@ -145,8 +160,11 @@ where
                     let last = p.node;
                     let retry_to = match p.wait {
                         Wait::Answer(Some(t)) if t <= now => {
-                            let Clients { workload, rng, .. } = self;
+                            let Clients {
+                                workload, clients, ..
+                            } = self;
                             let w = workload.as_deref_mut().expect("workload");
+                            let rng = &mut clients[i].stream;
                             Some(w.retry_target(rng, i, last, None, nodes))
                         }
                         Wait::Backoff(t, node) if t <= now => Some(node),
@@ -163,11 +181,7 @@ where
                 continue;
             }
             let process = client.process;
-            let next = {
-                let Clients { workload, rng, .. } = self;
-                let w = workload.as_deref_mut().expect("workload");
-                w.next_op(rng, i, process, nodes)
-            };
+            let next = self.next_op(i, process, nodes);
             let Some((node, op)) = next else {
                 // Nothing more to do: in the liveness phase that counts as done.
                 self.clients[i].live_done |= self.liveness;
@@ -183,6 +197,19 @@ where
             });
             self.send_attempt(sim, i, node);
         }
+    }
+
+    /// Client `i`'s next operation, from a stream of its own; none past the
+    /// trimmed limit.
+    fn next_op(&mut self, i: usize, process: u64, nodes: usize) -> Option<(NodeId, N::Op)> {
+        let client = &mut self.clients[i];
+        if self.ops_limit.is_some_and(|limit| client.started >= limit) {
+            return None;
+        }
+        client.started += 1;
+        client.stream = SimRng::for_operation(self.seed, i, client.started);
+        let w = self.workload.as_deref_mut().expect("workload");
+        w.next_op(&mut client.stream, i, process, nodes)
     }
 
     /// Records the answers that arrived.
@@ -203,9 +230,13 @@ where
                 Completion::Info => self.history.info(process, reply.at.0),
                 Completion::Retry { hint } => {
                     let backoff = self.workload().retry_backoff();
-                    let Clients { workload, rng, .. } = self;
+                    let Clients {
+                        workload, clients, ..
+                    } = self;
                     let w = workload.as_deref_mut().expect("workload");
-                    let p = self.clients[i].pending.as_mut().expect("pending");
+                    let client = &mut clients[i];
+                    let p = client.pending.as_mut().expect("pending");
+                    let rng = &mut client.stream;
                     let node = w.retry_target(rng, i, p.node, hint, sim.node_count());
                     p.wait = Wait::Backoff(reply.at.after(backoff), node);
                     continue;

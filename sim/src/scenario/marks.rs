@@ -1,11 +1,14 @@
 //! A scenario's fault points and coverage probes (see [`crate::marks`]):
 //! which sites may fire, the probes the model declares, and the
-//! harness-level probes checked after every event of the safety phase.
+//! harness-level probes checked after every event of the safety phase;
+//! and what it offers the nemesis beyond the common kinds (surges,
+//! operators, a scalable fleet, sparse schedules only).
 
 use super::{ProbeInfo, Scenario};
 use crate::engine::Simulation;
 use crate::marks::Buggify;
 use crate::node::Node;
+use crate::node_id::NodeId;
 
 impl<N: Node + 'static> Scenario<N>
 where
@@ -17,6 +20,11 @@ where
     pub fn buggify(mut self, buggify: Buggify) -> Self {
         self.buggify = buggify;
         self
+    }
+
+    /// The fault points a run allows unless told otherwise.
+    pub fn fault_points(&self) -> &Buggify {
+        &self.buggify
     }
 
     /// Declares a coverage probe the model's code reaches
@@ -56,5 +64,38 @@ where
             }
             !holds
         });
+    }
+
+    /// Takes traffic surges (the `surge` fault kind, in the `surge` and
+    /// `all` mixes): periods when the clients' rate is multiplied. Without
+    /// it, no plan has a surge, so a model's figures from before surges
+    /// existed still hold.
+    pub fn surges(mut self) -> Self {
+        self.extras.surges = true;
+        self
+    }
+
+    /// Names the nodes an operator may act on (the `operate` fault kind,
+    /// in the `operator` and `all` mixes): the nodes' `on_operate` handler
+    /// runs at random moments. Without it, no plan has one.
+    pub fn operated(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
+        self.extras.operated = nodes.into_iter().collect();
+        self
+    }
+
+    /// Keeps every seed's fault schedule sparse: no dense or storm shapes
+    /// (see [`crate::shape`]). For a scenario that checks a service level
+    /// (a share of requests served) that no service keeps under a storm.
+    pub fn sparse_faults(mut self) -> Self {
+        self.extras.sparse_only = true;
+        self
+    }
+
+    /// Names the nodes that may leave the fleet and join again (the `scale`
+    /// fault kind, in the `scale` and `all` mixes). Without it, no plan
+    /// makes a node leave.
+    pub fn scalable(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
+        self.extras.scalable = nodes.into_iter().collect();
+        self
     }
 }

@@ -15,7 +15,8 @@
 //! 1. **safety**: the clients run for `safety_for` under the fault plan; every
 //!    invariant is checked after every event; then the history is checked for
 //!    linearizability;
-//! 2. **liveness**: every fault is healed ([`FaultPlan::heal_all`]), each
+//! 2. **liveness**: every fault is healed ([`FaultPlan::heal_all`]) and the fault
+//!    points ([`crate::marks`]) go quiet; each
 //!    client's next operation must complete (not time out) within `liveness_for`,
 //!    and every "eventually" property must hold at the end.
 //!
@@ -34,6 +35,7 @@ mod marks;
 mod regressions;
 pub mod report;
 pub mod sweep;
+pub mod trim;
 pub mod workload;
 
 use crate::config::SimConfig;
@@ -53,6 +55,7 @@ pub use budget::Budget;
 use budget::Meter;
 use clients::Clients;
 pub use report::{Checks, Failure, FailureKind, ProbeInfo, RunReport, ScenarioConfig};
+pub use trim::Trim;
 pub use workload::{Completion, Scripted, Workload};
 
 /// A property of a whole client history.
@@ -357,31 +360,6 @@ where
         })
     }
 
-    /// Takes traffic surges (the `surge` fault kind, in the `surge` and
-    /// `all` mixes): periods when the clients' rate is multiplied. Without
-    /// it, no plan has a surge, so a model's figures from before surges
-    /// existed still hold.
-    pub fn surges(mut self) -> Self {
-        self.extras.surges = true;
-        self
-    }
-
-    /// Names the nodes an operator may act on (the `operate` fault kind,
-    /// in the `operator` and `all` mixes): the nodes' `on_operate` handler
-    /// runs at random moments. Without it, no plan has one.
-    pub fn operated(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
-        self.extras.operated = nodes.into_iter().collect();
-        self
-    }
-
-    /// Names the nodes that may leave the fleet and join again (the `scale`
-    /// fault kind, in the `scale` and `all` mixes). Without it, no plan
-    /// makes a node leave.
-    pub fn scalable(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
-        self.extras.scalable = nodes.into_iter().collect();
-        self
-    }
-
     /// Names the node that focused fault episodes (`crash-focus`,
     /// `isolate-focus`) hit: the model's leader or primary, which `name`
     /// says in words ("the leader"). Without it those episodes do nothing.
@@ -504,18 +482,27 @@ where
     /// If the scenario's config or the plan is invalid for it (see
     /// [`FaultPlan::validate`]; check a plan from outside before running it).
     pub fn run_with_plan(&self, seed: u64, plan: FaultPlan) -> RunReport<N::Op, N::Reply> {
-        self.run_plan(seed, plan, self.config.record_trace, &self.buggify)
+        let record = self.config.record_trace;
+        self.run_plan(seed, plan, record, &self.buggify, Trim::default())
     }
 
     /// Runs one seed under `plan` with the fault points `buggify` allows
-    /// (a replay's or a shrink step's: [`Buggify::Sites`]).
+    /// (a replay's or a shrink step's: [`Buggify::Sites`]), cut down by
+    /// `trim` (see [`trim`]).
+    ///
+    /// # Panics
+    /// If `trim` does not fit the scenario ([`Trim::validate`]).
     pub fn run_with(
         &self,
         seed: u64,
         plan: FaultPlan,
         buggify: &Buggify,
+        trim: Trim,
     ) -> RunReport<N::Op, N::Reply> {
-        self.run_plan(seed, plan, self.config.record_trace, buggify)
+        if let Err(e) = trim.validate(self.clients, self.safety_for) {
+            panic!("{e}");
+        }
+        self.run_plan(seed, plan, self.config.record_trace, buggify, trim)
     }
 
     /// Runs one seed under `plan`, recording the trace or not.
@@ -525,6 +512,7 @@ where
         plan: FaultPlan,
         record: bool,
         buggify: &Buggify,
+        trim: Trim,
     ) -> RunReport<N::Op, N::Reply> {
         let config = SimConfig {
             seed,
@@ -541,11 +529,14 @@ where
         plan.schedule(&mut sim)
             .unwrap_or_else(|e| panic!("fault plan: {e}"));
         let workload = self.workload.as_ref().map(|w| w());
-        let mut clients = Clients::new(self.clients, workload, seed, self.client_timeout);
+        let count = trim.clients.unwrap_or(self.clients);
+        let timeout = self.client_timeout;
+        let mut clients = Clients::new(count, workload, seed, timeout, trim.ops_per_client);
+        let safety_for = trim.safety_for.unwrap_or(self.safety_for);
         // A panic in the model's code (a handler, a check, the workload) is a
         // failure of the run, with the trace hash up to where it happened.
         let phases = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut failure = self.safety(&mut sim, &mut clients);
+            let mut failure = self.safety(&mut sim, &mut clients, safety_for);
             let verdict = match &failure {
                 None => self.check_history(&clients.history, sim.now(), &mut failure),
                 Some(_) => None,
@@ -587,8 +578,13 @@ where
 
     /// The safety phase: clients under the plan, every invariant and monitor
     /// after every event.
-    fn safety(&self, sim: &mut Simulation<N>, clients: &mut Clients<N>) -> Option<Failure> {
-        let safety_end = SimTime::ZERO.after(self.safety_for);
+    fn safety(
+        &self,
+        sim: &mut Simulation<N>,
+        clients: &mut Clients<N>,
+        safety_for: SimDuration,
+    ) -> Option<Failure> {
+        let safety_end = SimTime::ZERO.after(safety_for);
         let mut watch = Watch {
             monitors: self.monitors.iter().map(|m| (m, (m.make)())).collect(),
             unreached: (0..self.state_probes.len()).collect(),
@@ -669,6 +665,7 @@ where
             }
         }
         sim.run_until(plan_end);
+        sim.quiet_fault_points();
         for heal in FaultPlan::heal_all(sim.node_count()) {
             sim.apply(heal).expect("heals are valid");
         }

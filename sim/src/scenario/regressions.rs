@@ -3,7 +3,7 @@
 //! sweep, and a new failure is kept.
 
 use super::report::{Failure, RunReport};
-use super::Scenario;
+use super::{Scenario, Trim};
 use crate::node::Node;
 use crate::plan::FaultPlan;
 use crate::regression::{self, Regression};
@@ -36,7 +36,7 @@ where
                     entry.seed
                 );
             }
-            let report = self.run_with(entry.seed, plan, &entry.buggify_sites());
+            let report = self.run_with(entry.seed, plan, &entry.buggify_sites(), Trim::default());
             match &report.failure {
                 Some(failure) => panic!(
                     "a kept failure fails again ({}, seed {}, {} faults):\n{failure}",

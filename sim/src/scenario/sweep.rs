@@ -13,14 +13,15 @@
 //! most `$FAULTLINE_SHRINK_TRIALS` reruns (default [`SHRINK_TRIALS`]).
 
 use super::report::{Failure, RunReport};
-use super::Scenario;
+use super::trim::{shrink_trim, Trimmed, Untrimmed};
+use super::{Scenario, Trim};
 use crate::artifact::{self, Artifact};
 use crate::essence::essence;
 use crate::marks::Buggify;
 use crate::node::Node;
 use crate::plan::FaultPlan;
 use crate::seed::{self, parse_seed};
-use crate::shrink::shrink_sites;
+use crate::shrink::{shrink_sites, FewerSites, Shrunk};
 use crate::trace::hash_hex;
 use std::io::Write;
 use std::ops::Range;
@@ -70,6 +71,48 @@ where
         });
     }
 
+    /// Shrinks a failing run: its plan to the essence, then its fault
+    /// points, then its workload, length and clients (see [`super::trim`]).
+    #[allow(clippy::type_complexity)]
+    fn smallest(
+        &self,
+        report: &RunReport<N::Op, N::Reply>,
+        failure: &Failure,
+    ) -> (
+        Shrunk<RunReport<N::Op, N::Reply>>,
+        FewerSites<RunReport<N::Op, N::Reply>>,
+        Trimmed<RunReport<N::Op, N::Reply>>,
+    ) {
+        let same = |plan: &FaultPlan, sites: &Buggify, trim: Trim| {
+            let run = self.run_with(report.seed, plan.clone(), sites, trim);
+            run.failure
+                .as_ref()
+                .is_some_and(|f| f.kind == failure.kind)
+                .then_some(run)
+        };
+        let fired = Buggify::Sites(report.buggified.iter().cloned().collect());
+        let shrunk = essence(
+            &report.plan,
+            report.clone(),
+            failure.at,
+            shrink_trials(),
+            |plan| same(plan, &fired, Trim::default()),
+        );
+        let fewer = shrink_sites(&report.buggified, |on| {
+            same(&shrunk.plan, &Buggify::Sites(on.clone()), Trim::default())
+        });
+        let run = fewer.run.as_ref().unwrap_or(&shrunk.run);
+        let sites = Buggify::Sites(run.buggified.iter().cloned().collect());
+        let from = Untrimmed {
+            ops: run.history.events.len() as u64,
+            clients: self.clients,
+            failed_at: run.failure.as_ref().map_or(failure.at, |f| f.at),
+            safety_for: self.safety_for,
+        };
+        let trimmed = shrink_trim(from, |trim| same(&shrunk.plan, &sites, *trim));
+        (shrunk, fewer, trimmed)
+    }
+
     /// The artifact a failing run leaves.
     fn artifact_of(&self, test: &str, run: &RunReport<N::Op, N::Reply>) -> Artifact {
         Artifact {
@@ -88,6 +131,7 @@ where
             trace_hash: hash_hex(run.trace_hash),
             failure: run.failure.clone().expect("a failing run"),
             buggify: run.buggified.clone(),
+            trim: Trim::default(),
         }
     }
 
@@ -112,26 +156,11 @@ where
             Err(e) => return format!("{text}\n(no artifact: {e})"),
         };
         text.push_str(&format!("\nartifact: {}", written.display()));
-        let fired = original.buggify_sites();
-        let same = |plan: &FaultPlan, sites: &Buggify| {
-            let run = self.run_with(report.seed, plan.clone(), sites);
-            run.failure
-                .as_ref()
-                .is_some_and(|f| f.kind == failure.kind)
-                .then_some(run)
-        };
-        let shrunk = essence(
-            &report.plan,
-            report.clone(),
-            failure.at,
-            shrink_trials(),
-            |plan| same(plan, &fired),
-        );
-        let fewer = shrink_sites(&report.buggified, |on| {
-            same(&shrunk.plan, &Buggify::Sites(on.clone()))
-        });
-        let run = fewer.run.as_ref().unwrap_or(&shrunk.run);
-        let small = self.artifact_of(test, run);
+        let (shrunk, fewer, trimmed) = self.smallest(report, failure);
+        let run = trimmed.run.as_ref();
+        let run = run.or(fewer.run.as_ref()).unwrap_or(&shrunk.run);
+        let mut small = self.artifact_of(test, run);
+        small.trim = trimmed.trim;
         text.push_str(&format!("\n{}", story_of(run)));
         let replayable = match small.write_beside(&written) {
             Ok(path) => {
@@ -184,11 +213,15 @@ where
         if let Err(e) = artifact.plan.validate(nodes) {
             panic!("{REPLAY_VAR}: {}: plan: {e}", path.display());
         }
+        if let Err(e) = artifact.trim.validate(self.clients, self.safety_for) {
+            panic!("{REPLAY_VAR}: {}: {e}", path.display());
+        }
         let report = self.run_plan(
             artifact.seed,
             artifact.plan.clone(),
             true,
             &artifact.buggify_sites(),
+            artifact.trim,
         );
         for record in report.trace.iter().flatten() {
             eprintln!("{record}");
