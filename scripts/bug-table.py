@@ -38,7 +38,7 @@ BUGS = {m["name"]: m["bugs"] for m in LISTING["models"]
 def explore(cwd, model, bug, faults, start):
     out = subprocess.run(
         [BIN, "explore", model, "--bug", bug, "--faults", faults, "--start", str(start),
-         "--seeds", str(LIMIT), "--json", "--no-regressions", "--max-artifacts", "1"],
+         "--seeds", str(LIMIT), "--json", "--no-regressions", "--until-failure"],
         cwd=cwd, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit(f"explore failed: {out.stderr}")

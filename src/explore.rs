@@ -89,6 +89,10 @@ pub struct ExploreArgs {
     /// out.
     #[arg(long, conflicts_with = "seed")]
     pub until_covered: bool,
+    /// Stop at the first failing seed (in seed order, so on any thread
+    /// count): how far a bug is from a starting seed.
+    #[arg(long)]
+    pub until_failure: bool,
 }
 
 /// One sweep.
@@ -107,6 +111,7 @@ struct Sweep<'a> {
     max_artifacts: usize,
     buggify: Option<Buggify>,
     until_covered: bool,
+    until_failure: bool,
 }
 
 impl ExploreArgs {
@@ -256,6 +261,7 @@ impl ExploreArgs {
             max_artifacts: self.max_artifacts,
             buggify: self.no_buggify.then_some(Buggify::Off),
             until_covered: self.until_covered,
+            until_failure: self.until_failure,
         })
     }
 }
@@ -395,10 +401,15 @@ struct Collector<'a> {
     /// The index every run below has been taken.
     next: u64,
     /// Runs taken above `next`.
-    waiting: BTreeMap<u64, RunSummary>,
+    /// Runs taken above `next`, and whether they are still to be tallied.
+    /// (With each: its operations and those that completed ok.)
+    waiting: BTreeMap<u64, (RunSummary, bool, (u64, u64))>,
     coverage: Coverage,
-    /// Set when the sweep is covered (`--until-covered`): workers stop.
+    /// Set when the sweep is covered (`--until-covered`) or has failed
+    /// (`--until-failure`): workers stop.
     stop: &'a AtomicBool,
+    /// The seeds taken so far ended the sweep.
+    done: bool,
 }
 
 /// What the ordered pass needs of a finished run.
@@ -434,30 +445,45 @@ impl<'a> Collector<'a> {
             waiting: BTreeMap::new(),
             coverage: Coverage::new(declared.map(|p| p.name.clone()).collect()),
             stop,
+            done: false,
         }
     }
 
-    /// Takes run `i`; runs are tallied in seed order, so that a sweep
-    /// that stops when covered stops at the same seed on any thread count.
+    /// Takes run `i`. A sweep that may stop early (`--until-covered`,
+    /// `--until-failure`) tallies runs in seed order, so that it stops at
+    /// the same seed on any thread count; any other tallies a run's
+    /// operations at once and keeps only the rest for the ordered pass, so
+    /// memory stays bounded however far the workers run ahead.
     fn take(&mut self, i: u64, run: Result<RunSummary, ModelError>) -> Result<(), String> {
-        let run = run.map_err(|e| e.to_string())?;
-        self.waiting.insert(i, run);
+        let mut run = run.map_err(|e| e.to_string())?;
+        let ordered = self.sweep.until_covered || self.sweep.until_failure;
+        let counts = (
+            run.ops.len() as u64,
+            run.ops.iter().filter(|o| o.ok).count() as u64,
+        );
+        if !ordered {
+            self.tally.add_run(&run);
+            run.ops = Vec::new();
+        }
+        self.waiting.insert(i, (run, ordered, counts));
         while let Some(entry) = self.waiting.first_entry() {
             if *entry.key() != self.next {
                 break;
             }
             self.next += 1;
-            let run = entry.remove();
-            if self.covered() {
-                continue; // past the seed that completed the coverage
+            let (run, ordered, (ops, ok)) = entry.remove();
+            if self.done {
+                continue; // past the seed that ended the sweep
             }
-            self.tally.add_run(&run);
+            if ordered {
+                self.tally.add_run(&run);
+            }
             self.coverage.add_run(&run);
             let finished = Finished {
                 seed: run.seed,
                 trace_hash: run.trace_hash,
-                ops: run.ops.len() as u64,
-                ok: run.ops.iter().filter(|o| o.ok).count() as u64,
+                ops,
+                ok,
                 failure: run.failure.map(|failure| FaultRecord {
                     failure,
                     plan: run.plan,
@@ -468,17 +494,15 @@ impl<'a> Collector<'a> {
                 Some(record) => self.keep(finished.seed, finished.trace_hash, record)?,
                 None => None,
             };
+            let failed = finished.failure.is_some();
             self.write_seed(&finished, artifact)?;
-            if self.covered() {
+            self.done = (self.sweep.until_covered && self.coverage.complete())
+                || (self.sweep.until_failure && failed);
+            if self.done {
                 self.stop.store(true, Ordering::Relaxed);
             }
         }
         Ok(())
-    }
-
-    /// True when the sweep runs until covered and is.
-    fn covered(&self) -> bool {
-        self.sweep.until_covered && self.coverage.complete()
     }
 
     /// The run's results line, if results are written.
