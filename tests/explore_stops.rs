@@ -18,6 +18,19 @@ fn summary(dir: &std::path::Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("a JSON summary")
 }
 
+/// `explore MODEL --seeds N --json --no-regressions EXTRA...`'s summary.
+fn explore(dir: &std::path::Path, model: &str, seeds: &str, extra: &[&str]) -> Value {
+    let base = [
+        "explore",
+        model,
+        "--seeds",
+        seeds,
+        "--json",
+        "--no-regressions",
+    ];
+    summary(dir, &[&base[..], extra].concat())
+}
+
 #[test]
 fn a_sweep_that_stops_stops_at_the_same_seed_on_any_thread_count() {
     let dir = common::cli::workdir("explore-stops");
@@ -68,20 +81,8 @@ fn a_sweep_that_stops_stops_at_the_same_seed_on_any_thread_count() {
 #[test]
 fn a_shrunk_failure_replays_and_tells_its_story() {
     let dir = common::cli::workdir("explore-story");
-    let s = summary(
-        &dir,
-        &[
-            "explore",
-            "primary-backup",
-            "--bug",
-            "no-epoch-fencing",
-            "--seeds",
-            "200",
-            "--json",
-            "--no-regressions",
-            "--until-failure",
-        ],
-    );
+    let bug = ["--bug", "no-epoch-fencing", "--until-failure"];
+    let s = explore(&dir, "primary-backup", "200", &bug);
     let artifact = s["failed"][0]["artifact"]
         .as_str()
         .expect("a failure")
@@ -111,29 +112,8 @@ fn no_buggify_keeps_every_fault_point_off() {
     // Over 40 seeds some raft-kv seed enables its fault point and fires
     // it, so the sweep's client operations differ from the sweep with
     // every fault point off.
-    let on = summary(
-        &dir,
-        &[
-            "explore",
-            "raft-kv",
-            "--seeds",
-            "40",
-            "--json",
-            "--no-regressions",
-        ],
-    );
-    let off = summary(
-        &dir,
-        &[
-            "explore",
-            "raft-kv",
-            "--seeds",
-            "40",
-            "--json",
-            "--no-regressions",
-            "--no-buggify",
-        ],
-    );
+    let on = explore(&dir, "raft-kv", "40", &[]);
+    let off = explore(&dir, "raft-kv", "40", &["--no-buggify"]);
     assert_eq!(on["runs"], off["runs"]);
     assert_ne!(on["ops"], off["ops"], "no seed fired a fault point");
 }
