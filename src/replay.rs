@@ -60,6 +60,11 @@ pub fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String
         .plan
         .validate(description.config.nodes)
         .map_err(|e| invalid(&format!("plan: {e}")))?;
+    let config = &description.config;
+    artifact
+        .trim
+        .validate(config.clients, config.safety_for)
+        .map_err(|e| invalid(&e))?;
     Ok(Loaded {
         artifact,
         model,

@@ -512,3 +512,45 @@ fn impossible_flag_values_are_refused() {
     assert_bad(&out, &["--memory-mib"]);
     assert!(out.stdout.is_empty(), "nothing on stdout");
 }
+
+#[test]
+fn a_trim_or_fault_point_list_that_does_not_fit_is_refused_and_left_alone() {
+    let dir = workdir("bad-trim");
+    let good = register_artifact(&dir);
+    let cases = [
+        (json!({"clients": 100}), "trim.clients"),
+        (json!({"safety_for": 0}), "trim.safety_for"),
+        (json!({"opz": 1}), "trim.opz"),
+    ];
+    for (k, (trim, field)) in cases.into_iter().enumerate() {
+        let mut a = good.clone();
+        a["trim"] = trim;
+        let name = format!("trim-{k}.json");
+        let out = replay_within(&dir, &name, &a, Duration::from_secs(30));
+        assert_bad(&out, &[field]);
+        let kept: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(&name)).unwrap()).unwrap();
+        assert_eq!(kept, a, "the artifact is left untouched");
+    }
+    // A config that claims more clients than the model has does not let a
+    // trim through.
+    let mut lie = good.clone();
+    lie["config"]["clients"] = json!(100);
+    lie["trim"] = json!({"clients": 50});
+    let out = replay_within(&dir, "lie.json", &lie, Duration::from_secs(30));
+    assert_bad(&out, &["lie.json", "trim.clients"]);
+    for (k, sites) in [json!([""]), json!(["a", "a"]), json!([7])]
+        .into_iter()
+        .enumerate()
+    {
+        let mut a = good.clone();
+        a["buggify"] = sites;
+        let out = replay_within(
+            &dir,
+            &format!("sites-{k}.json"),
+            &a,
+            Duration::from_secs(30),
+        );
+        assert_bad(&out, &["buggify["]);
+    }
+}
