@@ -6,10 +6,7 @@ use crate::catalog::Catalog;
 use crate::exit;
 use crate::replay::load;
 use sim::artifact::Artifact;
-use sim::marks::Buggify;
-use sim::model::RunSummary;
-use sim::scenario::trim::{shrink_trim, Untrimmed};
-use sim::scenario::Trim;
+use sim::smallest::{smallest, Scope};
 use sim::trace::hash_hex;
 use std::path::PathBuf;
 
@@ -52,28 +49,26 @@ impl ShrinkArgs {
                 "{shown}: the failure does not reproduce, nothing to shrink"
             ));
         };
-        let failed_at = first
-            .failure
-            .as_ref()
-            .map_or(sim::SimTime(u64::MAX), |f| f.at);
-        let shrunk = sim::essence::essence(
+        let config = &original.config;
+        let scope = Scope {
+            clients: config.clients,
+            safety_for: config.safety_for,
+            trim: original.trim,
+        };
+        let shrunk = smallest(
             &original.plan,
             first,
-            failed_at,
+            scope,
             self.max_trials,
-            same_failure,
+            |plan, sites, trim| {
+                let run = loaded.rerun_with(plan, sites, trim, false).ok()?;
+                run.failure
+                    .as_ref()
+                    .is_some_and(|f| f.kind == kind)
+                    .then_some(run)
+            },
         );
-        let fewer = sim::shrink::shrink_sites(&original.buggify, |on| {
-            let sites = Buggify::Sites(on.clone());
-            let trim = original.trim;
-            let run = loaded.rerun_with(&shrunk.plan, &sites, trim, false).ok()?;
-            run.failure
-                .as_ref()
-                .is_some_and(|f| f.kind == kind)
-                .then_some(run)
-        });
-        let run = fewer.run.unwrap_or(shrunk.run);
-        let (trim, run, trim_trials) = trim_run(&loaded, &shrunk.plan, run);
+        let (run, trim) = (shrunk.run, shrunk.trim);
         let failure = run.failure.clone().expect("a shrunk plan still fails");
         let small = Artifact {
             plan: shrunk.plan.clone(),
@@ -88,46 +83,13 @@ impl ShrinkArgs {
             Ok(p) => p,
             Err(e) => return bad(&e),
         };
-        let spent = shrunk.budget_exhausted;
-        let trials = shrunk.trials + fewer.trials + trim_trials;
-        print_shrunk(&small, &run, (trials, spent), &path);
+        print_shrunk(
+            &small,
+            &run,
+            (shrunk.trials, shrunk.budget_exhausted),
+            &path,
+        );
         exit::OK
-    }
-}
-
-/// Cuts the shrunk run's workload, length and clients (see
-/// `sim::scenario::trim`); returns the trim, its run and the reruns spent.
-fn trim_run(
-    loaded: &crate::replay::Loaded<'_>,
-    plan: &sim::FaultPlan,
-    run: RunSummary,
-) -> (Trim, RunSummary, usize) {
-    let artifact = &loaded.artifact;
-    let config = &artifact.config;
-    let sites = Buggify::Sites(run.buggified.iter().cloned().collect());
-    let failure = run.failure.clone().expect("a failing run");
-    let from = Untrimmed {
-        ops: run.ops.len() as u64,
-        clients: artifact.trim.clients.unwrap_or(config.clients),
-        failed_at: failure.at,
-        safety_for: artifact.trim.safety_for.unwrap_or(config.safety_for),
-    };
-    let trimmed = shrink_trim(from, |trim| {
-        let trim = Trim {
-            ops_per_client: trim.ops_per_client.or(artifact.trim.ops_per_client),
-            clients: trim.clients.or(artifact.trim.clients),
-            safety_for: trim.safety_for.or(artifact.trim.safety_for),
-        };
-        let rerun = loaded.rerun_with(plan, &sites, trim, false).ok()?;
-        let same = rerun
-            .failure
-            .as_ref()
-            .is_some_and(|f| f.kind == failure.kind);
-        same.then_some((trim, rerun))
-    });
-    match trimmed.run {
-        Some((trim, rerun)) => (trim, rerun, trimmed.trials),
-        None => (artifact.trim, run, trimmed.trials),
     }
 }
 

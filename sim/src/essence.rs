@@ -143,17 +143,12 @@ fn shorten_episodes<R>(
             }
             let mut faults = best.plan.faults.clone();
             faults[heal].at = SimTime(from.0 + length / 2);
-            sort_stably(&mut faults);
+            faults.sort_by_key(|f| f.at); // stable: one instant keeps its order
             if !attempt(faults, best, max_trials, still_fails) {
                 break;
             }
         }
     }
-}
-
-/// Sorts by time, keeping the order of faults at one instant.
-fn sort_stably(faults: &mut [TimedFault]) {
-    faults.sort_by_key(|f| f.at);
 }
 
 /// The plan's faults grouped into episodes (a fault and the heal that

@@ -38,6 +38,7 @@
 //! - [`artifact`]: failure artifacts, never overwritten.
 //! - [`shrink`]: delta debugging over a failing fault plan.
 //! - [`essence`]: shrinking a failing plan by episodes, then faults, then shorter episodes.
+//! - [`smallest`]: the one shrinking pipeline: the plan, the fault points, then the run (operations, length, clients).
 //! - [`story`]: a shrunk failure told in a few lines: its episodes, fault points, operations and the failure.
 //! - [`regression`]: the regression file of kept failures, re-run first.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
@@ -76,6 +77,7 @@ pub mod scenario;
 pub mod seed;
 pub mod shape;
 pub mod shrink;
+pub mod smallest;
 pub mod spec;
 pub mod staleness;
 pub mod storage;

@@ -106,7 +106,7 @@ where
         trim.validate(config.clients, config.safety_for)
             .map_err(ModelError::BadTrim)?;
         let buggify = request.buggify.as_ref().unwrap_or(scenario.fault_points());
-        let report = scenario.run_with(request.seed, plan, &buggify.clone(), trim);
+        let report = scenario.run_with(request.seed, plan, buggify, trim);
         Ok(RunSummary::of_report(
             report,
             |op| self.op_kind(op),

@@ -13,15 +13,11 @@
 //! most `$FAULTLINE_SHRINK_TRIALS` reruns (default [`SHRINK_TRIALS`]).
 
 use super::report::{Failure, RunReport};
-use super::trim::{shrink_trim, Trimmed, Untrimmed};
 use super::{Scenario, Trim};
 use crate::artifact::{self, Artifact};
-use crate::essence::essence;
-use crate::marks::Buggify;
 use crate::node::Node;
-use crate::plan::FaultPlan;
 use crate::seed::{self, parse_seed};
-use crate::shrink::{shrink_sites, FewerSites, Shrunk};
+use crate::smallest::{smallest, Scope, Smallest};
 use crate::trace::hash_hex;
 use std::io::Write;
 use std::ops::Range;
@@ -71,46 +67,30 @@ where
         });
     }
 
-    /// Shrinks a failing run: its plan to the essence, then its fault
-    /// points, then its workload, length and clients (see [`super::trim`]).
-    #[allow(clippy::type_complexity)]
+    /// Shrinks a failing run (see [`crate::smallest`]).
     fn smallest(
         &self,
         report: &RunReport<N::Op, N::Reply>,
         failure: &Failure,
-    ) -> (
-        Shrunk<RunReport<N::Op, N::Reply>>,
-        FewerSites<RunReport<N::Op, N::Reply>>,
-        Trimmed<RunReport<N::Op, N::Reply>>,
-    ) {
-        let same = |plan: &FaultPlan, sites: &Buggify, trim: Trim| {
-            let run = self.run_with(report.seed, plan.clone(), sites, trim);
-            run.failure
-                .as_ref()
-                .is_some_and(|f| f.kind == failure.kind)
-                .then_some(run)
+    ) -> Smallest<RunReport<N::Op, N::Reply>> {
+        let scope = Scope {
+            clients: self.clients,
+            safety_for: self.safety_for,
+            trim: Trim::default(),
         };
-        let fired = Buggify::Sites(report.buggified.iter().cloned().collect());
-        let shrunk = essence(
+        smallest(
             &report.plan,
             report.clone(),
-            failure.at,
+            scope,
             shrink_trials(),
-            |plan| same(plan, &fired, Trim::default()),
-        );
-        let fewer = shrink_sites(&report.buggified, |on| {
-            same(&shrunk.plan, &Buggify::Sites(on.clone()), Trim::default())
-        });
-        let run = fewer.run.as_ref().unwrap_or(&shrunk.run);
-        let sites = Buggify::Sites(run.buggified.iter().cloned().collect());
-        let from = Untrimmed {
-            ops: run.history.events.len() as u64,
-            clients: self.clients,
-            failed_at: run.failure.as_ref().map_or(failure.at, |f| f.at),
-            safety_for: self.safety_for,
-        };
-        let trimmed = shrink_trim(from, |trim| same(&shrunk.plan, &sites, *trim));
-        (shrunk, fewer, trimmed)
+            |plan, sites, trim| {
+                let run = self.run_with(report.seed, plan.clone(), sites, trim);
+                run.failure
+                    .as_ref()
+                    .is_some_and(|f| f.kind == failure.kind)
+                    .then_some(run)
+            },
+        )
     }
 
     /// The artifact a failing run leaves.
@@ -156,11 +136,10 @@ where
             Err(e) => return format!("{text}\n(no artifact: {e})"),
         };
         text.push_str(&format!("\nartifact: {}", written.display()));
-        let (shrunk, fewer, trimmed) = self.smallest(report, failure);
-        let run = trimmed.run.as_ref();
-        let run = run.or(fewer.run.as_ref()).unwrap_or(&shrunk.run);
+        let shrunk = self.smallest(report, failure);
+        let run = &shrunk.run;
         let mut small = self.artifact_of(test, run);
-        small.trim = trimmed.trim;
+        small.trim = shrunk.trim;
         text.push_str(&format!("\n{}", story_of(run)));
         let replayable = match small.write_beside(&written) {
             Ok(path) => {
@@ -182,7 +161,7 @@ where
                 written
             }
         };
-        text.push_str(&self.record_regression(test, report, failure, &shrunk.plan, &fewer.sites));
+        text.push_str(&self.record_regression(test, report, failure, &shrunk.plan, &shrunk.sites));
         let route = replay_artifact_command(test, &replayable);
         // Past libtest's capture, so the routes show even in a killed run.
         let _ = writeln!(

@@ -32,6 +32,15 @@ impl Trim {
         *self == Trim::default()
     }
 
+    /// This trim where it cuts, `base` where it does not.
+    pub fn over(self, base: Trim) -> Trim {
+        Trim {
+            ops_per_client: self.ops_per_client.or(base.ops_per_client),
+            clients: self.clients.or(base.clients),
+            safety_for: self.safety_for.or(base.safety_for),
+        }
+    }
+
     /// Checks it against the scenario it trims: it may only cut down.
     pub fn validate(&self, clients: usize, safety_for: SimDuration) -> Result<(), String> {
         if let Some(c) = self.clients.filter(|&c| c > clients) {
