@@ -401,9 +401,9 @@ struct Collector<'a> {
     /// The index every run below has been taken.
     next: u64,
     /// Runs taken above `next`.
-    /// Runs taken above `next`, and whether they are still to be tallied.
-    /// (With each: its operations and those that completed ok.)
-    waiting: BTreeMap<u64, (RunSummary, bool, (u64, u64))>,
+    /// Runs taken above `next`, with their operations and those that
+    /// completed ok (a sweep that cannot stop early has tallied them).
+    waiting: BTreeMap<u64, (RunSummary, (u64, u64))>,
     coverage: Coverage,
     /// Set when the sweep is covered (`--until-covered`) or has failed
     /// (`--until-failure`): workers stop.
@@ -449,6 +449,11 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// True for a sweep that may stop before its last seed.
+    fn stops_early(&self) -> bool {
+        self.sweep.until_covered || self.sweep.until_failure
+    }
+
     /// Takes run `i`. A sweep that may stop early (`--until-covered`,
     /// `--until-failure`) tallies runs in seed order, so that it stops at
     /// the same seed on any thread count; any other tallies a run's
@@ -456,26 +461,25 @@ impl<'a> Collector<'a> {
     /// memory stays bounded however far the workers run ahead.
     fn take(&mut self, i: u64, run: Result<RunSummary, ModelError>) -> Result<(), String> {
         let mut run = run.map_err(|e| e.to_string())?;
-        let ordered = self.sweep.until_covered || self.sweep.until_failure;
         let counts = (
             run.ops.len() as u64,
             run.ops.iter().filter(|o| o.ok).count() as u64,
         );
-        if !ordered {
+        if !self.stops_early() {
             self.tally.add_run(&run);
             run.ops = Vec::new();
         }
-        self.waiting.insert(i, (run, ordered, counts));
+        self.waiting.insert(i, (run, counts));
         while let Some(entry) = self.waiting.first_entry() {
             if *entry.key() != self.next {
                 break;
             }
             self.next += 1;
-            let (run, ordered, (ops, ok)) = entry.remove();
+            let (run, (ops, ok)) = entry.remove();
             if self.done {
                 continue; // past the seed that ended the sweep
             }
-            if ordered {
+            if self.stops_early() {
                 self.tally.add_run(&run);
             }
             self.coverage.add_run(&run);
