@@ -128,6 +128,7 @@ mod tests {
             skipped_faults: 0,
             buggified: Vec::new(),
             probes,
+            detail: None,
         }
     }
 

@@ -387,6 +387,7 @@ fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
         skipped_faults: 0,
         buggified: Vec::new(),
         probes: Vec::new(),
+        detail: None,
     }
 }
 

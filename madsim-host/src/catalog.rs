@@ -11,6 +11,7 @@ use crate::run::{run_async_kv, run_watched, RunConfig, RunResult, Watch};
 use models::kv::{history, KvRequest};
 use models::raft_kv::{self, invariants, RaftBug, RaftKv, RaftKvModel};
 use sim::linearizability::Verdict;
+use sim::model::detail::RunDetail;
 use sim::model::{
     op_stats, BugInfo, BugSwitch, Description, Host, Model, ModelError, RunRequest, RunSummary,
 };
@@ -82,33 +83,39 @@ fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
         message: message.clone(),
         at: end,
     });
-    let failure = runaway.or_else(|| match &result.violation {
-        Some(v) => Some(Failure {
+    let verdict = (result.runaway.is_none() && result.violation.is_none())
+        .then(|| history::check(&result.history));
+    let failure = runaway.or_else(|| match (&result.violation, &verdict) {
+        (Some(v), _) => Some(Failure {
             kind: FailureKind::Invariant,
             message: v.message.clone(),
             at: v.at,
         }),
-        None => match history::check(&result.history) {
-            Verdict::NotLinearizable(c) => Some(Failure {
-                kind: FailureKind::Linearizability,
-                message: c.to_string(),
-                at: end,
-            }),
-            _ => None,
-        },
+        (None, Some(Verdict::NotLinearizable(c))) => Some(Failure {
+            kind: FailureKind::Linearizability,
+            message: c.to_string(),
+            at: end,
+        }),
+        _ => None,
+    });
+    let kind = |r: &KvRequest| r.command.kind();
+    let detail = record.then(|| {
+        let detail = RunDetail::new(&result.history, kind, Vec::new(), verdict.as_ref());
+        Box::new(detail)
     });
     RunSummary {
         seed: config.seed,
         plan: config.plan,
         trace_hash: result.history_hash,
         failure,
-        ops: op_stats(&result.history, |r: &KvRequest| r.command.kind()),
+        ops: op_stats(&result.history, kind),
         trace: None,
         timings: Vec::new(),
         history: record.then(|| result.history.to_string()),
         skipped_faults: result.skipped_faults,
         buggified: Vec::new(),
         probes: Vec::new(),
+        detail,
     }
 }
 

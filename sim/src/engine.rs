@@ -301,6 +301,12 @@ impl<N: Node> Simulation<N> {
         std::mem::take(&mut self.world.replies)
     }
 
+    /// The client operations whose handling started since the last call,
+    /// with when, oldest first; the caller takes them.
+    pub fn take_handled(&mut self) -> Vec<(OpId, SimTime)> {
+        std::mem::take(&mut self.world.handled)
+    }
+
     /// Submits a client operation to `node`, arriving now. Returns its id.
     pub fn submit(&mut self, node: NodeId, op: N::Op) -> Result<OpId, ConfigError> {
         node.validate(self.nodes.len(), "submit.node")?;
@@ -499,6 +505,7 @@ impl<N: Node> Simulation<N> {
             return;
         };
         let at = self.world.now;
+        self.world.handled.push((op_id, at));
         let event = TraceEvent::ClientOp {
             at,
             node,

@@ -60,6 +60,9 @@ pub(crate) struct World<M, T, O, R> {
     pub(crate) timers: TimerSlab,
     pub(crate) trace: Trace,
     pub(crate) replies: Vec<ClientReply<R>>,
+    /// Client operations whose handling started, with when: a paused
+    /// node starts one when it resumes, not when it arrived.
+    pub(crate) handled: Vec<(crate::node_id::OpId, SimTime)>,
     pub(crate) stats: Stats,
     next_msg_id: u64,
 }
@@ -81,6 +84,7 @@ where
             timers: TimerSlab::default(),
             trace: Trace::new(record),
             replies: Vec::new(),
+            handled: Vec::new(),
             stats: Stats::default(),
             next_msg_id: 0,
         }

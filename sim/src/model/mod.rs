@@ -9,10 +9,13 @@
 //!   [`Description`].
 //! - [`engine`]: [`EngineModel`], a sans-IO model's description; every one
 //!   is a [`Model`].
+//! - [`detail`]: [`RunDetail`](detail::RunDetail), a recorded run's
+//!   operations as text, attempts and counterexample (for the HTML report).
 //! - [`summary`]: [`RunSummary`], what one run produced, on any host.
 
 pub mod bug;
 pub mod describe;
+pub mod detail;
 pub mod engine;
 pub mod summary;
 

@@ -2,6 +2,8 @@
 //! `explore`, `replay` and `shrink` work from.
 
 use crate::history::{EventKind, History};
+use crate::model::detail::RunDetail;
+use std::fmt::Debug;
 use crate::plan::FaultPlan;
 use crate::scenario::report::{Failure, RunReport};
 use crate::trace::TraceRecord;
@@ -13,8 +15,15 @@ use std::collections::BTreeMap;
 pub struct OpStat {
     /// The operation's kind.
     pub kind: &'static str,
-    /// Virtual nanoseconds from invoke to answer; `None` when indeterminate.
+    /// Invoke time (virtual nanoseconds).
+    pub invoked_ns: u64,
+    /// Response time: virtual nanoseconds from invoke to answer, as the
+    /// client saw it; `None` when indeterminate.
     pub latency_ns: Option<u64>,
+    /// Latency proper: how long the answering attempt waited at its node
+    /// before handling began (see [`crate::scenario::client_log`]); `None`
+    /// when unanswered or not measured (hosts other than the engine).
+    pub wait_ns: Option<u64>,
     /// True when it completed ok.
     pub ok: bool,
     /// Who served it, for models that say (read replicas: "replica" or
@@ -50,19 +59,30 @@ pub struct RunSummary {
     pub buggified: Vec<String>,
     /// The coverage probes reached, with their hit counts, in name order.
     pub probes: Vec<(&'static str, u64)>,
+    /// The operations as text, the attempts and the counterexample, when
+    /// the run was recorded.
+    pub detail: Option<Box<RunDetail>>,
 }
 
 impl RunSummary {
     /// An engine run's summary; `kind` names each operation's kind and
     /// `served` who served a completed one.
-    pub fn of_report<O, R>(
+    pub fn of_report<O: Debug, R: Debug>(
         report: RunReport<O, R>,
         kind: impl Fn(&O) -> &'static str,
         served: impl Fn(&R) -> Option<&'static str>,
     ) -> Self {
+        let waits = &report.client_log.waits;
+        let ops = op_stats_served(&report.history, waits, &kind, served);
+        let detail = report.trace.as_ref().map(|_| {
+            let attempts = report.client_log.attempts.clone();
+            let verdict = report.verdict.as_ref();
+            Box::new(RunDetail::new(&report.history, &kind, attempts, verdict))
+        });
         RunSummary {
             seed: report.seed,
-            ops: op_stats_served(&report.history, kind, served),
+            ops,
+            detail,
             plan: report.plan,
             trace_hash: report.trace_hash,
             failure: report.failure,
@@ -78,25 +98,29 @@ impl RunSummary {
 
 /// Per-operation outcomes from a history.
 pub fn op_stats<I, O>(history: &History<I, O>, kind: impl Fn(&I) -> &'static str) -> Vec<OpStat> {
-    op_stats_served(history, kind, |_| None)
+    op_stats_served(history, &[], kind, |_| None)
 }
 
 /// Per-operation outcomes from a history, with who served each completed
-/// operation as `served` reads it off the reply.
+/// operation as `served` reads it off the reply, and each one's wait at
+/// its node from `waits` (in invoke order; missing ones are unmeasured).
 pub fn op_stats_served<I, O>(
     history: &History<I, O>,
+    waits: &[Option<u64>],
     kind: impl Fn(&I) -> &'static str,
     served: impl Fn(&O) -> Option<&'static str>,
 ) -> Vec<OpStat> {
-    let mut open: BTreeMap<u64, (&'static str, u64)> = BTreeMap::new();
+    let mut open: BTreeMap<u64, (&'static str, u64, usize)> = BTreeMap::new();
     let mut stats = Vec::new();
+    let mut invoked = 0;
     for e in &history.events {
         match &e.kind {
             EventKind::Invoke(i) => {
-                open.insert(e.process, (kind(i), e.time));
+                open.insert(e.process, (kind(i), e.time, invoked));
+                invoked += 1;
             }
             done => {
-                if let Some((k, t)) = open.remove(&e.process) {
+                if let Some((k, t, index)) = open.remove(&e.process) {
                     let ok = matches!(done, EventKind::Ok(_));
                     let latency_ns =
                         (!matches!(done, EventKind::Info)).then(|| e.time.saturating_sub(t));
@@ -106,7 +130,9 @@ pub fn op_stats_served<I, O>(
                     };
                     stats.push(OpStat {
                         kind: k,
+                        invoked_ns: t,
                         latency_ns,
+                        wait_ns: waits.get(index).copied().flatten(),
                         ok,
                         served_by,
                     });
@@ -114,9 +140,11 @@ pub fn op_stats_served<I, O>(
             }
         }
     }
-    stats.extend(open.into_values().map(|(k, _)| OpStat {
+    stats.extend(open.into_values().map(|(k, t, _)| OpStat {
         kind: k,
+        invoked_ns: t,
         latency_ns: None,
+        wait_ns: None,
         ok: false,
         served_by: None,
     }));

@@ -4,6 +4,7 @@
 //! at the client timeout, and records the history: one invoke and one
 //! completion per logical operation, however many attempts it took.
 
+use super::client_log::ClientLog;
 use super::workload::{Completion, Workload};
 use crate::engine::Simulation;
 use crate::history::History;
@@ -32,6 +33,8 @@ struct Pending<Op> {
     wait: Wait,
     /// Every attempt's id: an answer to any of them answers the operation.
     attempts: Vec<OpId>,
+    /// The operation's index in the log's waits.
+    logged: usize,
 }
 
 struct Client<Op> {
@@ -62,6 +65,7 @@ pub(super) struct Clients<N: Node> {
     /// The surge in force when the clients last looked (see [`crate::Fault::Surge`]).
     surge: u32,
     pub(super) history: History<N::Op, N::Reply>,
+    pub(super) log: ClientLog,
 }
 
 impl<N: Node> Clients<N>
@@ -97,6 +101,7 @@ where
             liveness: false,
             surge: 1,
             history: History::new(),
+            log: ClientLog::default(),
         }
     }
 
@@ -116,6 +121,9 @@ where
             .unwrap_or_else(|e| panic!("workload chose a bad node: {e}"));
         p.node = node;
         p.attempts.push(id);
+        let process = self.clients[i].process;
+        self.log.attempt(id, process, node, now);
+        let p = self.clients[i].pending.as_mut().expect("pending");
         p.wait = Wait::Answer(attempt_timeout.map(|t| now.after(t)));
         self.by_op.insert(id, i);
     }
@@ -189,6 +197,7 @@ where
             };
             self.history.invoke(process, now.0, op.clone());
             self.clients[i].pending = Some(Pending {
+                logged: self.log.invoked(),
                 op,
                 node,
                 deadline: now.after(self.timeout),
@@ -215,12 +224,21 @@ where
     /// Records the answers that arrived.
     pub(super) fn collect(&mut self, sim: &mut Simulation<N>) {
         self.surge = sim.surge();
+        for (op_id, at) in sim.take_handled() {
+            self.log.handled(op_id, at);
+        }
         for reply in sim.take_replies() {
             let Some(&i) = self.by_op.get(&reply.op_id) else {
                 continue; // late, after the operation ended
             };
-            let process = self.clients[i].process;
             let completion = self.workload().complete(&reply.reply);
+            if let Completion::Retry { hint } = completion {
+                self.schedule_retry(i, hint, reply.at, sim.node_count());
+                continue;
+            }
+            let logged = self.clients[i].pending.as_ref().expect("pending").logged;
+            self.log.answered(logged, reply.op_id);
+            let process = self.clients[i].process;
             match completion {
                 Completion::Ok => {
                     self.workload().observe(i, &reply.reply);
@@ -228,25 +246,27 @@ where
                 }
                 Completion::Fail => self.history.fail(process, reply.at.0),
                 Completion::Info => self.history.info(process, reply.at.0),
-                Completion::Retry { hint } => {
-                    let backoff = self.workload().retry_backoff();
-                    let Clients {
-                        workload, clients, ..
-                    } = self;
-                    let w = workload.as_deref_mut().expect("workload");
-                    let client = &mut clients[i];
-                    let p = client.pending.as_mut().expect("pending");
-                    let rng = &mut client.stream;
-                    let node = w.retry_target(rng, i, p.node, hint, sim.node_count());
-                    p.wait = Wait::Backoff(reply.at.after(backoff), node);
-                    continue;
-                }
+                Completion::Retry { .. } => unreachable!("a retry resends above"),
             }
             self.finish(i, reply.at);
             if self.liveness && completion == Completion::Ok {
                 self.clients[i].live_done = true;
             }
         }
+    }
+
+    /// Client `i` was told to retry: it resends, after the workload's
+    /// backoff, to the node the workload picks.
+    fn schedule_retry(&mut self, i: usize, hint: Option<NodeId>, at: SimTime, nodes: usize) {
+        let backoff = self.workload().retry_backoff();
+        let Clients {
+            workload, clients, ..
+        } = self;
+        let w = workload.as_deref_mut().expect("workload");
+        let client = &mut clients[i];
+        let p = client.pending.as_mut().expect("pending");
+        let node = w.retry_target(&mut client.stream, i, p.node, hint, nodes);
+        p.wait = Wait::Backoff(at.after(backoff), node);
     }
 
     /// The next time a client must act (a deadline, a retry, or the end of a

@@ -30,6 +30,7 @@
 //! artifacts, shrinking and both replay routes).
 
 pub mod budget;
+pub mod client_log;
 mod clients;
 mod marks;
 mod regressions;
@@ -570,6 +571,7 @@ where
             plan,
             trace_hash: sim.trace_hash(),
             history: clients.history,
+            client_log: clients.log,
             failure,
             verdict,
             trace: sim.trace().records().map(<[_]>::to_vec),

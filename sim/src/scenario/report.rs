@@ -78,6 +78,8 @@ pub struct RunReport<Op, Reply> {
     pub trace_hash: u64,
     /// The client history.
     pub history: History<Op, Reply>,
+    /// The clients' attempts, and each operation's wait at its node.
+    pub client_log: super::client_log::ClientLog,
     /// The failure, if any.
     pub failure: Option<Failure>,
     /// The checker's verdict, when a linearizability check is set and ran.

@@ -1,0 +1,132 @@
+//! A recorded run's detail beyond its trace, for pictures of it (the HTML
+//! report): every client operation as text with its times, the clients'
+//! attempts, and the linearizability counterexample when there is one.
+//!
+//! Kept only when a run is recorded (`RunRequest::record`), since it
+//! renders every operation with `Debug`.
+
+use crate::history::{EventKind, History};
+use crate::linearizability::Counterexample;
+use crate::linearizability::Verdict;
+use crate::scenario::client_log::Attempt;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+/// How a client operation ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome", content = "value")]
+pub enum Outcome {
+    /// It completed, with this result (`Debug` text).
+    Ok(String),
+    /// It certainly did not take effect.
+    Fail,
+    /// Unknown whether it took effect (a timeout).
+    Info,
+    /// The run ended before any answer.
+    Pending,
+}
+
+/// One logical client operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryOp {
+    /// The client process.
+    pub process: u64,
+    /// Its kind, as the model names it.
+    pub kind: &'static str,
+    /// The operation, as `Debug` text.
+    pub input: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Invoke time (virtual nanoseconds).
+    pub invoked_at: u64,
+    /// Completion time, if it completed or timed out.
+    pub completed_at: Option<u64>,
+}
+
+/// A recorded run's detail.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RunDetail {
+    /// Every logical operation, in invoke order.
+    pub ops: Vec<HistoryOp>,
+    /// Every attempt the clients sent (empty on hosts without the engine).
+    pub attempts: Vec<Attempt>,
+    /// Why the history is not linearizable, when the check said so.
+    pub counterexample: Option<Counterexample>,
+}
+
+impl RunDetail {
+    /// The detail of a run with `history`, its clients' `attempts` and the
+    /// linearizability `verdict`, if one was reached.
+    pub fn new<I: Debug, O: Debug>(
+        history: &History<I, O>,
+        kind: impl Fn(&I) -> &'static str,
+        attempts: Vec<Attempt>,
+        verdict: Option<&Verdict>,
+    ) -> RunDetail {
+        let counterexample = match verdict {
+            Some(Verdict::NotLinearizable(c)) => Some(c.as_ref().clone()),
+            _ => None,
+        };
+        RunDetail {
+            ops: history_ops(history, kind),
+            attempts,
+            counterexample,
+        }
+    }
+}
+
+/// Pairs each invoke with its completion, in invoke order.
+fn history_ops<I: Debug, O: Debug>(
+    history: &History<I, O>,
+    kind: impl Fn(&I) -> &'static str,
+) -> Vec<HistoryOp> {
+    let mut ops = Vec::new();
+    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
+    for e in &history.events {
+        let (outcome, index) = match &e.kind {
+            EventKind::Invoke(input) => {
+                open.insert(e.process, ops.len());
+                ops.push(HistoryOp {
+                    process: e.process,
+                    kind: kind(input),
+                    input: format!("{input:?}"),
+                    outcome: Outcome::Pending,
+                    invoked_at: e.time,
+                    completed_at: None,
+                });
+                continue;
+            }
+            EventKind::Ok(output) => (Outcome::Ok(format!("{output:?}")), open.remove(&e.process)),
+            EventKind::Fail => (Outcome::Fail, open.remove(&e.process)),
+            EventKind::Info => (Outcome::Info, open.remove(&e.process)),
+        };
+        if let Some(i) = index {
+            ops[i].outcome = outcome;
+            ops[i].completed_at = Some(e.time);
+        }
+    }
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_pair_invokes_with_completions_in_invoke_order() {
+        let mut h: History<&str, u32> = History::new();
+        h.invoke(0, 10, "put");
+        h.invoke(1, 11, "get");
+        h.ok(1, 20, 7);
+        h.info(0, 30);
+        h.invoke(2, 31, "get");
+        let ops = history_ops(&h, |_| "op");
+        assert_eq!(ops.len(), 3);
+        assert_eq!(ops[0].outcome, Outcome::Info);
+        assert_eq!(ops[0].completed_at, Some(30));
+        assert_eq!(ops[1].outcome, Outcome::Ok("7".into()));
+        assert_eq!(ops[1].input, "\"get\"");
+        assert_eq!(ops[2].outcome, Outcome::Pending);
+    }
+}
