@@ -19,6 +19,7 @@
 //! - [`histogram`]: latency histograms in bounded memory.
 //! - [`replay`]: `faultline replay`, and loading an artifact against a catalog.
 //! - [`shrink`]: `faultline shrink`.
+//! - [`report`]: HTML reports of a run (`replay --html`) and of a sweep (`explore --report`).
 //! - [`check_history`]: `faultline check-history`, Jepsen histories through the linearizability checker.
 //! - [`check_txn`]: `faultline check-txn`, transactional histories through the Elle-style checker.
 //! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
@@ -39,6 +40,7 @@ pub mod merge;
 pub mod pingpong;
 pub mod regressions;
 pub mod replay;
+pub mod report;
 pub mod results;
 pub mod shard;
 pub mod shrink;

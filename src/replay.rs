@@ -21,6 +21,11 @@ pub struct ReplayArgs {
     /// Show the trace as one column per node.
     #[arg(long)]
     pub timeline: bool,
+    /// Write a self-contained HTML report of the run here (a space-time
+    /// diagram, the failure placed on it, the fault plan, and the
+    /// counterexample) instead of printing the trace.
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
 }
 
 /// An artifact, checked against the model it names.
@@ -132,10 +137,18 @@ impl ReplayArgs {
             Ok(r) => r,
             Err(e) => return bad(&e),
         };
-        print!(
-            "{}",
-            shown_trace(&run, self.timeline, loaded.description.config.nodes)
-        );
+        match &self.html {
+            Some(out) => {
+                if let Err(e) = write_report(&loaded, &run, out, &self.file) {
+                    return bad(&e);
+                }
+                eprintln!("faultline replay: report in {}", out.display());
+            }
+            None => print!(
+                "{}",
+                shown_trace(&run, self.timeline, loaded.description.config.nodes)
+            ),
+        }
         match &run.failure {
             Some(f) => println!("{f}"),
             None => println!("no failure this time"),
@@ -157,6 +170,22 @@ impl ReplayArgs {
             exit::FAILURE_FOUND
         }
     }
+}
+
+/// Writes the HTML report of a replayed `run` to `out`, never over the
+/// artifact `file` itself.
+pub fn write_report(
+    loaded: &Loaded<'_>,
+    run: &RunSummary,
+    out: &Path,
+    file: &Path,
+) -> Result<(), String> {
+    let cx = crate::report::run_page::RunContext {
+        artifact: &loaded.artifact,
+        nodes: loaded.description.config.nodes,
+    };
+    let html = crate::report::run_page::run_page(&cx, run);
+    crate::report::write_page(out, &html, Some(file))
 }
 
 /// The run as text: a madsim run's client history (it has no engine

@@ -3,12 +3,12 @@
 
 use crate::history::{EventKind, History};
 use crate::model::detail::RunDetail;
-use std::fmt::Debug;
 use crate::plan::FaultPlan;
 use crate::scenario::report::{Failure, RunReport};
 use crate::trace::TraceRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt::Debug;
 
 /// One client operation's outcome, for the summary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

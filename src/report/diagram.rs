@@ -1,0 +1,454 @@
+//! The space-time diagram's data: a recorded run's trace turned into what
+//! the page draws (messages as arrows from send to delivery or drop, client
+//! attempts and replies, timer ticks, and fault bands), in compact arrays
+//! that the page's script reads from a JSON block and draws a window of at
+//! a time.
+//!
+//! Texts (the `Debug` of messages, timers and operations) go in one table
+//! with each distinct text once: a 10-second Raft run repeats the same
+//! heartbeat thousands of times.
+
+use serde::Serialize;
+use sim::fault::Fault;
+use sim::model::detail::RunDetail;
+use sim::model::RunSummary;
+use sim::trace::{TraceEvent, TraceRecord};
+use sim::{FaultPlan, NodeId};
+use std::collections::BTreeMap;
+
+/// Message fates, as the script reads them.
+const DELIVERED: u8 = 0;
+const DROPPED: u8 = 1;
+const DUPLICATE: u8 = 2;
+const IN_FLIGHT: u8 = 3;
+
+/// Band kinds, as the script reads them.
+const BAND_CRASH: u8 = 0;
+const BAND_PAUSE: u8 = 1;
+const BAND_PARTITION: u8 = 2;
+const BAND_CLOG: u8 = 3;
+const BAND_LEFT: u8 = 4;
+
+/// Tick kinds, as the script reads them.
+const TICK_TIMER: u8 = 0;
+const TICK_START: u8 = 1;
+const TICK_FAULT: u8 = 2;
+
+/// Everything the diagram draws. Times are virtual nanoseconds; lanes are
+/// nodes first (`0..nodes`), then client processes in `processes` order.
+#[derive(Debug, Default, Serialize)]
+pub struct Diagram {
+    /// Cluster size.
+    pub nodes: usize,
+    /// The client processes, one lane each after the nodes.
+    pub processes: Vec<u64>,
+    /// The run's last event.
+    pub end: u64,
+    /// `[sent, from lane, to lane, arrived or dropped, fate, kind, text]`.
+    pub msgs: Vec<[u64; 7]>,
+    /// `[arrived, process lane, node lane, handled (or arrived when never), handled?, text]`.
+    pub attempts: Vec<[u64; 6]>,
+    /// `[at, node lane, process lane, text]`.
+    pub replies: Vec<[u64; 4]>,
+    /// `[at, lane, kind, text]`.
+    pub ticks: Vec<[u64; 4]>,
+    /// `[lane, from, to, kind, text]`.
+    pub bands: Vec<[u64; 5]>,
+    /// Message kinds (the first word of a message's text).
+    pub kinds: Vec<String>,
+    /// Every distinct text.
+    pub texts: Vec<String>,
+}
+
+/// Interns texts and kinds.
+#[derive(Default)]
+struct Table {
+    index: BTreeMap<String, u64>,
+    texts: Vec<String>,
+}
+
+impl Table {
+    fn id(&mut self, text: &str) -> u64 {
+        if let Some(&i) = self.index.get(text) {
+            return i;
+        }
+        let i = self.texts.len() as u64;
+        self.index.insert(text.to_string(), i);
+        self.texts.push(text.to_string());
+        i
+    }
+}
+
+/// A message's send, until its copies arrive.
+struct Sent {
+    at: u64,
+    from: u64,
+    to: u64,
+    kind: u64,
+    text: u64,
+    ends: u32,
+    duplicated: bool,
+}
+
+/// The diagram of a recorded engine run; a run without a trace (a madsim
+/// run) gets lanes and the plan's bands only.
+pub fn diagram(run: &RunSummary, nodes: usize) -> Diagram {
+    let mut d = Diagram {
+        nodes,
+        processes: processes(run.detail.as_deref()),
+        ..Diagram::default()
+    };
+    let mut texts = Table::default();
+    let mut kinds = Table::default();
+    match run.trace.as_deref() {
+        Some(records) => {
+            messages(&mut d, records, &mut texts, &mut kinds);
+            ticks_and_bands(&mut d, records, &mut texts);
+        }
+        None => plan_bands(&mut d, &run.plan, &mut texts),
+    }
+    if let Some(detail) = run.detail.as_deref() {
+        clients(&mut d, detail, run.trace.as_deref(), &mut texts);
+    }
+    d.end = d.end.max(run.failure.as_ref().map_or(0, |f| f.at.0));
+    d.texts = texts.texts;
+    d.kinds = kinds.texts;
+    d
+}
+
+/// Every process of the history, in order.
+fn processes(detail: Option<&RunDetail>) -> Vec<u64> {
+    let mut ps: Vec<u64> = detail.map_or_else(Vec::new, |d| {
+        let mut ps: Vec<u64> = d.ops.iter().map(|o| o.process).collect();
+        ps.extend(d.attempts.iter().map(|a| a.process));
+        ps
+    });
+    ps.sort_unstable();
+    ps.dedup();
+    ps
+}
+
+fn lane(node: NodeId) -> u64 {
+    node.index() as u64
+}
+
+/// Message arrows: one per delivery or drop, and one for a send that never
+/// ended before the run did.
+fn messages(d: &mut Diagram, records: &[TraceRecord], texts: &mut Table, kinds: &mut Table) {
+    let mut open: BTreeMap<u64, Sent> = BTreeMap::new();
+    for r in records {
+        let at = r.event.at().0;
+        d.end = d.end.max(at);
+        match &r.event {
+            TraceEvent::Send {
+                from, to, msg_id, ..
+            } => {
+                let kind = kinds.id(first_word(&r.detail));
+                let sent = Sent {
+                    at,
+                    from: lane(*from),
+                    to: lane(*to),
+                    kind,
+                    text: texts.id(&r.detail),
+                    ends: 0,
+                    duplicated: false,
+                };
+                open.insert(*msg_id, sent);
+            }
+            TraceEvent::Duplicate { msg_id, .. } => {
+                if let Some(s) = open.get_mut(msg_id) {
+                    s.duplicated = true;
+                }
+            }
+            TraceEvent::Deliver { msg_id, .. } | TraceEvent::Drop { msg_id, .. } => {
+                let Some(s) = open.get_mut(msg_id) else {
+                    continue;
+                };
+                let fate = match (&r.event, s.duplicated) {
+                    (TraceEvent::Drop { .. }, _) => DROPPED,
+                    (_, true) => DUPLICATE,
+                    _ => DELIVERED,
+                };
+                s.ends += 1;
+                d.msgs
+                    .push([s.at, s.from, s.to, at, u64::from(fate), s.kind, s.text]);
+            }
+            _ => {}
+        }
+    }
+    for s in open.values().filter(|s| s.ends == 0) {
+        let fate = u64::from(IN_FLIGHT);
+        d.msgs
+            .push([s.at, s.from, s.to, d.end, fate, s.kind, s.text]);
+    }
+}
+
+/// A message's kind: its `Debug` text up to the first space, brace or
+/// parenthesis.
+fn first_word(text: &str) -> &str {
+    let end = text
+        .find(|c: char| c == ' ' || c == '{' || c == '(')
+        .unwrap_or(text.len());
+    match &text[..end] {
+        "" => "message",
+        word => word,
+    }
+}
+
+/// Timer, start and other fault ticks; crash, pause, partition, clog and
+/// leave bands from the faults as they took effect.
+fn ticks_and_bands(d: &mut Diagram, records: &[TraceRecord], texts: &mut Table) {
+    let mut bands = Bands::new(d.nodes);
+    for r in records {
+        let at = r.event.at().0;
+        match &r.event {
+            TraceEvent::Timer { node, .. } => {
+                let text = texts.id(&format!("{node} timer {}", r.detail));
+                d.ticks.push([at, lane(*node), u64::from(TICK_TIMER), text]);
+            }
+            TraceEvent::Start { node, .. } => {
+                let text = texts.id(&format!("{node} started"));
+                d.ticks.push([at, lane(*node), u64::from(TICK_START), text]);
+            }
+            TraceEvent::Crash { node, .. } => {
+                let text = texts.id(&r.event.to_string());
+                bands.open(lane(*node), BAND_CRASH, at, text);
+            }
+            TraceEvent::Fault { fault, .. } => {
+                let text = texts.id(&r.event.to_string());
+                if !bands.fault(fault, at, text) {
+                    for l in fault_lanes(fault, d.nodes) {
+                        d.ticks.push([at, l, u64::from(TICK_FAULT), text]);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    d.bands = bands.close_all(d.end);
+}
+
+/// The lanes a fault that draws no band is ticked on: its node, else all.
+fn fault_lanes(fault: &Fault, nodes: usize) -> Vec<u64> {
+    match fault {
+        Fault::SetClock { node, .. } | Fault::CorruptBlock { node, .. } => vec![lane(*node)],
+        _ => (0..nodes as u64).collect(),
+    }
+}
+
+/// Bands from a madsim run's plan: its faults at their planned times.
+fn plan_bands(d: &mut Diagram, plan: &FaultPlan, texts: &mut Table) {
+    let mut bands = Bands::new(d.nodes);
+    for f in &plan.faults {
+        let text = texts.id(&format!(
+            "fault {}",
+            serde_json::to_string(&f.fault).unwrap_or_default()
+        ));
+        d.end = d.end.max(f.at.0);
+        if let Fault::Crash { node, .. } = &f.fault {
+            bands.open(lane(*node), BAND_CRASH, f.at.0, text);
+        } else {
+            bands.fault(&f.fault, f.at.0, text);
+        }
+    }
+    d.bands = bands.close_all(d.end);
+}
+
+/// The periods in which any fault of `plan` that lasts (a crash, a pause,
+/// a partition, a clog, a leave) was in force, merged: what the sweep
+/// report shades behind a run's operations.
+pub fn fault_periods(plan: &FaultPlan, nodes: usize) -> Vec<(u64, u64)> {
+    let mut d = Diagram {
+        nodes,
+        ..Diagram::default()
+    };
+    plan_bands(&mut d, plan, &mut Table::default());
+    let mut spans: Vec<(u64, u64)> = d.bands.iter().map(|b| (b[1], b[2])).collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Client attempts (process to node) and the replies that ended them.
+fn clients(
+    d: &mut Diagram,
+    detail: &RunDetail,
+    records: Option<&[TraceRecord]>,
+    texts: &mut Table,
+) {
+    let process_lane: BTreeMap<u64, u64> = d
+        .processes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (*p, (d.nodes + i) as u64))
+        .collect();
+    let mut op_text: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut reply_text: BTreeMap<u64, (u64, u64, u64)> = BTreeMap::new();
+    for r in records.unwrap_or_default() {
+        match &r.event {
+            TraceEvent::ClientOp { op_id, .. } => {
+                op_text.insert(*op_id, texts.id(&r.detail));
+            }
+            TraceEvent::ClientReply {
+                at, node, op_id, ..
+            } => {
+                reply_text.insert(*op_id, (at.0, lane(*node), texts.id(&r.detail)));
+            }
+            _ => {}
+        }
+    }
+    for a in &detail.attempts {
+        let process = process_lane[&a.process];
+        let handled = a.handled.map_or(a.arrived.0, |t| t.0);
+        let text = op_text
+            .get(&a.op_id)
+            .copied()
+            .unwrap_or_else(|| texts.id(&format!("op #{} to {} never handled", a.op_id, a.node)));
+        let was_handled = u64::from(a.handled.is_some());
+        d.attempts.push([
+            a.arrived.0,
+            process,
+            lane(a.node),
+            handled,
+            was_handled,
+            text,
+        ]);
+        if let Some(&(at, node, text)) = reply_text.get(&a.op_id) {
+            d.replies.push([at, node, process, text]);
+        }
+    }
+}
+
+/// Open bands per lane, closed by their heals.
+struct Bands {
+    nodes: usize,
+    /// `(lane, kind) -> (from, text, depth)`: overlapping faults of a
+    /// kind (two partitions that both cut a node) make one band, which
+    /// ends when the last of them does.
+    open: BTreeMap<(u64, u8), (u64, u64, u32)>,
+    done: Vec<[u64; 5]>,
+}
+
+impl Bands {
+    fn new(nodes: usize) -> Bands {
+        Bands {
+            nodes,
+            open: BTreeMap::new(),
+            done: Vec::new(),
+        }
+    }
+
+    fn open(&mut self, lane: u64, kind: u8, at: u64, text: u64) {
+        self.open.entry((lane, kind)).or_insert((at, text, 0)).2 += 1;
+    }
+
+    /// Ends one fault of `kind` on `lane`; the band ends with the last.
+    fn close(&mut self, lane: u64, kind: u8, at: u64) {
+        let Some(open) = self.open.get_mut(&(lane, kind)) else {
+            return;
+        };
+        open.2 -= 1;
+        if open.2 == 0 {
+            self.close_band(lane, kind, at);
+        }
+    }
+
+    fn close_band(&mut self, lane: u64, kind: u8, at: u64) {
+        if let Some((from, text, _)) = self.open.remove(&(lane, kind)) {
+            self.done.push([lane, from, at, u64::from(kind), text]);
+        }
+    }
+
+    /// Opens or closes the bands `fault` starts or ends; false for a fault
+    /// that draws no band.
+    fn fault(&mut self, fault: &Fault, at: u64, text: u64) -> bool {
+        match fault {
+            Fault::Restart { node } => self.close(lane(*node), BAND_CRASH, at),
+            Fault::Pause { node } => self.open(lane(*node), BAND_PAUSE, at, text),
+            Fault::Resume { node } => self.close(lane(*node), BAND_PAUSE, at),
+            Fault::Clog { from, .. } => self.open(lane(*from), BAND_CLOG, at, text),
+            Fault::Unclog { from, .. } => self.close(lane(*from), BAND_CLOG, at),
+            Fault::Leave { node, .. } => self.open(lane(*node), BAND_LEFT, at, text),
+            Fault::Join { node } => self.close(lane(*node), BAND_LEFT, at),
+            Fault::Partition(p) => {
+                for l in self.cut_lanes(p) {
+                    self.open(l, BAND_PARTITION, at, text);
+                }
+            }
+            Fault::EndPartition(p) => {
+                for l in self.cut_lanes(p) {
+                    self.close(l, BAND_PARTITION, at);
+                }
+            }
+            Fault::Heal => {
+                for l in 0..self.nodes as u64 {
+                    self.close_band(l, BAND_PARTITION, at);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The nodes a partition cuts some link of.
+    fn cut_lanes(&self, p: &sim::Partition) -> Vec<u64> {
+        let cut = p.blocked_links(self.nodes, "fault").unwrap_or_default();
+        let mut lanes: Vec<u64> = cut
+            .iter()
+            .flat_map(|&(a, b)| [a as u64, b as u64])
+            .collect();
+        lanes.sort_unstable();
+        lanes.dedup();
+        lanes
+    }
+
+    fn close_all(mut self, end: u64) -> Vec<[u64; 5]> {
+        let open: Vec<(u64, u8)> = self.open.keys().copied().collect();
+        for (lane, kind) in open {
+            self.close_band(lane, kind, end);
+        }
+        self.done.sort_unstable();
+        self.done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_is_the_first_word_of_a_message() {
+        assert_eq!(first_word("AppendEntries { term: 3 }"), "AppendEntries");
+        assert_eq!(first_word("Ping(4)"), "Ping");
+        assert_eq!(first_word(""), "message");
+    }
+
+    #[test]
+    fn a_crash_band_runs_to_its_restart_and_an_unhealed_one_to_the_end() {
+        let mut b = Bands::new(3);
+        b.open(1, BAND_CRASH, 10, 0);
+        assert!(b.fault(&Fault::Restart { node: NodeId(1) }, 25, 0));
+        b.open(2, BAND_PAUSE, 30, 0);
+        assert_eq!(b.close_all(99), vec![[1, 10, 25, 0, 0], [2, 30, 99, 1, 0]]);
+    }
+
+    #[test]
+    fn overlapping_partitions_make_one_band_that_ends_with_the_last() {
+        let mut b = Bands::new(3);
+        let isolate = sim::Partition::Isolate { node: NodeId(0) };
+        b.fault(&Fault::Partition(isolate.clone()), 10, 0);
+        b.fault(&Fault::Partition(isolate.clone()), 20, 0);
+        b.fault(&Fault::EndPartition(isolate.clone()), 30, 0);
+        b.fault(&Fault::EndPartition(isolate), 40, 0);
+        let bands = b.close_all(99);
+        // Isolating n0 cuts every link of n0, n1 and n2.
+        assert_eq!(bands.len(), 3);
+        assert!(bands.iter().all(|b| b[1] == 10 && b[2] == 40));
+    }
+}
