@@ -10,6 +10,7 @@
 use crate::catalog::Catalog;
 use crate::coverage::Coverage;
 use crate::exit;
+use crate::report::sweep::SweepReport;
 use crate::results::{FailureLine, ResultLine, ResultsWriter, SeedLine, ShardSummary};
 use crate::shard::Shard;
 use crate::summary::{Summary, Tally};
@@ -93,6 +94,12 @@ pub struct ExploreArgs {
     /// count): how far a bug is from a starting seed.
     #[arg(long)]
     pub until_failure: bool,
+    /// Write an HTML report of the sweep here (latency and response time
+    /// per operation kind over virtual time, availability per second, the
+    /// failures, the coverage probes), and a run report beside each
+    /// artifact (its name with `.html`).
+    #[arg(long, value_name = "OUT.html")]
+    pub report: Option<PathBuf>,
 }
 
 /// One sweep.
@@ -112,6 +119,8 @@ struct Sweep<'a> {
     buggify: Option<Buggify>,
     until_covered: bool,
     until_failure: bool,
+    /// Where the sweep's HTML report goes, if anywhere.
+    report: Option<PathBuf>,
 }
 
 impl ExploreArgs {
@@ -262,6 +271,10 @@ impl ExploreArgs {
             buggify: self.no_buggify.then_some(Buggify::Off),
             until_covered: self.until_covered,
             until_failure: self.until_failure,
+            report: match &self.report {
+                Some(out) => Some(crate::report::sweep_page::check_out(out)?),
+                None => None,
+            },
         })
     }
 }
@@ -411,6 +424,8 @@ struct Collector<'a> {
     stop: &'a AtomicBool,
     /// The seeds taken so far ended the sweep.
     done: bool,
+    /// What the sweep's HTML report needs, when one is asked for.
+    report: Option<SweepReport>,
 }
 
 /// What the ordered pass needs of a finished run.
@@ -445,6 +460,7 @@ impl<'a> Collector<'a> {
             next: 0,
             waiting: BTreeMap::new(),
             coverage: Coverage::new(declared.map(|p| p.name.clone()).collect()),
+            report: sweep.report.as_ref().map(|_| SweepReport::default()),
             stop,
             done: false,
         }
@@ -468,6 +484,9 @@ impl<'a> Collector<'a> {
         );
         if !self.stops_early() {
             self.tally.add_run(&run);
+            if let Some(r) = &mut self.report {
+                r.add_run(&run);
+            }
             run.ops = Vec::new();
         }
         self.waiting.insert(i, (run, counts));
@@ -482,6 +501,9 @@ impl<'a> Collector<'a> {
             }
             if self.stops_early() {
                 self.tally.add_run(&run);
+                if let Some(r) = &mut self.report {
+                    r.add_run(&run);
+                }
             }
             self.coverage.add_run(&run);
             let finished = Finished {
@@ -541,6 +563,7 @@ impl<'a> Collector<'a> {
         let sweep = self.sweep;
         if self.tally.artifacts() >= sweep.max_artifacts {
             self.tally.add_failure(seed, &record.failure, None);
+            self.report_failure(seed, &record.failure, None, None);
             return Ok(None);
         }
         let artifact = Artifact {
@@ -561,10 +584,33 @@ impl<'a> Collector<'a> {
         let path = artifact
             .write_new(self.dir, &stem)
             .map_err(|e| e.to_string())?;
+        let html = match self.report {
+            Some(_) => Some(write_failure_report(sweep, artifact, &path)?),
+            None => None,
+        };
         let path = path.display().to_string();
         self.tally
             .add_failure(seed, &record.failure, Some(path.clone()));
+        self.report_failure(seed, &record.failure, Some(path.clone()), html);
         Ok(Some(path))
+    }
+
+    /// Lists a failure in the sweep's report, if one is written.
+    fn report_failure(
+        &mut self,
+        seed: u64,
+        failure: &Failure,
+        artifact: Option<String>,
+        report: Option<String>,
+    ) {
+        if let Some(r) = &mut self.report {
+            r.add_failure(crate::report::sweep::FailureEntry {
+                seed,
+                failure: failure.clone(),
+                artifact,
+                report,
+            });
+        }
     }
 
     fn finish(self, wall_s: f64) -> Result<Summary, String> {
@@ -593,8 +639,38 @@ impl<'a> Collector<'a> {
         }
         let mut summary = self.tally.summary(&sweep.description.name, wall_s);
         summary.coverage = self.coverage.summary();
+        if let (Some(out), Some(report)) = (&sweep.report, &self.report) {
+            let cx = crate::report::sweep_page::SweepContext {
+                model: &sweep.description.name,
+                bug: sweep.bug.as_deref(),
+                faults: sweep.mix.name(),
+                seeds: format!("{} seeds from {}", summary.runs, sweep.first),
+                nodes: sweep.description.config.nodes,
+            };
+            let html = crate::report::sweep_page::sweep_page(&cx, report, &summary)?;
+            crate::report::write_page(out, &html, None)?;
+            eprintln!("faultline explore: report in {}", out.display());
+        }
         Ok(summary)
     }
+}
+
+/// Replays a failure recorded and writes its run report beside its
+/// artifact at `path`; returns the report's path.
+fn write_failure_report(
+    sweep: &Sweep<'_>,
+    artifact: Artifact,
+    path: &Path,
+) -> Result<String, String> {
+    let loaded = crate::replay::Loaded {
+        model: sweep.model,
+        description: sweep.description.clone(),
+        artifact,
+    };
+    let run = loaded.rerun(&loaded.artifact.plan, true)?;
+    let out = crate::report::failure::beside(path);
+    crate::replay::write_report(&loaded, &run, &out, path)?;
+    Ok(out.display().to_string())
 }
 
 /// A progress bar, drawn only when stderr is a terminal: seeds done, the

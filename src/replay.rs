@@ -180,12 +180,8 @@ pub fn write_report(
     out: &Path,
     file: &Path,
 ) -> Result<(), String> {
-    let cx = crate::report::run_page::RunContext {
-        artifact: &loaded.artifact,
-        nodes: loaded.description.config.nodes,
-    };
-    let html = crate::report::run_page::run_page(&cx, run);
-    crate::report::write_page(out, &html, Some(file))
+    let nodes = loaded.description.config.nodes;
+    crate::report::failure::write_run_report(&loaded.artifact, nodes, run, out, Some(file))
 }
 
 /// The run as text: a madsim run's client history (it has no engine

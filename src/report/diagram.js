@@ -22,7 +22,8 @@
   var hiddenLanes = {}, hiddenKinds = {};
   var showTimers = true, showClients = true;
   var end = Math.max(D.end, 1);
-  var view = initialView();
+  // A link may ask for the whole run at once: report.html#whole.
+  var view = location.hash === "#whole" ? [0, end] : initialView();
 
   function laneName(l) {
     return l < D.nodes ? "n" + l : "p" + D.processes[l - D.nodes];
@@ -71,6 +72,7 @@
     svg.appendChild(frag);
     document.getElementById("from").value = (view[0] / 1e6).toFixed(3);
     document.getElementById("to").value = (view[1] / 1e6).toFixed(3);
+    document.body.dataset.drawn = String(drawn.n);
     document.getElementById("shown").textContent = " showing " + ms(view[1] - view[0]) +
       ", " + drawn.n + " events drawn" + (drawn.n >= MAX_DRAWN ? " (capped: zoom in for the rest)" : "");
   }

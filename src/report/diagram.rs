@@ -187,7 +187,7 @@ fn messages(d: &mut Diagram, records: &[TraceRecord], texts: &mut Table, kinds: 
 /// parenthesis.
 fn first_word(text: &str) -> &str {
     let end = text
-        .find(|c: char| c == ' ' || c == '{' || c == '(')
+        .find([' ', '{', '('])
         .unwrap_or(text.len());
     match &text[..end] {
         "" => "message",

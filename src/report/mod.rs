@@ -6,11 +6,13 @@
 //! - [`diagram`]: a recorded run as the space-time diagram's arrays.
 //! - [`history_bars`]: a linearizability counterexample as bars per process.
 //! - [`run_page`]: the page of one run.
+//! - [`failure`]: writing a run's page, beside its artifact or where asked.
 //! - [`sweep`]: what a sweep's page needs, tallied as runs finish.
 //! - [`plot`]: charts over virtual time, drawn with plotters as SVG.
 //! - [`sweep_page`]: the page of a sweep.
 
 pub mod diagram;
+pub mod failure;
 pub mod history_bars;
 pub mod plot;
 pub mod run_page;
