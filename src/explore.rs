@@ -670,7 +670,8 @@ fn write_failure_report(
     let run = loaded.rerun(&loaded.artifact.plan, true)?;
     let out = crate::report::failure::beside(path);
     crate::replay::write_report(&loaded, &run, &out, path)?;
-    Ok(out.display().to_string())
+    let from = sweep.report.as_deref().unwrap_or(Path::new("report.html"));
+    Ok(crate::report::failure::link(from, &out))
 }
 
 /// A progress bar, drawn only when stderr is a terminal: seeds done, the

@@ -13,23 +13,22 @@ use std::path::{Path, PathBuf};
 /// Explores `model` with `bug` until its first failure, writing a sweep
 /// report; returns the failure's artifact and its run report.
 fn first_failure(dir: &Path, model: &str, bug: &str) -> (PathBuf, PathBuf) {
-    let out = faultline(
-        dir,
-        &[
-            "explore",
-            model,
-            "--bug",
-            bug,
-            "--seeds",
-            "200",
-            "--until-failure",
-            "--no-regressions",
-            "--artifacts",
-            "artifacts",
-            "--report",
-            "sweep.html",
-        ],
-    );
+    first_failure_within(dir, model, bug, 200)
+}
+
+/// The same, within `seeds` seeds.
+fn first_failure_within(dir: &Path, model: &str, bug: &str, seeds: u64) -> (PathBuf, PathBuf) {
+    let seeds = seeds.to_string();
+    let sweep = [
+        "--until-failure",
+        "--no-regressions",
+        "--report",
+        "sweep.html",
+    ];
+    let mut args = vec!["explore", model, "--bug", bug, "--seeds", &seeds];
+    args.extend(sweep);
+    args.extend(["--artifacts", "artifacts"]);
+    let out = faultline(dir, &args);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -179,4 +178,28 @@ fn a_raft_failure_report_and_its_sweep_report_load_with_no_errors() {
         sweep.dom.contains("run report"),
         "no link to the failure's report"
     );
+}
+
+/// Every model of the catalog, on either host: its quickest bug switch's
+/// first failure gets a run report that renders.
+#[test]
+fn every_built_in_model_gets_a_run_report_that_renders() {
+    let dir = workdir("browser-all");
+    let list = faultline(&dir, &["list", "--json"]);
+    let catalog: serde_json::Value = serde_json::from_slice(&list.stdout).expect("list --json");
+    for model in catalog["models"].as_array().expect("models") {
+        let name = model["name"].as_str().expect("a name");
+        let quickest = model["bugs"]
+            .as_array()
+            .expect("bugs")
+            .iter()
+            .filter(|b| b["harmless"] == false)
+            .min_by_key(|b| b["within_seeds"].as_u64());
+        let Some(bug) = quickest else { continue };
+        let here = dir.join(name);
+        std::fs::create_dir_all(&here).unwrap();
+        let within = bug["within_seeds"].as_u64().expect("a budget");
+        let (_, report) = first_failure_within(&here, name, bug["name"].as_str().unwrap(), within);
+        check_run_report(&report);
+    }
 }

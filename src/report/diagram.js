@@ -22,8 +22,14 @@
   var hiddenLanes = {}, hiddenKinds = {};
   var showTimers = true, showClients = true;
   var end = Math.max(D.end, 1);
-  // A link may ask for the whole run at once: report.html#whole.
-  var view = location.hash === "#whole" ? [0, end] : initialView();
+  // A link may ask for a window: report.html#whole, or #t=FROM-TO in ms.
+  var view = viewFromHash() || initialView();
+  function viewFromHash() {
+    if (location.hash === "#whole") return [0, end];
+    var m = /^#t=([0-9.]+)-([0-9.]+)$/.exec(location.hash);
+    if (!m || Number(m[2]) <= Number(m[1])) return null;
+    return [Number(m[1]) * 1e6, Number(m[2]) * 1e6];
+  }
 
   function laneName(l) {
     return l < D.nodes ? "n" + l : "p" + D.processes[l - D.nodes];
@@ -35,16 +41,22 @@
   }
   function ms(t) { return (t / 1e6).toFixed(3) + " ms"; }
 
-  // Rows: the visible lanes, in order.
-  var rowOf = [];
+  // Rows: the visible lanes, in order; a client's lane is narrower than a
+  // node's. rowOf[l] is -1 for a hidden lane, else its lane's middle.
+  var rowOf = [], CLIENT_H = 16;
+  function laneHeight(l) { return l < D.nodes ? LANE_H : CLIENT_H; }
   function layout() {
-    var r = 0;
-    for (var l = 0; l < laneCount; l++) rowOf[l] = hiddenLanes[l] ? -1 : r++;
-    return r;
+    var y = TOP;
+    for (var l = 0; l < laneCount; l++) {
+      if (hiddenLanes[l]) { rowOf[l] = -1; continue; }
+      rowOf[l] = y + laneHeight(l) / 2;
+      y += laneHeight(l);
+    }
+    return y;
   }
   function width() { return Math.max(wrap.clientWidth, 600); }
   function xOf(t, w) { return LEFT + (t - view[0]) / (view[1] - view[0]) * (w - LEFT - 12); }
-  function yOf(l) { return TOP + rowOf[l] * LANE_H + LANE_H / 2; }
+  function yOf(l) { return rowOf[l]; }
   function visible(a, b) { return b >= view[0] && a <= view[1]; }
 
   function el(name, attrs, parent) {
@@ -55,8 +67,7 @@
   }
 
   function render() {
-    var rows = layout();
-    var w = width(), h = TOP + rows * LANE_H + 8;
+    var w = width(), h = layout() + 8;
     svg.setAttribute("viewBox", "0 0 " + w + " " + h);
     svg.setAttribute("height", h);
     while (svg.firstChild) svg.removeChild(svg.firstChild);
@@ -104,7 +115,7 @@
       if (rowOf[b[0]] < 0 || !visible(b[1], b[2])) return;
       var x0 = Math.max(xOf(b[1], w), LEFT), x1 = Math.min(xOf(b[2], w), w - 8);
       el("rect", { "class": "band " + BAND[b[3]], x: x0, width: Math.max(x1 - x0, 1),
-        y: yOf(b[0]) - LANE_H / 2 + 2, height: LANE_H - 4, "data-t": b[4],
+        y: yOf(b[0]) - laneHeight(b[0]) / 2 + 2, height: laneHeight(b[0]) - 4, "data-t": b[4],
         "data-info": ms(b[1]) + " to " + ms(b[2]) }, p);
     });
   }
@@ -134,7 +145,16 @@
     el("path", { d: "M0 0L10 5L0 10z", fill: "#4a5568" }, m);
   }
 
+  var OUTCOME = ["ok", "fail", "info", "pending"];
   function clients(p, w, drawn) {
+    D.ops.forEach(function (o) {
+      if (drawn.n >= MAX_DRAWN || !visible(o[0], o[1]) || rowOf[o[2]] < 0) return;
+      drawn.n++;
+      var x0 = Math.max(xOf(o[0], w), LEFT), x1 = Math.min(xOf(o[1], w), w - 8);
+      el("rect", { "class": "opbar " + OUTCOME[o[3]], x: x0, width: Math.max(x1 - x0, 2),
+        y: yOf(o[2]) - 4, height: 8, rx: 2, "data-t": o[4],
+        "data-info": "operation from " + ms(o[0]) + " to " + ms(o[1]) }, p);
+    });
     D.attempts.forEach(function (a) {
       if (drawn.n >= MAX_DRAWN || !visible(a[0], a[3]) || rowOf[a[1]] < 0 || rowOf[a[2]] < 0) return;
       drawn.n++;

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 use sim::fault::Fault;
-use sim::model::detail::RunDetail;
+use sim::model::detail::{Outcome, RunDetail};
 use sim::model::RunSummary;
 use sim::trace::{TraceEvent, TraceRecord};
 use sim::{FaultPlan, NodeId};
@@ -50,6 +50,10 @@ pub struct Diagram {
     pub attempts: Vec<[u64; 6]>,
     /// `[at, node lane, process lane, text]`.
     pub replies: Vec<[u64; 4]>,
+    /// Logical operations as bars on their process's lane:
+    /// `[invoked, completed (or the end), process lane, outcome, text]`,
+    /// outcome 0 ok, 1 fail, 2 timed out, 3 no answer.
+    pub ops: Vec<[u64; 5]>,
     /// `[at, lane, kind, text]`.
     pub ticks: Vec<[u64; 4]>,
     /// `[lane, from, to, kind, text]`.
@@ -107,10 +111,10 @@ pub fn diagram(run: &RunSummary, nodes: usize) -> Diagram {
         }
         None => plan_bands(&mut d, &run.plan, &mut texts),
     }
+    d.end = d.end.max(run.failure.as_ref().map_or(0, |f| f.at.0));
     if let Some(detail) = run.detail.as_deref() {
         clients(&mut d, detail, run.trace.as_deref(), &mut texts);
     }
-    d.end = d.end.max(run.failure.as_ref().map_or(0, |f| f.at.0));
     d.texts = texts.texts;
     d.kinds = kinds.texts;
     d
@@ -186,9 +190,7 @@ fn messages(d: &mut Diagram, records: &[TraceRecord], texts: &mut Table, kinds: 
 /// A message's kind: its `Debug` text up to the first space, brace or
 /// parenthesis.
 fn first_word(text: &str) -> &str {
-    let end = text
-        .find([' ', '{', '('])
-        .unwrap_or(text.len());
+    let end = text.find([' ', '{', '(']).unwrap_or(text.len());
     match &text[..end] {
         "" => "message",
         word => word,
@@ -303,6 +305,29 @@ fn clients(
             _ => {}
         }
     }
+    for op in &detail.ops {
+        let outcome = match &op.outcome {
+            Outcome::Ok(_) => 0,
+            Outcome::Fail => 1,
+            Outcome::Info => 2,
+            Outcome::Pending => 3,
+        };
+        let shown = match &op.outcome {
+            Outcome::Ok(v) => v.as_str(),
+            Outcome::Fail => "fail",
+            Outcome::Info => "? (timed out)",
+            Outcome::Pending => "? (no answer)",
+        };
+        let text = texts.id(&format!("p{} {} -> {shown}", op.process, op.input));
+        let done = op.completed_at.unwrap_or(d.end).max(op.invoked_at);
+        d.ops.push([
+            op.invoked_at,
+            done,
+            process_lane[&op.process],
+            outcome,
+            text,
+        ]);
+    }
     for a in &detail.attempts {
         let process = process_lane[&a.process];
         let handled = a.handled.map_or(a.arrived.0, |t| t.0);
@@ -396,8 +421,16 @@ impl Bands {
         true
     }
 
-    /// The nodes a partition cuts some link of.
+    /// The nodes a partition cuts off: the isolated node, the minority,
+    /// else every node it cuts some link of.
     fn cut_lanes(&self, p: &sim::Partition) -> Vec<u64> {
+        match p {
+            sim::Partition::Isolate { node } => return vec![lane(*node)],
+            sim::Partition::MajorityMinority { minority } => {
+                return minority.iter().map(|n| lane(*n)).collect()
+            }
+            _ => {}
+        }
         let cut = p.blocked_links(self.nodes, "fault").unwrap_or_default();
         let mut lanes: Vec<u64> = cut
             .iter()
@@ -446,9 +479,9 @@ mod tests {
         b.fault(&Fault::Partition(isolate.clone()), 20, 0);
         b.fault(&Fault::EndPartition(isolate.clone()), 30, 0);
         b.fault(&Fault::EndPartition(isolate), 40, 0);
-        let bands = b.close_all(99);
-        // Isolating n0 cuts every link of n0, n1 and n2.
-        assert_eq!(bands.len(), 3);
-        assert!(bands.iter().all(|b| b[1] == 10 && b[2] == 40));
+        assert_eq!(
+            b.close_all(99),
+            vec![[0, 10, 40, u64::from(BAND_PARTITION), 0]]
+        );
     }
 }

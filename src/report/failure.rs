@@ -24,3 +24,22 @@ pub fn write_run_report(
     let cx = RunContext { artifact, nodes };
     super::write_page(out, &run_page(&cx, run), keep)
 }
+
+/// How the page at `from` links to the page at `to`: a path relative to
+/// `from`'s folder when `to` lies under it, else `to`'s absolute
+/// `file://` address.
+pub fn link(from: &Path, to: &Path) -> String {
+    let absolute = |p: &Path| match p.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir
+            .canonicalize()
+            .map(|d| d.join(p.file_name().unwrap_or_default())),
+        None => std::env::current_dir().map(|d| d.join(p)),
+    };
+    let (Ok(from), Ok(to)) = (absolute(from), absolute(to)) else {
+        return to.display().to_string();
+    };
+    match from.parent().and_then(|dir| to.strip_prefix(dir).ok()) {
+        Some(relative) => relative.display().to_string(),
+        None => format!("file://{}", to.display()),
+    }
+}

@@ -124,6 +124,7 @@ fn diagram_section(d: &Diagram) -> Markup {
                 span.swatch.dropped {} " dropped (ends in a cross) "
                 span.swatch.duplicate {} " a duplicated message's copies "
                 span.swatch.client {} " client attempt and reply "
+                span.swatch.opok {} " an operation, invoke to answer (ok; red: failed; yellow: no answer) "
                 span.swatch.crash {} " crashed "
                 span.swatch.pause {} " paused "
                 span.swatch.partition {} " partitioned "

@@ -54,9 +54,9 @@ pub struct FailureEntry {
     pub seed: u64,
     /// What failed.
     pub failure: Failure,
-    /// Its artifact, and its run report, when written.
+    /// Its artifact, when written.
     pub artifact: Option<String>,
-    /// Its run report, when written.
+    /// The link to its run report from the sweep report, when written.
     pub report: Option<String>,
 }
 

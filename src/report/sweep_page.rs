@@ -198,7 +198,7 @@ fn failures(r: &SweepReport) -> Markup {
                 @for f in &r.failures {
                     tr {
                         td { (f.seed) }
-                        td { (f.failure.kind.name()) " at " (ms(f.failure.at.0)) ": " (crate::summary::first_line(&f.failure)) }
+                        td { (crate::summary::first_line(&f.failure)) }
                         td { @if let Some(a) = &f.artifact { code { (a) } } @else { "(past --max-artifacts)" } }
                         td { @if let Some(p) = &f.report { a href=(p) { "run report" } } }
                     }
