@@ -155,7 +155,8 @@ fn a_linearizability_failure_report_highlights_the_stuck_operation() {
 fn a_raft_failure_report_and_its_sweep_report_load_with_no_errors() {
     let dir = workdir("browser-raft");
     let (_, report) = first_failure(&dir, "raft-kv", "vote-without-log-check");
-    check_run_report(&report);
+    let dom = check_run_report(&report);
+    assert!(dom.contains("class=\"tick sync\""), "no storage sync drawn");
     let png = dir.join("report.png");
     screenshot(&report, &png, (1300, 1100));
     let sweep = load(&dir.join("sweep.html"));

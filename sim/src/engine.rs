@@ -552,6 +552,7 @@ impl<N: Node> Simulation<N> {
         rt.version += 1;
         let node = self.nodes[i].as_mut().expect("an up node has state");
         let now = self.world.now;
+        let syncs_before = self.world.trace.is_recording().then(|| rt.storage.syncs());
         let lent = Lent {
             clock: &rt.clock,
             rng: &mut rt.rng,
@@ -563,6 +564,9 @@ impl<N: Node> Simulation<N> {
             },
         };
         handler(node, &mut Context::new(id, nodes, now, lent));
+        if syncs_before.is_some_and(|n| self.runtimes[i].storage.syncs() > n) {
+            self.world.trace.note_sync(now, id);
+        }
     }
 
     fn trace_fault(&mut self, fault: Fault) {

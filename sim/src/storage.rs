@@ -28,6 +28,8 @@ pub struct Storage<B> {
     /// Buffered changes in write order; `None` is a delete.
     pending: Vec<(u64, Option<B>)>,
     corrupt: BTreeSet<u64>,
+    /// Calls of `sync` so far (what a recorded trace notes).
+    syncs: u64,
 }
 
 impl<B> Default for Storage<B> {
@@ -36,6 +38,7 @@ impl<B> Default for Storage<B> {
             synced: BTreeMap::new(),
             pending: Vec::new(),
             corrupt: BTreeSet::new(),
+            syncs: 0,
         }
     }
 }
@@ -53,8 +56,14 @@ impl<B: Clone> Storage<B> {
 
     /// Makes every buffered change durable.
     pub fn sync(&mut self) {
+        self.syncs += 1;
         let pending = std::mem::take(&mut self.pending);
         self.apply(pending);
+    }
+
+    /// How many times `sync` was called on this storage.
+    pub fn syncs(&self) -> u64 {
+        self.syncs
     }
 
     fn apply(&mut self, changes: Vec<(u64, Option<B>)>) {

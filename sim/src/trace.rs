@@ -356,11 +356,17 @@ impl fmt::Display for TraceRecord {
 }
 
 /// The trace of a run: the rolling hash, a count, and optionally every event.
+///
+/// A recording trace also notes when each node synced its storage. Syncs
+/// are notes beside the events, not events: they are not hashed, so
+/// recording them changes no run's hash (a sync's effect shows in what a
+/// crash keeps, which the `Crash` event counts).
 #[derive(Clone, Debug)]
 pub struct Trace {
     hash: u64,
     len: u64,
     records: Option<Vec<TraceRecord>>,
+    syncs: Option<Vec<(SimTime, NodeId)>>,
 }
 
 impl Trace {
@@ -370,7 +376,26 @@ impl Trace {
             hash: EMPTY_TRACE_HASH,
             len: 0,
             records: record.then(Vec::new),
+            syncs: record.then(Vec::new),
         }
+    }
+
+    /// True when the trace keeps every event.
+    #[inline]
+    pub fn is_recording(&self) -> bool {
+        self.records.is_some()
+    }
+
+    /// Notes that `node` synced its storage at `at` (when recording).
+    pub fn note_sync(&mut self, at: SimTime, node: NodeId) {
+        if let Some(syncs) = &mut self.syncs {
+            syncs.push((at, node));
+        }
+    }
+
+    /// The storage syncs noted, when recording: `(time, node)`, in order.
+    pub fn syncs(&self) -> Option<&[(SimTime, NodeId)]> {
+        self.syncs.as_deref()
     }
 
     /// Adds an event. `detail` renders its payload and is called only when
@@ -410,8 +435,14 @@ impl Trace {
     /// Turns recording on or off from now on.
     pub fn set_recording(&mut self, on: bool) {
         match (on, self.records.is_some()) {
-            (true, false) => self.records = Some(Vec::new()),
-            (false, true) => self.records = None,
+            (true, false) => {
+                self.records = Some(Vec::new());
+                self.syncs = Some(Vec::new());
+            }
+            (false, true) => {
+                self.records = None;
+                self.syncs = None;
+            }
             _ => {}
         }
     }

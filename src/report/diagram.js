@@ -173,7 +173,7 @@
     });
   }
 
-  var TICK = ["timer", "start", "fault"];
+  var TICK = ["timer", "start", "fault", "sync"];
   function ticks(p, w, drawn) {
     D.ticks.forEach(function (k) {
       if (drawn.n >= MAX_DRAWN || !visible(k[0], k[0]) || rowOf[k[1]] < 0) return;

@@ -33,6 +33,7 @@ const BAND_LEFT: u8 = 4;
 const TICK_TIMER: u8 = 0;
 const TICK_START: u8 = 1;
 const TICK_FAULT: u8 = 2;
+const TICK_SYNC: u8 = 3;
 
 /// Everything the diagram draws. Times are virtual nanoseconds; lanes are
 /// nodes first (`0..nodes`), then client processes in `processes` order.
@@ -327,6 +328,10 @@ fn clients(
             outcome,
             text,
         ]);
+    }
+    for &(at, node) in &detail.syncs {
+        let text = texts.id(&format!("{node} synced its storage"));
+        d.ticks.push([at.0, lane(node), u64::from(TICK_SYNC), text]);
     }
     for a in &detail.attempts {
         let process = process_lane[&a.process];

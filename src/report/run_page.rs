@@ -130,7 +130,7 @@ fn diagram_section(d: &Diagram) -> Markup {
                 span.swatch.partition {} " partitioned "
                 span.swatch.clog {} " clogged "
                 span.swatch.left {} " left the cluster "
-                " | ticks: timers (grey), starts (green), other faults (purple)"
+                " | ticks: timers (grey), starts (green), storage syncs (brown), other faults (purple)"
             }
             p.note { (d.msgs.len()) " messages, " (d.attempts.len()) " client attempts in the run; the diagram draws the window shown." }
         }

@@ -8,7 +8,9 @@
 use crate::history::{EventKind, History};
 use crate::linearizability::Counterexample;
 use crate::linearizability::Verdict;
+use crate::node_id::NodeId;
 use crate::scenario::client_log::Attempt;
+use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -53,6 +55,8 @@ pub struct RunDetail {
     pub attempts: Vec<Attempt>,
     /// Why the history is not linearizable, when the check said so.
     pub counterexample: Option<Counterexample>,
+    /// When each node synced its storage (engine runs only).
+    pub syncs: Vec<(SimTime, NodeId)>,
 }
 
 impl RunDetail {
@@ -72,6 +76,7 @@ impl RunDetail {
             ops: history_ops(history, kind),
             attempts,
             counterexample,
+            syncs: Vec::new(),
         }
     }
 }

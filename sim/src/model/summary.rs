@@ -77,7 +77,9 @@ impl RunSummary {
         let detail = report.trace.as_ref().map(|_| {
             let attempts = report.client_log.attempts.clone();
             let verdict = report.verdict.as_ref();
-            Box::new(RunDetail::new(&report.history, &kind, attempts, verdict))
+            let mut detail = RunDetail::new(&report.history, &kind, attempts, verdict);
+            detail.syncs = report.syncs.clone();
+            Box::new(detail)
         });
         RunSummary {
             seed: report.seed,

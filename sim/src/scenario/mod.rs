@@ -575,6 +575,7 @@ where
             failure,
             verdict,
             trace: sim.trace().records().map(<[_]>::to_vec),
+            syncs: sim.trace().syncs().map(<[_]>::to_vec).unwrap_or_default(),
         }
     }
 
