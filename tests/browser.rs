@@ -204,3 +204,16 @@ fn every_built_in_model_gets_a_run_report_that_renders() {
         check_run_report(&report);
     }
 }
+
+#[test]
+fn a_transactional_anomaly_report_draws_its_cycle() {
+    let dir = workdir("browser-txn");
+    let (_, report) = first_failure(&dir, "two-phase-commit", "release-locks-at-prepare");
+    let dom = check_run_report(&report);
+    assert!(dom.contains("id=\"cycle-graph\""), "no cycle drawn");
+    assert!(
+        dom.matches("class=\"txn\"").count() >= 2,
+        "a cycle has two transactions or more"
+    );
+    assert!(dom.contains("class=\"cycle-steps\""), "no steps in words");
+}

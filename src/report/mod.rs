@@ -4,6 +4,7 @@
 //! and fetch nothing, so one file can be attached to a bug report.
 //!
 //! - [`diagram`]: a recorded run as the space-time diagram's arrays.
+//! - [`cycle`]: a transactional anomaly as its cycle of dependencies.
 //! - [`history_bars`]: a linearizability counterexample as bars per process.
 //! - [`run_page`]: the page of one run.
 //! - [`failure`]: writing a run's page, beside its artifact or where asked.
@@ -11,6 +12,7 @@
 //! - [`plot`]: charts over virtual time, drawn with plotters as SVG.
 //! - [`sweep_page`]: the page of a sweep.
 
+pub mod cycle;
 pub mod diagram;
 pub mod failure;
 pub mod history_bars;

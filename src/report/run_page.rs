@@ -41,6 +41,9 @@ pub fn run_page(cx: &RunContext<'_>, run: &RunSummary) -> String {
                 (diagram_section(&data))
                 (plan_table(run))
                 (counterexample(run))
+                @if let Some(c) = run.detail.as_deref().and_then(|d| d.cycle.as_ref()) {
+                    (super::cycle::cycle_section(c))
+                }
                 script type="application/json" #run-data { (PreEscaped(json_for_script(&data))) }
                 script { (PreEscaped(SCRIPT)) }
             }

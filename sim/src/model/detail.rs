@@ -11,6 +11,7 @@ use crate::linearizability::Verdict;
 use crate::node_id::NodeId;
 use crate::scenario::client_log::Attempt;
 use crate::time::SimTime;
+use crate::txn::report::CycleReport;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -55,6 +56,8 @@ pub struct RunDetail {
     pub attempts: Vec<Attempt>,
     /// Why the history is not linearizable, when the check said so.
     pub counterexample: Option<Counterexample>,
+    /// A transactional anomaly's first cycle, when there is one.
+    pub cycle: Option<CycleReport>,
     /// When each node synced its storage (engine runs only).
     pub syncs: Vec<(SimTime, NodeId)>,
 }
@@ -77,6 +80,7 @@ impl RunDetail {
             attempts,
             counterexample,
             syncs: Vec::new(),
+            cycle: None,
         }
     }
 }

@@ -79,6 +79,7 @@ impl RunSummary {
             let verdict = report.verdict.as_ref();
             let mut detail = RunDetail::new(&report.history, &kind, attempts, verdict);
             detail.syncs = report.syncs.clone();
+            detail.cycle = report.txn_cycle.clone();
             Box::new(detail)
         });
         RunSummary {

@@ -538,19 +538,20 @@ where
         // failure of the run, with the trace hash up to where it happened.
         let phases = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut failure = self.safety(&mut sim, &mut clients, safety_for);
+            let mut cycle = None;
             let verdict = match &failure {
                 None => self.check_history(&clients.history, sim.now(), &mut failure),
                 Some(_) => None,
             };
             if failure.is_none() {
-                failure = self.check_transactions(&clients.history, sim.now());
+                failure = self.check_transactions(&clients.history, sim.now(), &mut cycle);
             }
             if failure.is_none() {
                 failure = self.liveness(&mut sim, &mut clients, &plan);
             }
-            (failure, verdict)
+            (failure, verdict, cycle)
         }));
-        let (failure, verdict) = phases.unwrap_or_else(|payload| {
+        let (failure, verdict, txn_cycle) = phases.unwrap_or_else(|payload| {
             let message = format!(
                 "the model panicked: {}",
                 report::panic_text(payload.as_ref())
@@ -560,7 +561,7 @@ where
                 message,
                 at: sim.now(),
             };
-            (Some(failure), None)
+            (Some(failure), None, None)
         });
         let timings = self.timings.as_ref().map_or_else(Vec::new, |m| m(&sim));
         RunReport {
@@ -576,6 +577,7 @@ where
             verdict,
             trace: sim.trace().records().map(<[_]>::to_vec),
             syncs: sim.trace().syncs().map(<[_]>::to_vec).unwrap_or_default(),
+            txn_cycle,
         }
     }
 
@@ -617,11 +619,13 @@ where
     }
 
     /// The history checks and the transactional check at the end of the
-    /// safety phase, as a failure when the history breaks one.
+    /// safety phase, as a failure when the history breaks one; an anomaly's
+    /// first cycle goes in `cycle`.
     fn check_transactions(
         &self,
         history: &History<N::Op, N::Reply>,
         at: SimTime,
+        cycle: &mut Option<crate::txn::report::CycleReport>,
     ) -> Option<Failure> {
         // The transactional check first: it names the anomaly and its cycle,
         // the most precise account of what broke.
@@ -633,6 +637,7 @@ where
             };
             let verdict = crate::txn::check(&txns, options);
             if verdict.outcome == crate::txn::verdict::Outcome::Invalid {
+                *cycle = verdict.first_cycle(&txns);
                 return Some(Failure {
                     kind: FailureKind::Transactional,
                     message: verdict.render(&txns),

@@ -86,6 +86,8 @@ pub struct RunReport<Op, Reply> {
     pub verdict: Option<Verdict>,
     /// The trace's events, when the config records them.
     pub trace: Option<Vec<crate::trace::TraceRecord>>,
+    /// A transactional anomaly's first cycle, when the check found one.
+    pub txn_cycle: Option<crate::txn::report::CycleReport>,
     /// When each node synced its storage, when the trace was recorded.
     pub syncs: Vec<(crate::time::SimTime, crate::node_id::NodeId)>,
     /// What the scenario's timings measured, by kind (virtual nanoseconds).

@@ -86,7 +86,52 @@ fn anomaly_text(history: &TxnHistory, a: &Anomaly, out: &mut String) {
     let _ = writeln!(out, "  (back to {})", name(history, a.cycle[0].from));
 }
 
+/// One step of a cycle, for pictures of it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CycleStep {
+    /// The transaction the step leaves, named.
+    pub txn: String,
+    /// Its process.
+    pub process: u64,
+    /// Its micro-operations, as EDN.
+    pub mops: String,
+    /// The dependency's kind: `ww`, `wr`, `rw` or `realtime`.
+    pub edge: &'static str,
+    /// Why the next transaction depends on this one, in words.
+    pub why: String,
+}
+
+/// An anomaly's cycle: each transaction and the dependency to the next,
+/// the last leading back to the first.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CycleReport {
+    /// The anomaly's kind (G0, G1c, G-single, G2-item, ...).
+    pub kind: &'static str,
+    /// The steps, in the cycle's order.
+    pub steps: Vec<CycleStep>,
+}
+
 impl TxnVerdict {
+    /// The first anomaly that is a cycle, as steps.
+    pub fn first_cycle(&self, history: &TxnHistory) -> Option<CycleReport> {
+        let a = self.anomalies.iter().find(|a| !a.cycle.is_empty())?;
+        let steps = a
+            .cycle
+            .iter()
+            .map(|e| CycleStep {
+                txn: name(history, e.from),
+                process: history.txns[e.from as usize].process,
+                mops: mops(history, e.from),
+                edge: e.kind.name(),
+                why: step(history, e),
+            })
+            .collect();
+        Some(CycleReport {
+            kind: a.kind.name(),
+            steps,
+        })
+    }
+
     /// The verdict as text: the answer, where the history stands against
     /// every model, and each anomaly explained.
     pub fn render(&self, history: &TxnHistory) -> String {
