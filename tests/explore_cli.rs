@@ -118,8 +118,16 @@ fn artifacts_are_never_overwritten() {
 #[test]
 fn bad_input_exits_2_with_a_clear_error() {
     let dir = workdir("bad");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["explore", "raft"], "unknown model `raft`"),
+        (
+            &["explore", "register", "--report", "no/such/folder/r.html"],
+            "--report no/such/folder/r.html: its folder does not exist",
+        ),
+        (
+            &["explore", "register", "--report", "."],
+            "--report .: is a folder; name a file",
+        ),
         (
             &["explore", "register", "--bug", "nope"],
             "no bug switch `nope`",
@@ -176,6 +184,16 @@ fn bad_input_exits_2_with_a_clear_error() {
             "not a valid artifact",
         ),
     ];
+    // A report that cannot be written: exit 2, the artifact untouched.
+    let out = faultline(&dir, &["replay", &artifact, "--html", "no/such/r.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no/such/r.html: cannot write the report"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 2, "{err}"); // the replay line, then the error
+    assert_eq!(std::fs::read_to_string(dir.join(&artifact)).unwrap(), text);
     for (name, body, expect) in variants {
         std::fs::write(dir.join(name), &body).unwrap();
         for cmd in ["replay", "shrink"] {
