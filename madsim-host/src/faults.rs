@@ -127,7 +127,8 @@ impl Applier {
             | Fault::Join { .. }
             | Fault::Surge { .. }
             | Fault::EndSurge
-            | Fault::Operate { .. } => {
+            | Fault::Operate { .. }
+            | Fault::Upgrade { .. } => {
                 return false;
             }
         }

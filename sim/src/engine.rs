@@ -92,13 +92,13 @@ type WorldOf<N> =
 /// Names the node focused faults hit (see [`Simulation::set_focus`]).
 pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
 
-/// Builds a fresh node; called at start and at every restart.
-pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
+use crate::versions::Factory;
+pub use crate::versions::{NodeFactory, VersionedFactory};
 
 /// A deterministic simulation of a cluster of `N` nodes.
 pub struct Simulation<N: Node> {
     config: SimConfig,
-    factory: NodeFactory<N>,
+    factory: Factory<N>,
     focus: Option<Focus<N>>,
     /// Per focus episode: the node its first fault resolved to.
     focus_targets: std::collections::BTreeMap<u32, Option<NodeId>>,
@@ -145,8 +145,8 @@ impl<N: Node> Simulation<N> {
         }
         Ok(Simulation {
             marks: Marks::new(config.seed, config.buggify.clone()),
+            factory: Factory::new(factory, config.nodes),
             config,
-            factory,
             focus: None,
             focus_targets: std::collections::BTreeMap::new(),
             surge: 1,
@@ -321,6 +321,7 @@ impl<N: Node> Simulation<N> {
     /// Applies a fault now.
     pub fn apply(&mut self, fault: Fault) -> Result<(), ConfigError> {
         fault.validate(self.nodes.len(), "fault")?;
+        self.factory.check(&fault, "fault")?;
         self.apply_validated(fault);
         Ok(())
     }
@@ -335,6 +336,7 @@ impl<N: Node> Simulation<N> {
     /// A fault to schedule must be valid here, and not in the past.
     fn check_schedulable(&self, at: SimTime, fault: &Fault) -> Result<(), ConfigError> {
         fault.validate(self.nodes.len(), "fault")?;
+        self.factory.check(fault, "fault")?;
         if at < self.world.now {
             return Err(ConfigError::TimeInPast {
                 field: "fault.at".into(),
@@ -357,6 +359,18 @@ impl<N: Node> Simulation<N> {
         let event = Event::FocusFault(Box::new(fault), episode);
         self.world.queue.push(at, event);
         Ok(())
+    }
+
+    /// Declares versions 1 to `newest` of the node, built by `factory`
+    /// (see [`crate::versions`]); every node runs version 1 until a
+    /// [`Fault::Upgrade`] says otherwise. Call it before the run starts.
+    pub fn set_versions(&mut self, newest: u32, factory: impl FnMut(NodeId, u32) -> N + 'static) {
+        self.factory.set_versions(newest, Box::new(factory));
+    }
+
+    /// The version `node` runs (or will run when it restarts).
+    pub fn running_version(&self, node: NodeId) -> u32 {
+        self.factory.running(node)
     }
 
     /// Sets the focus: the node that focused faults hit, as the model defines
@@ -639,6 +653,7 @@ impl<N: Node> Simulation<N> {
             // before every liveness phase leave traces as they were).
             Fault::EndSurge => std::mem::replace(&mut self.surge, 1) != 1,
             Fault::Operate { node, action } => return self.operate(*node, *action),
+            Fault::Upgrade { node, version } => return self.upgrade(*node, *version),
         };
         if applied {
             self.trace_fault(fault);
@@ -690,7 +705,7 @@ impl<N: Node> Simulation<N> {
             return;
         }
         self.runtimes[i].status = NodeStatus::Up;
-        self.nodes[i] = Some((self.factory)(node));
+        self.nodes[i] = Some(self.factory.build(node));
         self.trace_fault(Fault::Restart { node });
         self.run_handler(node, |n, ctx| n.on_recover(ctx));
     }
@@ -712,6 +727,27 @@ impl<N: Node> Simulation<N> {
         rt.status = NodeStatus::Left;
     }
 
+    /// `node` from now on runs `version` (see [`Fault::Upgrade`]): a node
+    /// that is up (or paused) stops cleanly, its writes flushed, and starts
+    /// as `version`, recovering from its storage; a crashed node restarts as
+    /// it, and a node that left joins as it.
+    fn upgrade(&mut self, node: NodeId, version: u32) {
+        let i = node.index();
+        self.factory.set_running(node, version);
+        self.trace_fault(Fault::Upgrade { node, version });
+        let rt = &mut self.runtimes[i];
+        if !matches!(rt.status, NodeStatus::Up | NodeStatus::Paused) {
+            return;
+        }
+        rt.storage.sync();
+        rt.status = NodeStatus::Up;
+        rt.incarnation += 1;
+        rt.backlog.clear();
+        rt.version += 1;
+        self.nodes[i] = Some(self.factory.build(node));
+        self.run_handler(node, |n, ctx| n.on_recover(ctx));
+    }
+
     /// An operator's action on a node that is up.
     fn operate(&mut self, node: NodeId, action: u32) {
         if self.runtimes[node.index()].status != NodeStatus::Up {
@@ -728,7 +764,7 @@ impl<N: Node> Simulation<N> {
             return;
         }
         self.runtimes[i].status = NodeStatus::Up;
-        self.nodes[i] = Some((self.factory)(node));
+        self.nodes[i] = Some(self.factory.build(node));
         self.trace_fault(Fault::Join { node });
         self.run_handler(node, |n, ctx| n.on_start(ctx));
     }

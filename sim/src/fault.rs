@@ -144,6 +144,18 @@ pub enum Fault {
         #[serde(default)]
         action: u32,
     },
+    /// A node is restarted as another version of its code, on its durable
+    /// state (see [`crate::versions`]): it stops cleanly (what it wrote is
+    /// flushed, as a process restart keeps the OS's page cache), its
+    /// timers and pending events go, and the new version's recover handler
+    /// runs. An upgrade to an older version is a rollback. A crashed node
+    /// restarts as the version; a node that left joins as it.
+    Upgrade {
+        /// The node.
+        node: NodeId,
+        /// The version it runs from now on, from 1 to the model's newest.
+        version: u32,
+    },
 }
 
 impl Hash for Fault {
@@ -177,6 +189,7 @@ impl Hash for Fault {
             Fault::Surge { factor } => (16isize, factor).hash(state),
             Fault::EndSurge => 17isize.hash(state),
             Fault::Operate { node, action } => (18isize, node, action).hash(state),
+            Fault::Upgrade { node, version } => (19isize, node, version).hash(state),
         }
     }
 }
@@ -207,6 +220,7 @@ impl Fault {
             Fault::Surge { .. } => "surge",
             Fault::EndSurge => "end_surge",
             Fault::Operate { .. } => "operate",
+            Fault::Upgrade { .. } => "upgrade",
         }
     }
 
@@ -225,6 +239,7 @@ impl Fault {
             | Fault::Leave { node: n, .. }
             | Fault::Join { node: n }
             | Fault::Operate { node: n, .. }
+            | Fault::Upgrade { node: n, .. }
             | Fault::Partition(crate::partition::Partition::Isolate { node: n })
             | Fault::EndPartition(crate::partition::Partition::Isolate { node: n }) => *n = node,
             _ => {}
@@ -249,6 +264,16 @@ impl Fault {
             | Fault::Leave { node: n, .. }
             | Fault::Join { node: n }
             | Fault::Operate { node: n, .. } => node(n, "node"),
+            Fault::Upgrade { node: n, version } => {
+                node(n, "node")?;
+                if *version == 0 {
+                    return Err(ConfigError::OutOfRange {
+                        field: format!("{field}.version"),
+                        reason: "version 0: versions count from 1".into(),
+                    });
+                }
+                Ok(())
+            }
             Fault::Clog { from, to } | Fault::Unclog { from, to } => {
                 node(from, "from")?;
                 node(to, "to")

@@ -10,6 +10,7 @@
 //! - [`partition`]: partition shapes (split, one-way, majority/minority, isolate, bridge, ring).
 //! - [`clock`]: per-node clock offset and drift.
 //! - [`storage`]: durable block storage with sync, crash loss, torn writes and corruption.
+//! - [`versions`]: versions of a node, and the upgrades and rollbacks between them.
 //! - [`fault`]: the faults and heals the engine can inject, as serde values.
 //! - [`marks`]: fault points (BUGGIFY) and coverage probes a model leaves on a run.
 //! - [`node`]: the sans-IO node trait, the context its handlers act through,
@@ -86,6 +87,7 @@ pub mod strategy;
 pub mod time;
 pub mod trace;
 pub mod txn;
+pub mod versions;
 
 mod event;
 mod fxhash;

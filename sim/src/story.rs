@@ -67,7 +67,7 @@ fn ms(at: SimTime) -> String {
 fn is_instant(fault: &Fault) -> bool {
     matches!(
         fault,
-        Fault::Operate { .. } | Fault::CorruptBlock { .. } | Fault::Heal
+        Fault::Operate { .. } | Fault::CorruptBlock { .. } | Fault::Heal | Fault::Upgrade { .. }
     )
 }
 
@@ -103,6 +103,7 @@ fn describe(timed: &TimedFault) -> String {
             format!("{node} leaves {how}")
         }
         Fault::Surge { factor } => format!("clients surge {factor}x"),
+        Fault::Upgrade { node, version } => format!("{node} restarts as version {version}"),
         other => serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
     }
 }

@@ -1,0 +1,86 @@
+//! Node versions: a model may declare several versions of its node (a
+//! factory by version, all reading the same durable storage, or migrating
+//! it), and a [`Fault::Upgrade`] restarts a node as another version on its
+//! storage. A rolling upgrade is a nemesis episode that upgrades one node
+//! at a time with a gap; a rollback is one that goes back.
+//!
+//! Versions count from 1, which is what a simulation's ordinary factory
+//! builds; a simulation without versions has only version 1.
+
+use crate::error::ConfigError;
+use crate::fault::Fault;
+use crate::node_id::NodeId;
+
+/// Builds a fresh node; called at start and at every restart.
+pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
+
+/// Builds a fresh node of a version (1 to the newest).
+pub type VersionedFactory<N> = Box<dyn FnMut(NodeId, u32) -> N>;
+
+/// What a simulation builds nodes with, and the version each node runs.
+pub(crate) struct Factory<N> {
+    base: NodeFactory<N>,
+    versioned: Option<(u32, VersionedFactory<N>)>,
+    running: Vec<u32>,
+}
+
+impl<N> Factory<N> {
+    /// A factory of one version for a cluster of `nodes`.
+    pub(crate) fn new(base: NodeFactory<N>, nodes: usize) -> Self {
+        Factory {
+            base,
+            versioned: None,
+            running: vec![1; nodes],
+        }
+    }
+
+    /// Versions 1 to `newest`, built by `factory`.
+    pub(crate) fn set_versions(&mut self, newest: u32, factory: VersionedFactory<N>) {
+        assert!(newest >= 1, "versions count from 1");
+        self.versioned = Some((newest, factory));
+    }
+
+    /// The newest version (1 without versions).
+    pub(crate) fn newest(&self) -> u32 {
+        self.versioned.as_ref().map_or(1, |(n, _)| *n)
+    }
+
+    /// The version `node` runs, or will run when it restarts.
+    pub(crate) fn running(&self, node: NodeId) -> u32 {
+        self.running[node.index()]
+    }
+
+    /// From now on `node` runs `version`.
+    pub(crate) fn set_running(&mut self, node: NodeId, version: u32) {
+        debug_assert!((1..=self.newest()).contains(&version));
+        self.running[node.index()] = version;
+    }
+
+    /// A fresh `node` of the version it runs.
+    pub(crate) fn build(&mut self, node: NodeId) -> N {
+        let version = self.running(node);
+        match &mut self.versioned {
+            Some((_, f)) => f(node, version),
+            None => (self.base)(node),
+        }
+    }
+
+    /// An upgrade must name a version this simulation has.
+    pub(crate) fn check(&self, fault: &Fault, field: &str) -> Result<(), ConfigError> {
+        check_version(fault, self.newest(), field)
+    }
+}
+
+/// An upgrade in a plan for a model whose newest version is `newest` must
+/// name a version from 1 to it; other faults pass.
+pub fn check_version(fault: &Fault, newest: u32, field: &str) -> Result<(), ConfigError> {
+    match fault {
+        Fault::Upgrade { version, .. } if *version == 0 || *version > newest => {
+            Err(ConfigError::OutOfRange {
+                field: format!("{field}.version"),
+                reason: format!("version {version}: this model has versions 1 to {newest}"),
+            })
+        }
+        _ => Ok(()),
+    }
+}
