@@ -7,8 +7,8 @@ plan and the client operations of its run (both from `faultline shrink`,
 which tells the shrunk failure's story). The models, their switches and each switch's mix and seed budget come
 from `faultline list --json`, that is, from each model's own description.
 
-Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME]
-  LIMIT defaults to 500; every model, or only those of one host, or one model. Builds the release binary. Runs in a scratch directory, so no
+Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME] [--bug NAME]
+  LIMIT defaults to 500; every model, or only those of one host, or one model, or one switch. Builds the release binary. Runs in a scratch directory, so no
   artifacts are left in the repository."""
 
 import json
@@ -22,8 +22,8 @@ def option(name):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
 
 
-HOST, MODEL = option("--host"), option("--model")
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a not in (HOST, MODEL)]
+HOST, MODEL, BUG = option("--host"), option("--model"), option("--bug")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a not in (HOST, MODEL, BUG)]
 LIMIT = int(ARGS[0]) if ARGS else 500
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,7 +31,7 @@ subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 BIN = os.path.join(ROOT, "target", "release", "faultline")
 LISTING = json.loads(subprocess.run([BIN, "list", "--json"], capture_output=True, text=True,
                                     check=True).stdout)
-BUGS = {m["name"]: m["bugs"] for m in LISTING["models"]
+BUGS = {m["name"]: [b for b in m["bugs"] if BUG in (None, b["name"])] for m in LISTING["models"]
         if HOST in (None, m["host"]) and MODEL in (None, m["name"])}
 
 

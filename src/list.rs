@@ -90,6 +90,13 @@ fn render_model(out: &mut String, d: &Description) {
     if let Some(focus) = &d.checks.focus {
         out.push_str(&format!("  focus (what focused faults hit): {focus}\n"));
     }
+    if d.checks.versions > 1 {
+        let upgrade = sim::Mix::Upgrade.name();
+        out.push_str(&format!(
+            "  versions: 1 to {} (the `{upgrade}` mix upgrades and rolls back)\n",
+            d.checks.versions
+        ));
+    }
     out.push_str(&format!("  bug switches: {}\n", d.bug_names()));
     for b in &d.bugs {
         let verdict = if b.harmless {

@@ -63,7 +63,7 @@ pub fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String
         .map_err(|e| invalid(&e))?;
     artifact
         .plan
-        .validate(description.config.nodes)
+        .validate_for(description.config.nodes, description.checks.versions)
         .map_err(|e| invalid(&format!("plan: {e}")))?;
     let config = &description.config;
     artifact

@@ -4,6 +4,8 @@
 //! restarts as the version it was upgraded to, and versions the simulation
 //! lacks are refused with the field named.
 
+mod common;
+
 use sim::node::{Context, Node};
 use sim::{Fault, NodeId, SimConfig, SimDuration, SimTime, Simulation};
 
@@ -145,4 +147,125 @@ fn versions_the_simulation_lacks_are_refused_by_field() {
         })
         .unwrap_err();
     assert!(e.to_string().contains("versions 1 to 1"), "{e}");
+}
+
+mod model {
+    use sim::model::{Model, RunRequest};
+    use sim::nemesis::Extras;
+    use sim::{Fault, Mix, SimDuration};
+
+    fn upgrades(plan: &sim::FaultPlan) -> usize {
+        let up = |f: &&sim::plan::TimedFault| matches!(f.fault, Fault::Upgrade { .. });
+        plan.faults.iter().filter(up).count()
+    }
+
+    #[test]
+    fn only_the_upgrade_mix_rolls_versions_and_only_through_models_that_have_them() {
+        let horizon = SimDuration::from_secs(10);
+        let versioned = Extras {
+            versions: 2,
+            ..Extras::default()
+        };
+        for seed in 0..20 {
+            let plan = Mix::Upgrade
+                .nemesis()
+                .generate_for(seed, 5, &versioned, horizon);
+            assert!(
+                upgrades(&plan) >= 5,
+                "seed {seed}: a rolling upgrade of every node"
+            );
+            let plain = Mix::Upgrade
+                .nemesis()
+                .generate_for(seed, 5, &Extras::default(), horizon);
+            assert_eq!(upgrades(&plain), 0);
+            let all = Mix::All
+                .nemesis()
+                .generate_for(seed, 5, &versioned, horizon);
+            assert_eq!(
+                upgrades(&all),
+                0,
+                "the default mix keeps versions as they are"
+            );
+        }
+    }
+
+    #[test]
+    fn raft_kv_version_2_passes_upgrades_and_rollbacks_under_faults() {
+        let model = models::raft_kv::RaftKvModel;
+        let model: &dyn Model = &model;
+        assert_eq!(model.describe().checks.versions, 2);
+        let mut rolled_back = 0;
+        for seed in 0..12 {
+            let request = RunRequest {
+                seed,
+                nemesis: Mix::Upgrade.nemesis(),
+                ..RunRequest::default()
+            };
+            let run = model.run(&request).expect("runs");
+            assert_eq!(run.failure, None, "seed {seed}");
+            assert!(upgrades(&run.plan) >= 5, "seed {seed}");
+            let back =
+                |f: &sim::plan::TimedFault| matches!(f.fault, Fault::Upgrade { version: 1, .. });
+            rolled_back += usize::from(run.plan.faults.iter().any(back));
+        }
+        assert!(rolled_back > 0, "some seed rolls back");
+    }
+}
+
+/// A shrunk upgrade failure replays, and an artifact whose upgrade names a
+/// version the model lacks is refused with the field named, untouched.
+#[test]
+fn an_upgrade_failure_shrinks_to_its_story_and_bad_versions_are_bad_input() {
+    use common::cli::{faultline, stdout, workdir};
+    let dir = workdir("upgrade-cli");
+    let args = [
+        "explore",
+        "raft-kv",
+        "--faults",
+        "upgrade",
+        "--bug",
+        "hard-state-v2-only",
+    ];
+    let out = faultline(
+        &dir,
+        &[
+            &args[..],
+            &[
+                "--seeds",
+                "100",
+                "--until-failure",
+                "--no-regressions",
+                "--json",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let artifact = summary["failed"][0]["artifact"]
+        .as_str()
+        .expect("an artifact")
+        .to_string();
+    let shrink = faultline(&dir, &["shrink", &artifact]);
+    assert_eq!(shrink.status.code(), Some(0));
+    let story = stdout(&shrink);
+    assert!(story.contains("restarts as version 2"), "{story}");
+    assert!(story.contains("restarts as version 1"), "{story}");
+    let text = std::fs::read_to_string(dir.join(&artifact)).unwrap();
+    let bad = text.replacen("\"version\": 2", "\"version\": 9", 1);
+    assert_ne!(bad, text, "the artifact has an upgrade to version 2");
+    std::fs::write(dir.join("bad.json"), &bad).unwrap();
+    let out = faultline(&dir, &["replay", "bad.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".version: version 9: this model has versions 1 to 2"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("bad.json")).unwrap(), bad);
 }

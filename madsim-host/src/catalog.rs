@@ -149,9 +149,16 @@ impl Model for RaftKvMadsim {
                 // Probes are counted by the engine's harness; a madsim run
                 // reports none, so it declares none.
                 probes: Vec::new(),
+                // madsim has no control for upgrades: it skips them.
+                versions: 1,
                 ..engine.checks
             },
-            bugs: engine.bugs,
+            // Upgrades are skipped here, so a bug only they find is not offered.
+            bugs: engine
+                .bugs
+                .into_iter()
+                .filter(|b| b.mix != sim::Mix::Upgrade.name())
+                .collect(),
         }
     }
 
@@ -198,6 +205,7 @@ impl Model for AsyncKvModel {
                 focus: Some("the primary".into()),
                 spec: Some(<sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME.into()),
                 probes: Vec::new(),
+                versions: 1,
             },
             bugs: BugInfo::all::<AsyncKvBug>(),
         }

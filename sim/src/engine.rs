@@ -93,6 +93,8 @@ type WorldOf<N> =
 pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
 
 use crate::versions::Factory;
+mod upgrade;
+
 pub use crate::versions::{NodeFactory, VersionedFactory};
 
 /// A deterministic simulation of a cluster of `N` nodes.
@@ -359,18 +361,6 @@ impl<N: Node> Simulation<N> {
         let event = Event::FocusFault(Box::new(fault), episode);
         self.world.queue.push(at, event);
         Ok(())
-    }
-
-    /// Declares versions 1 to `newest` of the node, built by `factory`
-    /// (see [`crate::versions`]); every node runs version 1 until a
-    /// [`Fault::Upgrade`] says otherwise. Call it before the run starts.
-    pub fn set_versions(&mut self, newest: u32, factory: impl FnMut(NodeId, u32) -> N + 'static) {
-        self.factory.set_versions(newest, Box::new(factory));
-    }
-
-    /// The version `node` runs (or will run when it restarts).
-    pub fn running_version(&self, node: NodeId) -> u32 {
-        self.factory.running(node)
     }
 
     /// Sets the focus: the node that focused faults hit, as the model defines
@@ -725,27 +715,6 @@ impl<N: Node> Simulation<N> {
         let rt = &mut self.runtimes[i];
         rt.storage = crate::storage::Storage::default();
         rt.status = NodeStatus::Left;
-    }
-
-    /// `node` from now on runs `version` (see [`Fault::Upgrade`]): a node
-    /// that is up (or paused) stops cleanly, its writes flushed, and starts
-    /// as `version`, recovering from its storage; a crashed node restarts as
-    /// it, and a node that left joins as it.
-    fn upgrade(&mut self, node: NodeId, version: u32) {
-        let i = node.index();
-        self.factory.set_running(node, version);
-        self.trace_fault(Fault::Upgrade { node, version });
-        let rt = &mut self.runtimes[i];
-        if !matches!(rt.status, NodeStatus::Up | NodeStatus::Paused) {
-            return;
-        }
-        rt.storage.sync();
-        rt.status = NodeStatus::Up;
-        rt.incarnation += 1;
-        rt.backlog.clear();
-        rt.version += 1;
-        self.nodes[i] = Some(self.factory.build(node));
-        self.run_handler(node, |n, ctx| n.on_recover(ctx));
     }
 
     /// An operator's action on a node that is up.

@@ -32,6 +32,8 @@ pub enum Mix {
     Operator,
     /// Every kind.
     All,
+    /// Rolling upgrades and rollbacks, beside crashes and partitions.
+    Upgrade,
     /// No faults.
     None,
 }
@@ -60,11 +62,11 @@ pub struct MixInfo {
 
 use FaultKind::{
     Clock, Clog, Crash, CrashFocus, FlakyNet as Flaky, IsolateFocus, Operate, Partition, Pause,
-    Scale as ScaleKind, Surge as SurgeKind,
+    Scale as ScaleKind, Surge as SurgeKind, Upgrade as UpgradeKind,
 };
 
 /// Every preset mix, in the order help texts list them.
-pub const MIXES: [MixInfo; 10] = [
+pub const MIXES: [MixInfo; 11] = [
     MixInfo {
         mix: Mix::Partitions,
         name: "partitions",
@@ -126,6 +128,13 @@ pub const MIXES: [MixInfo; 10] = [
         name: "all",
         about: "every kind above, switched on and off per seed (swarm): the default",
         kinds: &FaultKind::EVERY,
+        schedule: Schedule::Swarm,
+    },
+    MixInfo {
+        mix: Mix::Upgrade,
+        name: "upgrade",
+        about: "rolling upgrades to a newer version and rollbacks, one node at a time, beside crashes, pauses and partitions (models with versions)",
+        kinds: &[UpgradeKind, Crash, CrashFocus, Pause, Partition, IsolateFocus],
         schedule: Schedule::Swarm,
     },
     MixInfo {

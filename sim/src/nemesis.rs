@@ -70,6 +70,13 @@ pub enum FaultKind {
     /// (`Scenario::operated`): rotate its keys, say. Instantaneous; drawn
     /// from a stream of its own like [`FaultKind::Scale`].
     Operate,
+    /// A rolling upgrade of every node to a newer version, one at a time,
+    /// and on half the episodes a rolling rollback after it (see
+    /// [`crate::versions::rolling`]). Only models with versions
+    /// (`Scenario::versions`) get them, on every seed of a mix that has
+    /// the kind, from a stream of their own. Not in the `all` mix: the
+    /// `upgrade` mix has them.
+    Upgrade,
 }
 
 impl FaultKind {
@@ -108,7 +115,7 @@ impl FaultKind {
     pub fn is_own_stream(self) -> bool {
         matches!(
             self,
-            FaultKind::Scale | FaultKind::Surge | FaultKind::Operate
+            FaultKind::Scale | FaultKind::Surge | FaultKind::Operate | FaultKind::Upgrade
         )
     }
 
@@ -139,6 +146,9 @@ pub struct Extras {
     pub surges: bool,
     /// The nodes operators act on ([`FaultKind::Operate`]).
     pub operated: Vec<NodeId>,
+    /// The node's newest version ([`FaultKind::Upgrade`]); 0 or 1: the
+    /// node has no other version.
+    pub versions: u32,
     /// Keep every seed's schedule sparse (no dense or storm [`Shape`]): for
     /// a scenario whose checks include a service level that holds only
     /// under a bounded fault load.
@@ -232,6 +242,8 @@ impl Episode {
                 },
                 Fault::Join { node },
             ),
+            // Drawn as a whole rolling sequence (`Nemesis::add_upgrades`).
+            FaultKind::Upgrade => return Vec::new(),
             FaultKind::Operate => {
                 // An instant, with no heal.
                 let action = (self.variant >> 32) as u32;
@@ -427,6 +439,7 @@ impl Nemesis {
             first_id: 30_000,
         };
         self.add_own_stream(&mut plan, seed, operate, &extras.operated, nodes, horizon);
+        self.add_upgrades(&mut plan, seed, extras.versions, nodes, horizon);
 
         plan
     }
@@ -467,6 +480,39 @@ impl Nemesis {
             };
             let id = stream.first_id + id;
             episode.add_to(plan, id, nodes, self.base_link, self.torn_writes);
+        }
+    }
+
+    /// Rolling upgrades to a version from 2 to `newest`, with rollbacks on
+    /// half of them: one or two per seed in swarm mode, else
+    /// `episodes_max`; none unless the kinds include
+    /// [`FaultKind::Upgrade`] and the node has versions.
+    fn add_upgrades(
+        &self,
+        plan: &mut FaultPlan,
+        seed: u64,
+        newest: u32,
+        nodes: usize,
+        horizon: SimDuration,
+    ) {
+        if !self.kinds.contains(&FaultKind::Upgrade) || newest < 2 || horizon.as_nanos() == 0 {
+            return;
+        }
+        let mut rng = SimRng::from_seed_and_label(seed, "nemesis-upgrade");
+        let count = match self.swarm {
+            true => rng.between(1, 2),
+            false => u64::from(self.episodes_max),
+        };
+        for _ in 0..count {
+            let start = SimTime(rng.below(horizon.as_nanos()));
+            let gap = SimDuration::from_millis(rng.between(20, 1_000));
+            let first = rng.below(nodes as u64) as usize;
+            let to = rng.between(2, u64::from(newest)) as u32;
+            let rollback = rng.chance(1, 2);
+            let faults = crate::versions::rolling(start, gap, (first, nodes), (1, to), rollback);
+            for (at, fault) in faults {
+                plan.push(at, fault);
+            }
         }
     }
 

@@ -100,6 +100,16 @@ impl FaultPlan {
         Ok(())
     }
 
+    /// [`FaultPlan::validate`], and every upgrade names a version from 1 to
+    /// `newest` (see [`crate::versions`]).
+    pub fn validate_for(&self, nodes: usize, newest: u32) -> Result<(), ConfigError> {
+        self.validate(nodes)?;
+        for (i, f) in self.faults.iter().enumerate() {
+            crate::versions::check_version(&f.fault, newest, &format!("faults[{i}].fault"))?;
+        }
+        Ok(())
+    }
+
     /// Validates the plan, then schedules every fault into `sim`.
     pub fn schedule<N: Node>(&self, sim: &mut Simulation<N>) -> Result<(), ConfigError> {
         self.validate(sim.node_count())?;

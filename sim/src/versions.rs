@@ -10,6 +10,7 @@
 use crate::error::ConfigError;
 use crate::fault::Fault;
 use crate::node_id::NodeId;
+use crate::time::{SimDuration, SimTime};
 
 /// Builds a fresh node; called at start and at every restart.
 pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
@@ -71,6 +72,41 @@ impl<N> Factory<N> {
     }
 }
 
+/// A rolling upgrade of a cluster of `nodes` from version `from` to `to`:
+/// one node at a time from `first` round the ring, `gap` apart, starting at
+/// `start`; with `rollback`, after two more gaps, the same nodes go back to
+/// `from` in the reverse order.
+pub fn rolling(
+    start: SimTime,
+    gap: SimDuration,
+    (first, nodes): (usize, usize),
+    (from, to): (u32, u32),
+    rollback: bool,
+) -> Vec<(SimTime, Fault)> {
+    let order: Vec<NodeId> = (0..nodes)
+        .map(|k| NodeId::from((first + k) % nodes))
+        .collect();
+    let at = |k: usize| start.after(SimDuration::from_nanos(gap.as_nanos() * k as u64));
+    let mut faults: Vec<(SimTime, Fault)> = order
+        .iter()
+        .enumerate()
+        .map(|(k, &node)| (at(k), Fault::Upgrade { node, version: to }))
+        .collect();
+    if rollback {
+        let back = order.iter().rev().enumerate().map(|(k, &node)| {
+            (
+                at(nodes + 1 + k),
+                Fault::Upgrade {
+                    node,
+                    version: from,
+                },
+            )
+        });
+        faults.extend(back);
+    }
+    faults
+}
+
 /// An upgrade in a plan for a model whose newest version is `newest` must
 /// name a version from 1 to it; other faults pass.
 pub fn check_version(fault: &Fault, newest: u32, field: &str) -> Result<(), ConfigError> {
@@ -82,5 +118,32 @@ pub fn check_version(fault: &Fault, newest: u32, field: &str) -> Result<(), Conf
             })
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rolling_upgrade_goes_one_node_at_a_time_and_a_rollback_comes_back_in_reverse() {
+        let ms = SimDuration::from_millis;
+        let faults = rolling(SimTime::ZERO.after(ms(100)), ms(10), (2, 3), (1, 2), true);
+        let seen: Vec<(u64, usize, u32)> = faults
+            .iter()
+            .map(|(at, f)| match f {
+                Fault::Upgrade { node, version } => (at.0 / 1_000_000, node.index(), *version),
+                other => panic!("not an upgrade: {other:?}"),
+            })
+            .collect();
+        let expected = [
+            (100, 2, 2),
+            (110, 0, 2),
+            (120, 1, 2),
+            (140, 1, 1),
+            (150, 0, 1),
+            (160, 2, 1),
+        ];
+        assert_eq!(seen, expected);
     }
 }

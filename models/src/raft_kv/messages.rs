@@ -51,7 +51,9 @@ pub enum RaftMsg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Tick;
 
-/// A storage block: block 0 holds the hard state, block `i` log entry `i`.
+/// A storage block: block 0 holds the hard state, block `i` log entry `i`;
+/// version 2 adds the commit index in block [`COMMIT_BLOCK`], which version
+/// 1 never reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RaftBlock {
     /// The current term and the vote cast in it.
@@ -63,4 +65,20 @@ pub enum RaftBlock {
     },
     /// A log entry.
     Entry(Entry),
+    /// Version 2: the commit index, so a restarted node applies what it
+    /// knows committed at once instead of waiting for a leader.
+    Commit(u64),
+    /// The hard state in a format only version 2 reads (term, vote and
+    /// commit in one block): what the `hard-state-v2-only` bug writes.
+    HardV2 {
+        /// The current term.
+        term: u64,
+        /// The candidate voted for in that term.
+        voted_for: Option<NodeId>,
+        /// The commit index.
+        commit: u64,
+    },
 }
+
+/// Where version 2 keeps the commit index: past any log index.
+pub const COMMIT_BLOCK: u64 = u64::MAX;

@@ -44,5 +44,10 @@ sim::bug_switches! {
         AckBeforeCommit = "ack-before-commit", caught by All within 50,
         /// Followers answer gets from their own state, which may be stale.
         ReadFromFollower = "read-from-follower", caught by All within 50,
+        /// Version 2 writes its hard state in a new format (term, vote and
+        /// commit in one block) that version 1 cannot read: a node rolled
+        /// back to version 1 comes up with no term and no vote, and can
+        /// vote twice in one term.
+        HardStateV2Only = "hard-state-v2-only", caught by Upgrade within 50,
     }
 }

@@ -2,7 +2,7 @@
 //! key-value state machine it drives, with the bug switches wired in.
 
 use super::log::{Entry, Log};
-use super::messages::{RaftBlock, RaftMsg, Tick};
+use super::messages::{RaftBlock, RaftMsg, Tick, COMMIT_BLOCK};
 use super::RaftBug;
 use crate::kv::{KvReply, KvRequest, KvStore};
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
@@ -46,6 +46,9 @@ pub enum Role {
 #[derive(Clone, Debug)]
 pub struct RaftKv {
     bug: Option<RaftBug>,
+    /// The version of the code this node runs: 1, or 2, which also keeps
+    /// the commit index on disk (see [`RaftBlock::Commit`]).
+    version: u32,
     // Persistent state (synced before any message that depends on it).
     term: u64,
     voted_for: Option<NodeId>,
@@ -76,8 +79,15 @@ pub struct RaftKv {
 impl RaftKv {
     /// A fresh node, with a bug switched on or not.
     pub fn new(bug: Option<RaftBug>) -> RaftKv {
+        RaftKv::of_version(bug, 1)
+    }
+
+    /// A fresh node of `version` (1 or 2).
+    pub fn of_version(bug: Option<RaftBug>, version: u32) -> RaftKv {
+        assert!((1..=2).contains(&version), "raft-kv has versions 1 and 2");
         RaftKv {
             bug,
+            version,
             term: 0,
             voted_for: None,
             log: Log::default(),
@@ -172,9 +182,16 @@ impl RaftKv {
         } else {
             self.voted_for
         };
-        let block = RaftBlock::Hard {
-            term: self.term,
-            voted_for,
+        let block = match self.version >= 2 && self.bug(RaftBug::HardStateV2Only) {
+            true => RaftBlock::HardV2 {
+                term: self.term,
+                voted_for,
+                commit: self.commit,
+            },
+            false => RaftBlock::Hard {
+                term: self.term,
+                voted_for,
+            },
         };
         ctx.storage().write(HARD_STATE_BLOCK, block);
         ctx.storage().sync();
@@ -331,6 +348,12 @@ impl RaftKv {
     /// Applies committed entries to the store and answers the clients waiting
     /// on them.
     fn apply(&mut self, ctx: &mut Context<'_, Self>) {
+        if self.version >= 2 && self.applied < self.commit {
+            // Written now, synced with the next sync: a crash may lose it,
+            // and a lower commit index is always safe to recover.
+            ctx.storage()
+                .write(COMMIT_BLOCK, RaftBlock::Commit(self.commit));
+        }
         while self.applied < self.commit {
             let Some(&entry) = self.log.entry(self.applied + 1) else {
                 break; // Only a buggy truncation below the commit index gets here.
@@ -476,15 +499,33 @@ impl Node for RaftKv {
     }
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
-        if let Ok(Some(&RaftBlock::Hard { term, voted_for })) = ctx.storage().read(HARD_STATE_BLOCK)
-        {
-            self.term = term;
-            self.voted_for = voted_for;
+        let mut commit = 0;
+        match ctx.storage().read(HARD_STATE_BLOCK) {
+            Ok(Some(&RaftBlock::Hard { term, voted_for })) => {
+                (self.term, self.voted_for) = (term, voted_for);
+            }
+            // Version 1 knows no other format: it starts as if new.
+            Ok(Some(&RaftBlock::HardV2 {
+                term,
+                voted_for,
+                commit: c,
+            })) if self.version >= 2 => {
+                (self.term, self.voted_for, commit) = (term, voted_for, c);
+            }
+            _ => {}
         }
         let mut index = 1;
         while let Ok(Some(&RaftBlock::Entry(entry))) = ctx.storage().read(index) {
             self.log.push(entry);
             index += 1;
+        }
+        if self.version >= 2 {
+            if let Ok(Some(&RaftBlock::Commit(c))) = ctx.storage().read(COMMIT_BLOCK) {
+                commit = commit.max(c);
+            }
+            // Entries up to a commit index once known stay in any log.
+            self.commit = commit.min(self.log.last_index());
+            self.apply(ctx);
         }
         self.on_start(ctx);
     }

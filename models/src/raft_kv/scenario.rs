@@ -51,6 +51,7 @@ pub fn leader(nodes: &dyn NodeTable<RaftKv>) -> Option<sim::NodeId> {
 /// leader and every client's next operation.
 pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
     Scenario::new(move |_| RaftKv::new(bug))
+        .versions(2, move |_, version| RaftKv::of_version(bug, version))
         .nodes(5)
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())

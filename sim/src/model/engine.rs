@@ -100,7 +100,7 @@ where
             Some(plan) => plan.clone(),
             None => scenario.plan_for(request.seed),
         };
-        plan.validate(scenario.describe().nodes)?;
+        plan.validate_for(scenario.describe().nodes, scenario.newest_version())?;
         let config = scenario.describe();
         let trim = request.trim;
         trim.validate(config.clients, config.safety_for)

@@ -83,6 +83,22 @@ where
         self
     }
 
+    /// Declares versions 1 to `newest` of the node, built by `factory`
+    /// (version 1 must be what the scenario's own factory builds): the
+    /// `upgrade` mix then rolls upgrades and rollbacks through the cluster
+    /// (see [`crate::versions`]).
+    pub fn versions(mut self, newest: u32, factory: impl Fn(NodeId, u32) -> N + 'static) -> Self {
+        assert!(newest >= 2, "a model with versions has at least two");
+        self.versioned = Some(std::rc::Rc::new(factory));
+        self.extras.versions = newest;
+        self
+    }
+
+    /// The node's newest version (1 when it has no others).
+    pub fn newest_version(&self) -> u32 {
+        self.extras.versions.max(1)
+    }
+
     /// Keeps every seed's fault schedule sparse: no dense or storm shapes
     /// (see [`crate::shape`]). For a scenario that checks a service level
     /// (a share of requests served) that no service keeps under a storm.

@@ -122,6 +122,7 @@ enum Faults {
 /// A model under test, with its cluster, clients, faults and checks.
 pub struct Scenario<N: Node> {
     factory: std::rc::Rc<dyn Fn(NodeId) -> N>,
+    versioned: Option<std::rc::Rc<dyn Fn(NodeId, u32) -> N>>,
     config: SimConfig,
     clients: usize,
     workload: Option<WorkloadFactory<N>>,
@@ -159,6 +160,7 @@ where
     pub fn new(factory: impl Fn(NodeId) -> N + 'static) -> Self {
         Scenario {
             factory: std::rc::Rc::new(factory),
+            versioned: None,
             config: SimConfig::new(0),
             clients: 0,
             workload: None,
@@ -455,6 +457,7 @@ where
             focus: self.focus.as_ref().map(|(name, _)| name.clone()),
             spec: self.checker.as_ref().map(|(spec, _)| spec.clone()),
             probes: self.probes.clone(),
+            versions: self.newest_version(),
         }
     }
 
@@ -526,6 +529,9 @@ where
             .unwrap_or_else(|e| panic!("scenario config: {e}"));
         if let Some((_, focus)) = &self.focus {
             sim.set_focus(focus.clone());
+        }
+        if let Some(versioned) = self.versioned.clone() {
+            sim.set_versions(self.newest_version(), move |id, v| versioned(id, v));
         }
         plan.schedule(&mut sim)
             .unwrap_or_else(|e| panic!("fault plan: {e}"));

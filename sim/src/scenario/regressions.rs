@@ -29,7 +29,7 @@ where
             .filter(|e| e.test.as_deref() == Some(test))
         {
             let plan = entry.rerun_plan().clone();
-            if let Err(e) = plan.validate(self.describe().nodes) {
+            if let Err(e) = plan.validate_for(self.describe().nodes, self.newest_version()) {
                 panic!(
                     "{}: seed {}: the plan does not fit this scenario: {e}",
                     path.display(),

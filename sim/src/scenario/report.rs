@@ -202,6 +202,14 @@ pub struct Checks {
     /// with the seeds within which a sweep from seed 0 reaches it.
     #[serde(default)]
     pub probes: Vec<ProbeInfo>,
+    /// The node's versions, 1 to this (1: it has no others; see
+    /// [`crate::versions`]).
+    #[serde(default = "one")]
+    pub versions: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// A coverage probe a model declares (see [`crate::marks`]).
