@@ -100,6 +100,12 @@ pub struct ExploreArgs {
     /// artifact (its name with `.html`).
     #[arg(long, value_name = "OUT.html")]
     pub report: Option<PathBuf>,
+    /// Search with coverage guidance instead of sweeping seeds: mutate the
+    /// fault plans of runs that reached new coverage (see
+    /// `faultline::guided`). `--seed` is the root seed, `--seeds` the most
+    /// runs; reproducible from the root seed on any thread count.
+    #[arg(long, conflicts_with_all = ["shard", "out", "report", "until_covered"])]
+    pub guided: bool,
 }
 
 /// One sweep.
@@ -126,6 +132,9 @@ struct Sweep<'a> {
 impl ExploreArgs {
     /// Runs the sweep and prints its summary.
     pub fn run(self, catalog: &Catalog<'_>) -> i32 {
+        if self.guided {
+            return self.run_guided(catalog);
+        }
         let sweep = match self.sweep(catalog) {
             Ok(s) => s,
             Err(e) => return bad(&e),
@@ -197,6 +206,37 @@ impl ExploreArgs {
             exit::OK
         } else {
             exit::FAILURE_FOUND
+        }
+    }
+
+    /// `explore --guided`.
+    fn run_guided(&self, catalog: &Catalog<'_>) -> i32 {
+        let sweep = match self.sweep(catalog) {
+            Ok(s) => s,
+            Err(e) => return bad(&e),
+        };
+        let search = crate::guided::Search {
+            model: sweep.model,
+            description: sweep.description.clone(),
+            bug: sweep.bug.clone(),
+            mix: sweep.mix,
+            root: self.seed.unwrap_or(self.start),
+            runs: self.seeds.unwrap_or(DEFAULT_SEEDS),
+            until_failure: self.until_failure,
+            buggify: sweep.buggify.clone(),
+            jobs: sweep.jobs,
+        };
+        eprintln!(
+            "faultline explore {} --guided: root seed {}, up to {} runs, faults {}, bug {}",
+            search.description.name,
+            search.root,
+            search.runs,
+            search.mix,
+            search.bug.as_deref().unwrap_or("none")
+        );
+        match search.search(&self.artifacts) {
+            Ok(found) => crate::guided::report(&search, &found, self.json),
+            Err(e) => bad(&e),
         }
     }
 

@@ -10,6 +10,7 @@
 //! - [`catalog`]: the built-in catalog, and looking models up by name.
 //! - [`list`]: `faultline list`, read from the models' descriptions.
 //! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
+//! - [`guided`]: `explore --guided`, a coverage-guided search over fault plans.
 //! - [`coverage`]: the coverage probes a sweep reached, and the declared ones it never did.
 //! - [`summary`]: a sweep's summary, tallied as runs finish (failures, availability, latency).
 //! - [`shard`]: the K-th of N slices of a sweep, from a flag or a cluster engine's environment.
@@ -34,6 +35,7 @@ pub mod cli;
 pub mod coverage;
 pub mod exit;
 pub mod explore;
+pub mod guided;
 pub mod histogram;
 pub mod list;
 pub mod merge;

@@ -31,6 +31,7 @@
 //! - [`jepsen`]: Jepsen histories: EDN maps and `jepsen.util` log lines in, EDN out.
 //! - [`plan`]: fault plans, timed lists of faults and heals.
 //! - [`nemesis`]: random fault plans per seed, in swarm mode.
+//! - [`mutate`]: mutations of fault plans, for the coverage-guided search.
 //! - [`mix`]: the preset fault mixes, one table.
 //! - [`shape`]: the per-seed shape of a swarm schedule (sparse, dense or storm; at the focus or not; short or long).
 //! - [`strategy`]: proptest strategies for seeds and fault plans that shrink to fewer, shorter faults.
@@ -65,6 +66,7 @@ pub mod link;
 pub mod marks;
 pub mod mix;
 pub mod model;
+pub mod mutate;
 pub mod nemesis;
 pub mod node;
 mod node_id;

@@ -30,7 +30,7 @@ fn mixes_parse_and_unknown_ones_are_named() {
         assert!(!n.kinds.is_empty(), "{mix}");
     }
     let e = "meteors".parse::<Nemesis>().unwrap_err();
-    assert_eq!(e.to_string(), "unknown fault mix `meteors`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, scale, surge, operator, all, none");
+    assert_eq!(e.to_string(), "unknown fault mix `meteors`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, scale, surge, operator, all, upgrade, none");
     assert!("none"
         .parse::<Nemesis>()
         .unwrap()
