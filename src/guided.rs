@@ -137,7 +137,7 @@ impl Search<'_> {
         let horizon = self.description.config.safety_for;
         (0..BATCH)
             .map(|_| {
-                if corpus.is_empty() || rng.chance(1, 4) {
+                if corpus.is_empty() || rng.chance(1, 2) {
                     return Entry {
                         seed: rng.next_u64(),
                         plan: None,
@@ -149,8 +149,14 @@ impl Search<'_> {
                 };
                 let (_, other) = rng.pick(corpus).expect("non-empty");
                 let mutant = sim::mutate::mutate(plan, other, horizon, rng);
+                // Half the mutants keep their parent's seed (its workload,
+                // its network's draws); half carry the plan to a new seed.
+                let seed = match rng.chance(1, 2) {
+                    true => parent.seed,
+                    false => rng.next_u64(),
+                };
                 Entry {
-                    seed: parent.seed,
+                    seed,
                     plan: Some(mutant.map_or_else(|| plan.clone(), |(m, _)| m)),
                 }
             })
