@@ -18,9 +18,8 @@ use sim::artifact::{self, Artifact};
 use sim::marks::Buggify;
 use sim::mix::Mix;
 use sim::model::{Description, Model, ModelError, RunRequest, RunSummary};
-use sim::scenario::{Failure, FailureKind};
+use sim::scenario::Failure;
 use sim::seed::{SEEDS_VAR, SEED_VAR};
-use sim::SimTime;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -340,12 +339,7 @@ impl Sweep<'_> {
             buggify: self.buggify.clone(),
             trim: sim::scenario::Trim::default(),
         };
-        let caught =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.model.run(&request)));
-        caught.unwrap_or_else(|payload| {
-            let text = sim::scenario::report::panic_text(payload.as_ref());
-            Ok(panicked(seed, &request, text))
-        })
+        crate::caught::run_caught(self.model, &request)
     }
 
     /// Explores, writes an artifact per failure under `dir` (up to the
@@ -419,28 +413,6 @@ impl Sweep<'_> {
                 return; // the collector gave up
             }
         }
-    }
-}
-
-/// A run whose model panicked past its own harness (a host without one).
-fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
-    RunSummary {
-        seed,
-        plan: request.plan.clone().unwrap_or_default(),
-        trace_hash: 0,
-        failure: Some(Failure {
-            kind: FailureKind::Panic,
-            message: format!("the model panicked: {text}"),
-            at: SimTime::ZERO,
-        }),
-        ops: Vec::new(),
-        trace: None,
-        timings: Vec::new(),
-        history: None,
-        skipped_faults: 0,
-        buggified: Vec::new(),
-        probes: Vec::new(),
-        detail: None,
     }
 }
 

@@ -173,7 +173,9 @@ impl Search<'_> {
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|r| self.model.run(r).map_err(|e| e.to_string()))
+                            .map(|r| {
+                                crate::caught::run_caught(self.model, r).map_err(|e| e.to_string())
+                            })
                             .collect::<Result<Vec<_>, _>>()
                     })
                 })

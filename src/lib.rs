@@ -7,6 +7,7 @@
 //!   dispatch, and [`cli::main`].
 //! - [`exit`]: the exit codes.
 //! - [`arg`]: value parsers the commands' arguments share (seeds, fault mixes).
+//! - [`caught`]: one run with any panic that escapes the model caught as a failure.
 //! - [`catalog`]: the built-in catalog, and looking models up by name.
 //! - [`list`]: `faultline list`, read from the models' descriptions.
 //! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
@@ -29,6 +30,7 @@
 pub mod arg;
 pub mod bench;
 pub mod catalog;
+pub mod caught;
 pub mod check_history;
 pub mod check_txn;
 pub mod cli;
