@@ -26,6 +26,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The most failures `explore --report` writes a run report for (the
+/// lowest seeds'); the sweep's report lists the others.
+pub const MAX_RUN_REPORTS: usize = 20;
+
 /// Seeds a sweep runs when neither `--seeds` nor `FAULTLINE_SEEDS` says.
 pub const DEFAULT_SEEDS: u64 = 100;
 
@@ -95,8 +99,8 @@ pub struct ExploreArgs {
     pub until_failure: bool,
     /// Write an HTML report of the sweep here (latency and response time
     /// per operation kind over virtual time, availability per second, the
-    /// failures, the coverage probes), and a run report beside each
-    /// artifact (its name with `.html`).
+    /// failures, the coverage probes), and a run report beside each of the
+    /// first 20 artifacts (its name with `.html`).
     #[arg(long, value_name = "OUT.html")]
     pub report: Option<PathBuf>,
     /// Search with coverage guidance instead of sweeping seeds: mutate the
@@ -596,9 +600,14 @@ impl<'a> Collector<'a> {
         let path = artifact
             .write_new(self.dir, &stem)
             .map_err(|e| e.to_string())?;
+        // A run report reruns the failure recorded and weighs hundreds of
+        // kilobytes: the lowest seeds' failures get one, the rest are listed.
+        let reported = self.report.as_ref().map_or(0, |r| r.failures.len());
         let html = match self.report {
-            Some(_) => Some(write_failure_report(sweep, artifact, &path)?),
-            None => None,
+            Some(_) if reported < MAX_RUN_REPORTS => {
+                Some(write_failure_report(sweep, artifact, &path)?)
+            }
+            _ => None,
         };
         let path = path.display().to_string();
         self.tally

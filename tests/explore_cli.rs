@@ -281,3 +281,45 @@ fn the_models_pass_and_their_bugs_are_found_shrunk_and_replayed() {
         assert!(list.contains(name), "{name} in {list}");
     }
 }
+
+#[test]
+fn a_sweep_report_writes_run_reports_for_the_first_twenty_failures_only() {
+    let dir = workdir("report-cap");
+    let out = faultline(
+        &dir,
+        &[
+            "explore",
+            "register",
+            "--bug",
+            "ack-before-replication",
+            "--seeds",
+            "25",
+            "--no-regressions",
+            "--artifacts",
+            "a",
+            "--report",
+            "sweep.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let count = |ext: &str| {
+        std::fs::read_dir(dir.join("a"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == ext)
+            })
+            .count()
+    };
+    assert_eq!(count("json"), 25);
+    assert_eq!(count("html"), faultline::explore::MAX_RUN_REPORTS);
+    let page = std::fs::read_to_string(dir.join("sweep.html")).unwrap();
+    assert_eq!(
+        page.matches("run report</a>").count(),
+        faultline::explore::MAX_RUN_REPORTS
+    );
+    assert_eq!(page.matches("(replay --html)").count(), 5);
+}

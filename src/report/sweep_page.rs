@@ -200,7 +200,7 @@ fn failures(r: &SweepReport) -> Markup {
                         td { (f.seed) }
                         td { (crate::summary::first_line(&f.failure)) }
                         td { @if let Some(a) = &f.artifact { code { (a) } } @else { "(past --max-artifacts)" } }
-                        td { @if let Some(p) = &f.report { a href=(p) { "run report" } } }
+                        td { @if let Some(p) = &f.report { a href=(p) { "run report" } } @else { "(replay --html)" } }
                     }
                 }
             }
