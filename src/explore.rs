@@ -444,20 +444,12 @@ struct Collector<'a> {
     report: Option<SweepReport>,
 }
 
-/// What the ordered pass needs of a finished run.
+/// What the ordered pass needs of a finished run: the run (its
+/// operations gone, unless the sweep may stop early) and their counts.
 struct Finished {
-    seed: u64,
-    trace_hash: u64,
+    run: RunSummary,
     ops: u64,
     ok: u64,
-    failure: Option<FaultRecord>,
-}
-
-/// What an artifact needs of a failing run.
-struct FaultRecord {
-    failure: Failure,
-    plan: sim::FaultPlan,
-    buggify: Vec<String>,
 }
 
 impl<'a> Collector<'a> {
@@ -499,10 +491,7 @@ impl<'a> Collector<'a> {
             run.ops.iter().filter(|o| o.ok).count() as u64,
         );
         if !self.stops_early() {
-            self.tally.add_run(&run);
-            if let Some(r) = &mut self.report {
-                r.add_run(&run);
-            }
+            self.tally_run(&run);
             run.ops = Vec::new();
         }
         self.waiting.insert(i, (run, counts));
@@ -516,28 +505,15 @@ impl<'a> Collector<'a> {
                 continue; // past the seed that ended the sweep
             }
             if self.stops_early() {
-                self.tally.add_run(&run);
-                if let Some(r) = &mut self.report {
-                    r.add_run(&run);
-                }
+                self.tally_run(&run);
             }
             self.coverage.add_run(&run);
-            let finished = Finished {
-                seed: run.seed,
-                trace_hash: run.trace_hash,
-                ops,
-                ok,
-                failure: run.failure.map(|failure| FaultRecord {
-                    failure,
-                    plan: run.plan,
-                    buggify: run.buggified,
-                }),
+            let failed = run.failure.is_some();
+            let artifact = match failed {
+                true => self.keep(&run)?,
+                false => None,
             };
-            let artifact = match &finished.failure {
-                Some(record) => self.keep(finished.seed, finished.trace_hash, record)?,
-                None => None,
-            };
-            let failed = finished.failure.is_some();
+            let finished = Finished { run, ops, ok };
             self.write_seed(&finished, artifact)?;
             self.done = (self.sweep.until_covered && self.coverage.complete())
                 || (self.sweep.until_failure && failed);
@@ -548,18 +524,26 @@ impl<'a> Collector<'a> {
         Ok(())
     }
 
+    /// Counts a run's operations in the summary and the report.
+    fn tally_run(&mut self, run: &RunSummary) {
+        self.tally.add_run(run);
+        if let Some(r) = &mut self.report {
+            r.add_run(run);
+        }
+    }
+
     /// The run's results line, if results are written.
     fn write_seed(&mut self, f: &Finished, artifact: Option<String>) -> Result<(), String> {
         let Some(writer) = self.writer.as_mut() else {
             return Ok(());
         };
-        let failure = f.failure.as_ref().map(|r| FailureLine {
-            kind: r.failure.kind,
-            message: crate::summary::first_line(&r.failure),
+        let failure = f.run.failure.as_ref().map(|failure| FailureLine {
+            kind: failure.kind,
+            message: crate::summary::first_line(failure),
         });
         let line = SeedLine {
-            seed: f.seed,
-            trace_hash: sim::trace::hash_hex(f.trace_hash),
+            seed: f.run.seed,
+            trace_hash: sim::trace::hash_hex(f.run.trace_hash),
             ops: f.ops,
             ok: f.ok,
             failure,
@@ -570,32 +554,17 @@ impl<'a> Collector<'a> {
 
     /// Writes a failure's artifact (within the limit) and counts it;
     /// returns the artifact's path.
-    fn keep(
-        &mut self,
-        seed: u64,
-        trace_hash: u64,
-        record: &FaultRecord,
-    ) -> Result<Option<String>, String> {
+    fn keep(&mut self, run: &RunSummary) -> Result<Option<String>, String> {
         let sweep = self.sweep;
+        let (seed, failure) = (run.seed, run.failure.as_ref().expect("a failing run"));
         if self.tally.artifacts() >= sweep.max_artifacts {
-            self.tally.add_failure(seed, &record.failure, None);
-            self.report_failure(seed, &record.failure, None, None);
+            self.tally.add_failure(seed, failure, None);
+            self.report_failure(seed, failure, None, None);
             return Ok(None);
         }
-        let artifact = Artifact {
-            faultline_version: env!("CARGO_PKG_VERSION").to_string(),
-            model: sweep.description.name.clone(),
-            test: None,
-            bug: sweep.bug.clone(),
-            config: sweep.description.config.clone(),
-            faults: sweep.mix.name().to_string(),
-            seed,
-            plan: record.plan.clone(),
-            trace_hash: sim::trace::hash_hex(trace_hash),
-            failure: record.failure.clone(),
-            buggify: record.buggify.clone(),
-            trim: sim::scenario::Trim::default(),
-        };
+        let (bug, faults) = (sweep.bug.as_deref(), sweep.mix.name());
+        let artifact = Artifact::of_run(&sweep.description, bug, faults, run)
+            .expect("a failing run has an artifact");
         let stem = format!("{}-seed-{seed}", artifact::stem_of(&artifact.model));
         let path = artifact
             .write_new(self.dir, &stem)
@@ -610,9 +579,8 @@ impl<'a> Collector<'a> {
             _ => None,
         };
         let path = path.display().to_string();
-        self.tally
-            .add_failure(seed, &record.failure, Some(path.clone()));
-        self.report_failure(seed, &record.failure, Some(path.clone()), html);
+        self.tally.add_failure(seed, failure, Some(path.clone()));
+        self.report_failure(seed, failure, Some(path.clone()), html);
         Ok(Some(path))
     }
 

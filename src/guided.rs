@@ -243,21 +243,9 @@ impl Search<'_> {
 
     /// Writes a failing run's artifact: its seed and the plan as found.
     fn keep(&self, dir: &Path, run_number: u64, run: &RunSummary) -> Result<GuidedFailure, String> {
-        let failure = run.failure.clone().expect("a failing run");
-        let artifact = Artifact {
-            faultline_version: env!("CARGO_PKG_VERSION").to_string(),
-            model: self.description.name.clone(),
-            test: None,
-            bug: self.bug.clone(),
-            config: self.description.config.clone(),
-            faults: self.mix.name().to_string(),
-            seed: run.seed,
-            plan: run.plan.clone(),
-            trace_hash: sim::trace::hash_hex(run.trace_hash),
-            failure: failure.clone(),
-            buggify: run.buggified.clone(),
-            trim: Default::default(),
-        };
+        let (bug, faults) = (self.bug.as_deref(), self.mix.name());
+        let artifact = Artifact::of_run(&self.description, bug, faults, run)
+            .expect("a failing run has an artifact");
         let stem = format!(
             "{}-guided-seed-{}",
             artifact::stem_of(&artifact.model),
@@ -267,7 +255,7 @@ impl Search<'_> {
         Ok(GuidedFailure {
             run: run_number,
             seed: run.seed,
-            message: crate::summary::first_line(&failure),
+            message: crate::summary::first_line(&artifact.failure),
             artifact: path.display().to_string(),
         })
     }

@@ -11,6 +11,8 @@
   document.body.dataset.errors = "0";
 
   var D = JSON.parse(document.getElementById("run-data").textContent);
+  // What the arrays' codes mean, from the data (src/report/diagram.rs).
+  var FATE = D.names.fates, BAND = D.names.bands, TICK = D.names.ticks, OUTCOME = D.names.outcomes;
   var NS = "http://www.w3.org/2000/svg";
   var svg = document.getElementById("diagram");
   var wrap = document.getElementById("diagram-wrap");
@@ -109,7 +111,6 @@
     }
   }
 
-  var BAND = ["crash", "pause", "partition", "clog", "left"];
   function bands(p, w) {
     D.bands.forEach(function (b) {
       if (rowOf[b[0]] < 0 || !visible(b[1], b[2])) return;
@@ -120,7 +121,6 @@
     });
   }
 
-  var FATE = ["delivered", "dropped", "duplicate", "in-flight"];
   function messages(p, w, drawn) {
     for (var i = 0; i < D.msgs.length && drawn.n < MAX_DRAWN; i++) {
       var m = D.msgs[i];
@@ -128,10 +128,10 @@
       drawn.n++;
       var x0 = xOf(m[0], w), x1 = xOf(m[3], w), y0 = yOf(m[1]), y1 = yOf(m[2]);
       el("line", { "class": "msg " + FATE[m[4]], x1: x0, y1: y0, x2: x1, y2: y1,
-        "marker-end": m[4] === 1 ? "" : "url(#arrow)", "data-t": m[6],
+        "marker-end": FATE[m[4]] === "dropped" ? "" : "url(#arrow)", "data-t": m[6],
         "data-info": laneName(m[1]) + " -> " + laneName(m[2]) + ", sent " + ms(m[0]) +
-          (m[4] === 1 ? ", dropped " : m[4] === 3 ? ", in flight at the end " : ", arrived ") + ms(m[3]) }, p);
-      if (m[4] === 1) cross(p, x1, y1, m[6]);
+          (FATE[m[4]] === "dropped" ? ", dropped " : FATE[m[4]] === "in-flight" ? ", in flight at the end " : ", arrived ") + ms(m[3]) }, p);
+      if (FATE[m[4]] === "dropped") cross(p, x1, y1, m[6]);
     }
     defs(p);
   }
@@ -145,7 +145,6 @@
     el("path", { d: "M0 0L10 5L0 10z", fill: "#4a5568" }, m);
   }
 
-  var OUTCOME = ["ok", "fail", "info", "pending"];
   function clients(p, w, drawn) {
     D.ops.forEach(function (o) {
       if (drawn.n >= MAX_DRAWN || !visible(o[0], o[1]) || rowOf[o[2]] < 0) return;
@@ -173,7 +172,6 @@
     });
   }
 
-  var TICK = ["timer", "start", "fault", "sync"];
   function ticks(p, w, drawn) {
     D.ticks.forEach(function (k) {
       if (drawn.n >= MAX_DRAWN || !visible(k[0], k[0]) || rowOf[k[1]] < 0) return;

@@ -16,24 +16,66 @@ use sim::trace::{TraceEvent, TraceRecord};
 use sim::{FaultPlan, NodeId};
 use std::collections::BTreeMap;
 
-/// Message fates, as the script reads them.
-const DELIVERED: u8 = 0;
-const DROPPED: u8 = 1;
-const DUPLICATE: u8 = 2;
-const IN_FLIGHT: u8 = 3;
+/// The names of the codes the arrays use, by kind: a code is its name's
+/// position. The page's script reads these lists from the data (as
+/// [`Names`]), so each is written here only.
+const FATES: [&str; 4] = ["delivered", "dropped", "duplicate", "in-flight"];
+const BANDS: [&str; 5] = ["crash", "pause", "partition", "clog", "left"];
+const TICKS: [&str; 4] = ["timer", "start", "fault", "sync"];
+const OUTCOMES: [&str; 4] = ["ok", "fail", "info", "pending"];
 
-/// Band kinds, as the script reads them.
-const BAND_CRASH: u8 = 0;
-const BAND_PAUSE: u8 = 1;
-const BAND_PARTITION: u8 = 2;
-const BAND_CLOG: u8 = 3;
-const BAND_LEFT: u8 = 4;
+/// The code of `name` in `names`; a name not listed fails the build.
+const fn code(names: &[&str], name: &str) -> u8 {
+    let mut i = 0;
+    while i < names.len() {
+        let (a, b) = (names[i].as_bytes(), name.as_bytes());
+        let mut same = a.len() == b.len();
+        let mut j = 0;
+        while same && j < a.len() {
+            same = a[j] == b[j];
+            j += 1;
+        }
+        if same {
+            return i as u8;
+        }
+        i += 1;
+    }
+    panic!("not a listed name");
+}
 
-/// Tick kinds, as the script reads them.
-const TICK_TIMER: u8 = 0;
-const TICK_START: u8 = 1;
-const TICK_FAULT: u8 = 2;
-const TICK_SYNC: u8 = 3;
+const DELIVERED: u8 = code(&FATES, "delivered");
+const DROPPED: u8 = code(&FATES, "dropped");
+const DUPLICATE: u8 = code(&FATES, "duplicate");
+const IN_FLIGHT: u8 = code(&FATES, "in-flight");
+const BAND_CRASH: u8 = code(&BANDS, "crash");
+const BAND_PAUSE: u8 = code(&BANDS, "pause");
+const BAND_PARTITION: u8 = code(&BANDS, "partition");
+const BAND_CLOG: u8 = code(&BANDS, "clog");
+const BAND_LEFT: u8 = code(&BANDS, "left");
+const TICK_TIMER: u8 = code(&TICKS, "timer");
+const TICK_START: u8 = code(&TICKS, "start");
+const TICK_FAULT: u8 = code(&TICKS, "fault");
+const TICK_SYNC: u8 = code(&TICKS, "sync");
+
+/// The code lists, as the page's script reads them.
+#[derive(Debug, Serialize)]
+pub struct Names {
+    fates: [&'static str; 4],
+    bands: [&'static str; 5],
+    ticks: [&'static str; 4],
+    outcomes: [&'static str; 4],
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            fates: FATES,
+            bands: BANDS,
+            ticks: TICKS,
+            outcomes: OUTCOMES,
+        }
+    }
+}
 
 /// Everything the diagram draws. Times are virtual nanoseconds; lanes are
 /// nodes first (`0..nodes`), then client processes in `processes` order.
@@ -63,6 +105,8 @@ pub struct Diagram {
     pub kinds: Vec<String>,
     /// Every distinct text.
     pub texts: Vec<String>,
+    /// What the codes in the arrays mean.
+    pub names: Names,
 }
 
 /// Interns texts and kinds.
@@ -248,11 +292,7 @@ fn plan_bands(d: &mut Diagram, plan: &FaultPlan, texts: &mut Table) {
             serde_json::to_string(&f.fault).unwrap_or_default()
         ));
         d.end = d.end.max(f.at.0);
-        if let Fault::Crash { node, .. } = &f.fault {
-            bands.open(lane(*node), BAND_CRASH, f.at.0, text);
-        } else {
-            bands.fault(&f.fault, f.at.0, text);
-        }
+        bands.fault(&f.fault, f.at.0, text);
     }
     d.bands = bands.close_all(d.end);
 }
@@ -307,18 +347,13 @@ fn clients(
         }
     }
     for op in &detail.ops {
-        let outcome = match &op.outcome {
-            Outcome::Ok(_) => 0,
-            Outcome::Fail => 1,
-            Outcome::Info => 2,
-            Outcome::Pending => 3,
-        };
-        let shown = match &op.outcome {
-            Outcome::Ok(v) => v.as_str(),
-            Outcome::Fail => "fail",
-            Outcome::Info => "? (timed out)",
-            Outcome::Pending => "? (no answer)",
-        };
+        let outcome = u64::from(match &op.outcome {
+            Outcome::Ok(_) => code(&OUTCOMES, "ok"),
+            Outcome::Fail => code(&OUTCOMES, "fail"),
+            Outcome::Info => code(&OUTCOMES, "info"),
+            Outcome::Pending => code(&OUTCOMES, "pending"),
+        });
+        let shown = op.outcome.shown();
         let text = texts.id(&format!("p{} {} -> {shown}", op.process, op.input));
         let done = op.completed_at.unwrap_or(d.end).max(op.invoked_at);
         d.ops.push([
@@ -399,6 +434,8 @@ impl Bands {
     /// that draws no band.
     fn fault(&mut self, fault: &Fault, at: u64, text: u64) -> bool {
         match fault {
+            // A traced run's crashes come as `TraceEvent::Crash`; a plan's as this.
+            Fault::Crash { node, .. } => self.open(lane(*node), BAND_CRASH, at, text),
             Fault::Restart { node } => self.close(lane(*node), BAND_CRASH, at),
             Fault::Pause { node } => self.open(lane(*node), BAND_PAUSE, at, text),
             Fault::Resume { node } => self.close(lane(*node), BAND_PAUSE, at),

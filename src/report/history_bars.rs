@@ -8,7 +8,7 @@
 
 use maud::{html, Markup};
 use sim::linearizability::{Counterexample, OpReport};
-use sim::model::detail::{HistoryOp, Outcome};
+use sim::model::detail::HistoryOp;
 use std::collections::BTreeMap;
 
 /// How many prefix operations before the stuck ones the picture shows.
@@ -103,13 +103,7 @@ fn role_class(role: Role) -> &'static str {
 
 /// The hover text of one bar.
 fn bar_title(op: &HistoryOp, role: Role, c: &Counterexample) -> String {
-    let outcome = match &op.outcome {
-        Outcome::Ok(v) => v.clone(),
-        Outcome::Fail => "fail".to_string(),
-        Outcome::Info => "? (timed out)".to_string(),
-        Outcome::Pending => "? (no answer)".to_string(),
-    };
-    let base = format!("p{} {} -> {}", op.process, op.input, outcome);
+    let base = format!("p{} {} -> {}", op.process, op.input, op.outcome.shown());
     match role {
         Role::Prefix(i) => format!("{base}\nlinearized as number {}", i + 1),
         Role::Stuck(i) => format!("{base}\ncannot come next: {}", c.stuck[i].reason),

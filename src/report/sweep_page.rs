@@ -98,6 +98,9 @@ fn kind_table(r: &SweepReport) -> Markup {
     }
 }
 
+/// Reads one figure off an operation, if it has it.
+type Pick = fn(&sim::model::OpStat) -> Option<u64>;
+
 /// Seconds, for a chart's x axis.
 fn secs(ns: u64) -> f64 {
     ns as f64 / SECOND as f64
@@ -110,7 +113,7 @@ fn charts(cx: &SweepContext<'_>, r: &SweepReport) -> Result<Vec<String>, String>
             .into_iter()
             .map(|(a, b)| (secs(a), secs(b)))
             .collect();
-        let series = |pick: fn(&sim::model::OpStat) -> Option<u64>| {
+        let series = |pick: Pick| {
             let mut by: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = Default::default();
             for op in &rep.ops {
                 if let Some(v) = pick(op) {
@@ -121,30 +124,23 @@ fn charts(cx: &SweepContext<'_>, r: &SweepReport) -> Result<Vec<String>, String>
             }
             by.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
         };
-        let title = format!(
-            "seed {}: response time per operation (faults shaded)",
-            rep.seed
-        );
-        let chart = Chart {
-            title: &title,
-            y_label: "ms",
-            series: series(|o| o.latency_ns),
-            shaded: shaded.clone(),
-            mark: Mark::Points,
-        };
-        out.push(svg(&chart)?);
-        let title = format!(
-            "seed {}: latency (wait at the node) per operation",
-            rep.seed
-        );
-        let chart = Chart {
-            title: &title,
-            y_label: "ms",
-            series: series(|o| o.wait_ns),
-            shaded,
-            mark: Mark::Points,
-        };
-        out.push(svg(&chart)?);
+        let picks: [(&str, Pick); 2] = [
+            ("response time per operation (faults shaded)", |o| {
+                o.latency_ns
+            }),
+            ("latency (wait at the node) per operation", |o| o.wait_ns),
+        ];
+        for (what, pick) in picks {
+            let title = format!("seed {}: {what}", rep.seed);
+            let chart = Chart {
+                title: &title,
+                y_label: "ms",
+                series: series(pick),
+                shaded: shaded.clone(),
+                mark: Mark::Points,
+            };
+            out.push(svg(&chart)?);
+        }
     }
     let mut percentiles = Vec::new();
     for (kind, t) in &r.kinds {

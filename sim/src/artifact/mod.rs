@@ -277,6 +277,32 @@ impl Artifact {
         parse_hash(&self.trace_hash) == Some(hash)
     }
 
+    /// The artifact of a failing `run` of the model `description`
+    /// describes, with `bug` on, its plan drawn from the mix named
+    /// `faults`: this version, no test, the whole run (no trim). `None`
+    /// for a run that passed.
+    pub fn of_run(
+        description: &crate::model::Description,
+        bug: Option<&str>,
+        faults: &str,
+        run: &crate::model::RunSummary,
+    ) -> Option<Artifact> {
+        Some(Artifact {
+            faultline_version: env!("CARGO_PKG_VERSION").to_string(),
+            model: description.name.clone(),
+            test: None,
+            bug: bug.map(str::to_string),
+            config: description.config.clone(),
+            faults: faults.to_string(),
+            seed: run.seed,
+            plan: run.plan.clone(),
+            trace_hash: crate::trace::hash_hex(run.trace_hash),
+            failure: run.failure.clone()?,
+            buggify: run.buggified.clone(),
+            trim: Trim::default(),
+        })
+    }
+
     /// Writes the artifact as `<dir>/<stem>.json`, or `<stem>-2.json` and so on
     /// if that exists. Returns the path written.
     pub fn write_new(&self, dir: &Path, stem: &str) -> Result<PathBuf, ArtifactError> {

@@ -50,6 +50,33 @@ pub struct History<I, O> {
     pub events: Vec<HistoryEvent<I, O>>,
 }
 
+/// An invoke, and its completion if it has one (see [`History::paired`]).
+pub type Paired<'h, I, O> = (&'h HistoryEvent<I, O>, Option<&'h HistoryEvent<I, O>>);
+
+impl<I, O> History<I, O> {
+    /// Each invoke with its completion (`None` while pending), in invoke
+    /// order: every logical operation, failed ones included (reports and
+    /// summaries; the checkers use [`History::operations`]).
+    pub fn paired(&self) -> Vec<Paired<'_, I, O>> {
+        let mut pairs = Vec::new();
+        let mut open: std::collections::BTreeMap<u64, usize> = Default::default();
+        for e in &self.events {
+            match e.kind {
+                EventKind::Invoke(_) => {
+                    open.insert(e.process, pairs.len());
+                    pairs.push((e, None));
+                }
+                _ => {
+                    if let Some(i) = open.remove(&e.process) {
+                        pairs[i].1 = Some(e);
+                    }
+                }
+            }
+        }
+        pairs
+    }
+}
+
 impl<I, O> Default for History<I, O> {
     fn default() -> Self {
         History { events: Vec::new() }

@@ -13,7 +13,6 @@ use crate::scenario::client_log::Attempt;
 use crate::time::SimTime;
 use crate::txn::report::CycleReport;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 /// How a client operation ended.
@@ -28,6 +27,19 @@ pub enum Outcome {
     Info,
     /// The run ended before any answer.
     Pending,
+}
+
+impl Outcome {
+    /// The outcome as a reader sees it: the result, `fail`, or `?` with
+    /// why there is none.
+    pub fn shown(&self) -> &str {
+        match self {
+            Outcome::Ok(v) => v,
+            Outcome::Fail => "fail",
+            Outcome::Info => "? (timed out)",
+            Outcome::Pending => "? (no answer)",
+        }
+    }
 }
 
 /// One logical client operation.
@@ -90,32 +102,28 @@ fn history_ops<I: Debug, O: Debug>(
     history: &History<I, O>,
     kind: impl Fn(&I) -> &'static str,
 ) -> Vec<HistoryOp> {
-    let mut ops = Vec::new();
-    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
-    for e in &history.events {
-        let (outcome, index) = match &e.kind {
-            EventKind::Invoke(input) => {
-                open.insert(e.process, ops.len());
-                ops.push(HistoryOp {
-                    process: e.process,
-                    kind: kind(input),
-                    input: format!("{input:?}"),
-                    outcome: Outcome::Pending,
-                    invoked_at: e.time,
-                    completed_at: None,
-                });
-                continue;
+    let pairs = history.paired().into_iter();
+    pairs
+        .map(|(invoke, done)| {
+            let EventKind::Invoke(input) = &invoke.kind else {
+                unreachable!("a pair starts with its invoke")
+            };
+            let outcome = match done.map(|e| &e.kind) {
+                None => Outcome::Pending,
+                Some(EventKind::Ok(output)) => Outcome::Ok(format!("{output:?}")),
+                Some(EventKind::Fail) => Outcome::Fail,
+                Some(EventKind::Info | EventKind::Invoke(_)) => Outcome::Info,
+            };
+            HistoryOp {
+                process: invoke.process,
+                kind: kind(input),
+                input: format!("{input:?}"),
+                outcome,
+                invoked_at: invoke.time,
+                completed_at: done.map(|e| e.time),
             }
-            EventKind::Ok(output) => (Outcome::Ok(format!("{output:?}")), open.remove(&e.process)),
-            EventKind::Fail => (Outcome::Fail, open.remove(&e.process)),
-            EventKind::Info => (Outcome::Info, open.remove(&e.process)),
-        };
-        if let Some(i) = index {
-            ops[i].outcome = outcome;
-            ops[i].completed_at = Some(e.time);
-        }
-    }
-    ops
+        })
+        .collect()
 }
 
 #[cfg(test)]

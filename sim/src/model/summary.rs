@@ -7,7 +7,6 @@ use crate::plan::FaultPlan;
 use crate::scenario::report::{Failure, RunReport};
 use crate::trace::TraceRecord;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 /// One client operation's outcome, for the summary.
@@ -113,43 +112,27 @@ pub fn op_stats_served<I, O>(
     kind: impl Fn(&I) -> &'static str,
     served: impl Fn(&O) -> Option<&'static str>,
 ) -> Vec<OpStat> {
-    let mut open: BTreeMap<u64, (&'static str, u64, usize)> = BTreeMap::new();
-    let mut stats = Vec::new();
-    let mut invoked = 0;
-    for e in &history.events {
-        match &e.kind {
-            EventKind::Invoke(i) => {
-                open.insert(e.process, (kind(i), e.time, invoked));
-                invoked += 1;
+    let pairs = history.paired().into_iter().enumerate();
+    pairs
+        .map(|(index, (invoke, done))| {
+            let EventKind::Invoke(input) = &invoke.kind else {
+                unreachable!("a pair starts with its invoke")
+            };
+            let done = done.map(|e| (&e.kind, e.time));
+            OpStat {
+                kind: kind(input),
+                invoked_ns: invoke.time,
+                latency_ns: match done {
+                    Some((EventKind::Info, _)) | None => None,
+                    Some((_, t)) => Some(t.saturating_sub(invoke.time)),
+                },
+                wait_ns: done.and(waits.get(index).copied().flatten()),
+                ok: matches!(done, Some((EventKind::Ok(_), _))),
+                served_by: match done {
+                    Some((EventKind::Ok(reply), _)) => served(reply),
+                    _ => None,
+                },
             }
-            done => {
-                if let Some((k, t, index)) = open.remove(&e.process) {
-                    let ok = matches!(done, EventKind::Ok(_));
-                    let latency_ns =
-                        (!matches!(done, EventKind::Info)).then(|| e.time.saturating_sub(t));
-                    let served_by = match done {
-                        EventKind::Ok(reply) => served(reply),
-                        _ => None,
-                    };
-                    stats.push(OpStat {
-                        kind: k,
-                        invoked_ns: t,
-                        latency_ns,
-                        wait_ns: waits.get(index).copied().flatten(),
-                        ok,
-                        served_by,
-                    });
-                }
-            }
-        }
-    }
-    stats.extend(open.into_values().map(|(k, t, _)| OpStat {
-        kind: k,
-        invoked_ns: t,
-        latency_ns: None,
-        wait_ns: None,
-        ok: false,
-        served_by: None,
-    }));
-    stats
+        })
+        .collect()
 }
