@@ -2,9 +2,10 @@
 """The README's bug-switch table: for each model's bug switch, the first
 failing seed from 0 under the switch's fault mix, the median seeds-to-failure
 over 20 starting points (0, 1000, ..., 19000; a start that finds nothing in
-LIMIT seeds counts as "> LIMIT"), and the size of the first failure's shrunk
+LIMIT seeds counts as "> LIMIT"), the size of the first failure's shrunk
 plan and the client operations of its run (both from `faultline shrink`,
-which tells the shrunk failure's story). The models, their switches and each switch's mix and seed budget come
+which tells the shrunk failure's story), with its reruns and time, and the
+median and largest shrunk plan over the 20 starts' first failures. The models, their switches and each switch's mix and seed budget come
 from `faultline list --json`, that is, from each model's own description.
 
 Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME] [--bug NAME]
@@ -17,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 def option(name):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else None
@@ -46,34 +48,55 @@ def explore(cwd, model, bug, faults, start):
     return min(failed, key=lambda f: f["seed"]) if failed else None
 
 
-print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | shrunk run (client ops) | kind |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+def shrink(cwd, artifact):
+    """`faultline shrink` on one artifact: (faults, client ops, reruns, seconds)."""
+    began = time.monotonic()
+    out = subprocess.run([BIN, "shrink", artifact], cwd=cwd, capture_output=True, text=True)
+    took = time.monotonic() - began
+    words = out.stdout.split()
+    if len(words) < 6 or words[0] != "shrunk":
+        return "?", "?", "?", took
+    told = [l.split()[0] for l in out.stdout.splitlines()
+            if l.strip().endswith(" ok") and "client operations" in l]
+    return int(words[2]), told[0] if told else "?", words[5], took
+
+
+def spread(sizes):
+    """The median and the largest of the shrunk plans' sizes."""
+    known = [s for s in sizes if s != "?"]
+    if not known:
+        return "-"
+    return f"{statistics.median(known):g} ({max(known)})"
+
+
+print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | shrunk plans of the 20 starts: median (max) | shrunk run (client ops) | shrinking: reruns (time) | kind |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for model, bugs in BUGS.items():
     for b in bugs:
         bug, faults, budget = b["name"], b["mix"], b["within_seeds"]
         with tempfile.TemporaryDirectory() as cwd:
-            distances, first, found = [], None, 0
+            distances, failures = [], []
             for k in range(20):
                 start = k * 1000
                 f = explore(cwd, model, bug, faults, start)
                 if f is None:
                     distances.append(LIMIT + 1)
+                    failures.append(None)
                     continue
-                found += 1
                 distances.append(f["seed"] - start + 1)
-                if k == 0:
-                    first = f
+                failures.append(f)
+            found = sum(f is not None for f in failures)
             median = statistics.median(distances)
             median = f"> {LIMIT}" if median > LIMIT else f"{median:g}"
             shrunk, ops, kind, first_seed = "-", "-", "-", f"none in 0..{LIMIT}"
-            if first:
-                first_seed, kind = str(first["seed"]), first["kind"]
-                out = subprocess.run([BIN, "shrink", first["artifact"]], cwd=cwd,
-                                     capture_output=True, text=True)
-                words = out.stdout.split()
-                shrunk = words[2] if len(words) > 2 and words[0] == "shrunk" else "?"
-                told = [l.split()[0] for l in out.stdout.splitlines()
-                        if l.strip().endswith(" ok") and "client operations" in l]
-                ops = told[0] if told else "?"
-            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {ops} | {kind} |",
+            reruns, sizes = "-", []
+            for k, f in enumerate(failures):
+                if f is None:
+                    continue
+                size, f_ops, f_reruns, took = shrink(cwd, f["artifact"])
+                sizes.append(size)
+                if k == 0:
+                    first_seed, kind = str(f["seed"]), f["kind"]
+                    shrunk, ops, reruns = size, f_ops, f"{f_reruns} ({took:.1f} s)"
+            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {spread(sizes)} | {ops} | {reruns} | {kind} |",
                   flush=True)

@@ -9,13 +9,17 @@
 //! 2. delta debugging ([`crate::shrink`]'s ddmin) over episodes;
 //! 3. delta debugging over the single faults that remain;
 //! 4. each remaining episode's heal is moved earlier, halving its length
-//!    while the run still fails.
+//!    while the run still fails;
+//! 5. when steps 2 to 4 settle, one episode is dropped and the others moved
+//!    a little ([`crate::reshape`]), since the episodes left were timed for
+//!    a run that had them all; on success, back to step 2.
 //!
 //! Every step keeps a plan only when a rerun fails the same way, so the
-//! result really fails; one budget of reruns bounds all four.
+//! result really fails; one budget of reruns bounds them all.
 
 use crate::fault::Fault;
 use crate::plan::{FaultPlan, TimedFault};
+use crate::reshape::drop_and_move;
 use crate::shrink::{ddmin, Shrunk};
 use crate::time::SimTime;
 
@@ -51,13 +55,23 @@ pub fn essence<R>(
         attempt(before, &mut best, max_trials, &mut still_fails);
     }
     // Rounds until a round changes nothing: a shorter episode can make
-    // another one unnecessary.
-    for _round in 0..ROUNDS {
+    // another one unnecessary. Then one episode fewer with the others
+    // moved ([`crate::reshape`]), and rounds again.
+    let mut rounds = 0;
+    loop {
         let before = best.plan.clone();
         remove_units(&mut best, max_trials, &mut still_fails);
         shorten_episodes(&mut best, max_trials, &mut still_fails);
-        if best.plan == before || best.budget_exhausted {
+        rounds += 1;
+        if best.budget_exhausted {
             break;
+        }
+        let settled = best.plan == before || rounds >= ROUNDS;
+        if settled {
+            if !drop_and_move(&mut best, max_trials, &mut still_fails) {
+                break;
+            }
+            rounds = 0;
         }
     }
     best

@@ -40,6 +40,7 @@
 //! - [`artifact`]: failure artifacts, never overwritten.
 //! - [`shrink`]: delta debugging over a failing fault plan.
 //! - [`essence`]: shrinking a failing plan by episodes, then faults, then shorter episodes.
+//! - [`reshape`]: past a 1-minimal plan: one episode fewer, the others moved.
 //! - [`smallest`]: the one shrinking pipeline: the plan, the fault points, then the run (operations, length, clients).
 //! - [`story`]: a shrunk failure told in a few lines: its episodes, fault points, operations and the failure.
 //! - [`regression`]: the regression file of kept failures, re-run first.
@@ -75,6 +76,7 @@ pub mod partition;
 pub mod plan;
 pub mod ratio;
 pub mod regression;
+pub mod reshape;
 pub mod rng;
 pub mod scenario;
 pub mod seed;
