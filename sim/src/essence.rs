@@ -17,10 +17,10 @@
 //! Every step keeps a plan only when a rerun fails the same way, so the
 //! result really fails; one budget of reruns bounds them all.
 
-use crate::fault::Fault;
+use crate::episode::episodes;
 use crate::plan::{FaultPlan, TimedFault};
 use crate::reshape::drop_and_move;
-use crate::shrink::{ddmin, Shrunk};
+use crate::shrink::{attempt, ddmin, Shrunk};
 use crate::time::SimTime;
 
 /// The most rounds of removing and shortening.
@@ -108,30 +108,6 @@ fn remove_units<R>(
     }
 }
 
-/// Reruns `faults` within the budget; keeps them in `best` if the run still
-/// fails. Returns whether it did.
-fn attempt<R>(
-    faults: Vec<TimedFault>,
-    best: &mut Shrunk<R>,
-    max_trials: usize,
-    still_fails: &mut impl FnMut(&FaultPlan) -> Option<R>,
-) -> bool {
-    if best.trials >= max_trials {
-        best.budget_exhausted = true;
-        return false;
-    }
-    best.trials += 1;
-    let candidate = FaultPlan { faults };
-    match still_fails(&candidate) {
-        Some(run) => {
-            best.plan = candidate;
-            best.run = run;
-            true
-        }
-        None => false,
-    }
-}
-
 /// Moves each episode's heal earlier, halving its length, while the run
 /// still fails.
 fn shorten_episodes<R>(
@@ -165,56 +141,10 @@ fn shorten_episodes<R>(
     }
 }
 
-/// The plan's faults grouped into episodes (a fault and the heal that
-/// undoes it, or every fault of one focus episode), each a list of indices
-/// in time order; a fault with no partner is an episode of its own.
-pub fn episodes(plan: &FaultPlan) -> Vec<Vec<usize>> {
-    let faults = &plan.faults;
-    let mut taken = vec![false; faults.len()];
-    let mut units = Vec::new();
-    for i in 0..faults.len() {
-        if taken[i] {
-            continue;
-        }
-        taken[i] = true;
-        let mut unit = vec![i];
-        let partner = (i + 1..faults.len()).find(|&j| !taken[j] && pairs(&faults[i], &faults[j]));
-        if let Some(j) = partner {
-            taken[j] = true;
-            unit.push(j);
-        }
-        units.push(unit);
-    }
-    units
-}
-
-/// True when `later` undoes `first`: the same focus episode, or a heal of
-/// the same target.
-fn pairs(first: &TimedFault, later: &TimedFault) -> bool {
-    if let (Some(a), Some(b)) = (first.focus_episode, later.focus_episode) {
-        return a == b;
-    }
-    if first.focus_episode.is_some() || later.focus_episode.is_some() {
-        return false;
-    }
-    use Fault::*;
-    match (&first.fault, &later.fault) {
-        (Partition(a), EndPartition(b)) => a == b,
-        (Crash { node: a, .. }, Restart { node: b }) => a == b,
-        (Pause { node: a }, Resume { node: b }) => a == b,
-        (Clog { from: a, to: b }, Unclog { from: c, to: d }) => (a, b) == (c, d),
-        (Leave { node: a, .. }, Join { node: b }) => a == b,
-        (SetClock { node: a, .. }, SetClock { node: b, .. }) => a == b,
-        (SetAllLinks { .. }, ResetLinks) => true,
-        (Surge { .. }, EndSurge) => true,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::NodeId;
+    use crate::{Fault, NodeId};
 
     fn plan() -> FaultPlan {
         let mut p = FaultPlan::new();
@@ -233,13 +163,6 @@ mod tests {
         p.faults
             .iter()
             .any(|f| f.fault == Fault::Pause { node: NodeId(node) })
-    }
-
-    #[test]
-    fn a_pause_and_its_resume_are_one_episode() {
-        let units = episodes(&plan());
-        assert_eq!(units.len(), 6);
-        assert!(units.iter().all(|u| u.len() == 2));
     }
 
     #[test]

@@ -39,6 +39,7 @@
 //! - [`scenario`]: the test harness: a model, clients, faults and checks, in a safety and a liveness phase.
 //! - [`artifact`]: failure artifacts, never overwritten.
 //! - [`shrink`]: delta debugging over a failing fault plan.
+//! - [`episode`]: a plan's episodes, each a fault and the heal that undoes it.
 //! - [`essence`]: shrinking a failing plan by episodes, then faults, then shorter episodes.
 //! - [`reshape`]: past a 1-minimal plan: one episode fewer, the others moved.
 //! - [`smallest`]: the one shrinking pipeline: the plan, the fault points, then the run (operations, length, clients).
@@ -55,6 +56,7 @@ pub mod config;
 pub mod delivery;
 pub mod determinism;
 pub mod engine;
+pub mod episode;
 pub mod error;
 pub mod essence;
 pub mod fault;

@@ -2,12 +2,12 @@
 //! --guided`): drop an episode, shift one in time, lengthen or shorten it,
 //! aim it at the focus, copy it later, or splice two plans at a moment.
 //!
-//! An *episode* is a fault and its heal, as [`crate::essence::episodes`]
+//! An *episode* is a fault and its heal, as [`crate::episode::episodes`]
 //! pairs them, so a mutation never leaves a heal without its fault or moves
 //! a heal before it. Every draw comes from the caller's stream, so a search
 //! from one root seed makes the same mutants.
 
-use crate::essence::episodes;
+use crate::episode::episodes;
 use crate::fault::Fault;
 use crate::partition::Partition;
 use crate::plan::{FaultPlan, TimedFault};

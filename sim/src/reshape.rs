@@ -20,7 +20,7 @@
 //! The draws come from one fixed stream, so a plan shrinks the same way
 //! every time.
 
-use crate::essence::episodes;
+use crate::episode::episodes;
 use crate::plan::{FaultPlan, TimedFault};
 use crate::rng::SimRng;
 use crate::shrink::Shrunk;

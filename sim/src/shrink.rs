@@ -54,6 +54,30 @@ pub fn shrink<R>(
     }
 }
 
+/// Reruns `faults` within the budget; keeps them in `best` if the run still
+/// fails. Returns whether it did.
+pub fn attempt<R>(
+    faults: Vec<TimedFault>,
+    best: &mut Shrunk<R>,
+    max_trials: usize,
+    still_fails: &mut impl FnMut(&FaultPlan) -> Option<R>,
+) -> bool {
+    if best.trials >= max_trials {
+        best.budget_exhausted = true;
+        return false;
+    }
+    best.trials += 1;
+    let candidate = FaultPlan { faults };
+    match still_fails(&candidate) {
+        Some(run) => {
+            best.plan = candidate;
+            best.run = run;
+            true
+        }
+        None => false,
+    }
+}
+
 /// What [`ddmin`] found.
 #[derive(Clone, Debug)]
 pub struct Reduced<R> {

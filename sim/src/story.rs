@@ -12,7 +12,7 @@
 //!   3757.185 ms: state machine safety: n4 committed a different log …
 //! ```
 
-use crate::essence::episodes;
+use crate::episode::episodes;
 use crate::fault::Fault;
 use crate::partition::Partition;
 use crate::plan::{FaultPlan, TimedFault};
