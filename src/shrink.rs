@@ -53,6 +53,7 @@ impl ShrinkArgs {
         };
         let config = &original.config;
         let scope = Scope {
+            nodes: config.nodes,
             clients: config.clients,
             safety_for: config.safety_for,
             trim: original.trim,

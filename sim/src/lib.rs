@@ -42,6 +42,7 @@
 //! - [`episode`]: a plan's episodes, each a fault and the heal that undoes it.
 //! - [`essence`]: shrinking a failing plan by episodes, then faults, then shorter episodes.
 //! - [`reshape`]: past a 1-minimal plan: one episode fewer, the others moved.
+//! - [`narrow`]: shrinking a partition in place, to the links it must cut.
 //! - [`smallest`]: the one shrinking pipeline: the plan, the fault points, then the run (operations, length, clients).
 //! - [`story`]: a shrunk failure told in a few lines: its episodes, fault points, operations and the failure.
 //! - [`regression`]: the regression file of kept failures, re-run first.
@@ -70,6 +71,7 @@ pub mod marks;
 pub mod mix;
 pub mod model;
 pub mod mutate;
+pub mod narrow;
 pub mod nemesis;
 pub mod node;
 mod node_id;

@@ -1,5 +1,6 @@
 //! The one shrinking pipeline every route uses (`faultline shrink`, a
 //! failing `cargo test` sweep): the plan to its essence ([`crate::essence`]),
+//! its partitions narrowed to the links they must cut ([`crate::narrow`]),
 //! then the fault points that fired, one by one
 //! ([`crate::shrink::shrink_sites`]), then the run itself: fewer
 //! operations, a shorter safety phase, fewer clients
@@ -8,6 +9,7 @@
 use crate::essence::essence;
 use crate::marks::Buggify;
 use crate::model::RunSummary;
+use crate::narrow::narrow_partitions;
 use crate::plan::FaultPlan;
 use crate::scenario::trim::{shrink_trim, Untrimmed};
 use crate::scenario::{RunReport, Trim};
@@ -51,6 +53,8 @@ impl FailingRun for RunSummary {
 /// The scenario a failing run was cut from.
 #[derive(Clone, Copy, Debug)]
 pub struct Scope {
+    /// Its cluster's nodes.
+    pub nodes: usize,
     /// Its clients.
     pub clients: usize,
     /// Its safety phase.
@@ -91,9 +95,9 @@ pub fn smallest<R: FailingRun>(
     let fired = original.fired().to_vec();
     let failed_at = original.failed_at();
     let sites = Buggify::Sites(fired.iter().cloned().collect());
-    let shrunk = essence(plan, original, failed_at, max_trials, |p| {
-        rerun(p, &sites, scope.trim)
-    });
+    let mut same_sites = |p: &FaultPlan| rerun(p, &sites, scope.trim);
+    let mut shrunk = essence(plan, original, failed_at, max_trials, &mut same_sites);
+    narrow_partitions(&mut shrunk, scope.nodes, max_trials, &mut same_sites);
     let fewer = shrink_sites(&fired, |on| {
         rerun(&shrunk.plan, &Buggify::Sites(on.clone()), scope.trim)
     });

@@ -93,6 +93,9 @@ fn describe(timed: &TimedFault) -> String {
         }
         Fault::Pause { node } => focus("pause", node),
         Fault::Clog { from, to } => format!("clog {from} -> {to}"),
+        Fault::Partition(Partition::OneWay { from, to }) => {
+            format!("cut {} -> {} (one way)", names(from), names(to))
+        }
         Fault::SetClock {
             node,
             offset_ns,
@@ -108,6 +111,12 @@ fn describe(timed: &TimedFault) -> String {
     }
 }
 
+/// Nodes as a list: `n0, n2`.
+fn names(nodes: &[crate::NodeId]) -> String {
+    let names: Vec<String> = nodes.iter().map(ToString::to_string).collect();
+    names.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +130,12 @@ mod tests {
         plan.push_focused(SimTime(2_555_767_098), Fault::Partition(isolate.clone()), 7);
         plan.push_focused(SimTime(2_752_572_656), Fault::EndPartition(isolate), 7);
         plan.push(SimTime(3_000_000_000), Fault::Pause { node: NodeId(1) });
+        let one_way = Partition::OneWay {
+            from: vec![NodeId(3)],
+            to: vec![NodeId(0), NodeId(4)],
+        };
+        plan.push(SimTime(3_100_000_000), Fault::Partition(one_way.clone()));
+        plan.push(SimTime(3_200_000_000), Fault::EndPartition(one_way));
         let failure = Failure {
             kind: FailureKind::Invariant,
             message: "leader completeness: n3 lacks entries".into(),
@@ -132,7 +147,7 @@ mod tests {
             ops: (412, 398),
         };
         let text = render(&plan, told);
-        let expected = "the story:\n  2555.767 ms .. 2752.572 ms  isolate the focus (n2 when planned)\n  3000.000 ms .. never (healed for liveness)  pause n1\n  412 client operations, 398 ok\n  3757.184 ms: leader completeness: n3 lacks entries\n";
+        let expected = "the story:\n  2555.767 ms .. 2752.572 ms  isolate the focus (n2 when planned)\n  3000.000 ms .. never (healed for liveness)  pause n1\n  3100.000 ms .. 3200.000 ms  cut n3 -> n0, n4 (one way)\n  412 client operations, 398 ok\n  3757.184 ms: leader completeness: n3 lacks entries\n";
         assert_eq!(text, expected);
     }
 }

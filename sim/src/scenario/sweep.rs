@@ -74,6 +74,7 @@ where
         failure: &Failure,
     ) -> Smallest<RunReport<N::Op, N::Reply>> {
         let scope = Scope {
+            nodes: self.config.nodes,
             clients: self.clients,
             safety_for: self.safety_for,
             trim: Trim::default(),
