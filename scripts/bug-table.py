@@ -88,7 +88,8 @@ for model, bugs in BUGS.items():
             found = sum(f is not None for f in failures)
             median = statistics.median(distances)
             median = f"> {LIMIT}" if median > LIMIT else f"{median:g}"
-            shrunk, ops, kind, first_seed = "-", "-", "-", f"none in 0..{LIMIT}"
+            shrunk, ops, first_seed = "-", "-", f"none in 0..{LIMIT}"
+            kind = "harmless alone (see its model)" if b.get("harmless") else "-"
             reruns, sizes = "-", []
             for k, f in enumerate(failures):
                 if f is None:
