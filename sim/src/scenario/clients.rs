@@ -239,11 +239,9 @@ where
             let logged = self.clients[i].pending.as_ref().expect("pending").logged;
             self.log.answered(logged, reply.op_id);
             let process = self.clients[i].process;
+            self.workload().observe(i, &reply.reply);
             match completion {
-                Completion::Ok => {
-                    self.workload().observe(i, &reply.reply);
-                    self.history.ok(process, reply.at.0, reply.reply)
-                }
+                Completion::Ok => self.history.ok(process, reply.at.0, reply.reply),
                 Completion::Fail => self.history.fail(process, reply.at.0),
                 Completion::Info => self.history.info(process, reply.at.0),
                 Completion::Retry { .. } => unreachable!("a retry resends above"),

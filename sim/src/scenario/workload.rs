@@ -43,9 +43,11 @@ pub trait Workload<N: Node> {
         let _ = reply;
         Completion::Ok
     }
-    /// Client slot `client`'s operation completed ok with `reply`: where a
-    /// client library keeps its session state (a session token, the version
-    /// it last saw) for the operations it makes next. The default ignores it.
+    /// Client slot `client`'s operation ended with `reply`, whether it
+    /// completed ok, failed or ended unknown (not a reply answered with a
+    /// retry): where a client library keeps its session state (a session
+    /// token, the version it last saw, a token refused as expired) for the
+    /// operations it makes next. The default ignores it.
     fn observe(&mut self, client: usize, reply: &N::Reply) {
         let _ = (client, reply);
     }
