@@ -29,6 +29,30 @@ pub fn episodes(plan: &FaultPlan) -> Vec<Vec<usize>> {
     units
 }
 
+/// A test plan: `count` pauses of nodes 0, 1, ..., a second apart, each
+/// resumed `length_ns` after it starts.
+#[cfg(test)]
+pub(crate) fn pauses(count: u32, length_ns: u64) -> FaultPlan {
+    let mut p = FaultPlan::new();
+    for n in 0..count {
+        let start = crate::SimTime(u64::from(n) * 1_000_000_000);
+        p.push(
+            start,
+            Fault::Pause {
+                node: crate::NodeId(n),
+            },
+        );
+        let resume = crate::SimTime(start.0 + length_ns);
+        p.push(
+            resume,
+            Fault::Resume {
+                node: crate::NodeId(n),
+            },
+        );
+    }
+    p
+}
+
 /// True when `later` undoes `first`: the same focus episode, or a heal of
 /// the same target.
 fn pairs(first: &TimedFault, later: &TimedFault) -> bool {
@@ -59,15 +83,7 @@ mod tests {
 
     #[test]
     fn a_pause_and_its_resume_are_one_episode_and_a_lone_fault_its_own() {
-        let mut p = FaultPlan::new();
-        for n in 0..3u32 {
-            let start = SimTime(u64::from(n) * 1_000_000_000);
-            p.push(start, Fault::Pause { node: NodeId(n) });
-            p.push(
-                SimTime(start.0 + 800_000_000),
-                Fault::Resume { node: NodeId(n) },
-            );
-        }
+        let mut p = pauses(3, 800_000_000);
         p.push(SimTime(5_000_000_000), Fault::Restart { node: NodeId(1) });
         let units = episodes(&p);
         assert_eq!(units, vec![vec![0, 1], vec![2, 3], vec![4, 5], vec![6]]);

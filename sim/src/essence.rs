@@ -144,19 +144,11 @@ fn shorten_episodes<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::episode::pauses;
     use crate::{Fault, NodeId};
 
     fn plan() -> FaultPlan {
-        let mut p = FaultPlan::new();
-        for n in 0..6u32 {
-            let start = SimTime(u64::from(n) * 1_000_000_000);
-            p.push(start, Fault::Pause { node: NodeId(n) });
-            p.push(
-                SimTime(start.0 + 800_000_000),
-                Fault::Resume { node: NodeId(n) },
-            );
-        }
-        p
+        pauses(6, 800_000_000)
     }
 
     fn paused(p: &FaultPlan, node: u32) -> bool {

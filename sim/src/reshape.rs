@@ -101,19 +101,11 @@ fn moved_without_one(plan: &FaultPlan, units: &[Vec<usize>], rng: &mut SimRng) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::episode::pauses;
     use crate::{Fault, NodeId};
 
     fn plan() -> FaultPlan {
-        let mut p = FaultPlan::new();
-        for n in 0..4u32 {
-            let start = SimTime(u64::from(n) * 1_000_000_000);
-            p.push(start, Fault::Pause { node: NodeId(n) });
-            p.push(
-                SimTime(start.0 + 50_000_000),
-                Fault::Resume { node: NodeId(n) },
-            );
-        }
-        p
+        pauses(4, 50_000_000)
     }
 
     #[test]
