@@ -99,5 +99,6 @@ for model, bugs in BUGS.items():
                 if k == 0:
                     first_seed, kind = str(f["seed"]), f["kind"]
                     shrunk, ops, reruns = size, f_ops, f"{f_reruns} ({took:.1f} s)"
+            print(f"{model} {bug}: shrunk plans of the 20 starts: {sizes}", file=sys.stderr, flush=True)
             print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {spread(sizes)} | {ops} | {reruns} | {kind} |",
                   flush=True)

@@ -60,6 +60,7 @@ fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSum
         nemesis: entry.faults.parse().unwrap_or_default(),
         plan: Some(plan.clone()),
         buggify: Some(entry.buggify_sites()),
+        trim: entry.trim,
         ..RunRequest::default()
     };
     model
@@ -126,6 +127,7 @@ pub fn keep(
                 .unwrap_or_default()
                 .to_string(),
             buggify: first.buggified.clone(),
+            trim: sim::scenario::Trim::default(),
         };
         if regression::record(path, entry)? {
             added += 1;

@@ -14,6 +14,7 @@
 //! reported.
 
 use crate::plan::FaultPlan;
+use crate::scenario::trim::Trim;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -44,7 +45,7 @@ pub struct Regression {
     pub plan: FaultPlan,
     /// Its trace hash.
     pub trace_hash: String,
-    /// The plan shrunk, if shrinking found a smaller one.
+    /// The plan shrunk, if shrinking changed it.
     pub shrunk_plan: Option<FaultPlan>,
     /// The failure's first line.
     pub failure: String,
@@ -52,6 +53,11 @@ pub struct Regression {
     /// exactly these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buggify: Vec<String>,
+    /// The run cut down with the shrunk plan (fewer operations, clients, a
+    /// shorter safety phase), if the shrink cut it: the shrunk plan fails
+    /// in that run, and a re-run of it runs that run.
+    #[serde(default, skip_serializing_if = "Trim::is_none")]
+    pub trim: Trim,
 }
 
 impl Regression {

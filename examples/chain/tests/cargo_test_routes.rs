@@ -140,6 +140,13 @@ fn both_replay_routes_reproduce_a_failing_seed() {
     // and once it no longer fails it is reported as fixed.
     let kept = std::fs::read_to_string(dir.join("regressions.json")).expect("a regression file");
     assert!(kept.contains("\"test\": \"buggy_sweep\""), "{kept}");
+    // It keeps the shrunk plan with the run it was shrunk in (the trim), so
+    // that the re-run is the shrunk artifact's run.
+    let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    let shrunk = json(&std::fs::read_to_string(&artifact).unwrap());
+    let entry = &json(&kept)["entries"][0];
+    assert_eq!(entry["shrunk_plan"], shrunk["plan"], "{kept}");
+    assert_eq!(entry["trim"], shrunk["trim"], "{kept}");
     let (out, again) = rerun(&dir, &[("FAULTLINE_SEEDS", "1")]);
     assert!(
         !out.status.success() && again.contains("a kept failure fails again"),

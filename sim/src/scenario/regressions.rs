@@ -3,10 +3,10 @@
 //! sweep, and a new failure is kept.
 
 use super::report::{Failure, RunReport};
-use super::{Scenario, Trim};
+use super::Scenario;
 use crate::node::Node;
-use crate::plan::FaultPlan;
 use crate::regression::{self, Regression};
+use crate::smallest::Smallest;
 use crate::trace::hash_hex;
 
 impl<N: Node + 'static> Scenario<N>
@@ -36,7 +36,10 @@ where
                     entry.seed
                 );
             }
-            let report = self.run_with(entry.seed, plan, &entry.buggify_sites(), Trim::default());
+            if let Err(e) = entry.trim.validate(self.clients, self.safety_for) {
+                panic!("{}: seed {}: {e}", path.display(), entry.seed);
+            }
+            let report = self.run_with(entry.seed, plan, &entry.buggify_sites(), entry.trim);
             match &report.failure {
                 Some(failure) => panic!(
                     "a kept failure fails again ({}, seed {}, {} faults):\n{failure}",
@@ -60,8 +63,7 @@ where
         test: &str,
         report: &RunReport<N::Op, N::Reply>,
         failure: &Failure,
-        shrunk: &FaultPlan,
-        sites: &[String],
+        shrunk: &Smallest<RunReport<N::Op, N::Reply>>,
     ) -> String {
         let Some(path) = regression::path() else {
             return String::new();
@@ -78,14 +80,15 @@ where
             seed: report.seed,
             plan: report.plan.clone(),
             trace_hash: hash_hex(report.trace_hash),
-            shrunk_plan: (shrunk.len() < report.plan.len()).then(|| shrunk.clone()),
+            shrunk_plan: (shrunk.plan != report.plan).then(|| shrunk.plan.clone()),
             failure: failure
                 .to_string()
                 .lines()
                 .next()
                 .unwrap_or_default()
                 .to_string(),
-            buggify: sites.to_vec(),
+            buggify: shrunk.sites.clone(),
+            trim: shrunk.trim,
         };
         match regression::record(&path, entry) {
             Ok(true) => format!("\nkept in {} (re-run first from now on)", path.display()),

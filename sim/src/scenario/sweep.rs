@@ -162,7 +162,7 @@ where
                 written
             }
         };
-        text.push_str(&self.record_regression(test, report, failure, &shrunk.plan, &shrunk.sites));
+        text.push_str(&self.record_regression(test, report, failure, &shrunk));
         let route = replay_artifact_command(test, &replayable);
         // Past libtest's capture, so the routes show even in a killed run.
         let _ = writeln!(

@@ -87,9 +87,12 @@ pub struct Untrimmed {
 /// Cuts the workload, then the run's length, then the clients, keeping each
 /// cut while `still_fails` (a rerun under the trim) says the run fails the
 /// same way: the fewest operations per client by bisection, the safety
-/// phase ended just after the failure, then clients dropped from the last.
+/// phase ended just after the failure (of the run with the fewest
+/// operations, as `failed_at` tells it: fewer operations may move the
+/// failure), then clients dropped from the last.
 pub fn shrink_trim<R>(
     from: Untrimmed,
+    failed_at: impl Fn(&R) -> SimTime,
     mut still_fails: impl FnMut(&Trim) -> Option<R>,
 ) -> Trimmed<R> {
     let mut found = Trimmed {
@@ -122,7 +125,8 @@ pub fn shrink_trim<R>(
         }
     }
     // The run's length: just past the failure, on a millisecond.
-    let end = SimDuration((from.failed_at.0 / 1_000_000 + 1) * 1_000_000);
+    let failed = found.run.as_ref().map_or(from.failed_at, &failed_at);
+    let end = SimDuration((failed.0 / 1_000_000 + 1) * 1_000_000);
     if end < from.safety_for {
         let trim = Trim {
             safety_for: Some(end),
@@ -156,16 +160,46 @@ mod tests {
             safety_for: SimDuration::from_secs(10),
         };
         // Fails with at least 7 operations per client and 2 clients.
-        let found = shrink_trim(from, |t| {
-            let ops = t.ops_per_client.unwrap_or(u64::MAX) >= 7;
-            let clients = t.clients.unwrap_or(3) >= 2;
-            (ops && clients).then_some(())
-        });
+        let found = shrink_trim(
+            from,
+            |_| from.failed_at,
+            |t| {
+                let ops = t.ops_per_client.unwrap_or(u64::MAX) >= 7;
+                let clients = t.clients.unwrap_or(3) >= 2;
+                (ops && clients).then_some(())
+            },
+        );
         let t = found.trim;
         assert_eq!(t.ops_per_client, Some(7));
         assert_eq!(t.clients, Some(2));
         assert_eq!(t.safety_for, Some(SimDuration::from_millis(2501)));
         assert!(found.trials < 15, "{} trials", found.trials);
+    }
+
+    #[test]
+    fn the_run_ends_just_past_the_failure_of_the_run_with_fewer_operations() {
+        let from = Untrimmed {
+            ops: 100,
+            clients: 1,
+            failed_at: SimTime(2_500_300_000),
+            safety_for: SimDuration::from_secs(10),
+        };
+        // With fewer operations the failure comes later, at 3.0004 s; the
+        // run fails only when its safety phase reaches the failure.
+        let found = shrink_trim(
+            from,
+            |at: &SimTime| *at,
+            |t| {
+                let at = SimTime(if t.ops_per_client.is_some() {
+                    3_000_400_000
+                } else {
+                    2_500_300_000
+                });
+                let reached = t.safety_for.is_none_or(|s| s.0 > at.0);
+                (t.ops_per_client.unwrap_or(u64::MAX) >= 7 && reached).then_some(at)
+            },
+        );
+        assert_eq!(found.trim.safety_for, Some(SimDuration::from_millis(3001)));
     }
 
     #[test]
