@@ -115,7 +115,14 @@ pub fn smallest<R: FailingRun>(
             break;
         }
     }
-    narrowed(best, scope.nodes, max_trials, &mut rerun)
+    let wide = best.plan.clone();
+    let best = narrowed(best, scope.nodes, max_trials, &mut rerun);
+    // A narrower cut may let the run be cut down further (fewer clients).
+    if best.plan == wide {
+        best
+    } else {
+        cut_down(best, scope, &mut rerun)
+    }
 }
 
 /// The share of the plan's budget kept for narrowing (one in this many
@@ -176,9 +183,27 @@ fn one_round<R: FailingRun>(
         rerun(&shrunk.plan, &Buggify::Sites(on.clone()), from.trim)
     });
     let run = fewer.run.unwrap_or(shrunk.run);
-    let needed = run.fired().to_vec();
-    let sites = Buggify::Sites(needed.iter().cloned().collect());
-    let base = from.trim;
+    let planned = Smallest {
+        plan: shrunk.plan,
+        sites: run.fired().to_vec(),
+        trim: from.trim,
+        run,
+        trials: from.trials + shrunk.trials + fewer.trials,
+        budget_exhausted: shrunk.budget_exhausted,
+    };
+    cut_down(planned, scope, rerun)
+}
+
+/// `best` with its run cut down further ([`shrink_trim`]), under its plan
+/// and fault points.
+fn cut_down<R: FailingRun>(
+    best: Smallest<R>,
+    scope: Scope,
+    rerun: &mut impl FnMut(&FaultPlan, &Buggify, Trim) -> Option<R>,
+) -> Smallest<R> {
+    let sites = Buggify::Sites(best.sites.iter().cloned().collect());
+    let base = best.trim;
+    let run = &best.run;
     let untrimmed = Untrimmed {
         // Never more than the last round's cut: bisection finds a boundary,
         // not the least, so a wider range could land above it.
@@ -192,16 +217,14 @@ fn one_round<R: FailingRun>(
     let when = |(_, run): &(Trim, R)| run.failed_at();
     let trimmed = shrink_trim(untrimmed, when, |cut| {
         let trim = cut.over(base);
-        rerun(&shrunk.plan, &sites, trim).map(|r| (trim, r))
+        rerun(&best.plan, &sites, trim).map(|r| (trim, r))
     });
-    let (trim, run) = trimmed.run.unwrap_or((base, run));
+    let (trim, run) = trimmed.run.unwrap_or((base, best.run));
     Smallest {
-        plan: shrunk.plan,
-        sites: needed,
         trim,
         run,
-        trials: from.trials + shrunk.trials + fewer.trials + trimmed.trials,
-        budget_exhausted: shrunk.budget_exhausted,
+        trials: best.trials + trimmed.trials,
+        ..best
     }
 }
 
