@@ -43,7 +43,7 @@
 //! - [`essence`]: shrinking a failing plan by episodes, then faults, then shorter episodes.
 //! - [`reshape`]: past a 1-minimal plan: one episode fewer, the others moved.
 //! - [`narrow`]: shrinking a partition in place, to the links it must cut.
-//! - [`smallest`]: the one shrinking pipeline: the plan, the fault points, then the run (operations, length, clients).
+//! - [`smallest`]: the one shrinking pipeline: rounds of the plan, the fault points and the run (operations, length, clients), then partitions narrowed.
 //! - [`story`]: a shrunk failure told in a few lines: its episodes, fault points, operations and the failure.
 //! - [`regression`]: the regression file of kept failures, re-run first.
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.

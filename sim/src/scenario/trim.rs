@@ -84,12 +84,12 @@ pub struct Untrimmed {
     pub safety_for: SimDuration,
 }
 
-/// Cuts the workload, then the run's length, then the clients, keeping each
+/// Cuts the workload, then the clients, then the run's length, keeping each
 /// cut while `still_fails` (a rerun under the trim) says the run fails the
-/// same way: the fewest operations per client by bisection, the safety
-/// phase ended just after the failure (of the run with the fewest
-/// operations, as `failed_at` tells it: fewer operations may move the
-/// failure), then clients dropped from the last.
+/// same way: the fewest operations per client by bisection, clients dropped
+/// from the last, then the safety phase ended just after the failure (of
+/// the run so cut, as `failed_at` tells it: fewer operations or clients may
+/// move the failure).
 pub fn shrink_trim<R>(
     from: Untrimmed,
     failed_at: impl Fn(&R) -> SimTime,
@@ -124,16 +124,6 @@ pub fn shrink_trim<R>(
             lo = mid + 1;
         }
     }
-    // The run's length: just past the failure, on a millisecond.
-    let failed = found.run.as_ref().map_or(from.failed_at, &failed_at);
-    let end = SimDuration((failed.0 / 1_000_000 + 1) * 1_000_000);
-    if end < from.safety_for {
-        let trim = Trim {
-            safety_for: Some(end),
-            ..found.trim
-        };
-        attempt(trim, &mut found);
-    }
     // The clients: drop the last while it still fails.
     for clients in (1..from.clients).rev() {
         let trim = Trim {
@@ -143,6 +133,17 @@ pub fn shrink_trim<R>(
         if !attempt(trim, &mut found) {
             break;
         }
+    }
+    // The run's length: just past the failure, on a millisecond. Last,
+    // since fewer operations or clients may move the failure later.
+    let failed = found.run.as_ref().map_or(from.failed_at, &failed_at);
+    let end = SimDuration((failed.0 / 1_000_000 + 1) * 1_000_000);
+    if end < from.safety_for {
+        let trim = Trim {
+            safety_for: Some(end),
+            ..found.trim
+        };
+        attempt(trim, &mut found);
     }
     found
 }
@@ -177,29 +178,35 @@ mod tests {
     }
 
     #[test]
-    fn the_run_ends_just_past_the_failure_of_the_run_with_fewer_operations() {
+    fn the_run_ends_just_past_the_failure_of_the_cut_run() {
         let from = Untrimmed {
             ops: 100,
-            clients: 1,
+            clients: 3,
             failed_at: SimTime(2_500_300_000),
             safety_for: SimDuration::from_secs(10),
         };
-        // With fewer operations the failure comes later, at 3.0004 s; the
-        // run fails only when its safety phase reaches the failure.
+        // With fewer operations the failure comes later, at 3.0004 s, and
+        // with fewer clients later still, at 3.5004 s; the run fails only
+        // when its safety phase reaches the failure.
         let found = shrink_trim(
             from,
             |at: &SimTime| *at,
             |t| {
-                let at = SimTime(if t.ops_per_client.is_some() {
-                    3_000_400_000
-                } else {
-                    2_500_300_000
-                });
-                let reached = t.safety_for.is_none_or(|s| s.0 > at.0);
-                (t.ops_per_client.unwrap_or(u64::MAX) >= 7 && reached).then_some(at)
+                let mut at = 2_500_300_000;
+                if t.ops_per_client.is_some() {
+                    at += 500_000_000;
+                }
+                if t.clients.is_some() {
+                    at += 500_000_000;
+                }
+                let reached = t.safety_for.is_none_or(|s| s.0 > at);
+                let ops = t.ops_per_client.unwrap_or(u64::MAX) >= 7;
+                (ops && reached).then_some(SimTime(at))
             },
         );
-        assert_eq!(found.trim.safety_for, Some(SimDuration::from_millis(3001)));
+        let t = found.trim;
+        assert_eq!(t.clients, Some(1));
+        assert_eq!(t.safety_for, Some(SimDuration::from_millis(3501)));
     }
 
     #[test]
