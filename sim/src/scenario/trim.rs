@@ -152,14 +152,20 @@ pub fn shrink_trim<R>(
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_the_fewest_operations_a_shorter_run_and_fewer_clients() {
-        let from = Untrimmed {
+    /// A run of 100 operations per client and 3 clients that failed at
+    /// 2.5003 s of a 10 s safety phase.
+    fn failed_at_2_5_s() -> Untrimmed {
+        Untrimmed {
             ops: 100,
             clients: 3,
             failed_at: SimTime(2_500_300_000),
             safety_for: SimDuration::from_secs(10),
-        };
+        }
+    }
+
+    #[test]
+    fn finds_the_fewest_operations_a_shorter_run_and_fewer_clients() {
+        let from = failed_at_2_5_s();
         // Fails with at least 7 operations per client and 2 clients.
         let found = shrink_trim(
             from,
@@ -179,12 +185,7 @@ mod tests {
 
     #[test]
     fn the_run_ends_just_past_the_failure_of_the_cut_run() {
-        let from = Untrimmed {
-            ops: 100,
-            clients: 3,
-            failed_at: SimTime(2_500_300_000),
-            safety_for: SimDuration::from_secs(10),
-        };
+        let from = failed_at_2_5_s();
         // With fewer operations the failure comes later, at 3.0004 s, and
         // with fewer clients later still, at 3.5004 s; the run fails only
         // when its safety phase reaches the failure.
