@@ -173,6 +173,20 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_of_two_episodes_gets_the_ordinary_patience() {
+        let mut best = Shrunk {
+            plan: pauses(2, 50_000_000),
+            run: (),
+            trials: 0,
+            budget_exhausted: false,
+        };
+        assert!(!drop_and_move(&mut best, 100_000, &mut |_: &FaultPlan| {
+            None::<()>
+        }));
+        assert_eq!(best.trials, 2 * PATIENCE_PER_EPISODE);
+    }
+
+    #[test]
     fn it_gives_up_after_its_patience_or_its_budget() {
         let mut best = Shrunk {
             plan: plan(),
@@ -186,6 +200,7 @@ mod tests {
             None::<()>
         }));
         assert_eq!((calls, best.trials), (patience(4), calls));
+        assert_eq!(calls, 4 * PATIENCE_PER_EPISODE_PAST_TWO);
         assert!(!best.budget_exhausted);
         best.trials = 0;
         assert!(!drop_and_move(
