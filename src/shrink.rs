@@ -11,7 +11,7 @@ use sim::trace::hash_hex;
 use std::path::PathBuf;
 
 /// Reruns `shrink` may spend on the plan. A figure-8 Raft failure, the
-/// hardest built-in one, takes 20,000 to 36,000 (20 to 50 seconds) to reach
+/// hardest built-in one, takes 19,000 to 36,000 (20 to 50 seconds) to reach
 /// four or five faults; most other built-in failures settle within a few
 /// thousand. A smaller budget gives a larger plan sooner (5,000 left
 /// figure 8 at six to eight faults).
