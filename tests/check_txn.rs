@@ -125,3 +125,51 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(status.code(), Some(101), "{err}");
 }
+
+/// A file of Elle's public histories, beside the project (`../shared/anchors/elle`).
+fn elle_history(name: &str) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root
+        .join("../shared/anchors/elle/elle-histories")
+        .join(name);
+    assert!(path.exists(), "{} is missing", path.display());
+    path.to_string_lossy().to_string()
+}
+
+/// Elle's `intermediate-sequential-extension-test`: only G2-item, and
+/// snapshot isolation holds; its cycles all have adjacent rw edges, so the
+/// G-nonadjacent search must not fire on it.
+#[test]
+fn elles_si_without_g_single_is_snapshot_isolated() {
+    let dir = workdir("check-txn-elle-si");
+    let file = elle_history("si-without-g-single.edn");
+    let si = faultline(&dir, &["check-txn", "--model", "snapshot-isolation", &file]);
+    let text = stdout(&si);
+    assert_eq!(si.status.code(), Some(0), "{text}");
+    let json = faultline(&dir, &["check-txn", &file, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
+    assert_eq!(v["anomaly-types"], serde_json::json!(["G2-item"]));
+}
+
+/// A long fork with Jepsen's `nil` reads: invalid under snapshot isolation.
+#[test]
+fn a_long_fork_read_as_nil_is_not_snapshot_isolated() {
+    let dir = workdir("check-txn-long-fork");
+    let text = "\
+{:process 0, :type :invoke, :f :txn, :value [[:append :x 1]]}
+{:process 1, :type :invoke, :f :txn, :value [[:append :y 1]]}
+{:process 2, :type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]]}
+{:process 3, :type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]]}
+{:process 0, :type :ok, :f :txn, :value [[:append :x 1]]}
+{:process 1, :type :ok, :f :txn, :value [[:append :y 1]]}
+{:process 2, :type :ok, :f :txn, :value [[:r :x [1]] [:r :y nil]]}
+{:process 3, :type :ok, :f :txn, :value [[:r :x nil] [:r :y [1]]]}
+";
+    let file = write(&dir, "long-fork.edn", text);
+    let si = faultline(&dir, &["check-txn", "--model", "snapshot-isolation", &file]);
+    let out = stdout(&si);
+    assert_eq!(si.status.code(), Some(1), "{out}");
+    assert!(out.contains("G-nonadjacent-item"), "{out}");
+    let rc = faultline(&dir, &["check-txn", "--model", "read-committed", &file]);
+    assert_eq!(rc.status.code(), Some(0), "{}", stdout(&rc));
+}

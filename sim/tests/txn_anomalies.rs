@@ -323,3 +323,69 @@ fn bad_input_names_its_line() {
         assert!(e.to_string().contains(says), "{text}: {e}");
     }
 }
+
+#[test]
+fn an_ok_list_read_of_nil_saw_the_initial_state() {
+    // Jepsen's clients return nil for a key that does not exist yet; Elle
+    // reads it as the empty list. A nil read after the append completed is
+    // the same stale read as `[]`.
+    let h = serial(&[(0, "ok", "[[:append 1 1]]"), (1, "ok", "[[:r 1 nil]]")]);
+    expect(&h, AnomalyKind::GSingleRealtime, [true, true, true, false]);
+    // And a nil read closes a G-single cycle as `[]` does.
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:append 2 1]]"),
+        (1, "ok", "[[:append 1 2] [:r 2 nil]]"),
+        (2, "ok", "[[:r 1 [1 2]]]"),
+    ]);
+    expect(&h, AnomalyKind::GSingle, [true, false, false, false]);
+}
+
+#[test]
+fn a_nil_read_in_an_info_transaction_says_nothing() {
+    // An indeterminate transaction's reads are unknown: no edge from them.
+    let h = serial(&[(0, "ok", "[[:append 1 1]]"), (1, "info", "[[:r 1 nil]]")]);
+    for model in ConsistencyModel::ALL {
+        let v = check(
+            &h,
+            CheckOptions {
+                model,
+                ..CheckOptions::default()
+            },
+        );
+        assert_eq!(v.outcome, Outcome::Valid, "{model}:\n{}", v.render(&h));
+    }
+}
+
+#[test]
+fn a_long_fork_breaks_snapshot_isolation() {
+    // Two writers of different keys, two readers that each saw one write
+    // and not the other: rw edges that are never adjacent (G-nonadjacent),
+    // which snapshot isolation forbids (Cerone and Gotsman).
+    let h = edn(&[
+        "{:process 0, :type :invoke, :f :txn, :value [[:append 1 1]]}",
+        "{:process 1, :type :invoke, :f :txn, :value [[:append 2 1]]}",
+        "{:process 2, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil]]}",
+        "{:process 3, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil]]}",
+        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:append 2 1]]}",
+        "{:process 2, :type :ok, :f :txn, :value [[:r 1 [1]] [:r 2 []]]}",
+        "{:process 3, :type :ok, :f :txn, :value [[:r 1 []] [:r 2 [1]]]}",
+    ]);
+    expect(&h, AnomalyKind::GNonadjacent, [true, false, false, false]);
+}
+
+#[test]
+fn adjacent_rw_edges_are_write_skew_which_snapshot_isolation_allows() {
+    // Write skew: each transaction's rw edge follows the other's, so the
+    // two are adjacent (G2-item, not G-nonadjacent). A reader that sees
+    // both writes adds wr edges but no cycle without adjacent rw edges.
+    let h = edn(&[
+        "{:process 0, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil] [:append 1 1]]}",
+        "{:process 1, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil] [:append 2 1]]}",
+        "{:process 0, :type :ok, :f :txn, :value [[:r 1 []] [:r 2 []] [:append 1 1]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:r 1 []] [:r 2 []] [:append 2 1]]}",
+        "{:process 2, :type :invoke, :f :txn, :value [[:r 1 nil] [:r 2 nil]]}",
+        "{:process 2, :type :ok, :f :txn, :value [[:r 1 [1]] [:r 2 [1]]]}",
+    ]);
+    expect(&h, AnomalyKind::G2Item, [true, true, false, false]);
+}

@@ -19,6 +19,10 @@ pub enum AnomalyKind {
     G1c,
     /// A cycle with exactly one read-write anti-dependency.
     GSingle,
+    /// A cycle with two or more read-write anti-dependencies, no two of
+    /// them adjacent: what snapshot isolation forbids beyond G-single (a
+    /// long fork is one).
+    GNonadjacent,
     /// A cycle with two or more read-write anti-dependencies.
     G2Item,
     /// [`AnomalyKind::G0`], closed only by real-time order.
@@ -48,12 +52,13 @@ pub enum AnomalyKind {
 
 impl AnomalyKind {
     /// Every kind, in report order.
-    pub const ALL: [AnomalyKind; 17] = [
+    pub const ALL: [AnomalyKind; 18] = [
         AnomalyKind::G0,
         AnomalyKind::G1a,
         AnomalyKind::G1b,
         AnomalyKind::G1c,
         AnomalyKind::GSingle,
+        AnomalyKind::GNonadjacent,
         AnomalyKind::G2Item,
         AnomalyKind::G0Realtime,
         AnomalyKind::G1cRealtime,
@@ -76,6 +81,7 @@ impl AnomalyKind {
             AnomalyKind::G1b => "G1b",
             AnomalyKind::G1c => "G1c",
             AnomalyKind::GSingle => "G-single-item",
+            AnomalyKind::GNonadjacent => "G-nonadjacent-item",
             AnomalyKind::G2Item => "G2-item",
             AnomalyKind::G0Realtime => "G0-realtime",
             AnomalyKind::G1cRealtime => "G1c-realtime",
@@ -96,7 +102,7 @@ impl AnomalyKind {
     pub fn weakest_violated(self) -> ConsistencyModel {
         use AnomalyKind::*;
         match self {
-            GSingle | LostUpdate => ConsistencyModel::SnapshotIsolation,
+            GSingle | GNonadjacent | LostUpdate => ConsistencyModel::SnapshotIsolation,
             G2Item => ConsistencyModel::Serializable,
             G0Realtime | G1cRealtime | GSingleRealtime | G2ItemRealtime => {
                 ConsistencyModel::StrictSerializable

@@ -1,7 +1,9 @@
 //! Finding the cycles of a dependency graph and naming them, as Adya's
 //! phenomena: per strongly connected component, a G0 cycle (ww only),
 //! a G1c cycle (ww and wr, one wr or more), a G-single cycle (exactly one
-//! rw), or else a G2-item cycle (two rw or more). Then, with real-time
+//! rw), or else a G-nonadjacent cycle (two rw or more, none adjacent: what
+//! snapshot isolation forbids, by Cerone and Gotsman's characterisation),
+//! or else a G2-item cycle (two rw or more). Then, with real-time
 //! edges added, the components that only real time closes, named as the
 //! `-realtime` forms. Each cycle reported is a shortest one through the
 //! node or edge it was searched from.
@@ -28,7 +30,9 @@ pub fn find(n: usize, edges: &[Edge], realtime: &[Edge], steps: &mut Steps) -> V
             let c = comp[members[0] as usize];
             let already = found.iter().any(|a| comp[a.txns[0] as usize] == c);
             let rws = rw_inside.get(&c).map_or(&[][..], Vec::as_slice);
-            match single_antidependency(&full, edges, rws, &comp, steps) {
+            let found_here = single_antidependency(&full, edges, rws, &comp, steps)
+                .or_else(|| nonadjacent(n, edges, rws, &comp, steps));
+            match found_here {
                 Some(a) => found.push(a),
                 None if !already && !steps.exhausted => {
                     if let Some(cycle) = full.cycle_through(members[0], WW | WR | RW, &comp, steps)
@@ -131,6 +135,82 @@ fn single_antidependency(
         }
     }
     best.map(|cycle| anomaly_of(edges, &cycle))
+}
+
+/// A cycle through one of `rws` (a component's internal rw edges) in
+/// which no two rw edges are adjacent, going round: a closed walk in the
+/// graph whose nodes are (transaction, whether the last edge was rw), where
+/// an rw edge may leave only a node reached by ww or wr. Such a walk exists
+/// exactly when `(ww ∪ wr) ; rw?` has a cycle, which is what rules out
+/// snapshot isolation. The walk found is a shortest one from its rw edge;
+/// it may pass a transaction twice.
+fn nonadjacent(
+    n: usize,
+    edges: &[Edge],
+    rws: &[u32],
+    comp: &[u32],
+    steps: &mut Steps,
+) -> Option<Anomaly> {
+    if rws.len() < 2 {
+        return None;
+    }
+    let c = comp[edges[rws[0] as usize].from as usize];
+    let (product, origin) = product_edges(edges, |e| {
+        comp[e.from as usize] == c && comp[e.to as usize] == c
+    });
+    let graph = Graph::new(2 * n, &product, WW | WR | RW);
+    let (pcomp, _) = graph.components();
+    let mut best: Option<Vec<u32>> = None;
+    for (p, e) in product.iter().enumerate() {
+        if e.kind != EdgeKind::Rw || pcomp[e.from as usize] != pcomp[e.to as usize] {
+            continue;
+        }
+        let within = (&pcomp[..], pcomp[e.from as usize]);
+        if let Some(rest) = graph.path(e.to, e.from, WW | WR | RW, within, steps) {
+            if best.as_ref().is_none_or(|b| rest.len() + 1 < b.len()) {
+                let mut cycle = vec![origin[p]];
+                cycle.extend(rest.iter().map(|&q| origin[q as usize]));
+                best = Some(cycle);
+            }
+        }
+        if steps.exhausted || best.as_ref().is_some_and(|b| b.len() <= 4) {
+            break;
+        }
+    }
+    let mut anomaly = anomaly_of(edges, &best?);
+    let rw = anomaly
+        .cycle
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Rw)
+        .count();
+    assert!(rw >= 1, "a walk that starts with an rw edge has one");
+    if rw >= 2 {
+        anomaly.kind = super::anomaly::AnomalyKind::GNonadjacent;
+    }
+    Some(anomaly)
+}
+
+/// The edges of the graph over (transaction, last edge was rw), node
+/// `2 * t + last_rw`, for the edges that `keep` keeps: ww and wr lead to a
+/// node reached by them from either kind of node; rw leads to a node reached
+/// by rw, and only from a node not so reached. With each, the index of the
+/// edge it stands for.
+fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> (Vec<Edge>, Vec<u32>) {
+    let mut product = Vec::new();
+    let mut origin = Vec::new();
+    for (i, e) in edges.iter().enumerate().filter(|(_, e)| keep(e)) {
+        let (a, b) = (2 * e.from, 2 * e.to);
+        let arcs: &[(u32, u32)] = match e.kind {
+            EdgeKind::Rw => &[(a, b + 1)],
+            EdgeKind::Ww | EdgeKind::Wr => &[(a, b), (a + 1, b)],
+            EdgeKind::Realtime => &[],
+        };
+        for &(from, to) in arcs {
+            product.push(Edge { from, to, ..*e });
+            origin.push(i as u32);
+        }
+    }
+    (product, origin)
 }
 
 /// Cycles that real-time edges close in components with no other cycle.

@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 /// What a read returned.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReadValue {
-    /// `nil`: unknown (in an invocation, or a list read of an incomplete
-    /// transaction), or the initial state of a register.
+    /// `nil`: unknown (in an invocation, or a read of a transaction that
+    /// did not commit); the initial state of a register; and, in a committed
+    /// list read, the empty list, as Elle reads it (Jepsen's clients return
+    /// `nil` for a key that does not exist yet).
     Nil,
     /// A list (list-append).
     List(Vec<u32>),
