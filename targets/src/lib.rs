@@ -1,0 +1,13 @@
+//! `faultline-targets`: real libraries that no one here wrote, under
+//! faultline's engine, unmodified from crates.io, each at its newest release
+//! and at the releases that shipped known bugs. Each library is a model
+//! whose bug switches are released versions, named by version.
+//!
+//! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
+//! - [`judge`]: what a library is held to, read from outside it.
+//!
+//! `cargo run --release -- list` (in `targets/`) shows them all; see
+//! `targets/README.md` for the table of bugs re-found.
+
+pub mod judge;
+pub mod noraft;

@@ -1,0 +1,341 @@
+//! One noraft node carrying a key-value store, written once for every
+//! release: [`replica!`] expands to a release's `Replica` inside a module
+//! that names that release `noraft`.
+//!
+//! How the replica keeps noraft's contract (its `Action` docs):
+//! - **Storage.** `SaveCurrentTerm`, `SaveVotedFor` and `AppendLogEntries`
+//!   are written to faultline's storage (see [`super::block`]) and synced
+//!   before the handler returns, so before any message of the batch is
+//!   delivered. A restart rebuilds the node with `Node::restart` from what
+//!   was synced. A block that reads as corrupt keeps the node down: noraft
+//!   says a node whose storage is suspect must not rejoin.
+//! - **Timers.** `SetElectionTimeout` replaces the one timer, on the node's
+//!   own clock (so skew and drift reach it): a heartbeat interval for a
+//!   leader, and an election timeout drawn from the node's random stream
+//!   for the others, as the docs ask.
+//! - **Commands.** noraft replicates a command's position only; the
+//!   command travels beside it. A message that carries command entries
+//!   carries their commands, keyed by (index, term), which names one entry
+//!   in Raft. Reads and writes both go through the log.
+//! - **Clients.** A leader proposes and answers once the entry is applied;
+//!   anyone else redirects to the last leader it heard from. A leader that
+//!   steps down redirects what it was holding; a retry carries the same
+//!   sequence number, and the store applies each (client, sequence) once.
+//! - No snapshots and no membership changes are made, so `InstallSnapshot`
+//!   is never asked for.
+
+/// The body of one release's replica module. The module has `noraft` in
+/// scope as the release, and two shims for calls whose signatures changed:
+/// `restart(id, generation, term, voted_for, log) -> noraft::Node` and
+/// `handle(&mut noraft::Node, &noraft::Message) -> Result<(), String>`.
+/// `$variant` is the release's variant of [`super::Msg`].
+macro_rules! replica {
+    ($variant:ident) => {
+        use crate::noraft::block::{Block, Entry, ENTRIES, GENERATION, HARD};
+        use crate::noraft::{Msg, NoraftKv, Tick, ELECTION_MS, HEARTBEAT_MS};
+        use models::kv::{KvReply, KvRequest, KvStore};
+        use sim::{Context, NodeId, OpId, SimDuration, TimerId};
+        use std::collections::BTreeMap;
+
+        /// A message between replicas: noraft's, with the commands of the
+        /// command entries it carries, each as (index, term, command).
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct Wire {
+            msg: noraft::Message,
+            commands: Vec<(u64, u64, KvRequest)>,
+        }
+
+        /// One replica of this release.
+        #[derive(Clone, Debug)]
+        pub struct Replica {
+            raft: noraft::Node,
+            store: KvStore,
+            applied: u64,
+            /// The command of each command entry this node has seen.
+            commands: BTreeMap<(u64, u64), KvRequest>,
+            /// Client operations proposed here: index -> (term, operation).
+            waiting: BTreeMap<u64, (u64, OpId)>,
+            timer: Option<TimerId>,
+            leader_hint: Option<NodeId>,
+            persisted_last: u64,
+            error: Option<String>,
+        }
+
+        impl Replica {
+            fn with(raft: noraft::Node) -> Replica {
+                Replica {
+                    raft,
+                    store: KvStore::default(),
+                    applied: 0,
+                    commands: BTreeMap::new(),
+                    waiting: BTreeMap::new(),
+                    timer: None,
+                    leader_hint: None,
+                    persisted_last: 0,
+                    error: None,
+                }
+            }
+
+            /// A fresh node; node 0 creates the cluster of every node.
+            pub fn start(ctx: &mut Context<'_, NoraftKv>) -> Replica {
+                let id = ctx.id().index() as u64;
+                let mut raft = noraft::Node::start(noraft::NodeId::new(id));
+                if id == 0 {
+                    let voters: Vec<noraft::NodeId> = (0..ctx.node_count() as u64)
+                        .map(noraft::NodeId::new)
+                        .collect();
+                    raft.create_cluster(&voters);
+                }
+                let mut replica = Replica::with(raft);
+                replica.act(ctx);
+                replica
+            }
+
+            /// A node restarted on what its storage kept; `None` when a
+            /// block it needs is corrupt.
+            pub fn recover(ctx: &mut Context<'_, NoraftKv>) -> Option<Replica> {
+                let id = noraft::NodeId::new(ctx.id().index() as u64);
+                let storage = ctx.storage();
+                let (term, voted_for) = match storage.read(HARD).ok()? {
+                    Some(Block::Hard { term, voted_for }) => (*term, *voted_for),
+                    _ => (0, None),
+                };
+                let generation = match storage.read(GENERATION).ok()? {
+                    Some(Block::Generation(g)) => g + 1,
+                    _ => 1,
+                };
+                let mut entries = Vec::new();
+                let mut commands = BTreeMap::new();
+                while let Some(Block::Entry { term, entry }) =
+                    storage.read(ENTRIES + entries.len() as u64 + 1).ok()?
+                {
+                    if let Entry::Command(c) = entry {
+                        commands.insert((entries.len() as u64 + 1, *term), *c);
+                    }
+                    entries.push(log_entry(entry));
+                }
+                storage.write(GENERATION, Block::Generation(generation));
+                storage.sync();
+                let last = entries.len() as u64;
+                let entries =
+                    noraft::LogEntries::from_iter(noraft::LogPosition::ZERO, entries);
+                let log = noraft::Log::new(noraft::ClusterConfig::new(), entries);
+                let voted_for = voted_for.map(noraft::NodeId::new);
+                let raft = restart(id, generation, noraft::Term::new(term), voted_for, log);
+                let mut replica = Replica::with(raft);
+                replica.commands = commands;
+                replica.persisted_last = last;
+                replica.act(ctx);
+                Some(replica)
+            }
+
+            /// A message from another replica.
+            pub fn on_message(&mut self, ctx: &mut Context<'_, NoraftKv>, from: NodeId, wire: Wire) {
+                for (index, term, command) in wire.commands {
+                    self.commands.insert((index, term), command);
+                }
+                if let Err(e) = handle(&mut self.raft, &wire.msg) {
+                    self.error.get_or_insert(e);
+                }
+                if let noraft::Message::AppendEntriesCall { term, .. } = &wire.msg {
+                    if *term == self.raft.current_term() {
+                        self.leader_hint = Some(from);
+                    }
+                }
+                self.act(ctx);
+            }
+
+            /// The election timeout (a leader's heartbeat) expired.
+            pub fn on_timer(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+                self.timer = None;
+                self.raft.handle_election_timeout();
+                self.act(ctx);
+            }
+
+            /// A client's request: proposed if this node leads, else redirected.
+            pub fn on_client_op(&mut self, ctx: &mut Context<'_, NoraftKv>, op: OpId, request: KvRequest) {
+                let position = self.raft.propose_command();
+                if position == noraft::LogPosition::INVALID {
+                    let hint = self.leader_hint.filter(|&h| h != ctx.id());
+                    ctx.reply(op, KvReply::Redirect { hint });
+                    return;
+                }
+                let (index, term) = (position.index.get(), position.term.get());
+                self.commands.insert((index, term), request);
+                self.waiting.insert(index, (term, op));
+                self.act(ctx);
+            }
+
+            /// Carries out noraft's actions: storage first and synced, then
+            /// the timer and the sends; then applies what is committed.
+            fn act(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+                let actions: Vec<noraft::Action> = self.raft.actions_mut().collect();
+                let (mut wrote, mut timer) = (false, false);
+                let mut sends = Vec::new();
+                for action in actions {
+                    match action {
+                        noraft::Action::SetElectionTimeout => timer = true,
+                        noraft::Action::SaveCurrentTerm | noraft::Action::SaveVotedFor => {
+                            let term = self.raft.current_term().get();
+                            let voted_for = self.raft.voted_for().map(|n| n.get());
+                            ctx.storage().write(HARD, Block::Hard { term, voted_for });
+                            wrote = true;
+                        }
+                        noraft::Action::AppendLogEntries(entries) => {
+                            self.persist(ctx, &entries);
+                            wrote = true;
+                        }
+                        noraft::Action::BroadcastMessage(m) => {
+                            sends.extend(self.raft.peers().map(|p| (p, m.clone())));
+                        }
+                        noraft::Action::SendMessage(to, m) => sends.push((to, m)),
+                        noraft::Action::InstallSnapshot(_) => {}
+                    }
+                }
+                if wrote {
+                    ctx.storage().sync();
+                }
+                if timer {
+                    self.reset_timer(ctx);
+                }
+                for (to, msg) in sends {
+                    let wire = self.wire(msg);
+                    ctx.send(NodeId::from(to.get() as usize), Msg::$variant(wire));
+                }
+                self.apply(ctx);
+            }
+
+            fn reset_timer(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+                if let Some(old) = self.timer.take() {
+                    ctx.cancel_timer(old);
+                }
+                let ms = if self.raft.role().is_leader() {
+                    HEARTBEAT_MS
+                } else {
+                    ctx.rng().between(ELECTION_MS.0, ELECTION_MS.1)
+                };
+                self.timer = Some(ctx.set_timer(SimDuration::from_millis(ms), Tick));
+            }
+
+            /// Writes the entries after their anchor, and deletes what the
+            /// stored log had beyond them.
+            fn persist(&mut self, ctx: &mut Context<'_, NoraftKv>, entries: &noraft::LogEntries) {
+                let mut last = entries.prev_position().index.get();
+                for (p, e) in entries.iter_with_positions() {
+                    let (index, term) = (p.index.get(), p.term.get());
+                    let entry = self.entry(&e, index, term);
+                    ctx.storage().write(ENTRIES + index, Block::Entry { term, entry });
+                    last = index;
+                }
+                for index in last + 1..=self.persisted_last {
+                    ctx.storage().delete(ENTRIES + index);
+                }
+                self.persisted_last = last;
+            }
+
+            /// noraft's entry at (index, term) as a stored [`Entry`].
+            fn entry(&self, e: &noraft::LogEntry, index: u64, term: u64) -> Entry {
+                match e {
+                    noraft::LogEntry::Term(t) => Entry::Term(t.get()),
+                    noraft::LogEntry::ClusterConfig(c) => Entry::Config([
+                        c.voters.iter().map(|n| n.get()).collect(),
+                        c.new_voters.iter().map(|n| n.get()).collect(),
+                        c.non_voters.iter().map(|n| n.get()).collect(),
+                    ]),
+                    noraft::LogEntry::Command => Entry::Command(self.command(index, term)),
+                }
+            }
+
+            fn command(&self, index: u64, term: u64) -> KvRequest {
+                *self
+                    .commands
+                    .get(&(index, term))
+                    .expect("a command entry's command travels with it")
+            }
+
+            /// noraft's message, with the commands of its command entries.
+            fn wire(&self, msg: noraft::Message) -> Wire {
+                let commands = match &msg {
+                    noraft::Message::AppendEntriesCall { entries, .. } => entries
+                        .iter_with_positions()
+                        .filter(|(_, e)| matches!(e, noraft::LogEntry::Command))
+                        .map(|(p, _)| {
+                            let (index, term) = (p.index.get(), p.term.get());
+                            (index, term, self.command(index, term))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                Wire { msg, commands }
+            }
+
+            /// Applies every committed entry not yet applied, answering the
+            /// clients whose proposals they are; a node that no longer leads
+            /// redirects the clients it still holds.
+            fn apply(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+                while self.applied < self.raft.commit_index().get() {
+                    let index = self.applied + 1;
+                    let at = noraft::LogIndex::new(index);
+                    let entries = self.raft.log().entries();
+                    let term = entries.get_term(at).expect("no snapshots: the log holds every committed entry").get();
+                    let is_command = matches!(entries.get_entry(at), Some(noraft::LogEntry::Command));
+                    let reply = if is_command {
+                        self.store.apply(&self.command(index, term))
+                    } else {
+                        None
+                    };
+                    if let Some((t, op)) = self.waiting.remove(&index) {
+                        match reply {
+                            Some(reply) if t == term => ctx.reply(op, reply),
+                            _ => ctx.reply(op, KvReply::Redirect { hint: None }),
+                        }
+                    }
+                    self.applied = index;
+                }
+                if !self.raft.role().is_leader() && !self.waiting.is_empty() {
+                    let hint = self.leader_hint.filter(|&h| h != ctx.id());
+                    for (_, (_, op)) in std::mem::take(&mut self.waiting) {
+                        ctx.reply(op, KvReply::Redirect { hint });
+                    }
+                }
+            }
+        }
+
+        /// A stored entry as this release's log entry.
+        fn log_entry(entry: &Entry) -> noraft::LogEntry {
+            match entry {
+                Entry::Term(t) => noraft::LogEntry::Term(noraft::Term::new(*t)),
+                Entry::Config([voters, new_voters, non_voters]) => {
+                    let ids = |v: &Vec<u64>| v.iter().map(|&n| noraft::NodeId::new(n)).collect();
+                    let mut config = noraft::ClusterConfig::new();
+                    config.voters = ids(voters);
+                    config.new_voters = ids(new_voters);
+                    config.non_voters = ids(non_voters);
+                    noraft::LogEntry::ClusterConfig(config)
+                }
+                Entry::Command(_) => noraft::LogEntry::Command,
+            }
+        }
+
+        impl crate::judge::raft::RaftView for Replica {
+            fn term(&self) -> u64 {
+                self.raft.current_term().get()
+            }
+            fn leads(&self) -> bool {
+                self.raft.role().is_leader()
+            }
+            fn commit_index(&self) -> u64 {
+                self.raft.commit_index().get()
+            }
+            fn entry_term(&self, index: u64) -> Option<u64> {
+                let at = noraft::LogIndex::new(index);
+                self.raft.log().entries().get_term(at).map(|t| t.get())
+            }
+            fn library_error(&self) -> Option<&str> {
+                self.error.as_deref()
+            }
+        }
+    };
+}
+
+pub(crate) use replica;
