@@ -8,7 +8,11 @@ which tells the shrunk failure's story), with its reruns and time, and the
 median and largest shrunk plan over the 20 starts' first failures. The models, their switches and each switch's mix and seed budget come
 from `faultline list --json`, that is, from each model's own description.
 
-Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME] [--bug NAME]
+With --targets, the models are the real libraries of `targets/` (their
+switches are released versions), and each row also says whether the newest
+release, with no switch, passes the same 20 x LIMIT seeds.
+
+Usage: scripts/bug-table.py [LIMIT] [--host engine|madsim] [--model NAME] [--bug NAME] [--targets]
   LIMIT defaults to 500; every model, or only those of one host, or one model, or one switch. Builds the release binary. Runs in a scratch directory, so no
   artifacts are left in the repository."""
 
@@ -25,27 +29,43 @@ def option(name):
 
 
 HOST, MODEL, BUG = option("--host"), option("--model"), option("--bug")
+TARGETS = "--targets" in sys.argv
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a not in (HOST, MODEL, BUG)]
 LIMIT = int(ARGS[0]) if ARGS else 500
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "targets") if TARGETS else ROOT
 
-subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-BIN = os.path.join(ROOT, "target", "release", "faultline")
+subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=BUILD, check=True)
+BIN = os.path.join(BUILD, "target", "release", "faultline-targets" if TARGETS else "faultline")
 LISTING = json.loads(subprocess.run([BIN, "list", "--json"], capture_output=True, text=True,
                                     check=True).stdout)
 BUGS = {m["name"]: [b for b in m["bugs"] if BUG in (None, b["name"])] for m in LISTING["models"]
         if HOST in (None, m["host"]) and MODEL in (None, m["name"])}
 
 
-def explore(cwd, model, bug, faults, start):
+def explore(cwd, model, bug, faults, start, until_failure=True):
+    """The sweep's failures from `start`: the first (or, not until a
+    failure, how many); `bug` None runs the model as it is."""
+    switch = ["--bug", bug] if bug else []
+    stop = ["--until-failure"] if until_failure else []
     out = subprocess.run(
-        [BIN, "explore", model, "--bug", bug, "--faults", faults, "--start", str(start),
-         "--seeds", str(LIMIT), "--json", "--no-regressions", "--until-failure"],
+        [BIN, "explore", model, *switch, "--faults", faults, "--start", str(start),
+         "--seeds", str(LIMIT), "--json", "--no-regressions", *stop],
         cwd=cwd, capture_output=True, text=True)
     if out.returncode not in (0, 1):
         sys.exit(f"explore failed: {out.stderr}")
     failed = json.loads(out.stdout)["failed"]
+    if not until_failure:
+        return len(failed)
     return min(failed, key=lambda f: f["seed"]) if failed else None
+
+
+def newest_passes(model, faults):
+    """For a real library: how many of the 20 starts' seeds fail with no
+    switch (its newest release), as "passes" or "N fail"."""
+    with tempfile.TemporaryDirectory() as cwd:
+        failing = sum(explore(cwd, model, None, faults, k * 1000, False) for k in range(20))
+    return "passes" if failing == 0 else f"{failing} fail"
 
 
 def shrink(cwd, artifact):
@@ -69,8 +89,9 @@ def spread(sizes):
     return f"{statistics.median(known):g} ({max(known)})"
 
 
-print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | shrunk plans of the 20 starts: median (max) | shrunk run (client ops) | shrinking: reruns (time) | kind |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+NEWEST = f" newest release on the same {20 * LIMIT} seeds |" if TARGETS else ""
+print("| model | bug switch | faults | budget (seeds) | first failing seed | median seeds to failure (20 starts) | found from k starts | shrunk plan (faults) | shrunk plans of the 20 starts: median (max) | shrunk run (client ops) | shrinking: reruns (time) | kind |" + NEWEST)
+print("|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if TARGETS else ""))
 for model, bugs in BUGS.items():
     for b in bugs:
         bug, faults, budget = b["name"], b["mix"], b["within_seeds"]
@@ -100,5 +121,6 @@ for model, bugs in BUGS.items():
                     first_seed, kind = str(f["seed"]), f["kind"]
                     shrunk, ops, reruns = size, f_ops, f"{f_reruns} ({took:.1f} s)"
             print(f"{model} {bug}: shrunk plans of the 20 starts: {sizes}", file=sys.stderr, flush=True)
-            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {spread(sizes)} | {ops} | {reruns} | {kind} |",
+            newest = f" {newest_passes(model, faults)} |" if TARGETS else ""
+            print(f"| {model} | `{bug}` | `{faults}` | {budget} | {first_seed} | {median} | {found}/20 | {shrunk} | {spread(sizes)} | {ops} | {reruns} | {kind} |{newest}",
                   flush=True)

@@ -4,60 +4,18 @@
 //! what `faultline list` and the README's table print, so the docs cannot
 //! drift from the code. (`scripts/bug-table.py` measures the medians.)
 
-use sim::model::{Model, RunRequest};
+use sim::model::hunt;
 use sim::Mix;
-
-/// The first seed in `0..within` at which `model` fails with `bug` on
-/// under `mix`, if any.
-fn first_failure(model: &dyn Model, bug: &str, mix: Mix, within: u64) -> Option<u64> {
-    (0..within).find(|&seed| {
-        let request = RunRequest {
-            seed,
-            bug: Some(bug.to_string()),
-            nemesis: mix.nemesis(),
-            plan: None,
-            record: false,
-            budget: None,
-            buggify: None,
-            trim: Default::default(),
-        };
-        let run = model.run(&request).expect("a listed bug switch runs");
-        run.failure.is_some()
-    })
-}
 
 #[test]
 fn every_bug_switch_is_caught_within_its_stated_budget() {
     let mut checked = 0;
     for model in faultline::catalog::built_in() {
-        let description = model.describe();
-        for bug in &description.bugs {
-            let mix: Mix = bug.mix.parse().expect("a listed mix");
-            let found = first_failure(model, &bug.name, mix, bug.within_seeds);
-            eprintln!(
-                "{} --bug {}: first failure at {found:?}",
-                description.name, bug.name
-            );
-            if bug.harmless {
-                // Harmless alone by design: the budget is seeds that pass.
-                assert_eq!(
-                    found, None,
-                    "{} --bug {} is declared harmless",
-                    description.name, bug.name
-                );
-                checked += 1;
-                continue;
-            }
-            assert!(
-                found.is_some(),
-                "{} --bug {} is not caught under `{}` within {} seeds, as its description says",
-                description.name,
-                bug.name,
-                bug.mix,
-                bug.within_seeds
-            );
-            checked += 1;
+        let found = hunt::check_hunts(model).unwrap_or_else(|e| panic!("{e}"));
+        for (bug, first) in &found {
+            eprintln!("{} --bug {bug}: first failure at {first:?}", model.name());
         }
+        checked += found.len();
     }
     assert!(
         checked >= 9,
@@ -71,23 +29,8 @@ fn the_correct_models_pass_the_seeds_their_bugs_fail_in() {
     for model in faultline::catalog::built_in() {
         let description = model.describe();
         for seed in 0..3 {
-            let request = RunRequest {
-                seed,
-                bug: None,
-                nemesis: Mix::All.nemesis(),
-                plan: None,
-                record: false,
-                budget: None,
-                buggify: None,
-                trim: Default::default(),
-            };
-            let run = model.run(&request).expect("runs");
-            assert!(
-                run.failure.is_none(),
-                "{} seed {seed}: {:?}",
-                description.name,
-                run.failure
-            );
+            let failed = hunt::fails(model, None, Mix::All, seed).expect("runs");
+            assert!(!failed, "{} seed {seed} fails", description.name);
         }
     }
 }

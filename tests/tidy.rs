@@ -13,12 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The crates' source roots, from the workspace root.
-const ROOTS: [&str; 5] = [
+const ROOTS: [&str; 6] = [
     "src",
     "sim/src",
     "models/src",
     "madsim-host/src",
     "examples/chain/src",
+    "targets/src",
 ];
 
 fn workspace() -> PathBuf {

@@ -12,11 +12,13 @@
 //! - [`detail`]: [`RunDetail`](detail::RunDetail), a recorded run's
 //!   operations as text, attempts and counterexample (for the HTML report).
 //! - [`summary`]: [`RunSummary`], what one run produced, on any host.
+//! - [`hunt`]: holding a model's bug switches to their declared hunts.
 
 pub mod bug;
 pub mod describe;
 pub mod detail;
 pub mod engine;
+pub mod hunt;
 pub mod summary;
 
 pub use bug::{BugInfo, BugSwitch, Hunt, NoBugs};

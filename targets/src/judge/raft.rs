@@ -50,7 +50,9 @@ pub fn safety<N: Node + RaftView>() -> impl FnMut(&Simulation<N>) -> Result<(), 
                 let first = *leaders.entry(node.term()).or_insert(id);
                 if first != id {
                     let term = node.term();
-                    return Err(format!("election safety: {first} and {id} both led term {term}"));
+                    return Err(format!(
+                        "election safety: {first} and {id} both led term {term}"
+                    ));
                 }
             }
             let seen = checked.entry(id).or_insert(0);
@@ -74,7 +76,9 @@ fn commits<N: RaftView>(
         let index = *seen;
         let fixed = committed[index as usize - 1];
         if node.entry_term(index) != Some(fixed) {
-            let now = node.entry_term(index).map_or("none".into(), |t| format!("term {t}"));
+            let now = node
+                .entry_term(index)
+                .map_or("none".into(), |t| format!("term {t}"));
             return Err(format!(
                 "state machine safety: {id} committed index {index} at term {fixed}, and now holds {now} there"
             ));
@@ -82,7 +86,9 @@ fn commits<N: RaftView>(
     }
     for index in *seen + 1..=commit {
         let Some(term) = node.entry_term(index) else {
-            return Err(format!("state machine safety: {id} committed index {index} but holds no entry there"));
+            return Err(format!(
+                "state machine safety: {id} committed index {index} but holds no entry there"
+            ));
         };
         match committed.get(index as usize - 1) {
             Some(&fixed) if fixed != term => {
@@ -92,7 +98,11 @@ fn commits<N: RaftView>(
             }
             Some(_) => {}
             None => {
-                assert_eq!(committed.len() as u64, index - 1, "commits are checked in order");
+                assert_eq!(
+                    committed.len() as u64,
+                    index - 1,
+                    "commits are checked in order"
+                );
                 committed.push(term);
             }
         }

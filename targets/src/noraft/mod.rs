@@ -9,22 +9,19 @@
 //! store under the `kv` spec, and, healed, a leader and progress.
 
 mod block;
+mod host;
 mod replica;
 mod versions;
 
-pub use block::{Block, Entry};
 use crate::judge::raft::{self, RaftView};
+pub use block::{Block, Entry};
+pub use host::{Host, Tick, ELECTION_MS, HEARTBEAT_MS};
 use models::kv::{history, KvClients, KvReply, KvRequest};
 use sim::model::EngineModel;
 use sim::scenario::Scenario;
 use sim::spec::kv::Kv;
 use sim::{Context, Mix, Node, NodeId, OpId, SimDuration, Simulation};
 use versions::{v0_4, v0_5, v0_7};
-
-/// A leader's heartbeat interval, in milliseconds.
-pub const HEARTBEAT_MS: u64 = 30;
-/// The range an election timeout is drawn from, in milliseconds.
-pub const ELECTION_MS: (u64, u64) = (150, 300);
 
 sim::bug_switches! {
     /// noraft's releases with known bugs; no switch runs the newest, 0.7.1.
@@ -53,9 +50,17 @@ pub enum Msg {
     V0_7(v0_7::Wire),
 }
 
-/// The one timer: noraft's election timeout (a leader's heartbeat).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Tick;
+/// Each release's messages as the host's.
+macro_rules! wraps {
+    ($($release:ident => $variant:ident),+) => {
+        $(impl Host<$release::Wire> for NoraftKv {
+            fn wrap(wire: $release::Wire) -> Msg {
+                Msg::$variant(wire)
+            }
+        })+
+    };
+}
+wraps!(v0_4 => V0_4, v0_5 => V0_5, v0_7 => V0_7);
 
 /// A replica of the release the run uses.
 #[derive(Clone, Debug)]
@@ -111,8 +116,12 @@ impl Node for NoraftKv {
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
         let replica = match self.release() {
-            Some(NoraftVersion::V0_4) => v0_4::Replica::recover(ctx).map(|r| NoraftKv::V0_4(Box::new(r))),
-            Some(NoraftVersion::V0_5) => v0_5::Replica::recover(ctx).map(|r| NoraftKv::V0_5(Box::new(r))),
+            Some(NoraftVersion::V0_4) => {
+                v0_4::Replica::recover(ctx).map(|r| NoraftKv::V0_4(Box::new(r)))
+            }
+            Some(NoraftVersion::V0_5) => {
+                v0_5::Replica::recover(ctx).map(|r| NoraftKv::V0_5(Box::new(r)))
+            }
             None => v0_7::Replica::recover(ctx).map(|r| NoraftKv::V0_7(Box::new(r))),
         };
         *self = replica.unwrap_or(NoraftKv::Down);
@@ -196,7 +205,9 @@ pub fn scenario(release: Option<NoraftVersion>) -> Scenario<NoraftKv> {
         .monitor_properties(&raft::PROPERTIES, raft::safety::<NoraftKv>)
         .linearizable(Kv, history::spec_history)
         .eventually("a leader", |sim| {
-            leader(sim).map(|_| ()).ok_or_else(|| "no leader".to_string())
+            leader(sim)
+                .map(|_| ())
+                .ok_or_else(|| "no leader".to_string())
         })
         .run_for(SimDuration::from_secs(10))
 }

@@ -1,6 +1,6 @@
 //! One noraft node carrying a key-value store, written once for every
 //! release: [`replica!`] expands to a release's `Replica` inside a module
-//! that names that release `noraft`.
+//! that names that release `release`.
 //!
 //! How the replica keeps noraft's contract (its `Action` docs):
 //! - **Storage.** `SaveCurrentTerm`, `SaveVotedFor` and `AppendLogEntries`
@@ -24,15 +24,15 @@
 //! - No snapshots and no membership changes are made, so `InstallSnapshot`
 //!   is never asked for.
 
-/// The body of one release's replica module. The module has `noraft` in
+/// The body of one release's replica module. The module has `release` in
 /// scope as the release, and two shims for calls whose signatures changed:
-/// `restart(id, generation, term, voted_for, log) -> noraft::Node` and
-/// `handle(&mut noraft::Node, &noraft::Message) -> Result<(), String>`.
-/// `$variant` is the release's variant of [`super::Msg`].
+/// `restart(id, generation, term, voted_for, log) -> release::Node` and
+/// `handle(&mut release::Node, &release::Message) -> Result<(), String>`.
+/// The replica runs on any [`super::host::Host`] of its messages.
 macro_rules! replica {
-    ($variant:ident) => {
+    () => {
         use crate::noraft::block::{Block, Entry, ENTRIES, GENERATION, HARD};
-        use crate::noraft::{Msg, NoraftKv, Tick, ELECTION_MS, HEARTBEAT_MS};
+        use crate::noraft::host::{Host, Tick, ELECTION_MS, HEARTBEAT_MS};
         use models::kv::{KvReply, KvRequest, KvStore};
         use sim::{Context, NodeId, OpId, SimDuration, TimerId};
         use std::collections::BTreeMap;
@@ -41,14 +41,14 @@ macro_rules! replica {
         /// command entries it carries, each as (index, term, command).
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub struct Wire {
-            msg: noraft::Message,
+            msg: release::Message,
             commands: Vec<(u64, u64, KvRequest)>,
         }
 
         /// One replica of this release.
         #[derive(Clone, Debug)]
         pub struct Replica {
-            raft: noraft::Node,
+            raft: release::Node,
             store: KvStore,
             applied: u64,
             /// The command of each command entry this node has seen.
@@ -62,7 +62,7 @@ macro_rules! replica {
         }
 
         impl Replica {
-            fn with(raft: noraft::Node) -> Replica {
+            fn with(raft: release::Node) -> Replica {
                 Replica {
                     raft,
                     store: KvStore::default(),
@@ -77,12 +77,12 @@ macro_rules! replica {
             }
 
             /// A fresh node; node 0 creates the cluster of every node.
-            pub fn start(ctx: &mut Context<'_, NoraftKv>) -> Replica {
+            pub fn start<N: Host<Wire>>(ctx: &mut Context<'_, N>) -> Replica {
                 let id = ctx.id().index() as u64;
-                let mut raft = noraft::Node::start(noraft::NodeId::new(id));
+                let mut raft = release::Node::start(release::NodeId::new(id));
                 if id == 0 {
-                    let voters: Vec<noraft::NodeId> = (0..ctx.node_count() as u64)
-                        .map(noraft::NodeId::new)
+                    let voters: Vec<release::NodeId> = (0..ctx.node_count() as u64)
+                        .map(release::NodeId::new)
                         .collect();
                     raft.create_cluster(&voters);
                 }
@@ -93,8 +93,8 @@ macro_rules! replica {
 
             /// A node restarted on what its storage kept; `None` when a
             /// block it needs is corrupt.
-            pub fn recover(ctx: &mut Context<'_, NoraftKv>) -> Option<Replica> {
-                let id = noraft::NodeId::new(ctx.id().index() as u64);
+            pub fn recover<N: Host<Wire>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
+                let id = release::NodeId::new(ctx.id().index() as u64);
                 let storage = ctx.storage();
                 let (term, voted_for) = match storage.read(HARD).ok()? {
                     Some(Block::Hard { term, voted_for }) => (*term, *voted_for),
@@ -117,11 +117,10 @@ macro_rules! replica {
                 storage.write(GENERATION, Block::Generation(generation));
                 storage.sync();
                 let last = entries.len() as u64;
-                let entries =
-                    noraft::LogEntries::from_iter(noraft::LogPosition::ZERO, entries);
-                let log = noraft::Log::new(noraft::ClusterConfig::new(), entries);
-                let voted_for = voted_for.map(noraft::NodeId::new);
-                let raft = restart(id, generation, noraft::Term::new(term), voted_for, log);
+                let entries = release::LogEntries::from_iter(release::LogPosition::ZERO, entries);
+                let log = release::Log::new(release::ClusterConfig::new(), entries);
+                let voted_for = voted_for.map(release::NodeId::new);
+                let raft = restart(id, generation, release::Term::new(term), voted_for, log);
                 let mut replica = Replica::with(raft);
                 replica.commands = commands;
                 replica.persisted_last = last;
@@ -130,14 +129,19 @@ macro_rules! replica {
             }
 
             /// A message from another replica.
-            pub fn on_message(&mut self, ctx: &mut Context<'_, NoraftKv>, from: NodeId, wire: Wire) {
+            pub fn on_message<N: Host<Wire>>(
+                &mut self,
+                ctx: &mut Context<'_, N>,
+                from: NodeId,
+                wire: Wire,
+            ) {
                 for (index, term, command) in wire.commands {
                     self.commands.insert((index, term), command);
                 }
                 if let Err(e) = handle(&mut self.raft, &wire.msg) {
                     self.error.get_or_insert(e);
                 }
-                if let noraft::Message::AppendEntriesCall { term, .. } = &wire.msg {
+                if let release::Message::AppendEntriesCall { term, .. } = &wire.msg {
                     if *term == self.raft.current_term() {
                         self.leader_hint = Some(from);
                     }
@@ -146,16 +150,21 @@ macro_rules! replica {
             }
 
             /// The election timeout (a leader's heartbeat) expired.
-            pub fn on_timer(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+            pub fn on_timer<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
                 self.timer = None;
                 self.raft.handle_election_timeout();
                 self.act(ctx);
             }
 
             /// A client's request: proposed if this node leads, else redirected.
-            pub fn on_client_op(&mut self, ctx: &mut Context<'_, NoraftKv>, op: OpId, request: KvRequest) {
+            pub fn on_client_op<N: Host<Wire>>(
+                &mut self,
+                ctx: &mut Context<'_, N>,
+                op: OpId,
+                request: KvRequest,
+            ) {
                 let position = self.raft.propose_command();
-                if position == noraft::LogPosition::INVALID {
+                if position == release::LogPosition::INVALID {
                     let hint = self.leader_hint.filter(|&h| h != ctx.id());
                     ctx.reply(op, KvReply::Redirect { hint });
                     return;
@@ -168,28 +177,28 @@ macro_rules! replica {
 
             /// Carries out noraft's actions: storage first and synced, then
             /// the timer and the sends; then applies what is committed.
-            fn act(&mut self, ctx: &mut Context<'_, NoraftKv>) {
-                let actions: Vec<noraft::Action> = self.raft.actions_mut().collect();
+            fn act<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
+                let actions: Vec<release::Action> = self.raft.actions_mut().collect();
                 let (mut wrote, mut timer) = (false, false);
                 let mut sends = Vec::new();
                 for action in actions {
                     match action {
-                        noraft::Action::SetElectionTimeout => timer = true,
-                        noraft::Action::SaveCurrentTerm | noraft::Action::SaveVotedFor => {
+                        release::Action::SetElectionTimeout => timer = true,
+                        release::Action::SaveCurrentTerm | release::Action::SaveVotedFor => {
                             let term = self.raft.current_term().get();
                             let voted_for = self.raft.voted_for().map(|n| n.get());
                             ctx.storage().write(HARD, Block::Hard { term, voted_for });
                             wrote = true;
                         }
-                        noraft::Action::AppendLogEntries(entries) => {
+                        release::Action::AppendLogEntries(entries) => {
                             self.persist(ctx, &entries);
                             wrote = true;
                         }
-                        noraft::Action::BroadcastMessage(m) => {
+                        release::Action::BroadcastMessage(m) => {
                             sends.extend(self.raft.peers().map(|p| (p, m.clone())));
                         }
-                        noraft::Action::SendMessage(to, m) => sends.push((to, m)),
-                        noraft::Action::InstallSnapshot(_) => {}
+                        release::Action::SendMessage(to, m) => sends.push((to, m)),
+                        release::Action::InstallSnapshot(_) => {}
                     }
                 }
                 if wrote {
@@ -200,12 +209,12 @@ macro_rules! replica {
                 }
                 for (to, msg) in sends {
                     let wire = self.wire(msg);
-                    ctx.send(NodeId::from(to.get() as usize), Msg::$variant(wire));
+                    ctx.send(NodeId::from(to.get() as usize), N::wrap(wire));
                 }
                 self.apply(ctx);
             }
 
-            fn reset_timer(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+            fn reset_timer<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
                 if let Some(old) = self.timer.take() {
                     ctx.cancel_timer(old);
                 }
@@ -219,12 +228,17 @@ macro_rules! replica {
 
             /// Writes the entries after their anchor, and deletes what the
             /// stored log had beyond them.
-            fn persist(&mut self, ctx: &mut Context<'_, NoraftKv>, entries: &noraft::LogEntries) {
+            fn persist<N: Host<Wire>>(
+                &mut self,
+                ctx: &mut Context<'_, N>,
+                entries: &release::LogEntries,
+            ) {
                 let mut last = entries.prev_position().index.get();
                 for (p, e) in entries.iter_with_positions() {
                     let (index, term) = (p.index.get(), p.term.get());
                     let entry = self.entry(&e, index, term);
-                    ctx.storage().write(ENTRIES + index, Block::Entry { term, entry });
+                    ctx.storage()
+                        .write(ENTRIES + index, Block::Entry { term, entry });
                     last = index;
                 }
                 for index in last + 1..=self.persisted_last {
@@ -234,15 +248,15 @@ macro_rules! replica {
             }
 
             /// noraft's entry at (index, term) as a stored [`Entry`].
-            fn entry(&self, e: &noraft::LogEntry, index: u64, term: u64) -> Entry {
+            fn entry(&self, e: &release::LogEntry, index: u64, term: u64) -> Entry {
                 match e {
-                    noraft::LogEntry::Term(t) => Entry::Term(t.get()),
-                    noraft::LogEntry::ClusterConfig(c) => Entry::Config([
+                    release::LogEntry::Term(t) => Entry::Term(t.get()),
+                    release::LogEntry::ClusterConfig(c) => Entry::Config([
                         c.voters.iter().map(|n| n.get()).collect(),
                         c.new_voters.iter().map(|n| n.get()).collect(),
                         c.non_voters.iter().map(|n| n.get()).collect(),
                     ]),
-                    noraft::LogEntry::Command => Entry::Command(self.command(index, term)),
+                    release::LogEntry::Command => Entry::Command(self.command(index, term)),
                 }
             }
 
@@ -254,11 +268,11 @@ macro_rules! replica {
             }
 
             /// noraft's message, with the commands of its command entries.
-            fn wire(&self, msg: noraft::Message) -> Wire {
+            fn wire(&self, msg: release::Message) -> Wire {
                 let commands = match &msg {
-                    noraft::Message::AppendEntriesCall { entries, .. } => entries
+                    release::Message::AppendEntriesCall { entries, .. } => entries
                         .iter_with_positions()
-                        .filter(|(_, e)| matches!(e, noraft::LogEntry::Command))
+                        .filter(|(_, e)| matches!(e, release::LogEntry::Command))
                         .map(|(p, _)| {
                             let (index, term) = (p.index.get(), p.term.get());
                             (index, term, self.command(index, term))
@@ -272,13 +286,17 @@ macro_rules! replica {
             /// Applies every committed entry not yet applied, answering the
             /// clients whose proposals they are; a node that no longer leads
             /// redirects the clients it still holds.
-            fn apply(&mut self, ctx: &mut Context<'_, NoraftKv>) {
+            fn apply<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
                 while self.applied < self.raft.commit_index().get() {
                     let index = self.applied + 1;
-                    let at = noraft::LogIndex::new(index);
+                    let at = release::LogIndex::new(index);
                     let entries = self.raft.log().entries();
-                    let term = entries.get_term(at).expect("no snapshots: the log holds every committed entry").get();
-                    let is_command = matches!(entries.get_entry(at), Some(noraft::LogEntry::Command));
+                    let term = entries
+                        .get_term(at)
+                        .expect("no snapshots: the log holds every committed entry")
+                        .get();
+                    let is_command =
+                        matches!(entries.get_entry(at), Some(release::LogEntry::Command));
                     let reply = if is_command {
                         self.store.apply(&self.command(index, term))
                     } else {
@@ -302,18 +320,18 @@ macro_rules! replica {
         }
 
         /// A stored entry as this release's log entry.
-        fn log_entry(entry: &Entry) -> noraft::LogEntry {
+        fn log_entry(entry: &Entry) -> release::LogEntry {
             match entry {
-                Entry::Term(t) => noraft::LogEntry::Term(noraft::Term::new(*t)),
+                Entry::Term(t) => release::LogEntry::Term(release::Term::new(*t)),
                 Entry::Config([voters, new_voters, non_voters]) => {
-                    let ids = |v: &Vec<u64>| v.iter().map(|&n| noraft::NodeId::new(n)).collect();
-                    let mut config = noraft::ClusterConfig::new();
+                    let ids = |v: &Vec<u64>| v.iter().map(|&n| release::NodeId::new(n)).collect();
+                    let mut config = release::ClusterConfig::new();
                     config.voters = ids(voters);
                     config.new_voters = ids(new_voters);
                     config.non_voters = ids(non_voters);
-                    noraft::LogEntry::ClusterConfig(config)
+                    release::LogEntry::ClusterConfig(config)
                 }
-                Entry::Command(_) => noraft::LogEntry::Command,
+                Entry::Command(_) => release::LogEntry::Command,
             }
         }
 
@@ -328,7 +346,7 @@ macro_rules! replica {
                 self.raft.commit_index().get()
             }
             fn entry_term(&self, index: u64) -> Option<u64> {
-                let at = noraft::LogIndex::new(index);
+                let at = release::LogIndex::new(index);
                 self.raft.log().entries().get_term(at).map(|t| t.get())
             }
             fn library_error(&self) -> Option<&str> {

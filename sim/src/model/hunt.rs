@@ -1,0 +1,79 @@
+//! Holding a model's bug switches to the hunts they declare: a sweep from
+//! seed 0 under the switch's mix must fail within its seed budget (or, for
+//! a switch declared harmless, must not). The built-in catalog's test and
+//! any user's crate (the real libraries of `targets/`, say) share it, so a
+//! model's budgets are checked the same way wherever it lives.
+
+use super::describe::{Model, ModelError, RunRequest};
+use crate::mix::Mix;
+
+/// One seed of `model` under `mix`, with `bug` on (`None`: as it is):
+/// true when the run fails.
+pub fn fails(
+    model: &dyn Model,
+    bug: Option<&str>,
+    mix: Mix,
+    seed: u64,
+) -> Result<bool, ModelError> {
+    let request = RunRequest {
+        seed,
+        bug: bug.map(str::to_string),
+        nemesis: mix.nemesis(),
+        plan: None,
+        record: false,
+        budget: None,
+        buggify: None,
+        trim: Default::default(),
+    };
+    Ok(model.run(&request)?.failure.is_some())
+}
+
+/// The first seed in `0..within` at which `model` fails with `bug` under
+/// `mix`, if any.
+pub fn first_failure(
+    model: &dyn Model,
+    bug: Option<&str>,
+    mix: Mix,
+    within: u64,
+) -> Result<Option<u64>, ModelError> {
+    for seed in 0..within {
+        if fails(model, bug, mix, seed)? {
+            return Ok(Some(seed));
+        }
+    }
+    Ok(None)
+}
+
+/// Every bug switch of `model` against its declared hunt: for each, its
+/// name and the first failing seed. An error names the first switch that
+/// breaks its declaration: a caught switch not caught within its budget,
+/// or a harmless one that fails.
+pub fn check_hunts(model: &dyn Model) -> Result<Vec<(String, Option<u64>)>, String> {
+    let description = model.describe();
+    let mut found = Vec::new();
+    for bug in &description.bugs {
+        let mix: Mix = bug
+            .mix
+            .parse()
+            .map_err(|e| format!("{} --bug {}: {e}", description.name, bug.name))?;
+        let first = first_failure(model, Some(&bug.name), mix, bug.within_seeds)
+            .map_err(|e| format!("{} --bug {}: {e}", description.name, bug.name))?;
+        let (name, within) = (&description.name, bug.within_seeds);
+        match (bug.harmless, first) {
+            (true, Some(seed)) => {
+                return Err(format!(
+                    "{name} --bug {} is declared harmless under `{}`, but seed {seed} fails",
+                    bug.name, bug.mix
+                ))
+            }
+            (false, None) => {
+                return Err(format!(
+                    "{name} --bug {} is not caught under `{}` within {within} seeds, as its description says",
+                    bug.name, bug.mix
+                ))
+            }
+            _ => found.push((bug.name.clone(), first)),
+        }
+    }
+    Ok(found)
+}
