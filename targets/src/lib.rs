@@ -5,9 +5,11 @@
 //!
 //! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
 //! - [`judge`]: what a library is held to, read from outside it.
+//! - [`release`]: a library at several releases as one model.
 //!
 //! `cargo run --release -- list` (in `targets/`) shows them all; see
 //! `targets/README.md` for the table of bugs re-found.
 
 pub mod judge;
 pub mod noraft;
+pub mod release;

@@ -9,18 +9,18 @@
 //! store under the `kv` spec, and, healed, a leader and progress.
 
 mod block;
-mod host;
 mod replica;
+mod timing;
 mod versions;
 
 use crate::judge::raft::{self, RaftView};
 pub use block::{Block, Entry};
-pub use host::{Host, Tick, ELECTION_MS, HEARTBEAT_MS};
-use models::kv::{history, KvClients, KvReply, KvRequest};
+use models::kv::{history, KvClients, KvRequest};
 use sim::model::EngineModel;
 use sim::scenario::Scenario;
 use sim::spec::kv::Kv;
-use sim::{Context, Mix, Node, NodeId, OpId, SimDuration, Simulation};
+use sim::{Mix, NodeId, SimDuration, Simulation};
+pub use timing::{ELECTION_MS, HEARTBEAT_MS};
 use versions::{v0_4, v0_5, v0_7};
 
 sim::bug_switches! {
@@ -39,129 +39,10 @@ sim::bug_switches! {
     }
 }
 
-/// A message between replicas, of the release the run uses.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Msg {
-    /// noraft 0.4.0.
-    V0_4(v0_4::Wire),
-    /// noraft 0.5.0.
-    V0_5(v0_5::Wire),
-    /// noraft 0.7.1.
-    V0_7(v0_7::Wire),
-}
-
-/// Each release's messages as the host's.
-macro_rules! wraps {
-    ($($release:ident => $variant:ident),+) => {
-        $(impl Host<$release::Wire> for NoraftKv {
-            fn wrap(wire: $release::Wire) -> Msg {
-                Msg::$variant(wire)
-            }
-        })+
-    };
-}
-wraps!(v0_4 => V0_4, v0_5 => V0_5, v0_7 => V0_7);
-
-/// A replica of the release the run uses.
-#[derive(Clone, Debug)]
-pub enum NoraftKv {
-    /// Not started yet: the release to start.
-    Fresh(Option<NoraftVersion>),
-    /// Restarted on corrupt storage: it stays down, as noraft asks.
-    Down,
-    /// noraft 0.4.0.
-    V0_4(Box<v0_4::Replica>),
-    /// noraft 0.5.0.
-    V0_5(Box<v0_5::Replica>),
-    /// noraft 0.7.1.
-    V0_7(Box<v0_7::Replica>),
-}
-
-/// Runs `$body` with `$r` bound to the replica, whatever its release, or
-/// evaluates `$none` for a node that is not running a replica.
-macro_rules! each {
-    ($node:expr, $r:ident => $body:expr, $none:expr) => {
-        match $node {
-            NoraftKv::V0_4($r) => $body,
-            NoraftKv::V0_5($r) => $body,
-            NoraftKv::V0_7($r) => $body,
-            NoraftKv::Fresh(_) | NoraftKv::Down => $none,
-        }
-    };
-}
-
-impl NoraftKv {
-    fn release(&self) -> Option<NoraftVersion> {
-        match self {
-            NoraftKv::Fresh(v) => *v,
-            _ => unreachable!("only a fresh node is started or recovered"),
-        }
-    }
-}
-
-impl Node for NoraftKv {
-    type Message = Msg;
-    type Timer = Tick;
-    type Block = Block;
-    type Op = KvRequest;
-    type Reply = KvReply;
-
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        *self = match self.release() {
-            Some(NoraftVersion::V0_4) => NoraftKv::V0_4(Box::new(v0_4::Replica::start(ctx))),
-            Some(NoraftVersion::V0_5) => NoraftKv::V0_5(Box::new(v0_5::Replica::start(ctx))),
-            None => NoraftKv::V0_7(Box::new(v0_7::Replica::start(ctx))),
-        };
-    }
-
-    fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
-        let replica = match self.release() {
-            Some(NoraftVersion::V0_4) => {
-                v0_4::Replica::recover(ctx).map(|r| NoraftKv::V0_4(Box::new(r)))
-            }
-            Some(NoraftVersion::V0_5) => {
-                v0_5::Replica::recover(ctx).map(|r| NoraftKv::V0_5(Box::new(r)))
-            }
-            None => v0_7::Replica::recover(ctx).map(|r| NoraftKv::V0_7(Box::new(r))),
-        };
-        *self = replica.unwrap_or(NoraftKv::Down);
-    }
-
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: Msg) {
-        match (self, msg) {
-            (NoraftKv::V0_4(r), Msg::V0_4(w)) => r.on_message(ctx, from, w),
-            (NoraftKv::V0_5(r), Msg::V0_5(w)) => r.on_message(ctx, from, w),
-            (NoraftKv::V0_7(r), Msg::V0_7(w)) => r.on_message(ctx, from, w),
-            (NoraftKv::Down, _) => {}
-            (node, msg) => unreachable!("one release per run: {msg:?} reached {node:?}"),
-        }
-    }
-
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _: Tick) {
-        each!(self, r => r.on_timer(ctx), ())
-    }
-
-    fn on_client_op(&mut self, ctx: &mut Context<'_, Self>, op: OpId, request: KvRequest) {
-        each!(self, r => r.on_client_op(ctx, op, request), ())
-    }
-}
-
-impl RaftView for NoraftKv {
-    fn term(&self) -> u64 {
-        each!(self, r => r.term(), 0)
-    }
-    fn leads(&self) -> bool {
-        each!(self, r => r.leads(), false)
-    }
-    fn commit_index(&self) -> u64 {
-        each!(self, r => r.commit_index(), 0)
-    }
-    fn entry_term(&self, index: u64) -> Option<u64> {
-        each!(self, r => r.entry_term(index), None)
-    }
-    fn library_error(&self) -> Option<&str> {
-        each!(self, r => r.library_error(), None)
-    }
+crate::release::releases! {
+    node NoraftKv, message Msg, block Block, switch NoraftVersion;
+    newest V0_7 => v0_7;
+    V0_4 => v0_4, V0_5 => v0_5
 }
 
 /// noraft, described once for the command line and the tests.

@@ -28,11 +28,12 @@
 /// scope as the release, and two shims for calls whose signatures changed:
 /// `restart(id, generation, term, voted_for, log) -> release::Node` and
 /// `handle(&mut release::Node, &release::Message) -> Result<(), String>`.
-/// The replica runs on any [`super::host::Host`] of its messages.
+/// The replica runs on any [`crate::release::Host`] of its messages.
 macro_rules! replica {
     () => {
         use crate::noraft::block::{Block, Entry, ENTRIES, GENERATION, HARD};
-        use crate::noraft::host::{Host, Tick, ELECTION_MS, HEARTBEAT_MS};
+        use crate::noraft::timing::{ELECTION_MS, HEARTBEAT_MS};
+        use crate::release::{Host, Tick};
         use models::kv::{KvReply, KvRequest, KvStore};
         use sim::{Context, NodeId, OpId, SimDuration, TimerId};
         use std::collections::BTreeMap;
@@ -76,108 +77,9 @@ macro_rules! replica {
                 }
             }
 
-            /// A fresh node; node 0 creates the cluster of every node.
-            pub fn start<N: Host<Wire>>(ctx: &mut Context<'_, N>) -> Replica {
-                let id = ctx.id().index() as u64;
-                let mut raft = release::Node::start(release::NodeId::new(id));
-                if id == 0 {
-                    let voters: Vec<release::NodeId> = (0..ctx.node_count() as u64)
-                        .map(release::NodeId::new)
-                        .collect();
-                    raft.create_cluster(&voters);
-                }
-                let mut replica = Replica::with(raft);
-                replica.act(ctx);
-                replica
-            }
-
-            /// A node restarted on what its storage kept; `None` when a
-            /// block it needs is corrupt.
-            pub fn recover<N: Host<Wire>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
-                let id = release::NodeId::new(ctx.id().index() as u64);
-                let storage = ctx.storage();
-                let (term, voted_for) = match storage.read(HARD).ok()? {
-                    Some(Block::Hard { term, voted_for }) => (*term, *voted_for),
-                    _ => (0, None),
-                };
-                let generation = match storage.read(GENERATION).ok()? {
-                    Some(Block::Generation(g)) => g + 1,
-                    _ => 1,
-                };
-                let mut entries = Vec::new();
-                let mut commands = BTreeMap::new();
-                while let Some(Block::Entry { term, entry }) =
-                    storage.read(ENTRIES + entries.len() as u64 + 1).ok()?
-                {
-                    if let Entry::Command(c) = entry {
-                        commands.insert((entries.len() as u64 + 1, *term), *c);
-                    }
-                    entries.push(log_entry(entry));
-                }
-                storage.write(GENERATION, Block::Generation(generation));
-                storage.sync();
-                let last = entries.len() as u64;
-                let entries = release::LogEntries::from_iter(release::LogPosition::ZERO, entries);
-                let log = release::Log::new(release::ClusterConfig::new(), entries);
-                let voted_for = voted_for.map(release::NodeId::new);
-                let raft = restart(id, generation, release::Term::new(term), voted_for, log);
-                let mut replica = Replica::with(raft);
-                replica.commands = commands;
-                replica.persisted_last = last;
-                replica.act(ctx);
-                Some(replica)
-            }
-
-            /// A message from another replica.
-            pub fn on_message<N: Host<Wire>>(
-                &mut self,
-                ctx: &mut Context<'_, N>,
-                from: NodeId,
-                wire: Wire,
-            ) {
-                for (index, term, command) in wire.commands {
-                    self.commands.insert((index, term), command);
-                }
-                if let Err(e) = handle(&mut self.raft, &wire.msg) {
-                    self.error.get_or_insert(e);
-                }
-                if let release::Message::AppendEntriesCall { term, .. } = &wire.msg {
-                    if *term == self.raft.current_term() {
-                        self.leader_hint = Some(from);
-                    }
-                }
-                self.act(ctx);
-            }
-
-            /// The election timeout (a leader's heartbeat) expired.
-            pub fn on_timer<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
-                self.timer = None;
-                self.raft.handle_election_timeout();
-                self.act(ctx);
-            }
-
-            /// A client's request: proposed if this node leads, else redirected.
-            pub fn on_client_op<N: Host<Wire>>(
-                &mut self,
-                ctx: &mut Context<'_, N>,
-                op: OpId,
-                request: KvRequest,
-            ) {
-                let position = self.raft.propose_command();
-                if position == release::LogPosition::INVALID {
-                    let hint = self.leader_hint.filter(|&h| h != ctx.id());
-                    ctx.reply(op, KvReply::Redirect { hint });
-                    return;
-                }
-                let (index, term) = (position.index.get(), position.term.get());
-                self.commands.insert((index, term), request);
-                self.waiting.insert(index, (term, op));
-                self.act(ctx);
-            }
-
             /// Carries out noraft's actions: storage first and synced, then
             /// the timer and the sends; then applies what is committed.
-            fn act<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn act<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
                 let actions: Vec<release::Action> = self.raft.actions_mut().collect();
                 let (mut wrote, mut timer) = (false, false);
                 let mut sends = Vec::new();
@@ -214,7 +116,7 @@ macro_rules! replica {
                 self.apply(ctx);
             }
 
-            fn reset_timer<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn reset_timer<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
                 if let Some(old) = self.timer.take() {
                     ctx.cancel_timer(old);
                 }
@@ -228,7 +130,7 @@ macro_rules! replica {
 
             /// Writes the entries after their anchor, and deletes what the
             /// stored log had beyond them.
-            fn persist<N: Host<Wire>>(
+            fn persist<N: Host<Wire, Block>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 entries: &release::LogEntries,
@@ -286,7 +188,7 @@ macro_rules! replica {
             /// Applies every committed entry not yet applied, answering the
             /// clients whose proposals they are; a node that no longer leads
             /// redirects the clients it still holds.
-            fn apply<N: Host<Wire>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn apply<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
                 while self.applied < self.raft.commit_index().get() {
                     let index = self.applied + 1;
                     let at = release::LogIndex::new(index);
@@ -316,6 +218,110 @@ macro_rules! replica {
                         ctx.reply(op, KvReply::Redirect { hint });
                     }
                 }
+            }
+        }
+
+        impl crate::release::Replica for Replica {
+            type Wire = Wire;
+            type Block = Block;
+
+            /// A fresh node; node 0 creates the cluster of every node.
+            fn start<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) -> Replica {
+                let id = ctx.id().index() as u64;
+                let mut raft = release::Node::start(release::NodeId::new(id));
+                if id == 0 {
+                    let voters: Vec<release::NodeId> = (0..ctx.node_count() as u64)
+                        .map(release::NodeId::new)
+                        .collect();
+                    raft.create_cluster(&voters);
+                }
+                let mut replica = Replica::with(raft);
+                replica.act(ctx);
+                replica
+            }
+
+            /// A node restarted on what its storage kept; `None` when a
+            /// block it needs is corrupt.
+            fn recover<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
+                let id = release::NodeId::new(ctx.id().index() as u64);
+                let storage = ctx.storage();
+                let (term, voted_for) = match storage.read(HARD).ok()? {
+                    Some(Block::Hard { term, voted_for }) => (*term, *voted_for),
+                    _ => (0, None),
+                };
+                let generation = match storage.read(GENERATION).ok()? {
+                    Some(Block::Generation(g)) => g + 1,
+                    _ => 1,
+                };
+                let mut entries = Vec::new();
+                let mut commands = BTreeMap::new();
+                while let Some(Block::Entry { term, entry }) =
+                    storage.read(ENTRIES + entries.len() as u64 + 1).ok()?
+                {
+                    if let Entry::Command(c) = entry {
+                        commands.insert((entries.len() as u64 + 1, *term), *c);
+                    }
+                    entries.push(log_entry(entry));
+                }
+                storage.write(GENERATION, Block::Generation(generation));
+                storage.sync();
+                let last = entries.len() as u64;
+                let entries = release::LogEntries::from_iter(release::LogPosition::ZERO, entries);
+                let log = release::Log::new(release::ClusterConfig::new(), entries);
+                let voted_for = voted_for.map(release::NodeId::new);
+                let raft = restart(id, generation, release::Term::new(term), voted_for, log);
+                let mut replica = Replica::with(raft);
+                replica.commands = commands;
+                replica.persisted_last = last;
+                replica.act(ctx);
+                Some(replica)
+            }
+
+            /// A message from another replica.
+            fn on_message<N: Host<Wire, Block>>(
+                &mut self,
+                ctx: &mut Context<'_, N>,
+                from: NodeId,
+                wire: Wire,
+            ) {
+                for (index, term, command) in wire.commands {
+                    self.commands.insert((index, term), command);
+                }
+                if let Err(e) = handle(&mut self.raft, &wire.msg) {
+                    self.error.get_or_insert(e);
+                }
+                if let release::Message::AppendEntriesCall { term, .. } = &wire.msg {
+                    if *term == self.raft.current_term() {
+                        self.leader_hint = Some(from);
+                    }
+                }
+                self.act(ctx);
+            }
+
+            /// The election timeout (a leader's heartbeat) expired.
+            fn on_timer<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+                self.timer = None;
+                self.raft.handle_election_timeout();
+                self.act(ctx);
+            }
+
+            /// A client's request: proposed if this node leads, else redirected.
+            fn on_client_op<N: Host<Wire, Block>>(
+                &mut self,
+                ctx: &mut Context<'_, N>,
+                op: OpId,
+                request: KvRequest,
+            ) {
+                let position = self.raft.propose_command();
+                if position == release::LogPosition::INVALID {
+                    let hint = self.leader_hint.filter(|&h| h != ctx.id());
+                    ctx.reply(op, KvReply::Redirect { hint });
+                    return;
+                }
+                let (index, term) = (position.index.get(), position.term.get());
+                self.commands.insert((index, term), request);
+                self.waiting.insert(index, (term, op));
+                self.act(ctx);
             }
         }
 
