@@ -6,6 +6,7 @@
 //! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
 //! - [`judge`]: what a library is held to, read from outside it.
 //! - [`release`]: a library at several releases as one model.
+//! - [`service`]: the key-value service a consensus replica carries.
 //!
 //! `cargo run --release -- list` (in `targets/`) shows them all; see
 //! `targets/README.md` for the table of bugs re-found.
@@ -13,3 +14,4 @@
 pub mod judge;
 pub mod noraft;
 pub mod release;
+pub mod service;

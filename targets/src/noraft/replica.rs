@@ -34,7 +34,8 @@ macro_rules! replica {
         use crate::noraft::block::{Block, Entry, ENTRIES, GENERATION, HARD};
         use crate::noraft::timing::{ELECTION_MS, HEARTBEAT_MS};
         use crate::release::{Host, Tick};
-        use models::kv::{KvReply, KvRequest, KvStore};
+        use crate::service::KvService;
+        use models::kv::KvRequest;
         use sim::{Context, NodeId, OpId, SimDuration, TimerId};
         use std::collections::BTreeMap;
 
@@ -50,14 +51,10 @@ macro_rules! replica {
         #[derive(Clone, Debug)]
         pub struct Replica {
             raft: release::Node,
-            store: KvStore,
-            applied: u64,
+            service: KvService,
             /// The command of each command entry this node has seen.
             commands: BTreeMap<(u64, u64), KvRequest>,
-            /// Client operations proposed here: index -> (term, operation).
-            waiting: BTreeMap<u64, (u64, OpId)>,
             timer: Option<TimerId>,
-            leader_hint: Option<NodeId>,
             persisted_last: u64,
             error: Option<String>,
         }
@@ -66,12 +63,9 @@ macro_rules! replica {
             fn with(raft: release::Node) -> Replica {
                 Replica {
                     raft,
-                    store: KvStore::default(),
-                    applied: 0,
+                    service: KvService::default(),
                     commands: BTreeMap::new(),
-                    waiting: BTreeMap::new(),
                     timer: None,
-                    leader_hint: None,
                     persisted_last: 0,
                     error: None,
                 }
@@ -185,38 +179,23 @@ macro_rules! replica {
                 Wire { msg, commands }
             }
 
-            /// Applies every committed entry not yet applied, answering the
-            /// clients whose proposals they are; a node that no longer leads
-            /// redirects the clients it still holds.
+            /// Applies every committed entry not yet applied; a node that
+            /// no longer leads redirects the clients it still holds.
             fn apply<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
-                while self.applied < self.raft.commit_index().get() {
-                    let index = self.applied + 1;
+                while self.service.applied() < self.raft.commit_index().get() {
+                    let index = self.service.applied() + 1;
                     let at = release::LogIndex::new(index);
                     let entries = self.raft.log().entries();
                     let term = entries
                         .get_term(at)
                         .expect("no snapshots: the log holds every committed entry")
                         .get();
-                    let is_command =
-                        matches!(entries.get_entry(at), Some(release::LogEntry::Command));
-                    let reply = if is_command {
-                        self.store.apply(&self.command(index, term))
-                    } else {
-                        None
-                    };
-                    if let Some((t, op)) = self.waiting.remove(&index) {
-                        match reply {
-                            Some(reply) if t == term => ctx.reply(op, reply),
-                            _ => ctx.reply(op, KvReply::Redirect { hint: None }),
-                        }
-                    }
-                    self.applied = index;
+                    let command = matches!(entries.get_entry(at), Some(release::LogEntry::Command))
+                        .then(|| self.command(index, term));
+                    self.service.apply(ctx, index, term, command.as_ref());
                 }
-                if !self.raft.role().is_leader() && !self.waiting.is_empty() {
-                    let hint = self.leader_hint.filter(|&h| h != ctx.id());
-                    for (_, (_, op)) in std::mem::take(&mut self.waiting) {
-                        ctx.reply(op, KvReply::Redirect { hint });
-                    }
+                if !self.raft.role().is_leader() {
+                    self.service.step_down(ctx);
                 }
             }
         }
@@ -292,7 +271,7 @@ macro_rules! replica {
                 }
                 if let release::Message::AppendEntriesCall { term, .. } = &wire.msg {
                     if *term == self.raft.current_term() {
-                        self.leader_hint = Some(from);
+                        self.service.heard_leader(from);
                     }
                 }
                 self.act(ctx);
@@ -314,13 +293,12 @@ macro_rules! replica {
             ) {
                 let position = self.raft.propose_command();
                 if position == release::LogPosition::INVALID {
-                    let hint = self.leader_hint.filter(|&h| h != ctx.id());
-                    ctx.reply(op, KvReply::Redirect { hint });
+                    self.service.redirect(ctx, op);
                     return;
                 }
                 let (index, term) = (position.index.get(), position.term.get());
                 self.commands.insert((index, term), request);
-                self.waiting.insert(index, (term, op));
+                self.service.wait(index, term, op);
                 self.act(ctx);
             }
         }
