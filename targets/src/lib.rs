@@ -4,6 +4,7 @@
 //! whose bug switches are released versions, named by version.
 //!
 //! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
+//! - [`raft_rs`]: tikv/raft-rs, TiKV's Raft, carrying a key-value store.
 //! - [`judge`]: what a library is held to, read from outside it.
 //! - [`release`]: a library at several releases as one model.
 //! - [`service`]: the key-value service a consensus replica carries.
@@ -13,5 +14,9 @@
 
 pub mod judge;
 pub mod noraft;
+pub mod raft_rs;
 pub mod release;
 pub mod service;
+
+/// Every library, as the command line and the tests list them.
+pub const LIBRARIES: &[&dyn sim::model::Model] = &[&noraft::NoraftModel, &raft_rs::RaftRsModel];

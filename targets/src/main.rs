@@ -6,5 +6,5 @@
 //! ```
 
 fn main() {
-    faultline::cli::main(&[&faultline_targets::noraft::NoraftModel])
+    faultline::cli::main(faultline_targets::LIBRARIES)
 }

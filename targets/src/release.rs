@@ -80,7 +80,7 @@ macro_rules! releases {
         }
 
         /// A replica of the release the run uses.
-        #[derive(Clone, Debug)]
+        #[derive(Debug)]
         pub enum $Node {
             /// Not started yet: the release to start (`None`: the newest).
             Fresh(Option<$Switch>),

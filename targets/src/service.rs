@@ -10,7 +10,7 @@
 //! ([`KvService::step_down`]): the client retries with the same sequence
 //! number, and the store applies each (client, sequence) once.
 
-use models::kv::{KvReply, KvRequest, KvStore};
+use models::kv::{KvCommand, KvReply, KvRequest, KvStore};
 use sim::{Context, Node, NodeId, OpId};
 use std::collections::BTreeMap;
 
@@ -25,6 +25,15 @@ pub struct KvService {
 }
 
 impl KvService {
+    /// A service whose log starts after `index` (a library's initial
+    /// snapshot): the first entry it applies is `index + 1`.
+    pub fn after(index: u64) -> KvService {
+        KvService {
+            applied: index,
+            ..KvService::default()
+        }
+    }
+
     /// The index of the last entry applied (0: none).
     pub fn applied(&self) -> u64 {
         self.applied
@@ -76,5 +85,77 @@ impl KvService {
         for (_, (_, op)) in std::mem::take(&mut self.waiting) {
             self.redirect(ctx, op);
         }
+    }
+}
+
+/// A request as the bytes of a log entry, for libraries that replicate
+/// bytes: client and sequence number, then the command (a tag, the key and
+/// the value), little-endian, 14 bytes.
+pub fn encode(request: &KvRequest) -> Vec<u8> {
+    let (tag, key, value) = match request.command {
+        KvCommand::Get { key } => (0u8, key, 0u32),
+        KvCommand::Put { key, value } => (1, key, value),
+        KvCommand::Append { key, value } => (2, key, value),
+    };
+    let mut out = Vec::with_capacity(14);
+    out.extend_from_slice(&request.client.to_le_bytes());
+    out.extend_from_slice(&request.seq.to_le_bytes());
+    out.extend_from_slice(&[tag, key]);
+    out.extend_from_slice(&value.to_le_bytes());
+    out
+}
+
+/// The request [`encode`] wrote, or `None` for bytes it did not write
+/// (an empty entry, say).
+pub fn decode(bytes: &[u8]) -> Option<KvRequest> {
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+    };
+    if bytes.len() != 14 {
+        return None;
+    }
+    let (client, seq, value) = (word(0)?, word(4)?, word(10)?);
+    let key = bytes[9];
+    let command = match bytes[8] {
+        0 => KvCommand::Get { key },
+        1 => KvCommand::Put { key, value },
+        2 => KvCommand::Append { key, value },
+        _ => return None,
+    };
+    Some(KvRequest {
+        client,
+        seq,
+        command,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_survives_its_bytes() {
+        for command in [
+            KvCommand::Get { key: 3 },
+            KvCommand::Put {
+                key: 1,
+                value: 7_000_123,
+            },
+            KvCommand::Append {
+                key: 2,
+                value: u32::MAX,
+            },
+        ] {
+            let request = KvRequest {
+                client: 9,
+                seq: 41,
+                command,
+            };
+            assert_eq!(decode(&encode(&request)), Some(request));
+        }
+        assert_eq!(decode(&[]), None);
+        assert_eq!(decode(&[0; 13]), None);
     }
 }

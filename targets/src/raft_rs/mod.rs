@@ -1,0 +1,91 @@
+//! tikv's raft-rs (`RawNode` and `Ready`), the Raft of TiKV, under the
+//! engine: five replicas of a key-value store, at the newest release and at
+//! each older release whose fix a fault can reach.
+//!
+//! The library runs unmodified from crates.io; [`replica`] says how the
+//! adapter keeps its contract (storage synced exactly when `must_sync`
+//! says, ticks from the node's clock, randomness from the node's stream).
+//! Judges: Raft's safety after every event ([`crate::judge::raft`]),
+//! linearizability of the store under the `kv` spec, and, healed, a leader
+//! and progress.
+
+mod block;
+mod replica;
+mod timing;
+mod versions;
+
+use crate::judge::raft::{self, RaftView};
+pub use block::Block;
+use models::kv::{history, KvClients, KvRequest};
+use sim::model::EngineModel;
+use sim::scenario::Scenario;
+use sim::spec::kv::Kv;
+use sim::{Mix, NodeId, SimDuration, Simulation};
+pub use timing::{ELECTION_TICKS, HEARTBEAT_TICKS, TICK_MS};
+use versions::{v0_6_alpha, v0_7};
+
+sim::bug_switches! {
+    /// raft-rs's releases with known bugs; no switch runs the newest, 0.7.0.
+    pub enum RaftRsVersion {
+        /// raft 0.6.0-alpha: `Ready::must_sync` is false for a `Ready` that
+        /// appends entries without changing the term or the vote (fixed in
+        /// 0.6.0 by tikv/raft-rs pull request 372, issue 128). An
+        /// application that syncs when it must acknowledges entries it has
+        /// not synced; a crash loses them after they were committed.
+        V0_6Alpha = "0.6.0-alpha", caught by All within 500,
+    }
+}
+
+crate::release::releases! {
+    node RaftRsKv, message Msg, block Block, switch RaftRsVersion;
+    newest V0_7 => v0_7;
+    V0_6Alpha => v0_6_alpha
+}
+
+/// raft-rs, described once for the command line and the tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RaftRsModel;
+
+impl EngineModel for RaftRsModel {
+    type Node = RaftRsKv;
+    type Bug = RaftRsVersion;
+    const NAME: &'static str = "raft-rs";
+    const SUMMARY: &'static str =
+        "tikv/raft-rs 0.7.0 (the bug switches are older releases) replicating a key-value store";
+
+    fn scenario(&self, bug: Option<RaftRsVersion>) -> Scenario<RaftRsKv> {
+        scenario(bug)
+    }
+
+    fn op_kind(&self, op: &KvRequest) -> &'static str {
+        op.command.kind()
+    }
+}
+
+/// The live leader of the highest term.
+pub fn leader(sim: &Simulation<RaftRsKv>) -> Option<NodeId> {
+    sim.live_nodes()
+        .filter(|(_, n)| n.leads())
+        .max_by_key(|(_, n)| n.term())
+        .map(|(id, _)| id)
+}
+
+/// Five replicas of `release` (the newest: `None`), three clients of
+/// [`KvClients`], the `all` mix, Raft's safety after every event,
+/// linearizability under the `kv` spec, 10 s of safety; then, healed, a
+/// leader and every client's next operation.
+pub fn scenario(release: Option<RaftRsVersion>) -> Scenario<RaftRsKv> {
+    Scenario::new(move |_| RaftRsKv::Fresh(release))
+        .nodes(5)
+        .clients(3, KvClients::default)
+        .faults(Mix::All.nemesis())
+        .focus("the leader", leader)
+        .monitor_properties(&raft::PROPERTIES, raft::safety::<RaftRsKv>)
+        .linearizable(Kv, history::spec_history)
+        .eventually("a leader", |sim| {
+            leader(sim)
+                .map(|_| ())
+                .ok_or_else(|| "no leader".to_string())
+        })
+        .run_for(SimDuration::from_secs(10))
+}

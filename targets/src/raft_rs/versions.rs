@@ -1,0 +1,92 @@
+//! The raft-rs releases, each a module that names its release `release`,
+//! gives the calls whose signatures changed, and expands
+//! [`crate::raft_rs::replica::replica!`]. 0.7 splits a `Ready` into
+//! messages to send at once and messages to send once persisted, and
+//! advances to a `LightReady`; 0.6.0-alpha has one list of messages and
+//! one advance. 0.7 takes its logger at `RawNode::new`; 0.6.0-alpha's
+//! default logger writes to the `log` crate, which nobody installs here.
+//! The names the shims use (`Drained`, `Message`, `RawNode`, ...) are the
+//! ones the replica's expansion brings into the module.
+
+/// raft 0.7.0, the newest release.
+pub(super) mod v0_7 {
+    use raft as release;
+
+    fn raw_node(config: &Config, store: MemStorage) -> RawNode<MemStorage> {
+        let logger = slog::Logger::root(slog::Discard, slog::o!());
+        RawNode::new(config, store, &logger).expect("a valid configuration")
+    }
+
+    fn drain(node: &mut RawNode<MemStorage>) -> Drained<Message, Entry, HardState> {
+        let mut rd = node.ready();
+        let mut messages = rd.take_messages();
+        let mut committed = rd.take_committed_entries();
+        let entries = rd.entries().clone();
+        node.mut_store()
+            .wl()
+            .append(&entries)
+            .expect("entries follow the log (0.7)");
+        let mut hard_state = rd.hs().cloned();
+        if let Some(hs) = &hard_state {
+            node.mut_store().wl().set_hardstate(hs.clone());
+        }
+        let must_sync = rd.must_sync();
+        messages.extend(rd.take_persisted_messages());
+        let mut light = node.advance(rd);
+        if let Some(commit) = light.commit_index() {
+            node.mut_store().wl().mut_hard_state().set_commit(commit);
+            hard_state = Some(node.store().rl().hard_state().clone());
+        }
+        messages.extend(light.take_messages());
+        committed.extend(light.take_committed_entries());
+        node.advance_apply();
+        Drained {
+            messages,
+            entries,
+            hard_state,
+            must_sync,
+            committed,
+        }
+    }
+
+    crate::raft_rs::replica::replica!();
+}
+
+/// raft 0.6.0-alpha: `must_sync` is false when a `Ready` appends entries
+/// without changing the term or the vote.
+pub(super) mod v0_6_alpha {
+    use raft_0_6_alpha as release;
+
+    fn raw_node(config: &Config, store: MemStorage) -> RawNode<MemStorage> {
+        let logger = slog::Logger::root(slog::Discard, slog::o!());
+        RawNode::new(config, store)
+            .expect("a valid configuration")
+            .with_logger(&logger)
+    }
+
+    fn drain(node: &mut RawNode<MemStorage>) -> Drained<Message, Entry, HardState> {
+        let mut rd = node.ready();
+        let messages = std::mem::take(&mut rd.messages);
+        let committed = rd.committed_entries.take().unwrap_or_default();
+        let entries = rd.entries().to_vec();
+        node.mut_store()
+            .wl()
+            .append(&entries)
+            .expect("entries follow the log");
+        let hard_state = rd.hs().cloned();
+        if let Some(hs) = &hard_state {
+            node.mut_store().wl().set_hardstate(hs.clone());
+        }
+        let must_sync = rd.must_sync();
+        node.advance(rd);
+        Drained {
+            messages,
+            entries,
+            hard_state,
+            must_sync,
+            committed,
+        }
+    }
+
+    crate::raft_rs::replica::replica!();
+}
