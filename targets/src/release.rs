@@ -7,18 +7,19 @@
 //! [`Host`], which is all a replica knows of it, so the replicas and the
 //! release enum around them never import each other.
 
-use models::kv::{KvReply, KvRequest};
 use sim::{Context, Node, NodeId, OpId};
 
-/// The one timer of every replica: its library's clock.
+/// The one timer of every replica, with a token the replica chose (a
+/// replica with one timer uses 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Tick;
+pub struct Tick(pub u64);
 
-/// A node that hosts a replica whose messages are `W` and whose storage
-/// blocks are `B`, serving the key-value clients.
-pub trait Host<W, B>: Node<Timer = Tick, Block = B, Op = KvRequest, Reply = KvReply> {
+/// A node that hosts replicas of kind `R`.
+pub trait Host<R: Replica>:
+    Node<Timer = Tick, Block = R::Block, Op = R::Op, Reply = R::Reply>
+{
     /// The replica's message as one of the host's.
-    fn wrap(wire: W) -> Self::Message;
+    fn wrap(wire: R::Wire) -> Self::Message;
 }
 
 /// One release's replica, as its host drives it.
@@ -27,34 +28,41 @@ pub trait Replica: Sized {
     type Wire;
     /// Its storage blocks.
     type Block;
+    /// Its clients' operations.
+    type Op;
+    /// Its answers to them.
+    type Reply;
     /// A fresh node.
-    fn start<N: Host<Self::Wire, Self::Block>>(ctx: &mut Context<'_, N>) -> Self;
+    fn start<N: Host<Self>>(ctx: &mut Context<'_, N>) -> Self;
     /// A node restarted on what its storage kept; `None` keeps it down
     /// (its storage is not what the library may restart on).
-    fn recover<N: Host<Self::Wire, Self::Block>>(ctx: &mut Context<'_, N>) -> Option<Self>;
+    fn recover<N: Host<Self>>(ctx: &mut Context<'_, N>) -> Option<Self>;
     /// A message from another replica.
-    fn on_message<N: Host<Self::Wire, Self::Block>>(
+    fn on_message<N: Host<Self>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
         wire: Self::Wire,
     );
-    /// Its timer fired.
-    fn on_timer<N: Host<Self::Wire, Self::Block>>(&mut self, ctx: &mut Context<'_, N>);
-    /// A client's request.
-    fn on_client_op<N: Host<Self::Wire, Self::Block>>(
+    /// Its timer `token` fired.
+    fn on_timer<N: Host<Self>>(&mut self, ctx: &mut Context<'_, N>, token: u64);
+    /// A client's request (the default answers nothing).
+    fn on_client_op<N: Host<Self>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         op: OpId,
-        request: KvRequest,
-    );
+        request: Self::Op,
+    ) {
+        let _ = (ctx, op, request);
+    }
 }
 
 /// Declares the node of a library at several releases:
 ///
 /// ```text
 /// releases! {
-///     node NoraftKv, message Msg, block Block, switch NoraftVersion;
+///     node NoraftKv, message Msg, block Block, op KvRequest, reply KvReply,
+///     switch NoraftVersion, view dyn RaftView;
 ///     newest V0_7 => v0_7;
 ///     V0_4 => v0_4, V0_5 => v0_5
 /// }
@@ -63,11 +71,12 @@ pub trait Replica: Sized {
 /// makes `Msg` (a variant per release, holding its `Wire`), `NoraftKv`
 /// (fresh, down, or a release's `Replica`), the [`Host`] impls, the
 /// [`sim::Node`] impl that starts the release the switch names (the newest
-/// with none), and the [`crate::judge::raft::RaftView`] impl that asks the
-/// running replica.
+/// with none), and `NoraftKv::running`, the running replica as the `view`
+/// (a trait every release's replica implements) that judges read.
 macro_rules! releases {
     (
-        node $Node:ident, message $Msg:ident, block $Block:ty, switch $Switch:ident;
+        node $Node:ident, message $Msg:ident, block $Block:ty, op $Op:ty, reply $Reply:ty,
+        switch $Switch:ident, view $View:ty;
         newest $New:ident => $new:ident;
         $($V:ident => $m:ident),+ $(,)?
     ) => {
@@ -91,18 +100,27 @@ macro_rules! releases {
             $(#[doc = concat!("Release `", stringify!($m), "`.")] $V(Box<$m::Replica>),)+
         }
 
-        impl $crate::release::Host<$new::Wire, $Block> for $Node {
+        impl $crate::release::Host<$new::Replica> for $Node {
             fn wrap(wire: $new::Wire) -> $Msg {
                 $Msg::$New(wire)
             }
         }
-        $(impl $crate::release::Host<$m::Wire, $Block> for $Node {
+        $(impl $crate::release::Host<$m::Replica> for $Node {
             fn wrap(wire: $m::Wire) -> $Msg {
                 $Msg::$V(wire)
             }
         })+
 
         impl $Node {
+            /// The running replica, as judges see it (`None`: not running).
+            pub fn running(&self) -> Option<&$View> {
+                match self {
+                    $Node::$New(r) => Some(&**r),
+                    $($Node::$V(r) => Some(&**r),)+
+                    $Node::Fresh(_) | $Node::Down => None,
+                }
+            }
+
             fn fresh_release(&self) -> Option<$Switch> {
                 match self {
                     $Node::Fresh(release) => *release,
@@ -115,8 +133,8 @@ macro_rules! releases {
             type Message = $Msg;
             type Timer = $crate::release::Tick;
             type Block = $Block;
-            type Op = models::kv::KvRequest;
-            type Reply = models::kv::KvReply;
+            type Op = $Op;
+            type Reply = $Reply;
 
             fn on_start(&mut self, ctx: &mut sim::Context<'_, Self>) {
                 use $crate::release::Replica as _;
@@ -145,11 +163,11 @@ macro_rules! releases {
                 }
             }
 
-            fn on_timer(&mut self, ctx: &mut sim::Context<'_, Self>, _: $crate::release::Tick) {
+            fn on_timer(&mut self, ctx: &mut sim::Context<'_, Self>, tick: $crate::release::Tick) {
                 use $crate::release::Replica as _;
                 match self {
-                    $Node::$New(r) => r.on_timer(ctx),
-                    $($Node::$V(r) => r.on_timer(ctx),)+
+                    $Node::$New(r) => r.on_timer(ctx, tick.0),
+                    $($Node::$V(r) => r.on_timer(ctx, tick.0),)+
                     $Node::Fresh(_) | $Node::Down => {}
                 }
             }
@@ -158,7 +176,7 @@ macro_rules! releases {
                 &mut self,
                 ctx: &mut sim::Context<'_, Self>,
                 op: sim::OpId,
-                request: models::kv::KvRequest,
+                request: $Op,
             ) {
                 use $crate::release::Replica as _;
                 match self {
@@ -169,30 +187,6 @@ macro_rules! releases {
             }
         }
 
-        impl $crate::judge::raft::RaftView for $Node {
-            fn term(&self) -> u64 {
-                $crate::release::releases!(@each self, $Node, $New, [$($V),+], r => r.term(), 0)
-            }
-            fn leads(&self) -> bool {
-                $crate::release::releases!(@each self, $Node, $New, [$($V),+], r => r.leads(), false)
-            }
-            fn commit_index(&self) -> u64 {
-                $crate::release::releases!(@each self, $Node, $New, [$($V),+], r => r.commit_index(), 0)
-            }
-            fn entry_term(&self, index: u64) -> Option<u64> {
-                $crate::release::releases!(@each self, $Node, $New, [$($V),+], r => r.entry_term(index), None)
-            }
-            fn library_error(&self) -> Option<&str> {
-                $crate::release::releases!(@each self, $Node, $New, [$($V),+], r => r.library_error(), None)
-            }
-        }
-    };
-    (@each $node:expr, $Node:ident, $New:ident, [$($V:ident),+], $r:ident => $body:expr, $none:expr) => {
-        match $node {
-            $Node::$New($r) => $body,
-            $($Node::$V($r) => $body,)+
-            $Node::Fresh(_) | $Node::Down => $none,
-        }
     };
 }
 

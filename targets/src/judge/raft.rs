@@ -35,14 +35,17 @@ pub const PROPERTIES: [&str; 3] = [
     "library contract",
 ];
 
-/// The safety monitor: remembers who led each term, the term of every
-/// committed index, and how far it has checked each node's commits.
-pub fn safety<N: Node + RaftView>() -> impl FnMut(&Simulation<N>) -> Result<(), String> {
+/// The safety monitor over the nodes that `view` shows as running a Raft:
+/// remembers who led each term, the term of every committed index, and how
+/// far it has checked each node's commits.
+pub fn safety<N: Node>(
+    view: fn(&N) -> Option<&dyn RaftView>,
+) -> impl FnMut(&Simulation<N>) -> Result<(), String> {
     let mut leaders: BTreeMap<u64, NodeId> = BTreeMap::new();
     let mut committed: Vec<u64> = Vec::new();
     let mut checked: BTreeMap<NodeId, u64> = BTreeMap::new();
     move |sim: &Simulation<N>| {
-        for (id, node) in sim.live_nodes() {
+        for (id, node) in sim.live_nodes().filter_map(|(id, n)| Some((id, view(n)?))) {
             if let Some(e) = node.library_error() {
                 return Err(format!("library contract: {id} returned an error: {e}"));
             }
@@ -64,9 +67,9 @@ pub fn safety<N: Node + RaftView>() -> impl FnMut(&Simulation<N>) -> Result<(), 
 
 /// Checks the node's commits past `seen` against `committed`, extends it,
 /// and checks that the node still holds the entry it committed last.
-fn commits<N: RaftView>(
+fn commits(
     id: NodeId,
-    node: &N,
+    node: &dyn RaftView,
     seen: &mut u64,
     committed: &mut Vec<u64>,
 ) -> Result<(), String> {
@@ -109,4 +112,17 @@ fn commits<N: RaftView>(
     }
     *seen = commit;
     Ok(())
+}
+
+/// The live node that leads in the highest term, among those `view` shows
+/// as running a Raft: what focused faults hit.
+pub fn leader<N: Node>(
+    sim: &Simulation<N>,
+    view: fn(&N) -> Option<&dyn RaftView>,
+) -> Option<NodeId> {
+    sim.live_nodes()
+        .filter_map(|(id, n)| Some((id, view(n)?)))
+        .filter(|(_, r)| r.leads())
+        .max_by_key(|(_, r)| r.term())
+        .map(|(id, _)| id)
 }

@@ -15,7 +15,7 @@ mod versions;
 
 use crate::judge::raft::{self, RaftView};
 pub use block::{Block, Entry};
-use models::kv::{history, KvClients, KvRequest};
+use models::kv::{history, KvClients, KvReply, KvRequest};
 use sim::model::EngineModel;
 use sim::scenario::Scenario;
 use sim::spec::kv::Kv;
@@ -40,7 +40,8 @@ sim::bug_switches! {
 }
 
 crate::release::releases! {
-    node NoraftKv, message Msg, block Block, switch NoraftVersion;
+    node NoraftKv, message Msg, block Block, op KvRequest, reply KvReply,
+    switch NoraftVersion, view dyn RaftView;
     newest V0_7 => v0_7;
     V0_4 => v0_4, V0_5 => v0_5
 }
@@ -67,10 +68,7 @@ impl EngineModel for NoraftModel {
 
 /// The live leader of the highest term.
 pub fn leader(sim: &Simulation<NoraftKv>) -> Option<NodeId> {
-    sim.live_nodes()
-        .filter(|(_, n)| n.leads())
-        .max_by_key(|(_, n)| n.term())
-        .map(|(id, _)| id)
+    raft::leader(sim, NoraftKv::running)
 }
 
 /// Five replicas of `release` (the newest: `None`), three clients of
@@ -83,7 +81,7 @@ pub fn scenario(release: Option<NoraftVersion>) -> Scenario<NoraftKv> {
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the leader", leader)
-        .monitor_properties(&raft::PROPERTIES, raft::safety::<NoraftKv>)
+        .monitor_properties(&raft::PROPERTIES, || raft::safety(NoraftKv::running))
         .linearizable(Kv, history::spec_history)
         .eventually("a leader", |sim| {
             leader(sim)

@@ -73,7 +73,7 @@ macro_rules! replica {
 
             /// Carries out noraft's actions: storage first and synced, then
             /// the timer and the sends; then applies what is committed.
-            fn act<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn act<N: Host<Replica>>(&mut self, ctx: &mut Context<'_, N>) {
                 let actions: Vec<release::Action> = self.raft.actions_mut().collect();
                 let (mut wrote, mut timer) = (false, false);
                 let mut sends = Vec::new();
@@ -110,7 +110,7 @@ macro_rules! replica {
                 self.apply(ctx);
             }
 
-            fn reset_timer<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn reset_timer<N: Host<Replica>>(&mut self, ctx: &mut Context<'_, N>) {
                 if let Some(old) = self.timer.take() {
                     ctx.cancel_timer(old);
                 }
@@ -119,12 +119,12 @@ macro_rules! replica {
                 } else {
                     ctx.rng().between(ELECTION_MS.0, ELECTION_MS.1)
                 };
-                self.timer = Some(ctx.set_timer(SimDuration::from_millis(ms), Tick));
+                self.timer = Some(ctx.set_timer(SimDuration::from_millis(ms), Tick(0)));
             }
 
             /// Writes the entries after their anchor, and deletes what the
             /// stored log had beyond them.
-            fn persist<N: Host<Wire, Block>>(
+            fn persist<N: Host<Replica>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 entries: &release::LogEntries,
@@ -181,7 +181,7 @@ macro_rules! replica {
 
             /// Applies every committed entry not yet applied; a node that
             /// no longer leads redirects the clients it still holds.
-            fn apply<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn apply<N: Host<Replica>>(&mut self, ctx: &mut Context<'_, N>) {
                 while self.service.applied() < self.raft.commit_index().get() {
                     let index = self.service.applied() + 1;
                     let at = release::LogIndex::new(index);
@@ -203,9 +203,11 @@ macro_rules! replica {
         impl crate::release::Replica for Replica {
             type Wire = Wire;
             type Block = Block;
+            type Op = KvRequest;
+            type Reply = models::kv::KvReply;
 
             /// A fresh node; node 0 creates the cluster of every node.
-            fn start<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) -> Replica {
+            fn start<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Replica {
                 let id = ctx.id().index() as u64;
                 let mut raft = release::Node::start(release::NodeId::new(id));
                 if id == 0 {
@@ -221,7 +223,7 @@ macro_rules! replica {
 
             /// A node restarted on what its storage kept; `None` when a
             /// block it needs is corrupt.
-            fn recover<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
+            fn recover<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
                 let id = release::NodeId::new(ctx.id().index() as u64);
                 let storage = ctx.storage();
                 let (term, voted_for) = match storage.read(HARD).ok()? {
@@ -257,7 +259,7 @@ macro_rules! replica {
             }
 
             /// A message from another replica.
-            fn on_message<N: Host<Wire, Block>>(
+            fn on_message<N: Host<Replica>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 from: NodeId,
@@ -278,14 +280,14 @@ macro_rules! replica {
             }
 
             /// The election timeout (a leader's heartbeat) expired.
-            fn on_timer<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn on_timer<N: Host<Replica>>(&mut self, ctx: &mut Context<'_, N>, _token: u64) {
                 self.timer = None;
                 self.raft.handle_election_timeout();
                 self.act(ctx);
             }
 
             /// A client's request: proposed if this node leads, else redirected.
-            fn on_client_op<N: Host<Wire, Block>>(
+            fn on_client_op<N: Host<Replica>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 op: OpId,

@@ -16,7 +16,7 @@ mod versions;
 
 use crate::judge::raft::{self, RaftView};
 pub use block::Block;
-use models::kv::{history, KvClients, KvRequest};
+use models::kv::{history, KvClients, KvReply, KvRequest};
 use sim::model::EngineModel;
 use sim::scenario::Scenario;
 use sim::spec::kv::Kv;
@@ -37,7 +37,8 @@ sim::bug_switches! {
 }
 
 crate::release::releases! {
-    node RaftRsKv, message Msg, block Block, switch RaftRsVersion;
+    node RaftRsKv, message Msg, block Block, op KvRequest, reply KvReply,
+    switch RaftRsVersion, view dyn RaftView;
     newest V0_7 => v0_7;
     V0_6Alpha => v0_6_alpha
 }
@@ -64,10 +65,7 @@ impl EngineModel for RaftRsModel {
 
 /// The live leader of the highest term.
 pub fn leader(sim: &Simulation<RaftRsKv>) -> Option<NodeId> {
-    sim.live_nodes()
-        .filter(|(_, n)| n.leads())
-        .max_by_key(|(_, n)| n.term())
-        .map(|(id, _)| id)
+    raft::leader(sim, RaftRsKv::running)
 }
 
 /// Five replicas of `release` (the newest: `None`), three clients of
@@ -80,7 +78,7 @@ pub fn scenario(release: Option<RaftRsVersion>) -> Scenario<RaftRsKv> {
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the leader", leader)
-        .monitor_properties(&raft::PROPERTIES, raft::safety::<RaftRsKv>)
+        .monitor_properties(&raft::PROPERTIES, || raft::safety(RaftRsKv::running))
         .linearizable(Kv, history::spec_history)
         .eventually("a leader", |sim| {
             leader(sim)

@@ -95,7 +95,7 @@ macro_rules! replica {
 
         impl Replica {
             /// A node on `store`, its election timeout drawn from its stream.
-            fn on<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>, store: MemStorage) -> Replica {
+            fn on<N: Host<Replica>>(ctx: &mut Context<'_, N>, store: MemStorage) -> Replica {
                 let election = ctx
                     .rng()
                     .between(ELECTION_TICKS as u64, 2 * ELECTION_TICKS as u64 - 1)
@@ -125,13 +125,13 @@ macro_rules! replica {
             }
 
             /// Sets the next tick, its interval drawn from the node's stream.
-            fn next_tick<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) {
+            fn next_tick<N: Host<Replica>>(ctx: &mut Context<'_, N>) {
                 let after = SimDuration::from_millis(ctx.rng().between(TICK_MS.0, TICK_MS.1));
-                ctx.set_timer(after, Tick);
+                ctx.set_timer(after, Tick(0));
             }
 
             /// Every node of the cluster, as raft-rs numbers them (from 1).
-            fn voters<N: Host<Wire, Block>>(ctx: &Context<'_, N>) -> ConfState {
+            fn voters<N: Host<Replica>>(ctx: &Context<'_, N>) -> ConfState {
                 ConfState::from((
                     (1..=ctx.node_count() as u64).collect::<Vec<u64>>(),
                     Vec::<u64>::new(),
@@ -140,7 +140,7 @@ macro_rules! replica {
 
             /// Drains every `Ready`: persists, syncs when it must, sends,
             /// applies.
-            fn drain<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn drain<N: Host<Replica>>(&mut self, ctx: &mut Context<'_, N>) {
                 while self.node.has_ready() {
                     let drained = drain(&mut self.node);
                     self.persist(ctx, &drained);
@@ -164,7 +164,7 @@ macro_rules! replica {
             }
 
             /// Writes the entries and the hard state; syncs if `must_sync`.
-            fn persist<N: Host<Wire, Block>>(
+            fn persist<N: Host<Replica>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 d: &Drained<Message, Entry, HardState>,
@@ -201,15 +201,17 @@ macro_rules! replica {
         impl crate::release::Replica for Replica {
             type Wire = Wire;
             type Block = Block;
+            type Op = KvRequest;
+            type Reply = models::kv::KvReply;
 
-            fn start<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) -> Replica {
+            fn start<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Replica {
                 let store = MemStorage::new_with_conf_state(Self::voters(ctx));
                 let mut replica = Replica::on(ctx, store);
                 replica.drain(ctx);
                 replica
             }
 
-            fn recover<N: Host<Wire, Block>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
+            fn recover<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
                 let store = MemStorage::new_with_conf_state(Self::voters(ctx));
                 let first = store.first_index().expect("a memory store answers");
                 let mut hs = store
@@ -244,7 +246,7 @@ macro_rules! replica {
                 Some(replica)
             }
 
-            fn on_message<N: Host<Wire, Block>>(
+            fn on_message<N: Host<Replica>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 _from: NodeId,
@@ -256,13 +258,13 @@ macro_rules! replica {
                 self.drain(ctx);
             }
 
-            fn on_timer<N: Host<Wire, Block>>(&mut self, ctx: &mut Context<'_, N>) {
+            fn on_timer<N: Host<Replica>>(&mut self, ctx: &mut Context<'_, N>, _token: u64) {
                 self.node.tick();
                 Self::next_tick(ctx);
                 self.drain(ctx);
             }
 
-            fn on_client_op<N: Host<Wire, Block>>(
+            fn on_client_op<N: Host<Replica>>(
                 &mut self,
                 ctx: &mut Context<'_, N>,
                 op: OpId,
