@@ -3,6 +3,7 @@
 //! and at the releases that shipped known bugs. Each library is a model
 //! whose bug switches are released versions, named by version.
 //!
+//! - [`foca`]: caio/foca, SWIM membership.
 //! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
 //! - [`raft_rs`]: tikv/raft-rs, TiKV's Raft, carrying a key-value store.
 //! - [`judge`]: what a library is held to, read from outside it.
@@ -12,6 +13,7 @@
 //! `cargo run --release -- list` (in `targets/`) shows them all; see
 //! `targets/README.md` for the table of bugs re-found.
 
+pub mod foca;
 pub mod judge;
 pub mod noraft;
 pub mod raft_rs;
@@ -19,4 +21,8 @@ pub mod release;
 pub mod service;
 
 /// Every library, as the command line and the tests list them.
-pub const LIBRARIES: &[&dyn sim::model::Model] = &[&noraft::NoraftModel, &raft_rs::RaftRsModel];
+pub const LIBRARIES: &[&dyn sim::model::Model] = &[
+    &noraft::NoraftModel,
+    &raft_rs::RaftRsModel,
+    &foca::FocaModel,
+];

@@ -78,14 +78,14 @@ macro_rules! releases {
         node $Node:ident, message $Msg:ident, block $Block:ty, op $Op:ty, reply $Reply:ty,
         switch $Switch:ident, view $View:ty;
         newest $New:ident => $new:ident;
-        $($V:ident => $m:ident),+ $(,)?
+        $($V:ident => $m:ident),* $(,)?
     ) => {
         /// A message between replicas, of the release the run uses.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum $Msg {
             #[doc = concat!("The newest release (`", stringify!($new), "`).")]
             $New($new::Wire),
-            $(#[doc = concat!("Release `", stringify!($m), "`.")] $V($m::Wire),)+
+            $(#[doc = concat!("Release `", stringify!($m), "`.")] $V($m::Wire),)*
         }
 
         /// A replica of the release the run uses.
@@ -97,7 +97,7 @@ macro_rules! releases {
             Down,
             #[doc = concat!("The newest release (`", stringify!($new), "`).")]
             $New(Box<$new::Replica>),
-            $(#[doc = concat!("Release `", stringify!($m), "`.")] $V(Box<$m::Replica>),)+
+            $(#[doc = concat!("Release `", stringify!($m), "`.")] $V(Box<$m::Replica>),)*
         }
 
         impl $crate::release::Host<$new::Replica> for $Node {
@@ -109,14 +109,14 @@ macro_rules! releases {
             fn wrap(wire: $m::Wire) -> $Msg {
                 $Msg::$V(wire)
             }
-        })+
+        })*
 
         impl $Node {
             /// The running replica, as judges see it (`None`: not running).
             pub fn running(&self) -> Option<&$View> {
                 match self {
                     $Node::$New(r) => Some(&**r),
-                    $($Node::$V(r) => Some(&**r),)+
+                    $($Node::$V(r) => Some(&**r),)*
                     $Node::Fresh(_) | $Node::Down => None,
                 }
             }
@@ -140,7 +140,7 @@ macro_rules! releases {
                 use $crate::release::Replica as _;
                 *self = match self.fresh_release() {
                     None => $Node::$New(Box::new($new::Replica::start(ctx))),
-                    $(Some($Switch::$V) => $Node::$V(Box::new($m::Replica::start(ctx))),)+
+                    $(Some($Switch::$V) => $Node::$V(Box::new($m::Replica::start(ctx))),)*
                 };
             }
 
@@ -148,7 +148,7 @@ macro_rules! releases {
                 use $crate::release::Replica as _;
                 let replica = match self.fresh_release() {
                     None => $new::Replica::recover(ctx).map(|r| $Node::$New(Box::new(r))),
-                    $(Some($Switch::$V) => $m::Replica::recover(ctx).map(|r| $Node::$V(Box::new(r))),)+
+                    $(Some($Switch::$V) => $m::Replica::recover(ctx).map(|r| $Node::$V(Box::new(r))),)*
                 };
                 *self = replica.unwrap_or($Node::Down);
             }
@@ -157,7 +157,7 @@ macro_rules! releases {
                 use $crate::release::Replica as _;
                 match (self, msg) {
                     ($Node::$New(r), $Msg::$New(w)) => r.on_message(ctx, from, w),
-                    $(($Node::$V(r), $Msg::$V(w)) => r.on_message(ctx, from, w),)+
+                    $(($Node::$V(r), $Msg::$V(w)) => r.on_message(ctx, from, w),)*
                     ($Node::Down, _) => {}
                     (node, msg) => unreachable!("one release per run: {msg:?} reached {node:?}"),
                 }
@@ -167,7 +167,7 @@ macro_rules! releases {
                 use $crate::release::Replica as _;
                 match self {
                     $Node::$New(r) => r.on_timer(ctx, tick.0),
-                    $($Node::$V(r) => r.on_timer(ctx, tick.0),)+
+                    $($Node::$V(r) => r.on_timer(ctx, tick.0),)*
                     $Node::Fresh(_) | $Node::Down => {}
                 }
             }
@@ -181,7 +181,7 @@ macro_rules! releases {
                 use $crate::release::Replica as _;
                 match self {
                     $Node::$New(r) => r.on_client_op(ctx, op, request),
-                    $($Node::$V(r) => r.on_client_op(ctx, op, request),)+
+                    $($Node::$V(r) => r.on_client_op(ctx, op, request),)*
                     $Node::Fresh(_) | $Node::Down => {}
                 }
             }

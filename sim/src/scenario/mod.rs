@@ -406,6 +406,14 @@ where
         self
     }
 
+    /// Sets how long the liveness phase allows, once every fault is healed,
+    /// for progress and for every `eventually` property to hold: the time a
+    /// protocol states it needs to recover (10 s unless set).
+    pub fn liveness_for(mut self, liveness: SimDuration) -> Self {
+        self.liveness_for = liveness;
+        self
+    }
+
     /// Sets how long a client waits for an operation before recording it as
     /// indeterminate (`info`) and moving on with a fresh process id. A long
     /// timeout makes clients that retry until answered, as the clients of
