@@ -16,9 +16,8 @@
 //!    invariant is checked after every event; then the history is checked for
 //!    linearizability;
 //! 2. **liveness**: every fault is healed ([`FaultPlan::heal_all`]) and the fault
-//!    points ([`crate::marks`]) go quiet; each
-//!    client's next operation must complete (not time out) within `liveness_for`,
-//!    and every "eventually" property must hold at the end.
+//!    points ([`crate::marks`]) go quiet; each client's next operation must
+//!    complete within `liveness_for`, and every "eventually" must hold then.
 //!
 //! Failures say which phase found them ([`FailureKind`]). A client operation
 //! that gets no answer within `client_timeout` is recorded as `info`
@@ -26,8 +25,7 @@
 //!
 //! Files: [`workload`] (what clients send), `clients` (the client processes
 //! and the history), [`report`] (failures, reports, the scenario's shape) and
-//! `sweep` ([`Scenario::run_seeds`]: seed sweeps in `cargo test`, with
-//! artifacts, shrinking and both replay routes).
+//! `sweep` ([`Scenario::run_seeds`]: sweeps with artifacts, shrinking, replay).
 
 pub mod budget;
 pub mod client_log;
@@ -406,9 +404,8 @@ where
         self
     }
 
-    /// Sets how long the liveness phase allows, once every fault is healed,
-    /// for progress and for every `eventually` property to hold: the time a
-    /// protocol states it needs to recover (10 s unless set).
+    /// Sets how long the liveness phase allows, once healed, for progress and
+    /// every `eventually` property: a protocol's stated recovery time.
     pub fn liveness_for(mut self, liveness: SimDuration) -> Self {
         self.liveness_for = liveness;
         self
