@@ -7,6 +7,7 @@
 //! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
 //! - [`raft_rs`]: tikv/raft-rs, TiKV's Raft, carrying a key-value store.
 //! - [`judge`]: what a library is held to, read from outside it.
+//! - [`raft_kv`]: the run every Raft library is judged in.
 //! - [`release`]: a library at several releases as one model.
 //! - [`service`]: the key-value service a consensus replica carries.
 //!
@@ -16,6 +17,7 @@
 pub mod foca;
 pub mod judge;
 pub mod noraft;
+pub mod raft_kv;
 pub mod raft_rs;
 pub mod release;
 pub mod service;

@@ -13,13 +13,11 @@ mod replica;
 mod timing;
 mod versions;
 
-use crate::judge::raft::{self, RaftView};
+use crate::judge::raft::RaftView;
 pub use block::{Block, Entry};
-use models::kv::{history, KvClients, KvReply, KvRequest};
+use models::kv::{KvReply, KvRequest};
 use sim::model::EngineModel;
 use sim::scenario::Scenario;
-use sim::spec::kv::Kv;
-use sim::{Mix, NodeId, SimDuration, Simulation};
 pub use timing::{ELECTION_MS, HEARTBEAT_MS};
 use versions::{v0_4, v0_5, v0_7};
 
@@ -66,27 +64,8 @@ impl EngineModel for NoraftModel {
     }
 }
 
-/// The live leader of the highest term.
-pub fn leader(sim: &Simulation<NoraftKv>) -> Option<NodeId> {
-    raft::leader(sim, NoraftKv::running)
-}
-
-/// Five replicas of `release` (the newest: `None`), three clients of
-/// [`KvClients`], the `all` mix, Raft's safety after every event,
-/// linearizability under the `kv` spec, 10 s of safety; then, healed, a
-/// leader and every client's next operation.
+/// Five replicas of `release` (the newest: `None`) in the run every Raft
+/// library is judged in ([`crate::raft_kv`]).
 pub fn scenario(release: Option<NoraftVersion>) -> Scenario<NoraftKv> {
-    Scenario::new(move |_| NoraftKv::Fresh(release))
-        .nodes(5)
-        .clients(3, KvClients::default)
-        .faults(Mix::All.nemesis())
-        .focus("the leader", leader)
-        .monitor_properties(&raft::PROPERTIES, || raft::safety(NoraftKv::running))
-        .linearizable(Kv, history::spec_history)
-        .eventually("a leader", |sim| {
-            leader(sim)
-                .map(|_| ())
-                .ok_or_else(|| "no leader".to_string())
-        })
-        .run_for(SimDuration::from_secs(10))
+    crate::raft_kv::scenario(move |_| NoraftKv::Fresh(release), NoraftKv::running)
 }

@@ -26,27 +26,34 @@ pub(super) mod v0_7 {
     crate::noraft::replica::replica!();
 }
 
+/// The calls of releases before 0.6: `restart` takes the generation, and
+/// `handle_message` returns nothing.
+macro_rules! before_0_6 {
+    () => {
+        fn restart(
+            id: release::NodeId,
+            generation: u64,
+            term: release::Term,
+            voted_for: Option<release::NodeId>,
+            log: release::Log,
+        ) -> release::Node {
+            let generation = release::NodeGeneration::new(generation);
+            release::Node::restart(id, generation, term, voted_for, log)
+        }
+
+        fn handle(node: &mut release::Node, msg: &release::Message) -> Result<(), String> {
+            node.handle_message(msg);
+            Ok(())
+        }
+    };
+}
+
 /// noraft 0.5.0: votes compare log positions, but a candidate ignores its
 /// own term's leader.
 pub(super) mod v0_5 {
     use noraft_0_5 as release;
 
-    fn restart(
-        id: release::NodeId,
-        generation: u64,
-        term: release::Term,
-        voted_for: Option<release::NodeId>,
-        log: release::Log,
-    ) -> release::Node {
-        let generation = release::NodeGeneration::new(generation);
-        release::Node::restart(id, generation, term, voted_for, log)
-    }
-
-    fn handle(node: &mut release::Node, msg: &release::Message) -> Result<(), String> {
-        node.handle_message(msg);
-        Ok(())
-    }
-
+    before_0_6!();
     crate::noraft::replica::replica!();
 }
 
@@ -54,21 +61,6 @@ pub(super) mod v0_5 {
 pub(super) mod v0_4 {
     use noraft_0_4 as release;
 
-    fn restart(
-        id: release::NodeId,
-        generation: u64,
-        term: release::Term,
-        voted_for: Option<release::NodeId>,
-        log: release::Log,
-    ) -> release::Node {
-        let generation = release::NodeGeneration::new(generation);
-        release::Node::restart(id, generation, term, voted_for, log)
-    }
-
-    fn handle(node: &mut release::Node, msg: &release::Message) -> Result<(), String> {
-        node.handle_message(msg);
-        Ok(())
-    }
-
+    before_0_6!();
     crate::noraft::replica::replica!();
 }

@@ -14,13 +14,11 @@ mod replica;
 mod timing;
 mod versions;
 
-use crate::judge::raft::{self, RaftView};
+use crate::judge::raft::RaftView;
 pub use block::Block;
-use models::kv::{history, KvClients, KvReply, KvRequest};
+use models::kv::{KvReply, KvRequest};
 use sim::model::EngineModel;
 use sim::scenario::Scenario;
-use sim::spec::kv::Kv;
-use sim::{Mix, NodeId, SimDuration, Simulation};
 pub use timing::{ELECTION_TICKS, HEARTBEAT_TICKS, TICK_MS};
 use versions::{v0_6_alpha, v0_7};
 
@@ -63,27 +61,8 @@ impl EngineModel for RaftRsModel {
     }
 }
 
-/// The live leader of the highest term.
-pub fn leader(sim: &Simulation<RaftRsKv>) -> Option<NodeId> {
-    raft::leader(sim, RaftRsKv::running)
-}
-
-/// Five replicas of `release` (the newest: `None`), three clients of
-/// [`KvClients`], the `all` mix, Raft's safety after every event,
-/// linearizability under the `kv` spec, 10 s of safety; then, healed, a
-/// leader and every client's next operation.
+/// Five replicas of `release` (the newest: `None`) in the run every Raft
+/// library is judged in ([`crate::raft_kv`]).
 pub fn scenario(release: Option<RaftRsVersion>) -> Scenario<RaftRsKv> {
-    Scenario::new(move |_| RaftRsKv::Fresh(release))
-        .nodes(5)
-        .clients(3, KvClients::default)
-        .faults(Mix::All.nemesis())
-        .focus("the leader", leader)
-        .monitor_properties(&raft::PROPERTIES, || raft::safety(RaftRsKv::running))
-        .linearizable(Kv, history::spec_history)
-        .eventually("a leader", |sim| {
-            leader(sim)
-                .map(|_| ())
-                .ok_or_else(|| "no leader".to_string())
-        })
-        .run_for(SimDuration::from_secs(10))
+    crate::raft_kv::scenario(move |_| RaftRsKv::Fresh(release), RaftRsKv::running)
 }

@@ -198,6 +198,15 @@ macro_rules! replica {
             }
         }
 
+        /// Writes a `Ready`'s entries and hard state to the library's store.
+        fn store(node: &mut RawNode<MemStorage>, entries: &[Entry], hs: Option<&HardState>) {
+            let store = node.mut_store();
+            store.wl().append(entries).expect("entries follow the log");
+            if let Some(hs) = hs {
+                store.wl().set_hardstate(hs.clone());
+            }
+        }
+
         impl crate::release::Replica for Replica {
             type Wire = Wire;
             type Block = Block;

@@ -5,7 +5,7 @@
 //! advances to a `LightReady`; 0.6.0-alpha has one list of messages and
 //! one advance. 0.7 takes its logger at `RawNode::new`; 0.6.0-alpha's
 //! default logger writes to the `log` crate, which nobody installs here.
-//! The names the shims use (`Drained`, `Message`, `RawNode`, ...) are the
+//! The names the shims use (`Drained`, `Message`, `RawNode`, `store`, ...) are the
 //! ones the replica's expansion brings into the module.
 
 /// raft 0.7.0, the newest release.
@@ -22,14 +22,8 @@ pub(super) mod v0_7 {
         let mut messages = rd.take_messages();
         let mut committed = rd.take_committed_entries();
         let entries = rd.entries().clone();
-        node.mut_store()
-            .wl()
-            .append(&entries)
-            .expect("entries follow the log (0.7)");
         let mut hard_state = rd.hs().cloned();
-        if let Some(hs) = &hard_state {
-            node.mut_store().wl().set_hardstate(hs.clone());
-        }
+        store(node, &entries, hard_state.as_ref());
         let must_sync = rd.must_sync();
         messages.extend(rd.take_persisted_messages());
         let mut light = node.advance(rd);
@@ -69,14 +63,8 @@ pub(super) mod v0_6_alpha {
         let messages = std::mem::take(&mut rd.messages);
         let committed = rd.committed_entries.take().unwrap_or_default();
         let entries = rd.entries().to_vec();
-        node.mut_store()
-            .wl()
-            .append(&entries)
-            .expect("entries follow the log");
         let hard_state = rd.hs().cloned();
-        if let Some(hs) = &hard_state {
-            node.mut_store().wl().set_hardstate(hs.clone());
-        }
+        store(node, &entries, hard_state.as_ref());
         let must_sync = rd.must_sync();
         node.advance(rd);
         Drained {
