@@ -9,7 +9,9 @@ use sim::model::{hunt, Model, RunRequest};
 use sim::Mix;
 use std::process::Command;
 
-/// Seeds of the sweep: `FAULTLINE_SEEDS`, else 300.
+/// Seeds of the sweep: `FAULTLINE_SEEDS`, else 300. Past seed 331 foca's
+/// newest release fails (the finding in `targets/FINDINGS.md`), so a wider
+/// sweep fails until foca's release changes: that is the finding, not noise.
 fn sweep() -> u64 {
     std::env::var("FAULTLINE_SEEDS")
         .ok()
