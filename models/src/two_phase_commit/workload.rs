@@ -110,25 +110,48 @@ fn mops(request: &TxnRequest, results: Option<&[StepResult]>) -> Vec<Mop> {
         .collect()
 }
 
+/// Which of a committed transaction's micro-operations its history keeps:
+/// every append, and each read whose shard answered. A read no shard
+/// answered is left out of the invocation and the completion alike: in a
+/// committed transaction `nil` would say "saw the key empty" (as Elle
+/// reads it), and nothing was seen.
+fn answered(results: &[StepResult], mops: Vec<Mop>) -> Vec<Mop> {
+    mops.into_iter()
+        .enumerate()
+        .filter(|(i, mop)| {
+            !matches!(mop, Mop::Read { .. })
+                || matches!(results.get(*i), Some(StepResult::List(Some(_))))
+        })
+        .map(|(_, mop)| mop)
+        .collect()
+}
+
 /// The list transactions of a run, as a transactional history (transfers
 /// and audits left out).
 pub fn list_history(history: &History<TxnRequest, TxnReply>) -> TxnHistory {
-    let mut pending: BTreeMap<u64, TxnRequest> = BTreeMap::new();
+    // Per process: the transaction it invoked, and where its invocation is.
+    let mut pending: BTreeMap<u64, (TxnRequest, usize)> = BTreeMap::new();
     let mut out: History<Vec<Mop>, Vec<Mop>> = History::new();
     for e in &history.events {
         if let EventKind::Invoke(request) = &e.kind {
             if is_list(request) {
+                pending.insert(e.process, (request.clone(), out.events.len()));
                 out.invoke(e.process, e.time, mops(request, None));
-                pending.insert(e.process, request.clone());
             }
             continue;
         }
-        let Some(request) = pending.remove(&e.process) else {
+        let Some((request, invoked)) = pending.remove(&e.process) else {
             continue;
         };
         match &e.kind {
             EventKind::Ok(TxnReply::Committed(results)) => {
-                out.ok(e.process, e.time, mops(&request, Some(results)))
+                let invocation = answered(results, mops(&request, None));
+                out.events[invoked].kind = EventKind::Invoke(invocation);
+                out.ok(
+                    e.process,
+                    e.time,
+                    answered(results, mops(&request, Some(results))),
+                )
             }
             EventKind::Ok(TxnReply::Aborted) | EventKind::Fail => out.fail(e.process, e.time),
             _ => out.info(e.process, e.time),
