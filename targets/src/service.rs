@@ -3,7 +3,8 @@
 //! operations waiting for their entries, and the leader to redirect to.
 //!
 //! The replica proposes a request and tells the service where it landed
-//! ([`KvService::wait`]); it hands the service each committed entry in
+//! ([`KvService::wait`]), or, when the library does not say, which request
+//! to wait for ([`KvService::wait_for`]); it hands the service each committed entry in
 //! order ([`KvService::apply`]), and the service answers the operation
 //! that proposed it, or redirects it when another entry took its place.
 //! A replica that stops leading redirects what it holds
@@ -21,6 +22,9 @@ pub struct KvService {
     applied: u64,
     /// Operations proposed here: index -> (term, operation).
     waiting: BTreeMap<u64, (u64, OpId)>,
+    /// Operations proposed here where the library does not say the index:
+    /// (client, sequence number) -> operation.
+    by_request: BTreeMap<(u32, u32), OpId>,
     leader_hint: Option<NodeId>,
 }
 
@@ -42,6 +46,12 @@ impl KvService {
     /// `op` was proposed as the entry at (`index`, `term`).
     pub fn wait(&mut self, index: u64, term: u64, op: OpId) {
         self.waiting.insert(index, (term, op));
+    }
+
+    /// `op` was proposed as `request`, at an index the library does not
+    /// say: it is answered when `request` is applied here.
+    pub fn wait_for(&mut self, request: &KvRequest, op: OpId) {
+        self.by_request.insert((request.client, request.seq), op);
     }
 
     /// `leader` leads, as far as this replica heard.
@@ -71,6 +81,10 @@ impl KvService {
             "entries are applied in order, once"
         );
         let reply = request.and_then(|r| self.store.apply(r));
+        let by_request = request.and_then(|r| self.by_request.remove(&(r.client, r.seq)));
+        if let (Some(op), Some(reply)) = (by_request, &reply) {
+            ctx.reply(op, reply.clone());
+        }
         if let Some((t, op)) = self.waiting.remove(&index) {
             match reply {
                 Some(reply) if t == term => ctx.reply(op, reply),

@@ -1,8 +1,8 @@
 //! Every library under the engine: its newest release passes a sweep of
 //! the default mix, each older release is caught (or, declared harmless,
 //! not) within the budget its switch states, a seed gives the same trace
-//! hash twice in one process, and a failure replays to the same hash in
-//! another process.
+//! hash twice in one process and in another process, and a failure replays
+//! to the same hash through the command line.
 
 use faultline_targets::LIBRARIES;
 use sim::model::{hunt, Model, RunRequest};
@@ -45,52 +45,106 @@ fn each_release_with_a_known_bug_is_held_to_its_budget() {
     assert!(caught >= 2, "releases with known bugs are caught: {caught}");
 }
 
+/// The trace hash of seed 7 of `model`, with `bug` on (`None`: newest).
+fn hash_of(model: &dyn Model, bug: Option<String>) -> u64 {
+    let request = RunRequest {
+        seed: 7,
+        bug,
+        nemesis: Mix::All.nemesis(),
+        plan: None,
+        record: true,
+        budget: None,
+        buggify: None,
+        trim: Default::default(),
+    };
+    model.run(&request).expect("runs").trace_hash
+}
+
+/// Every release of every library, as (model, switch).
+fn releases() -> Vec<(&'static dyn Model, Option<String>)> {
+    LIBRARIES
+        .iter()
+        .flat_map(|m| {
+            let bugs = m.describe().bugs.into_iter().map(|b| Some(b.name));
+            std::iter::once(None).chain(bugs).map(move |b| (*m, b))
+        })
+        .collect()
+}
+
+/// The environment variable that makes [`child_prints_hashes`] speak.
+const CHILD: &str = "FAULTLINE_TARGETS_PRINT_HASHES";
+
+/// Not a check of its own: run as a child process by the test below, it
+/// prints the trace hash of seed 7 of every release, one a line.
 #[test]
-fn a_seed_gives_the_same_trace_hash_twice() {
-    for model in LIBRARIES {
-        let bugs = model.describe().bugs;
-        let releases = std::iter::once(None).chain(bugs.iter().map(|b| Some(b.name.clone())));
-        for bug in releases {
-            let run = || {
-                let request = RunRequest {
-                    seed: 7,
-                    bug: bug.clone(),
-                    nemesis: Mix::All.nemesis(),
-                    plan: None,
-                    record: true,
-                    budget: None,
-                    buggify: None,
-                    trim: Default::default(),
-                };
-                model.run(&request).expect("runs").trace_hash
-            };
-            assert_eq!(run(), run(), "{} {bug:?}", model.name());
-        }
+fn child_prints_hashes() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
+    }
+    for (model, bug) in releases() {
+        println!(
+            "hash {} {bug:?} {:016x}",
+            model.name(),
+            hash_of(model, bug.clone())
+        );
+    }
+}
+
+#[test]
+fn a_seed_gives_the_same_trace_hash_twice_and_in_another_process() {
+    let child = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "child_prints_hashes",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .expect("runs");
+    let printed = String::from_utf8_lossy(&child.stdout);
+    for (model, bug) in releases() {
+        let here = hash_of(model, bug.clone());
+        assert_eq!(
+            here,
+            hash_of(model, bug.clone()),
+            "{} {bug:?}",
+            model.name()
+        );
+        let line = format!("hash {} {bug:?} {here:016x}", model.name());
+        assert!(
+            printed.lines().any(|l| l.ends_with(&line)),
+            "another process gave another hash: {line}\n{printed}"
+        );
     }
 }
 
 /// A failing run of `model`: the first seed at which its first caught
 /// switch fails, or, for a library with none, the first seed at which its
-/// newest release fails (a finding of `targets/FINDINGS.md`).
-fn a_failing_run(model: &dyn Model) -> (Option<String>, u64) {
+/// newest release fails (a finding of `targets/FINDINGS.md`); `None` for a
+/// library with neither.
+fn a_failing_run(model: &dyn Model) -> Option<(Option<String>, u64)> {
     let found = hunt::check_hunts(model).unwrap_or_else(|e| panic!("{e}"));
     if let Some((bug, seed)) = found
         .into_iter()
         .find_map(|(bug, first)| first.map(|s| (bug, s)))
     {
-        return (Some(bug), seed);
+        return Some((Some(bug), seed));
     }
-    let seed = hunt::first_failure(model, None, Mix::All, 1000)
-        .expect("runs")
-        .unwrap_or_else(|| panic!("{} has no failing run to replay", model.name()));
-    (None, seed)
+    let seed = hunt::first_failure(model, None, Mix::All, 400).expect("runs")?;
+    Some((None, seed))
 }
 
 #[test]
-fn a_failure_replays_to_the_same_trace_hash_in_another_process() {
+fn a_failure_replays_to_the_same_trace_hash_through_the_command_line() {
     let bin = env!("CARGO_BIN_EXE_faultline-targets");
+    let mut replayed = 0;
     for model in LIBRARIES {
-        let (bug, seed) = a_failing_run(*model);
+        let Some((bug, seed)) = a_failing_run(*model) else {
+            continue;
+        };
+        replayed += 1;
         let dir = std::env::temp_dir().join(format!(
             "faultline-targets-{}-{}",
             model.name(),
@@ -122,4 +176,8 @@ fn a_failure_replays_to_the_same_trace_hash_in_another_process() {
         assert!(out.contains("identical to the artifact"), "{out}");
         std::fs::remove_dir_all(&dir).ok();
     }
+    assert!(
+        replayed >= 3,
+        "failures of noraft, raft-rs and foca replay: {replayed}"
+    );
 }

@@ -20,8 +20,14 @@ pub trait RaftView {
     fn leads(&self) -> bool;
     /// The index of its last committed entry (0: none).
     fn commit_index(&self) -> u64;
-    /// The term of its log entry at `index`, if it holds one.
+    /// The term of its log entry at `index`, if it holds one (for a
+    /// library whose entries carry no term, another number that names the
+    /// entry: see [`RaftView::entry_name`]).
     fn entry_term(&self, index: u64) -> Option<u64>;
+    /// What [`RaftView::entry_term`] gives, for failure messages: "term".
+    fn entry_name(&self) -> &'static str {
+        "term"
+    }
     /// An error the library returned, if any.
     fn library_error(&self) -> Option<&str> {
         None
@@ -79,11 +85,12 @@ fn commits(
         let index = *seen;
         let fixed = committed[index as usize - 1];
         if node.entry_term(index) != Some(fixed) {
+            let name = node.entry_name();
             let now = node
                 .entry_term(index)
-                .map_or("none".into(), |t| format!("term {t}"));
+                .map_or("none".into(), |t| format!("{name} {t}"));
             return Err(format!(
-                "state machine safety: {id} committed index {index} at term {fixed}, and now holds {now} there"
+                "state machine safety: {id} committed index {index} at {name} {fixed}, and now holds {now} there"
             ));
         }
     }
@@ -95,8 +102,9 @@ fn commits(
         };
         match committed.get(index as usize - 1) {
             Some(&fixed) if fixed != term => {
+                let name = node.entry_name();
                 return Err(format!(
-                    "state machine safety: {id} committed index {index} at term {term}, but it was committed at term {fixed}"
+                    "state machine safety: {id} committed index {index} at {name} {term}, but it was committed at {name} {fixed}"
                 ));
             }
             Some(_) => {}
