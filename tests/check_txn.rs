@@ -173,3 +173,31 @@ fn a_long_fork_read_as_nil_is_not_snapshot_isolated() {
     let rc = faultline(&dir, &["check-txn", "--model", "read-committed", &file]);
     assert_eq!(rc.status.code(), Some(0), "{}", stdout(&rc));
 }
+
+/// Elle's own `paper-example.edn` names no `:process`: its events share
+/// Jepsen's process `nil`. Elle's verdict is G-single: not snapshot
+/// isolation, but read committed.
+#[test]
+fn events_without_a_process_share_the_process_nil() {
+    let dir = workdir("check-txn-nil-process");
+    let file = elle_history("paper-example.edn");
+    let si = faultline(&dir, &["check-txn", "--model", "snapshot-isolation", &file]);
+    let text = stdout(&si);
+    assert_eq!(si.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("G-single-item") && text.contains("(process nil)"),
+        "{text}"
+    );
+    let rc = faultline(&dir, &["check-txn", "--model", "read-committed", &file]);
+    assert_eq!(rc.status.code(), Some(0), "{}", stdout(&rc));
+    // Two invocations in a row of the one nil process are an error.
+    let twice = "{:type :invoke, :f :txn, :value [[:append 1 1]]}\n{:type :invoke, :f :txn, :value [[:append 1 2]]}\n";
+    let bad = write(&dir, "twice.edn", twice);
+    let out = faultline(&dir, &["check-txn", &bad]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 2") && err.contains("process nil"),
+        "{err}"
+    );
+}

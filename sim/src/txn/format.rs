@@ -9,7 +9,9 @@
 //! be `:txn`. Events of named processes (`:nemesis`) are skipped.
 
 use super::atoms::{Atom, Atoms};
-use super::history::{Mop, ReadValue, Status, TxnEvent, TxnHistory, TxnHistoryError};
+use super::history::{
+    named_process, Mop, ReadValue, Status, TxnEvent, TxnHistory, TxnHistoryError, NIL_PROCESS,
+};
 use crate::jepsen::edn::{self, Edn};
 use serde_json::Value as Json;
 use std::fmt::Write as _;
@@ -114,6 +116,9 @@ fn edn_event(
     };
     let process = match form.get("process") {
         Some(Edn::Int(p)) if *p >= 0 => *p as u64,
+        // Jepsen keys a history's processes by `:process`; events without
+        // one (Elle's own paper example) all share the process `nil`.
+        None | Some(Edn::Nil) => NIL_PROCESS,
         Some(Edn::Keyword(_) | Edn::Str(_) | Edn::Symbol(_)) => return Ok(None),
         Some(other) => {
             return Err(error(
@@ -124,7 +129,6 @@ fn edn_event(
                 ),
             ))
         }
-        None => return Err(error(line, "the event has no :process")),
     };
     let kind = form
         .get("type")
@@ -246,6 +250,7 @@ fn json_event(
     };
     let process = match map.get("process") {
         Some(Json::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or_default(),
+        None | Some(Json::Null) => NIL_PROCESS,
         Some(Json::String(_)) => return Ok(None),
         Some(other) => {
             return Err(error(
@@ -256,7 +261,6 @@ fn json_event(
                 ),
             ))
         }
-        None => return Err(error(line, "the event has no \"process\"")),
     };
     let kind = map
         .get("type")
@@ -445,7 +449,7 @@ fn event_mops(txn: &super::history::Txn, invocation: bool) -> Vec<Mop> {
 /// How one text form spells a history's events.
 struct Form {
     /// Writes an event's opening, up to its value's `[`: index, type, process.
-    head: fn(&mut String, usize, &str, u64),
+    head: fn(&mut String, usize, &str, &str),
     /// Between two mops.
     mop_sep: char,
     /// A mop's opening, the separator of its parts, and the form's null.
@@ -464,7 +468,9 @@ fn render(history: &TxnHistory, form: &Form) -> String {
         } else {
             t.status.name()
         };
-        (form.head)(&mut out, n, kind, t.process);
+        let process =
+            named_process(t.process).map_or_else(|| form.nil.to_string(), |p| p.to_string());
+        (form.head)(&mut out, n, kind, &process);
         for (k, mop) in event_mops(t, invocation).iter().enumerate() {
             if k > 0 {
                 out.push(form.mop_sep);
@@ -478,7 +484,7 @@ fn render(history: &TxnHistory, form: &Form) -> String {
 
 /// Writes the history as Jepsen EDN, one map per line.
 pub fn to_edn(history: &TxnHistory) -> String {
-    let head: fn(&mut String, usize, &str, u64) = |out, n, kind, process| {
+    let head: fn(&mut String, usize, &str, &str) = |out, n, kind, process| {
         let _ = write!(
             out,
             "{{:index {n}, :type :{kind}, :process {process}, :f :txn, :value ["
@@ -496,7 +502,7 @@ pub fn to_edn(history: &TxnHistory) -> String {
 
 /// Writes the history as elle-cli JSON, one object per line.
 pub fn to_json(history: &TxnHistory) -> String {
-    let head: fn(&mut String, usize, &str, u64) = |out, n, kind, process| {
+    let head: fn(&mut String, usize, &str, &str) = |out, n, kind, process| {
         let _ = write!(
             out,
             "{{\"index\":{n},\"type\":\"{kind}\",\"process\":{process},\"f\":\"txn\",\"value\":["

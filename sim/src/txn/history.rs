@@ -84,6 +84,20 @@ impl Mop {
     }
 }
 
+/// The one process of every event that names none, as Jepsen keys them
+/// (`nil`): its transactions must each complete before the next begins.
+pub const NIL_PROCESS: u64 = u64::MAX;
+
+/// A process as a history writes it: its number, or `None` for `nil`.
+pub fn named_process(process: u64) -> Option<u64> {
+    (process != NIL_PROCESS).then_some(process)
+}
+
+/// A process as messages name it: its number, or `nil`.
+pub fn shown(process: u64) -> String {
+    named_process(process).map_or_else(|| "nil".to_string(), |p| p.to_string())
+}
+
 /// How a transaction ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
@@ -177,7 +191,8 @@ impl TxnHistory {
                             line: event.line,
                             message: format!(
                                 "process {} invokes a transaction while its transaction of line {} is open",
-                                event.process, txns[t].line
+                                shown(event.process),
+                                txns[t].line
                             ),
                         });
                     }
@@ -207,7 +222,7 @@ impl TxnHistory {
                             line: event.line,
                             message: format!(
                                 "process {} completes a transaction it never invoked",
-                                event.process
+                                shown(event.process)
                             ),
                         });
                     };

@@ -116,10 +116,8 @@ impl Writers {
 /// A transaction in messages: `the transaction at line 6 (process 2)`.
 pub fn name(history: &TxnHistory, t: u32) -> String {
     let txn = &history.txns[t as usize];
-    format!(
-        "the transaction at line {} (process {})",
-        txn.line, txn.process
-    )
+    let process = super::history::shown(txn.process);
+    format!("the transaction at line {} (process {process})", txn.line)
 }
 
 /// The transactions whose reads count: committed ones (an indeterminate

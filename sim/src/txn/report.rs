@@ -188,7 +188,7 @@ impl TxnVerdict {
                     "type": a.kind.name(),
                     "transactions": a.txns.iter().map(|&t| json!({
                         "line": history.txns[t as usize].line,
-                        "process": history.txns[t as usize].process,
+                        "process": super::history::named_process(history.txns[t as usize].process),
                         "index": history.txns[t as usize].index,
                         "value": mops(history, t),
                     })).collect::<Vec<_>>(),
