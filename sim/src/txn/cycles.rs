@@ -26,12 +26,18 @@ pub fn find(n: usize, edges: &[Edge], realtime: &[Edge], steps: &mut Steps) -> V
                 .filter(|a| a.cycle.iter().any(|e| e.kind == EdgeKind::Wr)),
         );
         let rw_inside = internal_edges(edges, EdgeKind::Rw, &comp);
+        // Built once, and only if some component could hold a G-nonadjacent.
+        let arcs = rw_inside
+            .values()
+            .any(|rws| rws.len() >= 2)
+            .then(|| product_edges(edges, |e| comp[e.from as usize] == comp[e.to as usize]));
+        let walks = arcs.as_ref().map(|a| Walks::new(n, a));
         for members in &nontrivial {
             let c = comp[members[0] as usize];
             let already = found.iter().any(|a| comp[a.txns[0] as usize] == c);
             let rws = rw_inside.get(&c).map_or(&[][..], Vec::as_slice);
             let found_here = single_antidependency(&full, edges, rws, &comp, steps)
-                .or_else(|| nonadjacent(n, edges, rws, &comp, steps));
+                .or_else(|| walks.as_ref()?.nonadjacent(edges, rws, steps));
             match found_here {
                 Some(a) => found.push(a),
                 None if !already && !steps.exhausted => {
@@ -137,80 +143,100 @@ fn single_antidependency(
     best.map(|cycle| anomaly_of(edges, &cycle))
 }
 
-/// A cycle through one of `rws` (a component's internal rw edges) in
-/// which no two rw edges are adjacent, going round: a closed walk in the
-/// graph whose nodes are (transaction, whether the last edge was rw), where
-/// an rw edge may leave only a node reached by ww or wr. Such a walk exists
-/// exactly when `(ww ∪ wr) ; rw?` has a cycle, which is what rules out
-/// snapshot isolation. The walk found is a shortest one from its rw edge;
-/// it may pass a transaction twice.
-fn nonadjacent(
-    n: usize,
-    edges: &[Edge],
-    rws: &[u32],
-    comp: &[u32],
-    steps: &mut Steps,
-) -> Option<Anomaly> {
-    if rws.len() < 2 {
-        return None;
-    }
-    let c = comp[edges[rws[0] as usize].from as usize];
-    let (product, origin) = product_edges(edges, |e| {
-        comp[e.from as usize] == c && comp[e.to as usize] == c
-    });
-    let graph = Graph::new(2 * n, &product, WW | WR | RW);
-    let (pcomp, _) = graph.components();
-    let mut best: Option<Vec<u32>> = None;
-    for (p, e) in product.iter().enumerate() {
-        if e.kind != EdgeKind::Rw || pcomp[e.from as usize] != pcomp[e.to as usize] {
-            continue;
-        }
-        let within = (&pcomp[..], pcomp[e.from as usize]);
-        if let Some(rest) = graph.path(e.to, e.from, WW | WR | RW, within, steps) {
-            if best.as_ref().is_none_or(|b| rest.len() + 1 < b.len()) {
-                let mut cycle = vec![origin[p]];
-                cycle.extend(rest.iter().map(|&q| origin[q as usize]));
-                best = Some(cycle);
-            }
-        }
-        if steps.exhausted || best.as_ref().is_some_and(|b| b.len() <= 4) {
-            break;
-        }
-    }
-    let mut anomaly = anomaly_of(edges, &best?);
-    let rw = anomaly
-        .cycle
-        .iter()
-        .filter(|e| e.kind == EdgeKind::Rw)
-        .count();
-    assert!(rw >= 1, "a walk that starts with an rw edge has one");
-    if rw >= 2 {
-        anomaly.kind = super::anomaly::AnomalyKind::GNonadjacent;
-    }
-    Some(anomaly)
+/// The graph whose nodes are (transaction, whether the last edge was rw),
+/// node `2 * t + last_rw`: ww and wr lead to a node reached by them from
+/// either kind of node; rw leads to a node reached by rw, and only from a
+/// node not so reached. A closed walk through an rw arc is a cycle in which
+/// no two rw edges are adjacent, going round; such a walk exists exactly
+/// when `(ww ∪ wr) ; rw?` has a cycle, which is what rules out snapshot
+/// isolation (Cerone and Gotsman).
+struct Walks<'p> {
+    arcs: &'p Arcs,
+    graph: Graph<'p>,
+    comp: Vec<u32>,
 }
 
-/// The edges of the graph over (transaction, last edge was rw), node
-/// `2 * t + last_rw`, for the edges that `keep` keeps: ww and wr lead to a
-/// node reached by them from either kind of node; rw leads to a node reached
-/// by rw, and only from a node not so reached. With each, the index of the
-/// edge it stands for.
-fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> (Vec<Edge>, Vec<u32>) {
-    let mut product = Vec::new();
-    let mut origin = Vec::new();
+/// The product graph's arcs: each arc, the edge it stands for, and each
+/// edge's rw arc (`u32::MAX`: none).
+struct Arcs {
+    product: Vec<Edge>,
+    origin: Vec<u32>,
+    rw_arc: Vec<u32>,
+}
+
+impl<'p> Walks<'p> {
+    fn new(n: usize, arcs: &'p Arcs) -> Walks<'p> {
+        let graph = Graph::new(2 * n, &arcs.product, WW | WR | RW);
+        let (comp, _) = graph.components();
+        Walks { arcs, graph, comp }
+    }
+
+    /// A shortest closed walk through one of `rws` (a component's internal
+    /// rw edges) with no two rw edges adjacent; it may pass a transaction
+    /// twice. Two rw edges or more make it G-nonadjacent (one is G-single).
+    fn nonadjacent(&self, edges: &[Edge], rws: &[u32], steps: &mut Steps) -> Option<Anomaly> {
+        if rws.len() < 2 {
+            return None;
+        }
+        let mut best: Option<Vec<u32>> = None;
+        for &i in rws {
+            let p = self.arcs.rw_arc[i as usize];
+            let e = &self.arcs.product[p as usize];
+            let c = self.comp[e.from as usize];
+            if c != self.comp[e.to as usize] {
+                continue;
+            }
+            if let Some(rest) = self
+                .graph
+                .path(e.to, e.from, WW | WR | RW, (&self.comp, c), steps)
+            {
+                if best.as_ref().is_none_or(|b| rest.len() + 1 < b.len()) {
+                    let mut cycle = vec![i];
+                    cycle.extend(rest.iter().map(|&q| self.arcs.origin[q as usize]));
+                    best = Some(cycle);
+                }
+            }
+            if steps.exhausted || best.as_ref().is_some_and(|b| b.len() <= 4) {
+                break;
+            }
+        }
+        let mut anomaly = anomaly_of(edges, &best?);
+        let rw = anomaly
+            .cycle
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Rw)
+            .count();
+        assert!(rw >= 1, "a walk that starts with an rw edge has one");
+        if rw >= 2 {
+            anomaly.kind = super::anomaly::AnomalyKind::GNonadjacent;
+        }
+        Some(anomaly)
+    }
+}
+
+/// The arcs of [`Walks`]' graph for the edges that `keep` keeps.
+fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> Arcs {
+    let mut arcs = Arcs {
+        product: Vec::new(),
+        origin: Vec::new(),
+        rw_arc: vec![u32::MAX; edges.len()],
+    };
     for (i, e) in edges.iter().enumerate().filter(|(_, e)| keep(e)) {
         let (a, b) = (2 * e.from, 2 * e.to);
-        let arcs: &[(u32, u32)] = match e.kind {
+        let pairs: &[(u32, u32)] = match e.kind {
             EdgeKind::Rw => &[(a, b + 1)],
             EdgeKind::Ww | EdgeKind::Wr => &[(a, b), (a + 1, b)],
             EdgeKind::Realtime => &[],
         };
-        for &(from, to) in arcs {
-            product.push(Edge { from, to, ..*e });
-            origin.push(i as u32);
+        if e.kind == EdgeKind::Rw {
+            arcs.rw_arc[i] = arcs.product.len() as u32;
+        }
+        for &(from, to) in pairs {
+            arcs.product.push(Edge { from, to, ..*e });
+            arcs.origin.push(i as u32);
         }
     }
-    (product, origin)
+    arcs
 }
 
 /// Cycles that real-time edges close in components with no other cycle.
