@@ -200,4 +200,14 @@ fn events_without_a_process_share_the_process_nil() {
         err.contains("line 2") && err.contains("process nil"),
         "{err}"
     );
+    // The number that stands for nil is not a client's: refused, not merged.
+    let max = "{\"type\":\"ok\",\"process\":18446744073709551615,\"value\":[[\"append\",1,1]]}\n";
+    let bad = write(&dir, "max.json", max);
+    let out = faultline(&dir, &["check-txn", &bad]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 1") && err.contains("client number"),
+        "{err}"
+    );
 }

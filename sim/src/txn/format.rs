@@ -249,7 +249,10 @@ fn json_event(
         ));
     };
     let process = match map.get("process") {
-        Some(Json::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or_default(),
+        // u64::MAX stands for `nil`, so it is not a client number.
+        Some(Json::Number(n)) if n.as_u64().is_some_and(|p| p != NIL_PROCESS) => {
+            n.as_u64().unwrap_or_default()
+        }
         None | Some(Json::Null) => NIL_PROCESS,
         Some(Json::String(_)) => return Ok(None),
         Some(other) => {
