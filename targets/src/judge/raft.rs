@@ -6,7 +6,8 @@
 //! - **state machine safety**: the committed prefix never changes. The
 //!   first node to commit index `i` fixes the term of entry `i`; every
 //!   other commit of `i` must name the same term, and no node may later
-//!   hold another entry (or none) at an index it committed;
+//!   hold another entry (or none) at an index it committed; and a node's
+//!   commit index never moves back while it runs;
 //! - **library contract**: the library reported no error of its own.
 
 use sim::{Node, NodeId, Simulation};
@@ -50,8 +51,15 @@ pub fn safety<N: Node>(
     let mut leaders: BTreeMap<u64, NodeId> = BTreeMap::new();
     let mut committed: Vec<u64> = Vec::new();
     let mut checked: BTreeMap<NodeId, u64> = BTreeMap::new();
+    let mut running: BTreeMap<NodeId, u64> = BTreeMap::new();
     move |sim: &Simulation<N>| {
-        for (id, node) in sim.live_nodes().filter_map(|(id, n)| Some((id, view(n)?))) {
+        let live: Vec<_> = sim
+            .live_nodes()
+            .filter_map(|(id, n)| Some((id, view(n)?)))
+            .collect();
+        running.retain(|id, _| live.iter().any(|(l, _)| l == id));
+        for &(id, node) in &live {
+            never_back(id, node.commit_index(), &mut running)?;
             if let Some(e) = node.library_error() {
                 return Err(format!("library contract: {id} returned an error: {e}"));
             }
@@ -69,6 +77,19 @@ pub fn safety<N: Node>(
         }
         Ok(())
     }
+}
+
+/// Checks that a node's commit index has not moved back since the node
+/// last started: what it once called committed stays committed while it
+/// runs (a restart may rebuild it from less).
+fn never_back(id: NodeId, commit: u64, running: &mut BTreeMap<NodeId, u64>) -> Result<(), String> {
+    let before = running.insert(id, commit).unwrap_or(0);
+    if commit < before {
+        return Err(format!(
+            "state machine safety: {id}'s commit index moved back from {before} to {commit} while it ran"
+        ));
+    }
+    Ok(())
 }
 
 /// Checks the node's commits past `seen` against `committed`, extends it,

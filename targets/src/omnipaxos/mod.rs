@@ -7,28 +7,37 @@
 //! with `reconnected`, ticks on the node's clock). It is judged as the Raft
 //! libraries are ([`crate::raft_kv`]): the decided prefix never changes,
 //! one leader per ballot, linearizable, and, healed, a leader and progress.
-//! No older release is a switch: every 0.2 release is semver-compatible
-//! with 0.2.4, and Cargo links one of them into a binary.
 
 mod replica;
 mod store;
+mod versions;
 
 use crate::judge::raft::RaftView;
 use models::kv::{KvReply, KvRequest};
 pub use replica::{ELECTION_TICKS, TICK_MS};
-use sim::model::{EngineModel, NoBugs};
+use sim::model::EngineModel;
 use sim::scenario::Scenario;
 pub use store::{Block, Command};
 
-/// The newest release.
-mod v0_2 {
-    pub(super) use super::replica::{Replica, Wire};
+use versions::{v0_2_3, v0_2_4};
+
+sim::bug_switches! {
+    /// omnipaxos's releases with known bugs; no switch runs the newest,
+    /// 0.2.4.
+    pub enum OmniPaxosVersion {
+        /// omnipaxos 0.2.3: a follower takes the decided index of a
+        /// leader's `AcceptSync` as it comes (fixed in 0.2.4). A leader that
+        /// completed its Prepare without this follower's Promise can be
+        /// behind it, so the follower's decided index moves back.
+        V0_2_3 = "0.2.3", caught by All within 500,
+    }
 }
 
 crate::release::releases! {
     node OmniPaxosKv, message Msg, block Block, op KvRequest, reply KvReply,
-    switch NoBugs, view dyn RaftView;
-    newest V0_2 => v0_2;
+    switch OmniPaxosVersion, view dyn RaftView;
+    newest V0_2_4 => v0_2_4;
+    V0_2_3 => v0_2_3
 }
 
 /// omnipaxos, described once for the command line and the tests.
@@ -37,11 +46,11 @@ pub struct OmniPaxosModel;
 
 impl EngineModel for OmniPaxosModel {
     type Node = OmniPaxosKv;
-    type Bug = NoBugs;
+    type Bug = OmniPaxosVersion;
     const NAME: &'static str = "omnipaxos";
-    const SUMMARY: &'static str = "haraldng/omnipaxos 0.2.4 replicating a key-value store";
+    const SUMMARY: &'static str = "haraldng/omnipaxos 0.2.4 (the bug switches are older releases) replicating a key-value store";
 
-    fn scenario(&self, bug: Option<NoBugs>) -> Scenario<OmniPaxosKv> {
+    fn scenario(&self, bug: Option<OmniPaxosVersion>) -> Scenario<OmniPaxosKv> {
         scenario(bug)
     }
 
@@ -52,6 +61,6 @@ impl EngineModel for OmniPaxosModel {
 
 /// Five servers in the run every consensus library is judged in
 /// ([`crate::raft_kv`]).
-pub fn scenario(release: Option<NoBugs>) -> Scenario<OmniPaxosKv> {
+pub fn scenario(release: Option<OmniPaxosVersion>) -> Scenario<OmniPaxosKv> {
     crate::raft_kv::scenario(move |_| OmniPaxosKv::Fresh(release), OmniPaxosKv::running)
 }
