@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's bug-switch table: for each model's bug switch, the first
+"""The bug-switch table of docs/bug-finding.md: for each model's bug switch, the first
 failing seed from 0 under the switch's fault mix, the median seeds-to-failure
 over 20 starting points (0, 1000, ..., 19000; a start that finds nothing in
 LIMIT seeds counts as "> LIMIT"), the size of the first failure's shrunk

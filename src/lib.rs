@@ -50,7 +50,16 @@ pub mod shard;
 pub mod shrink;
 pub mod summary;
 
-/// The README's Rust examples, compiled and run as doctests.
+/// The Rust examples of the README and of the guides in `docs/`, compiled
+/// and run as doctests (`tests/docs.rs` checks the rest of their text).
 #[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
+mod doc_examples {
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../docs/architecture.md")]
+    struct Architecture;
+    #[doc = include_str!("../docs/writing-a-model.md")]
+    struct WritingAModel;
+    #[doc = include_str!("../docs/your-own-crate.md")]
+    struct YourOwnCrate;
+}

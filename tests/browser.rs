@@ -2,12 +2,14 @@
 //! `explore --report` and `replay --html` write, runs its script, and the
 //! DOM it leaves is checked: no script errors, one diagram lane per node
 //! and per client process, the failure marker, and a linearizability
-//! counterexample's stuck operation highlighted.
+//! counterexample's stuck operation highlighted. Each test needs Chromium
+//! (`common::tools`).
 
 mod common;
 
 use common::browser::{body_attribute, load, screenshot};
 use common::cli::{faultline, workdir};
+use common::tools::{require, Tool};
 use std::path::{Path, PathBuf};
 
 /// Explores `model` with `bug` until its first failure, writing a sweep
@@ -106,6 +108,14 @@ fn check_run_report(page: &Path) -> String {
 
 #[test]
 fn a_linearizability_failure_report_highlights_the_stuck_operation() {
+    if require(
+        Tool::Chromium,
+        "a_linearizability_failure_report_highlights_the_stuck_operation",
+    )
+    .is_none()
+    {
+        return;
+    }
     let dir = workdir("browser-lin");
     let (artifact, report) = first_failure(&dir, "register", "ack-before-replication");
     let dom = check_run_report(&report);
@@ -153,6 +163,14 @@ fn a_linearizability_failure_report_highlights_the_stuck_operation() {
 
 #[test]
 fn a_raft_failure_report_and_its_sweep_report_load_with_no_errors() {
+    if require(
+        Tool::Chromium,
+        "a_raft_failure_report_and_its_sweep_report_load_with_no_errors",
+    )
+    .is_none()
+    {
+        return;
+    }
     let dir = workdir("browser-raft");
     let (_, report) = first_failure(&dir, "raft-kv", "vote-without-log-check");
     let dom = check_run_report(&report);
@@ -185,6 +203,14 @@ fn a_raft_failure_report_and_its_sweep_report_load_with_no_errors() {
 /// first failure gets a run report that renders.
 #[test]
 fn every_built_in_model_gets_a_run_report_that_renders() {
+    if require(
+        Tool::Chromium,
+        "every_built_in_model_gets_a_run_report_that_renders",
+    )
+    .is_none()
+    {
+        return;
+    }
     let dir = workdir("browser-all");
     let list = faultline(&dir, &["list", "--json"]);
     let catalog: serde_json::Value = serde_json::from_slice(&list.stdout).expect("list --json");
@@ -207,6 +233,14 @@ fn every_built_in_model_gets_a_run_report_that_renders() {
 
 #[test]
 fn a_transactional_anomaly_report_draws_its_cycle() {
+    if require(
+        Tool::Chromium,
+        "a_transactional_anomaly_report_draws_its_cycle",
+    )
+    .is_none()
+    {
+        return;
+    }
     let dir = workdir("browser-txn");
     let (_, report) = first_failure(&dir, "two-phase-commit", "release-locks-at-prepare");
     let dom = check_run_report(&report);

@@ -1,7 +1,7 @@
 //! Every bug switch of every model in the built-in catalog is caught within
 //! the seed budget its description states, under the fault mix it names:
 //! a sweep from seed 0 fails before the budget runs out. The budgets are
-//! what `faultline list` and the README's table print, so the docs cannot
+//! what `faultline list` and the table in docs/bug-finding.md print, so the docs cannot
 //! drift from the code. (`scripts/bug-table.py` measures the medians.)
 
 use sim::model::hunt;

@@ -4,12 +4,15 @@
 //! 20 s and 1 GB, and leave the input untouched.
 //!
 //! CI runs a few dozen cases of each; `FAULTLINE_HOSTILE_CASES=10000 cargo
-//! test --release --test hostile_fuzz` runs the full suite the README
-//! quotes. Peak memory is read with `/usr/bin/time` (`.ci/run` installs it).
+//! test --release --test hostile_fuzz` runs the full suite docs/reliability.md
+//! quotes. Peak memory is read with GNU `time` (`common::tools`: where it is
+//! missing the tests are skipped, unless `FAULTLINE_REQUIRE_TOOLS` is set, as
+//! `.ci/run` sets it).
 
 mod common;
 
 use common::cli::{faultline, workdir};
+use common::tools::{require, Tool};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use std::path::{Path, PathBuf};
@@ -96,6 +99,7 @@ struct Seen {
 
 /// Runs `faultline ARGS` on a spoiled copy of an input; checks the contract.
 fn run_case(
+    time: &Path,
     dir: &Path,
     name: &str,
     body: &[u8],
@@ -105,7 +109,7 @@ fn run_case(
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap();
     let rss_file = dir.join(format!("{name}.rss"));
-    let mut child = Command::new("/usr/bin/time")
+    let mut child = Command::new(time)
         .arg("-f")
         .arg("%M")
         .arg("-o")
@@ -117,7 +121,7 @@ fn run_case(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("/usr/bin/time runs (apt-get install time)");
+        .expect("GNU time runs");
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -156,6 +160,9 @@ fn run_case(
 }
 
 fn fuzz(inputs: Vec<(PathBuf, Vec<Vec<&str>>)>, tag: &str) {
+    let Some(time) = require(Tool::GnuTime, tag) else {
+        return;
+    };
     let dir = workdir(tag);
     let config = Config {
         cases: cases(),
@@ -176,6 +183,7 @@ fn fuzz(inputs: Vec<(PathBuf, Vec<Vec<&str>>)>, tag: &str) {
             let body = spoil(text, &c);
             let args = cmd.get(cmds);
             run_case(
+                &time,
                 &dir,
                 &format!("case-{which}"),
                 &body,

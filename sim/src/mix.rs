@@ -1,5 +1,5 @@
 //! The preset fault mixes: one table, from which the parser, its error text,
-//! the command line's `--help`, `faultline list` and the README's table are
+//! the command line's `--help`, `faultline list` and the table in docs/bug-finding.md are
 //! all made.
 //!
 //! A mix is a set of [`FaultKind`]s and a schedule. Most mixes are swarm

@@ -1,7 +1,8 @@
 //! Headless Chromium for the report tests: load a page, let its scripts
-//! run, and read back the DOM they left and a screenshot. `.ci/run`
-//! installs Chromium (Debian's `chromium`) when it is missing; a test that
-//! needs it fails, with that advice, rather than skipping.
+//! run, and read back the DOM they left and a screenshot. A test that
+//! needs Chromium asks [`super::tools::require`] first: it is skipped
+//! where Chromium is missing, unless `FAULTLINE_REQUIRE_TOOLS` is set, as
+//! `.ci/run` sets it.
 
 #![allow(dead_code)]
 
@@ -12,20 +13,11 @@ use std::time::{Duration, Instant};
 /// How long one browser run may take before the test fails.
 const DEADLINE: Duration = Duration::from_secs(120);
 
-/// The browser: `$FAULTLINE_CHROMIUM`, else `chromium` on the path.
+/// The browser (see [`super::tools::Tool::Chromium`]).
 pub fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("FAULTLINE_CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        for name in ["chromium", "chromium-browser"] {
-            let p = dir.join(name);
-            if p.is_file() {
-                return p;
-            }
-        }
-    }
-    panic!("Chromium is missing: install it with `apt-get install -y chromium` (.ci/run does)");
+    super::tools::Tool::Chromium
+        .find()
+        .expect("a test that needs Chromium asks tools::require first")
 }
 
 /// Runs headless Chromium on `page` with `extra` arguments; returns its

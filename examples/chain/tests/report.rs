@@ -5,12 +5,19 @@
 
 #[path = "../../../tests/common/browser.rs"]
 mod browser;
+#[path = "../../../tests/common/tools.rs"]
+#[allow(dead_code)]
+mod tools;
 
 use std::path::PathBuf;
 use std::process::Command;
 
 #[test]
 fn the_chains_failure_report_renders_in_a_browser() {
+    let test = "the_chains_failure_report_renders_in_a_browser";
+    if tools::require(tools::Tool::Chromium, test).is_none() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("chain-report-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();

@@ -163,7 +163,7 @@ impl<F> Crowd<F> {
 /// A service the crowd can be aimed at: where logins and requests go, how
 /// they become the service's operations, and what its answers mean.
 /// [`ThisGateway`] is this model's; a user's service implements it to face
-/// the same crowd (see the README).
+/// the same crowd (see docs/models.md).
 pub trait Frontdoor: 'static {
     /// The service's node.
     type Node: Node;

@@ -58,7 +58,7 @@ sim::bug_switches! {
         NoDedup = "no-dedup", caught by All within 20,
         /// Consumers lease a message for less than its processing takes, so
         /// two consumers hold it at once. Harmless while the sink
-        /// deduplicates: see the README.
+        /// deduplicates: see docs/models.md.
         ShortVisibilityTimeout = "short-visibility-timeout", harmless by All within 100,
         /// A full queue drops a publish and acknowledges it anyway.
         DropWhenFull = "drop-when-full", caught by All within 100,

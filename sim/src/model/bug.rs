@@ -5,7 +5,7 @@
 //! name, its description (the variant's doc comment), and the hunt that
 //! catches it (a fault mix and the seed budget within which a sweep from
 //! seed 0 must fail). Everything else — `faultline list`, `--bug` parsing,
-//! the README's table, the test that holds each model to its budget — is
+//! the table in docs/bug-finding.md, the test that holds each model to its budget — is
 //! derived from that declaration.
 
 use crate::mix::Mix;
@@ -21,7 +21,7 @@ pub struct Hunt {
     pub within_seeds: u64,
     /// True for a switch that is harmless alone by design (another part of
     /// the protocol masks it): a sweep of `within_seeds` seeds under `mix`
-    /// must find *nothing*. Its README row says what it is caught with.
+    /// must find *nothing*. Its row in docs/bug-finding.md says what it is caught with.
     pub harmless: bool,
 }
 
