@@ -90,7 +90,10 @@ impl BenchArgs {
     /// Runs the bench, once per fault setting, and prints its figures.
     pub fn run(self) -> i32 {
         if self.requests == 0 || self.requests > MAX_REQUESTS {
-            eprintln!("faultline bench: --requests must be from 1 to {MAX_REQUESTS}");
+            eprintln!(
+                "{me} bench: --requests must be from 1 to {MAX_REQUESTS}",
+                me = crate::arg::program()
+            );
             return crate::exit::BAD_INPUT;
         }
         let settings = match self.faults {
@@ -99,15 +102,16 @@ impl BenchArgs {
         };
         for setting in settings {
             eprintln!(
-                "faultline bench: seed={} requests={} faults={}",
+                "{me} bench: seed={} requests={} faults={}",
                 self.seed,
                 self.requests,
-                setting.name()
+                setting.name(),
+                me = crate::arg::program()
             );
             let report = match run(self.seed, self.requests, setting) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("faultline bench: {e}");
+                    eprintln!("{me} bench: {e}", me = crate::arg::program());
                     return crate::exit::BAD_INPUT;
                 }
             };

@@ -75,16 +75,25 @@ impl CheckHistoryArgs {
     /// Checks the file and returns the exit code.
     pub fn run(self) -> i32 {
         if self.timeout_s == Some(0) {
-            eprintln!("faultline check-history: --timeout-s must be at least 1");
+            eprintln!(
+                "{me} check-history: --timeout-s must be at least 1",
+                me = crate::arg::program()
+            );
             return exit::BAD_INPUT;
         }
         if self.memory_mib == 0 {
-            eprintln!("faultline check-history: --memory-mib must be at least 1");
+            eprintln!(
+                "{me} check-history: --memory-mib must be at least 1",
+                me = crate::arg::program()
+            );
             return exit::BAD_INPUT;
         }
         let kv_only = self.spec == SpecName::Kv;
         if kv_only && (self.initial.is_some() || self.nil_reads_match_any) {
-            eprintln!("faultline check-history: --initial and --nil-reads-match-any are for --spec register");
+            eprintln!(
+                "{me} check-history: --initial and --nil-reads-match-any are for --spec register",
+                me = crate::arg::program()
+            );
             return exit::BAD_INPUT;
         }
         let options = Options {
@@ -124,7 +133,7 @@ fn run(
     let text = match read(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("faultline check-history: {e}");
+            eprintln!("{me} check-history: {e}", me = crate::arg::program());
             return exit::BAD_INPUT;
         }
     };
@@ -146,7 +155,10 @@ fn run(
     let verdict = match check_text(spec, options, &text, budget) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("faultline check-history: {shown}: {e}");
+            eprintln!(
+                "{me} check-history: {shown}: {e}",
+                me = crate::arg::program()
+            );
             return exit::BAD_INPUT;
         }
     };

@@ -43,25 +43,32 @@ impl CheckTxnArgs {
         let model: ConsistencyModel = match self.model.parse() {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("faultline check-txn: {e}");
+                eprintln!("{me} check-txn: {e}", me = crate::arg::program());
                 return exit::BAD_INPUT;
             }
         };
         if self.max_steps == 0 {
-            eprintln!("faultline check-txn: --max-steps must be at least 1");
+            eprintln!(
+                "{me} check-txn: --max-steps must be at least 1",
+                me = crate::arg::program()
+            );
             return exit::BAD_INPUT;
         }
         let text = match crate::check_history::read(&self.file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("faultline check-txn: {e}");
+                eprintln!("{me} check-txn: {e}", me = crate::arg::program());
                 return exit::BAD_INPUT;
             }
         };
         let history = match format::parse(&text) {
             Ok((_, h)) => h,
             Err(e) => {
-                eprintln!("faultline check-txn: {}: {e}", self.file.display());
+                eprintln!(
+                    "{me} check-txn: {}: {e}",
+                    self.file.display(),
+                    me = crate::arg::program()
+                );
                 return exit::BAD_INPUT;
             }
         };

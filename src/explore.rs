@@ -166,13 +166,14 @@ impl ExploreArgs {
             format!("shard {} of {whole}: ", sweep.shard)
         };
         eprintln!(
-            "faultline explore {}: {shard}{} ({} runs), faults {}, bug {}, {} jobs",
+            "{me} explore {}: {shard}{} ({} runs), faults {}, bug {}, {} jobs",
             sweep.description.name,
             range(sweep.first, sweep.count),
             sweep.count,
             sweep.mix,
             sweep.bug.as_deref().unwrap_or("none"),
-            sweep.jobs
+            sweep.jobs,
+            me = crate::arg::program()
         );
         let summary = match sweep.explore(&self.artifacts, self.out.as_deref()) {
             Ok(s) => s,
@@ -193,10 +194,14 @@ impl ExploreArgs {
             ) {
                 Ok(0) => {}
                 Ok(n) => eprintln!(
-                    "faultline explore: kept {n} new failure(s) in {}",
-                    path.display()
+                    "{me} explore: kept {n} new failure(s) in {}",
+                    path.display(),
+                    me = crate::arg::program()
                 ),
-                Err(e) => eprintln!("faultline explore: failures not kept: {e}"),
+                Err(e) => eprintln!(
+                    "{me} explore: failures not kept: {e}",
+                    me = crate::arg::program()
+                ),
             }
         }
         if self.json {
@@ -230,12 +235,13 @@ impl ExploreArgs {
             jobs: sweep.jobs,
         };
         eprintln!(
-            "faultline explore {} --guided: root seed {}, up to {} runs, faults {}, bug {}",
+            "{me} explore {} --guided: root seed {}, up to {} runs, faults {}, bug {}",
             search.description.name,
             search.root,
             search.runs,
             search.mix,
-            search.bug.as_deref().unwrap_or("none")
+            search.bug.as_deref().unwrap_or("none"),
+            me = crate::arg::program()
         );
         match search.search(&self.artifacts) {
             Ok(found) => crate::guided::report(&search, &found, self.json),
@@ -262,7 +268,8 @@ impl ExploreArgs {
         let env = |var: &'static str| sim::seed::seed_var(var).map_err(|e| e.to_string());
         let seed = match self.seed {
             Some(s) => Some(s),
-            None => env(SEED_VAR)?.inspect(|s| eprintln!("faultline explore: {SEED_VAR}={s}")),
+            None => env(SEED_VAR)?
+                .inspect(|s| eprintln!("{me} explore: {SEED_VAR}={s}", me = crate::arg::program())),
         };
         let (first, count) = match seed {
             Some(s) => (s, 1),
@@ -285,8 +292,12 @@ impl ExploreArgs {
             Some(s) => s,
             None => {
                 let found = crate::shard::from_env(|v| std::env::var(v).ok())?;
-                let found =
-                    found.inspect(|(s, var)| eprintln!("faultline explore: shard {s} from {var}"));
+                let found = found.inspect(|(s, var)| {
+                    eprintln!(
+                        "{me} explore: shard {s} from {var}",
+                        me = crate::arg::program()
+                    )
+                });
                 found.map_or(Shard::WHOLE, |(s, _)| s)
             }
         };
@@ -323,7 +334,7 @@ impl ExploreArgs {
 }
 
 fn bad(e: &dyn std::fmt::Display) -> i32 {
-    eprintln!("faultline explore: {e}");
+    eprintln!("{me} explore: {e}", me = crate::arg::program());
     exit::BAD_INPUT
 }
 
@@ -376,7 +387,10 @@ impl Sweep<'_> {
                     Err(e) if started_workers == 0 => {
                         return Err(format!("cannot start a worker thread: {e}"))
                     }
-                    Err(e) => eprintln!("faultline explore: {started_workers} workers ({e})"),
+                    Err(e) => eprintln!(
+                        "{me} explore: {started_workers} workers ({e})",
+                        me = crate::arg::program()
+                    ),
                 }
             }
             drop(sender);
@@ -624,7 +638,11 @@ impl<'a> Collector<'a> {
             };
             writer.write(&ResultLine::Summary(summary))?;
             let path = writer.finish()?;
-            eprintln!("faultline explore: results in {}", path.display());
+            eprintln!(
+                "{me} explore: results in {}",
+                path.display(),
+                me = crate::arg::program()
+            );
         }
         let mut summary = self.tally.summary(&sweep.description.name, wall_s);
         summary.coverage = self.coverage.summary();
@@ -638,7 +656,11 @@ impl<'a> Collector<'a> {
             };
             let html = crate::report::sweep_page::sweep_page(&cx, report, &summary)?;
             crate::report::write_page(out, &html, None)?;
-            eprintln!("faultline explore: report in {}", out.display());
+            eprintln!(
+                "{me} explore: report in {}",
+                out.display(),
+                me = crate::arg::program()
+            );
         }
         Ok(summary)
     }

@@ -26,6 +26,16 @@
 //! - [`check_txn`]: `faultline check-txn`, transactional histories through the Elle-style checker.
 //! - [`bench`]: `faultline bench`, the reference ping-pong workload and its figures.
 //! - [`pingpong`]: the ping-pong protocol the bench runs.
+//! - [`testing`]: a model's bug switches held to their budgets, for a user's `cargo test`.
+//!
+//! A user's crate needs this one dependency: [`sim`] (the engine, the
+//! harness, the checkers) and [`models`] (the built-in models and the
+//! pieces a model of a real library reuses: the key-value service, FIFO
+//! sessions, Raft's safety and membership judged from outside) are
+//! re-exported here.
+
+pub use models;
+pub use sim;
 
 pub mod arg;
 pub mod bench;
@@ -49,6 +59,7 @@ pub mod results;
 pub mod shard;
 pub mod shrink;
 pub mod summary;
+pub mod testing;
 
 /// The Rust examples of the README and of the guides in `docs/`, compiled
 /// and run as doctests (`tests/docs.rs` checks the rest of their text).

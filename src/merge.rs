@@ -45,14 +45,14 @@ impl MergeArgs {
         {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("faultline merge: {e}");
+                eprintln!("{me} merge: {e}", me = crate::arg::program());
                 return exit::BAD_INPUT;
             }
         };
         match merge(files) {
             Ok((tally, problems, wall_s, model)) => self.report(tally, &problems, wall_s, &model),
             Err(e) => {
-                eprintln!("faultline merge: {e}");
+                eprintln!("{me} merge: {e}", me = crate::arg::program());
                 exit::BAD_INPUT
             }
         }
@@ -83,10 +83,13 @@ impl MergeArgs {
 
     fn report(&self, tally: Tally, problems: &Problems, wall_s: f64, model: &str) -> i32 {
         for line in &problems.notes {
-            eprintln!("faultline merge: {line}");
+            eprintln!("{me} merge: {line}", me = crate::arg::program());
         }
         for line in &problems.determinism {
-            eprintln!("faultline merge: DETERMINISM FAILURE: {line}");
+            eprintln!(
+                "{me} merge: DETERMINISM FAILURE: {line}",
+                me = crate::arg::program()
+            );
         }
         let summary = tally.summary(model, wall_s);
         if self.json {
@@ -99,8 +102,9 @@ impl MergeArgs {
         }
         if !problems.missing.is_empty() {
             eprintln!(
-                "faultline merge: missing shards {}: the summary covers only part of the sweep",
-                problems.missing.join(", ")
+                "{me} merge: missing shards {}: the summary covers only part of the sweep",
+                problems.missing.join(", "),
+                me = crate::arg::program()
             );
             return exit::BAD_INPUT;
         }

@@ -35,18 +35,18 @@ pub fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun,
                 found.still_failing += 1;
                 let first = f.to_string().lines().next().unwrap_or_default().to_string();
                 eprintln!(
-                    "faultline explore: kept failure, seed {} ({}): fails again: {first}",
+                    "{me} explore: kept failure, seed {} ({}): fails again: {first}",
                     entry.seed,
-                    path.display()
+                    path.display(),
+                    me = crate::arg::program()
                 );
             }
             None => {
                 found.fixed += 1;
                 eprintln!(
-                    "faultline explore: kept failure, seed {} ({}): fixed, it no longer fails (kept until you remove it)",
+                    "{me} explore: kept failure, seed {} ({}): fixed, it no longer fails (kept until you remove it)",
                     entry.seed,
-                    path.display()
-                );
+                    path.display(), me = crate::arg::program());
             }
         }
     }

@@ -116,7 +116,7 @@ impl ReplayArgs {
     /// Reruns the artifact and prints the trace and the verdict.
     pub fn run(self, catalog: &Catalog<'_>) -> i32 {
         let bad = |e: &dyn std::fmt::Display| {
-            eprintln!("faultline replay: {e}");
+            eprintln!("{me} replay: {e}", me = crate::arg::program());
             exit::BAD_INPUT
         };
         let loaded = match load(catalog, &self.file) {
@@ -125,13 +125,14 @@ impl ReplayArgs {
         };
         let artifact = &loaded.artifact;
         eprintln!(
-            "faultline replay: model {} seed {} ({} faults)",
+            "{me} replay: model {} seed {} ({} faults)",
             artifact.model,
             artifact.seed,
-            artifact.plan.len()
+            artifact.plan.len(),
+            me = crate::arg::program()
         );
         if artifact.config != loaded.description.config {
-            eprintln!("faultline replay: warning: the model's scenario has changed since this artifact was written");
+            eprintln!("{me} replay: warning: the model's scenario has changed since this artifact was written", me = crate::arg::program());
         }
         let run = match loaded.rerun(&artifact.plan, true) {
             Ok(r) => r,
@@ -142,7 +143,11 @@ impl ReplayArgs {
                 if let Err(e) = write_report(&loaded, &run, out, &self.file) {
                     return bad(&e);
                 }
-                eprintln!("faultline replay: report in {}", out.display());
+                eprintln!(
+                    "{me} replay: report in {}",
+                    out.display(),
+                    me = crate::arg::program()
+                );
             }
             None => print!(
                 "{}",
@@ -189,7 +194,10 @@ pub fn write_report(
 fn shown_trace(run: &RunSummary, timeline: bool, nodes: usize) -> String {
     if let Some(history) = &run.history {
         if timeline {
-            eprintln!("faultline replay: a madsim run has no timeline; showing its client history");
+            eprintln!(
+                "{me} replay: a madsim run has no timeline; showing its client history",
+                me = crate::arg::program()
+            );
         }
         return history.clone();
     }

@@ -31,7 +31,7 @@ impl ShrinkArgs {
     /// Shrinks the artifact's plan and writes the shrunk artifact.
     pub fn run(self, catalog: &Catalog<'_>) -> i32 {
         let bad = |e: &dyn std::fmt::Display| {
-            eprintln!("faultline shrink: {e}");
+            eprintln!("{me} shrink: {e}", me = crate::arg::program());
             exit::BAD_INPUT
         };
         let loaded = match load(catalog, &self.file) {

@@ -33,6 +33,7 @@
 
 pub mod counter;
 pub mod gateway;
+pub mod judge;
 pub mod kv;
 pub mod leased_work;
 pub mod primary_backup;
@@ -40,6 +41,7 @@ pub mod queue;
 pub mod raft_kv;
 pub mod read_replicas;
 pub mod register;
+pub mod session;
 pub mod two_phase_commit;
 
 /// The models of the built-in catalog that the engine runs, one line each.

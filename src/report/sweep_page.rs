@@ -52,7 +52,12 @@ pub fn sweep_page(
     r: &SweepReport,
     summary: &Summary,
 ) -> Result<String, String> {
-    let title = format!("faultline explore: {} ({})", cx.model, cx.seeds);
+    let title = format!(
+        "{me} explore: {} ({})",
+        cx.model,
+        cx.seeds,
+        me = crate::arg::program()
+    );
     let charts = charts(cx, r)?;
     let page = html! {
         (DOCTYPE)

@@ -6,8 +6,8 @@
 //! cargo run --release --example foca_rate -- 1000
 //! ```
 
+use faultline::models::judge::membership::rate;
 use faultline_targets::foca::{scenario, FocaNode};
-use faultline_targets::judge::membership::rate;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -30,7 +30,7 @@ fn main() {
                 .monitor("probe", move || {
                     let mut judge = rate(FocaNode::running, bound);
                     let seen = seen.clone();
-                    move |sim: &sim::Simulation<FocaNode>| {
+                    move |sim: &faultline::sim::Simulation<FocaNode>| {
                         if judge(sim).is_err() {
                             seen.set(true);
                         }

@@ -7,27 +7,26 @@
 //! - [`noraft`]: sile/noraft, a sans-IO Raft, carrying a key-value store.
 //! - [`raft_rs`]: tikv/raft-rs, TiKV's Raft, carrying a key-value store.
 //! - [`omnipaxos`]: haraldng/omnipaxos, Sequence Paxos, carrying a key-value store.
-//! - [`judge`]: what a library is held to, read from outside it.
 //! - [`raft_kv`]: the run every Raft library is judged in.
-//! - [`release`]: a library at several releases as one model.
-//! - [`service`]: the key-value service a consensus replica carries.
-//! - [`session`]: FIFO sessions over the lossy network, for libraries that assume them.
+//!
+//! The crate depends on faultline alone, as a user's crate would, and
+//! faultline gives it what every library adapter needs: a model at several
+//! releases (`sim::releases!`), the key-value service a consensus replica
+//! carries (`models::kv::KvService`), FIFO sessions over the lossy network
+//! (`models::session`), and Raft's safety and SWIM membership judged from
+//! outside a library (`models::judge`).
 //!
 //! `cargo run --release -- list` (in `targets/`) shows them all; see
 //! `targets/README.md` for the table of bugs re-found.
 
 pub mod foca;
-pub mod judge;
 pub mod noraft;
 pub mod omnipaxos;
 pub mod raft_kv;
 pub mod raft_rs;
-pub mod release;
-pub mod service;
-pub mod session;
 
 /// Every library, as the command line and the tests list them.
-pub const LIBRARIES: &[&dyn sim::model::Model] = &[
+pub const LIBRARIES: &[&dyn faultline::sim::model::Model] = &[
     &noraft::NoraftModel,
     &raft_rs::RaftRsModel,
     &omnipaxos::OmniPaxosModel,

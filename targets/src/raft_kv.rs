@@ -4,11 +4,11 @@
 //! the `kv` spec, 10 s of safety; then, healed, a leader and every
 //! client's next operation.
 
-use crate::judge::raft::{self, RaftView};
-use models::kv::{history, KvClients, KvReply, KvRequest};
-use sim::scenario::Scenario;
-use sim::spec::kv::Kv;
-use sim::{Mix, Node, NodeId, SimDuration};
+use faultline::models::judge::raft::{self, RaftView};
+use faultline::models::kv::{history, KvClients, KvReply, KvRequest};
+use faultline::sim::scenario::Scenario;
+use faultline::sim::spec::kv::Kv;
+use faultline::sim::{Mix, Node, NodeId, SimDuration};
 
 /// The scenario of the nodes `fresh` makes, whose Raft `view` shows.
 pub fn scenario<N>(

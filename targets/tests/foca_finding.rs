@@ -4,8 +4,8 @@
 //! stated 150 s, seed 332 still fails the same way. When a foca release
 //! fixes it, this test fails and the finding is updated.
 
+use faultline::sim::SimDuration;
 use faultline_targets::foca::scenario;
-use sim::SimDuration;
 
 #[test]
 fn foca_2_0_0_does_not_converge_in_ten_minutes_after_seed_332_heals() {

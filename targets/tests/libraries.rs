@@ -4,9 +4,9 @@
 //! hash twice in one process and in another process, and a failure replays
 //! to the same hash through the command line.
 
+use faultline::sim::model::{hunt, Model, RunRequest};
+use faultline::sim::Mix;
 use faultline_targets::LIBRARIES;
-use sim::model::{hunt, Model, RunRequest};
-use sim::Mix;
 use std::process::Command;
 
 /// Seeds of the sweep: `FAULTLINE_SEEDS`, else 300. Past seed 331 foca's

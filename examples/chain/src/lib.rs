@@ -26,16 +26,16 @@
 
 mod node;
 
+use faultline::sim::model::EngineModel;
+use faultline::sim::scenario::{Scenario, Workload};
+use faultline::sim::spec::register::{Register, RegisterInput, RegisterOutput};
+use faultline::sim::{live_nodes, Mix, NodeId, NodeTable, SimDuration, SimRng, Simulation};
 pub use node::{Chain, ChainMsg, ChainOp, ChainReply, Tick};
-use sim::model::EngineModel;
-use sim::scenario::{Scenario, Workload};
-use sim::spec::register::{Register, RegisterInput, RegisterOutput};
-use sim::{live_nodes, Mix, NodeId, NodeTable, SimDuration, SimRng, Simulation};
 
 /// Nodes in the chain.
 pub const NODES: usize = 3;
 
-sim::bug_switches! {
+faultline::sim::bug_switches! {
     /// The chain's bug switch.
     pub enum ChainBug {
         /// Store without syncing before passing a version on or
@@ -127,9 +127,9 @@ impl Workload<Chain> for Clients {
 
 /// The chain's history in the register spec's terms.
 pub fn register_history(
-    h: &sim::history::History<ChainOp, ChainReply>,
-) -> sim::history::History<RegisterInput, RegisterOutput> {
-    use sim::history::EventKind;
+    h: &faultline::sim::history::History<ChainOp, ChainReply>,
+) -> faultline::sim::history::History<RegisterInput, RegisterOutput> {
+    use faultline::sim::history::EventKind;
     h.map(|kind| match kind {
         EventKind::Invoke(ChainOp::Read) => EventKind::Invoke(RegisterInput::Read),
         EventKind::Invoke(ChainOp::Write(v)) => EventKind::Invoke(RegisterInput::Write(*v)),

@@ -1,7 +1,7 @@
 //! One node of the chain: its state, its messages and its handlers.
 
 use crate::ChainBug;
-use sim::{Context, Node, NodeId, OpId, SimDuration};
+use faultline::sim::{Context, Node, NodeId, OpId, SimDuration};
 use std::collections::BTreeMap;
 
 /// How often a node pushes its newest version down the chain.

@@ -3,8 +3,8 @@
 //! each in a fresh process (this test binary, run again on one test).
 
 use chain::{ChainBug, ChainModel};
-use sim::model::EngineModel;
-use sim::Mix;
+use faultline::sim::model::EngineModel;
+use faultline::sim::Mix;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

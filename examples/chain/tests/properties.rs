@@ -4,11 +4,11 @@
 //! failure shrinks to fewer, earlier, shorter faults.
 
 use chain::scenario;
+use faultline::sim::strategy::fault_plans;
+use faultline::sim::{FaultKind, LinkConfig, SimDuration};
 use proptest::prelude::*;
-use sim::strategy::fault_plans;
-use sim::{FaultKind, LinkConfig, SimDuration};
 
-fn plans() -> impl Strategy<Value = sim::FaultPlan> {
+fn plans() -> impl Strategy<Value = faultline::sim::FaultPlan> {
     let kinds = vec![FaultKind::Crash, FaultKind::Pause, FaultKind::Partition];
     let horizon = SimDuration::from_secs(2);
     let longest = SimDuration::from_millis(500);

@@ -8,9 +8,11 @@
 
 pub mod history;
 pub mod request;
+pub mod service;
 pub mod store;
 pub mod workload;
 
 pub use request::{KvCommand, KvReply, KvRequest};
+pub use service::KvService;
 pub use store::KvStore;
 pub use workload::KvClients;

@@ -19,6 +19,7 @@ pub mod describe;
 pub mod detail;
 pub mod engine;
 pub mod hunt;
+pub mod releases;
 pub mod summary;
 
 pub use bug::{BugInfo, BugSwitch, Hunt, NoBugs};

@@ -4,7 +4,7 @@
 //! The library runs unmodified from crates.io; [`replica`] says how the
 //! adapter keeps its contract (every timer delivered, on the node's clock;
 //! randomness seeded from the node's stream). Judges
-//! ([`crate::judge::membership`]): no member sends more than
+//! ([`faultline::models::judge::membership`]): no member sends more than
 //! [`RATE_BOUND`] messages in any second, after every event; and, healed,
 //! every live member sees every other live member as alive.
 
@@ -13,12 +13,12 @@ mod replica;
 mod timing;
 mod versions;
 
-use crate::judge::membership::{self, MemberView};
+use faultline::models::judge::membership::{self, MemberView};
+use faultline::sim::model::EngineModel;
+use faultline::sim::model::NoBugs;
+use faultline::sim::scenario::Scenario;
+use faultline::sim::{Mix, SimDuration};
 pub use identity::Id;
-use sim::model::EngineModel;
-use sim::model::NoBugs;
-use sim::scenario::Scenario;
-use sim::{Mix, SimDuration};
 pub use timing::MEMBERS;
 use versions::v2;
 
@@ -28,7 +28,7 @@ use versions::v2;
 /// leaves room for duplication faults and rejoins, not for a storm.
 pub const RATE_BOUND: u64 = 200;
 
-crate::release::releases! {
+faultline::sim::releases! {
     node FocaNode, message Msg, block u32, op (), reply (),
     switch NoBugs, view dyn MemberView;
     newest V2 => v2;

@@ -22,8 +22,8 @@
 macro_rules! replica {
     () => {
         use crate::foca::identity::{Id, GENERATION};
-        use crate::release::{Host, Tick};
-        use sim::{Context, NodeId, SimDuration};
+        use faultline::sim::model::releases::{Host, Tick};
+        use faultline::sim::{Context, NodeId, SimDuration};
         use std::collections::BTreeMap;
         use std::time::Duration;
 
@@ -100,7 +100,7 @@ macro_rules! replica {
             }
         }
 
-        impl crate::release::Replica for Replica {
+        impl faultline::sim::model::releases::Replica for Replica {
             type Wire = Wire;
             type Block = u32;
             type Op = ();
@@ -139,7 +139,7 @@ macro_rules! replica {
             }
         }
 
-        impl crate::judge::membership::MemberView for Replica {
+        impl faultline::models::judge::membership::MemberView for Replica {
             fn identity(&self) -> (usize, u32) {
                 let id = self.foca.identity();
                 (usize::from(id.node), id.generation)

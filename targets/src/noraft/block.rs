@@ -9,7 +9,7 @@
 //! syncs once before its handler returns, which is before any of its sends
 //! can be delivered; so a crash loses exactly what noraft never relied on.
 
-use models::kv::KvRequest;
+use faultline::models::kv::KvRequest;
 
 /// The block of the current term and the vote.
 pub(crate) const HARD: u64 = 0;

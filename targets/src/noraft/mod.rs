@@ -5,7 +5,7 @@
 //! The library runs unmodified from crates.io; [`replica`] says how the
 //! adapter keeps its contract (storage synced before sends, timers on the
 //! node's clock, randomness from the node's stream). Judges: Raft's safety
-//! after every event ([`crate::judge::raft`]), linearizability of the
+//! after every event ([`faultline::models::judge::raft`]), linearizability of the
 //! store under the `kv` spec, and, healed, a leader and progress.
 
 mod block;
@@ -13,15 +13,15 @@ mod replica;
 mod timing;
 mod versions;
 
-use crate::judge::raft::RaftView;
 pub use block::{Block, Entry};
-use models::kv::{KvReply, KvRequest};
-use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use faultline::models::judge::raft::RaftView;
+use faultline::models::kv::{KvReply, KvRequest};
+use faultline::sim::model::EngineModel;
+use faultline::sim::scenario::Scenario;
 pub use timing::{ELECTION_MS, HEARTBEAT_MS};
 use versions::{v0_4, v0_5, v0_7};
 
-sim::bug_switches! {
+faultline::sim::bug_switches! {
     /// noraft's releases with known bugs; no switch runs the newest, 0.7.1.
     pub enum NoraftVersion {
         /// noraft 0.4.0: a vote is granted by comparing last log indexes
@@ -37,7 +37,7 @@ sim::bug_switches! {
     }
 }
 
-crate::release::releases! {
+faultline::sim::releases! {
     node NoraftKv, message Msg, block Block, op KvRequest, reply KvReply,
     switch NoraftVersion, view dyn RaftView;
     newest V0_7 => v0_7;

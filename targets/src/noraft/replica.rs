@@ -28,15 +28,15 @@
 /// scope as the release, and two shims for calls whose signatures changed:
 /// `restart(id, generation, term, voted_for, log) -> release::Node` and
 /// `handle(&mut release::Node, &release::Message) -> Result<(), String>`.
-/// The replica runs on any [`crate::release::Host`] of its messages.
+/// The replica runs on any [`faultline::sim::model::releases::Host`] of its messages.
 macro_rules! replica {
     () => {
         use crate::noraft::block::{Block, Entry, ENTRIES, GENERATION, HARD};
         use crate::noraft::timing::{ELECTION_MS, HEARTBEAT_MS};
-        use crate::release::{Host, Tick};
-        use crate::service::KvService;
-        use models::kv::KvRequest;
-        use sim::{Context, NodeId, OpId, SimDuration, TimerId};
+        use faultline::models::kv::service::KvService;
+        use faultline::models::kv::KvRequest;
+        use faultline::sim::model::releases::{Host, Tick};
+        use faultline::sim::{Context, NodeId, OpId, SimDuration, TimerId};
         use std::collections::BTreeMap;
 
         /// A message between replicas: noraft's, with the commands of the
@@ -200,11 +200,11 @@ macro_rules! replica {
             }
         }
 
-        impl crate::release::Replica for Replica {
+        impl faultline::sim::model::releases::Replica for Replica {
             type Wire = Wire;
             type Block = Block;
             type Op = KvRequest;
-            type Reply = models::kv::KvReply;
+            type Reply = faultline::models::kv::KvReply;
 
             /// A fresh node; node 0 creates the cluster of every node.
             fn start<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Replica {
@@ -321,7 +321,7 @@ macro_rules! replica {
             }
         }
 
-        impl crate::judge::raft::RaftView for Replica {
+        impl faultline::models::judge::raft::RaftView for Replica {
             fn term(&self) -> u64 {
                 self.raft.current_term().get()
             }

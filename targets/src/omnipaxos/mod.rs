@@ -12,16 +12,16 @@ mod replica;
 mod store;
 mod versions;
 
-use crate::judge::raft::RaftView;
-use models::kv::{KvReply, KvRequest};
+use faultline::models::judge::raft::RaftView;
+use faultline::models::kv::{KvReply, KvRequest};
+use faultline::sim::model::EngineModel;
+use faultline::sim::scenario::Scenario;
 pub use replica::{ELECTION_TICKS, TICK_MS};
-use sim::model::EngineModel;
-use sim::scenario::Scenario;
 pub use store::{Block, Command};
 
 use versions::{v0_2_3, v0_2_4};
 
-sim::bug_switches! {
+faultline::sim::bug_switches! {
     /// omnipaxos's releases with known bugs; no switch runs the newest,
     /// 0.2.4.
     pub enum OmniPaxosVersion {
@@ -33,7 +33,7 @@ sim::bug_switches! {
     }
 }
 
-crate::release::releases! {
+faultline::sim::releases! {
     node OmniPaxosKv, message Msg, block Block, op KvRequest, reply KvReply,
     switch OmniPaxosVersion, view dyn RaftView;
     newest V0_2_4 => v0_2_4;

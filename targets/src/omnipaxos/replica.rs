@@ -13,7 +13,7 @@
 //! - **Clients**: any server takes a request (omnipaxos forwards it to the
 //!   leader) and answers once it is decided and applied here.
 
-use crate::session::Frame;
+use faultline::models::session::Frame;
 
 /// How often the replica calls omnipaxos's `tick`, in milliseconds.
 pub const TICK_MS: u64 = 10;
@@ -32,17 +32,17 @@ pub(crate) fn key<T>(frame: &Frame<T>) -> (u64, u64) {
 
 /// The body of one release's replica module, with `release` in scope as
 /// the release and its storage ([`crate::omnipaxos::store::storage!`])
-/// expanded beside it. The replica runs on any [`crate::release::Host`] of
+/// expanded beside it. The replica runs on any [`faultline::sim::model::releases::Host`] of
 /// its messages.
 macro_rules! replica {
     () => {
         use crate::omnipaxos::replica::{ELECTION_TICKS, TICK_MS};
         use crate::omnipaxos::store::{Block, GENERATION};
-        use crate::release::{Host, Tick};
-        use crate::service::KvService;
-        use crate::session::{Frame, Received, Sessions};
-        use models::kv::{KvReply, KvRequest};
-        use sim::{Context, NodeId, OpId, SimDuration};
+        use faultline::models::kv::service::KvService;
+        use faultline::models::kv::{KvReply, KvRequest};
+        use faultline::models::session::{Frame, Received, Sessions};
+        use faultline::sim::model::releases::{Host, Tick};
+        use faultline::sim::{Context, NodeId, OpId, SimDuration};
 
         /// A message between servers: a session frame of omnipaxos's message.
         #[derive(Clone, Debug)]
@@ -133,7 +133,7 @@ macro_rules! replica {
             }
         }
 
-        impl crate::release::Replica for Replica {
+        impl faultline::sim::model::releases::Replica for Replica {
             type Wire = Wire;
             type Block = Block;
             type Op = KvRequest;
@@ -201,7 +201,7 @@ macro_rules! replica {
             }
         }
 
-        impl crate::judge::raft::RaftView for Replica {
+        impl faultline::models::judge::raft::RaftView for Replica {
             /// The promised ballot, as one number that names it (its round in the
             /// high bits, its node in the low): a ballot belongs to one node.
             fn term(&self) -> u64 {

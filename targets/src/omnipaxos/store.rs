@@ -16,7 +16,7 @@
 //! sessions); block `ENTRIES + i` holds entry `i` (from 0). No snapshots, no
 //! trimming, no reconfiguration: the replica uses none.
 
-use models::kv::KvRequest;
+use faultline::models::kv::KvRequest;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -88,7 +88,7 @@ pub(crate) struct Store(Rc<RefCell<State>>);
 
 impl Store {
     /// Writes what changed since the last flush to `storage`, and syncs.
-    pub(crate) fn flush(&self, storage: &mut sim::Storage<Block>) {
+    pub(crate) fn flush(&self, storage: &mut faultline::sim::Storage<Block>) {
         let mut s = self.0.borrow_mut();
         if let Some(from) = s.dirty_from.take() {
             for (i, e) in s.log.iter().enumerate().skip(from) {
@@ -111,7 +111,7 @@ impl Store {
     }
 
     /// The store a restart finds; `None` when a block is corrupt.
-    pub(crate) fn recover(storage: &sim::Storage<Block>) -> Option<Store> {
+    pub(crate) fn recover(storage: &faultline::sim::Storage<Block>) -> Option<Store> {
         let mut state = State::default();
         if let Some(Block::Meta {
             promise,

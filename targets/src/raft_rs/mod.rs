@@ -5,7 +5,7 @@
 //! The library runs unmodified from crates.io; [`replica`] says how the
 //! adapter keeps its contract (storage synced exactly when `must_sync`
 //! says, ticks from the node's clock, randomness from the node's stream).
-//! Judges: Raft's safety after every event ([`crate::judge::raft`]),
+//! Judges: Raft's safety after every event ([`faultline::models::judge::raft`]),
 //! linearizability of the store under the `kv` spec, and, healed, a leader
 //! and progress.
 
@@ -14,15 +14,15 @@ mod replica;
 mod timing;
 mod versions;
 
-use crate::judge::raft::RaftView;
 pub use block::Block;
-use models::kv::{KvReply, KvRequest};
-use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use faultline::models::judge::raft::RaftView;
+use faultline::models::kv::{KvReply, KvRequest};
+use faultline::sim::model::EngineModel;
+use faultline::sim::scenario::Scenario;
 pub use timing::{ELECTION_TICKS, HEARTBEAT_TICKS, TICK_MS};
 use versions::{v0_6_alpha, v0_7};
 
-sim::bug_switches! {
+faultline::sim::bug_switches! {
     /// raft-rs's releases with known bugs; no switch runs the newest, 0.7.0.
     pub enum RaftRsVersion {
         /// raft 0.6.0-alpha: `Ready::must_sync` is false for a `Ready` that
@@ -34,7 +34,7 @@ sim::bug_switches! {
     }
 }
 
-crate::release::releases! {
+faultline::sim::releases! {
     node RaftRsKv, message Msg, block Block, op KvRequest, reply KvReply,
     switch RaftRsVersion, view dyn RaftView;
     newest V0_7 => v0_7;

@@ -16,7 +16,7 @@
 //!   committed entries are applied again from the first.
 //! - **Time and randomness.** See [`super::timing`].
 //! - **Clients.** Requests are proposed as entries of 14 bytes
-//!   ([`crate::service::encode`]); reads too go through the log.
+//!   ([`faultline::models::kv::service::encode`]); reads too go through the log.
 //! - Pre-vote and check-quorum are on, as TiKV runs it; no snapshots, no
 //!   membership changes.
 
@@ -42,13 +42,13 @@ macro_rules! replica {
         use crate::raft_rs::block::{Block, ENTRIES, HARD};
         use crate::raft_rs::replica::Drained;
         use crate::raft_rs::timing::{ELECTION_TICKS, HEARTBEAT_TICKS, TICK_MS};
-        use crate::release::{Host, Tick};
-        use crate::service::{self, KvService};
-        use models::kv::KvRequest;
+        use faultline::models::kv::service::{self, KvService};
+        use faultline::models::kv::KvRequest;
+        use faultline::sim::model::releases::{Host, Tick};
+        use faultline::sim::{Context, NodeId, OpId, SimDuration};
         use release::eraftpb::{ConfState, Entry, HardState, Message};
         use release::storage::MemStorage;
         use release::{Config, RawNode, StateRole, Storage as _};
-        use sim::{Context, NodeId, OpId, SimDuration};
 
         /// A message between replicas: raft-rs's own, hashed by its fields
         /// for the trace.
@@ -207,11 +207,11 @@ macro_rules! replica {
             }
         }
 
-        impl crate::release::Replica for Replica {
+        impl faultline::sim::model::releases::Replica for Replica {
             type Wire = Wire;
             type Block = Block;
             type Op = KvRequest;
-            type Reply = models::kv::KvReply;
+            type Reply = faultline::models::kv::KvReply;
 
             fn start<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Replica {
                 let store = MemStorage::new_with_conf_state(Self::voters(ctx));
@@ -295,7 +295,7 @@ macro_rules! replica {
             }
         }
 
-        impl crate::judge::raft::RaftView for Replica {
+        impl faultline::models::judge::raft::RaftView for Replica {
             fn term(&self) -> u64 {
                 self.node.raft.term
             }

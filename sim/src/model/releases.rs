@@ -1,13 +1,13 @@
 //! A library under test at several releases, as one model: each release's
 //! replica is its own type (each links its own copy of the library), and
-//! [`releases!`] makes the node that runs the release a run asks for, with
+//! [`crate::releases!`] makes the node that runs the release a run asks for, with
 //! one message type that carries any release's messages.
 //!
 //! A replica implements [`Replica`]; the node that hosts it implements
 //! [`Host`], which is all a replica knows of it, so the replicas and the
 //! release enum around them never import each other.
 
-use sim::{Context, Node, NodeId, OpId};
+use crate::{Context, Node, NodeId, OpId};
 
 /// The one timer of every replica, with a token the replica chose (a
 /// replica with one timer uses 0).
@@ -69,10 +69,11 @@ pub trait Replica: Sized {
 /// ```
 ///
 /// makes `Msg` (a variant per release, holding its `Wire`), `NoraftKv`
-/// (fresh, down, or a release's `Replica`), the [`Host`] impls, the
-/// [`sim::Node`] impl that starts the release the switch names (the newest
+/// (fresh, down, or a release's `Replica`), the [`crate::model::releases::Host`] impls, the
+/// [`crate::Node`] impl that starts the release the switch names (the newest
 /// with none), and `NoraftKv::running`, the running replica as the `view`
 /// (a trait every release's replica implements) that judges read.
+#[macro_export]
 macro_rules! releases {
     (
         node $Node:ident, message $Msg:ident, block $Block:ty, op $Op:ty, reply $Reply:ty,
@@ -100,12 +101,12 @@ macro_rules! releases {
             $(#[doc = concat!("Release `", stringify!($m), "`.")] $V(Box<$m::Replica>),)*
         }
 
-        impl $crate::release::Host<$new::Replica> for $Node {
+        impl $crate::model::releases::Host<$new::Replica> for $Node {
             fn wrap(wire: $new::Wire) -> $Msg {
                 $Msg::$New(wire)
             }
         }
-        $(impl $crate::release::Host<$m::Replica> for $Node {
+        $(impl $crate::model::releases::Host<$m::Replica> for $Node {
             fn wrap(wire: $m::Wire) -> $Msg {
                 $Msg::$V(wire)
             }
@@ -129,23 +130,23 @@ macro_rules! releases {
             }
         }
 
-        impl sim::Node for $Node {
+        impl $crate::Node for $Node {
             type Message = $Msg;
-            type Timer = $crate::release::Tick;
+            type Timer = $crate::model::releases::Tick;
             type Block = $Block;
             type Op = $Op;
             type Reply = $Reply;
 
-            fn on_start(&mut self, ctx: &mut sim::Context<'_, Self>) {
-                use $crate::release::Replica as _;
+            fn on_start(&mut self, ctx: &mut $crate::Context<'_, Self>) {
+                use $crate::model::releases::Replica as _;
                 *self = match self.fresh_release() {
                     None => $Node::$New(Box::new($new::Replica::start(ctx))),
                     $(Some($Switch::$V) => $Node::$V(Box::new($m::Replica::start(ctx))),)*
                 };
             }
 
-            fn on_recover(&mut self, ctx: &mut sim::Context<'_, Self>) {
-                use $crate::release::Replica as _;
+            fn on_recover(&mut self, ctx: &mut $crate::Context<'_, Self>) {
+                use $crate::model::releases::Replica as _;
                 let replica = match self.fresh_release() {
                     None => $new::Replica::recover(ctx).map(|r| $Node::$New(Box::new(r))),
                     $(Some($Switch::$V) => $m::Replica::recover(ctx).map(|r| $Node::$V(Box::new(r))),)*
@@ -153,8 +154,8 @@ macro_rules! releases {
                 *self = replica.unwrap_or($Node::Down);
             }
 
-            fn on_message(&mut self, ctx: &mut sim::Context<'_, Self>, from: sim::NodeId, msg: $Msg) {
-                use $crate::release::Replica as _;
+            fn on_message(&mut self, ctx: &mut $crate::Context<'_, Self>, from: $crate::NodeId, msg: $Msg) {
+                use $crate::model::releases::Replica as _;
                 match (self, msg) {
                     ($Node::$New(r), $Msg::$New(w)) => r.on_message(ctx, from, w),
                     $(($Node::$V(r), $Msg::$V(w)) => r.on_message(ctx, from, w),)*
@@ -163,8 +164,8 @@ macro_rules! releases {
                 }
             }
 
-            fn on_timer(&mut self, ctx: &mut sim::Context<'_, Self>, tick: $crate::release::Tick) {
-                use $crate::release::Replica as _;
+            fn on_timer(&mut self, ctx: &mut $crate::Context<'_, Self>, tick: $crate::model::releases::Tick) {
+                use $crate::model::releases::Replica as _;
                 match self {
                     $Node::$New(r) => r.on_timer(ctx, tick.0),
                     $($Node::$V(r) => r.on_timer(ctx, tick.0),)*
@@ -174,11 +175,11 @@ macro_rules! releases {
 
             fn on_client_op(
                 &mut self,
-                ctx: &mut sim::Context<'_, Self>,
-                op: sim::OpId,
+                ctx: &mut $crate::Context<'_, Self>,
+                op: $crate::OpId,
                 request: $Op,
             ) {
-                use $crate::release::Replica as _;
+                use $crate::model::releases::Replica as _;
                 match self {
                     $Node::$New(r) => r.on_client_op(ctx, op, request),
                     $($Node::$V(r) => r.on_client_op(ctx, op, request),)*
@@ -189,5 +190,3 @@ macro_rules! releases {
 
     };
 }
-
-pub(crate) use releases;

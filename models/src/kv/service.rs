@@ -11,7 +11,7 @@
 //! ([`KvService::step_down`]): the client retries with the same sequence
 //! number, and the store applies each (client, sequence) once.
 
-use models::kv::{KvCommand, KvReply, KvRequest, KvStore};
+use crate::kv::{KvCommand, KvReply, KvRequest, KvStore};
 use sim::{Context, Node, NodeId, OpId};
 use std::collections::BTreeMap;
 
