@@ -2,7 +2,7 @@
 # The checker against Porcupine on Porcupine's own kv histories, in one run on
 # this machine: Porcupine's `go test -bench Kv` (its check of a parsed
 # history) and faultline's criterion benchmark of the same step
-# (`cargo bench -p sim --bench porcupine`), then a Markdown table with the
+# (`cargo bench -p check --bench porcupine`), then a Markdown table with the
 # ratios. Needs Go (apt-get install golang-go). Porcupine and its histories
 # are read from ../shared/anchors/porcupine (not part of this repository).
 #
@@ -14,7 +14,7 @@ command -v go >/dev/null || { echo "needs Go (apt-get install golang-go)" >&2; e
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp -r "$ANCHOR/upstream/." "$work/"
 (cd "$work" && GOFLAGS=-mod=mod go test -run XXX -bench 'Kv' -benchtime 3x 2>&1 | grep -E '^Benchmark') > "$work/go.txt"
-PORCUPINE_KV="$(cd "$ANCHOR/upstream/test_data/kv" && pwd)" cargo bench -q -p sim --bench porcupine -- --noplot > "$work/rust.txt" 2>&1
+PORCUPINE_KV="$(cd "$ANCHOR/upstream/test_data/kv" && pwd)" cargo bench -q -p check --bench porcupine -- --noplot > "$work/rust.txt" 2>&1
 python3 - "$work/go.txt" "$work/rust.txt" <<'PY'
 import re, sys
 go = {}

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The crates' source roots, from the workspace root.
-const ROOTS: [&str; 6] = [
+const ROOTS: [&str; 7] = [
     "src",
+    "check/src",
     "sim/src",
     "models/src",
     "madsim-host/src",

@@ -120,3 +120,16 @@ pub enum ConfigError {
         now_nanos: u64,
     },
 }
+
+impl From<check::ratio::RatioError> for ConfigError {
+    fn from(e: check::ratio::RatioError) -> ConfigError {
+        match e {
+            check::ratio::RatioError::ProbabilityOverOne { field, num, den } => {
+                ConfigError::ProbabilityOverOne { field, num, den }
+            }
+            check::ratio::RatioError::ZeroDenominator { field } => {
+                ConfigError::ZeroDenominator { field }
+            }
+        }
+    }
+}

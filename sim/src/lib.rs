@@ -1,10 +1,12 @@
 //! `sim`: faultline's deterministic simulation engine. It knows no particular
 //! protocol: a protocol is a [`Node`], and a run is a pure function of its seed.
 //!
+//! The checkers (histories, specs, linearizability, transactions, read
+//! guarantees, delivery, the Jepsen and Elle formats) and the ground they
+//! stand on (time, random streams, ratios) are the `check` crate, which
+//! needs no engine; they are re-exported here at their old paths.
+//!
 //! Module map:
-//! - [`time`]: virtual time in integer nanoseconds, and duration parsing.
-//! - [`rng`]: ChaCha8 random streams split by label from one root seed.
-//! - [`ratio`]: probabilities as integer ratios.
 //! - [`latency`]: fixed, uniform and exponential latency distributions.
 //! - [`link`]: one directed link's latency, drop, duplication and reorder settings.
 //! - [`partition`]: partition shapes (split, one-way, majority/minority, isolate, bridge, ring).
@@ -22,13 +24,7 @@
 //! - [`host`]: running a node outside the engine (the sans-IO adapter for
 //!   other hosts, such as madsim).
 //! - [`trace`]: trace events, the rolling hash, and the stable text rendering.
-//! - [`delivery`]: the delivery check for queue-like models: lost, duplicated, phantom and out-of-order messages.
 //! - [`determinism`]: run a scenario twice and report the first divergent event.
-//! - [`history`]: client histories (invoke, ok, fail, info) and their operations.
-//! - [`spec`]: sequential specs (register, kv, counter, queue, set) and the trait.
-//! - [`linearizability`]: the WGL/Porcupine checker with per-key partitioning and budgets.
-//! - [`staleness`]: read guarantees of lagging replicas: bounded staleness, the session guarantees, prefix consistency.
-//! - [`jepsen`]: Jepsen histories: EDN maps and `jepsen.util` log lines in, EDN out.
 //! - [`plan`]: fault plans, timed lists of faults and heals.
 //! - [`nemesis`]: random fault plans per seed, in swarm mode.
 //! - [`mutate`]: mutations of fault plans, for the coverage-guided search.
@@ -49,23 +45,25 @@
 //! - [`seed`]: seeds from the environment (`FAULTLINE_SEED`, `FAULTLINE_SEEDS`) and seed sweeps that print the replay command.
 //!
 //! Internal: `network` (link tables, partitions, clogs), `event` (what the
-//! queue holds), `fxhash` (a fixed hasher for probed tables), `world` (the shared state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
+//! queue holds), `world` (the shared state and the send path), `queue` (the (time, seq) heap), `timers` (the timer slab).
+
+/// The checkers and the ground they stand on, from the `check` crate, at
+/// the paths they have always had here.
+pub use check::{
+    delivery, history, jepsen, linearizability, ratio, rng, spec, staleness, time, txn,
+};
 
 pub mod artifact;
 pub mod clock;
 pub mod config;
-pub mod delivery;
 pub mod determinism;
 pub mod engine;
 pub mod episode;
 pub mod error;
 pub mod essence;
 pub mod fault;
-pub mod history;
 pub mod host;
-pub mod jepsen;
 pub mod latency;
-pub mod linearizability;
 pub mod link;
 pub mod marks;
 pub mod mix;
@@ -78,27 +76,20 @@ mod node_id;
 pub mod node_table;
 pub mod partition;
 pub mod plan;
-pub mod ratio;
 pub mod regression;
 pub mod reshape;
-pub mod rng;
 pub mod scenario;
 pub mod seed;
 pub mod shape;
 pub mod shrink;
 pub mod smallest;
-pub mod spec;
-pub mod staleness;
 pub mod storage;
 pub mod story;
 pub mod strategy;
-pub mod time;
 pub mod trace;
-pub mod txn;
 pub mod versions;
 
 mod event;
-mod fxhash;
 mod network;
 mod queue;
 mod timers;

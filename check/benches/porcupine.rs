@@ -1,5 +1,5 @@
 //! The checker on Porcupine's own kv histories, in process, with criterion:
-//! `cargo bench -p sim --bench porcupine`. `scripts/porcupine-compare.sh`
+//! `cargo bench -p check --bench porcupine`. `scripts/porcupine-compare.sh`
 //! runs it beside Porcupine's `go test -bench Kv` in one run and prints the
 //! table the README quotes.
 //!
@@ -14,13 +14,13 @@
 // A benchmark measures wall time; it runs outside any simulation.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
+use check::history::History;
+use check::jepsen;
+use check::linearizability::{check_owned, Budget, Verdict};
+use check::spec::kv::{Kv, KvInput, KvOutput};
+use check::spec::one_object::OneObject;
+use check::spec::SequentialSpec;
 use criterion::{BatchSize, Criterion};
-use sim::history::History;
-use sim::jepsen;
-use sim::linearizability::{check_owned, Budget, Verdict};
-use sim::spec::kv::{Kv, KvInput, KvOutput};
-use sim::spec::one_object::OneObject;
-use sim::spec::SequentialSpec;
 use std::path::PathBuf;
 use std::time::Duration;
 

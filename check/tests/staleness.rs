@@ -2,8 +2,8 @@
 //! thousands of small random histories, and on hand-made ones that name
 //! each guarantee.
 
-use sim::staleness::{check, reference, Guarantee, Promise, Read, ReadHistory, Verdict, Write};
-use sim::{SimDuration, SimRng};
+use check::staleness::{check, reference, Guarantee, Promise, Read, ReadHistory, Verdict, Write};
+use check::{SimDuration, SimRng};
 use std::collections::BTreeSet;
 
 /// A small random history: sequential sessions, a log in invocation order

@@ -4,10 +4,30 @@
 //! with `num <= den`, and it is sampled by drawing an integer below `den`. A zero
 //! ratio never draws at all, so turning a fault off does not consume randomness.
 
-use crate::error::ConfigError;
 use crate::rng::SimRng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// A ratio that is not a probability; `field` names the setting.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RatioError {
+    /// A numerator over the denominator.
+    #[error("{field}: probability {num}/{den} is over 1")]
+    ProbabilityOverOne {
+        /// The setting.
+        field: String,
+        /// Numerator.
+        num: u32,
+        /// Denominator.
+        den: u32,
+    },
+    /// A zero denominator.
+    #[error("{field}: probability has a zero denominator")]
+    ZeroDenominator {
+        /// The setting.
+        field: String,
+    },
+}
 
 /// A probability `num / den`, exact and platform-independent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,26 +47,26 @@ impl Ratio {
 
     /// `num / den`, checked: `den` must be positive and `num <= den`. `field` names
     /// the setting in the error.
-    pub fn new(num: u32, den: u32, field: &str) -> Result<Ratio, ConfigError> {
+    pub fn new(num: u32, den: u32, field: &str) -> Result<Ratio, RatioError> {
         let r = Ratio { num, den };
         r.validate(field)?;
         Ok(r)
     }
 
     /// `n` percent; `n` must be at most 100.
-    pub fn percent(n: u32) -> Result<Ratio, ConfigError> {
+    pub fn percent(n: u32) -> Result<Ratio, RatioError> {
         Ratio::new(n, 100, "percent")
     }
 
     /// Checks that this is a probability; `field` names the setting in the error.
-    pub fn validate(&self, field: &str) -> Result<(), ConfigError> {
+    pub fn validate(&self, field: &str) -> Result<(), RatioError> {
         if self.den == 0 {
-            return Err(ConfigError::ZeroDenominator {
+            return Err(RatioError::ZeroDenominator {
                 field: field.to_string(),
             });
         }
         if self.num > self.den {
-            return Err(ConfigError::ProbabilityOverOne {
+            return Err(RatioError::ProbabilityOverOne {
                 field: field.to_string(),
                 num: self.num,
                 den: self.den,

@@ -1,15 +1,15 @@
 //! The linearizability checker against a brute-force reference, on classic
 //! hand-built histories, on generated linearizable histories, and under budgets.
 
-use proptest::prelude::*;
-use sim::history::{generate, History, Operation};
-use sim::linearizability::{
+use check::history::{generate, History, Operation};
+use check::linearizability::{
     check, check_operations, check_with_budget, Budget, Exhausted, Verdict,
 };
-use sim::spec::kv::{Kv, KvInput, KvOutput};
-use sim::spec::register::{Register, RegisterInput as R, RegisterOutput as O};
-use sim::spec::SequentialSpec;
-use sim::Ratio;
+use check::spec::kv::{Kv, KvInput, KvOutput};
+use check::spec::register::{Register, RegisterInput as R, RegisterOutput as O};
+use check::spec::SequentialSpec;
+use check::Ratio;
+use proptest::prelude::*;
 
 /// The reference: tries every order of the operations (and, for indeterminate
 /// ones, leaving them out) that respects real time.
@@ -233,7 +233,7 @@ fn kv_case_keys(steps: &[(u8, u8, u8)], keys: u8) -> History<KvInput, KvOutput> 
 /// Both outcomes occur in the random cases, so the agreement is not vacuous.
 #[test]
 fn the_random_cases_cover_both_verdicts() {
-    let mut rng = sim::SimRng::from_seed_and_label(1, "coverage");
+    let mut rng = check::SimRng::from_seed_and_label(1, "coverage");
     let (mut yes, mut no) = (0, 0);
     for _ in 0..2000 {
         let steps: Vec<(u8, u8, u8)> = (0..12)
@@ -444,9 +444,10 @@ fn a_corrupted_generated_history_is_caught_and_keyed() {
     let last_get = h
         .events
         .iter()
-        .rposition(|e| matches!(&e.kind, sim::history::EventKind::Ok(KvOutput::Value(_))))
+        .rposition(|e| matches!(&e.kind, check::history::EventKind::Ok(KvOutput::Value(_))))
         .unwrap();
-    h.events[last_get].kind = sim::history::EventKind::Ok(KvOutput::Value("never written".into()));
+    h.events[last_get].kind =
+        check::history::EventKind::Ok(KvOutput::Value("never written".into()));
     let Verdict::NotLinearizable(c) = check(&Kv, &h).unwrap() else {
         panic!("expected a violation")
     };

@@ -1,10 +1,10 @@
 //! Writes a generated list-append history as Jepsen EDN to standard output:
-//! `cargo run --release -p sim --example gen_txn -- TXNS [CORRUPT_PERCENT] [SEED]`.
-//! The shape is the benchmark's (see `sim::txn::generate::Shape::benchmark`).
+//! `cargo run --release -p check --example gen_txn -- TXNS [CORRUPT_PERCENT] [SEED]`.
+//! The shape is the benchmark's (see `check::txn::generate::Shape::benchmark`).
 
-use sim::rng::SimRng;
-use sim::txn::format;
-use sim::txn::generate::{history, Shape};
+use check::rng::SimRng;
+use check::txn::format;
+use check::txn::generate::{history, Shape};
 
 fn main() {
     let args: Vec<u64> = std::env::args()

@@ -2,9 +2,9 @@
 //! each consistency model; the readers of both forms; unknown where the
 //! checker cannot tell.
 
-use sim::txn::format::{self, TxnFormat};
-use sim::txn::verdict::Outcome;
-use sim::txn::{check, AnomalyKind, CheckOptions, ConsistencyModel, TxnHistory};
+use check::txn::format::{self, TxnFormat};
+use check::txn::verdict::Outcome;
+use check::txn::{check, AnomalyKind, CheckOptions, ConsistencyModel, TxnHistory};
 
 use ConsistencyModel::{
     ReadCommitted as Rc, Serializable as Ser, SnapshotIsolation as Si, StrictSerializable as Strict,

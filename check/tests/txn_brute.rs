@@ -5,11 +5,11 @@
 //! read (and respects real time). The checker must agree whenever it
 //! answers, and answer every list-append history.
 
-use sim::rng::SimRng;
-use sim::txn::generate::{history, Shape, Workload};
-use sim::txn::history::{Mop, ReadValue, Status, TxnHistory};
-use sim::txn::verdict::Outcome;
-use sim::txn::{check, CheckOptions, ConsistencyModel};
+use check::rng::SimRng;
+use check::txn::generate::{history, Shape, Workload};
+use check::txn::history::{Mop, ReadValue, Status, TxnHistory};
+use check::txn::verdict::Outcome;
+use check::txn::{check, CheckOptions, ConsistencyModel};
 
 /// Some serial order of `chosen` explains every committed read.
 fn explains(h: &TxnHistory, chosen: &[usize], strict: bool) -> bool {
@@ -57,7 +57,7 @@ fn explains(h: &TxnHistory, chosen: &[usize], strict: bool) -> bool {
 }
 
 /// Applies a transaction; false if one of its (committed) reads disagrees.
-fn run(txn: &sim::txn::Txn, state: &mut Vec<Vec<u32>>) -> bool {
+fn run(txn: &check::txn::Txn, state: &mut Vec<Vec<u32>>) -> bool {
     let check_reads = txn.status == Status::Ok;
     for mop in &txn.mops {
         let key = mop.key() as usize;
@@ -143,12 +143,12 @@ fn agreement(workload: Workload, cases: u64) -> (u64, u64, u64) {
                     assert!(
                         expected,
                         "case {case} {model}: the checker says valid, the reference not\n{}",
-                        sim::txn::format::to_edn(&h)
+                        check::txn::format::to_edn(&h)
                     );
                     valid += 1;
                 }
                 Outcome::Invalid => {
-                    assert!(!expected, "case {case} {model}: the checker says invalid, the reference finds an order\n{}{}", sim::txn::format::to_edn(&h), verdict.render(&h));
+                    assert!(!expected, "case {case} {model}: the checker says invalid, the reference finds an order\n{}{}", check::txn::format::to_edn(&h), verdict.render(&h));
                     invalid += 1;
                 }
                 Outcome::Unknown(why) => {

@@ -1,10 +1,10 @@
 //! Jepsen interop: both input forms, their conventions, and exact EDN round trips.
 
-use sim::history::EventKind;
-use sim::jepsen::{self, edn::Edn, Format};
-use sim::linearizability::{check, Verdict};
-use sim::spec::kv::{Kv, KvInput, KvOutput};
-use sim::spec::register::{Register, RegisterInput, RegisterOutput};
+use check::history::EventKind;
+use check::jepsen::{self, edn::Edn, Format};
+use check::linearizability::{check, Verdict};
+use check::spec::kv::{Kv, KvInput, KvOutput};
+use check::spec::register::{Register, RegisterInput, RegisterOutput};
 
 const KV_EDN: &str = r#"{:process 0, :type :invoke, :f :append, :key "1", :value "x 0 0 y"}
 {:process 1, :type :invoke, :f :get, :key "1", :value nil}

@@ -1,4 +1,4 @@
-//! The transactional checker's throughput: `cargo bench -p sim --bench txn`.
+//! The transactional checker's throughput: `cargo bench -p check --bench txn`.
 //!
 //! A valid list-append history of 100,000 transactions as Elle's benchmark
 //! shapes it (10 concurrent processes, 10 active keys of 32 appends each,
@@ -10,12 +10,12 @@
 // A benchmark measures wall time; it runs outside any simulation.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
+use check::rng::SimRng;
+use check::txn::format;
+use check::txn::generate::{history, Shape};
+use check::txn::verdict::Outcome;
+use check::txn::{check, CheckOptions, TxnHistory};
 use criterion::{Criterion, Throughput};
-use sim::rng::SimRng;
-use sim::txn::format;
-use sim::txn::generate::{history, Shape};
-use sim::txn::verdict::Outcome;
-use sim::txn::{check, CheckOptions, TxnHistory};
 use std::time::Duration;
 
 const TXNS: usize = 100_000;

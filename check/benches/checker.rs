@@ -1,5 +1,5 @@
 //! Linearizability checker benchmark on generated histories:
-//! `cargo bench -p sim --bench checker` (`CHECKER_BENCH_FILTER=sweep` runs only
+//! `cargo bench -p check --bench checker` (`CHECKER_BENCH_FILTER=sweep` runs only
 //! the workloads whose name contains `sweep`). Each workload is generated
 //! deterministically, checked 3 times, and the median wall time is printed with
 //! the verdict.
@@ -14,14 +14,14 @@
 // A benchmark measures wall time; it runs outside any simulation.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-use sim::history::generate;
-use sim::history::EventKind;
-use sim::linearizability::{check, Verdict};
-use sim::spec::{
+use check::history::generate;
+use check::history::EventKind;
+use check::linearizability::{check, Verdict};
+use check::spec::{
     kv::{Kv, KvOutput},
     register::Register,
 };
-use sim::Ratio;
+use check::Ratio;
 use std::time::{Duration, Instant};
 
 fn median(mut xs: Vec<Duration>) -> Duration {
