@@ -12,6 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// What a name re-exported from another crate resolves to.
+const EXTERNAL: &str = "<another crate>";
+
 /// The crates' source roots, from the workspace root.
 const ROOTS: [&str; 7] = [
     "src",
@@ -152,15 +155,39 @@ impl Crate {
         c
     }
 
+    /// The names a module file brings in with `use` (public or not), each
+    /// with the deepest file it names. A path that starts at a name the
+    /// module itself brought in (`pub use engine::config;` then
+    /// `pub use config::SimConfig;`) is followed through it.
     fn reexports_of(&self, module: &[String]) -> BTreeMap<String, Vec<String>> {
+        let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut pairs = Vec::new();
+        for part in self.code[module].split("use ").skip(1) {
+            for path in paths_at(part).into_iter().filter(|p| p.len() >= 2) {
+                let full: Vec<String> = module.iter().chain(&path).cloned().collect();
+                aliases.insert(path.last().unwrap().clone(), full.clone());
+                pairs.push(full);
+            }
+        }
         let mut names = BTreeMap::new();
-        for part in self.code[module].split("pub use ").skip(1) {
-            for path in paths_at(part) {
-                let child: Vec<String> = module.iter().chain(path.first()).cloned().collect();
-                if path.len() >= 2 && self.files.contains_key(&child) {
-                    names.insert(path.last().unwrap().clone(), child);
+        for mut full in pairs {
+            for _ in 0..4 {
+                let first = &full[module.len()];
+                match aliases.get(first) {
+                    Some(a) if !self.files.contains_key(&full[..=module.len()]) && a != &full => {
+                        full = a.iter().chain(&full[module.len() + 1..]).cloned().collect();
+                    }
+                    _ => break,
                 }
             }
+            let deepest = (module.len() + 1..=full.len())
+                .rev()
+                .map(|n| full[..n].to_vec())
+                .find(|p| self.files.contains_key(p));
+            // A name from another crate (`pub use check::time;`) is no file
+            // of this one: importing it imports nothing here.
+            let file = deepest.unwrap_or_else(|| vec![EXTERNAL.to_string()]);
+            names.insert(full.last().unwrap().clone(), file);
         }
         names
     }
@@ -171,7 +198,11 @@ impl Crate {
             let prefix = &path[..len];
             if self.files.contains_key(prefix) {
                 let via = path.get(len).and_then(|n| self.reexports[prefix].get(n));
-                return Some(via.cloned().unwrap_or_else(|| prefix.to_vec()));
+                return match via {
+                    Some(v) if v.len() == 1 && v[0] == EXTERNAL => None,
+                    Some(v) => Some(v.clone()),
+                    None => Some(prefix.to_vec()),
+                };
             }
         }
         None

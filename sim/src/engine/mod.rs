@@ -6,6 +6,23 @@
 //! reads the wall clock or an OS-seeded random source, so a run is a pure
 //! function of the seed, the config, the node code and the faults applied.
 
+pub mod clock;
+pub mod config;
+pub mod error;
+pub(crate) mod event;
+pub mod host;
+pub mod latency;
+pub mod link;
+pub(crate) mod network;
+pub mod node;
+pub(crate) mod node_id;
+pub mod node_table;
+pub(crate) mod queue;
+pub mod storage;
+pub(crate) mod timers;
+pub mod trace;
+pub(crate) mod world;
+
 use crate::clock::NodeClock;
 use crate::config::SimConfig;
 use crate::error::ConfigError;
