@@ -62,9 +62,10 @@ pub struct ExploreArgs {
     /// Where to write artifacts.
     #[arg(long, default_value = artifact::DIR)]
     pub artifacts: PathBuf,
-    /// Write artifacts for at most this many failures (the lowest seeds);
-    /// the rest are counted.
-    #[arg(long, default_value_t = 1000)]
+    /// Write artifacts for at most this many failures of each failure kind
+    /// (invariant, linearizability, liveness, runaway, panic, …; the lowest
+    /// seeds); the rest are counted.
+    #[arg(long, default_value_t = 20)]
     pub max_artifacts: usize,
     /// Run the K-th of N slices of the seeds (K from 1) [default: from
     /// FAULTLINE_SHARD, FAULTLINE_SHARD_INDEX and FAULTLINE_SHARD_COUNT, or
@@ -243,6 +244,15 @@ impl ExploreArgs {
             search.bug.as_deref().unwrap_or("none"),
             me = crate::arg::program()
         );
+        if search.description.checks.probes.is_empty() {
+            eprintln!(
+                "{me} explore --guided: {} declares no coverage probes, so nothing guides this \
+                 search: it keeps no run for new coverage, and mutates plans at random \
+                 (a model declares probes with `Scenario::probe` or `Scenario::sometimes`)",
+                search.description.name,
+                me = crate::arg::program()
+            );
+        }
         match search.search(&self.artifacts) {
             Ok(found) => crate::guided::report(&search, &found, self.json),
             Err(e) => bad(&e),
@@ -571,7 +581,7 @@ impl<'a> Collector<'a> {
     fn keep(&mut self, run: &RunSummary) -> Result<Option<String>, String> {
         let sweep = self.sweep;
         let (seed, failure) = (run.seed, run.failure.as_ref().expect("a failing run"));
-        if self.tally.artifacts() >= sweep.max_artifacts {
+        if self.tally.artifacts_of(failure.kind) >= sweep.max_artifacts {
             self.tally.add_failure(seed, failure, None);
             self.report_failure(seed, failure, None, None);
             return Ok(None);

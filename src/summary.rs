@@ -225,9 +225,9 @@ impl Tally {
         });
     }
 
-    /// How many failures have artifacts.
-    pub fn artifacts(&self) -> usize {
-        self.failed.len()
+    /// Failures of `kind` with an artifact so far.
+    pub fn artifacts_of(&self, kind: FailureKind) -> usize {
+        self.failed.iter().filter(|f| f.kind == kind).count()
     }
 
     /// The summary, for a sweep that took `wall_s` seconds.
@@ -343,7 +343,7 @@ impl Summary {
         }
         if self.failed_without_artifact > 0 {
             out.push_str(&format!(
-                "and {} more failures, past --max-artifacts: counted above, no artifact\n",
+                "and {} more failures, past --max-artifacts of their kind: counted above, no artifact\n",
                 self.failed_without_artifact
             ));
         }

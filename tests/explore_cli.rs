@@ -90,6 +90,47 @@ fn the_correct_register_passes_a_sweep() {
     );
 }
 
+/// A sweep with many failures writes the first `--max-artifacts` of each
+/// failure kind, and counts the rest.
+#[test]
+fn a_sweep_keeps_the_first_artifacts_of_each_failure_kind_and_counts_the_rest() {
+    let dir = workdir("cap");
+    let args = [
+        "explore",
+        "register",
+        "--bug",
+        "ack-before-replication",
+        "--seeds",
+        "80",
+    ];
+    let cap = ["--max-artifacts", "2", "--no-regressions", "--json"];
+    let out = faultline(&dir, &[&args[..], &cap[..]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let failures: u64 = summary["failures"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    let kinds = summary["failures"].as_object().unwrap().len();
+    let written = std::fs::read_dir(dir.join("target/faultline"))
+        .unwrap()
+        .count();
+    let kept = summary["failed"].as_array().unwrap().len();
+    assert!(
+        failures > 2 * kinds as u64,
+        "enough failures to pass the cap: {failures}"
+    );
+    assert_eq!(written, kept, "one artifact per failure listed");
+    assert!(
+        kept <= 2 * kinds,
+        "at most 2 per kind: {kept} of {kinds} kinds"
+    );
+    let uncounted = summary["failed_without_artifact"].as_u64().unwrap();
+    assert_eq!(kept as u64 + uncounted, failures, "the rest are counted");
+}
+
 #[test]
 fn artifacts_are_never_overwritten() {
     let dir = workdir("twice");
@@ -294,6 +335,8 @@ fn a_sweep_report_writes_run_reports_for_the_first_twenty_failures_only() {
             "ack-before-replication",
             "--seeds",
             "25",
+            "--max-artifacts",
+            "100",
             "--no-regressions",
             "--artifacts",
             "a",

@@ -68,3 +68,31 @@ fn a_guided_search_is_the_same_from_the_same_root_on_any_thread_count() {
         "another root searches elsewhere"
     );
 }
+
+/// `--guided` on a model that declares no coverage probes says that
+/// nothing guides the search, rather than search in silence; on a model
+/// with probes it says nothing of the kind.
+#[test]
+fn a_guided_search_without_probes_says_so() {
+    let dir = workdir("guided-no-probes");
+    let run = |model: &str| {
+        let args = [
+            "explore",
+            model,
+            "--guided",
+            "--seeds",
+            "4",
+            "--no-regressions",
+        ];
+        let out = faultline(&dir, &args);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{model}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let unguided = run("async-kv");
+    assert!(
+        unguided.contains("declares no coverage probes"),
+        "{unguided}"
+    );
+    let guided = run("register");
+    assert!(!guided.contains("declares no coverage probes"), "{guided}");
+}
