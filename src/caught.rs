@@ -4,10 +4,35 @@
 use sim::model::{Model, ModelError, RunRequest, RunSummary};
 use sim::scenario::{Failure, FailureKind};
 use sim::SimTime;
+use std::cell::Cell;
+
+thread_local! {
+    /// Inside a caught run on this thread.
+    static IN_RUN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// In a sweep, a model's panic is a failure of its run, told in the
+/// summary and replayable from its artifact; the default hook's message on
+/// every failing seed (a library's panic, hundreds of times) is noise.
+/// Installs, once, a hook that stays quiet inside caught runs and speaks as
+/// the default hook does everywhere else.
+pub fn quiet_panics_in_runs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_RUN.with(Cell::get) {
+                default(info);
+            }
+        }));
+    });
+}
 
 /// Runs `request`; a panic that escapes the model is a failure of the run.
 pub fn run_caught(model: &dyn Model, request: &RunRequest) -> Result<RunSummary, ModelError> {
+    let outer = IN_RUN.with(|r| r.replace(true));
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.run(request)));
+    IN_RUN.with(|r| r.set(outer));
     caught.unwrap_or_else(|payload| {
         let text = sim::scenario::report::panic_text(payload.as_ref());
         Ok(panicked(request.seed, request, text))

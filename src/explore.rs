@@ -136,6 +136,7 @@ struct Sweep<'a> {
 impl ExploreArgs {
     /// Runs the sweep and prints its summary.
     pub fn run(self, catalog: &Catalog<'_>) -> i32 {
+        crate::caught::quiet_panics_in_runs();
         if self.guided {
             return self.run_guided(catalog);
         }

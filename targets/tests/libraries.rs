@@ -181,3 +181,30 @@ fn a_failure_replays_to_the_same_trace_hash_through_the_command_line() {
         "failures of noraft, raft-rs and foca replay: {replayed}"
     );
 }
+
+/// raft-rs 0.6.0-alpha panics on some failing seeds (`to_commit … out of
+/// range`); a sweep reports each as a failure, without the panic hook's
+/// message on every one of them.
+#[test]
+fn a_sweep_of_a_panicking_release_reports_failures_without_panic_noise() {
+    let dir = std::env::temp_dir().join(format!("faultline-targets-quiet-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline-targets"))
+        .args([
+            "explore",
+            "raft-rs",
+            "--bug",
+            "0.6.0-alpha",
+            "--seeds",
+            "40",
+        ])
+        .args(["--no-regressions", "--json", "--artifacts"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    std::fs::remove_dir_all(&dir).ok();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let panics = summary["failures"]["panic"].as_u64().unwrap_or(0);
+    assert!(panics > 0, "some seeds panic: {summary}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked at"), "{err}");
+}
