@@ -157,54 +157,13 @@ impl ExploreArgs {
             }
             None => crate::regressions::Rerun::default(),
         };
-        let range = |first: u64, count: u64| match count {
-            0 => "no seeds".to_string(),
-            n => format!("seeds {first}..={}", first + (n - 1)),
-        };
-        let shard = if sweep.shard == Shard::WHOLE {
-            String::new()
-        } else {
-            let whole = range(sweep.whole.0, sweep.whole.1);
-            format!("shard {} of {whole}: ", sweep.shard)
-        };
-        eprintln!(
-            "{me} explore {}: {shard}{} ({} runs), faults {}, bug {}, {} jobs",
-            sweep.description.name,
-            range(sweep.first, sweep.count),
-            sweep.count,
-            sweep.mix,
-            sweep.bug.as_deref().unwrap_or("none"),
-            sweep.jobs,
-            me = crate::arg::program()
-        );
+        announce(&sweep);
         let summary = match sweep.explore(&self.artifacts, self.out.as_deref()) {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
         if let Some(path) = &regressions {
-            let failed: Vec<(u64, String)> = summary
-                .failed
-                .iter()
-                .map(|f| (f.seed, f.kind.name().to_string()))
-                .collect();
-            match crate::regressions::keep(
-                path,
-                sweep.model,
-                sweep.bug.as_deref(),
-                sweep.mix,
-                &failed,
-            ) {
-                Ok(0) => {}
-                Ok(n) => eprintln!(
-                    "{me} explore: kept {n} new failure(s) in {}",
-                    path.display(),
-                    me = crate::arg::program()
-                ),
-                Err(e) => eprintln!(
-                    "{me} explore: failures not kept: {e}",
-                    me = crate::arg::program()
-                ),
-            }
+            keep_failures(path, &sweep, &summary);
         }
         if self.json {
             let text = serde_json::to_string(&summary).expect("a summary serialises");
@@ -717,5 +676,51 @@ fn running_text(running: &Running) -> String {
         String::new()
     } else {
         format!("running: {}", shown.join(", "))
+    }
+}
+
+/// The sweep's first line: the model, the seeds (and the shard of them),
+/// the mix, the bug switch and the workers.
+fn announce(sweep: &Sweep<'_>) {
+    let range = |first: u64, count: u64| match count {
+        0 => "no seeds".to_string(),
+        n => format!("seeds {first}..={}", first + (n - 1)),
+    };
+    let shard = if sweep.shard == Shard::WHOLE {
+        String::new()
+    } else {
+        let whole = range(sweep.whole.0, sweep.whole.1);
+        format!("shard {} of {whole}: ", sweep.shard)
+    };
+    eprintln!(
+        "{me} explore {}: {shard}{} ({} runs), faults {}, bug {}, {} jobs",
+        sweep.description.name,
+        range(sweep.first, sweep.count),
+        sweep.count,
+        sweep.mix,
+        sweep.bug.as_deref().unwrap_or("none"),
+        sweep.jobs,
+        me = crate::arg::program()
+    );
+}
+
+/// Keeps the sweep's new failures in the regression file at `path`, and
+/// says how many (or why none could be kept).
+fn keep_failures(path: &Path, sweep: &Sweep<'_>, summary: &Summary) {
+    let failed: Vec<(u64, String)> = summary
+        .failed
+        .iter()
+        .map(|f| (f.seed, f.kind.name().to_string()))
+        .collect();
+    let kept =
+        crate::regressions::keep(path, sweep.model, sweep.bug.as_deref(), sweep.mix, &failed);
+    let me = crate::arg::program();
+    match kept {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "{me} explore: kept {n} new failure(s) in {}",
+            path.display()
+        ),
+        Err(e) => eprintln!("{me} explore: failures not kept: {e}"),
     }
 }

@@ -4,9 +4,10 @@
 
 use crate::catalog::Catalog;
 use crate::exit;
-use crate::replay::load;
+use crate::replay::{load, Loaded};
 use sim::artifact::Artifact;
-use sim::smallest::{smallest, Scope};
+use sim::model::RunSummary;
+use sim::smallest::{smallest, Scope, Smallest};
 use sim::trace::hash_hex;
 use std::path::PathBuf;
 
@@ -53,34 +54,7 @@ impl ShrinkArgs {
                 "{shown}: the failure does not reproduce, nothing to shrink"
             ));
         };
-        let config = &original.config;
-        let scope = Scope {
-            nodes: config.nodes,
-            clients: config.clients,
-            safety_for: config.safety_for,
-            trim: original.trim,
-        };
-        let progress = progress_spinner();
-        let mut fewest = original.plan.len();
-        let shrunk = smallest(
-            &original.plan,
-            first,
-            scope,
-            self.max_trials,
-            |plan, sites, trim| {
-                progress.inc(1);
-                let run = loaded.rerun_with(plan, sites, trim, false).ok()?;
-                let same = run.failure.as_ref().is_some_and(|f| f.kind == kind);
-                if same && plan.len() < fewest {
-                    fewest = plan.len();
-                    progress.set_message(format!(
-                        "the smallest failing plan so far has {fewest} faults"
-                    ));
-                }
-                same.then_some(run)
-            },
-        );
-        progress.finish_and_clear();
+        let shrunk = shrink_with_progress(&loaded, first, self.max_trials);
         let (run, trim) = (shrunk.run, shrunk.trim);
         let failure = run.failure.clone().expect("a shrunk plan still fails");
         let small = Artifact {
@@ -104,6 +78,46 @@ impl ShrinkArgs {
         );
         exit::OK
     }
+}
+
+/// Shrinks `first`, the artifact's failing run, to the smallest plan that
+/// fails the same way, within `max_trials` reruns, with a spinner.
+fn shrink_with_progress(
+    loaded: &Loaded<'_>,
+    first: RunSummary,
+    max_trials: usize,
+) -> Smallest<RunSummary> {
+    let original = &loaded.artifact;
+    let kind = original.failure.kind;
+    let config = &original.config;
+    let scope = Scope {
+        nodes: config.nodes,
+        clients: config.clients,
+        safety_for: config.safety_for,
+        trim: original.trim,
+    };
+    let progress = progress_spinner();
+    let mut fewest = original.plan.len();
+    let shrunk = smallest(
+        &original.plan,
+        first,
+        scope,
+        max_trials,
+        |plan, sites, trim| {
+            progress.inc(1);
+            let run = loaded.rerun_with(plan, sites, trim, false).ok()?;
+            let same = run.failure.as_ref().is_some_and(|f| f.kind == kind);
+            if same && plan.len() < fewest {
+                fewest = plan.len();
+                progress.set_message(format!(
+                    "the smallest failing plan so far has {fewest} faults"
+                ));
+            }
+            same.then_some(run)
+        },
+    );
+    progress.finish_and_clear();
+    shrunk
 }
 
 /// A spinner on stderr, drawn only when it is a terminal: reruns so far,

@@ -189,7 +189,13 @@ fn bad_input_exits_2_with_a_clear_error() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{args:?}: {err}");
     }
-    // A truncated and a corrupt artifact: exit 2, named problem, file untouched.
+}
+
+/// A truncated and a corrupt artifact, and a report that cannot be
+/// written: exit 2, the problem named, every file untouched.
+#[test]
+fn bad_artifacts_exit_2_and_stay_untouched() {
+    let dir = workdir("bad-artifacts");
     let good = faultline(
         &dir,
         &[

@@ -41,5 +41,7 @@ impl Hasher for Fx {
     }
 }
 
+/// A hash map with the fixed hasher, for tables that are probed and never
+/// iterated (so its order never reaches a result).
 #[allow(clippy::disallowed_types)] // probed, never iterated; fixed hasher
 pub type FxMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx>>;

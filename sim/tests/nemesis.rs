@@ -186,7 +186,7 @@ fn heal_all_undoes_every_fault_kind() {
 /// A node that does nothing, for tests that only drive faults.
 mod models_free_probe {
     #[derive(Debug)]
-    pub struct Silent;
+    pub(crate) struct Silent;
     impl sim::Node for Silent {
         type Message = ();
         type Timer = ();

@@ -8,7 +8,7 @@ use super::diagram::fault_periods;
 use super::history_bars::ms;
 use super::plot::{svg, Chart, Mark};
 use super::run_page::STYLE;
-use super::sweep::{SweepReport, SECOND};
+use super::sweep::{Representative, SweepReport, SECOND};
 use crate::histogram::Histogram;
 use crate::summary::Summary;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -111,42 +111,53 @@ fn secs(ns: u64) -> f64 {
     ns as f64 / SECOND as f64
 }
 
-fn charts(cx: &SweepContext<'_>, r: &SweepReport) -> Result<Vec<String>, String> {
+/// The representative seed's charts: response time and latency per
+/// operation, with its faults shaded.
+fn representative_charts(
+    cx: &SweepContext<'_>,
+    rep: &Representative,
+) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    if let Some(rep) = &r.representative {
-        let shaded: Vec<(f64, f64)> = fault_periods(&rep.plan, cx.nodes)
-            .into_iter()
-            .map(|(a, b)| (secs(a), secs(b)))
-            .collect();
-        let series = |pick: Pick| {
-            let mut by: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = Default::default();
-            for op in &rep.ops {
-                if let Some(v) = pick(op) {
-                    by.entry(op.kind)
-                        .or_default()
-                        .push((secs(op.invoked_ns), v as f64 / 1e6));
-                }
+    let shaded: Vec<(f64, f64)> = fault_periods(&rep.plan, cx.nodes)
+        .into_iter()
+        .map(|(a, b)| (secs(a), secs(b)))
+        .collect();
+    let series = |pick: Pick| {
+        let mut by: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = Default::default();
+        for op in &rep.ops {
+            if let Some(v) = pick(op) {
+                by.entry(op.kind)
+                    .or_default()
+                    .push((secs(op.invoked_ns), v as f64 / 1e6));
             }
-            by.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-        };
-        let picks: [(&str, Pick); 2] = [
-            ("response time per operation (faults shaded)", |o| {
-                o.latency_ns
-            }),
-            ("latency (wait at the node) per operation", |o| o.wait_ns),
-        ];
-        for (what, pick) in picks {
-            let title = format!("seed {}: {what}", rep.seed);
-            let chart = Chart {
-                title: &title,
-                y_label: "ms",
-                series: series(pick),
-                shaded: shaded.clone(),
-                mark: Mark::Points,
-            };
-            out.push(svg(&chart)?);
         }
+        by.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    };
+    let picks: [(&str, Pick); 2] = [
+        ("response time per operation (faults shaded)", |o| {
+            o.latency_ns
+        }),
+        ("latency (wait at the node) per operation", |o| o.wait_ns),
+    ];
+    for (what, pick) in picks {
+        let title = format!("seed {}: {what}", rep.seed);
+        let chart = Chart {
+            title: &title,
+            y_label: "ms",
+            series: series(pick),
+            shaded: shaded.clone(),
+            mark: Mark::Points,
+        };
+        out.push(svg(&chart)?);
     }
+    Ok(out)
+}
+
+fn charts(cx: &SweepContext<'_>, r: &SweepReport) -> Result<Vec<String>, String> {
+    let mut out = match &r.representative {
+        Some(rep) => representative_charts(cx, rep)?,
+        None => Vec::new(),
+    };
     let mut percentiles = Vec::new();
     for (kind, t) in &r.kinds {
         for p in [50, 99] {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The browser (see [`super::tools::Tool::Chromium`]).
-pub fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     super::tools::Tool::Chromium
         .find()
         .expect("a test that needs Chromium asks tools::require first")
@@ -73,7 +73,7 @@ fn run(page: &Path, extra: &[String]) -> (String, String) {
 }
 
 /// A page as the browser left it after its scripts ran.
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The DOM, serialised.
     pub dom: String,
     /// Console lines that report a JavaScript error.
@@ -81,7 +81,7 @@ pub struct Loaded {
 }
 
 /// Loads `page` and dumps its DOM after its scripts ran.
-pub fn load(page: &Path) -> Loaded {
+pub(crate) fn load(page: &Path) -> Loaded {
     let (dom, log) = run(page, &["--dump-dom".to_string()]);
     let console_errors = log
         .lines()
@@ -95,7 +95,7 @@ pub fn load(page: &Path) -> Loaded {
 }
 
 /// Saves a screenshot of `page` at `width`x`height` to `png`.
-pub fn screenshot(page: &Path, png: &Path, (width, height): (u32, u32)) {
+pub(crate) fn screenshot(page: &Path, png: &Path, (width, height): (u32, u32)) {
     let _ = std::fs::remove_file(png);
     run(
         page,
@@ -113,7 +113,7 @@ pub fn screenshot(page: &Path, png: &Path, (width, height): (u32, u32)) {
 }
 
 /// The value of attribute `name` on the page's body, if set.
-pub fn body_attribute(dom: &str, name: &str) -> Option<String> {
+pub(crate) fn body_attribute(dom: &str, name: &str) -> Option<String> {
     let body = &dom[dom.find("<body")?..];
     let tag = &body[..body.find('>')?];
     let start = tag.find(&format!("{name}=\""))? + name.len() + 2;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A fresh scratch directory for test `name` of this process.
-pub fn workdir(name: &str) -> PathBuf {
+pub(crate) fn workdir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("faultline-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -12,7 +12,7 @@ pub fn workdir(name: &str) -> PathBuf {
 }
 
 /// Runs `faultline ARGS` in `dir`.
-pub fn faultline(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn faultline(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_faultline"))
         .args(args)
         .current_dir(dir)
@@ -21,6 +21,6 @@ pub fn faultline(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// A command's standard output, as text.
-pub fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }

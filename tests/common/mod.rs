@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-pub mod browser;
-pub mod cli;
-pub mod probe;
-pub mod tools;
+pub(crate) mod browser;
+pub(crate) mod cli;
+pub(crate) mod probe;
+pub(crate) mod tools;

@@ -7,7 +7,7 @@ use sim::{
 
 /// What a test asks a probe to do.
 #[derive(Clone, Copy, Debug, Hash)]
-pub enum ProbeOp {
+pub(crate) enum ProbeOp {
     Send { to: u32, payload: u64 },
     Write { block: u64, value: u64, sync: bool },
     SetTimer { after: SimDuration, tag: u64 },
@@ -16,7 +16,7 @@ pub enum ProbeOp {
 
 /// A probe's record of events.
 #[derive(Debug, Default)]
-pub struct Probe {
+pub(crate) struct Probe {
     /// (sender, payload, local clock at arrival)
     pub received: Vec<(NodeId, u64, SimTime)>,
     /// (tag, local clock when fired)
@@ -28,7 +28,7 @@ pub struct Probe {
 }
 
 impl Probe {
-    pub fn payloads(&self) -> Vec<u64> {
+    pub(crate) fn payloads(&self) -> Vec<u64> {
         self.received.iter().map(|r| r.1).collect()
     }
 }
@@ -76,12 +76,12 @@ impl Node for Probe {
 }
 
 /// One millisecond, exactly, on every link.
-pub fn fixed_1ms() -> LinkConfig {
+pub(crate) fn fixed_1ms() -> LinkConfig {
     LinkConfig::reliable(Latency::Fixed(SimDuration::from_millis(1)))
 }
 
 /// A probe cluster with the given default link.
-pub fn probes(seed: u64, nodes: usize, link: LinkConfig) -> Simulation<Probe> {
+pub(crate) fn probes(seed: u64, nodes: usize, link: LinkConfig) -> Simulation<Probe> {
     Simulation::new(SimConfig::new(seed).nodes(nodes).link(link), |_| {
         Probe::default()
     })
@@ -89,12 +89,12 @@ pub fn probes(seed: u64, nodes: usize, link: LinkConfig) -> Simulation<Probe> {
 }
 
 /// Tells `from` to send `payload` to `to`, now.
-pub fn send(sim: &mut Simulation<Probe>, from: u32, to: u32, payload: u64) {
+pub(crate) fn send(sim: &mut Simulation<Probe>, from: u32, to: u32, payload: u64) {
     sim.submit(NodeId(from), ProbeOp::Send { to, payload })
         .expect("known node");
 }
 
 /// The probe at `id` (which must be up).
-pub fn probe(sim: &Simulation<Probe>, id: u32) -> &Probe {
+pub(crate) fn probe(sim: &Simulation<Probe>, id: u32) -> &Probe {
     sim.node(NodeId(id)).expect("node is up")
 }

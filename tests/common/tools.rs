@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// A tool some tests need.
 #[derive(Clone, Copy, Debug)]
-pub enum Tool {
+pub(crate) enum Tool {
     /// Headless Chromium: `$FAULTLINE_CHROMIUM`, else `chromium` or
     /// `chromium-browser` on the path.
     Chromium,
@@ -25,7 +25,7 @@ pub enum Tool {
 
 impl Tool {
     /// Where the tool is, if it is here.
-    pub fn find(self) -> Option<PathBuf> {
+    pub(crate) fn find(self) -> Option<PathBuf> {
         match self {
             Tool::Chromium => chromium(),
             Tool::GnuTime => Some(PathBuf::from("/usr/bin/time")).filter(|p| p.is_file()),
@@ -50,7 +50,7 @@ impl Tool {
 
 /// The tool's path, or `None` after saying that `test` is skipped; panics
 /// instead when `FAULTLINE_REQUIRE_TOOLS` is set.
-pub fn require(tool: Tool, test: &str) -> Option<PathBuf> {
+pub(crate) fn require(tool: Tool, test: &str) -> Option<PathBuf> {
     if let Some(path) = tool.find() {
         return Some(path);
     }

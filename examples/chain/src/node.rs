@@ -5,7 +5,7 @@ use faultline::sim::{Context, Node, NodeId, OpId, SimDuration};
 use std::collections::BTreeMap;
 
 /// How often a node pushes its newest version down the chain.
-pub const PUSH_EVERY: SimDuration = SimDuration::from_millis(10);
+pub(crate) const PUSH_EVERY: SimDuration = SimDuration::from_millis(10);
 
 /// A client operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

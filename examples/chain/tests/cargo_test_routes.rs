@@ -128,26 +128,43 @@ fn both_replay_routes_reproduce_a_failing_seed() {
         "the same kind of failure ({kind}):\n{replayed}"
     );
 
-    // The artifact names its model, so the chain's command line replays it too.
+    the_chains_command_line_replays(&path);
+    let kept = the_kept_entry_is_the_shrunk_run(&dir, &artifact);
+    a_kept_failure_runs_first_and_is_reported_fixed(&dir, &kept);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The artifact names its model, so the chain's command line replays it too.
+fn the_chains_command_line_replays(path: &str) {
     let cli = Command::new(env!("CARGO_BIN_EXE_chain"))
-        .args(["replay", &path])
+        .args(["replay", path])
         .output()
         .unwrap();
     let cli_text = String::from_utf8_lossy(&cli.stdout);
     assert_eq!(cli.status.code(), Some(0), "{cli_text}");
     assert!(cli_text.contains("identical to the artifact"), "{cli_text}");
-    // The failure is kept: the next sweep re-runs it first and fails on it,
-    // and once it no longer fails it is reported as fixed.
+}
+
+/// The failure is kept in the regression file: the next sweep re-runs it
+/// first. It keeps the shrunk plan with the run it was shrunk in (the
+/// trim), so that the re-run is the shrunk artifact's run. Returns the
+/// file's text.
+fn the_kept_entry_is_the_shrunk_run(dir: &Path, artifact: &Path) -> String {
     let kept = std::fs::read_to_string(dir.join("regressions.json")).expect("a regression file");
     assert!(kept.contains("\"test\": \"buggy_sweep\""), "{kept}");
-    // It keeps the shrunk plan with the run it was shrunk in (the trim), so
-    // that the re-run is the shrunk artifact's run.
     let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
-    let shrunk = json(&std::fs::read_to_string(&artifact).unwrap());
+    let shrunk = json(&std::fs::read_to_string(artifact).unwrap());
     let entry = &json(&kept)["entries"][0];
     assert_eq!(entry["shrunk_plan"], shrunk["plan"], "{kept}");
     assert_eq!(entry["trim"], shrunk["trim"], "{kept}");
-    let (out, again) = rerun(&dir, &[("FAULTLINE_SEEDS", "1")]);
+    kept
+}
+
+/// The next sweep re-runs the kept failure first and fails on it; once it no
+/// longer fails (here: kept under the correct sweep's name), it is
+/// reported as fixed.
+fn a_kept_failure_runs_first_and_is_reported_fixed(dir: &Path, kept: &str) {
+    let (out, again) = rerun(dir, &[("FAULTLINE_SEEDS", "1")]);
     assert!(
         !out.status.success() && again.contains("a kept failure fails again"),
         "{again}"
@@ -168,5 +185,4 @@ fn both_replay_routes_reproduce_a_failing_seed() {
         fixed.status.success() && text.contains("is fixed"),
         "{text}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,7 @@ use madsim_host::run::RunConfig;
 use sim::{FaultKind, Nemesis, SimDuration};
 
 /// `FAULTLINE_SEEDS` seeds from 0 (default 200).
-pub fn seeds() -> std::ops::Range<u64> {
+pub(crate) fn seeds() -> std::ops::Range<u64> {
     let n = std::env::var("FAULTLINE_SEEDS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -14,7 +14,7 @@ pub fn seeds() -> std::ops::Range<u64> {
 
 /// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds,
 /// under the plan the nemesis of `kinds` draws for it.
-pub fn config(seed: u64, nodes: usize, kinds: &[FaultKind]) -> RunConfig {
+pub(crate) fn config(seed: u64, nodes: usize, kinds: &[FaultKind]) -> RunConfig {
     let nemesis = Nemesis {
         kinds: kinds.iter().copied().collect(),
         ..Nemesis::default()
@@ -24,7 +24,7 @@ pub fn config(seed: u64, nodes: usize, kinds: &[FaultKind]) -> RunConfig {
 
 /// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds,
 /// under the plan `nemesis` draws for it.
-pub fn config_with(seed: u64, nodes: usize, nemesis: &Nemesis) -> RunConfig {
+pub(crate) fn config_with(seed: u64, nodes: usize, nemesis: &Nemesis) -> RunConfig {
     let run_for = SimDuration::from_secs(5);
     RunConfig {
         seed,

@@ -21,29 +21,52 @@ pub fn message_id(producer: u32, seq: u32) -> u64 {
 pub enum QRequest {
     /// A producer's publish of message `id`.
     Publish {
+        /// The caller's session.
         client: u32,
+        /// The request's number in the session.
         seq: u32,
+        /// The message.
         id: u64,
+        /// What the message carries.
         payload: u64,
+        /// The time the primary (or the sink) stamped, in ns.
         now: u64,
     },
     /// A consumer asks for a visible message, leased for `lease` ns.
     Receive {
+        /// The caller's session.
         client: u32,
+        /// The request's number in the session.
         seq: u32,
+        /// How long the message is leased, in ns.
         lease: u64,
+        /// The time the primary (or the sink) stamped, in ns.
         now: u64,
     },
     /// A consumer is done with message `id`.
-    Ack { client: u32, seq: u32, id: u64 },
+    Ack {
+        /// The caller's session.
+        client: u32,
+        /// The request's number in the session.
+        seq: u32,
+        /// The message.
+        id: u64,
+    },
     /// A consumer applies message `id`'s effect at the sink.
     Apply {
+        /// The caller's session.
         client: u32,
+        /// The request's number in the session.
         seq: u32,
+        /// The message.
         id: u64,
+        /// What the message carries.
         payload: u64,
+        /// When the message was published, in ns.
         published: u64,
+        /// When it was delivered to the consumer, in ns.
         delivered: u64,
+        /// The time the primary (or the sink) stamped, in ns.
         now: u64,
     },
 }
@@ -57,10 +80,15 @@ pub enum QReply {
     Full,
     /// A message, leased to the caller until `until`.
     Delivered {
+        /// The message.
         id: u64,
+        /// What the message carries.
         payload: u64,
+        /// When the message was published, in ns.
         published: u64,
+        /// When it was delivered to the consumer, in ns.
         delivered: u64,
+        /// The end of the lease, in ns.
         until: u64,
     },
     /// Nothing visible.
@@ -68,9 +96,15 @@ pub enum QReply {
     /// The acknowledgement is recorded.
     Acked,
     /// The effect is applied (or was already: `again`).
-    Applied { again: bool },
+    Applied {
+        /// The effect was already applied.
+        again: bool,
+    },
     /// Not the primary: ask `hint`.
-    Redirect { hint: Option<NodeId> },
+    Redirect {
+        /// The primary, if known.
+        hint: Option<NodeId>,
+    },
 }
 
 /// A message in the queue.

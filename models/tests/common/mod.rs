@@ -4,7 +4,7 @@ use sim::scenario::{Failure, Scenario};
 
 /// The first failing seed in `0..limit` of a scenario (a model with a bug
 /// switch on), with its failure; panics naming `what` if none fails.
-pub fn first_failure<N: sim::Node + 'static>(
+pub(crate) fn first_failure<N: sim::Node + 'static>(
     scenario: &Scenario<N>,
     what: &str,
     limit: u64,
@@ -20,7 +20,7 @@ where
 
 /// Fault plans for the example property tests: up to 4 episodes of `kinds`
 /// in a cluster of `nodes`, starting in the first 2 s, each up to 1 s long.
-pub fn plans(
+pub(crate) fn plans(
     nodes: usize,
     kinds: Vec<sim::FaultKind>,
 ) -> impl proptest::strategy::Strategy<Value = sim::FaultPlan> {
@@ -37,7 +37,7 @@ pub fn plans(
 /// A recorded run's trace as text, one event a line, for `insta` (not
 /// every test file pins a trace).
 #[allow(dead_code)]
-pub fn trace_text<O, R>(report: &sim::scenario::RunReport<O, R>) -> String {
+pub(crate) fn trace_text<O, R>(report: &sim::scenario::RunReport<O, R>) -> String {
     let trace = report.trace.as_ref().expect("the run recorded its trace");
     trace.iter().map(|r| format!("{r}\n")).collect()
 }
