@@ -74,16 +74,17 @@ fn both_replay_routes_reproduce_a_failing_seed() {
     assert!(!out.status.success(), "the buggy sweep fails:\n{text}");
     let seed = after(&text, "FAULTLINE_SEED=");
     assert!(
-        text.contains(&format!(
-            "FAULTLINE_SEED={seed} cargo test buggy_sweep -- --exact"
+        text.contains(&faultline::sim::seed::replay_command(
+            "buggy_sweep",
+            seed.parse().unwrap()
         )),
         "{text}"
     );
     let artifact = PathBuf::from(after(&text, "FAULTLINE_REPLAY="));
     assert!(
-        text.contains(&format!(
-            "FAULTLINE_REPLAY={} cargo test buggy_sweep -- --exact",
-            artifact.display()
+        text.contains(&faultline::sim::scenario::sweep::replay_artifact_command(
+            "buggy_sweep",
+            &artifact
         )),
         "{text}"
     );

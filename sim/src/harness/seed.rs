@@ -62,7 +62,21 @@ pub fn seeds_from_env(default: Range<u64>) -> Result<Vec<u64>, SeedEnvError> {
 
 /// The command that replays `seed` of the test named `test`.
 pub fn replay_command(test: &str, seed: u64) -> String {
-    format!("{SEED_VAR}={seed} cargo test {test} -- --exact")
+    cargo_test_command(&format!("{SEED_VAR}={seed}"), test)
+}
+
+/// `cargo test` as this test was built, with `assign` (an environment
+/// variable) before it: `--release` when the build had no debug
+/// assertions, so the replay reuses the build that failed rather than
+/// start another; the test by its exact name; and `--include-ignored`, so
+/// that a test marked `#[ignore]` runs rather than pass having run nothing.
+pub fn cargo_test_command(assign: &str, test: &str) -> String {
+    let release = if cfg!(debug_assertions) {
+        ""
+    } else {
+        " --release"
+    };
+    format!("{assign} cargo test{release} {test} -- --exact --include-ignored")
 }
 
 /// The running test's name, as libtest names its thread.
@@ -145,9 +159,13 @@ mod tests {
         let text = panic_text(err.as_ref());
         assert_eq!(ran, [10, 11, 12, 13], "the sweep stops at the failing seed");
         assert!(text.contains("seed 13 failed: boom"), "{text}");
-        assert!(
-            text.contains("FAULTLINE_SEED=13 cargo test my_test -- --exact"),
-            "{text}"
-        );
+        let release = if cfg!(debug_assertions) {
+            ""
+        } else {
+            " --release"
+        };
+        let expected = format!("cargo test{release} my_test -- --exact --include-ignored");
+        assert!(replay_command("my_test", 13).ends_with(&expected), "{text}");
+        assert!(text.contains(&replay_command("my_test", 13)), "{text}");
     }
 }

@@ -3,8 +3,9 @@
 //! one), its fault plan is shrunk within a bounded number of reruns, and
 //! the failure names two ways to replay it:
 //!
-//! - `FAULTLINE_SEED=S cargo test NAME -- --exact` reruns the seed as drawn;
-//! - `FAULTLINE_REPLAY=path/to/artifact.json cargo test NAME -- --exact`
+//! - `FAULTLINE_SEED=S cargo test NAME -- --exact --include-ignored`
+//!   reruns the seed as drawn (with `--release` when the test was built so);
+//! - `FAULTLINE_REPLAY=path/to/artifact.json cargo test NAME -- --exact --include-ignored`
 //!   reruns the artifact's (shrunk) plan, checks that the trace hash is the
 //!   artifact's, and prints the trace.
 //!
@@ -32,10 +33,8 @@ pub const SHRINK_TRIALS: usize = 100;
 
 /// The replay route through an artifact.
 pub fn replay_artifact_command(test: &str, artifact: &Path) -> String {
-    format!(
-        "{REPLAY_VAR}={} cargo test {test} -- --exact",
-        artifact.display()
-    )
+    let assign = format!("{REPLAY_VAR}={}", artifact.display());
+    crate::seed::cargo_test_command(&assign, test)
 }
 
 fn shrink_trials() -> usize {
