@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::exit;
 use crate::replay::{load, Loaded};
 use sim::artifact::Artifact;
+use sim::marks::Buggify;
 use sim::model::RunSummary;
 use sim::smallest::{smallest, Scope, Smallest};
 use sim::trace::hash_hex;
@@ -55,6 +56,7 @@ impl ShrinkArgs {
             ));
         };
         let shrunk = shrink_with_progress(&loaded, first, self.max_trials);
+        let hits = focus_hits_of(&loaded, &shrunk);
         let (run, trim) = (shrunk.run, shrunk.trim);
         let failure = run.failure.clone().expect("a shrunk plan still fails");
         let small = Artifact {
@@ -75,6 +77,7 @@ impl ShrinkArgs {
             &run,
             (shrunk.trials, shrunk.budget_exhausted),
             &path,
+            &hits,
         );
         exit::OK
     }
@@ -120,6 +123,17 @@ fn shrink_with_progress(
     shrunk
 }
 
+/// The node each focused fault of the shrunk plan hit, read off one
+/// recorded rerun (none known if it does not rerun).
+fn focus_hits_of(loaded: &Loaded<'_>, shrunk: &Smallest<RunSummary>) -> Vec<Option<sim::NodeId>> {
+    let sites = Buggify::Sites(shrunk.sites.iter().cloned().collect());
+    let run = loaded
+        .rerun_with(&shrunk.plan, &sites, shrunk.trim, true)
+        .ok();
+    let trace = run.and_then(|r| r.trace).unwrap_or_default();
+    sim::story::focus_hits(&shrunk.plan, &trace, loaded.artifact.config.nodes)
+}
+
 /// A spinner on stderr, drawn only when it is a terminal: reruns so far,
 /// and the smallest failing plan yet (a shrink may take thousands).
 fn progress_spinner() -> indicatif::ProgressBar {
@@ -136,6 +150,7 @@ fn print_shrunk(
     run: &sim::model::RunSummary,
     (trials, spent): (usize, bool),
     path: &std::path::Path,
+    hits: &[Option<sim::NodeId>],
 ) {
     let plan = serde_json::to_string(&small.plan).expect("serialises");
     let budget = if spent { ", budget spent" } else { "" };
@@ -152,6 +167,7 @@ fn print_shrunk(
         failure: &small.failure,
         buggified: &small.buggify,
         ops: (run.ops.len(), ok),
+        hits,
     };
     print!("{}", sim::story::render(&small.plan, told));
     let program = crate::arg::program();

@@ -5,8 +5,8 @@
 //!
 //! ```text
 //! the story:
-//!   2555.768 ms .. never      isolate the focus (n2 when planned)
-//!   2750.735 ms .. 2752.573 ms  isolate the focus (n3 when planned)
+//!   2555.768 ms .. never      isolate the focus, n0 (n2 when planned)
+//!   2750.735 ms .. 2752.573 ms  isolate the focus, n1 (n3 when planned)
 //!   fault points that fired: raft-kv: election timeout cut short
 //!   412 client operations, 398 ok
 //!   3757.185 ms: state machine safety: n4 committed a different log …
@@ -18,6 +18,8 @@ use crate::partition::Partition;
 use crate::plan::{FaultPlan, TimedFault};
 use crate::scenario::Failure;
 use crate::time::SimTime;
+use crate::trace::{TraceEvent, TraceRecord};
+use crate::NodeId;
 
 /// What the story tells besides the plan.
 #[derive(Clone, Copy, Debug)]
@@ -28,6 +30,31 @@ pub struct Told<'a> {
     pub buggified: &'a [String],
     /// Client operations, and those that completed ok.
     pub ops: (usize, usize),
+    /// Per fault of the plan, the node it hit when it was aimed at the
+    /// focus (see [`focus_hits`]); empty when the run was not recorded.
+    pub hits: &'a [Option<NodeId>],
+}
+
+/// The node each focused fault of `plan` hit, read off a recorded run's
+/// trace: the fault the trace shows at the same instant is the plan's,
+/// aimed at that node. `None` for a fault not aimed at the focus, and for
+/// one that hit no node (no node was the focus when its episode began).
+pub fn focus_hits(plan: &FaultPlan, trace: &[TraceRecord], nodes: usize) -> Vec<Option<NodeId>> {
+    let applied = |at: SimTime| {
+        trace.iter().filter_map(move |r| match &r.event {
+            TraceEvent::Fault { at: when, fault } if *when == at => Some(fault),
+            _ => None,
+        })
+    };
+    let hit = |timed: &TimedFault| {
+        timed.focus_episode?;
+        applied(timed.at).find_map(|fault| {
+            (0..nodes)
+                .map(NodeId::from)
+                .find(|&n| timed.fault.aimed_at(n) == *fault)
+        })
+    };
+    plan.faults.iter().map(hit).collect()
 }
 
 /// The story of `plan`'s run, one line per episode.
@@ -35,6 +62,7 @@ pub fn render(plan: &FaultPlan, told: Told<'_>) -> String {
     let mut out = String::from("the story:\n");
     for unit in episodes(plan) {
         let first = &plan.faults[unit[0]];
+        let hit = told.hits.get(unit[0]).copied().flatten();
         let end = match unit.get(1) {
             Some(&j) => ms(plan.faults[j].at),
             None if is_instant(&first.fault) => "instant".to_string(),
@@ -43,7 +71,7 @@ pub fn render(plan: &FaultPlan, told: Told<'_>) -> String {
         out.push_str(&format!(
             "  {} .. {end}  {}\n",
             ms(first.at),
-            describe(first)
+            describe(first, hit)
         ));
     }
     if plan.is_empty() {
@@ -71,11 +99,13 @@ fn is_instant(fault: &Fault) -> bool {
     )
 }
 
-/// One fault in words; a focused one says it hit the focus.
-fn describe(timed: &TimedFault) -> String {
-    let focus = |what: &str, node: &crate::NodeId| match timed.focus_episode {
-        Some(_) => format!("{what} the focus ({node} when planned)"),
-        None => format!("{what} {node}"),
+/// One fault in words; a focused one says it hit the focus, and which
+/// node that was when the run says (`hit`).
+fn describe(timed: &TimedFault, hit: Option<NodeId>) -> String {
+    let focus = |what: &str, node: &NodeId| match (timed.focus_episode, hit) {
+        (Some(_), Some(hit)) => format!("{what} the focus, {hit} ({node} when planned)"),
+        (Some(_), None) => format!("{what} the focus ({node} when planned)"),
+        (None, _) => format!("{what} {node}"),
     };
     match &timed.fault {
         Fault::Partition(Partition::Isolate { node }) => focus("isolate", node),
@@ -121,7 +151,6 @@ fn names(nodes: &[crate::NodeId]) -> String {
 mod tests {
     use super::*;
     use crate::scenario::FailureKind;
-    use crate::NodeId;
 
     #[test]
     fn an_episode_is_one_line_and_the_failure_closes_the_story() {
@@ -145,9 +174,53 @@ mod tests {
             failure: &failure,
             buggified: &[],
             ops: (412, 398),
+            hits: &[],
         };
         let text = render(&plan, told);
         let expected = "the story:\n  2555.767 ms .. 2752.572 ms  isolate the focus (n2 when planned)\n  3000.000 ms .. never (healed for liveness)  pause n1\n  3100.000 ms .. 3200.000 ms  cut n3 -> n0, n4 (one way)\n  412 client operations, 398 ok\n  3757.184 ms: leader completeness: n3 lacks entries\n";
         assert_eq!(text, expected);
+    }
+
+    /// A focused fault is told with the node it hit, read off the trace,
+    /// beside the node it was planned for.
+    #[test]
+    fn a_focused_fault_names_the_node_it_hit() {
+        let mut plan = FaultPlan::new();
+        let planned = Fault::Crash {
+            node: NodeId(3),
+            torn_writes: false,
+        };
+        plan.push_focused(SimTime(1_000_000), planned.clone(), 1);
+        plan.push(SimTime(2_000_000), Fault::Pause { node: NodeId(1) });
+        let applied = |fault: Fault, at: u64| TraceRecord {
+            event: TraceEvent::Fault {
+                at: SimTime(at),
+                fault,
+            },
+            detail: String::new(),
+        };
+        let trace = [
+            applied(planned.aimed_at(NodeId(0)), 1_000_000),
+            applied(Fault::Pause { node: NodeId(1) }, 2_000_000),
+        ];
+        let hits = focus_hits(&plan, &trace, 5);
+        assert_eq!(hits, [Some(NodeId(0)), None]);
+        let failure = Failure {
+            kind: FailureKind::Invariant,
+            message: "lost".into(),
+            at: SimTime(3_000_000),
+        };
+        let told = Told {
+            failure: &failure,
+            buggified: &[],
+            ops: (1, 1),
+            hits: &hits,
+        };
+        let text = render(&plan, told);
+        assert!(
+            text.contains("crash the focus, n0 (n3 when planned)"),
+            "{text}"
+        );
+        assert!(text.contains("pause n1"), "{text}");
     }
 }

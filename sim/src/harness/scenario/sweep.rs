@@ -140,7 +140,7 @@ where
         let run = &shrunk.run;
         let mut small = self.artifact_of(test, run);
         small.trim = shrunk.trim;
-        text.push_str(&format!("\n{}", story_of(run)));
+        text.push_str(&format!("\n{}", story_of(run, self.config.nodes)));
         let replayable = match small.write_beside(&written) {
             Ok(path) => {
                 let note = if shrunk.budget_exhausted {
@@ -234,7 +234,11 @@ fn absolute(path: PathBuf) -> PathBuf {
 }
 
 /// The story of a shrunk failing run (see [`crate::story`]).
-fn story_of<O, R>(run: &RunReport<O, R>) -> String {
+fn story_of<O, R>(run: &RunReport<O, R>, nodes: usize) -> String {
+    let hits = match &run.trace {
+        Some(trace) => crate::story::focus_hits(&run.plan, trace, nodes),
+        None => Vec::new(),
+    };
     let ok = run.history.events.iter();
     let ok = ok.filter(|e| matches!(e.kind, crate::history::EventKind::Ok(_)));
     let invoked = run.history.events.iter();
@@ -243,6 +247,7 @@ fn story_of<O, R>(run: &RunReport<O, R>) -> String {
         failure: run.failure.as_ref().expect("a failing run"),
         buggified: &run.buggified,
         ops: (invoked.count(), ok.count()),
+        hits: &hits,
     };
     crate::story::render(&run.plan, told).trim_end().to_string()
 }
