@@ -162,8 +162,15 @@ impl ExploreArgs {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
-        if let Some(path) = &regressions {
-            keep_failures(path, &sweep, &summary);
+        match &regressions {
+            Some(path) => keep_failures(path, &sweep, &summary),
+            None if !self.no_regressions && !sharded && !summary.failed.is_empty() => eprintln!(
+                "{me} explore: no regression file kept outside a project (no Cargo.toml or \
+                 .git here); keep failures with --regressions FILE or {}",
+                sim::regression::VAR,
+                me = crate::arg::program()
+            ),
+            None => {}
         }
         if self.json {
             let text = serde_json::to_string(&summary).expect("a summary serialises");

@@ -14,6 +14,8 @@ fn stderr(o: &std::process::Output) -> String {
 #[test]
 fn a_failure_is_kept_re_run_first_and_reported_fixed() {
     let dir = workdir("regressions-kept");
+    // Outside a project the file is opt-in: the first sweep names it, and
+    // later sweeps find it here.
     let hunt = [
         "explore",
         "raft-kv",
@@ -23,6 +25,8 @@ fn a_failure_is_kept_re_run_first_and_reported_fixed() {
         "3",
         "--faults",
         "none",
+        "--regressions",
+        "faultline-regressions.json",
     ];
     let first = faultline(&dir, &hunt);
     assert_eq!(first.status.code(), Some(1));
@@ -73,6 +77,29 @@ fn a_failure_is_kept_re_run_first_and_reported_fixed() {
         std::fs::read_to_string(&file).unwrap(),
         without_bug,
         "a fixed entry stays"
+    );
+}
+
+/// A sweep in a folder that is no project keeps no file unless asked, and
+/// says how to ask.
+#[test]
+fn outside_a_project_no_regression_file_is_written_unasked() {
+    let dir = workdir("regressions-bare");
+    let hunt = [
+        "explore",
+        "raft-kv",
+        "--bug",
+        "read-from-follower",
+        "--seeds",
+        "2",
+    ];
+    let out = faultline(&dir, &hunt);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.join("faultline-regressions.json").exists());
+    assert!(
+        stderr(&out).contains("keep failures with --regressions"),
+        "{}",
+        stderr(&out)
     );
 }
 

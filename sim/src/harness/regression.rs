@@ -1,8 +1,9 @@
 //! The regression file: failures worth keeping, re-run first, forever, as
 //! proptest's regression files are.
 //!
-//! `faultline-regressions.json` (in the current directory, or where
-//! `FAULTLINE_REGRESSIONS` says; `off` turns it off) is meant to be
+//! `faultline-regressions.json` (in the current directory when it is a
+//! project, with a `Cargo.toml` or `.git`, or already holds the file; or
+//! where `FAULTLINE_REGRESSIONS` says; `off` turns it off) is meant to be
 //! committed. Each entry is one failure: the model (or the test that found
 //! it), the bug switch, the fault mix, the seed, the plan it ran under and
 //! its trace hash, the shrunk plan, and the failure's first line.
@@ -94,14 +95,24 @@ pub struct Regressions {
     pub entries: Vec<Regression>,
 }
 
-/// The file to use: `$FAULTLINE_REGRESSIONS`, else [`FILE`] here; `None`
-/// when the variable says `off`.
+/// The file to use: `$FAULTLINE_REGRESSIONS`, else [`FILE`] here when
+/// here is a project (a `Cargo.toml` or `.git` beside it, as where `cargo
+/// test` runs) or the file is already here; `None` when the variable says
+/// `off`, and outside a project unless asked for: a sweep run in any
+/// folder does not leave a file behind that later sweeps would trip on.
 pub fn path() -> Option<PathBuf> {
     match std::env::var_os(VAR) {
         Some(v) if v == "off" => None,
         Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
-        _ => Some(PathBuf::from(FILE)),
+        _ => default_here(Path::new(".")),
     }
+}
+
+/// [`FILE`] in `dir`, if `dir` is a project or already holds it.
+fn default_here(dir: &Path) -> Option<PathBuf> {
+    let file = dir.join(FILE);
+    let project = ["Cargo.toml", ".git"].iter().any(|m| dir.join(m).exists());
+    (project || file.exists()).then(|| PathBuf::from(FILE))
 }
 
 /// Reads the file; a missing file has no entries.
@@ -162,4 +173,29 @@ pub fn record(path: &Path, entry: Regression) -> Result<bool, String> {
         format!("cannot write {}: {e}", path.display())
     })?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod default_tests {
+    use super::*;
+
+    /// Beside a `Cargo.toml` or an existing file the default is used; in a
+    /// bare folder there is none.
+    #[test]
+    fn the_default_file_is_kept_only_in_a_project_or_where_it_already_is() {
+        let dir = std::env::temp_dir().join(format!("faultline-reg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(default_here(&dir), None, "a bare folder");
+        std::fs::write(dir.join(FILE), "{}").unwrap();
+        assert_eq!(
+            default_here(&dir),
+            Some(PathBuf::from(FILE)),
+            "already here"
+        );
+        std::fs::remove_file(dir.join(FILE)).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "").unwrap();
+        assert_eq!(default_here(&dir), Some(PathBuf::from(FILE)), "a project");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
