@@ -61,6 +61,8 @@ fn summary_without_speed(o: &Output) -> serde_json::Value {
 #[test]
 fn four_shards_merged_are_the_whole_sweep() {
     let dir = workdir("shards-four");
+    // Every failure keeps its artifact (the cap is per run: four shards
+    // under it would keep more than one whole sweep).
     let sweep = [
         "explore",
         "raft-kv",
@@ -68,6 +70,8 @@ fn four_shards_merged_are_the_whole_sweep() {
         "60",
         "--bug",
         "read-from-follower",
+        "--max-artifacts",
+        "1000",
         "--json",
     ];
     let whole = faultline_with(

@@ -7,6 +7,7 @@ use super::consistency::ConsistencyModel;
 
 /// A kind of anomaly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum AnomalyKind {
     /// A cycle of write-write dependencies.
     G0,

@@ -25,6 +25,10 @@ use std::hash::{Hash, Hasher};
 /// Its `Hash` (which the trace hash folds) writes an explicit tag per
 /// variant, never the variant's position, so variants may be added or
 /// reordered anywhere without changing the hash of a recorded run.
+///
+/// It is deliberately not `#[non_exhaustive]`: a host that carries faults
+/// out (the engine, the madsim host) names every variant, so a new kind of
+/// fault is a compile error there rather than a fault skipped in silence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
 pub enum Fault {

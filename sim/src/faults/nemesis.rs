@@ -38,6 +38,7 @@ pub const MAX_DRIFT_PPM: i32 = 100_000;
 /// A kind of fault episode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum FaultKind {
     /// A partition and its heal.
     Partition,

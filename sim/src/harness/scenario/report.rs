@@ -11,6 +11,7 @@ use std::fmt;
 /// A failure's kind: which check found it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FailureKind {
     /// An invariant broke during the safety phase.
     Invariant,
