@@ -6,22 +6,9 @@
 /// A configuration or fault that cannot be run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    /// A probability whose numerator exceeds its denominator.
-    #[error("{field}: probability {num}/{den} is over 1")]
-    ProbabilityOverOne {
-        /// The setting.
-        field: String,
-        /// Numerator.
-        num: u32,
-        /// Denominator.
-        den: u32,
-    },
-    /// A probability with a zero denominator.
-    #[error("{field}: probability has a zero denominator")]
-    ZeroDenominator {
-        /// The setting.
-        field: String,
-    },
+    /// A setting that is not a probability (over 1, or a zero denominator).
+    #[error(transparent)]
+    Ratio(#[from] check::ratio::RatioError),
     /// A cluster with no nodes.
     #[error("nodes: a simulation needs at least one node, got 0")]
     ZeroNodes,
@@ -119,17 +106,4 @@ pub enum ConfigError {
         /// The simulation's current time.
         now_nanos: u64,
     },
-}
-
-impl From<check::ratio::RatioError> for ConfigError {
-    fn from(e: check::ratio::RatioError) -> ConfigError {
-        match e {
-            check::ratio::RatioError::ProbabilityOverOne { field, num, den } => {
-                ConfigError::ProbabilityOverOne { field, num, den }
-            }
-            check::ratio::RatioError::ZeroDenominator { field } => {
-                ConfigError::ZeroDenominator { field }
-            }
-        }
-    }
 }
