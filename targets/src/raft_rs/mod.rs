@@ -20,7 +20,7 @@ use faultline::models::kv::{KvReply, KvRequest};
 use faultline::sim::model::EngineModel;
 use faultline::sim::scenario::Scenario;
 pub use timing::{ELECTION_TICKS, HEARTBEAT_TICKS, TICK_MS};
-use versions::{v0_6_alpha, v0_7};
+use versions::{v0_3, v0_6_alpha, v0_7};
 
 faultline::sim::bug_switches! {
     /// raft-rs's releases with known bugs; no switch runs the newest, 0.7.0.
@@ -31,6 +31,16 @@ faultline::sim::bug_switches! {
         /// application that syncs when it must acknowledges entries it has
         /// not synced; a crash loses them after they were committed.
         V0_6Alpha = "0.6.0-alpha", caught by All within 500,
+        /// raft 0.3.0: a pre-candidate keeps the votes and the leader id of
+        /// its last term (fixed in 0.3.1 by tikv/raft-rs pull requests 83
+        /// and 84). A leader cut off from the rest steps down under
+        /// check-quorum without telling them; each follower then becomes a
+        /// pre-candidate that still names that leader, so it sees itself in
+        /// the leader's lease and ignores every other pre-vote request: no
+        /// pre-candidate reaches a quorum, and the cluster has no leader
+        /// even after the cut heals. The adapter syncs every `Ready` for
+        /// this release, since 0.3.0 also has 0.6.0-alpha's `must_sync` bug.
+        V0_3 = "0.3.0", caught by LeaderChurn within 500,
     }
 }
 
@@ -38,7 +48,8 @@ faultline::sim::releases! {
     node RaftRsKv, message Msg, block Block, op KvRequest, reply KvReply,
     switch RaftRsVersion, view dyn RaftView;
     newest V0_7 => v0_7;
-    V0_6Alpha => v0_6_alpha
+    V0_6Alpha => v0_6_alpha,
+    V0_3 => v0_3
 }
 
 /// raft-rs, described once for the command line and the tests.

@@ -33,10 +33,12 @@ pub(crate) struct Drained<M, E, H> {
 }
 
 /// The body of one release's replica module. The module has `release` in
-/// scope as the release, and two shims for calls whose signatures changed:
-/// `raw_node(&release::Config, MemStorage) -> RawNode<MemStorage>` and
-/// `drain(&mut RawNode<MemStorage>) -> Drained<Message, Entry, HardState>`
-/// (which writes the `MemStorage` and advances the node).
+/// scope as the release, and three shims for calls whose signatures changed:
+/// `new_store(&[u64]) -> MemStorage` (a store whose configuration holds
+/// these voters), `raw_node(&release::Config, MemStorage) ->
+/// RawNode<MemStorage>` and `drain(&mut RawNode<MemStorage>) ->
+/// Drained<Message, Entry, HardState>` (which writes the `MemStorage` and
+/// advances the node).
 macro_rules! replica {
     () => {
         use crate::raft_rs::block::{Block, ENTRIES, HARD};
@@ -46,7 +48,7 @@ macro_rules! replica {
         use faultline::models::kv::KvRequest;
         use faultline::sim::model::releases::{Host, Tick};
         use faultline::sim::{Context, NodeId, OpId, SimDuration};
-        use release::eraftpb::{ConfState, Entry, HardState, Message};
+        use release::eraftpb::{Entry, HardState, Message};
         use release::storage::MemStorage;
         use release::{Config, RawNode, StateRole, Storage as _};
 
@@ -113,7 +115,7 @@ macro_rules! replica {
                     ..Config::default()
                 };
                 // The log starts after the store's initial snapshot (index 1
-                // in 0.6.0-alpha, none in 0.7).
+                // in 0.3 and 0.6.0-alpha, none in 0.7).
                 let first = store.first_index().expect("a memory store answers");
                 let replica = Replica {
                     node: raw_node(&config, store),
@@ -130,12 +132,10 @@ macro_rules! replica {
                 ctx.set_timer(after, Tick(0));
             }
 
-            /// Every node of the cluster, as raft-rs numbers them (from 1).
-            fn voters<N: Host<Replica>>(ctx: &Context<'_, N>) -> ConfState {
-                ConfState::from((
-                    (1..=ctx.node_count() as u64).collect::<Vec<u64>>(),
-                    Vec::<u64>::new(),
-                ))
+            /// A store whose configuration holds every node of the
+            /// cluster, as raft-rs numbers them (from 1).
+            fn store<N: Host<Replica>>(ctx: &Context<'_, N>) -> MemStorage {
+                new_store(&(1..=ctx.node_count() as u64).collect::<Vec<u64>>())
             }
 
             /// Drains every `Ready`: persists, syncs when it must, sends,
@@ -214,14 +214,14 @@ macro_rules! replica {
             type Reply = faultline::models::kv::KvReply;
 
             fn start<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Replica {
-                let store = MemStorage::new_with_conf_state(Self::voters(ctx));
+                let store = Self::store(ctx);
                 let mut replica = Replica::on(ctx, store);
                 replica.drain(ctx);
                 replica
             }
 
             fn recover<N: Host<Replica>>(ctx: &mut Context<'_, N>) -> Option<Replica> {
-                let store = MemStorage::new_with_conf_state(Self::voters(ctx));
+                let store = Self::store(ctx);
                 let first = store.first_index().expect("a memory store answers");
                 let mut hs = store
                     .initial_state()
