@@ -148,6 +148,9 @@ impl ExploreArgs {
         // unless it is named explicitly.
         let sharded = sweep.shard != Shard::WHOLE && self.regressions.is_none();
         let regressions = self.regression_file().filter(|_| !sharded);
+        if let Some(e) = one_file_twice(self.report.as_deref(), regressions.as_deref()) {
+            return bad(&e);
+        }
         let rerun = match &regressions {
             Some(path) => {
                 match crate::regressions::rerun(path, sweep.model, sweep.bug.as_deref()) {
@@ -308,6 +311,19 @@ impl ExploreArgs {
             },
         })
     }
+}
+
+/// The error for a report that would land on the regression file (which
+/// may not exist yet, so [`sim::files::check_new`] cannot tell).
+fn one_file_twice(report: Option<&Path>, regressions: Option<&Path>) -> Option<String> {
+    let at = |p: &Path| std::path::absolute(sim::files::target_of(p)).ok();
+    let (report, regressions) = (report?, regressions?);
+    (at(report) == at(regressions)).then(|| {
+        format!(
+            "--report {}: is the regression file; give the report another name",
+            report.display()
+        )
+    })
 }
 
 fn bad(e: &dyn std::fmt::Display) -> i32 {
@@ -632,7 +648,7 @@ impl<'a> Collector<'a> {
                 nodes: sweep.description.config.nodes,
             };
             let html = crate::report::sweep_page::sweep_page(&cx, report, &summary)?;
-            crate::report::write_page(out, &html, None)?;
+            crate::report::write_page(out, &html)?;
             eprintln!(
                 "{me} explore: report in {}",
                 out.display(),
@@ -656,8 +672,7 @@ fn write_failure_report(
         artifact,
     };
     let run = loaded.rerun(&loaded.artifact.plan, true)?;
-    let out = crate::report::failure::beside(path);
-    crate::replay::write_report(&loaded, &run, &out, path)?;
+    let out = crate::report::write_page_beside(path, &crate::replay::report(&loaded, &run))?;
     let from = sweep.report.as_deref().unwrap_or(Path::new("report.html"));
     Ok(crate::report::failure::link(from, &out))
 }

@@ -134,13 +134,20 @@ impl ReplayArgs {
         if artifact.config != loaded.description.config {
             eprintln!("{me} replay: warning: the model's scenario has changed since this artifact was written", me = crate::arg::program());
         }
+        if let Some(e) = self
+            .html
+            .as_deref()
+            .and_then(|o| sim::files::check_new(o).err())
+        {
+            return bad(&e);
+        }
         let run = match loaded.rerun(&artifact.plan, true) {
             Ok(r) => r,
             Err(e) => return bad(&e),
         };
         match &self.html {
             Some(out) => {
-                if let Err(e) = write_report(&loaded, &run, out, &self.file) {
+                if let Err(e) = crate::report::write_page(out, &report(&loaded, &run)) {
                     return bad(&e);
                 }
                 eprintln!(
@@ -177,16 +184,10 @@ impl ReplayArgs {
     }
 }
 
-/// Writes the HTML report of a replayed `run` to `out`, never over the
-/// artifact `file` itself.
-pub fn write_report(
-    loaded: &Loaded<'_>,
-    run: &RunSummary,
-    out: &Path,
-    file: &Path,
-) -> Result<(), String> {
+/// The HTML report of a replayed `run`.
+pub fn report(loaded: &Loaded<'_>, run: &RunSummary) -> String {
     let nodes = loaded.description.config.nodes;
-    crate::report::failure::write_run_report(&loaded.artifact, nodes, run, out, Some(file))
+    crate::report::failure::run_report(&loaded.artifact, nodes, run)
 }
 
 /// The run as text: a madsim run's client history (it has no engine

@@ -107,7 +107,7 @@ impl ResultsWriter {
             shard.index,
             shard.count
         );
-        let (file, path) = sim::artifact::create_new_numbered(dir, &stem, "jsonl")
+        let (file, path) = sim::files::create_new_numbered(dir, &stem, "jsonl")
             .map_err(|(p, e)| format!("cannot create {}: {e}", p.display()))?;
         Ok(ResultsWriter {
             out: BufWriter::new(file),

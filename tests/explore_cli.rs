@@ -236,7 +236,7 @@ fn bad_artifacts_exit_2_and_stay_untouched() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("no/such/r.html: cannot write the report"),
+        err.contains("no/such/r.html: its folder does not exist"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 2, "{err}"); // the replay line, then the error

@@ -39,7 +39,8 @@
 //! - **`harness/`**: a model run as a test. [`model`] (a model described
 //!   once: name, checks, bug switches, releases, budgets), [`scenario`]
 //!   (clients, faults and checks, in a safety and a liveness phase),
-//!   [`artifact`] (failure artifacts, never overwritten), [`regression`]
+//!   [`artifact`] (failure artifacts, never overwritten), [`files`] (every
+//!   file faultline writes, created new or updated under a lock), [`regression`]
 //!   (the regression file, re-run first), [`determinism`] (a scenario run
 //!   twice, and the first event that differs), [`seed`] (seeds from the
 //!   environment, and sweeps that print the replay command).
@@ -70,7 +71,7 @@ pub use faults::{fault, marks, mix, nemesis, partition, plan, shape, versions};
 pub use shrinking::{episode, essence, narrow, reshape, shrink, smallest, story};
 
 // The harness.
-pub use harness::{artifact, determinism, model, regression, scenario, seed};
+pub use harness::{artifact, determinism, files, model, regression, scenario, seed};
 
 // Search.
 pub use search::{mutate, strategy};

@@ -21,21 +21,33 @@ pub mod run_page;
 pub mod sweep;
 pub mod sweep_page;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `html` to `out`, refusing to write over `keep` (the artifact
-/// the page reports on): an artifact is never overwritten.
-pub fn write_page(out: &Path, html: &str, keep: Option<&Path>) -> Result<(), String> {
-    let same = |k: &Path| match (out.canonicalize(), k.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if keep.is_some_and(same) {
-        return Err(format!(
-            "{}: is the artifact itself; give the report another name",
-            out.display()
-        ));
-    }
-    std::fs::write(out, html)
+/// Writes `html` to `out`, a new file ([`sim::files::create_new`]):
+/// nothing there, an artifact least of all, is written over.
+pub fn write_page(out: &Path, html: &str) -> Result<(), String> {
+    let mut file = sim::files::create_new(out)?;
+    fill(&mut file, out, html)
+}
+
+/// Writes `html` beside the artifact at `artifact`, as `STEM.html` or,
+/// if that is taken, `STEM-2.html`…; returns where.
+pub fn write_page_beside(artifact: &Path, html: &str) -> Result<PathBuf, String> {
+    let dir = artifact
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let stem = artifact
+        .file_stem()
+        .map_or("report".into(), |s| s.to_string_lossy());
+    let (mut file, out) = sim::files::create_new_numbered(dir, &stem, "html")
+        .map_err(|(p, e)| format!("{}: cannot create it: {e}", p.display()))?;
+    fill(&mut file, &out, html)?;
+    Ok(out)
+}
+
+fn fill(file: &mut std::fs::File, out: &Path, html: &str) -> Result<(), String> {
+    use std::io::Write;
+    file.write_all(html.as_bytes())
         .map_err(|e| format!("{}: cannot write the report: {e}", out.display()))
 }

@@ -27,22 +27,10 @@ pub struct SweepContext<'a> {
     pub nodes: usize,
 }
 
-/// Checks, before a sweep starts, that its report can be written at
-/// `out`: its folder exists and it is not a folder itself.
+/// Checks, before a sweep starts, that its report can be created at
+/// `out`: its folder exists and nothing is there yet.
 pub fn check_out(out: &std::path::Path) -> Result<std::path::PathBuf, String> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
-    if parent.is_some_and(|p| !p.is_dir()) {
-        return Err(format!(
-            "--report {}: its folder does not exist",
-            out.display()
-        ));
-    }
-    if out.is_dir() {
-        return Err(format!(
-            "--report {}: is a folder; name a file",
-            out.display()
-        ));
-    }
+    sim::files::check_new(out).map_err(|e| format!("--report {e}"))?;
     Ok(out.to_path_buf())
 }
 

@@ -146,33 +146,19 @@ pub fn load(path: &Path) -> Result<Regressions, String> {
 }
 
 /// Adds `entry` unless the file has it; true when added. The file is
-/// replaced whole through a temporary file, so a reader never sees half.
+/// read and replaced under a lock ([`crate::files::update_locked`]), so
+/// runs that record at once all land; a reader never sees half of it,
+/// and a symlinked file is written at its target.
 pub fn record(path: &Path, entry: Regression) -> Result<bool, String> {
-    let mut file = load(path)?;
-    if file.entries.iter().any(|e| e.same_as(&entry)) {
-        return Ok(false);
-    }
-    file.entries.push(entry);
-    let text = serde_json::to_string_pretty(&file).expect("regressions serialise") + "\n";
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let (mut tmp, tmp_path) =
-        crate::artifact::create_new_numbered(dir, &format!(".{name}.new"), "tmp")
-            .map_err(|(p, e)| format!("cannot write {}: {e}", p.display()))?;
-    use std::io::Write;
-    let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.sync_all());
-    let renamed = written.and_then(|()| std::fs::rename(&tmp_path, path));
-    renamed.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp_path);
-        format!("cannot write {}: {e}", path.display())
-    })?;
-    Ok(true)
+    crate::files::update_locked(path, || {
+        let mut file = load(path)?;
+        if file.entries.iter().any(|e| e.same_as(&entry)) {
+            return Ok((None, false));
+        }
+        file.entries.push(entry);
+        let text = serde_json::to_string_pretty(&file).expect("regressions serialise") + "\n";
+        Ok((Some(text), true))
+    })
 }
 
 #[cfg(test)]

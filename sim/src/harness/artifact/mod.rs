@@ -311,8 +311,8 @@ impl Artifact {
             source,
         };
         let text = serde_json::to_string_pretty(self).expect("an artifact serialises");
-        let (mut file, path) =
-            create_new_numbered(dir, stem, "json").map_err(|(p, e)| write_err(&p, e))?;
+        let (mut file, path) = crate::files::create_new_numbered(dir, stem, "json")
+            .map_err(|(p, e)| write_err(&p, e))?;
         use std::io::Write;
         file.write_all(text.as_bytes())
             .map_err(|e| write_err(&path, e))?;
@@ -332,35 +332,6 @@ impl Artifact {
             .unwrap_or("artifact");
         self.write_new(dir, &format!("{stem}.shrunk"))
     }
-}
-
-/// Creates `dir/stem.ext`, or `stem-2.ext`, `stem-3.ext`… if taken: a new
-/// file, never an existing one, even when another process races for the
-/// name (`create_new`). Creates `dir` if needed.
-pub fn create_new_numbered(
-    dir: &Path,
-    stem: &str,
-    ext: &str,
-) -> Result<(std::fs::File, PathBuf), (PathBuf, std::io::Error)> {
-    std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    for n in 1u32.. {
-        let name = if n == 1 {
-            format!("{stem}.{ext}")
-        } else {
-            format!("{stem}-{n}.{ext}")
-        };
-        let path = dir.join(name);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match file {
-            Ok(f) => return Ok((f, path)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err((path, e)),
-        }
-    }
-    unreachable!("some name is free")
 }
 
 /// Where a `cargo test` sweep writes artifacts: `$FAULTLINE_ARTIFACTS` if
