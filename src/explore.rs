@@ -140,6 +140,7 @@ impl ExploreArgs {
         if self.guided {
             return self.run_guided(catalog);
         }
+        crate::interrupt::catch();
         let sweep = match self.sweep(catalog) {
             Ok(s) => s,
             Err(e) => return bad(&e),
@@ -181,7 +182,15 @@ impl ExploreArgs {
         } else {
             print!("{}", summary.render(&crate::arg::program()));
         }
-        if summary.failures.is_empty() && rerun.still_failing == 0 {
+        if summary.interrupted {
+            eprintln!(
+                "{me} explore: interrupted after {} of {} seeds; the summary covers those",
+                summary.runs,
+                sweep.count,
+                me = crate::arg::program()
+            );
+            crate::interrupt::EXIT
+        } else if summary.failures.is_empty() && rerun.still_failing == 0 {
             exit::OK
         } else {
             exit::FAILURE_FOUND
@@ -412,8 +421,13 @@ impl Sweep<'_> {
         sender: mpsc::Sender<(u64, Result<RunSummary, ModelError>)>,
     ) {
         loop {
+            // Stop before taking an index, never after: every index taken
+            // is run, so the runs taken form a prefix with no gap.
+            if stop.load(Ordering::Relaxed) || crate::interrupt::interrupted() {
+                return;
+            }
             let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= self.count || stop.load(Ordering::Relaxed) {
+            if i >= self.count {
                 return;
             }
             let seed = self.first + i;
@@ -609,9 +623,15 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// True when a signal stopped the sweep before its last seed.
+    fn interrupted(&self) -> bool {
+        crate::interrupt::interrupted() && !self.done && self.tally.runs() < self.sweep.count
+    }
+
     fn finish(self, wall_s: f64) -> Result<Summary, String> {
         assert!(self.waiting.is_empty(), "every run was taken in order");
         let sweep = self.sweep;
+        let interrupted = self.interrupted();
         if let Some(mut writer) = self.writer {
             let summary = ShardSummary {
                 faultline_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -628,6 +648,7 @@ impl<'a> Collector<'a> {
                 by_kind: self.tally.by_kind().clone(),
                 coverage: self.coverage.summary(),
                 wall_s,
+                partial: interrupted,
             };
             writer.write(&ResultLine::Summary(summary))?;
             let path = writer.finish()?;
@@ -639,6 +660,7 @@ impl<'a> Collector<'a> {
         }
         let mut summary = self.tally.summary(&sweep.description.name, wall_s);
         summary.coverage = self.coverage.summary();
+        summary.interrupted = interrupted;
         if let (Some(out), Some(report)) = (&sweep.report, &self.report) {
             let cx = crate::report::sweep_page::SweepContext {
                 model: &sweep.description.name,

@@ -11,6 +11,7 @@
 //! - [`catalog`]: the built-in catalog, and looking models up by name.
 //! - [`list`]: `faultline list`, read from the models' descriptions.
 //! - [`explore`]: `faultline explore`, a seed sweep with an artifact per failure.
+//! - [`interrupt`]: Ctrl-C during a sweep: stop taking seeds, sum up what ran.
 //! - [`guided`]: `explore --guided`, a coverage-guided search over fault plans.
 //! - [`coverage`]: the coverage probes a sweep reached, and the declared ones it never did.
 //! - [`summary`]: a sweep's summary, tallied as runs finish (failures, availability, latency).
@@ -49,6 +50,7 @@ pub mod exit;
 pub mod explore;
 pub mod guided;
 pub mod histogram;
+pub mod interrupt;
 pub mod list;
 pub mod merge;
 pub mod pingpong;

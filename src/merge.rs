@@ -100,12 +100,17 @@ impl MergeArgs {
         } else {
             print!("{}", summary.render(&crate::arg::program()));
         }
+        for line in &problems.partial {
+            eprintln!("{me} merge: {line}", me = crate::arg::program());
+        }
         if !problems.missing.is_empty() {
             eprintln!(
                 "{me} merge: missing shards {}: the summary covers only part of the sweep",
                 problems.missing.join(", "),
                 me = crate::arg::program()
             );
+        }
+        if !problems.missing.is_empty() || !problems.partial.is_empty() {
             return exit::BAD_INPUT;
         }
         if !problems.determinism.is_empty() || !summary.failures.is_empty() {
@@ -155,6 +160,7 @@ fn read(path: &Path) -> Result<ShardFile, String> {
 struct Problems {
     notes: Vec<String>,
     missing: Vec<String>,
+    partial: Vec<String>,
     determinism: Vec<String>,
 }
 
@@ -179,7 +185,7 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
     let mut problems = Problems::default();
     let mut by_shard: BTreeMap<u64, &ShardFile> = BTreeMap::new();
     for f in &files {
-        check_slice(f)?;
+        check_slice(f, &mut problems.partial)?;
         match by_shard.get(&f.summary.shard.index) {
             None => {
                 by_shard.insert(f.summary.shard.index, f);
@@ -226,20 +232,31 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
     Ok((tally, problems, wall_s, model))
 }
 
-/// A shard's seeds are exactly its slice, in order.
-fn check_slice(f: &ShardFile) -> Result<(), String> {
+/// A shard's seeds are exactly its slice, in order; a partial shard's (one
+/// a signal stopped) are the first `runs` of it, and it is named in
+/// `partial` with the seeds it holds.
+fn check_slice(f: &ShardFile, partial: &mut Vec<String>) -> Result<(), String> {
     let s = &f.summary;
     let shard = Shard::new(s.shard.index, s.shard.count)
         .map_err(|e| format!("{}: {e}", f.path.display()))?;
     let (lo, len) = shard.slice(s.first, s.count);
-    let expected = lo..lo + len;
+    let held = if s.partial { s.runs.min(len) } else { len };
+    let expected = lo..lo + held;
     let in_order = f.seeds.iter().map(|l| l.seed).eq(expected.clone());
-    if !in_order || s.runs != len {
+    if !in_order || s.runs != held {
         return Err(format!(
             "{}: shard {shard} must hold seeds {}..{} in order, one line each",
             f.path.display(),
             expected.start,
             expected.end
+        ));
+    }
+    if s.partial {
+        partial.push(format!(
+            "shard {shard} is partial ({}): it holds seeds {lo}..{} of {lo}..{}",
+            f.path.display(),
+            lo + held,
+            lo + len
         ));
     }
     Ok(())

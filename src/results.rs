@@ -80,6 +80,10 @@ pub struct ShardSummary {
     pub coverage: crate::coverage::CoverageSummary,
     /// Wall seconds the shard took.
     pub wall_s: f64,
+    /// A signal stopped the shard: it holds the first `runs` seeds of its
+    /// slice, not all of them.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// One line of a results file.

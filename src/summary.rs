@@ -56,6 +56,9 @@ pub struct Summary {
     pub failed_without_artifact: u64,
     /// The coverage probes the sweep reached, and the declared ones it did not.
     pub coverage: CoverageSummary,
+    /// A signal stopped the sweep before its last seed: the figures are
+    /// those of the `runs` seeds that ran, from the first.
+    pub interrupted: bool,
 }
 
 /// One operation kind's count.
@@ -265,6 +268,7 @@ impl Tally {
             failed: self.failed,
             failed_without_artifact: self.failed_without_artifact,
             coverage: self.coverage,
+            interrupted: false,
         }
     }
 }
@@ -307,8 +311,13 @@ impl Summary {
     pub fn render(&self, program: &str) -> String {
         let mut out = String::new();
         let failures: u64 = self.failures.values().sum();
+        let interrupted = if self.interrupted {
+            ", interrupted"
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "{}: {} runs, {} failures",
+            "{}: {} runs{interrupted}, {} failures",
             self.model, self.runs, failures
         ));
         for (kind, n) in &self.failures {

@@ -1,0 +1,65 @@
+//! Ctrl-C during a sweep, on a real process: `explore` stops taking seeds,
+//! prints the summary of the seeds that ran (marked interrupted) with the
+//! failures found, writes its results file's summary line marked partial,
+//! and exits 130; `merge` names the partial shard and the seeds it holds.
+
+mod common;
+
+use common::cli::{faultline, workdir};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn an_interrupted_sweep_reports_what_it_found_and_keeps_a_partial_results_file() {
+    let dir = workdir("interrupt");
+    let child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["explore", "raft-kv", "--bug", "read-from-follower"])
+        .args(["--seeds", "10000000", "--no-regressions", "--out", "res"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once results are coming in.
+    let began = Instant::now();
+    let results = dir.join("res/raft-kv-shard-1-of-1.jsonl");
+    while std::fs::metadata(&results).map_or(0, |m| m.len()) < 10_000 {
+        assert!(began.elapsed() < Duration::from_secs(120), "no results");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stdout.contains("runs, interrupted,"), "{stdout}");
+    assert!(
+        stdout.contains("seed 0: safety"),
+        "the failures found: {stdout}"
+    );
+    assert!(stderr.contains("interrupted after"), "{stderr}");
+    let text = std::fs::read_to_string(&results).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["partial"], true);
+    let runs = last["runs"].as_u64().unwrap();
+    assert!(runs > 0 && runs < 10_000_000);
+    assert_eq!(
+        text.lines().count() as u64,
+        runs + 1,
+        "a line per seed that ran"
+    );
+    let merged = faultline(&dir, &["merge", "res/raft-kv-shard-1-of-1.jsonl"]);
+    let said = String::from_utf8_lossy(&merged.stderr);
+    assert_eq!(merged.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains(&format!(
+            "is partial (res/raft-kv-shard-1-of-1.jsonl): it holds seeds 0..{runs} of 0..10000000"
+        )),
+        "{said}"
+    );
+}
