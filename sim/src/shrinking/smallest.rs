@@ -86,8 +86,8 @@ pub struct Smallest<R> {
 
 /// Shrinks `original`, which failed under `plan` in `scope`. `rerun` runs a
 /// plan with exactly the given fault points under a trim, and returns the
-/// run when it fails the same way; the plan's steps call it at most
-/// `max_trials` times.
+/// run when it fails the same way; it is called at most `max_trials`
+/// times in all (past that, every step takes a plan as not failing).
 pub fn smallest<R: FailingRun>(
     plan: &FaultPlan,
     original: R,
@@ -95,6 +95,13 @@ pub fn smallest<R: FailingRun>(
     max_trials: usize,
     mut rerun: impl FnMut(&FaultPlan, &Buggify, Trim) -> Option<R>,
 ) -> Smallest<R> {
+    // Every step below counts against the budget, the fault points', the
+    // trim's and the cut-down's too: this is the one place it is enforced.
+    let mut spent = 0;
+    let mut rerun = |plan: &FaultPlan, sites: &Buggify, trim: Trim| {
+        spent += 1;
+        (spent <= max_trials).then(|| rerun(plan, sites, trim))?
+    };
     let mut best = Smallest {
         plan: plan.clone(),
         sites: original.fired().to_vec(),
@@ -283,5 +290,29 @@ mod tests {
         assert!(fails(&small.plan, small.trim).is_some());
         assert!(fails(&small.plan, Trim::default()).is_none());
         assert!(small.trials <= reruns && !small.budget_exhausted);
+    }
+
+    /// `max_trials` bounds every rerun, not only the plan's steps: with a
+    /// budget of 0 nothing is rerun and the plan stays as it was.
+    #[test]
+    fn the_budget_bounds_every_rerun() {
+        let scope = Scope {
+            nodes: 4,
+            clients: 3,
+            safety_for: SimDuration::from_secs(10),
+            trim: Trim::default(),
+        };
+        let plan = pauses(4, 50_000_000);
+        for budget in [0, 1, 7] {
+            let mut reruns = 0;
+            let small = smallest(&plan, Run, scope, budget, |p, _, trim| {
+                reruns += 1;
+                fails(p, trim)
+            });
+            assert!(reruns <= budget, "{reruns} reruns on a budget of {budget}");
+            if budget == 0 {
+                assert_eq!(small.plan, plan);
+            }
+        }
     }
 }
