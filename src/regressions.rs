@@ -29,7 +29,8 @@ pub fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun,
     });
     let mut found = Rerun::default();
     for entry in mine {
-        let run = run(model, entry, entry.rerun_plan())?;
+        let run = run(model, entry, entry.rerun_plan())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         match &run.failure {
             Some(f) => {
                 found.still_failing += 1;
@@ -54,10 +55,16 @@ pub fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun,
 }
 
 fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSummary, String> {
+    // An unknown mix is bad input, not `all`: the entry would replay
+    // under faults it was not found with.
+    let nemesis = entry
+        .faults
+        .parse()
+        .map_err(|e| format!("kept failure, seed {}: faults: {e}", entry.seed))?;
     let request = RunRequest {
         seed: entry.seed,
         bug: entry.bug.clone(),
-        nemesis: entry.faults.parse().unwrap_or_default(),
+        nemesis,
         plan: Some(plan.clone()),
         buggify: Some(entry.buggify_sites()),
         trim: entry.trim,

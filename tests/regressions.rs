@@ -141,3 +141,38 @@ fn a_malformed_file_is_reported_and_left_alone_and_it_can_be_turned_off() {
         "--no-regressions neither reads nor writes it"
     );
 }
+
+/// A kept failure with a mix no faultline knows is bad input (it ran as
+/// `all`, under faults it was not found with): exit 2, the entry named,
+/// the file untouched.
+#[test]
+fn an_entry_with_an_unknown_mix_is_refused() {
+    let dir = workdir("regressions-unknown-mix");
+    let keep = [
+        "explore",
+        "raft-kv",
+        "--bug",
+        "read-from-follower",
+        "--faults",
+        "none",
+        "--seeds",
+        "1",
+        "--regressions",
+        "r.json",
+    ];
+    assert_eq!(faultline(&dir, &keep).status.code(), Some(1));
+    let file = dir.join("r.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let bad = text.replace("\"faults\": \"none\"", "\"faults\": \"meteors\"");
+    assert_ne!(bad, text, "the entry names its mix");
+    std::fs::write(&file, &bad).unwrap();
+    let again = faultline(&dir, &keep);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(
+        stderr(&again)
+            .contains("r.json: kept failure, seed 0: faults: unknown fault mix `meteors`"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), bad);
+}
