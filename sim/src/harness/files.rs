@@ -105,7 +105,8 @@ pub fn target_of(path: &Path) -> PathBuf {
 /// on a lock file beside it (`.NAME.lock`, kept), so that concurrent
 /// updates apply one after the other. The new contents go to a temporary file renamed over
 /// the target, so a reader sees the old file or the new one, never half.
-/// Returns what `change` returned beside the contents.
+/// The folder is created if needed. Returns what `change` returned
+/// beside the contents.
 pub fn update_locked<T>(
     path: &Path,
     change: impl FnOnce() -> Result<(Option<String>, T), String>,
@@ -113,6 +114,7 @@ pub fn update_locked<T>(
     let target = target_of(path);
     let (dir, name) = (folder(&target), file_name(&target));
     let lock_path = dir.join(format!(".{name}.lock"));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -186,6 +188,9 @@ mod tests {
         std::fs::write(&real, "1").unwrap();
         let link = dir.join("link.json");
         std::os::unix::fs::symlink("real.json", &link).unwrap();
+        let fresh = dir.join("new/folder/r.json");
+        update_locked(&fresh, || Ok((Some("0".to_string()), ()))).unwrap();
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "0");
         let old = || std::fs::read_to_string(&link).unwrap();
         update_locked(&link, || Ok((Some(format!("{}2", old())), ()))).unwrap();
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "12");
