@@ -6,12 +6,8 @@
 
 mod common;
 
-use common::cli::{faultline, workdir};
+use common::cli::{faultline, stderr, stdout, workdir};
 use std::path::Path;
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// A sweep that fails at its first seeds, and keeps them in `file`.
 fn failing_sweep<'a>(start: &'a str, file: &'a str) -> Vec<&'a str> {
@@ -52,7 +48,8 @@ fn a_report_is_refused_on_any_existing_file_before_the_sweep() {
     let out = faultline(&dir, &over);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("runs,"), "refused before the sweep");
+    assert!(!stdout(&out).contains("runs,"), "refused before the sweep");
+    assert!(!dir.join("target").exists(), "no run wrote an artifact");
     assert_eq!(
         std::fs::read_to_string(dir.join("mine.html")).unwrap(),
         "my notes"

@@ -4,15 +4,11 @@
 
 mod common;
 
-use common::cli::{faultline, stdout, workdir};
+use common::cli::{faultline, stderr, stdout, workdir};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// Writes `text` to `name` in `dir` and runs `check-history --spec SPEC` on it.
 fn check(dir: &Path, spec: &str, name: &str, text: &str) -> Output {

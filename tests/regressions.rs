@@ -5,11 +5,7 @@
 
 mod common;
 
-use common::cli::{faultline, workdir};
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+use common::cli::{faultline, stderr, workdir};
 
 #[test]
 fn a_failure_is_kept_re_run_first_and_reported_fixed() {

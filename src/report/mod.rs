@@ -33,14 +33,7 @@ pub fn write_page(out: &Path, html: &str) -> Result<(), String> {
 /// Writes `html` beside the artifact at `artifact`, as `STEM.html` or,
 /// if that is taken, `STEM-2.html`…; returns where.
 pub fn write_page_beside(artifact: &Path, html: &str) -> Result<PathBuf, String> {
-    let dir = artifact
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let stem = artifact
-        .file_stem()
-        .map_or("report".into(), |s| s.to_string_lossy());
-    let (mut file, out) = sim::files::create_new_numbered(dir, &stem, "html")
+    let (mut file, out) = sim::files::create_beside(artifact, "", "html")
         .map_err(|(p, e)| format!("{}: cannot create it: {e}", p.display()))?;
     fill(&mut file, &out, html)?;
     Ok(out)

@@ -24,3 +24,8 @@ pub(crate) fn faultline(dir: &Path, args: &[&str]) -> Output {
 pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
+
+/// A command's standard error, as text.
+pub(crate) fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}

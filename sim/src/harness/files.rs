@@ -52,7 +52,7 @@ pub fn check_new(path: &Path) -> Result<(), String> {
 }
 
 /// The folder `path` is in (`.` for a bare name).
-fn folder(path: &Path) -> &Path {
+pub fn folder(path: &Path) -> &Path {
     path.parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
@@ -84,6 +84,19 @@ pub fn create_new_numbered(
         }
     }
     unreachable!("some name is free")
+}
+
+/// Creates a new file beside `original`: `STEM{suffix}.{ext}`, or
+/// `STEM{suffix}-2.{ext}`… if taken (see [`create_new_numbered`]).
+pub fn create_beside(
+    original: &Path,
+    suffix: &str,
+    ext: &str,
+) -> Result<(File, PathBuf), (PathBuf, std::io::Error)> {
+    let stem = original
+        .file_stem()
+        .map_or("file".into(), |s| s.to_string_lossy());
+    create_new_numbered(folder(original), &format!("{stem}{suffix}"), ext)
 }
 
 /// Where a write to `path` lands: the target of a symlink (followed to

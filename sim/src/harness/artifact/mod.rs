@@ -306,31 +306,30 @@ impl Artifact {
     /// Writes the artifact as `<dir>/<stem>.json`, or `<stem>-2.json` and so on
     /// if that exists. Returns the path written.
     pub fn write_new(&self, dir: &Path, stem: &str) -> Result<PathBuf, ArtifactError> {
-        let write_err = |path: &Path, source| ArtifactError::Write {
-            path: path.display().to_string(),
-            source,
-        };
-        let text = serde_json::to_string_pretty(self).expect("an artifact serialises");
-        let (mut file, path) = crate::files::create_new_numbered(dir, stem, "json")
-            .map_err(|(p, e)| write_err(&p, e))?;
-        use std::io::Write;
-        file.write_all(text.as_bytes())
-            .map_err(|e| write_err(&path, e))?;
-        Ok(path)
+        self.write_into(crate::files::create_new_numbered(dir, stem, "json"))
     }
 
     /// Writes a shrunk copy of this artifact beside `original` (its path),
     /// as `<stem>.shrunk.json` or the next free name.
     pub fn write_beside(&self, original: &Path) -> Result<PathBuf, ArtifactError> {
-        let dir = original
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let stem = original
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("artifact");
-        self.write_new(dir, &format!("{stem}.shrunk"))
+        self.write_into(crate::files::create_beside(original, ".shrunk", "json"))
+    }
+
+    /// Writes the artifact into a file just created; returns its path.
+    fn write_into(
+        &self,
+        created: Result<(std::fs::File, PathBuf), (PathBuf, std::io::Error)>,
+    ) -> Result<PathBuf, ArtifactError> {
+        let write_err = |path: &Path, source| ArtifactError::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        let text = serde_json::to_string_pretty(self).expect("an artifact serialises");
+        let (mut file, path) = created.map_err(|(p, e)| write_err(&p, e))?;
+        use std::io::Write;
+        file.write_all(text.as_bytes())
+            .map_err(|e| write_err(&path, e))?;
+        Ok(path)
     }
 }
 
