@@ -185,7 +185,7 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
     let mut problems = Problems::default();
     let mut by_shard: BTreeMap<u64, &ShardFile> = BTreeMap::new();
     for f in &files {
-        check_slice(f, &mut problems.partial)?;
+        check_slice(f)?;
         match by_shard.get(&f.summary.shard.index) {
             None => {
                 by_shard.insert(f.summary.shard.index, f);
@@ -198,9 +198,15 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
                     f.path.display()
                 ));
                 compare(kept, f, &mut problems);
+                // A shard run again after an interruption: the copy that
+                // holds more seeds counts.
+                if f.summary.runs > kept.summary.runs {
+                    by_shard.insert(f.summary.shard.index, f);
+                }
             }
         }
     }
+    problems.partial = by_shard.values().filter_map(|f| partial(f)).collect();
     problems.missing = (1..=count)
         .filter(|k| !by_shard.contains_key(k))
         .map(|k| format!("{k}/{count}"))
@@ -233,9 +239,8 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
 }
 
 /// A shard's seeds are exactly its slice, in order; a partial shard's (one
-/// a signal stopped) are the first `runs` of it, and it is named in
-/// `partial` with the seeds it holds.
-fn check_slice(f: &ShardFile, partial: &mut Vec<String>) -> Result<(), String> {
+/// a signal stopped) are the first `runs` of it.
+fn check_slice(f: &ShardFile) -> Result<(), String> {
     let s = &f.summary;
     let shard = Shard::new(s.shard.index, s.shard.count)
         .map_err(|e| format!("{}: {e}", f.path.display()))?;
@@ -251,15 +256,23 @@ fn check_slice(f: &ShardFile, partial: &mut Vec<String>) -> Result<(), String> {
             expected.end
         ));
     }
-    if s.partial {
-        partial.push(format!(
+    Ok(())
+}
+
+/// For a partial shard (checked by [`check_slice`]), the line that names
+/// it and the seeds it holds.
+fn partial(f: &ShardFile) -> Option<String> {
+    let s = &f.summary;
+    let shard = Shard::new(s.shard.index, s.shard.count).ok()?;
+    let (lo, len) = shard.slice(s.first, s.count);
+    s.partial.then(|| {
+        format!(
             "shard {shard} is partial ({}): it holds seeds {lo}..{} of {lo}..{}",
             f.path.display(),
-            lo + held,
+            lo + s.runs,
             lo + len
-        ));
-    }
-    Ok(())
+        )
+    })
 }
 
 /// Two copies of a shard: the same seed must have the same trace hash.
