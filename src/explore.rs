@@ -248,6 +248,21 @@ impl ExploreArgs {
 
     /// The sweep the arguments (and `FAULTLINE_SEED`, `FAULTLINE_SEEDS`)
     /// ask for, or what is wrong with them.
+    /// The shard: the flag's, else one a cluster engine's environment names.
+    fn shard(&self) -> Result<Shard, String> {
+        if let Some(s) = self.shard {
+            return Ok(s);
+        }
+        let found = crate::shard::from_env(|v| std::env::var(v).ok())?;
+        let found = found.inspect(|(s, var)| {
+            eprintln!(
+                "{me} explore: shard {s} from {var}",
+                me = crate::arg::program()
+            )
+        });
+        Ok(found.map_or(Shard::WHOLE, |(s, _)| s))
+    }
+
     fn sweep<'a>(&self, catalog: &Catalog<'a>) -> Result<Sweep<'a>, String> {
         let model = catalog.get(&self.model).map_err(|e| e.to_string())?;
         let description = model.describe();
@@ -277,19 +292,7 @@ impl ExploreArgs {
                 (self.start, seeds)
             }
         };
-        let shard = match self.shard {
-            Some(s) => s,
-            None => {
-                let found = crate::shard::from_env(|v| std::env::var(v).ok())?;
-                let found = found.inspect(|(s, var)| {
-                    eprintln!(
-                        "{me} explore: shard {s} from {var}",
-                        me = crate::arg::program()
-                    )
-                });
-                found.map_or(Shard::WHOLE, |(s, _)| s)
-            }
-        };
+        let shard = self.shard()?;
         if seed.is_some() && self.shard.is_some() {
             return Err("--shard slices a sweep; it cannot go with --seed".into());
         }
@@ -300,6 +303,7 @@ impl ExploreArgs {
         if jobs == 0 || jobs > 1024 {
             return Err(format!("--jobs must be from 1 to 1024, not {jobs}"));
         }
+        takes_the_mix(&description, self.faults)?;
         Ok(Sweep {
             model,
             description,
@@ -320,6 +324,34 @@ impl ExploreArgs {
             },
         })
     }
+}
+
+/// Refuses a mix of which the model takes no fault kind (it would run with
+/// no faults, as if all were well), and warns of the kinds a mix has that
+/// the model skips (not for `all`, which means every kind a model takes).
+fn takes_the_mix(description: &Description, mix: sim::Mix) -> Result<(), String> {
+    let kinds = mix.info().kinds;
+    let skipped: Vec<&str> = kinds
+        .iter()
+        .filter(|k| description.untaken.contains(k))
+        .map(|k| k.name())
+        .collect();
+    if !kinds.is_empty() && skipped.len() == kinds.len() {
+        return Err(format!(
+            "--faults {mix}: {} takes none of its faults ({}), so every run would have none",
+            description.name,
+            skipped.join(", ")
+        ));
+    }
+    if !skipped.is_empty() && mix != sim::Mix::All {
+        eprintln!(
+            "{me} explore: warning: {} takes no {} faults; `{mix}` runs without them",
+            description.name,
+            skipped.join(" or "),
+            me = crate::arg::program()
+        );
+    }
+    Ok(())
 }
 
 /// The error for a report that would land on the regression file (which

@@ -159,7 +159,7 @@ fn artifacts_are_never_overwritten() {
 #[test]
 fn bad_input_exits_2_with_a_clear_error() {
     let dir = workdir("bad");
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["explore", "raft"], "unknown model `raft`"),
         (
             &["explore", "register", "--report", "no/such/folder/r.html"],
@@ -182,6 +182,14 @@ fn bad_input_exits_2_with_a_clear_error() {
             "--seeds must be at least 1",
         ),
         (&["replay", "missing.json"], "cannot read missing.json"),
+        (
+            &["explore", "raft-kv", "--faults", "surge"],
+            "--faults surge: raft-kv takes none of its faults (surge)",
+        ),
+        (
+            &["explore", "async-kv", "--faults", "scale", "--guided"],
+            "--faults scale: async-kv takes none of its faults (scale)",
+        ),
     ];
     for (args, expect) in cases {
         let out = faultline(&dir, args);
@@ -371,4 +379,25 @@ fn a_sweep_report_writes_run_reports_for_the_first_twenty_failures_only() {
         faultline::explore::MAX_RUN_REPORTS
     );
     assert_eq!(page.matches("(replay --html)").count(), 5);
+}
+
+/// A mix some of whose kinds the model never draws runs, and says which
+/// it runs without.
+#[test]
+fn a_mix_the_model_takes_only_in_part_is_named_in_a_warning() {
+    let out = faultline(
+        &workdir("mix-in-part"),
+        &["explore", "register", "--faults", "upgrade", "--seeds", "1"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: register takes no upgrade faults; `upgrade` runs without them"),
+        "{err}"
+    );
+    let all = faultline(
+        &workdir("mix-all"),
+        &["explore", "register", "--seeds", "1"],
+    );
+    assert!(!String::from_utf8_lossy(&all.stderr).contains("warning"));
 }

@@ -159,6 +159,7 @@ impl Model for RaftKvMadsim {
                 .into_iter()
                 .filter(|b| b.mix != sim::Mix::Upgrade.name())
                 .collect(),
+            untaken: own_stream_kinds(),
         }
     }
 
@@ -177,6 +178,14 @@ impl Model for RaftKvMadsim {
 }
 
 use sim::model::EngineModel as _;
+
+/// The kinds a madsim run never draws: it generates plans with no
+/// extras, so no fleet to scale, no surges, no operators, no versions.
+fn own_stream_kinds() -> Vec<sim::FaultKind> {
+    sim::FaultKind::each()
+        .filter(|k| k.is_own_stream())
+        .collect()
+}
 
 /// The primary-backup service written as async code.
 #[derive(Clone, Copy, Debug, Default)]
@@ -208,6 +217,7 @@ impl Model for AsyncKvModel {
                 versions: 1,
             },
             bugs: BugInfo::all::<AsyncKvBug>(),
+            untaken: own_stream_kinds(),
         }
     }
 

@@ -56,7 +56,8 @@ pub struct MixInfo {
     pub name: &'static str,
     /// What it injects, in a line.
     pub about: &'static str,
-    kinds: &'static [FaultKind],
+    /// The kinds it draws from.
+    pub kinds: &'static [FaultKind],
     schedule: Schedule,
 }
 
@@ -221,6 +222,15 @@ impl FromStr for Nemesis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A fault kind's name is the one JSON writes.
+    #[test]
+    fn each_kind_is_named_as_json_writes_it() {
+        for kind in FaultKind::each() {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.name()));
+        }
+    }
 
     #[test]
     fn every_mix_has_one_row_and_parses_from_its_name() {

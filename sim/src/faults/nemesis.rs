@@ -111,6 +111,29 @@ impl FaultKind {
         FaultKind::Operate,
     ];
 
+    /// Its name, as JSON writes it (kebab-case).
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Partition => "partition",
+            FaultKind::Crash => "crash",
+            FaultKind::Pause => "pause",
+            FaultKind::Clock => "clock",
+            FaultKind::FlakyNet => "flaky-net",
+            FaultKind::Clog => "clog",
+            FaultKind::CrashFocus => "crash-focus",
+            FaultKind::IsolateFocus => "isolate-focus",
+            FaultKind::Scale => "scale",
+            FaultKind::Surge => "surge",
+            FaultKind::Operate => "operate",
+            FaultKind::Upgrade => "upgrade",
+        }
+    }
+
+    /// Every kind: [`FaultKind::EVERY`] and [`FaultKind::Upgrade`].
+    pub fn each() -> impl Iterator<Item = FaultKind> {
+        FaultKind::EVERY.into_iter().chain([FaultKind::Upgrade])
+    }
+
     /// True for the kinds drawn from a stream of their own, for the
     /// scenarios that take them.
     pub fn is_own_stream(self) -> bool {
@@ -154,6 +177,22 @@ pub struct Extras {
     /// a scenario whose checks include a service level that holds only
     /// under a bounded fault load.
     pub sparse_only: bool,
+}
+
+impl Extras {
+    /// Whether a scenario with these extras draws episodes of `kind`: an
+    /// own-stream kind needs its target (a scalable fleet, clients that
+    /// surge, operated nodes, a second version); every other kind applies
+    /// to any cluster.
+    pub fn takes(&self, kind: FaultKind) -> bool {
+        match kind {
+            FaultKind::Scale => !self.scalable.is_empty(),
+            FaultKind::Surge => self.surges,
+            FaultKind::Operate => !self.operated.is_empty(),
+            FaultKind::Upgrade => self.versions > 1,
+            _ => true,
+        }
+    }
 }
 
 /// A kind drawn from a stream of its own (see [`FaultKind::is_own_stream`]).

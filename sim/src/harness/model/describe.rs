@@ -45,6 +45,9 @@ pub struct Description {
     pub checks: Checks,
     /// Its bug switches.
     pub bugs: Vec<BugInfo>,
+    /// The fault kinds it never draws: a mix of only these runs no faults.
+    #[serde(default)]
+    pub untaken: Vec<crate::FaultKind>,
 }
 
 /// One run: a seed, a bug switch, and where the faults come from. The

@@ -74,6 +74,7 @@ where
             config: scenario.describe(),
             checks: scenario.checks(),
             bugs: BugInfo::all::<T::Bug>(),
+            untaken: scenario.untaken(),
         }
     }
 

@@ -94,6 +94,14 @@ where
         self
     }
 
+    /// The fault kinds this scenario never draws: the own-stream kinds it
+    /// offers no target (see [`crate::nemesis::Extras::takes`]).
+    pub fn untaken(&self) -> Vec<crate::FaultKind> {
+        crate::FaultKind::each()
+            .filter(|&k| !self.extras.takes(k))
+            .collect()
+    }
+
     /// The node's newest version (1 when it has no others).
     pub fn newest_version(&self) -> u32 {
         self.extras.versions.max(1)
