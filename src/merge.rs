@@ -207,10 +207,8 @@ fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
         }
     }
     problems.partial = by_shard.values().filter_map(|f| partial(f)).collect();
-    problems.missing = (1..=count)
-        .filter(|k| !by_shard.contains_key(k))
-        .map(|k| format!("{k}/{count}"))
-        .collect();
+    problems.missing = missing(by_shard.keys().copied(), count);
+    check_counts(&by_shard)?;
     let mut tally = Tally::default();
     let mut wall_s: f64 = 0.0;
     for (k, f) in by_shard.values().enumerate() {
@@ -273,6 +271,68 @@ fn partial(f: &ShardFile) -> Option<String> {
             lo + len
         )
     })
+}
+
+/// The shards of `1..=count` not among `held` (ascending), as ranges
+/// ("2/4", "2-1048576 of 1048576"): as many lines as gaps, not shards.
+fn missing(held: impl Iterator<Item = u64>, count: u64) -> Vec<String> {
+    let gap = |a: u64, b: u64| match a == b {
+        true => format!("{a}/{count}"),
+        false => format!("{a}-{b} of {count}"),
+    };
+    let mut gaps = Vec::new();
+    let mut next = 1;
+    for k in held {
+        if k > next {
+            gaps.push(gap(next, k - 1));
+        }
+        next = k + 1;
+    }
+    if next <= count {
+        gaps.push(gap(next, count));
+    }
+    gaps
+}
+
+/// Refuses counts no sweep can produce: a seed, or an operation kind,
+/// with more operations ok than it had, and sums over the shards that do
+/// not fit in 64 bits (they would wrap to a small, plausible figure).
+fn check_counts(shards: &BTreeMap<u64, &ShardFile>) -> Result<(), String> {
+    let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+    for f in shards.values() {
+        let path = f.path.display();
+        let mut add = |what: &str, n: u64| -> Result<(), String> {
+            let sum = totals.entry(what.to_string()).or_default();
+            *sum = sum
+                .checked_add(n)
+                .ok_or_else(|| format!("{path}: the {what} counts overflow when added up"))?;
+            Ok(())
+        };
+        for s in &f.seeds {
+            if s.ok > s.ops {
+                return Err(format!(
+                    "{path}: seed {}: {} operations ok, of {}",
+                    s.seed, s.ok, s.ops
+                ));
+            }
+            add("ops", s.ops)?;
+            add("ok", s.ok)?;
+        }
+        for (kind, c) in &f.summary.by_kind {
+            if c.ok > c.ops {
+                return Err(format!(
+                    "{path}: {kind}: {} operations ok, of {}",
+                    c.ok, c.ops
+                ));
+            }
+            add(&format!("{kind} ops"), c.ops)?;
+        }
+        for (by, n) in &f.summary.served_by {
+            add(&format!("served by {by}"), *n)?;
+        }
+        add("skipped faults", f.summary.skipped_faults)?;
+    }
+    Ok(())
 }
 
 /// Two copies of a shard: the same seed must have the same trace hash.

@@ -195,3 +195,57 @@ fn the_flag_wins_over_the_environment_and_bad_shards_exit_2() {
     assert_eq!(out.status.code(), Some(2), "an index without a count");
     assert!(String::from_utf8_lossy(&out.stderr).contains("FAULTLINE_SHARD_COUNT"));
 }
+
+/// Counts no sweep produces are refused, not summed: a seed with more
+/// operations ok than it had, and sums that would wrap. A huge shard count
+/// names its missing shards as one range.
+#[test]
+fn merge_refuses_impossible_counts_and_names_missing_shards_as_ranges() {
+    let dir = workdir("shards-counts");
+    let run = ["explore", "register", "--seeds", "2", "--out", "r"];
+    let ran = faultline_with(&dir, &run, &[]);
+    assert_eq!(ran.status.code(), Some(0));
+    let file = dir.join("r/register-shard-1-of-1.jsonl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let rewrite = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut edited = lines.clone();
+        edited
+            .iter_mut()
+            .filter(|l| l["type"] == "seed")
+            .for_each(edit);
+        let out: Vec<String> = edited.iter().map(|l| l.to_string()).collect();
+        std::fs::write(&file, out.join("\n") + "\n").unwrap();
+        faultline_with(&dir, &["merge", "r"], &[])
+    };
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).to_string();
+    let huge = rewrite(&|l| {
+        l["ops"] = serde_json::json!(u64::MAX - 5);
+        l["ok"] = serde_json::json!(0);
+    });
+    assert_eq!(huge.status.code(), Some(2), "{}", stdout(&huge));
+    assert!(
+        stderr(&huge).contains("the ops counts overflow"),
+        "{}",
+        stderr(&huge)
+    );
+    let more_ok = rewrite(&|l| l["ok"] = serde_json::json!(l["ops"].as_u64().unwrap() + 1));
+    assert_eq!(more_ok.status.code(), Some(2));
+    assert!(stderr(&more_ok).contains("seed 0:"), "{}", stderr(&more_ok));
+    // The one shard of a sweep cut in 1,048,576.
+    std::fs::remove_file(&file).unwrap();
+    let sharded = ["explore", "register", "--seeds", "2", "--out", "r"];
+    let env = [("FAULTLINE_SHARD", "1/1048576".to_string())];
+    assert_eq!(faultline_with(&dir, &sharded, &env).status.code(), Some(0));
+    let missing = faultline_with(&dir, &["merge", "r"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    let said = stderr(&missing);
+    assert!(
+        said.contains("missing shards 2-1048576 of 1048576"),
+        "{said}"
+    );
+    assert!(said.len() < 1000, "one range, not a million shards");
+}
