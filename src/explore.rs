@@ -681,6 +681,8 @@ impl<'a> Collector<'a> {
                 coverage: self.coverage.summary(),
                 wall_s,
                 partial: interrupted,
+                buggify: sweep.buggify.is_none(),
+                description_hash: crate::results::description_hash(&sweep.description),
             };
             writer.write(&ResultLine::Summary(summary))?;
             let path = writer.finish()?;

@@ -164,23 +164,19 @@ struct Problems {
     determinism: Vec<String>,
 }
 
-/// The sweep every file must belong to.
-fn same_sweep(a: &ShardSummary, b: &ShardSummary) -> bool {
-    (&a.model, &a.bug, &a.faults, a.first, a.count, a.shard.count)
-        == (&b.model, &b.bug, &b.faults, b.first, b.count, b.shard.count)
-}
-
 type Merged = (Tally, Problems, f64, String);
 
 fn merge(files: Vec<ShardFile>) -> Result<Merged, String> {
     let first = &files[0].summary;
     let (model, count) = (first.model.clone(), first.shard.count);
-    if let Some(other) = files.iter().find(|f| !same_sweep(&f.summary, first)) {
-        return Err(format!(
-            "{} is from another sweep than {} (model, bug, faults, seed range or shard count differ)",
-            other.path.display(),
-            files[0].path.display()
-        ));
+    for other in &files[1..] {
+        if let Some(field) = other.summary.differs_from(first) {
+            return Err(format!(
+                "{} is from another sweep than {}: its {field} differs",
+                other.path.display(),
+                files[0].path.display()
+            ));
+        }
     }
     let mut problems = Problems::default();
     let mut by_shard: BTreeMap<u64, &ShardFile> = BTreeMap::new();

@@ -84,6 +84,52 @@ pub struct ShardSummary {
     /// slice, not all of them.
     #[serde(default)]
     pub partial: bool,
+    /// Fault points could fire (false under `--no-buggify`).
+    #[serde(default = "yes")]
+    pub buggify: bool,
+    /// A hash of the model's description (its cluster, budgets, run
+    /// length, checks and switches): shards of a model changed between
+    /// them do not merge. Empty in files written before it was recorded.
+    #[serde(default)]
+    pub description_hash: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ShardSummary {
+    /// The first setting in which two shards' sweeps differ, by name: a
+    /// merge of the two would sum runs of different sweeps.
+    pub fn differs_from(&self, other: &ShardSummary) -> Option<&'static str> {
+        let fields: [(&'static str, bool); 9] = [
+            ("model", self.model == other.model),
+            ("bug switch", self.bug == other.bug),
+            ("fault mix", self.faults == other.faults),
+            ("first seed", self.first == other.first),
+            ("seed count", self.count == other.count),
+            ("shard count", self.shard.count == other.shard.count),
+            ("fault points (--no-buggify)", self.buggify == other.buggify),
+            (
+                "faultline version",
+                self.faultline_version == other.faultline_version,
+            ),
+            (
+                "model description",
+                self.description_hash == other.description_hash,
+            ),
+        ];
+        fields.iter().find(|(_, same)| !same).map(|(name, _)| *name)
+    }
+}
+
+/// The hash [`ShardSummary::description_hash`] records.
+pub fn description_hash(description: &sim::model::Description) -> String {
+    use std::hash::{Hash, Hasher};
+    let text = serde_json::to_string(description).expect("a description serialises");
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 /// One line of a results file.

@@ -249,3 +249,40 @@ fn merge_refuses_impossible_counts_and_names_missing_shards_as_ranges() {
     );
     assert!(said.len() < 1000, "one range, not a million shards");
 }
+
+/// Shards run with different settings are refused by name: one with
+/// `--no-buggify`, one from another faultline version.
+#[test]
+fn merge_refuses_shards_of_different_settings_and_names_the_setting() {
+    let dir = workdir("shards-settings");
+    let shard = |k: &str, extra: &[&str]| {
+        let mut args = vec!["explore", "register", "--seeds", "4", "--out", "r"];
+        args.extend_from_slice(extra);
+        let env = [("FAULTLINE_SHARD", format!("{k}/2"))];
+        assert_eq!(faultline_with(&dir, &args, &env).status.code(), Some(0));
+    };
+    shard("1", &[]);
+    shard("2", &["--no-buggify"]);
+    let merged = faultline_with(&dir, &["merge", "r"], &[]);
+    let said = String::from_utf8_lossy(&merged.stderr).to_string();
+    assert_eq!(merged.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("its fault points (--no-buggify) differs"),
+        "{said}"
+    );
+    std::fs::remove_file(dir.join("r/register-shard-2-of-2.jsonl")).unwrap();
+    shard("2", &[]);
+    let file = dir.join("r/register-shard-2-of-2.jsonl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let version = format!("\"faultline_version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&version));
+    std::fs::write(
+        &file,
+        text.replace(&version, "\"faultline_version\":\"0.0.1\""),
+    )
+    .unwrap();
+    let merged = faultline_with(&dir, &["merge", "r"], &[]);
+    let said = String::from_utf8_lossy(&merged.stderr).to_string();
+    assert_eq!(merged.status.code(), Some(2), "{said}");
+    assert!(said.contains("its faultline version differs"), "{said}");
+}
