@@ -149,7 +149,9 @@ impl ExploreArgs {
         // unless it is named explicitly.
         let sharded = sweep.shard != Shard::WHOLE && self.regressions.is_none();
         let regressions = self.regression_file().filter(|_| !sharded);
-        if let Some(e) = one_file_twice(self.report.as_deref(), regressions.as_deref()) {
+        if let Some(e) =
+            crate::regressions::one_file_twice(self.report.as_deref(), regressions.as_deref())
+        {
             return bad(&e);
         }
         let rerun = match &regressions {
@@ -326,23 +328,10 @@ impl ExploreArgs {
     }
 }
 
-/// Refuses a mix of which the model takes no fault kind (it would run with
-/// no faults, as if all were well), and warns of the kinds a mix has that
-/// the model skips (not for `all`, which means every kind a model takes).
+/// Refuses a mix the model takes none of, and warns of the kinds a mix has
+/// that the model skips (not for `all`: every kind a model takes).
 fn takes_the_mix(description: &Description, mix: sim::Mix) -> Result<(), String> {
-    let kinds = mix.info().kinds;
-    let skipped: Vec<&str> = kinds
-        .iter()
-        .filter(|k| description.untaken.contains(k))
-        .map(|k| k.name())
-        .collect();
-    if !kinds.is_empty() && skipped.len() == kinds.len() {
-        return Err(format!(
-            "--faults {mix}: {} takes none of its faults ({}), so every run would have none",
-            description.name,
-            skipped.join(", ")
-        ));
-    }
+    let skipped = description.skipped_of(mix)?;
     if !skipped.is_empty() && mix != sim::Mix::All {
         eprintln!(
             "{me} explore: warning: {} takes no {} faults; `{mix}` runs without them",
@@ -352,19 +341,6 @@ fn takes_the_mix(description: &Description, mix: sim::Mix) -> Result<(), String>
         );
     }
     Ok(())
-}
-
-/// The error for a report that would land on the regression file (which
-/// may not exist yet, so [`sim::files::check_new`] cannot tell).
-fn one_file_twice(report: Option<&Path>, regressions: Option<&Path>) -> Option<String> {
-    let at = |p: &Path| std::path::absolute(sim::files::target_of(p)).ok();
-    let (report, regressions) = (report?, regressions?);
-    (at(report) == at(regressions)).then(|| {
-        format!(
-            "--report {}: is the regression file; give the report another name",
-            report.display()
-        )
-    })
 }
 
 fn bad(e: &dyn std::fmt::Display) -> i32 {

@@ -142,3 +142,16 @@ pub fn keep(
     }
     Ok(added)
 }
+
+/// The error for a report that would land on the regression file (which
+/// may not exist yet, so [`sim::files::check_new`] cannot tell).
+pub fn one_file_twice(report: Option<&Path>, regressions: Option<&Path>) -> Option<String> {
+    let at = |p: &Path| std::path::absolute(sim::files::target_of(p)).ok();
+    let (report, regressions) = (report?, regressions?);
+    (at(report) == at(regressions)).then(|| {
+        format!(
+            "--report {}: is the regression file; give the report another name",
+            report.display()
+        )
+    })
+}

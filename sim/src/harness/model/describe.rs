@@ -122,6 +122,26 @@ impl Description {
         }
     }
 
+    /// The kinds of `mix` this model never draws (see
+    /// [`Description::untaken`]); an error when it draws none of them, as
+    /// every run would then have no faults.
+    pub fn skipped_of(&self, mix: crate::Mix) -> Result<Vec<&'static str>, String> {
+        let kinds = mix.info().kinds;
+        let skipped: Vec<&'static str> = kinds
+            .iter()
+            .filter(|k| self.untaken.contains(k))
+            .map(|k| k.name())
+            .collect();
+        if !kinds.is_empty() && skipped.len() == kinds.len() {
+            return Err(format!(
+                "--faults {mix}: {} takes none of its faults ({}), so every run would have none",
+                self.name,
+                skipped.join(", ")
+            ));
+        }
+        Ok(skipped)
+    }
+
     /// The bug switches' names, comma-separated ("none" when it has none).
     pub fn bug_names(&self) -> String {
         if self.bugs.is_empty() {
