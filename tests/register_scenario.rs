@@ -1,11 +1,13 @@
 //! The harness on a real protocol: the quorum register passes under every fault
 //! kind, its bug switch is caught, runs replay exactly, and a system that stops
-//! answering fails the liveness phase.
+//! answering fails the liveness phase. Each check is judged at its `When`,
+//! and reports its failure in the phase and under the name that say where it
+//! broke.
 
 use models::register::{scenario, RegisterBug, RegisterOp, RegisterReply};
 use sim::history::EventKind;
 use sim::linearizability::Verdict;
-use sim::scenario::{FailureKind, Scenario, Workload};
+use sim::scenario::{Check, FailureKind, Scenario, When, Workload};
 use sim::{NodeId, SimDuration, SimRng};
 
 #[test]
@@ -156,4 +158,71 @@ fn a_failing_workload_shrinks_to_a_few_operations() {
         has(|op| matches!(op, RegisterOp::Write(_))) && has(|op| *op == RegisterOp::Read),
         "the minimal script keeps a write and a read: {minimal:?}"
     );
+}
+
+/// A check at `when` that fails once the history holds `ops` events.
+fn at_most(when: When, ops: usize) -> Check<models::register::Register> {
+    Check::new(when, "few operations", move |_, history| {
+        let n = history.events.len();
+        match n < ops {
+            true => Ok(()),
+            false => Err(format!("{n} events")),
+        }
+    })
+}
+
+#[test]
+fn a_check_after_every_event_sees_the_history_so_far() {
+    let run = scenario(None)
+        .check(at_most(When::EveryEvent, 10))
+        .run_seed(1);
+    let failure = run.failure.expect("the clients make more than 10 events");
+    assert_eq!(failure.kind, FailureKind::Invariant, "{failure}");
+    assert_eq!(failure.message, "few operations: 10 events");
+    assert!(
+        failure.at.0 < 3_000_000_000,
+        "found during safety: {failure}"
+    );
+}
+
+#[test]
+fn a_check_at_the_end_of_safety_sees_the_whole_history() {
+    let run = scenario(None)
+        .check(at_most(When::EndOfSafety, 10))
+        .run_seed(1);
+    let failure = run.failure.expect("the clients make more than 10 events");
+    assert_eq!(failure.kind, FailureKind::Invariant, "{failure}");
+    let events = run.history.events.len();
+    assert!(
+        failure.at.0 >= 3_000_000_000,
+        "judged at the end: {failure}"
+    );
+    assert!(
+        failure.message.starts_with("few operations: ") && events >= 10,
+        "{failure}"
+    );
+}
+
+#[test]
+fn a_check_after_the_heal_is_an_eventually() {
+    let run = scenario(None)
+        .check(Check::eventually("never", |_| Err("not yet".into())))
+        .run_seed(1);
+    let failure = run.failure.expect("an eventually that never holds fails");
+    assert_eq!(failure.kind, FailureKind::Liveness, "{failure}");
+    assert_eq!(failure.message, "eventually never: not yet");
+}
+
+#[test]
+fn the_checks_are_listed_under_the_phase_that_judges_them() {
+    let s = scenario(None)
+        .check(Check::of_history("a history check", |_| Ok(())))
+        .check(Check::eventually("settled", |_| Ok(())));
+    let checks = s.checks();
+    assert_eq!(checks.invariants, ["unique timestamps"]);
+    assert_eq!(checks.spec.as_deref(), Some("register"));
+    assert!(checks.checks[0].starts_with("linearizable"), "{checks:?}");
+    assert_eq!(checks.checks[1], "a history check");
+    assert_eq!(checks.checks.last().unwrap(), "eventually settled");
+    assert_eq!(s.run_seed(2).failure, None);
 }

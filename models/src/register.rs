@@ -18,7 +18,7 @@
 
 use serde::{Deserialize, Serialize};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::{Context, Mix, Node, NodeId, OpId, Simulation};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -355,8 +355,11 @@ pub fn scenario(bug: Option<RegisterBug>) -> Scenario<Register> {
         .nodes(3)
         .clients(3, || ReadWrite)
         .faults(Mix::All.nemesis())
-        .invariant("unique timestamps", check_unique_timestamps)
-        .linearizable(sim::spec::register::Register, spec_history)
+        .check(Check::always("unique timestamps", check_unique_timestamps))
+        .check(Check::linearizable(
+            sim::spec::register::Register,
+            spec_history,
+        ))
         .probe(STALE_STORE, 20)
         .probe(QUORUM_DISAGREED, 20)
         .run_for(sim::SimDuration::from_secs(3))

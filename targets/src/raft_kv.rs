@@ -6,7 +6,7 @@
 
 use faultline::models::judge::raft::{self, RaftView};
 use faultline::models::kv::{history, KvClients, KvReply, KvRequest};
-use faultline::sim::scenario::Scenario;
+use faultline::sim::scenario::{Check, Scenario};
 use faultline::sim::spec::kv::Kv;
 use faultline::sim::{Mix, Node, NodeId, SimDuration};
 
@@ -23,12 +23,12 @@ where
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the leader", move |sim| raft::leader(sim, view))
-        .monitor_properties(&raft::PROPERTIES, move || raft::safety(view))
-        .linearizable(Kv, history::spec_history)
-        .eventually("a leader", move |sim| {
+        .check(Check::properties(&raft::PROPERTIES, move || raft::safety(view)))
+        .check(Check::linearizable(Kv, history::spec_history))
+        .check(Check::eventually("a leader", move |sim| {
             raft::leader(sim, view)
                 .map(|_| ())
                 .ok_or_else(|| "no leader".to_string())
-        })
+        }))
         .run_for(SimDuration::from_secs(10))
 }

@@ -27,7 +27,7 @@
 mod node;
 
 use faultline::sim::model::EngineModel;
-use faultline::sim::scenario::{Scenario, Workload};
+use faultline::sim::scenario::{Check, Scenario, Workload};
 use faultline::sim::spec::register::{Register, RegisterInput, RegisterOutput};
 use faultline::sim::{live_nodes, Mix, NodeId, NodeTable, SimDuration, SimRng, Simulation};
 pub use node::{Chain, ChainMsg, ChainOp, ChainReply, Tick};
@@ -77,8 +77,8 @@ pub fn scenario(bug: Option<ChainBug>) -> Scenario<Chain> {
         .nodes(NODES)
         .clients(3, Clients::default)
         .faults(Mix::All.nemesis())
-        .invariant("chain order", chain_order)
-        .linearizable(Register, register_history)
+        .check(Check::always("chain order", chain_order))
+        .check(Check::linearizable(Register, register_history))
         .run_for(SimDuration::from_secs(3))
 }
 

@@ -6,7 +6,7 @@ use super::messages::{GwOp, GwReply, Role};
 use super::{GwBug, GwNode, AUTH, GATEWAYS};
 use sim::history::{EventKind, History};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::{Mix, SimDuration};
 use std::collections::BTreeMap;
 
@@ -49,11 +49,14 @@ pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
         // Its honest-service floor is a service level: it holds under a
         // bounded fault load, not under a storm at the issuer.
         .sparse_faults()
-        .monitor_properties(&PROPERTIES, || {
+        .check(Check::properties(&PROPERTIES, || {
             let mut watch = Watch::default();
             move |sim| watch.check(sim)
-        })
-        .history_check("honest clients keep their service", honest_service)
+        }))
+        .check(Check::of_history(
+            "honest clients keep their service",
+            honest_service,
+        ))
         .probe(super::auth::KEY_ROTATED, 20)
         .run_for(SimDuration::from_secs(10))
 }

@@ -4,7 +4,7 @@ use super::invariants;
 use super::jobs::JobClients;
 use super::{LwBug, LwNode, WORKERS};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::{Mix, SimDuration};
 
 /// `leased-work`, described once for the catalog.
@@ -39,10 +39,22 @@ pub fn scenario(bug: Option<LwBug>) -> Scenario<LwNode> {
         .client_timeout(SimDuration::from_secs(30))
         .faults(Mix::All.nemesis())
         .focus("a worker holding a chunk", invariants::busy_worker)
-        .invariant("no two live leases", invariants::no_two_live_leases)
-        .monitor_properties(&invariants::STORE_PROPERTIES, invariants::store_properties)
-        .monitor("done means stored", invariants::done_means_stored)
-        .eventually("no chunk lost", invariants::no_chunk_lost)
+        .check(Check::always(
+            "no two live leases",
+            invariants::no_two_live_leases,
+        ))
+        .check(Check::properties(
+            &invariants::STORE_PROPERTIES,
+            invariants::store_properties,
+        ))
+        .check(Check::monitor(
+            "done means stored",
+            invariants::done_means_stored,
+        ))
+        .check(Check::eventually(
+            "no chunk lost",
+            invariants::no_chunk_lost,
+        ))
         .probe(super::coordinator::LEASE_EXPIRED, 20)
         .run_for(SimDuration::from_secs(10))
 }

@@ -5,7 +5,7 @@ use super::replica::probes;
 use super::{PbBug, PbNode};
 use crate::kv::{history, KvClients, KvRequest};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::spec::kv::Kv;
 use sim::{Mix, SimDuration, Simulation};
 
@@ -55,13 +55,16 @@ pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the primary", primary)
-        .monitor("one primary per epoch", invariants::one_primary_per_epoch)
-        .monitor(
+        .check(Check::monitor(
+            "one primary per epoch",
+            invariants::one_primary_per_epoch,
+        ))
+        .check(Check::monitor(
             "acknowledged writes survive",
             invariants::acknowledged_writes_survive,
-        )
-        .linearizable(Kv, history::spec_history)
-        .eventually("a serving primary", has_primary)
+        ))
+        .check(Check::linearizable(Kv, history::spec_history))
+        .check(Check::eventually("a serving primary", has_primary))
         .probe(probes::BACKUP_PROMOTED, 20)
         .probe(probes::STALE_PRIMARY_FENCED, 20)
         .probe(probes::FORWARD_AHEAD_OF_GAP, 20)

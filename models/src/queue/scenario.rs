@@ -6,7 +6,7 @@ use super::workload::{self, Producers};
 use super::{QBug, QNode, BROKERS, CONSUMERS, SINK};
 use sim::delivery::{check, Options};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario, When};
 use sim::{Mix, NodeId, SimDuration, Simulation};
 
 /// `queue`, described once for the catalog.
@@ -49,8 +49,9 @@ pub fn scenario_with_bugs(bugs: Vec<QBug>) -> Scenario<QNode> {
                 .and_then(QNode::service)
                 .and_then(|s| s.config().primary)
         })
-        .invariant("no effect applied twice", no_effect_twice)
-        .eventually_with_history(
+        .check(Check::always("no effect applied twice", no_effect_twice))
+        .check(Check::new(
+            When::AfterHeal,
             "every acknowledged message took effect once",
             |sim, history| {
                 let options = Options {
@@ -63,7 +64,7 @@ pub fn scenario_with_bugs(bugs: Vec<QBug>) -> Scenario<QNode> {
                     options,
                 )
             },
-        )
+        ))
         .timings(workload::timings)
         .probe(probes::EFFECT_DEDUPLICATED, 50)
         .run_for(SimDuration::from_secs(10))

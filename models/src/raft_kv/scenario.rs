@@ -5,7 +5,7 @@ use super::node::{probes, RaftKv, Role};
 use super::RaftBug;
 use crate::kv::{history, KvClients, KvRequest};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::spec::kv::Kv;
 use sim::{live_nodes, Mix, NodeTable, SimDuration, Simulation};
 
@@ -56,12 +56,12 @@ pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the leader", |sim: &Simulation<RaftKv>| leader(sim))
-        .monitor_properties(&invariants::PROPERTIES, || {
+        .check(Check::properties(&invariants::PROPERTIES, || {
             let mut safety = invariants::safety();
             move |sim: &Simulation<RaftKv>| safety(sim)
-        })
-        .linearizable(Kv, history::spec_history)
-        .eventually("a leader", has_leader)
+        }))
+        .check(Check::linearizable(Kv, history::spec_history))
+        .check(Check::eventually("a leader", has_leader))
         .probe(probes::LEADER_WITH_UNCOMMITTED, 5)
         .probe(probes::OLD_TERM_ON_MAJORITY, 50)
         .probe(probes::CONFLICT_TRUNCATED, 20)

@@ -5,7 +5,7 @@ use super::replica::probes;
 use super::workload::{self, ReplicaClients};
 use super::{RrBug, RrNode, PRIMARY, REPLICAS};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::{Mix, NodeId, SimDuration, Simulation};
 
 /// `read-replicas`, described once for the catalog.
@@ -43,8 +43,14 @@ pub fn scenario(bug: Option<RrBug>) -> Scenario<RrNode> {
         .faults(Mix::All.nemesis())
         .scalable((1..=REPLICAS).map(NodeId::from))
         .focus("the primary", |_| Some(PRIMARY))
-        .read_guarantees(MAX_STALENESS, workload::read_history)
-        .eventually("every replica caught up", every_replica_caught_up)
+        .check(Check::read_guarantees(
+            MAX_STALENESS,
+            workload::read_history,
+        ))
+        .check(Check::eventually(
+            "every replica caught up",
+            every_replica_caught_up,
+        ))
         .probe(probes::CHECKPOINT_INSTALLED, 20)
         .probe(probes::STALE_REPLICA_REDIRECTED, 20)
         .run_for(SimDuration::from_secs(10))

@@ -3,7 +3,7 @@
 use super::workload::{conservation, list_history, TpcClients};
 use super::{invariants, TpcBug, TpcNode, COORDINATOR, SHARDS};
 use sim::model::EngineModel;
-use sim::scenario::Scenario;
+use sim::scenario::{Check, Scenario};
 use sim::txn::ConsistencyModel;
 use sim::{Mix, SimDuration};
 
@@ -41,10 +41,16 @@ pub fn scenario(bug: Option<TpcBug>) -> Scenario<TpcNode> {
         .clients(3, TpcClients::default)
         .faults(Mix::All.nemesis())
         .focus("the coordinator", |_| Some(COORDINATOR))
-        .monitor("atomicity", invariants::atomicity)
-        .history_check("conservation", conservation)
-        .transactional(ConsistencyModel::StrictSerializable, list_history)
-        .eventually("never half-done", invariants::never_half_done)
+        .check(Check::monitor("atomicity", invariants::atomicity))
+        .check(Check::of_history("conservation", conservation))
+        .check(Check::transactional(
+            ConsistencyModel::StrictSerializable,
+            list_history,
+        ))
+        .check(Check::eventually(
+            "never half-done",
+            invariants::never_half_done,
+        ))
         .probe(super::coordinator::RECOVERY_QUERY, 20)
         .probe(super::coordinator::VOTED_NO, 20)
         .run_for(SimDuration::from_secs(10))

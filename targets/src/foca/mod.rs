@@ -16,7 +16,7 @@ mod versions;
 use faultline::models::judge::membership::{self, MemberView};
 use faultline::sim::model::EngineModel;
 use faultline::sim::model::NoBugs;
-use faultline::sim::scenario::Scenario;
+use faultline::sim::scenario::{Check, Scenario};
 use faultline::sim::{Mix, SimDuration};
 pub use identity::Id;
 pub use timing::MEMBERS;
@@ -64,12 +64,12 @@ pub fn scenario(release: Option<NoBugs>) -> Scenario<FocaNode> {
     Scenario::new(move |_| FocaNode::Fresh(release))
         .nodes(MEMBERS)
         .faults(Mix::All.nemesis())
-        .monitor_properties(&membership::RATE, || {
+        .check(Check::properties(&membership::RATE, || {
             membership::rate(FocaNode::running, RATE_BOUND)
-        })
-        .eventually("every live member sees every other as alive", |sim| {
+        }))
+        .check(Check::eventually("every live member sees every other as alive", |sim| {
             membership::converged(sim, FocaNode::running)
-        })
+        }))
         .run_for(SimDuration::from_secs(10))
         .liveness_for(CONVERGE_WITHIN)
 }
