@@ -59,9 +59,11 @@ pub struct ExploreArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Where to write artifacts.
-    #[arg(long, default_value = artifact::DIR)]
-    pub artifacts: PathBuf,
+    /// Where to write artifacts [default: $FAULTLINE_ARTIFACTS, else
+    /// faultline/ in the cargo target directory this binary was built in,
+    /// where `cargo test` sweeps write theirs too].
+    #[arg(long)]
+    pub artifacts: Option<PathBuf>,
     /// Write artifacts for at most this many failures of each failure kind
     /// (invariant, linearizability, liveness, runaway, panic, …; the lowest
     /// seeds); the rest are counted.
@@ -164,7 +166,7 @@ impl ExploreArgs {
             None => crate::regressions::Rerun::default(),
         };
         announce(&sweep);
-        let summary = match sweep.explore(&self.artifacts, self.out.as_deref()) {
+        let summary = match sweep.explore(&self.artifact_dir(), self.out.as_deref()) {
             Ok(s) => s,
             Err(e) => return bad(&e),
         };
@@ -234,7 +236,7 @@ impl ExploreArgs {
                 me = crate::arg::program()
             );
         }
-        match search.search(&self.artifacts) {
+        match search.search(&self.artifact_dir()) {
             Ok(found) => crate::guided::report(&search, &found, self.json),
             Err(e) => bad(&e),
         }
@@ -248,8 +250,12 @@ impl ExploreArgs {
         self.regressions.clone().or_else(sim::regression::path)
     }
 
-    /// The sweep the arguments (and `FAULTLINE_SEED`, `FAULTLINE_SEEDS`)
-    /// ask for, or what is wrong with them.
+    /// Where artifacts go: the flag's directory, else the one place
+    /// `cargo test` sweeps use too.
+    fn artifact_dir(&self) -> PathBuf {
+        self.artifacts.clone().unwrap_or_else(artifact::default_dir)
+    }
+
     /// The shard: the flag's, else one a cluster engine's environment names.
     fn shard(&self) -> Result<Shard, String> {
         if let Some(s) = self.shard {

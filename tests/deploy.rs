@@ -78,6 +78,7 @@ fn the_kubernetes_job_runs_every_shard_and_merges() {
         let run = Command::new(env!("CARGO_BIN_EXE_faultline"))
             .args(&args)
             .current_dir(&dir)
+            .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
             .env_remove("FAULTLINE_SHARD")
             .env_remove("FAULTLINE_SHARD_INDEX")
             .env("JOB_COMPLETION_INDEX", index.to_string())

@@ -401,3 +401,31 @@ fn a_mix_the_model_takes_only_in_part_is_named_in_a_warning() {
     );
     assert!(!String::from_utf8_lossy(&all.stderr).contains("warning"));
 }
+
+/// Without `--artifacts` or `$FAULTLINE_ARTIFACTS`, the command line
+/// writes its artifacts where `cargo test` sweeps write theirs:
+/// `faultline/` in the cargo target directory it was built in, not under
+/// the directory it runs in.
+#[test]
+fn the_command_line_writes_artifacts_where_tests_do() {
+    let dir = workdir("one-place");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["explore", "register", "--bug", "ack-before-replication"])
+        .args(["--seed", "0", "--no-regressions", "--json"])
+        .current_dir(&dir)
+        .env_remove("FAULTLINE_ARTIFACTS")
+        .output()
+        .expect("run faultline");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let path = summary["failed"][0]["artifact"].as_str().expect("an artifact");
+    let path = std::path::Path::new(path);
+    let place = path.parent().expect("in a folder");
+    let target = place.parent().expect("in the target directory");
+    let test = std::env::current_exe().unwrap();
+    assert!(place.ends_with("faultline"), "{}", path.display());
+    assert!(target.join("CACHEDIR.TAG").is_file(), "{}", path.display());
+    assert!(test.starts_with(target), "the tests' target: {}", path.display());
+    assert!(path.is_file() && !dir.join("target").exists());
+    std::fs::remove_file(path).unwrap();
+}

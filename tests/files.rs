@@ -87,6 +87,7 @@ fn two_sweeps_keeping_failures_in_one_file_at_once_both_land() {
                 std::process::Command::new(exe)
                     .args(failing_sweep(start, &file))
                     .current_dir(&dir)
+                    .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
                     .stderr(std::process::Stdio::null())
                     .stdout(std::process::Stdio::null())
                     .spawn()

@@ -135,6 +135,7 @@ fn still_running_after_a_second(dir: &Path, args: &[&str]) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
         .args(args)
         .current_dir(dir)
+        .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -478,7 +479,8 @@ fn explore_honours_the_seed_variables_and_flags_win() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
         cmd.args(["explore", "register", "--faults", "none"])
             .args(args)
-            .current_dir(&dir);
+            .current_dir(&dir)
+            .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"));
         cmd.env_remove("FAULTLINE_SEED")
             .env_remove("FAULTLINE_SEEDS");
         for (k, v) in envs {

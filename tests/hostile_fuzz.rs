@@ -118,6 +118,7 @@ fn run_case(
         .args(args)
         .arg(&path)
         .current_dir(dir)
+        .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -16,6 +16,7 @@ pub(crate) fn faultline(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_faultline"))
         .args(args)
         .current_dir(dir)
+        .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
         .output()
         .expect("run faultline")
 }

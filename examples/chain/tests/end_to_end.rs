@@ -17,6 +17,7 @@ fn chain(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chain"))
         .args(args)
         .current_dir(dir)
+        .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
         .output()
         .expect("run the chain binary")
 }

@@ -33,6 +33,7 @@ fn the_chains_failure_report_renders_in_a_browser() {
         .args(["--seeds", "30", "--until-failure", "--no-regressions"])
         .args(["--artifacts", "artifacts", "--report", "sweep.html"])
         .current_dir(&dir)
+        .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"))
         .output()
         .expect("run the chain binary");
     assert_eq!(

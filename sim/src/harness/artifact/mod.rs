@@ -1,6 +1,8 @@
-//! Failure artifacts: the small JSON file a failing run leaves under
-//! `target/faultline/`, from which `faultline replay`, `faultline shrink` and
-//! `FAULTLINE_REPLAY=… cargo test` work.
+//! Failure artifacts: the small JSON file a failing run leaves in one
+//! place, the same from the command line and from `cargo test` (see
+//! [`default_dir`]: `faultline/` in the cargo target directory), from which
+//! `faultline replay`, `faultline shrink` and `FAULTLINE_REPLAY=… cargo
+//! test` work.
 //!
 //! An artifact is never overwritten: a new one takes the next free name,
 //! claimed with `create_new`, so two processes cannot race onto one name. A
@@ -19,10 +21,11 @@ use crate::scenario::Trim;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// The directory the command line writes artifacts to, relative to where it runs.
+/// Where artifacts go when no cargo target directory is found (a binary
+/// installed outside one), relative to where it runs.
 pub const DIR: &str = "target/faultline";
 
-/// Overrides where `cargo test` sweeps write their artifacts.
+/// Overrides where artifacts go, for the command line and `cargo test`.
 pub const DIR_VAR: &str = "FAULTLINE_ARTIFACTS";
 
 /// Everything needed to rerun a failing seed exactly.
@@ -333,11 +336,12 @@ impl Artifact {
     }
 }
 
-/// Where a `cargo test` sweep writes artifacts: `$FAULTLINE_ARTIFACTS` if
-/// set, else `faultline/` in the cargo target directory the running test
-/// was built in (found by walking up from the test binary to the directory
-/// cargo marks with `CACHEDIR.TAG`), else `target/faultline` here.
-pub fn test_dir() -> PathBuf {
+/// Where artifacts go, from the command line and from `cargo test` alike:
+/// `$FAULTLINE_ARTIFACTS` if set, else `faultline/` in the cargo target
+/// directory the running binary (the test, or the model's command line)
+/// was built in (found by walking up from it to the directory cargo marks
+/// with `CACHEDIR.TAG`), else [`DIR`] here.
+pub fn default_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(DIR_VAR).filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }

@@ -10,7 +10,7 @@
 //!   artifact's, and prints the trace.
 //!
 //! Artifacts go to `$FAULTLINE_ARTIFACTS`, or else `faultline/` in the cargo
-//! target directory (see [`crate::artifact::test_dir`]). Shrinking makes at
+//! target directory (see [`crate::artifact::default_dir`]). Shrinking makes at
 //! most `$FAULTLINE_SHRINK_TRIALS` reruns (default [`SHRINK_TRIALS`]).
 
 use super::report::{Failure, RunReport};
@@ -123,7 +123,7 @@ where
         report: &RunReport<N::Op, N::Reply>,
         failure: &Failure,
     ) -> String {
-        let dir = artifact::test_dir();
+        let dir = artifact::default_dir();
         let stem = format!("{}-seed-{}", artifact::stem_of(test), report.seed);
         let original = self.artifact_of(test, report);
         let mut text = format!(
