@@ -4,7 +4,7 @@
 use sim::mix::{Mix, MIXES};
 
 /// A seed written in decimal or `0x` hex.
-pub fn parse_seed(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_seed(s: &str) -> Result<u64, String> {
     sim::seed::parse_seed(s).ok_or_else(|| {
         format!("`{s}` is not a seed: expected a non-negative integer (decimal, or hex with 0x)")
     })
@@ -12,7 +12,7 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
 
 /// A fault mix, by one of the names in the one table of mixes (each with
 /// its line of help).
-pub fn mix() -> impl clap::builder::TypedValueParser<Value = Mix> {
+pub(crate) fn mix() -> impl clap::builder::TypedValueParser<Value = Mix> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
     let values = MIXES
         .iter()
@@ -22,7 +22,7 @@ pub fn mix() -> impl clap::builder::TypedValueParser<Value = Mix> {
 
 /// The name this program was run as (`faultline`, or a user's own binary
 /// built on [`crate::cli::main`]), for the commands it prints.
-pub fn program() -> String {
+pub(crate) fn program() -> String {
     let argv0 = std::env::args_os().next();
     let name = argv0
         .as_deref()

@@ -16,7 +16,7 @@ thread_local! {
 /// every failing seed (a library's panic, hundreds of times) is noise.
 /// Installs, once, a hook that stays quiet inside caught runs and speaks as
 /// the default hook does everywhere else.
-pub fn quiet_panics_in_runs() {
+pub(crate) fn quiet_panics_in_runs() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let default = std::panic::take_hook();
@@ -29,7 +29,10 @@ pub fn quiet_panics_in_runs() {
 }
 
 /// Runs `request`; a panic that escapes the model is a failure of the run.
-pub fn run_caught(model: &dyn Model, request: &RunRequest) -> Result<RunSummary, ModelError> {
+pub(crate) fn run_caught(
+    model: &dyn Model,
+    request: &RunRequest,
+) -> Result<RunSummary, ModelError> {
     let outer = IN_RUN.with(|r| r.replace(true));
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.run(request)));
     IN_RUN.with(|r| r.set(outer));

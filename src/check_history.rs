@@ -58,7 +58,7 @@ pub struct CheckHistoryArgs {
 
 /// How to read and check the history, past its spec.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Check as one object.
     pub no_partition: bool,
     /// The register's initial value.
@@ -69,7 +69,7 @@ pub struct Options {
 
 /// The largest history read (Porcupine's largest is a few hundred
 /// kilobytes; Jepsen's longest runs, tens of megabytes).
-pub const MAX_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_BYTES: u64 = 256 << 20;
 
 impl CheckHistoryArgs {
     /// Checks the file and returns the exit code.
@@ -178,7 +178,7 @@ fn run(
 }
 
 /// Parses and checks a history text.
-pub fn check_text(
+pub(crate) fn check_text(
     spec: SpecName,
     options: Options,
     text: &str,

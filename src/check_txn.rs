@@ -3,7 +3,7 @@
 //! model. Exit 0 valid, 1 invalid, 2 bad input or unknown.
 
 use crate::exit;
-use sim::txn::format::{self, TxnFormat};
+use sim::txn::format;
 use sim::txn::verdict::Outcome;
 use sim::txn::{check, CheckOptions, ConsistencyModel};
 use std::path::PathBuf;
@@ -95,9 +95,4 @@ impl CheckTxnArgs {
             Outcome::Unknown(_) => exit::BAD_INPUT,
         }
     }
-}
-
-/// The form a text is in (for messages and tests).
-pub fn form_of(text: &str) -> TxnFormat {
-    format::detect(text)
 }

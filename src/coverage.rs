@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// The sweep's coverage so far.
 #[derive(Clone, Debug, Default)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// The probes the model declares, in its order.
     declared: Vec<String>,
     /// Per probe reached (declared or not): the seeds that reached it.
@@ -19,7 +19,7 @@ pub struct Coverage {
 /// Coverage as the summary reports it; the field names are the `--json`
 /// contract.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct CoverageSummary {
+pub(crate) struct CoverageSummary {
     /// Per probe reached: how many seeds reached it.
     pub probes: BTreeMap<String, u64>,
     /// The declared probes no seed reached, in the model's order.
@@ -28,7 +28,7 @@ pub struct CoverageSummary {
 
 impl Coverage {
     /// Coverage of a model that declares `declared`.
-    pub fn new(declared: Vec<String>) -> Coverage {
+    pub(crate) fn new(declared: Vec<String>) -> Coverage {
         Coverage {
             declared,
             seeds: BTreeMap::new(),
@@ -36,7 +36,7 @@ impl Coverage {
     }
 
     /// Counts the probes one run reached.
-    pub fn add_run(&mut self, run: &RunSummary) {
+    pub(crate) fn add_run(&mut self, run: &RunSummary) {
         for (name, _) in &run.probes {
             match self.seeds.get_mut(*name) {
                 Some(n) => *n += 1,
@@ -48,12 +48,12 @@ impl Coverage {
     }
 
     /// True once every declared probe was reached (and the model declares some).
-    pub fn complete(&self) -> bool {
+    pub(crate) fn complete(&self) -> bool {
         !self.declared.is_empty() && self.never_reached().is_empty()
     }
 
     /// The declared probes no run reached yet.
-    pub fn never_reached(&self) -> Vec<String> {
+    pub(crate) fn never_reached(&self) -> Vec<String> {
         let missing = self
             .declared
             .iter()
@@ -62,7 +62,7 @@ impl Coverage {
     }
 
     /// The summary's view.
-    pub fn summary(&self) -> CoverageSummary {
+    pub(crate) fn summary(&self) -> CoverageSummary {
         CoverageSummary {
             probes: self.seeds.clone(),
             never_reached: self.never_reached(),
@@ -73,7 +73,7 @@ impl Coverage {
 impl CoverageSummary {
     /// Adds another shard's coverage of the same sweep: seeds summed; a
     /// declared probe is never reached only if no shard reached it.
-    pub fn merge(&mut self, shard: &CoverageSummary, first: bool) {
+    pub(crate) fn merge(&mut self, shard: &CoverageSummary, first: bool) {
         for (name, n) in &shard.probes {
             *self.probes.entry(name.clone()).or_default() += n;
         }
@@ -87,7 +87,7 @@ impl CoverageSummary {
 
     /// "coverage: 5 probes reached (…)" and a warning line for the
     /// declared probes no seed reached; nothing when there are no probes.
-    pub fn render(&self, runs: u64) -> String {
+    pub(crate) fn render(&self, runs: u64) -> String {
         let mut out = String::new();
         if !self.probes.is_empty() {
             let parts: Vec<String> = self

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 pub const MAX_RUN_REPORTS: usize = 20;
 
 /// Seeds a sweep runs when neither `--seeds` nor `FAULTLINE_SEEDS` says.
-pub const DEFAULT_SEEDS: u64 = 100;
+pub(crate) const DEFAULT_SEEDS: u64 = 100;
 
 /// `faultline explore`.
 #[derive(Debug, clap::Args)]

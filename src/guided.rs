@@ -30,10 +30,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Candidates made and run together, whatever the thread count.
-pub const BATCH: usize = 8;
+pub(crate) const BATCH: usize = 8;
 
 /// What a guided search is asked to do.
-pub struct Search<'a> {
+pub(crate) struct Search<'a> {
     /// The model.
     pub model: &'a dyn Model,
     /// Its description.
@@ -64,7 +64,7 @@ struct Entry {
 
 /// What the search found.
 #[derive(Debug, Default, serde::Serialize)]
-pub struct Found {
+pub(crate) struct Found {
     /// Runs made.
     pub runs: u64,
     /// Corpus entries kept.
@@ -79,7 +79,7 @@ pub struct Found {
 
 /// A failing run of the search.
 #[derive(Debug, serde::Serialize)]
-pub struct GuidedFailure {
+pub(crate) struct GuidedFailure {
     /// Its number among the search's runs (from 1).
     pub run: u64,
     /// Its seed.
@@ -189,7 +189,7 @@ impl Search<'_> {
     }
 
     /// The search; failing runs get artifacts under `dir`.
-    pub fn search(&self, dir: &Path) -> Result<Found, String> {
+    pub(crate) fn search(&self, dir: &Path) -> Result<Found, String> {
         let mut rng = SimRng::from_seed_and_label(self.root, "guided");
         let mut corpus: Vec<(Entry, FaultPlan)> = Vec::new();
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -262,7 +262,7 @@ impl Search<'_> {
 }
 
 /// Prints what a search found; returns the exit code.
-pub fn report(search: &Search<'_>, found: &Found, json: bool) -> i32 {
+pub(crate) fn report(search: &Search<'_>, found: &Found, json: bool) -> i32 {
     if json {
         println!("{}", serde_json::to_string(found).expect("serialises"));
     } else {

@@ -15,7 +15,7 @@ const SUB: u64 = 1 << SUB_BITS;
 
 /// Counts of values by bucket.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Histogram {
+pub(crate) struct Histogram {
     counts: Vec<u64>,
     total: u64,
     max: u64,
@@ -45,7 +45,7 @@ fn bounds(b: usize) -> (u64, u64) {
 
 impl Histogram {
     /// Counts one value.
-    pub fn record(&mut self, v: u64) {
+    pub(crate) fn record(&mut self, v: u64) {
         let b = bucket(v);
         if self.counts.len() <= b {
             self.counts.resize(b + 1, 0);
@@ -56,7 +56,7 @@ impl Histogram {
     }
 
     /// Adds another histogram's counts to this one.
-    pub fn merge(&mut self, other: &Histogram) {
+    pub(crate) fn merge(&mut self, other: &Histogram) {
         if self.counts.len() < other.counts.len() {
             self.counts.resize(other.counts.len(), 0);
         }
@@ -70,23 +70,23 @@ impl Histogram {
     }
 
     /// How many values were counted.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.total
     }
 
     /// True when nothing was counted.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.total == 0
     }
 
     /// The largest value counted.
-    pub fn max(&self) -> u64 {
+    pub(crate) fn max(&self) -> u64 {
         self.max
     }
 
     /// The value at percentile `p` (0 to 100): the middle of the bucket
     /// holding the value of rank `len * p / 100`, never above the maximum.
-    pub fn percentile(&self, p: u64) -> u64 {
+    pub(crate) fn percentile(&self, p: u64) -> u64 {
         assert!(p <= 100, "a percentile is at most 100");
         if self.total == 0 {
             return 0;

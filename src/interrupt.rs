@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The exit code of an interrupted command, as a shell gives it.
-pub const EXIT: i32 = 130;
+pub(crate) const EXIT: i32 = 130;
 
 /// Takes SIGINT and SIGTERM from now on (once per process; later calls do
 /// nothing). The first sets [`interrupted`] and says so on stderr; the
 /// second exits with [`EXIT`] at once.
-pub fn catch() {
+pub(crate) fn catch() {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             std::process::exit(EXIT);
@@ -29,6 +29,6 @@ pub fn catch() {
 }
 
 /// True once a signal has asked the sweep to stop.
-pub fn interrupted() -> bool {
+pub(crate) fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }

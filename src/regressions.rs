@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Reruns spent shrinking a failure before keeping it.
-pub const SHRINK_TRIALS: usize = 200;
+pub(crate) const SHRINK_TRIALS: usize = 200;
 
 /// What re-running the kept failures found.
 #[derive(Debug, Default)]
-pub struct Rerun {
+pub(crate) struct Rerun {
     /// Entries that failed again.
     pub still_failing: usize,
     /// Entries that passed.
@@ -22,7 +22,7 @@ pub struct Rerun {
 }
 
 /// Re-runs the kept failures of `model` with `bug`, printing each verdict.
-pub fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun, String> {
+pub(crate) fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun, String> {
     let file = regression::load(path)?;
     let mine = file.entries.iter().filter(|e| {
         e.test.is_none() && e.model.as_deref() == Some(model.name()) && e.bug.as_deref() == bug
@@ -77,7 +77,7 @@ fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSum
 
 /// Keeps the lowest failing seed of each failure kind among `failed`
 /// (seed, kind), shrunk; returns how many were added.
-pub fn keep(
+pub(crate) fn keep(
     path: &Path,
     model: &dyn Model,
     bug: Option<&str>,
@@ -145,7 +145,7 @@ pub fn keep(
 
 /// The error for a report that would land on the regression file (which
 /// may not exist yet, so [`sim::files::check_new`] cannot tell).
-pub fn one_file_twice(report: Option<&Path>, regressions: Option<&Path>) -> Option<String> {
+pub(crate) fn one_file_twice(report: Option<&Path>, regressions: Option<&Path>) -> Option<String> {
     let at = |p: &Path| std::path::absolute(sim::files::target_of(p)).ok();
     let (report, regressions) = (report?, regressions?);
     (at(report) == at(regressions)).then(|| {

@@ -29,7 +29,7 @@ pub struct ReplayArgs {
 }
 
 /// An artifact, checked against the model it names.
-pub struct Loaded<'a> {
+pub(crate) struct Loaded<'a> {
     /// The artifact.
     pub artifact: Artifact,
     /// Its model.
@@ -41,7 +41,7 @@ pub struct Loaded<'a> {
 /// Loads `path` and checks it against its model in `catalog`: the model
 /// exists, the bug switch is one of its, the plan fits its cluster. The
 /// file is never modified.
-pub fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String> {
+pub(crate) fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String> {
     let artifact = Artifact::load(path).map_err(|e| e.to_string())?;
     let shown = path.display();
     let model = match catalog.get(&artifact.model) {
@@ -80,7 +80,7 @@ pub fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>, String
 impl Loaded<'_> {
     /// Reruns the artifact's seed under `plan`, with the fault points
     /// its artifact lists enabled.
-    pub fn rerun(&self, plan: &FaultPlan, record: bool) -> Result<RunSummary, String> {
+    pub(crate) fn rerun(&self, plan: &FaultPlan, record: bool) -> Result<RunSummary, String> {
         self.rerun_with(
             plan,
             &self.artifact.buggify_sites(),
@@ -91,7 +91,7 @@ impl Loaded<'_> {
 
     /// Reruns the artifact's seed under `plan` with exactly the fault
     /// points `buggify` allows.
-    pub fn rerun_with(
+    pub(crate) fn rerun_with(
         &self,
         plan: &FaultPlan,
         buggify: &Buggify,
@@ -185,7 +185,7 @@ impl ReplayArgs {
 }
 
 /// The HTML report of a replayed `run`.
-pub fn report(loaded: &Loaded<'_>, run: &RunSummary) -> String {
+pub(crate) fn report(loaded: &Loaded<'_>, run: &RunSummary) -> String {
     let nodes = loaded.description.config.nodes;
     crate::report::failure::run_report(&loaded.artifact, nodes, run)
 }

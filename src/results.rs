@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// A failure, as a results line records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FailureLine {
+pub(crate) struct FailureLine {
     /// Its kind.
     pub kind: FailureKind,
     /// Its first line.
@@ -30,7 +30,7 @@ pub struct FailureLine {
 /// One seed's result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SeedLine {
+pub(crate) struct SeedLine {
     /// The seed.
     pub seed: u64,
     /// The trace hash, as artifacts write it.
@@ -48,7 +48,7 @@ pub struct SeedLine {
 /// What a shard ran, written last.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ShardSummary {
+pub(crate) struct ShardSummary {
     /// The faultline that ran it.
     pub faultline_version: String,
     /// The model.
@@ -101,7 +101,7 @@ fn yes() -> bool {
 impl ShardSummary {
     /// The first setting in which two shards' sweeps differ, by name: a
     /// merge of the two would sum runs of different sweeps.
-    pub fn differs_from(&self, other: &ShardSummary) -> Option<&'static str> {
+    pub(crate) fn differs_from(&self, other: &ShardSummary) -> Option<&'static str> {
         let fields: [(&'static str, bool); 9] = [
             ("model", self.model == other.model),
             ("bug switch", self.bug == other.bug),
@@ -124,7 +124,7 @@ impl ShardSummary {
 }
 
 /// The hash [`ShardSummary::description_hash`] records.
-pub fn description_hash(description: &sim::model::Description) -> String {
+pub(crate) fn description_hash(description: &sim::model::Description) -> String {
     use std::hash::{Hash, Hasher};
     let text = serde_json::to_string(description).expect("a description serialises");
     let mut h = std::hash::DefaultHasher::new();
@@ -135,7 +135,7 @@ pub fn description_hash(description: &sim::model::Description) -> String {
 /// One line of a results file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum ResultLine {
+pub(crate) enum ResultLine {
     /// A seed.
     Seed(SeedLine),
     /// The shard's summary (the last line).
@@ -143,14 +143,14 @@ pub enum ResultLine {
 }
 
 /// Writes a results file line by line.
-pub struct ResultsWriter {
+pub(crate) struct ResultsWriter {
     out: BufWriter<std::fs::File>,
     path: PathBuf,
 }
 
 impl ResultsWriter {
     /// A new file in `dir` for `model`'s `shard`.
-    pub fn create(dir: &Path, model: &str, shard: Shard) -> Result<ResultsWriter, String> {
+    pub(crate) fn create(dir: &Path, model: &str, shard: Shard) -> Result<ResultsWriter, String> {
         let stem = format!(
             "{}-shard-{}-of-{}",
             sim::artifact::stem_of(model),
@@ -165,20 +165,15 @@ impl ResultsWriter {
         })
     }
 
-    /// Where it writes.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Appends a line.
-    pub fn write(&mut self, line: &ResultLine) -> Result<(), String> {
+    pub(crate) fn write(&mut self, line: &ResultLine) -> Result<(), String> {
         let text = serde_json::to_string(line).expect("a results line serialises");
         writeln!(self.out, "{text}")
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
     }
 
     /// Flushes the file.
-    pub fn finish(mut self) -> Result<PathBuf, String> {
+    pub(crate) fn finish(mut self) -> Result<PathBuf, String> {
         self.out
             .flush()
             .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;

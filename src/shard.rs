@@ -33,7 +33,7 @@ impl fmt::Display for Shard {
 }
 
 /// The largest shard count accepted.
-pub const MAX_SHARDS: u64 = 1 << 20;
+pub(crate) const MAX_SHARDS: u64 = 1 << 20;
 
 impl Shard {
     /// The whole sweep as one shard.
@@ -63,7 +63,7 @@ impl Shard {
 }
 
 /// Parses `K/N` or `count:K/N`.
-pub fn parse(text: &str) -> Result<Shard, String> {
+pub(crate) fn parse(text: &str) -> Result<Shard, String> {
     let body = text.strip_prefix("count:").unwrap_or(text);
     let (k, n) = body
         .split_once('/')
@@ -77,7 +77,9 @@ pub fn parse(text: &str) -> Result<Shard, String> {
 }
 
 /// The shard the environment names, if any, and which variable named it.
-pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Option<(Shard, String)>, String> {
+pub(crate) fn from_env(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<(Shard, String)>, String> {
     if let Some(v) = var("FAULTLINE_SHARD").filter(|v| !v.is_empty()) {
         return parse(&v).map(|s| Some((s, "FAULTLINE_SHARD".to_string())));
     }

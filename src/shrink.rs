@@ -17,7 +17,7 @@ use std::path::PathBuf;
 /// four or five faults; most other built-in failures settle within a few
 /// thousand. A smaller budget gives a larger plan sooner (5,000 left
 /// figure 8 at six to eight faults).
-pub const MAX_TRIALS: usize = 40_000;
+pub(crate) const MAX_TRIALS: usize = 40_000;
 
 /// `faultline shrink`.
 #[derive(Debug, clap::Args)]

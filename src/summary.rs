@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Latency percentiles of one operation kind, in virtual milliseconds
 /// (within 0.8%: see [`crate::histogram`]; the maximum is exact).
 #[derive(Clone, Debug, Serialize)]
-pub struct Latency {
+pub(crate) struct Latency {
     /// Operations of this kind that completed (ok or fail).
     pub completed: u64,
     /// Median.
@@ -26,7 +26,7 @@ pub struct Latency {
 
 /// The sweep's summary; the field names are the `--json` contract.
 #[derive(Clone, Debug, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// The model.
     pub model: String,
     /// Runs made.
@@ -63,7 +63,7 @@ pub struct Summary {
 
 /// One operation kind's count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct KindCount {
+pub(crate) struct KindCount {
     /// Operations of the kind.
     pub ops: u64,
     /// Those that completed ok.
@@ -72,7 +72,7 @@ pub struct KindCount {
 
 /// A failing seed.
 #[derive(Clone, Debug, Serialize)]
-pub struct FailedSeed {
+pub(crate) struct FailedSeed {
     /// The seed.
     pub seed: u64,
     /// The failure's kind.
@@ -84,14 +84,14 @@ pub struct FailedSeed {
 }
 
 /// A failure's first line, as summaries show it.
-pub fn first_line(failure: &Failure) -> String {
+pub(crate) fn first_line(failure: &Failure) -> String {
     let text = failure.to_string();
     text.lines().next().unwrap_or_default().to_string()
 }
 
 /// A sweep's figures so far.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     runs: u64,
     ops: u64,
     ok: u64,
@@ -107,12 +107,12 @@ pub struct Tally {
 
 impl Tally {
     /// Adds a shard's coverage (`first`: the first shard merged).
-    pub fn add_coverage(&mut self, shard: &CoverageSummary, first: bool) {
+    pub(crate) fn add_coverage(&mut self, shard: &CoverageSummary, first: bool) {
         self.coverage.merge(shard, first);
     }
 
     /// Counts a run's operations (in any order: the figures do not depend on it).
-    pub fn add_run(&mut self, run: &RunSummary) {
+    pub(crate) fn add_run(&mut self, run: &RunSummary) {
         self.runs += 1;
         self.skipped_faults += run.skipped_faults as u64;
         for op in &run.ops {
@@ -148,7 +148,7 @@ impl Tally {
     }
 
     /// Counts a run known only by its figures (a merged shard's seed line).
-    pub fn add_counts(&mut self, ops: u64, ok: u64) {
+    pub(crate) fn add_counts(&mut self, ops: u64, ok: u64) {
         self.runs += 1;
         self.ops += ops;
         self.ok += ok;
@@ -156,7 +156,7 @@ impl Tally {
 
     /// Adds a shard's latency histograms, who served its operations, and
     /// its skipped faults.
-    pub fn add_shard(
+    pub(crate) fn add_shard(
         &mut self,
         latency: &BTreeMap<String, Histogram>,
         served: &BTreeMap<String, u64>,
@@ -178,37 +178,37 @@ impl Tally {
     }
 
     /// The latency histograms so far.
-    pub fn latency(&self) -> &BTreeMap<String, Histogram> {
+    pub(crate) fn latency(&self) -> &BTreeMap<String, Histogram> {
         &self.latency
     }
 
     /// Operations and completions per kind, so far.
-    pub fn by_kind(&self) -> &BTreeMap<String, KindCount> {
+    pub(crate) fn by_kind(&self) -> &BTreeMap<String, KindCount> {
         &self.by_kind
     }
 
     /// Completed operations by who served them, so far.
-    pub fn served(&self) -> &BTreeMap<String, u64> {
+    pub(crate) fn served(&self) -> &BTreeMap<String, u64> {
         &self.served
     }
 
     /// Runs so far.
-    pub fn runs(&self) -> u64 {
+    pub(crate) fn runs(&self) -> u64 {
         self.runs
     }
 
     /// Faults skipped so far.
-    pub fn skipped_faults(&self) -> u64 {
+    pub(crate) fn skipped_faults(&self) -> u64 {
         self.skipped_faults
     }
 
     /// Counts a failure (in seed order), with its artifact if one was written.
-    pub fn add_failure(&mut self, seed: u64, failure: &Failure, artifact: Option<String>) {
+    pub(crate) fn add_failure(&mut self, seed: u64, failure: &Failure, artifact: Option<String>) {
         self.add_failure_line(seed, failure.kind, first_line(failure), artifact);
     }
 
     /// Counts a failure known by its kind and first line (a merged shard's).
-    pub fn add_failure_line(
+    pub(crate) fn add_failure_line(
         &mut self,
         seed: u64,
         kind: FailureKind,
@@ -229,12 +229,12 @@ impl Tally {
     }
 
     /// Failures of `kind` with an artifact so far.
-    pub fn artifacts_of(&self, kind: FailureKind) -> usize {
+    pub(crate) fn artifacts_of(&self, kind: FailureKind) -> usize {
         self.failed.iter().filter(|f| f.kind == kind).count()
     }
 
     /// The summary, for a sweep that took `wall_s` seconds.
-    pub fn summary(self, model: &str, wall_s: f64) -> Summary {
+    pub(crate) fn summary(self, model: &str, wall_s: f64) -> Summary {
         let ms = |ns: u64| ns as f64 / 1e6;
         let latency = self
             .latency
@@ -308,7 +308,7 @@ impl Summary {
     }
 
     /// The text report; `program` is what the replay commands call.
-    pub fn render(&self, program: &str) -> String {
+    pub(crate) fn render(&self, program: &str) -> String {
         let mut out = String::new();
         let failures: u64 = self.failures.values().sum();
         let interrupted = if self.interrupted {

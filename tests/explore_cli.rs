@@ -372,11 +372,11 @@ fn a_sweep_report_writes_run_reports_for_the_first_twenty_failures_only() {
             .count()
     };
     assert_eq!(count("json"), 25);
-    assert_eq!(count("html"), faultline::explore::MAX_RUN_REPORTS);
+    assert_eq!(count("html"), faultline::MAX_RUN_REPORTS);
     let page = std::fs::read_to_string(dir.join("sweep.html")).unwrap();
     assert_eq!(
         page.matches("run report</a>").count(),
-        faultline::explore::MAX_RUN_REPORTS
+        faultline::MAX_RUN_REPORTS
     );
     assert_eq!(page.matches("(replay --html)").count(), 5);
 }
@@ -418,14 +418,20 @@ fn the_command_line_writes_artifacts_where_tests_do() {
         .expect("run faultline");
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let path = summary["failed"][0]["artifact"].as_str().expect("an artifact");
+    let path = summary["failed"][0]["artifact"]
+        .as_str()
+        .expect("an artifact");
     let path = std::path::Path::new(path);
     let place = path.parent().expect("in a folder");
     let target = place.parent().expect("in the target directory");
     let test = std::env::current_exe().unwrap();
     assert!(place.ends_with("faultline"), "{}", path.display());
     assert!(target.join("CACHEDIR.TAG").is_file(), "{}", path.display());
-    assert!(test.starts_with(target), "the tests' target: {}", path.display());
+    assert!(
+        test.starts_with(target),
+        "the tests' target: {}",
+        path.display()
+    );
     assert!(path.is_file() && !dir.join("target").exists());
     std::fs::remove_file(path).unwrap();
 }

@@ -12,7 +12,8 @@ use std::process::{Command, Output};
 
 fn faultline_with(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
-    cmd.args(args).current_dir(dir)
+    cmd.args(args)
+        .current_dir(dir)
         .env("FAULTLINE_ARTIFACTS", dir.join("target/faultline"));
     for var in [
         "FAULTLINE_SHARD",

@@ -10,7 +10,7 @@
 //! re-exported at the crate's root, where it has always been
 //! (`sim::fault`, `sim::scenario`, …).
 //!
-//! - **`engine/`** ([`engine`]): the event loop ([`Simulation`]) and what it
+//! - **`engine/`**: the event loop ([`Simulation`]) and what it
 //!   runs on. [`node`] (the sans-IO node trait, the context its handlers act
 //!   through, the effects they ask for), [`node_table`] (read access to a
 //!   cluster, for monitors on any host), [`config`] and [`error`] (the
@@ -54,7 +54,7 @@ pub use check::{
     delivery, history, jepsen, linearizability, ratio, rng, spec, staleness, time, txn,
 };
 
-pub mod engine;
+mod engine;
 mod faults;
 mod harness;
 mod search;
@@ -77,7 +77,7 @@ pub use harness::{artifact, determinism, files, model, regression, scenario, see
 pub use search::{mutate, strategy};
 
 pub use config::SimConfig;
-pub use engine::{Census, NodeStatus, Simulation};
+pub use engine::{Census, Focus, NodeStatus, Simulation};
 pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;

@@ -22,7 +22,7 @@ fn bend(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 }
 
 /// The cycle's section.
-pub fn cycle_section(c: &CycleReport) -> Markup {
+pub(crate) fn cycle_section(c: &CycleReport) -> Markup {
     let n = c.steps.len().max(1);
     let centre = SIZE / 2.0;
     let at = |i: usize| {

@@ -59,7 +59,7 @@ const TICK_SYNC: u8 = code(&TICKS, "sync");
 
 /// The code lists, as the page's script reads them.
 #[derive(Debug, Serialize)]
-pub struct Names {
+pub(crate) struct Names {
     fates: [&'static str; 4],
     bands: [&'static str; 5],
     ticks: [&'static str; 4],
@@ -80,7 +80,7 @@ impl Default for Names {
 /// Everything the diagram draws. Times are virtual nanoseconds; lanes are
 /// nodes first (`0..nodes`), then client processes in `processes` order.
 #[derive(Debug, Default, Serialize)]
-pub struct Diagram {
+pub(crate) struct Diagram {
     /// Cluster size.
     pub nodes: usize,
     /// The client processes, one lane each after the nodes.
@@ -141,7 +141,7 @@ struct Sent {
 
 /// The diagram of a recorded engine run; a run without a trace (a madsim
 /// run) gets lanes and the plan's bands only.
-pub fn diagram(run: &RunSummary, nodes: usize) -> Diagram {
+pub(crate) fn diagram(run: &RunSummary, nodes: usize) -> Diagram {
     let mut d = Diagram {
         nodes,
         processes: processes(run.detail.as_deref()),
@@ -300,7 +300,7 @@ fn plan_bands(d: &mut Diagram, plan: &FaultPlan, texts: &mut Table) {
 /// The periods in which any fault of `plan` that lasts (a crash, a pause,
 /// a partition, a clog, a leave) was in force, merged: what the sweep
 /// report shades behind a run's operations.
-pub fn fault_periods(plan: &FaultPlan, nodes: usize) -> Vec<(u64, u64)> {
+pub(crate) fn fault_periods(plan: &FaultPlan, nodes: usize) -> Vec<(u64, u64)> {
     let mut d = Diagram {
         nodes,
         ..Diagram::default()

@@ -8,14 +8,14 @@ use std::path::Path;
 
 /// The page of `run`, a recorded replay of `artifact` on a cluster of
 /// `nodes`.
-pub fn run_report(artifact: &Artifact, nodes: usize, run: &RunSummary) -> String {
+pub(crate) fn run_report(artifact: &Artifact, nodes: usize, run: &RunSummary) -> String {
     run_page(&RunContext { artifact, nodes }, run)
 }
 
 /// How the page at `from` links to the page at `to`: a path relative to
 /// `from`'s folder when `to` lies under it, else `to`'s absolute
 /// `file://` address.
-pub fn link(from: &Path, to: &Path) -> String {
+pub(crate) fn link(from: &Path, to: &Path) -> String {
     let absolute = |p: &Path| match p.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir
             .canonicalize()

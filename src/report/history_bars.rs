@@ -34,7 +34,7 @@ fn op_key(op: &OpReport) -> (u64, u64, &str) {
 }
 
 /// The bars: the window of the history around the counterexample.
-pub fn history_bars(ops: &[HistoryOp], c: &Counterexample) -> Markup {
+pub(crate) fn history_bars(ops: &[HistoryOp], c: &Counterexample) -> Markup {
     let mut roles: BTreeMap<(u64, u64, &str), Role> = BTreeMap::new();
     let tail = c.prefix.len().saturating_sub(PREFIX_SHOWN);
     for (i, op) in c.prefix.iter().enumerate() {
@@ -112,6 +112,6 @@ fn bar_title(op: &HistoryOp, role: Role, c: &Counterexample) -> String {
 }
 
 /// Virtual nanoseconds as milliseconds.
-pub fn ms(ns: u64) -> String {
+pub(crate) fn ms(ns: u64) -> String {
     format!("{}.{:03} ms", ns / 1_000_000, (ns / 1_000) % 1_000)
 }

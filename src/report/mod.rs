@@ -12,27 +12,27 @@
 //! - [`plot`]: charts over virtual time, drawn with plotters as SVG.
 //! - [`sweep_page`]: the page of a sweep.
 
-pub mod cycle;
-pub mod diagram;
-pub mod failure;
-pub mod history_bars;
-pub mod plot;
-pub mod run_page;
-pub mod sweep;
-pub mod sweep_page;
+pub(crate) mod cycle;
+pub(crate) mod diagram;
+pub(crate) mod failure;
+pub(crate) mod history_bars;
+pub(crate) mod plot;
+pub(crate) mod run_page;
+pub(crate) mod sweep;
+pub(crate) mod sweep_page;
 
 use std::path::{Path, PathBuf};
 
 /// Writes `html` to `out`, a new file ([`sim::files::create_new`]):
 /// nothing there, an artifact least of all, is written over.
-pub fn write_page(out: &Path, html: &str) -> Result<(), String> {
+pub(crate) fn write_page(out: &Path, html: &str) -> Result<(), String> {
     let mut file = sim::files::create_new(out)?;
     fill(&mut file, out, html)
 }
 
 /// Writes `html` beside the artifact at `artifact`, as `STEM.html` or,
 /// if that is taken, `STEM-2.html`…; returns where.
-pub fn write_page_beside(artifact: &Path, html: &str) -> Result<PathBuf, String> {
+pub(crate) fn write_page_beside(artifact: &Path, html: &str) -> Result<PathBuf, String> {
     let (mut file, out) = sim::files::create_beside(artifact, "", "html")
         .map_err(|(p, e)| format!("{}: cannot create it: {e}", p.display()))?;
     fill(&mut file, &out, html)?;

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 /// How a chart draws its series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mark {
+pub(crate) enum Mark {
     /// A dot per value (one run's operations).
     Points,
     /// A line through the values (percentiles per second).
@@ -15,7 +15,7 @@ pub enum Mark {
 
 /// One chart: `series` are `(name, [(seconds, value)])`; `shaded` are
 /// `(from, to)` periods in seconds.
-pub struct Chart<'a> {
+pub(crate) struct Chart<'a> {
     /// The caption.
     pub title: &'a str,
     /// The y axis's label.
@@ -38,7 +38,7 @@ const PALETTE: [RGBColor; 6] = [
 ];
 
 /// The chart as SVG text.
-pub fn svg(chart: &Chart<'_>) -> Result<String, String> {
+pub(crate) fn svg(chart: &Chart<'_>) -> Result<String, String> {
     let mut out = String::new();
     draw(chart, &mut out).map_err(|e| format!("cannot draw the chart {}: {e}", chart.title))?;
     Ok(out)

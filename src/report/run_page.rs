@@ -10,11 +10,11 @@ use sim::artifact::Artifact;
 use sim::model::RunSummary;
 
 /// The page's style and script, inlined into every report.
-pub const STYLE: &str = include_str!("report.css");
+pub(crate) const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("diagram.js");
 
 /// What a run's report shows besides the run.
-pub struct RunContext<'a> {
+pub(crate) struct RunContext<'a> {
     /// The artifact the run replays.
     pub artifact: &'a Artifact,
     /// Cluster size.
@@ -22,7 +22,7 @@ pub struct RunContext<'a> {
 }
 
 /// The report's HTML.
-pub fn run_page(cx: &RunContext<'_>, run: &RunSummary) -> String {
+pub(crate) fn run_page(cx: &RunContext<'_>, run: &RunSummary) -> String {
     let a = cx.artifact;
     let data = diagram(run, cx.nodes);
     let title = format!("faultline: {} seed {}", a.model, a.seed);
@@ -53,7 +53,7 @@ pub fn run_page(cx: &RunContext<'_>, run: &RunSummary) -> String {
 }
 
 /// JSON that is safe inside a script element: no `</` can end it.
-pub fn json_for_script<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn json_for_script<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value)
         .expect("report data serializes")
         .replace("</", "<\\/")

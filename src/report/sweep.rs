@@ -14,11 +14,11 @@ use sim::FaultPlan;
 use std::collections::BTreeMap;
 
 /// One virtual second, in nanoseconds.
-pub const SECOND: u64 = 1_000_000_000;
+pub(crate) const SECOND: u64 = 1_000_000_000;
 
 /// Per operation kind, over the sweep.
 #[derive(Debug, Default)]
-pub struct KindTimes {
+pub(crate) struct KindTimes {
     /// Wait at the serving node before handling.
     pub wait: Histogram,
     /// Response time, as the client saw it.
@@ -29,7 +29,7 @@ pub struct KindTimes {
 
 /// Operations invoked in one virtual second, over the sweep.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Availability {
+pub(crate) struct Availability {
     /// Operations invoked.
     pub invoked: u64,
     /// Of those, completed ok.
@@ -38,7 +38,7 @@ pub struct Availability {
 
 /// The representative run: the lowest seed of the sweep.
 #[derive(Debug)]
-pub struct Representative {
+pub(crate) struct Representative {
     /// Its seed.
     pub seed: u64,
     /// Its operations.
@@ -49,7 +49,7 @@ pub struct Representative {
 
 /// A failing seed, for the report's list.
 #[derive(Debug)]
-pub struct FailureEntry {
+pub(crate) struct FailureEntry {
     /// The seed.
     pub seed: u64,
     /// What failed.
@@ -62,7 +62,7 @@ pub struct FailureEntry {
 
 /// A sweep's report data.
 #[derive(Debug, Default)]
-pub struct SweepReport {
+pub(crate) struct SweepReport {
     /// By operation kind.
     pub kinds: BTreeMap<&'static str, KindTimes>,
     /// By virtual second of invoke.
@@ -77,7 +77,7 @@ pub struct SweepReport {
 
 impl SweepReport {
     /// Tallies one run's operations (in any order of seeds).
-    pub fn add_run(&mut self, run: &RunSummary) {
+    pub(crate) fn add_run(&mut self, run: &RunSummary) {
         self.runs += 1;
         for op in &run.ops {
             let second = op.invoked_ns / SECOND;
@@ -107,12 +107,12 @@ impl SweepReport {
     }
 
     /// Records a failure the sweep kept (called in seed order).
-    pub fn add_failure(&mut self, entry: FailureEntry) {
+    pub(crate) fn add_failure(&mut self, entry: FailureEntry) {
         self.failures.push(entry);
     }
 
     /// Failures by kind name, with counts.
-    pub fn failures_by_kind(&self) -> BTreeMap<&'static str, usize> {
+    pub(crate) fn failures_by_kind(&self) -> BTreeMap<&'static str, usize> {
         let mut by = BTreeMap::new();
         for f in &self.failures {
             *by.entry(f.failure.kind.name()).or_default() += 1;

@@ -14,7 +14,7 @@ use crate::summary::Summary;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// What the page's heading says of the sweep.
-pub struct SweepContext<'a> {
+pub(crate) struct SweepContext<'a> {
     /// The model.
     pub model: &'a str,
     /// The bug switch, if any.
@@ -29,13 +29,13 @@ pub struct SweepContext<'a> {
 
 /// Checks, before a sweep starts, that its report can be created at
 /// `out`: its folder exists and nothing is there yet.
-pub fn check_out(out: &std::path::Path) -> Result<std::path::PathBuf, String> {
+pub(crate) fn check_out(out: &std::path::Path) -> Result<std::path::PathBuf, String> {
     sim::files::check_new(out).map_err(|e| format!("--report {e}"))?;
     Ok(out.to_path_buf())
 }
 
 /// The report's HTML.
-pub fn sweep_page(
+pub(crate) fn sweep_page(
     cx: &SweepContext<'_>,
     r: &SweepReport,
     summary: &Summary,

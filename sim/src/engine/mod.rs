@@ -112,7 +112,7 @@ pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
 use crate::versions::Factory;
 mod upgrade;
 
-pub use crate::versions::{NodeFactory, VersionedFactory};
+use crate::versions::NodeFactory;
 
 /// A deterministic simulation of a cluster of `N` nodes.
 pub struct Simulation<N: Node> {

@@ -96,7 +96,7 @@ impl BugInfo {
 }
 
 /// Whether a switch declared `caught` or `harmless` (see
-/// [`bug_switches!`]) is harmless alone; any other word does not compile.
+/// [`bug_switches!`](crate::bug_switches)) is harmless alone; any other word does not compile.
 #[macro_export]
 macro_rules! bug_verdict {
     (caught) => {

@@ -53,7 +53,7 @@ where
 
     /// Runs one seed under `plan` with the fault points `buggify` allows
     /// (a replay's or a shrink step's: [`Buggify::Sites`]), cut down by
-    /// `trim` (see [`trim`]).
+    /// `trim` (see [`Trim`]).
     ///
     /// # Panics
     /// If `trim` does not fit the scenario ([`Trim::validate`]).
