@@ -15,7 +15,7 @@ trap 'rm -rf "$dir"' EXIT
 
 cp -r "$root/examples/chain/src" "$root/examples/chain/tests" "$dir/"
 # The report test borrows the browser helpers of faultline's own tests.
-sed -i "s|\"\.\./\.\./\.\./tests/common/|\"$root/tests/common/|" "$dir/tests/report.rs"
+sed -i "s|\"\.\./\.\./\.\./tests/cli/common/|\"$root/tests/cli/common/|" "$dir/tests/report.rs"
 cat > "$dir/Cargo.toml" <<TOML
 [package]
 name = "chain"

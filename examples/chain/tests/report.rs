@@ -3,9 +3,9 @@
 //! its artifact, and headless Chromium renders the run report with a lane
 //! per node and per client process and the failure on the diagram.
 
-#[path = "../../../tests/common/browser.rs"]
+#[path = "../../../tests/cli/common/browser.rs"]
 mod browser;
-#[path = "../../../tests/common/tools.rs"]
+#[path = "../../../tests/cli/common/tools.rs"]
 #[allow(dead_code)]
 mod tools;
 

@@ -4,9 +4,7 @@
 //! failures in one regression file at once both land; a symlinked
 //! regression file stays a link, and its target is updated.
 
-mod common;
-
-use common::cli::{faultline, stderr, stdout, workdir};
+use crate::common::cli::{faultline, stderr, stdout, workdir};
 use std::path::Path;
 
 /// A sweep that fails at its first seeds, and keeps them in `file`.

@@ -2,12 +2,10 @@
 //! register is found, shrunk and replayed; the correct one passes; bad input
 //! exits 2 and leaves files alone; artifacts are never overwritten.
 
-mod common;
-
-use common::cli::{faultline, stdout};
+use crate::common::cli::{faultline, stdout};
 
 fn workdir(name: &str) -> std::path::PathBuf {
-    common::cli::workdir(&format!("explore-{name}"))
+    crate::common::cli::workdir(&format!("explore-{name}"))
 }
 
 #[test]

@@ -5,9 +5,7 @@
 //! others (`sim::reshape`) gets past that. Each isolation left is then
 //! pinned to the leader it hit (`sim::narrow`). The shrunk artifact replays.
 
-mod common;
-
-use common::cli::{faultline, stdout, workdir};
+use crate::common::cli::{faultline, stdout, workdir};
 
 /// The faults and the reruns from `shrunk to N faults in M reruns`.
 fn shrunk_size(text: &str) -> (usize, usize) {

@@ -3,13 +3,11 @@
 //! DOM it leaves is checked: no script errors, one diagram lane per node
 //! and per client process, the failure marker, and a linearizability
 //! counterexample's stuck operation highlighted. Each test needs Chromium
-//! (`common::tools`).
+//! (`crate::common::tools`).
 
-mod common;
-
-use common::browser::{body_attribute, load, screenshot};
-use common::cli::{faultline, workdir};
-use common::tools::{require, Tool};
+use crate::common::browser::{body_attribute, load, screenshot};
+use crate::common::cli::{faultline, workdir};
+use crate::common::tools::{require, Tool};
 use std::path::{Path, PathBuf};
 
 /// Explores `model` with `bug` until its first failure, writing a sweep

@@ -4,9 +4,7 @@
 //! and exits 130; `merge` names the partial shard and the seeds it holds,
 //! and, given the shard run again whole, counts that copy alone.
 
-mod common;
-
-use common::cli::{faultline, stderr, stdout, workdir};
+use crate::common::cli::{faultline, stderr, stdout, workdir};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 

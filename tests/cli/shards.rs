@@ -4,9 +4,7 @@
 //! `merge` reports missing and duplicated shards, and seeds that ran
 //! differently.
 
-mod common;
-
-use common::cli::{stdout, workdir};
+use crate::common::cli::{stdout, workdir};
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -2,9 +2,7 @@
 //! crash, never a hang, never a wrong verdict, and an error that points at
 //! the right place. Each runs the `faultline` binary in a scratch directory.
 
-mod common;
-
-use common::cli::{faultline, stderr, stdout, workdir};
+use crate::common::cli::{faultline, stderr, stdout, workdir};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -6,9 +6,7 @@
 //! and bug switch, with flags that subcommand takes. The Rust blocks are
 //! compiled as doctests (`src/lib.rs`).
 
-mod common;
-
-use common::cli::{faultline, workdir};
+use crate::common::cli::{faultline, workdir};
 use sim::mix::MIXES;
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,7 @@
 //! switch, reported as fixed once it passes (and kept until removed); a
 //! malformed file is reported, exit 2, and left untouched.
 
-mod common;
-
-use common::cli::{faultline, stderr, workdir};
+use crate::common::cli::{faultline, stderr, workdir};
 
 #[test]
 fn a_failure_is_kept_re_run_first_and_reported_fixed() {

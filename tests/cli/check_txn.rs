@@ -2,10 +2,8 @@
 //! bad input or unknown), JSON output, conversion between the forms, and
 //! one-line errors that name the line.
 
-mod common;
-
-use common::cli::{faultline, stdout, workdir};
-use common::tools::{require, Tool};
+use crate::common::cli::{faultline, stdout, workdir};
+use crate::common::tools::{require, Tool};
 
 const G_SINGLE: &str = r#"[{"index":0,"process":0,"type":"invoke","value":[["append",1,1],["append",2,1]]},
  {"index":1,"process":0,"type":"ok","value":[["append",1,1],["append",2,1]]},

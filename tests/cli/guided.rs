@@ -3,9 +3,7 @@
 //! one thread or two; a failure it finds replays from its artifact with
 //! the same hash; and it stops at the first failure when asked.
 
-mod common;
-
-use common::cli::{faultline, workdir};
+use crate::common::cli::{faultline, workdir};
 
 fn guided(dir: &std::path::Path, root: &str, jobs: &str) -> serde_json::Value {
     let out = faultline(

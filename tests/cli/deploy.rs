@@ -4,9 +4,7 @@
 //! the environment the engine would set, merge into the whole sweep. The
 //! Dockerfile builds the binary in one stage and runs it from the next.
 
-mod common;
-
-use common::cli::{stdout, workdir};
+use crate::common::cli::{stdout, workdir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use yaml_rust2::{Yaml, YamlLoader};
@@ -87,7 +85,7 @@ fn the_kubernetes_job_runs_every_shard_and_merges() {
             .unwrap();
         assert_eq!(run.status.code(), Some(0), "shard {index}");
     }
-    let merged = common::cli::faultline(&dir, &["merge", "volume"]);
+    let merged = crate::common::cli::faultline(&dir, &["merge", "volume"]);
     assert_eq!(merged.status.code(), Some(0), "{}", stdout(&merged));
     assert!(
         stdout(&merged).starts_with("raft-kv: 24 runs, 0 failures"),

@@ -3,9 +3,7 @@
 //! fault points off; a shrunk raft-kv failure replays identically, fault
 //! points, trim and all, and `shrink` tells its story.
 
-mod common;
-
-use common::cli::faultline;
+use crate::common::cli::faultline;
 use serde_json::Value;
 
 fn summary(dir: &std::path::Path, args: &[&str]) -> Value {
@@ -33,7 +31,7 @@ fn explore(dir: &std::path::Path, model: &str, seeds: &str, extra: &[&str]) -> V
 
 #[test]
 fn a_sweep_that_stops_stops_at_the_same_seed_on_any_thread_count() {
-    let dir = common::cli::workdir("explore-stops");
+    let dir = crate::common::cli::workdir("explore-stops");
     let base = [
         "explore",
         "raft-kv",
@@ -80,7 +78,7 @@ fn a_sweep_that_stops_stops_at_the_same_seed_on_any_thread_count() {
 
 #[test]
 fn a_shrunk_failure_replays_and_tells_its_story() {
-    let dir = common::cli::workdir("explore-story");
+    let dir = crate::common::cli::workdir("explore-story");
     let bug = ["--bug", "no-epoch-fencing", "--until-failure"];
     let s = explore(&dir, "primary-backup", "200", &bug);
     let artifact = s["failed"][0]["artifact"]
@@ -108,7 +106,7 @@ fn a_shrunk_failure_replays_and_tells_its_story() {
 
 #[test]
 fn no_buggify_keeps_every_fault_point_off() {
-    let dir = common::cli::workdir("explore-nobuggify");
+    let dir = crate::common::cli::workdir("explore-nobuggify");
     // Over 40 seeds some raft-kv seed enables its fault point and fires
     // it, so the sweep's client operations differ from the sweep with
     // every fault point off.

@@ -4,15 +4,13 @@
 //! 20 s and 1 GB, and leave the input untouched.
 //!
 //! CI runs a few dozen cases of each; `FAULTLINE_HOSTILE_CASES=10000 cargo
-//! test --release --test hostile_fuzz` runs the full suite docs/reliability.md
-//! quotes. Peak memory is read with GNU `time` (`common::tools`: where it is
+//! test --release --test cli hostile_fuzz` runs the full suite docs/reliability.md
+//! quotes. Peak memory is read with GNU `time` (`crate::common::tools`: where it is
 //! missing the tests are skipped, unless `FAULTLINE_REQUIRE_TOOLS` is set, as
 //! `.ci/run` sets it).
 
-mod common;
-
-use common::cli::{faultline, workdir};
-use common::tools::{require, Tool};
+use crate::common::cli::{faultline, workdir};
+use crate::common::tools::{require, Tool};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 use std::path::{Path, PathBuf};

@@ -3,5 +3,4 @@
 
 pub(crate) mod browser;
 pub(crate) mod cli;
-pub(crate) mod probe;
 pub(crate) mod tools;

@@ -4,8 +4,6 @@
 //! restarts as the version it was upgraded to, and versions the simulation
 //! lacks are refused with the field named.
 
-mod common;
-
 use sim::node::{Context, Node};
 use sim::{Fault, NodeId, SimConfig, SimDuration, SimTime, Simulation};
 
@@ -216,7 +214,7 @@ mod model {
 /// version the model lacks is refused with the field named, untouched.
 #[test]
 fn an_upgrade_failure_shrinks_to_its_story_and_bad_versions_are_bad_input() {
-    use common::cli::{faultline, stdout, workdir};
+    use crate::common::cli::{faultline, stdout, workdir};
     let dir = workdir("upgrade-cli");
     let args = [
         "explore",

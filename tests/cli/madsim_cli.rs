@@ -3,12 +3,10 @@
 //! fresh process reproduces the run with an identical history hash.
 #![cfg(madsim)]
 
-mod common;
-
-use common::cli::faultline;
+use crate::common::cli::faultline;
 
 fn workdir(name: &str) -> std::path::PathBuf {
-    common::cli::workdir(&format!("madsim-cli-{name}"))
+    crate::common::cli::workdir(&format!("madsim-cli-{name}"))
 }
 
 #[test]

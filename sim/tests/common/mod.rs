@@ -1,0 +1,4 @@
+//! Helpers shared by the engine's integration tests.
+#![allow(dead_code)]
+
+pub(crate) mod probe;
