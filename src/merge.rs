@@ -35,6 +35,9 @@ struct ShardFile {
 
 /// The largest results file read.
 const MAX_BYTES: u64 = 1 << 32;
+/// The longest line of a results file read (a seed's line is a few hundred
+/// bytes; its failure message is cut to a few kilobytes).
+const MAX_LINE: u64 = 1 << 20;
 
 impl MergeArgs {
     /// Merges and prints; returns the exit code.
@@ -120,24 +123,41 @@ impl MergeArgs {
     }
 }
 
-/// A results file, parsed: seed lines, then exactly one summary line, last.
+/// A results file, parsed as it is streamed: seed lines, then exactly one
+/// summary line, last. No line may pass [`MAX_LINE`] bytes, nor the file
+/// [`MAX_BYTES`], so an endless or corrupt file is refused as soon as it is
+/// found, with the line's number, and memory holds only the parsed seeds.
 fn read(path: &Path) -> Result<ShardFile, String> {
-    let text = sim::artifact::read_capped(path, MAX_BYTES).map_err(|e| match e {
+    use std::io::{BufRead, Read};
+    let file = sim::artifact::open_input(path).map_err(|e| match e {
         sim::artifact::Capped::Io(e) => format!("cannot read {}: {e}", path.display()),
         sim::artifact::Capped::Invalid(why) => format!("{}: {why}", path.display()),
     })?;
-    let mut seeds = Vec::new();
-    let mut summary = None;
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let at = || format!("{}:{}", path.display(), i + 1);
+    let mut reader = std::io::BufReader::new(file).take(MAX_BYTES + 1);
+    let (mut seeds, mut summary, mut line) = (Vec::new(), None, Vec::new());
+    for number in 1.. {
+        let at = || format!("{}:{number}", path.display());
+        line.clear();
+        let got = (&mut reader)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut line);
+        if got.map_err(|e| format!("cannot read {}: {e}", at()))? == 0 {
+            break;
+        }
+        if line.len() as u64 > MAX_LINE {
+            return Err(format!("{}: a line longer than {MAX_LINE} bytes", at()));
+        }
+        if reader.limit() == 0 {
+            return Err(format!("{}: larger than {MAX_BYTES} bytes", path.display()));
+        }
+        let text = std::str::from_utf8(&line).map_err(|_| format!("{}: not UTF-8 text", at()))?;
+        if text.trim().is_empty() {
+            continue;
+        }
         if summary.is_some() {
             return Err(format!("{}: a line follows the summary line", at()));
         }
-        match serde_json::from_str::<ResultLine>(line).map_err(|e| format!("{}: {e}", at()))? {
+        match serde_json::from_str::<ResultLine>(text).map_err(|e| format!("{}: {e}", at()))? {
             ResultLine::Seed(s) => seeds.push(s),
             ResultLine::Summary(s) => summary = Some(s),
         }

@@ -86,8 +86,21 @@ pub(crate) struct FailedSeed {
 /// A failure's first line, as summaries show it.
 pub(crate) fn first_line(failure: &Failure) -> String {
     let text = failure.to_string();
-    text.lines().next().unwrap_or_default().to_string()
+    let line = text.lines().next().unwrap_or_default();
+    match line.len() > MAX_FIRST_LINE {
+        true => {
+            let cut = (0..=MAX_FIRST_LINE)
+                .rev()
+                .find(|&i| line.is_char_boundary(i));
+            format!("{}…", &line[..cut.unwrap_or(0)])
+        }
+        false => line.to_string(),
+    }
 }
+
+/// The longest first line of a failure a summary or a results file keeps,
+/// in bytes: a model's message may be one line of any length.
+const MAX_FIRST_LINE: usize = 4096;
 
 /// A sweep's figures so far.
 #[derive(Debug, Default)]

@@ -286,3 +286,24 @@ fn merge_refuses_shards_of_different_settings_and_names_the_setting() {
     assert_eq!(merged.status.code(), Some(2), "{said}");
     assert!(said.contains("its faultline version differs"), "{said}");
 }
+
+/// `merge` streams a results file line by line: a line past the cap, or an
+/// input that never ends (`/dev/zero`), is refused at once with the line's
+/// number, without reading the rest into memory.
+#[test]
+fn merge_streams_and_refuses_a_line_past_the_cap_and_an_endless_input() {
+    let dir = workdir("merge-stream");
+    let long = format!(
+        "{{\"type\":\"seed\",\"seed\":0,\"trace_hash\":\"{}\"}}\n",
+        "a".repeat(3 << 20)
+    );
+    std::fs::write(dir.join("long.jsonl"), format!("\n{long}")).unwrap();
+    let out = faultline_with(&dir, &["merge", "long.jsonl"], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("long.jsonl:2: a line longer than"), "{err}");
+    let out = faultline_with(&dir, &["merge", "/dev/zero"], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("/dev/zero:1: a line longer than"), "{err}");
+}

@@ -152,12 +152,17 @@ pub enum Capped {
 /// character device (`/dev/null`); never more than `max + 1` bytes are
 /// read. A FIFO or socket is refused, since opening one can wait forever.
 pub fn read_capped(path: &Path, max: u64) -> Result<String, Capped> {
+    read_text(open_input(path)?, max)
+}
+
+/// Opens an input file: a regular file or a character device (a pipe's
+/// `/dev/stdin`), never a directory or a FIFO that could block forever.
+pub fn open_input(path: &Path) -> Result<std::fs::File, Capped> {
     let meta = std::fs::metadata(path).map_err(Capped::Io)?;
     if !meta.is_file() && !is_char_device(&meta) {
         return Err(Capped::Invalid("not a regular file".into()));
     }
-    let file = std::fs::File::open(path).map_err(Capped::Io)?;
-    read_text(file, max)
+    std::fs::File::open(path).map_err(Capped::Io)
 }
 
 /// Reads at most `max` bytes of UTF-8 text from `reader`.
