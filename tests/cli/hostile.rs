@@ -272,6 +272,25 @@ fn zero_and_tiny_latencies_end_as_runaways_within_the_budget() {
     }
 }
 
+/// Recording is bounded: a replay of a run that passes a million events
+/// keeps the first `MAX_RECORDED` and says the recording stopped, while the
+/// run goes on to its budget under the same hash.
+#[test]
+fn a_replay_records_at_most_its_bound_and_says_so() {
+    let dir = workdir("record-bound");
+    let mut artifact = register_artifact(&dir);
+    artifact["config"]["budget"] = json!({"events_per_phase": 1500000, "pending_events": 1000000, "events_per_instant": 2000000});
+    artifact["plan"]["faults"] = json!([all_links(json!({"fixed": 1}))]);
+    let out = replay_within(&dir, "long.json", &artifact, Duration::from_secs(120));
+    let text = stdout(&out);
+    let cut = format!(
+        "recording stopped after {} events",
+        sim::trace::MAX_RECORDED
+    );
+    assert!(text.contains(&cut), "{}", stderr(&out));
+    assert!(text.contains("runaway failure"), "{}", stderr(&out));
+}
+
 /// Duplication of every message ends (the register ignores copies; a
 /// protocol that answers each copy multiplies them, and its budget of
 /// pending events ends it: `tests/runaway.rs`).
@@ -313,6 +332,25 @@ fn a_madsim_fault_far_past_the_run_does_not_stretch_it() {
         .push(late);
     let out = replay_within(&dir, "late.json", &artifact, Duration::from_secs(30));
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+}
+
+/// An engine run's liveness phase waits for the plan's last fault before it
+/// heals: a fault far past the run's end (its safety and liveness phases)
+/// is refused by name, not awaited while the trace is recorded.
+#[test]
+fn an_engine_fault_far_past_the_run_is_refused_not_awaited() {
+    let dir = workdir("late-engine-fault");
+    let mut artifact = register_artifact(&dir);
+    let late = json!({"at": 1_000_000_000_000_000u64, "fault": {"kind": "crash", "node": 1}});
+    let faults = artifact["plan"]["faults"].as_array_mut().unwrap();
+    faults.push(late);
+    let index = faults.len() - 1;
+    let out = replay_within(&dir, "late.json", &artifact, Duration::from_secs(30));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let last = err.trim().lines().last().unwrap_or_default();
+    assert!(last.contains(&format!("faults[{index}].at")), "{err}");
+    assert!(last.contains("after the run's end"), "{err}");
 }
 
 #[test]

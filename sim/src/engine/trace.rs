@@ -355,7 +355,19 @@ impl fmt::Display for TraceRecord {
     }
 }
 
-/// The trace of a run: the rolling hash, a count, and optionally every event.
+/// The most events a trace records (about 150 MB of records): past it the
+/// hash and the count go on, and recording stops, so a replay of a run that
+/// runs away keeps bounded memory. See [`is_cut`].
+pub const MAX_RECORDED: usize = 1 << 20;
+
+/// True when `records` stopped at [`MAX_RECORDED`]: the run may have gone
+/// on past the last record shown.
+pub fn is_cut(records: &[TraceRecord]) -> bool {
+    records.len() >= MAX_RECORDED
+}
+
+/// The trace of a run: the rolling hash, a count, and optionally its
+/// events, the first [`MAX_RECORDED`] of them.
 ///
 /// A recording trace also notes when each node synced its storage. Syncs
 /// are notes beside the events, not events: they are not hashed, so
@@ -370,7 +382,8 @@ pub struct Trace {
 }
 
 impl Trace {
-    /// An empty trace; `record` keeps every event.
+    /// An empty trace; `record` keeps its events (the first
+    /// [`MAX_RECORDED`]).
     pub fn new(record: bool) -> Trace {
         Trace {
             hash: EMPTY_TRACE_HASH,
@@ -388,7 +401,7 @@ impl Trace {
 
     /// Notes that `node` synced its storage at `at` (when recording).
     pub fn note_sync(&mut self, at: SimTime, node: NodeId) {
-        if let Some(syncs) = &mut self.syncs {
+        if let Some(syncs) = self.syncs.as_mut().filter(|s| s.len() < MAX_RECORDED) {
             syncs.push((at, node));
         }
     }
@@ -404,7 +417,7 @@ impl Trace {
     pub fn push(&mut self, event: TraceEvent, detail: impl FnOnce() -> String) {
         self.hash = event.fold(self.hash);
         self.len += 1;
-        if let Some(records) = &mut self.records {
+        if let Some(records) = self.records.as_mut().filter(|r| r.len() < MAX_RECORDED) {
             records.push(TraceRecord {
                 event,
                 detail: detail(),

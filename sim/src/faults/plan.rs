@@ -100,12 +100,30 @@ impl FaultPlan {
         Ok(())
     }
 
-    /// [`FaultPlan::validate`], and every upgrade names a version from 1 to
-    /// `newest` (see [`crate::versions`]).
-    pub fn validate_for(&self, nodes: usize, newest: u32) -> Result<(), ConfigError> {
+    /// [`FaultPlan::validate`], every upgrade names a version from 1 to
+    /// `newest` (see [`crate::versions`]), and no fault comes after `end`,
+    /// when given: the run's end (its safety and liveness phases: see
+    /// [`crate::scenario::ScenarioConfig::run_end`]), where the run would
+    /// otherwise wait for such a fault, recording, long after anything it
+    /// checks is over.
+    pub fn validate_for(
+        &self,
+        nodes: usize,
+        newest: u32,
+        end: Option<SimTime>,
+    ) -> Result<(), ConfigError> {
         self.validate(nodes)?;
         for (i, f) in self.faults.iter().enumerate() {
             crate::versions::check_version(&f.fault, newest, &format!("faults[{i}].fault"))?;
+            if let Some(end) = end.filter(|&end| f.at > end) {
+                return Err(ConfigError::OutOfRange {
+                    field: format!("faults[{i}].at"),
+                    reason: format!(
+                        "{} is after the run's end, {} (its safety and liveness phases)",
+                        f.at, end
+                    ),
+                });
+            }
         }
         Ok(())
     }

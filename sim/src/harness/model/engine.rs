@@ -101,8 +101,12 @@ where
             Some(plan) => plan.clone(),
             None => scenario.plan_for(request.seed),
         };
-        plan.validate_for(scenario.describe().nodes, scenario.newest_version())?;
         let config = scenario.describe();
+        plan.validate_for(
+            config.nodes,
+            scenario.newest_version(),
+            Some(config.run_end()),
+        )?;
         let trim = request.trim;
         trim.validate(config.clients, config.safety_for)
             .map_err(ModelError::BadTrim)?;

@@ -29,7 +29,11 @@ where
             .filter(|e| e.test.as_deref() == Some(test))
         {
             let plan = entry.rerun_plan().clone();
-            if let Err(e) = plan.validate_for(self.describe().nodes, self.newest_version()) {
+            if let Err(e) = plan.validate_for(
+                self.describe().nodes,
+                self.newest_version(),
+                Some(self.describe().run_end()),
+            ) {
                 panic!(
                     "{}: seed {}: the plan does not fit this scenario: {e}",
                     path.display(),

@@ -130,6 +130,14 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 impl ScenarioConfig {
+    /// When a run of this shape ends at the latest: its safety phase, then
+    /// its liveness phase. A fault plan holds no fault after it.
+    pub fn run_end(&self) -> SimTime {
+        SimTime::ZERO
+            .after(self.safety_for)
+            .after(self.liveness_for)
+    }
+
     /// The most clients a scenario runs.
     pub const MAX_CLIENTS: usize = 100_000;
 

@@ -189,7 +189,11 @@ where
             eprintln!("faultline: warning: the scenario's shape has changed since the artifact was written");
         }
         let nodes = self.describe().nodes;
-        if let Err(e) = artifact.plan.validate_for(nodes, self.newest_version()) {
+        if let Err(e) = artifact.plan.validate_for(
+            nodes,
+            self.newest_version(),
+            Some(self.describe().run_end()),
+        ) {
             panic!("{REPLAY_VAR}: {}: plan: {e}", path.display());
         }
         if let Err(e) = artifact.trim.validate(self.clients, self.safety_for) {
