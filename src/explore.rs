@@ -71,7 +71,8 @@ pub struct ExploreArgs {
     pub max_artifacts: usize,
     /// Run the K-th of N slices of the seeds (K from 1) [default: from
     /// FAULTLINE_SHARD, FAULTLINE_SHARD_INDEX and FAULTLINE_SHARD_COUNT, or
-    /// a Kubernetes Indexed Job's JOB_COMPLETION_INDEX].
+    /// a Kubernetes Indexed Job's JOB_COMPLETION_INDEX, or a Slurm job
+    /// array's SLURM_ARRAY_TASK_ID].
     #[arg(long, value_parser = crate::shard::parse)]
     pub shard: Option<Shard>,
     /// Write a result per seed and the shard's summary to a JSON-lines file

@@ -97,7 +97,7 @@ pub(crate) fn from_env(
             let i = number("JOB_COMPLETION_INDEX", i)?;
             (i.saturating_add(1), "JOB_COMPLETION_INDEX")
         }
-        (None, None) => return Ok(None),
+        (None, None) => return slurm(&var, number),
     };
     let Some(count) = count else {
         return Err(format!(
@@ -108,9 +108,83 @@ pub(crate) fn from_env(
     Shard::new(index, count).map(|s| Some((s, source.to_string())))
 }
 
+/// The shard of a Slurm job array's task: `SLURM_ARRAY_TASK_ID` counted
+/// from `SLURM_ARRAY_TASK_MIN`, of `SLURM_ARRAY_TASK_COUNT` tasks (or
+/// `FAULTLINE_SHARD_COUNT`). The array must be dense (`--array=0-7`): a step
+/// would leave shards that no task runs.
+fn slurm(
+    var: &impl Fn(&str) -> Option<String>,
+    number: impl Fn(&str, String) -> Result<u64, String>,
+) -> Result<Option<(Shard, String)>, String> {
+    let get = |name: &str| var(name).filter(|v| !v.is_empty());
+    let Some(id) = get("SLURM_ARRAY_TASK_ID") else {
+        return Ok(None);
+    };
+    let id = number("SLURM_ARRAY_TASK_ID", id)?;
+    let min = get("SLURM_ARRAY_TASK_MIN").map_or(Ok(0), |v| number("SLURM_ARRAY_TASK_MIN", v))?;
+    if let Some(step) = get("SLURM_ARRAY_TASK_STEP").filter(|s| s.trim() != "1") {
+        return Err(format!(
+            "SLURM_ARRAY_TASK_STEP=`{step}`: a job array of shards must be dense, such as --array=0-7"
+        ));
+    }
+    let count = match get("FAULTLINE_SHARD_COUNT") {
+        Some(c) => number("FAULTLINE_SHARD_COUNT", c)?,
+        None => {
+            let c = get("SLURM_ARRAY_TASK_COUNT").ok_or("SLURM_ARRAY_TASK_ID is set, but neither SLURM_ARRAY_TASK_COUNT nor FAULTLINE_SHARD_COUNT is")?;
+            number("SLURM_ARRAY_TASK_COUNT", c)?
+        }
+    };
+    let index = id
+        .checked_sub(min)
+        .ok_or_else(|| format!("SLURM_ARRAY_TASK_ID={id} is below SLURM_ARRAY_TASK_MIN={min}"))?;
+    let shard = Shard::new(index.saturating_add(1), count)?;
+    Ok(Some((shard, "SLURM_ARRAY_TASK_ID".to_string())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Slurm array task is a shard: counted from the array's first task,
+    /// of the array's task count; a stepped array is refused.
+    #[test]
+    fn a_slurm_array_task_is_a_shard() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                let found = pairs.iter().find(|(k, _)| *k == name);
+                found.map(|(_, v)| v.to_string())
+            }
+        };
+        let task = env(&[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        let (shard, from) = from_env(task).unwrap().unwrap();
+        assert_eq!((shard.index, shard.count), (3, 4));
+        assert_eq!(from, "SLURM_ARRAY_TASK_ID");
+        let stepped = env(&[
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        let e = from_env(stepped).unwrap_err();
+        assert!(e.contains("SLURM_ARRAY_TASK_STEP"), "{e}");
+        let past = env(&[
+            ("SLURM_ARRAY_TASK_ID", "4"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+        ]);
+        assert!(from_env(past).is_err());
+        let k8s_wins = env(&[
+            ("JOB_COMPLETION_INDEX", "0"),
+            ("FAULTLINE_SHARD_COUNT", "2"),
+            ("SLURM_ARRAY_TASK_ID", "1"),
+        ]);
+        assert_eq!(
+            from_env(k8s_wins).unwrap().unwrap().1,
+            "JOB_COMPLETION_INDEX"
+        );
+    }
 
     #[test]
     fn slices_are_disjoint_and_cover_the_range() {

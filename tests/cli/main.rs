@@ -27,5 +27,6 @@ mod regressions;
 mod runaway;
 mod shards;
 mod shrink_figure8;
+mod slurm;
 mod tidy;
 mod upgrades;

@@ -1,7 +1,8 @@
 //! What some tests need beside the Rust toolchain: headless Chromium (the
-//! report tests), GNU `time` (the memory bounds of the hostile-input tests)
-//! and the anchors beside the repository (`../shared/anchors`: Elle's
-//! public histories).
+//! report tests), GNU `time` (the memory bounds of the hostile-input tests),
+//! Slurm and munge, run as root (a sweep as a job array on a real
+//! scheduler), and the anchors beside the repository (`../shared/anchors`:
+//! Elle's public histories).
 //!
 //! A test that needs one runs where it is found. Where it is not, the test
 //! says on stderr that it was skipped and why, and passes, so `cargo test`
@@ -21,6 +22,9 @@ pub(crate) enum Tool {
     GnuTime,
     /// Elle's public histories, in `../shared/anchors/elle/elle-histories`.
     ElleHistories,
+    /// Slurm's controller, node daemon and commands, and munge, with root
+    /// to start them: found as `slurmctld`.
+    Slurm,
 }
 
 impl Tool {
@@ -33,6 +37,7 @@ impl Tool {
                 let root = Path::new(env!("CARGO_MANIFEST_DIR"));
                 Some(root.join("../shared/anchors/elle/elle-histories")).filter(|p| p.is_dir())
             }
+            Tool::Slurm => slurm(),
         }
     }
 
@@ -43,6 +48,9 @@ impl Tool {
             Tool::GnuTime => "install it with `apt-get install -y time`",
             Tool::ElleHistories => {
                 "lay out Elle's public histories as docs/performance.md says (Anchors)"
+            }
+            Tool::Slurm => {
+                "install them with `apt-get install -y slurm-wlm munge`, and run as root"
             }
         }
     }
@@ -71,4 +79,21 @@ fn chromium() -> Option<PathBuf> {
     std::env::split_paths(&path)
         .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
         .find(|p| p.is_file())
+}
+
+fn slurm() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path)
+        .chain(["/usr/sbin".into(), "/usr/bin".into()])
+        .collect();
+    let find = |name: &str| dirs.iter().map(|d| d.join(name)).find(|p| p.is_file());
+    let needed = [
+        "slurmd", "sbatch", "scontrol", "squeue", "sinfo", "munged", "munge",
+    ];
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let all = needed.iter().all(|n| find(n).is_some());
+    find("slurmctld").filter(|_| all && root)
 }
