@@ -362,6 +362,41 @@ fn special_and_huge_files_are_refused_without_reading_them_all() {
     assert_bad(&faultline(&dir, &["replay", "."]), &["not a regular file"]);
 }
 
+/// An error in the first event of a large history is reported where it is
+/// found, without parsing the rest: a `[` left open in the first of a
+/// 50 MB history's events is refused at the second event's line, in a
+/// fraction of the memory a parse of the whole history takes.
+#[test]
+fn an_open_bracket_in_the_first_event_of_a_large_history_stops_the_parse() {
+    let test = "hostile::an_open_bracket_in_the_first_event_of_a_large_history_stops_the_parse";
+    let Some(time) = crate::common::tools::require(crate::common::tools::Tool::GnuTime, test)
+    else {
+        return;
+    };
+    let dir = workdir("open-first-event");
+    let event = |i: u64| {
+        format!("{{:type :ok, :f :txn, :value [[:append {i} 1] [:r {i} [1]]], :process 0, :index {i}}}\n")
+    };
+    let mut text = String::from("{:type :invoke, :f :txn, :value [[:append 0 1]\n");
+    let mut i = 1;
+    while text.len() < 50 << 20 {
+        text.push_str(&event(i));
+        i += 1;
+    }
+    std::fs::write(dir.join("h.edn"), text).unwrap();
+    let out = std::process::Command::new(time)
+        .args(["-f", "%M", "-o", "rss"])
+        .args([env!("CARGO_BIN_EXE_faultline"), "check-txn", "h.edn"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_bad(&out, &["h.edn", "line 2", "left open"]);
+    // GNU time notes a failing exit on a line of its own before the figure.
+    let rss = std::fs::read_to_string(dir.join("rss")).unwrap();
+    let rss: u64 = rss.trim().lines().last().unwrap().parse().unwrap();
+    assert!(rss < 200 << 10, "{rss} KB for an error at line 2");
+}
+
 #[test]
 fn errors_quote_at_most_a_few_dozen_characters_of_the_input() {
     let dir = workdir("echo");

@@ -81,7 +81,11 @@ pub const MAX_DEPTH: usize = 200;
 
 /// Reads every top-level form of `text`, each with the line it starts on.
 pub fn parse_all(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    let mut r = Reader::new(text);
+    read_forms(Reader::new(text))
+}
+
+/// Every top-level form `r` reads, each with the line it starts on.
+fn read_forms(mut r: Reader<'_>) -> Result<Vec<(usize, Edn)>, EdnError> {
     let mut forms = Vec::new();
     loop {
         r.skip_space();
@@ -99,20 +103,26 @@ pub fn parse_all(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
 /// `text`, or, when `text` is one list or vector, its items (as Knossos and
 /// older Jepsen tests store a history).
 pub fn parse_items(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    let mut r = Reader::new(text);
+    let mut r = Reader::for_events(text, 1);
     r.skip_space();
     let close = match r.peek() {
         Some('[') => ']',
         Some('(') => ')',
-        _ => return parse_all(text),
+        _ => return parse_events(text),
     };
     let items = r.sequence(close, 0)?;
     r.skip_space();
     if r.peek().is_some() {
         // More than one form: the text is a sequence of forms after all.
-        return parse_all(text);
+        return parse_events(text);
     }
     Ok(items)
+}
+
+/// Every top-level form of `text`, as [`parse_all`] reads them, read as a
+/// history's events one after another (see [`Reader::event_inside`]).
+fn parse_events(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
+    read_forms(Reader::for_events(text, 0))
 }
 
 /// Like [`parse_items`], but hands each event to `f` as it is read, so a
@@ -129,6 +139,7 @@ pub fn visit_items<E: From<EdnError>>(
         Some('(') => Some(')'),
         _ => None,
     };
+    r.events_at = Some(usize::from(close.is_some()));
     if let Some(close) = close {
         let mark = r.mark();
         r.bump();
@@ -189,6 +200,11 @@ struct Reader<'t> {
     line_start: usize,
     /// The keywords read so far (the first 64), shared by every use.
     keywords: Vec<Rc<str>>,
+    /// When reading a history: the depth its events are read at (0 for
+    /// events one after another, 1 inside a wrapping collection). An event
+    /// that starts a line deeper than that is refused at once (see
+    /// [`Reader::event_inside`]).
+    events_at: Option<usize>,
 }
 
 /// A place in the text, for errors that point back at it.
@@ -215,7 +231,29 @@ impl<'t> Reader<'t> {
             line: 1,
             line_start: 0,
             keywords: Vec::new(),
+            events_at: None,
         }
+    }
+
+    /// A history's reader: events at `depth`.
+    fn for_events(text: &'t str, depth: usize) -> Reader<'t> {
+        Reader {
+            events_at: Some(depth),
+            ..Reader::new(text)
+        }
+    }
+
+    /// True when the `{` here starts a line and opens an event
+    /// (`{:type …`) deeper than a history's events are read: a collection
+    /// above it was left open, and reading on would swallow the rest of the
+    /// history into it (an unclosed `[` in the first event of a 50 MB
+    /// history would hold all of it), so the reader stops here.
+    fn event_inside(&self, depth: usize) -> bool {
+        let deeper = self.events_at.is_some_and(|at| depth > at);
+        let line_head = &self.text.as_bytes()[self.line_start..self.pos];
+        let starts_line = line_head.iter().all(|b| matches!(b, b' ' | b'\t' | b','));
+        let rest = self.text[self.pos + 1..].trim_start_matches([' ', '\t']);
+        deeper && starts_line && rest.starts_with(":type")
     }
 
     /// The shared keyword `name`.
@@ -313,6 +351,11 @@ impl<'t> Reader<'t> {
         let value = match c {
             '(' => Edn::List(items(self, ')')?),
             '[' => Edn::Vector(items(self, ']')?),
+            '{' if self.event_inside(depth) => {
+                let message = "an event (`{:type …`) starts here, inside another form: \
+                               a `[`, `(` or `{` above it is left open";
+                return Err(self.error(message));
+            }
             '{' => self.map(depth)?,
             '"' => Edn::Str(self.string()?),
             '\\' => self.character()?,
@@ -619,6 +662,30 @@ impl fmt::Display for Edn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A history whose first event leaves a `[` open is refused where the
+    /// next event starts, not after the rest of the history was swallowed
+    /// into it; a map that is not an event, or that does not start a line,
+    /// is read as before.
+    #[test]
+    fn an_event_inside_an_open_collection_is_refused_where_it_starts() {
+        let text = "{:type :invoke, :f :txn, :value [[:r 1 nil]\n{:type :ok, :f :txn}\n";
+        let e = parse_items(text).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("left open"), "{e}");
+        let wrapped = "[{:type :invoke, :value [[:r 1 nil]\n {:type :ok}]";
+        assert_eq!(parse_items(wrapped).unwrap_err().line, 2);
+        let mut seen = 0;
+        let visited = visit_items(text, |_, _| {
+            seen += 1;
+            Ok::<(), EdnError>(())
+        });
+        assert_eq!(visited.unwrap_err().line, 2);
+        assert_eq!(seen, 0);
+        let fine = "{:type :ok, :value [{:a 1}\n {:b 2}]}\n{:type :ok, :value {:type 1}}";
+        assert_eq!(parse_items(fine).unwrap().len(), 2);
+        assert_eq!(parse_all(text).unwrap_err().line, 1, "plain EDN reads on");
+    }
 
     #[test]
     fn reads_a_jepsen_event() {
