@@ -68,15 +68,44 @@ pub fn replay_command(test: &str, seed: u64) -> String {
 /// `cargo test` as this test was built, with `assign` (an environment
 /// variable) before it: `--release` when the build had no debug
 /// assertions, so the replay reuses the build that failed rather than
-/// start another; the test by its exact name; and `--include-ignored`, so
-/// that a test marked `#[ignore]` runs rather than pass having run nothing.
+/// start another; the package and the test binary it ran in, when cargo
+/// said (see [`test_target`]), so that no other binary is built or run;
+/// the test by its exact name; and `--include-ignored`, so that a test
+/// marked `#[ignore]` runs rather than pass having run nothing.
 pub fn cargo_test_command(assign: &str, test: &str) -> String {
     let release = if cfg!(debug_assertions) {
         ""
     } else {
         " --release"
     };
-    format!("{assign} cargo test{release} {test} -- --exact --include-ignored")
+    let target = test_target();
+    format!("{assign} cargo test{release}{target} {test} -- --exact --include-ignored")
+}
+
+/// ` -p PACKAGE --test BINARY` for the integration-test binary running now,
+/// read from `CARGO_PKG_NAME` (which `cargo test` sets) and the binary's
+/// file name (`BINARY-HASH`); ` -p PACKAGE` alone for a crate's own unit
+/// tests (a binary named like the crate); empty outside cargo.
+fn test_target() -> String {
+    let Some(package) = std::env::var("CARGO_PKG_NAME")
+        .ok()
+        .filter(|p| !p.is_empty())
+    else {
+        return String::new();
+    };
+    let exe = std::env::current_exe().ok();
+    let stem = exe
+        .as_ref()
+        .and_then(|e| e.file_stem())
+        .map(|s| s.to_string_lossy());
+    let binary = stem
+        .as_deref()
+        .and_then(|s| s.rsplit_once('-'))
+        .map(|(b, _)| b.to_string());
+    match binary {
+        Some(b) if b != package.replace('-', "_") => format!(" -p {package} --test {b}"),
+        _ => format!(" -p {package}"),
+    }
 }
 
 /// The running test's name, as libtest names its thread.
@@ -138,6 +167,18 @@ pub fn run_seed_list(test: &str, seeds: Vec<u64>, mut body: impl FnMut(u64)) {
 mod tests {
     use super::*;
 
+    /// Under `cargo test`, the replay command names this package; these are
+    /// its own unit tests, so no `--test` binary.
+    #[test]
+    fn the_replay_command_names_the_package_it_ran_in() {
+        let Ok(package) = std::env::var("CARGO_PKG_NAME") else {
+            return; // not run by cargo: nothing to name
+        };
+        assert_eq!(package, "sim");
+        assert_eq!(test_target(), " -p sim");
+        assert!(replay_command("t", 1).contains(" -p sim t -- --exact"));
+    }
+
     #[test]
     fn parses_decimal_and_hex() {
         assert_eq!(parse_seed("42"), Some(42));
@@ -164,7 +205,8 @@ mod tests {
         } else {
             " --release"
         };
-        let expected = format!("cargo test{release} my_test -- --exact --include-ignored");
+        let target = test_target();
+        let expected = format!("cargo test{release}{target} my_test -- --exact --include-ignored");
         assert!(replay_command("my_test", 13).ends_with(&expected), "{text}");
         assert!(text.contains(&replay_command("my_test", 13)), "{text}");
     }
