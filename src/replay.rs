@@ -175,6 +175,15 @@ impl ReplayArgs {
         };
         if artifact.hash_matches(run.trace_hash) {
             println!("{what} {hash}: identical to the artifact");
+            let unfired = artifact.unfired_sites(&run.buggified);
+            if let Some(site) = unfired.first() {
+                return bad(&format!(
+                    "{}: buggify lists `{site}`, which never fired in the run it names: \
+                     not a fault point of model {}",
+                    self.file.display(),
+                    artifact.model
+                ));
+            }
             exit::OK
         } else {
             println!(

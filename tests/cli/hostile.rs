@@ -623,3 +623,21 @@ fn a_trim_or_fault_point_list_that_does_not_fit_is_refused_and_left_alone() {
         assert_bad(&out, &["buggify["]);
     }
 }
+
+/// A fault point the model does not have is bad input, not a site that
+/// silently never fires: a replay that matches the artifact's hash ran as
+/// the failure did, so every site the artifact lists must fire again.
+#[test]
+fn an_unknown_fault_point_in_an_artifact_is_refused_by_name() {
+    let dir = workdir("unknown-site");
+    let mut artifact = register_artifact(&dir);
+    artifact["buggify"] = json!(["no-such-site"]);
+    let out = replay_within(&dir, "site.json", &artifact, Duration::from_secs(30));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let last = err.trim().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("site.json") && last.contains("`no-such-site`"),
+        "{err}"
+    );
+}

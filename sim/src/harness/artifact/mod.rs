@@ -275,6 +275,16 @@ impl Artifact {
             .map_err(|e| split_field(&format!("plan.{e}")))
     }
 
+    /// The fault points the artifact lists that did not fire in a replay
+    /// whose trace hash is the artifact's (`fired`: the replay's). Such a
+    /// replay ran as the failure did, so every site that fired then fired
+    /// again: a listed site that did not is not a fault point of the model
+    /// (a misspelling, or an edit), and the artifact is bad input.
+    pub fn unfired_sites(&self, fired: &[String]) -> Vec<&str> {
+        let listed = self.buggify.iter().filter(|s| !fired.contains(s));
+        listed.map(String::as_str).collect()
+    }
+
     /// The fault points a replay enables: exactly those that fired.
     pub fn buggify_sites(&self) -> crate::marks::Buggify {
         crate::marks::Buggify::Sites(self.buggify.iter().cloned().collect())

@@ -223,6 +223,17 @@ where
             artifact.seed,
             artifact.plan.len()
         );
+        let unfired = artifact.unfired_sites(&report.buggified);
+        if let Some(site) = unfired
+            .first()
+            .filter(|_| artifact.hash_matches(report.trace_hash))
+        {
+            panic!(
+                "{REPLAY_VAR}: {}: buggify lists `{site}`, which never fired in the run it names: \
+                 not a fault point of this test's model",
+                path.display()
+            );
+        }
         match &report.failure {
             Some(failure) => panic!(
                 "{failure}\n{verdict}\nreplayed: {}",
