@@ -167,31 +167,36 @@ impl ReplayArgs {
             Some(f) => println!("{f}"),
             None => println!("no failure this time"),
         }
-        let hash = hash_hex(run.trace_hash);
-        let what = if run.history.is_some() {
-            "history hash"
-        } else {
-            "trace hash"
-        };
-        if artifact.hash_matches(run.trace_hash) {
-            println!("{what} {hash}: identical to the artifact");
-            let unfired = artifact.unfired_sites(&run.buggified);
-            if let Some(site) = unfired.first() {
-                return bad(&format!(
-                    "{}: buggify lists `{site}`, which never fired in the run it names: \
-                     not a fault point of model {}",
-                    self.file.display(),
-                    artifact.model
-                ));
-            }
-            exit::OK
-        } else {
-            println!(
-                "{what} {hash}: DIFFERS from the artifact's {}",
-                artifact.trace_hash
-            );
-            exit::FAILURE_FOUND
+        match verdict(artifact, &run) {
+            Ok(code) => code,
+            Err(e) => bad(&format!("{}: {e}", self.file.display())),
         }
+    }
+}
+
+/// Whether the rerun is the artifact's run, printed: exit 0 when its hash
+/// is the artifact's, 1 when it differs; an error when the hash matches but
+/// a fault point the artifact lists never fired (see
+/// [`sim::artifact::Artifact::unfired_sites`]).
+fn verdict(artifact: &sim::artifact::Artifact, run: &RunSummary) -> Result<i32, String> {
+    let hash = hash_hex(run.trace_hash);
+    let what = match run.history.is_some() {
+        true => "history hash",
+        false => "trace hash",
+    };
+    if !artifact.hash_matches(run.trace_hash) {
+        let theirs = &artifact.trace_hash;
+        println!("{what} {hash}: DIFFERS from the artifact's {theirs}");
+        return Ok(exit::FAILURE_FOUND);
+    }
+    println!("{what} {hash}: identical to the artifact");
+    match artifact.unfired_sites(&run.buggified).first() {
+        Some(site) => Err(format!(
+            "buggify lists `{site}`, which never fired in the run it names: \
+             not a fault point of model {}",
+            artifact.model
+        )),
+        None => Ok(exit::OK),
     }
 }
 
