@@ -9,6 +9,11 @@ use crate::fxhash::FxMap;
 /// At most this many examples of one anomaly kind are kept (all are counted).
 pub const EXAMPLES_PER_KIND: usize = 8;
 
+/// The most dependencies inference keeps (24 bytes each, and as much again
+/// in the graph searched): one read of a version by each of 20,000 readers,
+/// with 20,000 appends no read saw, would otherwise make 400 million.
+pub const MAX_EDGES: usize = 8_000_000;
+
 /// What inference found.
 #[derive(Clone, Debug, Default)]
 pub struct Inference {
@@ -44,10 +49,24 @@ impl Inference {
     }
 
     /// Adds a dependency, unless it is a transaction's edge to itself.
+    /// Past [`MAX_EDGES`] the dependency is dropped and the inference is
+    /// marked incomplete: a cycle among the edges kept is still an anomaly,
+    /// but no cycle among them no longer means valid.
     pub fn edge(&mut self, edge: Edge) {
-        if edge.from != edge.to {
-            self.edges.push(edge);
+        if edge.from == edge.to {
+            return;
         }
+        if self.edges.len() >= MAX_EDGES {
+            self.incomplete.get_or_insert_with(|| {
+                format!(
+                    "more than {MAX_EDGES} dependencies (readers of a version times the \
+                     appends or writes after it): those past it are not searched, so valid \
+                     cannot be concluded"
+                )
+            });
+            return;
+        }
+        self.edges.push(edge);
     }
 }
 

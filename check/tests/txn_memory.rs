@@ -1,0 +1,57 @@
+//! Memory that stays bounded on any history: inference keeps at most a
+//! fixed number of dependencies and register orders, and past either it
+//! answers unknown (never valid, which it could no longer show). Each case
+//! here would pass 4 GB (the register) and 20 GB (the appends) unbounded.
+
+use check::txn::format;
+use check::txn::verdict::Outcome;
+use check::txn::{check, CheckOptions};
+
+fn verdict(text: &str) -> Outcome {
+    let (_, history) = format::parse(text).expect("a history");
+    check(&history, CheckOptions::default()).outcome
+}
+
+fn op(kind: &str, value: &str, process: u64) -> String {
+    format!("{{:type :{kind}, :f :txn, :value {value}, :process {process}}}\n")
+}
+
+/// 1,500 writes of one register, and 1,500 reads of a value each: more
+/// orders of a read and another write to check than the checker keeps.
+#[test]
+fn many_reads_of_many_register_writes_answer_unknown_within_memory() {
+    let mut text = String::new();
+    for i in 1..=1500u64 {
+        let (w, r) = (
+            format!("[[:w :x {i}]]"),
+            format!("[[:r :x {}]]", i.div_ceil(2)),
+        );
+        text += &(op("invoke", &w, i) + &op("ok", &w, i));
+        text += &(op("invoke", "[[:r :x nil]]", 5000 + i) + &op("ok", &r, 5000 + i));
+    }
+    let outcome = verdict(&text);
+    let Outcome::Unknown(why) = outcome else {
+        panic!("expected unknown, got {outcome:?}");
+    };
+    assert!(why.contains("left unchecked"), "{why}");
+}
+
+/// One append read by 3,000 readers, with 3,000 indeterminate appends no
+/// read saw: more dependencies than the checker keeps.
+#[test]
+fn many_readers_of_a_version_before_many_unseen_appends_answer_unknown_within_memory() {
+    let mut text = op("invoke", "[[:append :x 0]]", 0) + &op("ok", "[[:append :x 0]]", 0);
+    for i in 1..=3000u64 {
+        let a = format!("[[:append :x {i}]]");
+        text += &(op("invoke", &a, i) + &op("info", &a, i));
+    }
+    for i in 1..=3000u64 {
+        let p = 10_000 + i;
+        text += &(op("invoke", "[[:r :x nil]]", p) + &op("ok", "[[:r :x [0]]]", p));
+    }
+    let outcome = verdict(&text);
+    let Outcome::Unknown(why) = outcome else {
+        panic!("expected unknown, got {outcome:?}");
+    };
+    assert!(why.contains("dependencies"), "{why}");
+}
