@@ -23,7 +23,9 @@ where
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the leader", move |sim| raft::leader(sim, view))
-        .check(Check::properties(&raft::PROPERTIES, move || raft::safety(view)))
+        .check(Check::properties(&raft::PROPERTIES, move || {
+            raft::safety(view)
+        }))
         .check(Check::linearizable(Kv, history::spec_history))
         .check(Check::eventually("a leader", move |sim| {
             raft::leader(sim, view)

@@ -67,9 +67,10 @@ pub fn scenario(release: Option<NoBugs>) -> Scenario<FocaNode> {
         .check(Check::properties(&membership::RATE, || {
             membership::rate(FocaNode::running, RATE_BOUND)
         }))
-        .check(Check::eventually("every live member sees every other as alive", |sim| {
-            membership::converged(sim, FocaNode::running)
-        }))
+        .check(Check::eventually(
+            "every live member sees every other as alive",
+            |sim| membership::converged(sim, FocaNode::running),
+        ))
         .run_for(SimDuration::from_secs(10))
         .liveness_for(CONVERGE_WITHIN)
 }
