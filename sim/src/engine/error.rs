@@ -5,6 +5,7 @@
 
 /// A configuration or fault that cannot be run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// A setting that is not a probability (over 1, or a zero denominator).
     #[error(transparent)]

@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 /// A preset fault mix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Mix {
     /// Partitions and clogged links.
     Partitions,

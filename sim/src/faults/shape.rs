@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 /// How many episodes a seed's plan has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Density {
     /// 1 to the nemesis's `episodes_max` (8 by default).
     Sparse,

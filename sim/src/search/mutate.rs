@@ -22,6 +22,7 @@ const FIRST_MUTANT_EPISODE: u32 = 1_000_000;
 
 /// The mutations, for reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Mutation {
     /// An episode removed.
     Drop,

@@ -67,6 +67,7 @@ pub struct Artifact {
 
 /// Why an artifact could not be loaded or written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ArtifactError {
     /// The file could not be read.
     #[error("cannot read {path}: {source}")]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// What runs a model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Host {
     /// faultline's own engine: a sans-IO model, a full trace, every check.
     Engine,
@@ -79,6 +80,7 @@ pub struct RunRequest {
 
 /// Why a model cannot run a request.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ModelError {
     /// No such bug switch.
     #[error("model `{model}` has no bug switch `{bug}` (it has: {known})")]
