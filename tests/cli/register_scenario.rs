@@ -226,3 +226,24 @@ fn the_checks_are_listed_under_the_phase_that_judges_them() {
     assert_eq!(checks.checks.last().unwrap(), "eventually settled");
     assert_eq!(s.run_seed(2).failure, None);
 }
+
+/// Every linearizability check is judged, not only the first: a second
+/// one, over a history whose reads all saw a value no one wrote, fails.
+#[test]
+fn a_second_linearizability_check_is_judged_too() {
+    use sim::spec::register::{Register, RegisterOutput};
+    let liar = |h: &sim::history::History<RegisterOp, RegisterReply>| {
+        let mut spec = models::register::spec_history(h);
+        for event in &mut spec.events {
+            if let EventKind::Ok(RegisterOutput::Read(value)) = &mut event.kind {
+                *value = Some(-7);
+            }
+        }
+        spec
+    };
+    let run = scenario(None)
+        .check(Check::linearizable(Register, liar))
+        .run_seed(1);
+    let failure = run.failure.expect("reads of a value never written");
+    assert_eq!(failure.kind, FailureKind::Linearizability, "{failure}");
+}

@@ -165,8 +165,8 @@ where
         self.drive(sim, clients, safety_end, &mut meter, Some(&mut watch))
     }
 
-    /// The linearizability check at the end of the safety phase, if the
-    /// scenario has one; a history that is not linearizable becomes
+    /// The linearizability checks at the end of the safety phase, if the
+    /// scenario has any; a history that is not linearizable becomes
     /// `failure`.
     fn check_history(
         &self,
@@ -174,10 +174,18 @@ where
         at: SimTime,
         failure: &mut Option<Failure>,
     ) -> Option<Verdict> {
-        let verdict = self.checks.iter().find_map(|c| match &c.body {
+        // Every linearizability check is judged; the first that fails, else
+        // the first verdict, is the run's.
+        let mut verdicts = self.checks.iter().filter_map(|c| match &c.body {
             Body::Linearizable(_, check) => Some(check(history)),
             _ => None,
-        })?;
+        });
+        let first = verdicts.next()?;
+        let failed = |v: &Verdict| matches!(v, Verdict::NotLinearizable(_));
+        let verdict = match failed(&first) {
+            true => first,
+            false => verdicts.find(failed).unwrap_or(first),
+        };
         if let Verdict::NotLinearizable(c) = &verdict {
             *failure = Some(Failure {
                 kind: FailureKind::Linearizability,
