@@ -391,9 +391,7 @@ fn an_open_bracket_in_the_first_event_of_a_large_history_stops_the_parse() {
         .output()
         .unwrap();
     assert_bad(&out, &["h.edn", "line 2", "left open"]);
-    // GNU time notes a failing exit on a line of its own before the figure.
-    let rss = std::fs::read_to_string(dir.join("rss")).unwrap();
-    let rss: u64 = rss.trim().lines().last().unwrap().parse().unwrap();
+    let rss = crate::common::tools::peak_kb(&dir.join("rss")).expect("GNU time's figure");
     assert!(rss < 200 << 10, "{rss} KB for an error at line 2");
 }
 

@@ -142,10 +142,9 @@ fn run_case(
         "{args:?} {name}: {status:?}\n{err}"
     );
     prop_assert!(!err.contains("panicked"), "{args:?} {name}: a panic\n{err}");
-    let rss: u64 = std::fs::read_to_string(&rss_file)
-        .ok()
-        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
-        .unwrap_or(0);
+    let rss = crate::common::tools::peak_kb(&rss_file);
+    prop_assert!(rss.is_some(), "{args:?} {name}: GNU time wrote no peak");
+    let rss = rss.unwrap_or_default();
     prop_assert!(rss < MEMORY_LIMIT_KB, "{args:?} {name}: {rss} KB");
     seen.exits[status.code().unwrap_or(0) as usize] += 1;
     seen.slowest = seen.slowest.max(started.elapsed());

@@ -4,7 +4,7 @@
 //! `merge` reports missing and duplicated shards, and seeds that ran
 //! differently.
 
-use crate::common::cli::{stdout, workdir};
+use crate::common::cli::{seed_lines, stdout, workdir};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -25,28 +25,6 @@ fn faultline_with(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
         cmd.env(k, v);
     }
     cmd.output().expect("run faultline")
-}
-
-/// Every seed line's (seed, trace hash, ops, ok), from the files in `dir`.
-fn seed_lines(dir: &Path) -> Vec<(u64, String, u64, u64)> {
-    let mut lines = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in text.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            if v["type"] == "seed" {
-                let n = |k: &str| v[k].as_u64().unwrap();
-                lines.push((
-                    n("seed"),
-                    v["trace_hash"].as_str().unwrap().to_string(),
-                    n("ops"),
-                    n("ok"),
-                ));
-            }
-        }
-    }
-    lines.sort();
-    lines
 }
 
 fn summary_without_speed(o: &Output) -> serde_json::Value {

@@ -6,7 +6,7 @@
 //! the interrupted copy is marked partial, neither double-counted nor left
 //! as the shard's result.
 
-use crate::common::cli::workdir;
+use crate::common::cli::{seed_lines, workdir};
 use crate::common::tools::{require, Tool};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -149,38 +149,19 @@ fn ensure_munge() {
     );
 }
 
-/// Every seed line's (seed, trace hash, ops, ok) in the results files of
-/// `dir`, each seed once (a seed in two files must be the same line).
+/// Every seed's line in the results files of `dir`, once: a seed in two
+/// files (a shard run again) must be the same line in both.
 fn seeds_once(dir: &Path) -> Vec<(u64, String, u64, u64)> {
-    let mut seeds = std::collections::BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "jsonl") {
-            continue;
-        }
-        for line in std::fs::read_to_string(&path).unwrap().lines() {
-            let v: Value = serde_json::from_str(line).unwrap();
-            if v["type"] != "seed" {
-                continue;
-            }
-            let n = |k: &str| v[k].as_u64().unwrap();
-            let row = (
-                v["trace_hash"].as_str().unwrap().to_string(),
-                n("ops"),
-                n("ok"),
-            );
-            let before = seeds.insert(n("seed"), row.clone());
-            assert!(
-                before.is_none_or(|b| b == row),
-                "seed {} ran differently",
-                n("seed")
-            );
-        }
+    let mut lines = seed_lines(dir);
+    for pair in lines.windows(2) {
+        assert!(
+            pair[0].0 != pair[1].0 || pair[0] == pair[1],
+            "seed {} ran differently",
+            pair[0].0
+        );
     }
-    seeds
-        .into_iter()
-        .map(|(s, (h, o, k))| (s, h, o, k))
-        .collect()
+    lines.dedup();
+    lines
 }
 
 /// A summary without what differs by machine or directory.

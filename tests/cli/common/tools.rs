@@ -97,3 +97,10 @@ fn slurm() -> Option<PathBuf> {
     let all = needed.iter().all(|n| find(n).is_some());
     find("slurmctld").filter(|_| all && root)
 }
+
+/// The peak memory, in kilobytes, that GNU `time -f %M -o FILE` wrote to
+/// `file` (after a line of its own when the command failed), if it wrote one.
+pub(crate) fn peak_kb(file: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.trim().lines().last()?.trim().parse().ok()
+}
