@@ -6,11 +6,13 @@
 
 use crate::exit;
 use sim::history::EventKind;
+use sim::input::Input;
 use sim::jepsen;
 use sim::linearizability::{check_owned, Budget, Verdict};
 use sim::spec::kv::Kv;
 use sim::spec::one_object::OneObject;
 use sim::spec::register::{RegisterFrom, RegisterInput, RegisterOutput};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -106,19 +108,21 @@ impl CheckHistoryArgs {
     }
 }
 
-/// The history's text: from standard input for `-`, else the file (a
-/// regular file or a character device), at most [`MAX_BYTES`].
-pub(crate) fn read(file: &Path) -> Result<String, String> {
-    use sim::artifact::{read_capped, read_text, Capped};
-    let text = if file == Path::new("-") {
-        read_text(std::io::stdin().lock(), MAX_BYTES)
+/// A history's input: standard input for `-`, else the file (a regular
+/// file or a character device), read as it is parsed, at most
+/// [`MAX_BYTES`] of it.
+pub(crate) fn open(file: &Path) -> Result<Input<Box<dyn BufRead>>, String> {
+    use sim::artifact::{open_input, Capped};
+    let reader: Box<dyn BufRead> = if file == Path::new("-") {
+        Box::new(std::io::stdin().lock())
     } else {
-        read_capped(file, MAX_BYTES)
+        let opened = open_input(file).map_err(|e| match e {
+            Capped::Io(e) => format!("cannot read {}: {e}", file.display()),
+            Capped::Invalid(why) => format!("{}: {why}", file.display()),
+        })?;
+        Box::new(std::io::BufReader::with_capacity(64 << 10, opened))
     };
-    text.map_err(|e| match e {
-        Capped::Io(e) => format!("cannot read {}: {e}", file.display()),
-        Capped::Invalid(why) => format!("{}: {why}", file.display()),
-    })
+    Ok(Input::new(reader, MAX_BYTES))
 }
 
 /// Checks `file` and returns the exit code.
@@ -130,8 +134,8 @@ fn run(
     json: bool,
 ) -> i32 {
     let shown = file.display();
-    let text = match read(file) {
-        Ok(t) => t,
+    let mut input = match open(file) {
+        Ok(input) => input,
         Err(e) => {
             eprintln!("{me} check-history: {e}", me = crate::arg::program());
             return exit::BAD_INPUT;
@@ -152,7 +156,7 @@ fn run(
         cancel,
         ..Budget::default()
     };
-    let verdict = match check_text(spec, options, &text, budget) {
+    let verdict = match check_input(spec, options, &mut input, budget) {
         Ok(v) => v,
         Err(e) => {
             eprintln!(
@@ -177,14 +181,14 @@ fn run(
     }
 }
 
-/// Parses and checks a history text.
-pub(crate) fn check_text(
+/// Reads and checks a history.
+fn check_input(
     spec: SpecName,
     options: Options,
-    text: &str,
+    input: &mut Input<impl BufRead>,
     budget: Budget,
 ) -> Result<Verdict, jepsen::ImportError> {
-    let (format, events) = jepsen::parse(text)?;
+    let (format, events) = jepsen::read(input)?;
     let verdict = match spec {
         SpecName::Register => {
             let mut h = jepsen::register_history(&events, format)?;

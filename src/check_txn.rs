@@ -54,14 +54,14 @@ impl CheckTxnArgs {
             );
             return exit::BAD_INPUT;
         }
-        let text = match crate::check_history::read(&self.file) {
-            Ok(t) => t,
+        let mut input = match crate::check_history::open(&self.file) {
+            Ok(input) => input,
             Err(e) => {
                 eprintln!("{me} check-txn: {e}", me = crate::arg::program());
                 return exit::BAD_INPUT;
             }
         };
-        let history = match format::parse(&text) {
+        let history = match format::read(&mut input) {
             Ok((_, h)) => h,
             Err(e) => {
                 eprintln!(

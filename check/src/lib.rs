@@ -58,6 +58,7 @@
 pub mod delivery;
 pub mod fxhash;
 pub mod history;
+pub mod input;
 pub mod jepsen;
 pub mod linearizability;
 pub mod ratio;

@@ -51,7 +51,7 @@
 /// The checkers and the ground they stand on, from the `check` crate, at
 /// the paths they have always had here.
 pub use check::{
-    delivery, history, jepsen, linearizability, ratio, rng, spec, staleness, time, txn,
+    delivery, history, input, jepsen, linearizability, ratio, rng, spec, staleness, time, txn,
 };
 
 mod engine;

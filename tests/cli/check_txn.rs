@@ -219,3 +219,35 @@ fn events_without_a_process_share_the_process_nil() {
         "{err}"
     );
 }
+
+/// `-` reads the history from standard input, in pieces as from a file:
+/// the same verdict, in each form.
+#[test]
+fn a_history_on_standard_input_reads_as_from_a_file() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = workdir("check-txn-stdin");
+    let edn = faultline(
+        &dir,
+        &[
+            "check-txn",
+            "--emit",
+            "edn",
+            &write(&dir, "g.json", G_SINGLE),
+        ],
+    );
+    for text in [G_SINGLE.to_string(), stdout(&edn)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .args(["check-txn", "--model", "snapshot-isolation", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(text.as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(stdout(&out).contains("G-single-item"), "{}", stdout(&out));
+    }
+}

@@ -23,8 +23,10 @@
 mod convert;
 pub mod edn;
 
+use crate::input::{Input, InputError};
 pub use convert::{kv_history, register_history};
 use edn::{Edn, EdnError};
+use std::io::BufRead;
 
 /// The two input forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +116,9 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
+    /// The input could not be read: past its cap, or not text.
+    #[error("{0}")]
+    Input(#[from] InputError),
     /// The events do not pair up into operations.
     #[error("line {line}: {message}")]
     Pairing {
@@ -134,23 +139,32 @@ fn event_error(line: usize, message: impl Into<String>) -> ImportError {
 /// Detects the form from the first form's first character: `{`, `[`, `(`
 /// or `#` is EDN, anything else a log.
 pub fn detect_format(text: &str) -> Format {
-    let first = text
-        .lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty() && !l.starts_with(';'))
-        .and_then(|l| l.chars().next());
-    match first {
+    match first_char(text) {
         Some('{' | '[' | '(' | '#') | None => Format::EdnMaps,
         Some(_) => Format::UtilLog,
     }
 }
 
+/// The first character of the first line that is not blank or a comment.
+fn first_char(text: &str) -> Option<char> {
+    text.lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with(';'))
+        .and_then(|l| l.chars().next())
+}
+
 /// Reads a history in either form.
 pub fn parse(text: &str) -> Result<(Format, Vec<JepsenEvent>), ImportError> {
-    let format = detect_format(text);
+    read(&mut Input::text(text))
+}
+
+/// Reads a history in either form from `input`, as it is parsed (see
+/// [`crate::input`]).
+pub fn read<R: BufRead>(input: &mut Input<R>) -> Result<(Format, Vec<JepsenEvent>), ImportError> {
+    let format = detect_format(&input.head(|head| first_char(head).is_some())?);
     let events = match format {
-        Format::EdnMaps => parse_edn_maps(text)?,
-        Format::UtilLog => parse_util_log(text)?,
+        Format::EdnMaps => read_edn_maps(input)?,
+        Format::UtilLog => read_util_log(input)?,
     };
     Ok((format, events))
 }
@@ -178,11 +192,13 @@ fn process_of(line: usize, v: &Edn) -> Result<Process, ImportError> {
 }
 
 /// Reads EDN maps, one per event, or all in one vector or list.
-pub fn parse_edn_maps(text: &str) -> Result<Vec<JepsenEvent>, ImportError> {
-    edn::parse_items(text)?
-        .into_iter()
-        .map(|(line, form)| event_from_map(line, form))
-        .collect()
+fn read_edn_maps<R: BufRead>(input: &mut Input<R>) -> Result<Vec<JepsenEvent>, ImportError> {
+    let mut events = Vec::new();
+    edn::visit_input(input, |line, form| {
+        events.push(event_from_map(line, form)?);
+        Ok::<(), ImportError>(())
+    })?;
+    Ok(events)
 }
 
 fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
@@ -269,14 +285,17 @@ fn field(text: &str) -> Option<(&str, &str)> {
 
 /// Reads `jepsen.util` log lines: `... jepsen.util - PROCESS :TYPE :F VALUE`.
 /// Lines without the marker are other log output and are skipped.
-pub fn parse_util_log(text: &str) -> Result<Vec<JepsenEvent>, ImportError> {
+fn read_util_log<R: BufRead>(input: &mut Input<R>) -> Result<Vec<JepsenEvent>, ImportError> {
     let mut events = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let Some(rest) = after_marker(raw) else {
-            continue;
-        };
-        events.push(log_event(line, rest)?);
+    let mut raw = String::new();
+    while input.next_line(&mut raw)? {
+        // As `str::lines` reads a line: without `\n` or `\r\n`.
+        let text = raw.strip_suffix('\n').unwrap_or(&raw);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if let Some(rest) = after_marker(text) {
+            events.push(log_event(input.line(), rest)?);
+        }
+        raw.clear();
     }
     Ok(events)
 }

@@ -12,9 +12,13 @@ use super::atoms::{Atom, Atoms};
 use super::history::{
     named_process, Mop, ReadValue, Status, TxnEvent, TxnHistory, TxnHistoryError, NIL_PROCESS,
 };
+use crate::input::{Input, InputError};
 use crate::jepsen::edn::{self, Edn};
 use serde_json::Value as Json;
 use std::fmt::Write as _;
+use std::io::BufRead;
+
+mod json;
 
 /// The two forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,13 +50,29 @@ pub fn detect(text: &str) -> TxnFormat {
 
 /// Reads a history in either form.
 pub fn parse(text: &str) -> Result<(TxnFormat, TxnHistory), TxnHistoryError> {
-    let format = detect(text);
+    read(&mut Input::text(text))
+}
+
+/// Reads a history in either form from `input`, as it is parsed (see
+/// [`crate::input`]).
+pub fn read<R: BufRead>(input: &mut Input<R>) -> Result<(TxnFormat, TxnHistory), TxnHistoryError> {
+    let decided = |head: &str| {
+        head.find('{')
+            .is_some_and(|i| !head[i + 1..].trim_start().is_empty())
+    };
+    let format = detect(&input.head(decided)?);
     let mut atoms = Atoms::default();
     let events = match format {
-        TxnFormat::Edn => edn_events(text, &mut atoms)?,
-        TxnFormat::Json => json_events(text, &mut atoms)?,
+        TxnFormat::Edn => edn_events(input, &mut atoms)?,
+        TxnFormat::Json => json::events(input, &mut atoms)?,
     };
     Ok((format, TxnHistory::from_events(events, atoms)?))
+}
+
+impl From<InputError> for TxnHistoryError {
+    fn from(e: InputError) -> Self {
+        error(e.line, e.message)
+    }
 }
 
 fn error(line: usize, message: impl Into<String>) -> TxnHistoryError {
@@ -78,9 +98,12 @@ fn status_named(line: usize, name: &str) -> Result<Option<Status>, TxnHistoryErr
 }
 
 /// The EDN events, skipping named processes.
-fn edn_events(text: &str, atoms: &mut Atoms) -> Result<Vec<TxnEvent>, TxnHistoryError> {
+fn edn_events<R: BufRead>(
+    input: &mut Input<R>,
+    atoms: &mut Atoms,
+) -> Result<Vec<TxnEvent>, TxnHistoryError> {
     let mut events = Vec::new();
-    edn::visit_items(text, |line, form| {
+    edn::visit_input(input, |line, form| {
         if let Some(event) = edn_event(line, &form, atoms)? {
             events.push(event);
         }
@@ -208,33 +231,6 @@ fn edn_mop(line: usize, m: &Edn, atoms: &mut Atoms) -> Result<Mop, TxnHistoryErr
     };
     let brief_f = || edn::brief(f);
     build_mop(line, edn_name(f), brief_f, key, value, atoms)
-}
-
-/// The JSON events: one array, or one object per line.
-fn json_events(text: &str, atoms: &mut Atoms) -> Result<Vec<TxnEvent>, TxnHistoryError> {
-    let mut events = Vec::new();
-    let stream = serde_json::Deserializer::from_str(text).into_iter::<Json>();
-    for item in stream {
-        let value = item.map_err(|e| error(e.line(), format!("JSON: {e}")))?;
-        match value {
-            Json::Array(objects) => {
-                for object in &objects {
-                    // An array gives no line per event: number them by position.
-                    let line = events.len() + 1;
-                    if let Some(e) = json_event(line, object, atoms)? {
-                        events.push(e);
-                    }
-                }
-            }
-            object => {
-                let line = events.len() + 1;
-                if let Some(e) = json_event(line, &object, atoms)? {
-                    events.push(e);
-                }
-            }
-        }
-    }
-    Ok(events)
 }
 
 fn json_event(

@@ -167,7 +167,7 @@ pub fn open_input(path: &Path) -> Result<std::fs::File, Capped> {
 }
 
 /// Reads at most `max` bytes of UTF-8 text from `reader`.
-pub fn read_text(reader: impl std::io::Read, max: u64) -> Result<String, Capped> {
+fn read_text(reader: impl std::io::Read, max: u64) -> Result<String, Capped> {
     use std::io::Read;
     let mut bytes = Vec::new();
     reader

@@ -11,8 +11,11 @@
 //! The writer prints maps as `{:a 1, :b 2}` (Jepsen's style) and preserves map
 //! entry order, so reading then writing a canonical history gives the same text.
 
+mod stream;
+
 use std::fmt;
 use std::rc::Rc;
+pub use stream::{parse_items, visit_input, visit_items};
 
 /// An EDN value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -81,79 +84,19 @@ pub const MAX_DEPTH: usize = 200;
 
 /// Reads every top-level form of `text`, each with the line it starts on.
 pub fn parse_all(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    read_forms(Reader::new(text))
-}
-
-/// Every top-level form `r` reads, each with the line it starts on.
-fn read_forms(mut r: Reader<'_>) -> Result<Vec<(usize, Edn)>, EdnError> {
     let mut forms = Vec::new();
-    loop {
-        r.skip_space();
-        if r.peek().is_none() {
-            return Ok(forms);
-        }
-        let line = r.line;
-        if let Some(form) = r.form(0)? {
-            forms.push((line, form));
-        }
-    }
+    each_form(Reader::new(text), &mut |line, form| {
+        forms.push((line, form));
+        Ok::<(), EdnError>(())
+    })?;
+    Ok(forms)
 }
 
-/// Reads a history's events, each with the line it starts on: the forms of
-/// `text`, or, when `text` is one list or vector, its items (as Knossos and
-/// older Jepsen tests store a history).
-pub fn parse_items(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    let mut r = Reader::for_events(text, 1);
-    r.skip_space();
-    let close = match r.peek() {
-        Some('[') => ']',
-        Some('(') => ')',
-        _ => return parse_events(text),
-    };
-    let items = r.sequence(close, 0)?;
-    r.skip_space();
-    if r.peek().is_some() {
-        // More than one form: the text is a sequence of forms after all.
-        return parse_events(text);
-    }
-    Ok(items)
-}
-
-/// Every top-level form of `text`, as [`parse_all`] reads them, read as a
-/// history's events one after another (see [`Reader::event_inside`]).
-fn parse_events(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
-    read_forms(Reader::for_events(text, 0))
-}
-
-/// Like [`parse_items`], but hands each event to `f` as it is read, so a
-/// history of millions of events is never held as forms all at once. A
-/// wrapping collection must be the only form.
-pub fn visit_items<E: From<EdnError>>(
-    text: &str,
-    mut f: impl FnMut(usize, Edn) -> Result<(), E>,
+/// Hands every top-level form `r` reads to `f`, with the line it starts on.
+fn each_form<E: From<EdnError>>(
+    mut r: Reader<'_>,
+    f: &mut impl FnMut(usize, Edn) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut r = Reader::new(text);
-    r.skip_space();
-    let close = match r.peek() {
-        Some('[') => Some(']'),
-        Some('(') => Some(')'),
-        _ => None,
-    };
-    r.events_at = Some(usize::from(close.is_some()));
-    if let Some(close) = close {
-        let mark = r.mark();
-        r.bump();
-        while let Some((line, item)) = r.next_item(close, mark, 0)? {
-            f(line, item)?;
-        }
-        r.skip_space();
-        if r.peek().is_some() {
-            let message = "more forms follow the collection of events: a history is one \
-                           collection of events, or events one after another";
-            return Err(r.error(message).into());
-        }
-        return Ok(());
-    }
     loop {
         r.skip_space();
         if r.peek().is_none() {
@@ -207,6 +150,10 @@ struct Reader<'t> {
     events_at: Option<usize>,
 }
 
+/// Why an event that starts a line inside another form is refused.
+const EVENT_LEFT_OPEN: &str = "an event (`{:type …`) starts here, inside another form: \
+                               a `[`, `(` or `{` above it is left open";
+
 /// A place in the text, for errors that point back at it.
 #[derive(Clone, Copy)]
 struct Mark {
@@ -235,10 +182,12 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// A history's reader: events at `depth`.
-    fn for_events(text: &'t str, depth: usize) -> Reader<'t> {
+    /// A history's reader for a piece of it that starts at line `line`,
+    /// with its events at the top level.
+    fn for_events_from(text: &'t str, line: usize) -> Reader<'t> {
         Reader {
-            events_at: Some(depth),
+            events_at: Some(0),
+            line,
             ..Reader::new(text)
         }
     }
@@ -352,9 +301,7 @@ impl<'t> Reader<'t> {
             '(' => Edn::List(items(self, ')')?),
             '[' => Edn::Vector(items(self, ']')?),
             '{' if self.event_inside(depth) => {
-                let message = "an event (`{:type …`) starts here, inside another form: \
-                               a `[`, `(` or `{` above it is left open";
-                return Err(self.error(message));
+                return Err(self.error(EVENT_LEFT_OPEN));
             }
             '{' => self.map(depth)?,
             '"' => Edn::Str(self.string()?),
