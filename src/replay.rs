@@ -72,6 +72,10 @@ pub(crate) fn load<'a>(catalog: &Catalog<'a>, path: &Path) -> Result<Loaded<'a>,
         .trim
         .validate(config.clients, config.safety_for)
         .map_err(|e| invalid(&e))?;
+    let checks = &description.checks;
+    checks
+        .check_sites(&description.name, &artifact.buggify_sites())
+        .map_err(|e| invalid(&e))?;
     Ok(Loaded {
         artifact,
         model,

@@ -59,12 +59,19 @@ fn bug_of<B: BugSwitch>(model: &str, request: &RunRequest) -> Result<Option<B>, 
 }
 
 /// The run's config: `request`'s plan, or the one its nemesis draws.
-fn run_config(request: &RunRequest, nodes: usize) -> Result<RunConfig, ModelError> {
+fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunConfig, ModelError> {
     let plan = match &request.plan {
         Some(plan) => plan.clone(),
         None => request.nemesis.generate(request.seed, nodes, RUN_FOR),
     };
     plan.validate(nodes)?;
+    // A madsim run has no fault points: a list of sites to enable names
+    // none of its own.
+    if let Some(buggify) = &request.buggify {
+        Checks::default()
+            .check_sites(name, buggify)
+            .map_err(ModelError::UnknownFaultPoint)?;
+    }
     Ok(RunConfig {
         seed: request.seed,
         nodes,
@@ -149,6 +156,8 @@ impl Model for RaftKvMadsim {
                 // Probes are counted by the engine's harness; a madsim run
                 // reports none, so it declares none.
                 probes: Vec::new(),
+                // madsim runs with every fault point off: it has none.
+                fault_points: Vec::new(),
                 // madsim has no control for upgrades: it skips them.
                 versions: 1,
                 ..engine.checks
@@ -165,7 +174,11 @@ impl Model for RaftKvMadsim {
 
     fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
         let bug = bug_of::<RaftBug>(self.name(), request)?;
-        let config = run_config(request, RaftKvModel.scenario(None).describe().nodes)?;
+        let config = run_config(
+            self.name(),
+            request,
+            RaftKvModel.scenario(None).describe().nodes,
+        )?;
         let watch = Watch {
             monitor: Some(Box::new(invariants::safety())),
             focus: Some(Arc::new(|nodes: &dyn NodeTable<RaftKv>| {
@@ -214,6 +227,7 @@ impl Model for AsyncKvModel {
                 focus: Some("the primary".into()),
                 spec: Some(<sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME.into()),
                 probes: Vec::new(),
+                fault_points: Vec::new(),
                 versions: 1,
             },
             bugs: BugInfo::all::<AsyncKvBug>(),
@@ -223,7 +237,7 @@ impl Model for AsyncKvModel {
 
     fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
         let bug = bug_of::<AsyncKvBug>(self.name(), request)?;
-        let config = run_config(request, async_kv::NODES)?;
+        let config = run_config(self.name(), request, async_kv::NODES)?;
         let result = run_async_kv(&config, bug);
         Ok(summarize(config, result, request.record))
     }

@@ -247,3 +247,47 @@ fn a_second_linearizability_check_is_judged_too() {
     let failure = run.failure.expect("reads of a value never written");
     assert_eq!(failure.kind, FailureKind::Linearizability, "{failure}");
 }
+
+/// A node that evaluates one fault point when it starts.
+struct Curious;
+
+impl sim::Node for Curious {
+    type Message = ();
+    type Timer = ();
+    type Block = ();
+    type Op = RegisterOp;
+    type Reply = RegisterReply;
+    fn on_start(&mut self, ctx: &mut sim::Context<'_, Self>) {
+        ctx.buggify("curious: a site");
+    }
+    fn on_message(&mut self, _: &mut sim::Context<'_, Self>, _: NodeId, _: ()) {}
+    fn on_recover(&mut self, _: &mut sim::Context<'_, Self>) {}
+}
+
+/// A fault point the scenario does not declare fails the run and names
+/// the fix; declared, the same run passes, and `list` shows it.
+#[test]
+fn a_fault_point_the_scenario_does_not_declare_fails_the_run() {
+    let bare = Scenario::new(|_| Curious).nodes(1);
+    let failure = bare.run_seed(0).failure.expect("an undeclared site");
+    assert_eq!(failure.kind, FailureKind::Panic, "{failure}");
+    assert!(
+        failure.message.contains("`curious: a site`")
+            && failure
+                .message
+                .contains(".fault_point(\"curious: a site\")"),
+        "{failure}"
+    );
+    let declared = Scenario::new(|_| Curious)
+        .nodes(1)
+        .fault_point("curious: a site");
+    assert!(declared.run_seed(0).failure.is_none());
+    assert_eq!(declared.checks().fault_points, ["curious: a site"]);
+    let listed = declared.checks().check_sites(
+        "curious",
+        &sim::marks::Buggify::Sites(["other".to_string()].into()),
+    );
+    assert!(listed
+        .unwrap_err()
+        .contains("`other`, not a fault point of model curious (it has: curious: a site)"));
+}

@@ -170,3 +170,39 @@ fn an_entry_with_an_unknown_mix_is_refused() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), bad);
 }
+
+/// A kept failure that lists a fault point the model does not have is bad
+/// input, named with its seed and the model's fault points; the file is
+/// left as it was. Before, the site silently never fired.
+#[test]
+fn an_entry_with_an_unknown_fault_point_is_refused() {
+    let dir = workdir("regressions-unknown-site");
+    let keep = [
+        "explore",
+        "raft-kv",
+        "--bug",
+        "read-from-follower",
+        "--faults",
+        "none",
+        "--seeds",
+        "1",
+        "--regressions",
+        "r.json",
+    ];
+    assert_eq!(faultline(&dir, &keep).status.code(), Some(1));
+    let file = dir.join("r.json");
+    let mut kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    kept["entries"][0]["buggify"] = serde_json::json!(["raft-kv: no such site"]);
+    let bad = serde_json::to_string_pretty(&kept).unwrap();
+    std::fs::write(&file, &bad).unwrap();
+    let again = faultline(&dir, &keep);
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("r.json: kept failure, seed 0: buggify lists `raft-kv: no such site`")
+            && err.contains("it has: raft-kv: election timeout cut short"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), bad);
+}

@@ -44,6 +44,7 @@ pub fn scenario_with_bugs(bugs: Vec<QBug>) -> Scenario<QNode> {
         .clients(2, Producers::default)
         .faults(Mix::All.nemesis())
         .surges()
+        .fault_point(super::consumer::SLOW_PROCESSING)
         .focus("the broker's primary", |sim| {
             sim.node(NodeId(0))
                 .and_then(QNode::service)

@@ -62,6 +62,7 @@ pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
         }))
         .check(Check::linearizable(Kv, history::spec_history))
         .check(Check::eventually("a leader", has_leader))
+        .fault_point(super::node::EARLY_ELECTION)
         .probe(probes::LEADER_WITH_UNCOMMITTED, 5)
         .probe(probes::OLD_TERM_ON_MAJORITY, 50)
         .probe(probes::CONFLICT_TRUNCATED, 20)

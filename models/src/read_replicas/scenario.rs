@@ -43,6 +43,7 @@ pub fn scenario(bug: Option<RrBug>) -> Scenario<RrNode> {
         .faults(Mix::All.nemesis())
         .scalable((1..=REPLICAS).map(NodeId::from))
         .focus("the primary", |_| Some(PRIMARY))
+        .fault_point(super::replica::LATE_PULL)
         .check(Check::read_guarantees(
             MAX_STALENESS,
             workload::read_history,

@@ -103,6 +103,11 @@ impl Marks {
         *self.probes.entry(name).or_insert(0) += 1;
     }
 
+    /// The sites evaluated at least once, fired or not, in name order.
+    pub fn evaluated(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.sites.keys().copied()
+    }
+
     /// The sites that fired at least once, in name order.
     pub fn fired(&self) -> Vec<String> {
         let fired = self.sites.iter().filter(|(_, s)| s.fired > 0);

@@ -98,6 +98,9 @@ pub enum ModelError {
     /// The trim does not fit the model's scenario.
     #[error("{0}")]
     BadTrim(String),
+    /// The fault points asked for are not all the model's.
+    #[error("{0}")]
+    UnknownFaultPoint(String),
 }
 
 /// A model under test, as a catalog holds it. Engine models get this from

@@ -111,6 +111,10 @@ where
         trim.validate(config.clients, config.safety_for)
             .map_err(ModelError::BadTrim)?;
         let buggify = request.buggify.as_ref().unwrap_or(scenario.fault_points());
+        scenario
+            .checks()
+            .check_sites(T::NAME, buggify)
+            .map_err(ModelError::UnknownFaultPoint)?;
         let report = scenario.run_with(request.seed, plan, buggify, trim);
         Ok(RunSummary::of_report(
             report,

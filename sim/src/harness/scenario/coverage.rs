@@ -24,6 +24,20 @@ where
         &self.buggify
     }
 
+    /// Declares a fault point the model's code evaluates
+    /// ([`crate::node::Context::buggify`]). Every site must be declared:
+    /// a run that evaluates one that is not fails (kind `panic`, naming
+    /// it), and an artifact or kept failure that lists one that is not is
+    /// refused as bad input.
+    pub fn fault_point(mut self, name: &'static str) -> Self {
+        assert!(
+            !self.fault_points.contains(&name),
+            "fault point `{name}` declared twice"
+        );
+        self.fault_points.push(name);
+        self
+    }
+
     /// Declares a coverage probe the model's code reaches
     /// ([`crate::node::Context::sometimes`] or `reached`): `explore` warns
     /// when no seed of a sweep reached it, and a sweep from seed 0 must

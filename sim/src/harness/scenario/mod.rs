@@ -105,6 +105,7 @@ pub struct Scenario<N: Node> {
     budget: Budget,
     buggify: Buggify,
     probes: Vec<ProbeInfo>,
+    fault_points: Vec<&'static str>,
     state_probes: Vec<StateProbe<N>>,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
@@ -137,6 +138,7 @@ where
             budget: Budget::default(),
             buggify: Buggify::Swarm,
             probes: Vec::new(),
+            fault_points: Vec::new(),
             state_probes: Vec::new(),
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
@@ -381,6 +383,7 @@ where
             focus: self.focus.as_ref().map(|(name, _)| name.clone()),
             spec: self.checks.iter().find_map(Check::spec).map(str::to_string),
             probes: self.probes.clone(),
+            fault_points: self.fault_points.iter().map(|s| s.to_string()).collect(),
             versions: self.newest_version(),
         }
     }

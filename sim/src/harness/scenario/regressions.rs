@@ -43,6 +43,9 @@ where
             if let Err(e) = entry.trim.validate(self.clients, self.safety_for) {
                 panic!("{}: seed {}: {e}", path.display(), entry.seed);
             }
+            if let Err(e) = self.checks().check_sites(test, &entry.buggify_sites()) {
+                panic!("{}: seed {}: {e}", path.display(), entry.seed);
+            }
             let report = self.run_with(entry.seed, plan, &entry.buggify_sites(), entry.trim);
             match &report.failure {
                 Some(failure) => panic!(

@@ -211,6 +211,10 @@ pub struct Checks {
     /// with the seeds within which a sweep from seed 0 reaches it.
     #[serde(default)]
     pub probes: Vec<ProbeInfo>,
+    /// The fault points (BUGGIFY sites) the model's code has: an artifact
+    /// or a kept failure that lists another is bad input.
+    #[serde(default)]
+    pub fault_points: Vec<String>,
     /// The node's versions, 1 to this (1: it has no others; see
     /// [`crate::versions`]).
     #[serde(default = "one")]
@@ -219,6 +223,26 @@ pub struct Checks {
 
 fn one() -> u32 {
     1
+}
+
+impl Checks {
+    /// Refuses a site `buggify` lists that is not one of the model's fault
+    /// points, naming it: it would silently never fire.
+    pub fn check_sites(&self, model: &str, buggify: &crate::marks::Buggify) -> Result<(), String> {
+        let crate::marks::Buggify::Sites(sites) = buggify else {
+            return Ok(());
+        };
+        let Some(unknown) = sites.iter().find(|s| !self.fault_points.contains(s)) else {
+            return Ok(());
+        };
+        let known = match self.fault_points.is_empty() {
+            true => "it has none".to_string(),
+            false => format!("it has: {}", self.fault_points.join(", ")),
+        };
+        Err(format!(
+            "buggify lists `{unknown}`, not a fault point of model {model} ({known})"
+        ))
+    }
 }
 
 /// A coverage probe a model declares (see [`crate::marks`]).

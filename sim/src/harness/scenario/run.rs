@@ -130,6 +130,7 @@ where
             };
             (Some(failure), None, None)
         });
+        let failure = self.undeclared_site(&sim).or(failure);
         let timings = self.timings.as_ref().map_or_else(Vec::new, |m| m(&sim));
         RunReport {
             seed,
@@ -146,6 +147,22 @@ where
             syncs: sim.trace().syncs().map(<[_]>::to_vec).unwrap_or_default(),
             txn_cycle,
         }
+    }
+
+    /// A fault point the run evaluated that the scenario does not declare,
+    /// as a failure: the model is misdescribed, and an artifact listing it
+    /// would be refused.
+    fn undeclared_site(&self, sim: &Simulation<N>) -> Option<Failure> {
+        let mut evaluated = sim.marks().evaluated();
+        let site = evaluated.find(|s| !self.fault_points.contains(s))?;
+        Some(Failure {
+            kind: FailureKind::Panic,
+            message: format!(
+                "the model evaluates fault point `{site}`, which its scenario does not \
+                 declare: add `.fault_point(\"{site}\")` to it"
+            ),
+            at: sim.now(),
+        })
     }
 
     /// The safety phase: clients under the plan, every invariant and monitor

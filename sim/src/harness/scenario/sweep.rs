@@ -199,6 +199,9 @@ where
         if let Err(e) = artifact.trim.validate(self.clients, self.safety_for) {
             panic!("{REPLAY_VAR}: {}: {e}", path.display());
         }
+        if let Err(e) = self.checks().check_sites(test, &artifact.buggify_sites()) {
+            panic!("{REPLAY_VAR}: {}: {e}", path.display());
+        }
         let report = self.run_plan(
             artifact.seed,
             artifact.plan.clone(),
