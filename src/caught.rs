@@ -58,6 +58,7 @@ fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
         timings: Vec::new(),
         history: None,
         skipped_faults: 0,
+        busiest_second: 0,
         buggified: Vec::new(),
         probes: Vec::new(),
         detail: None,

@@ -126,6 +126,7 @@ mod tests {
             history: None,
             timings: Vec::new(),
             skipped_faults: 0,
+            busiest_second: 0,
             buggified: Vec::new(),
             probes,
             detail: None,

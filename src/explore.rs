@@ -113,6 +113,13 @@ pub struct ExploreArgs {
     /// runs; reproducible from the root seed on any thread count.
     #[arg(long, conflicts_with_all = ["shard", "out", "report", "until_covered"])]
     pub guided: bool,
+    /// A run that sends more than this many times the model's baseline of
+    /// messages in one second of virtual time fails as `storm`, at once.
+    /// The baseline is the busiest second of the model's correct form on
+    /// its first 16 seeds, measured before the sweep. 0: no limit (the
+    /// event budget still ends a runaway run).
+    #[arg(long, default_value_t = crate::storm::DEFAULT_FACTOR, value_name = "N")]
+    pub storm_factor: u64,
 }
 
 /// One sweep.
@@ -159,7 +166,8 @@ impl ExploreArgs {
         }
         let rerun = match &regressions {
             Some(path) => {
-                match crate::regressions::rerun(path, sweep.model, sweep.bug.as_deref()) {
+                let budget = sweep.description.config.budget;
+                match crate::regressions::rerun(path, sweep.model, sweep.bug.as_deref(), budget) {
                     Ok(r) => r,
                     Err(e) => return bad(&e),
                 }
@@ -313,6 +321,10 @@ impl ExploreArgs {
             return Err(format!("--jobs must be from 1 to 1024, not {jobs}"));
         }
         takes_the_mix(&description, self.faults)?;
+        let buggify = self.no_buggify.then_some(Buggify::Off);
+        let mut description = description;
+        description.config.budget.storm =
+            crate::storm::learn(model, self.faults, buggify.as_ref(), self.storm_factor)?;
         Ok(Sweep {
             model,
             description,
@@ -324,7 +336,7 @@ impl ExploreArgs {
             shard,
             jobs,
             max_artifacts: self.max_artifacts,
-            buggify: self.no_buggify.then_some(Buggify::Off),
+            buggify,
             until_covered: self.until_covered,
             until_failure: self.until_failure,
             report: match &self.report {
@@ -367,7 +379,7 @@ impl Sweep<'_> {
             nemesis: self.mix.nemesis(),
             plan: None,
             record: false,
-            budget: None,
+            budget: Some(self.description.config.budget),
             buggify: self.buggify.clone(),
             trim: sim::scenario::Trim::default(),
         };
@@ -763,6 +775,17 @@ fn announce(sweep: &Sweep<'_>) {
         sweep.jobs,
         me = crate::arg::program()
     );
+    if let Some(storm) = sweep.description.config.budget.storm {
+        eprintln!(
+            "{me} explore: storm limit {} messages in a second of virtual time ({}x the \
+             correct model's busiest second, {}, on its first {} seeds)",
+            storm.messages_per_second(),
+            storm.factor,
+            storm.baseline,
+            crate::storm::BASELINE_SEEDS,
+            me = crate::arg::program()
+        );
+    }
 }
 
 /// Keeps the sweep's new failures in the regression file at `path`, and
@@ -773,8 +796,9 @@ fn keep_failures(path: &Path, sweep: &Sweep<'_>, summary: &Summary) {
         .iter()
         .map(|f| (f.seed, f.kind.name().to_string()))
         .collect();
-    let kept =
-        crate::regressions::keep(path, sweep.model, sweep.bug.as_deref(), sweep.mix, &failed);
+    let switch = (sweep.bug.as_deref(), sweep.mix);
+    let budget = sweep.description.config.budget;
+    let kept = crate::regressions::keep(path, sweep.model, switch, &failed, budget);
     let me = crate::arg::program();
     match kept {
         Ok(0) => {}

@@ -121,7 +121,7 @@ impl Search<'_> {
             nemesis: self.mix.nemesis(),
             plan: e.plan.clone(),
             record: false,
-            budget: None,
+            budget: Some(self.description.config.budget),
             buggify: self.buggify.clone(),
             trim: Default::default(),
         }

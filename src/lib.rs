@@ -68,6 +68,7 @@ mod report;
 mod results;
 mod shard;
 mod shrink;
+mod storm;
 mod summary;
 pub mod testing;
 

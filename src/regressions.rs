@@ -5,6 +5,7 @@
 
 use sim::model::{Model, RunRequest, RunSummary};
 use sim::regression::{self, Regression};
+use sim::scenario::Budget;
 use sim::FaultPlan;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -21,15 +22,21 @@ pub(crate) struct Rerun {
     pub fixed: usize,
 }
 
-/// Re-runs the kept failures of `model` with `bug`, printing each verdict.
-pub(crate) fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result<Rerun, String> {
+/// Re-runs the kept failures of `model` with `bug` under `budget` (the
+/// sweep's: a storm stops where its limit says), printing each verdict.
+pub(crate) fn rerun(
+    path: &Path,
+    model: &dyn Model,
+    bug: Option<&str>,
+    budget: Budget,
+) -> Result<Rerun, String> {
     let file = regression::load(path)?;
     let mine = file.entries.iter().filter(|e| {
         e.test.is_none() && e.model.as_deref() == Some(model.name()) && e.bug.as_deref() == bug
     });
     let mut found = Rerun::default();
     for entry in mine {
-        let run = run(model, entry, entry.rerun_plan())
+        let run = run(model, entry, entry.rerun_plan(), budget)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         match &run.failure {
             Some(f) => {
@@ -54,7 +61,12 @@ pub(crate) fn rerun(path: &Path, model: &dyn Model, bug: Option<&str>) -> Result
     Ok(found)
 }
 
-fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSummary, String> {
+fn run(
+    model: &dyn Model,
+    entry: &Regression,
+    plan: &FaultPlan,
+    budget: Budget,
+) -> Result<RunSummary, String> {
     // An unknown mix is bad input, not `all`: the entry would replay
     // under faults it was not found with.
     let nemesis = entry
@@ -68,6 +80,7 @@ fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSum
         plan: Some(plan.clone()),
         buggify: Some(entry.buggify_sites()),
         trim: entry.trim,
+        budget: Some(budget),
         ..RunRequest::default()
     };
     model
@@ -76,13 +89,13 @@ fn run(model: &dyn Model, entry: &Regression, plan: &FaultPlan) -> Result<RunSum
 }
 
 /// Keeps the lowest failing seed of each failure kind among `failed`
-/// (seed, kind), shrunk; returns how many were added.
+/// (seed, kind), shrunk under `budget`; returns how many were added.
 pub(crate) fn keep(
     path: &Path,
     model: &dyn Model,
-    bug: Option<&str>,
-    faults: sim::Mix,
+    (bug, faults): (Option<&str>, sim::Mix),
     failed: &[(u64, String)],
+    budget: Budget,
 ) -> Result<usize, String> {
     let mut kinds = BTreeSet::new();
     let mut added = 0;
@@ -94,6 +107,7 @@ pub(crate) fn keep(
             seed: *seed,
             bug: bug.map(str::to_string),
             nemesis: faults.nemesis(),
+            budget: Some(budget),
             ..RunRequest::default()
         };
         let first = model.run(&request).map_err(|e| e.to_string())?;

@@ -23,3 +23,18 @@ pub use sim::model::hunt::{check_hunts, fails, first_failure};
 pub fn assert_bug_budgets(model: &dyn Model) -> Vec<(String, Option<u64>)> {
     check_hunts(model).unwrap_or_else(|e| panic!("{}: {e}", model.name()))
 }
+
+/// The storm limit `faultline explore` sets for sweeps of `model` under
+/// `mix` with `--storm-factor factor`: `factor` times the busiest second
+/// of its correct form on its first seeds (see `sim::scenario::budget`);
+/// `None` for a factor of 0 or a host that counts no messages. A user's
+/// test can hold its own scenario to it with `Scenario::budget`. Panics
+/// when the model cannot run.
+pub fn storm_limit(
+    model: &dyn Model,
+    mix: sim::Mix,
+    factor: u64,
+) -> Option<sim::scenario::budget::StormLimit> {
+    crate::storm::learn(model, mix, None, factor)
+        .unwrap_or_else(|e| panic!("{}: {e}", model.name()))
+}

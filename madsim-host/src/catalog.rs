@@ -120,6 +120,7 @@ fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
         timings: Vec::new(),
         history: record.then(|| result.history.to_string()),
         skipped_faults: result.skipped_faults,
+        busiest_second: 0,
         buggified: Vec::new(),
         probes: Vec::new(),
         detail,

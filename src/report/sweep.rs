@@ -149,6 +149,7 @@ mod tests {
             history: None,
             timings: Vec::new(),
             skipped_faults: 0,
+            busiest_second: 0,
             buggified: Vec::new(),
             probes: Vec::new(),
             detail: None,

@@ -28,5 +28,6 @@ mod runaway;
 mod shards;
 mod shrink_figure8;
 mod slurm;
+mod storm;
 mod tidy;
 mod upgrades;

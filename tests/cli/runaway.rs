@@ -100,6 +100,7 @@ fn a_livelock_at_zero_latency_ends_as_a_runaway() {
         events_per_phase: 10_000_000,
         pending_events: 1_000,
         events_per_instant: 200_000,
+        ..Budget::default()
     };
     let report = Scenario::new(|_| Echo)
         .nodes(2)

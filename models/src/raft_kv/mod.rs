@@ -21,6 +21,7 @@
 pub mod invariants;
 pub mod log;
 pub mod messages;
+pub mod mutants;
 pub mod node;
 pub mod scenario;
 

@@ -46,6 +46,8 @@ pub enum Role {
 #[derive(Clone, Debug)]
 pub struct RaftKv {
     bug: Option<RaftBug>,
+    /// A test mutant (see [`super::mutants`]), never a bug switch.
+    mutant: Option<super::mutants::Mutant>,
     /// The version of the code this node runs: 1, or 2, which also keeps
     /// the commit index on disk (see [`RaftBlock::Commit`]).
     version: u32,
@@ -82,11 +84,20 @@ impl RaftKv {
         RaftKv::of_version(bug, 1)
     }
 
+    /// A fresh node of `version` running `mutant`.
+    pub(super) fn mutant(mutant: super::mutants::Mutant, version: u32) -> RaftKv {
+        RaftKv {
+            mutant: Some(mutant),
+            ..RaftKv::of_version(None, version)
+        }
+    }
+
     /// A fresh node of `version` (1 or 2).
     pub fn of_version(bug: Option<RaftBug>, version: u32) -> RaftKv {
         assert!((1..=2).contains(&version), "raft-kv has versions 1 and 2");
         RaftKv {
             bug,
+            mutant: None,
             version,
             term: 0,
             voted_for: None,
@@ -444,7 +455,9 @@ impl RaftKv {
             for gone in self.log.last_index() + 1..=old_last {
                 ctx.storage().delete(gone);
             }
-            ctx.storage().sync();
+            if self.mutant != Some(super::mutants::Mutant::FollowerNeverSyncs) {
+                ctx.storage().sync();
+            }
         }
         let matched = prev_index + entries.len() as u64;
         if commit.min(matched) > self.commit {
@@ -515,7 +528,9 @@ impl Node for RaftKv {
             _ => {}
         }
         let mut index = 1;
-        while let Ok(Some(&RaftBlock::Entry(entry))) = ctx.storage().read(index) {
+        let lost = self.mutant == Some(super::mutants::Mutant::RecoveryLosesTheLog);
+        let stored = |ctx: &mut Context<'_, Self>, i| ctx.storage().read(i).ok().flatten().copied();
+        while let Some(RaftBlock::Entry(entry)) = stored(ctx, index).filter(|_| !lost) {
             self.log.push(entry);
             index += 1;
         }

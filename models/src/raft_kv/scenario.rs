@@ -50,8 +50,14 @@ pub fn leader(nodes: &dyn NodeTable<RaftKv>) -> Option<sim::NodeId> {
 /// linearizability under the `kv` spec, 10 s of safety; then, healed, a
 /// leader and every client's next operation.
 pub fn scenario(bug: Option<RaftBug>) -> Scenario<RaftKv> {
-    Scenario::new(move |_| RaftKv::new(bug))
-        .versions(2, move |_, version| RaftKv::of_version(bug, version))
+    scenario_of(move |version| RaftKv::of_version(bug, version))
+}
+
+/// The standard scenario of nodes that `node` makes at each version.
+pub(super) fn scenario_of(node: impl Fn(u32) -> RaftKv + Clone + 'static) -> Scenario<RaftKv> {
+    let first = node.clone();
+    Scenario::new(move |_| first(1))
+        .versions(2, move |_, version| node(version))
         .nodes(5)
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())

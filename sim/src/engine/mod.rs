@@ -84,6 +84,10 @@ pub struct Census {
     pub by_kind: std::collections::BTreeMap<String, u64>,
     /// By the node the event is for (`none` for faults).
     pub by_node: std::collections::BTreeMap<String, u64>,
+    /// The messages alone, by kind.
+    pub by_message: std::collections::BTreeMap<String, u64>,
+    /// The messages alone, by the node that sent them.
+    pub by_sender: std::collections::BTreeMap<String, u64>,
 }
 
 /// The name a value's `Debug` form starts with: a message's variant.
@@ -241,7 +245,12 @@ impl<N: Node> Simulation<N> {
         let mut census = Census::default();
         for event in self.world.queue.iter() {
             let (kind, node) = match event {
-                Event::Deliver { to, msg, .. } => (variant_name(msg), Some(*to)),
+                Event::Deliver { from, to, msg, .. } => {
+                    let kind = variant_name(msg);
+                    *census.by_message.entry(kind.clone()).or_default() += 1;
+                    *census.by_sender.entry(from.to_string()).or_default() += 1;
+                    (kind, Some(*to))
+                }
                 Event::Timer { node, .. } => ("timer".to_string(), Some(*node)),
                 Event::ClientOp { node, .. } => ("client op".to_string(), Some(*node)),
                 Event::Start { node } => ("start".to_string(), Some(*node)),

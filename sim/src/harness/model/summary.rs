@@ -54,6 +54,9 @@ pub struct RunSummary {
     /// Faults of the plan that the host has no control for (madsim runs
     /// skip clock, single-link and storage faults); 0 on the engine.
     pub skipped_faults: usize,
+    /// The most messages sent in any one second of virtual time (0 where
+    /// the host does not count them: madsim).
+    pub busiest_second: u64,
     /// The fault points that fired, in name order.
     pub buggified: Vec<String>,
     /// The coverage probes reached, with their hit counts, in name order.
@@ -92,6 +95,7 @@ impl RunSummary {
             timings: report.timings,
             history: None,
             skipped_faults: 0,
+            busiest_second: report.busiest_second,
             buggified: report.buggified,
             probes: report.probes,
         }

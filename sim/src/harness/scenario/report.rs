@@ -24,6 +24,9 @@ pub enum FailureKind {
     /// The run went over its budget of events (see [`super::budget`]): a
     /// message storm or a livelock.
     Runaway,
+    /// The run sent more messages in one second of virtual time than its
+    /// storm limit allows: message amplification (see [`super::budget`]).
+    Storm,
     /// The model's code (a handler, an invariant, the workload) panicked.
     Panic,
 }
@@ -37,6 +40,7 @@ impl FailureKind {
             FailureKind::Transactional => "transactional",
             FailureKind::Liveness => "liveness",
             FailureKind::Runaway => "runaway",
+            FailureKind::Storm => "storm",
             FailureKind::Panic => "panic",
         }
     }
@@ -62,6 +66,7 @@ impl fmt::Display for Failure {
             FailureKind::Transactional => "safety: transactional",
             FailureKind::Liveness => "liveness",
             FailureKind::Runaway => "runaway",
+            FailureKind::Storm => "storm",
             FailureKind::Panic => "panic",
         };
         write!(f, "{kind} failure at {}: {}", self.at, self.message)
@@ -93,6 +98,8 @@ pub struct RunReport<Op, Reply> {
     pub syncs: Vec<(crate::time::SimTime, crate::node_id::NodeId)>,
     /// What the scenario's timings measured, by kind (virtual nanoseconds).
     pub timings: Vec<(&'static str, u64)>,
+    /// The most messages sent in any one second of virtual time.
+    pub busiest_second: u64,
     /// The fault points that fired (see [`crate::marks`]), in name order.
     pub buggified: Vec<String>,
     /// The coverage probes reached, with their hit counts, in name order.
@@ -190,6 +197,12 @@ impl ScenarioConfig {
             return Err(out_of_range(
                 "budget",
                 "a budget allows at least one event".into(),
+            ));
+        }
+        if b.storm.is_some_and(|s| s.factor == 0) {
+            return Err(out_of_range(
+                "budget.storm.factor",
+                "a storm limit allows at least the baseline (factor 1)".into(),
             ));
         }
         Ok(())

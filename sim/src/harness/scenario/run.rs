@@ -3,6 +3,7 @@
 //! whole history, then the liveness phase (every fault healed, each client
 //! must make progress, the checks judged after the heal).
 
+use super::budget::Over;
 use super::check::{first_judged_failure, Body, ClientHistory, Monitors, When};
 use super::clients::Clients;
 use super::report::{self, Failure, FailureKind, RunReport};
@@ -23,10 +24,10 @@ struct Watch<N: Node> {
 }
 
 /// A run over its budget, as a failure.
-fn runaway<N: Node>(sim: &Simulation<N>, message: String) -> Failure {
+fn over<N: Node>(sim: &Simulation<N>, over: Over) -> Failure {
     Failure {
-        kind: FailureKind::Runaway,
-        message,
+        kind: over.kind,
+        message: over.message,
         at: sim.now(),
     }
 }
@@ -103,8 +104,9 @@ where
         let safety_for = trim.safety_for.unwrap_or(self.safety_for);
         // A panic in the model's code (a handler, a check, the workload) is a
         // failure of the run, with the trace hash up to where it happened.
+        let mut meter = Meter::new(self.budget, "safety");
         let phases = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut failure = self.safety(&mut sim, &mut clients, safety_for);
+            let mut failure = self.safety(&mut sim, &mut clients, safety_for, &mut meter);
             let mut cycle = None;
             let verdict = match &failure {
                 None => self.check_history(&clients.history, sim.now(), &mut failure),
@@ -114,7 +116,7 @@ where
                 failure = self.check_transactions(&sim, &clients.history, &mut cycle);
             }
             if failure.is_none() {
-                failure = self.liveness(&mut sim, &mut clients, &plan);
+                failure = self.liveness(&mut sim, &mut clients, &plan, &mut meter);
             }
             (failure, verdict, cycle)
         }));
@@ -135,6 +137,7 @@ where
         RunReport {
             seed,
             timings,
+            busiest_second: meter.peak(),
             buggified: sim.marks().fired(),
             probes: sim.marks().probes().collect(),
             plan,
@@ -172,14 +175,14 @@ where
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         safety_for: SimDuration,
+        meter: &mut Meter,
     ) -> Option<Failure> {
         let safety_end = SimTime::ZERO.after(safety_for);
         let mut watch = Watch {
             monitors: Monitors::fresh(&self.checks),
             unreached: (0..self.state_probes.len()).collect(),
         };
-        let mut meter = Meter::new(self.budget, "safety");
-        self.drive(sim, clients, safety_end, &mut meter, Some(&mut watch))
+        self.drive(sim, clients, safety_end, meter, Some(&mut watch))
     }
 
     /// The linearizability checks at the end of the safety phase, if the
@@ -259,13 +262,14 @@ where
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         plan: &FaultPlan,
+        meter: &mut Meter,
     ) -> Option<Failure> {
-        let mut meter = Meter::new(self.budget, "liveness");
+        meter.enter("liveness");
         let plan_end = sim.now().max(plan.end());
         while sim.next_event_time().is_some_and(|t| t <= plan_end) {
             sim.step();
             if let Some(message) = meter.tick(sim) {
-                return Some(runaway(sim, message));
+                return Some(over(sim, message));
             }
         }
         sim.run_until(plan_end);
@@ -275,7 +279,7 @@ where
         }
         let deadline = sim.now().after(self.liveness_for);
         clients.start_liveness();
-        if let Some(failure) = self.drive(sim, clients, deadline, &mut meter, None) {
+        if let Some(failure) = self.drive(sim, clients, deadline, meter, None) {
             return Some(failure);
         }
         let shortfall = clients.liveness_shortfall().or_else(|| {
@@ -317,7 +321,7 @@ where
             if sim.next_event_time().is_some_and(|t| t <= next_client) {
                 sim.step();
                 if let Some(message) = meter.tick(sim) {
-                    return Some(runaway(sim, message));
+                    return Some(over(sim, message));
                 }
                 if sim.replies_waiting() > 0 {
                     clients.collect(sim);

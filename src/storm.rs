@@ -1,0 +1,48 @@
+//! Storm limits from a model's own baseline (see `sim::scenario::budget`).
+//!
+//! Before a sweep, `explore` runs the model's correct form (no bug switch)
+//! on seeds 0 to [`BASELINE_SEEDS`] − 1, under the sweep's mix and fault
+//! points, and takes the most messages any of them sent in one second of
+//! virtual time as the model's baseline. A run of the sweep that sends
+//! more than `--storm-factor` times that in one second fails as `storm`
+//! at that message, where the event budget would have let it run on for
+//! a second or more of wall time. The limit goes into the description the
+//! sweep writes artifacts from, so a replay or a shrink stops where the
+//! run did.
+
+use sim::marks::Buggify;
+use sim::model::{Model, RunRequest};
+use sim::scenario::budget::StormLimit;
+use sim::Mix;
+
+/// The seeds of the correct model a baseline is taken from.
+pub(crate) const BASELINE_SEEDS: u64 = 16;
+
+/// How many times its baseline a run may send in one second, unless told.
+pub(crate) const DEFAULT_FACTOR: u64 = 20;
+
+/// The storm limit for sweeps of `model` under `mix`: `factor` times the
+/// most messages its correct form sent in one second of its first seeds;
+/// none for a factor of 0, or a host that counts no messages (madsim).
+pub(crate) fn learn(
+    model: &dyn Model,
+    mix: Mix,
+    buggify: Option<&Buggify>,
+    factor: u64,
+) -> Result<Option<StormLimit>, String> {
+    if factor == 0 {
+        return Ok(None);
+    }
+    let mut baseline = 0;
+    for seed in 0..BASELINE_SEEDS {
+        let request = RunRequest {
+            seed,
+            nemesis: mix.nemesis(),
+            buggify: buggify.cloned(),
+            ..RunRequest::default()
+        };
+        let run = crate::caught::run_caught(model, &request).map_err(|e| e.to_string())?;
+        baseline = baseline.max(run.busiest_second);
+    }
+    Ok((baseline > 0).then_some(StormLimit { baseline, factor }))
+}
