@@ -118,7 +118,7 @@ pub struct ExploreArgs {
     /// The baseline is the busiest second of the model's correct form on
     /// its first 16 seeds, measured before the sweep. 0: no limit (the
     /// event budget still ends a runaway run).
-    #[arg(long, default_value_t = crate::storm::DEFAULT_FACTOR, value_name = "N")]
+    #[arg(long, default_value_t = sim::model::storm::DEFAULT_FACTOR, value_name = "N")]
     pub storm_factor: u64,
 }
 
@@ -324,7 +324,8 @@ impl ExploreArgs {
         let buggify = self.no_buggify.then_some(Buggify::Off);
         let mut description = description;
         description.config.budget.storm =
-            crate::storm::learn(model, self.faults, buggify.as_ref(), self.storm_factor)?;
+            sim::model::storm::learn(model, self.faults, buggify.as_ref(), self.storm_factor)
+                .map_err(|e| format!("learning the storm limit: {e}"))?;
         Ok(Sweep {
             model,
             description,
@@ -367,9 +368,6 @@ fn bad(e: &dyn std::fmt::Display) -> i32 {
     exit::BAD_INPUT
 }
 
-/// What a worker is running: its seed and since when.
-type Running = Mutex<Vec<Option<(u64, Instant)>>>;
-
 impl Sweep<'_> {
     /// Runs one seed; a panic that escapes the model is a failure too.
     fn run_one(&self, seed: u64) -> Result<RunSummary, ModelError> {
@@ -400,8 +398,8 @@ impl Sweep<'_> {
         };
         let next = AtomicU64::new(0);
         let stop = AtomicBool::new(false);
-        let running: Running = Mutex::new(vec![None; self.jobs]);
-        let progress = progress_bar(self.count);
+        let running: crate::progress::Running = Mutex::new(vec![None; self.jobs]);
+        let progress = crate::progress::bar(self.count);
         let (sender, receiver) = mpsc::channel::<(u64, Result<RunSummary, ModelError>)>();
         let mut collector = Collector::new(self, dir, writer, &stop);
         std::thread::scope(|scope| -> Result<(), String> {
@@ -429,7 +427,7 @@ impl Sweep<'_> {
                 collector.take(i, run)?;
                 progress.inc(1);
                 if shown.elapsed() > Duration::from_millis(250) {
-                    progress.set_message(running_text(&running));
+                    progress.set_message(crate::progress::running_text(&running));
                     shown = Instant::now();
                 }
             }
@@ -444,7 +442,7 @@ impl Sweep<'_> {
         &self,
         w: usize,
         (next, stop): (&AtomicU64, &AtomicBool),
-        running: &Running,
+        running: &crate::progress::Running,
         sender: mpsc::Sender<(u64, Result<RunSummary, ModelError>)>,
     ) {
         loop {
@@ -728,30 +726,6 @@ fn write_failure_report(
     Ok(crate::report::failure::link(from, &out))
 }
 
-/// A progress bar, drawn only when stderr is a terminal: seeds done, the
-/// rate, and the seeds still running with how long each has run.
-fn progress_bar(count: u64) -> indicatif::ProgressBar {
-    let progress = indicatif::ProgressBar::new(count);
-    let style = "{bar:30} {pos}/{len} seeds, {per_sec}, eta {eta} {msg}";
-    progress.set_style(indicatif::ProgressStyle::with_template(style).expect("a valid template"));
-    progress
-}
-
-fn running_text(running: &Running) -> String {
-    let now = Instant::now();
-    let running = running.lock().expect("no worker panics holding it");
-    let shown: Vec<String> = running
-        .iter()
-        .flatten()
-        .map(|(seed, since)| format!("{seed} ({:.1} s)", (now - *since).as_secs_f64()))
-        .collect();
-    if shown.is_empty() {
-        String::new()
-    } else {
-        format!("running: {}", shown.join(", "))
-    }
-}
-
 /// The sweep's first line: the model, the seeds (and the shard of them),
 /// the mix, the bug switch and the workers.
 fn announce(sweep: &Sweep<'_>) {
@@ -782,7 +756,7 @@ fn announce(sweep: &Sweep<'_>) {
             storm.messages_per_second(),
             storm.factor,
             storm.baseline,
-            crate::storm::BASELINE_SEEDS,
+            sim::model::storm::BASELINE_SEEDS,
             me = crate::arg::program()
         );
     }

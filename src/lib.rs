@@ -62,13 +62,13 @@ mod interrupt;
 mod list;
 mod merge;
 mod pingpong;
+mod progress;
 mod regressions;
 mod replay;
 mod report;
 mod results;
 mod shard;
 mod shrink;
-mod storm;
 mod summary;
 pub mod testing;
 

@@ -137,7 +137,10 @@ impl ReplayArgs {
             artifact.plan.len(),
             me = crate::arg::program()
         );
-        if artifact.config != loaded.description.config {
+        // A sweep's storm limit is the sweep's, not the model's scenario.
+        let mut written = artifact.config.clone();
+        written.budget.storm = loaded.description.config.budget.storm;
+        if written != loaded.description.config {
             eprintln!("{me} replay: warning: the model's scenario has changed since this artifact was written", me = crate::arg::program());
         }
         if let Some(e) = self

@@ -35,6 +35,6 @@ pub fn storm_limit(
     mix: sim::Mix,
     factor: u64,
 ) -> Option<sim::scenario::budget::StormLimit> {
-    crate::storm::learn(model, mix, None, factor)
+    sim::model::storm::learn(model, mix, None, factor)
         .unwrap_or_else(|e| panic!("{}: {e}", model.name()))
 }

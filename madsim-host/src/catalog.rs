@@ -163,11 +163,13 @@ impl Model for RaftKvMadsim {
                 versions: 1,
                 ..engine.checks
             },
-            // Upgrades are skipped here, so a bug only they find is not offered.
+            // Upgrades are skipped here, and messages are not counted per
+            // second (no storm limit), so a bug only they find is not offered.
             bugs: engine
                 .bugs
                 .into_iter()
                 .filter(|b| b.mix != sim::Mix::Upgrade.name())
+                .filter(|b| b.name != RaftBug::ResendOnEveryReply.name())
                 .collect(),
             untaken: own_stream_kinds(),
         }

@@ -50,5 +50,11 @@ sim::bug_switches! {
         /// back to version 1 comes up with no term and no vote, and can
         /// vote twice in one term.
         HardStateV2Only = "hard-state-v2-only", caught by Upgrade within 50,
+        /// The leader answers every append reply with another append at
+        /// once, even with nothing to send, instead of waiting for its
+        /// heartbeat: a retry loop with no timer. Safe, but each duplicated
+        /// message starts another loop that never ends, and the traffic
+        /// multiplies until it is a storm.
+        ResendOnEveryReply = "resend-on-every-reply", caught by All within 500,
     }
 }

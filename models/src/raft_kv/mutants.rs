@@ -5,19 +5,10 @@
 //! follower that lost entries rejects every append, the leader walks back
 //! one entry per reject, and duplicated messages multiply the chains.
 
+pub use super::node::Mutant;
 use super::node::RaftKv;
 use super::scenario::scenario_of;
 use sim::scenario::Scenario;
-
-/// A mistake planted for a test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mutant {
-    /// A follower appends the leader's entries and never syncs them: a
-    /// crash loses what it acknowledged.
-    FollowerNeverSyncs,
-    /// A restarted node reads its term and vote back, but not its log.
-    RecoveryLosesTheLog,
-}
 
 /// The standard scenario (see [`super::scenario::scenario`]), every node
 /// running `mutant`.

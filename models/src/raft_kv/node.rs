@@ -42,12 +42,22 @@ pub enum Role {
     Leader,
 }
 
+/// A mistake planted for a test (see [`super::mutants`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mutant {
+    /// A follower appends the leader's entries and never syncs them: a
+    /// crash loses what it acknowledged.
+    FollowerNeverSyncs,
+    /// A restarted node reads its term and vote back, but not its log.
+    RecoveryLosesTheLog,
+}
+
 /// A Raft node serving the key-value store.
 #[derive(Clone, Debug)]
 pub struct RaftKv {
     bug: Option<RaftBug>,
     /// A test mutant (see [`super::mutants`]), never a bug switch.
-    mutant: Option<super::mutants::Mutant>,
+    mutant: Option<Mutant>,
     /// The version of the code this node runs: 1, or 2, which also keeps
     /// the commit index on disk (see [`RaftBlock::Commit`]).
     version: u32,
@@ -85,7 +95,7 @@ impl RaftKv {
     }
 
     /// A fresh node of `version` running `mutant`.
-    pub(super) fn mutant(mutant: super::mutants::Mutant, version: u32) -> RaftKv {
+    pub(super) fn mutant(mutant: Mutant, version: u32) -> RaftKv {
         RaftKv {
             mutant: Some(mutant),
             ..RaftKv::of_version(None, version)
@@ -455,7 +465,7 @@ impl RaftKv {
             for gone in self.log.last_index() + 1..=old_last {
                 ctx.storage().delete(gone);
             }
-            if self.mutant != Some(super::mutants::Mutant::FollowerNeverSyncs) {
+            if self.mutant != Some(Mutant::FollowerNeverSyncs) {
                 ctx.storage().sync();
             }
         }
@@ -487,7 +497,8 @@ impl RaftKv {
             self.match_index[f] = self.match_index[f].max(index);
             self.next_index[f] = self.next_index[f].max(index + 1);
             self.advance_commit(ctx);
-            if self.next_index[f] <= self.log.last_index() {
+            let behind = self.next_index[f] <= self.log.last_index();
+            if behind || self.bug(RaftBug::ResendOnEveryReply) {
                 self.send_append(ctx, from);
             }
         } else {
@@ -528,7 +539,7 @@ impl Node for RaftKv {
             _ => {}
         }
         let mut index = 1;
-        let lost = self.mutant == Some(super::mutants::Mutant::RecoveryLosesTheLog);
+        let lost = self.mutant == Some(Mutant::RecoveryLosesTheLog);
         let stored = |ctx: &mut Context<'_, Self>, i| ctx.storage().read(i).ok().flatten().copied();
         while let Some(RaftBlock::Entry(entry)) = stored(ctx, index).filter(|_| !lost) {
             self.log.push(entry);

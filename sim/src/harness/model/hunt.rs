@@ -6,6 +6,7 @@
 
 use super::describe::{Model, ModelError, RunRequest};
 use crate::mix::Mix;
+use crate::scenario::Budget;
 
 /// One seed of `model` under `mix`, with `bug` on (`None`: as it is):
 /// true when the run fails.
@@ -15,13 +16,24 @@ pub fn fails(
     mix: Mix,
     seed: u64,
 ) -> Result<bool, ModelError> {
+    fails_under(model, bug, mix, seed, None)
+}
+
+/// One seed, as [`fails`], under `budget` (the model's own for `None`).
+fn fails_under(
+    model: &dyn Model,
+    bug: Option<&str>,
+    mix: Mix,
+    seed: u64,
+    budget: Option<Budget>,
+) -> Result<bool, ModelError> {
     let request = RunRequest {
         seed,
         bug: bug.map(str::to_string),
         nemesis: mix.nemesis(),
         plan: None,
         record: false,
-        budget: None,
+        budget,
         buggify: None,
         trim: Default::default(),
     };
@@ -29,15 +41,17 @@ pub fn fails(
 }
 
 /// The first seed in `0..within` at which `model` fails with `bug` under
-/// `mix`, if any.
+/// `mix`, if any, under the storm limit `explore` would set (see
+/// [`super::storm`]): a storm is caught as `explore` catches it.
 pub fn first_failure(
     model: &dyn Model,
     bug: Option<&str>,
     mix: Mix,
     within: u64,
 ) -> Result<Option<u64>, ModelError> {
+    let budget = super::storm::limited_budget(model, mix)?;
     for seed in 0..within {
-        if fails(model, bug, mix, seed)? {
+        if fails_under(model, bug, mix, seed, Some(budget))? {
             return Ok(Some(seed));
         }
     }

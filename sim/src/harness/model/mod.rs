@@ -20,6 +20,7 @@ pub mod detail;
 pub mod engine;
 pub mod hunt;
 pub mod releases;
+pub mod storm;
 pub mod summary;
 
 pub use bug::{BugInfo, BugSwitch, Hunt, NoBugs};

@@ -89,8 +89,8 @@ impl Default for Budget {
 
 /// Why a run is over its budget: a runaway, or a storm.
 pub(crate) struct Over {
-    /// `Runaway` or `Storm`.
-    pub(crate) kind: super::report::FailureKind,
+    /// A storm, not a runaway.
+    pub(crate) storm: bool,
     /// What was over, and what filled the queue.
     pub(crate) message: String,
 }
@@ -189,8 +189,10 @@ impl Meter {
             top(&census.by_kind, pending),
             top(&census.by_node, pending)
         );
-        let kind = super::report::FailureKind::Runaway;
-        Over { kind, message }
+        Over {
+            storm: false,
+            message,
+        }
     }
 
     fn storm<N: Node>(&self, sim: &Simulation<N>, limit: StormLimit, sent: u64) -> Over {
@@ -209,8 +211,10 @@ impl Meter {
             top(&census.by_message, in_flight),
             top(&census.by_sender, in_flight)
         );
-        let kind = super::report::FailureKind::Storm;
-        Over { kind, message }
+        Over {
+            storm: true,
+            message,
+        }
     }
 }
 

@@ -26,7 +26,10 @@ struct Watch<N: Node> {
 /// A run over its budget, as a failure.
 fn over<N: Node>(sim: &Simulation<N>, over: Over) -> Failure {
     Failure {
-        kind: over.kind,
+        kind: match over.storm {
+            true => FailureKind::Storm,
+            false => FailureKind::Runaway,
+        },
         message: over.message,
         at: sim.now(),
     }
