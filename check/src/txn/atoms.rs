@@ -4,21 +4,54 @@
 use crate::fxhash::FxMap;
 use std::fmt;
 
-/// A key or value as the history wrote it.
+/// A key or value as the history wrote it. Values EDN tells apart stay
+/// apart, as Elle reads them: the keyword `:x`, the symbol `x` and the
+/// string `"x"` are three keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Atom {
     /// An integer.
     Int(i64),
-    /// A string (or keyword, without its colon).
+    /// A string.
     Str(String),
+    /// A keyword, without its colon.
+    Keyword(String),
+    /// A symbol.
+    Symbol(String),
+    /// Any other EDN value (a vector key such as `[:anti 3]`, a float, a
+    /// boolean), as its canonical EDN text.
+    Edn(String),
+    /// Any other JSON value (an array key, a float, a boolean), as its
+    /// canonical JSON text.
+    Json(String),
+}
+
+impl Atom {
+    /// The atom as EDN writes it.
+    pub fn to_edn(&self) -> String {
+        match self {
+            Atom::Int(i) => i.to_string(),
+            Atom::Str(s) => serde_json::to_string(s).unwrap_or_default(),
+            Atom::Keyword(k) => format!(":{k}"),
+            Atom::Symbol(s) | Atom::Edn(s) | Atom::Json(s) => s.clone(),
+        }
+    }
+
+    /// The atom as JSON writes it: a keyword or symbol as its name, and an
+    /// EDN value JSON has no form for as a string of its text.
+    pub fn to_json(&self) -> String {
+        match self {
+            Atom::Int(i) => i.to_string(),
+            Atom::Json(text) => text.clone(),
+            Atom::Str(s) | Atom::Keyword(s) | Atom::Symbol(s) | Atom::Edn(s) => {
+                serde_json::to_string(s).unwrap_or_default()
+            }
+        }
+    }
 }
 
 impl fmt::Display for Atom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Atom::Int(i) => write!(f, "{i}"),
-            Atom::Str(s) => write!(f, "{s:?}"),
-        }
+        f.write_str(&self.to_edn())
     }
 }
 

@@ -196,18 +196,14 @@ fn edn_event(
 }
 
 fn edn_atom(line: usize, v: &Edn, atoms: &mut Atoms) -> Result<u32, TxnHistoryError> {
-    match v {
-        Edn::Int(i) => Ok(atoms.int(*i)),
-        Edn::Str(s) | Edn::Symbol(s) => Ok(atoms.intern(Atom::Str(s.clone()))),
-        Edn::Keyword(k) => Ok(atoms.intern(Atom::Str(k.to_string()))),
-        other => Err(error(
-            line,
-            format!(
-                "a key or value must be an integer or a string, found `{}`",
-                edn::brief(other)
-            ),
-        )),
-    }
+    Ok(match v {
+        Edn::Int(i) => atoms.int(*i),
+        Edn::Str(s) => atoms.intern(Atom::Str(s.clone())),
+        Edn::Symbol(s) => atoms.intern(Atom::Symbol(s.clone())),
+        Edn::Keyword(k) => atoms.intern(Atom::Keyword(k.to_string())),
+        Edn::Nil => return Err(error(line, "a key or value cannot be nil")),
+        other => atoms.intern(Atom::Edn(other.to_string())),
+    })
 }
 
 fn edn_mop(line: usize, m: &Edn, atoms: &mut Atoms) -> Result<Mop, TxnHistoryError> {
@@ -220,14 +216,18 @@ fn edn_mop(line: usize, m: &Edn, atoms: &mut Atoms) -> Result<Mop, TxnHistoryErr
             ),
         ));
     };
-    let [f, key, value] = parts.as_slice() else {
-        return Err(error(
-            line,
-            format!(
+    // A read may leave out its value, as an invocation's often does: Elle
+    // reads `[:r :x]` as `[:r :x nil]`.
+    let (f, key, value) = match parts.as_slice() {
+        [f, key, value] => (f, key, value),
+        [f, key] if edn_name(f) == Some("r") => (f, key, &Edn::Nil),
+        _ => {
+            let message = format!(
                 "a micro-operation is [f key value], found `{}`",
                 edn::brief(m)
-            ),
-        ));
+            );
+            return Err(error(line, message));
+        }
     };
     let brief_f = || edn::brief(f);
     build_mop(line, edn_name(f), brief_f, key, value, atoms)
@@ -310,35 +310,26 @@ fn brief(v: &Json) -> String {
 }
 
 fn json_atom(line: usize, v: &Json, atoms: &mut Atoms) -> Result<u32, TxnHistoryError> {
-    match v {
-        Json::Number(n) if n.as_i64().is_some() => Ok(atoms.int(n.as_i64().unwrap_or_default())),
-        Json::String(s) => Ok(atoms.intern(Atom::Str(s.clone()))),
-        other => Err(error(
-            line,
-            format!(
-                "a key or value must be an integer or a string, found `{}`",
-                brief(other)
-            ),
-        )),
-    }
+    Ok(match v {
+        Json::Number(n) if n.as_i64().is_some() => atoms.int(n.as_i64().unwrap_or_default()),
+        Json::String(s) => atoms.intern(Atom::Str(s.clone())),
+        Json::Null => return Err(error(line, "a key or value cannot be null")),
+        other => atoms.intern(Atom::Json(other.to_string())),
+    })
 }
 
 fn json_mop(line: usize, m: &Json, atoms: &mut Atoms) -> Result<Mop, TxnHistoryError> {
-    let parts = m.as_array().filter(|p| p.len() == 3).ok_or_else(|| {
-        error(
-            line,
-            format!("a micro-operation is [f, key, value], found `{}`", brief(m)),
-        )
-    })?;
-    let brief_f = || brief(&parts[0]);
-    build_mop(
-        line,
-        parts[0].as_str(),
-        brief_f,
-        &parts[1],
-        &parts[2],
-        atoms,
-    )
+    let wrong = || {
+        let message = format!("a micro-operation is [f, key, value], found `{}`", brief(m));
+        error(line, message)
+    };
+    let parts = m.as_array().ok_or_else(wrong)?;
+    let (f, key, value) = match parts.as_slice() {
+        [f, key, value] => (f, key, value),
+        [f, key] if f.as_str() == Some("r") => (f, key, &Json::Null),
+        _ => return Err(wrong()),
+    };
+    build_mop(line, f.as_str(), || brief(f), key, value, atoms)
 }
 
 /// What the EDN and JSON forms share in a micro-operation's key and value.
@@ -528,9 +519,9 @@ fn write_mop(out: &mut String, mop: &Mop, atoms: &Atoms, open: &str, sep: &str, 
             n.to_string()
         }
     };
-    let atom = |id: u32| match atoms.get(id) {
-        Atom::Int(i) => i.to_string(),
-        Atom::Str(s) => serde_json::to_string(s).unwrap_or_default(),
+    let atom = |id: u32| match json {
+        true => atoms.get(id).to_json(),
+        false => atoms.get(id).to_edn(),
     };
     let (f, key, value) = match mop {
         Mop::Append { key, value } => ("append", *key, atom(*value)),
