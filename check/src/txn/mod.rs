@@ -42,6 +42,7 @@ pub mod list_append;
 pub mod register;
 pub mod report;
 pub mod verdict;
+mod witness;
 
 pub use anomaly::{Anomaly, AnomalyKind};
 pub use atoms::{Atom, Atoms};
