@@ -136,12 +136,11 @@ fn a_malformed_file_is_reported_and_left_alone_and_it_can_be_turned_off() {
     );
 }
 
-/// A kept failure with a mix no faultline knows is bad input (it ran as
-/// `all`, under faults it was not found with): exit 2, the entry named,
-/// the file untouched.
-#[test]
-fn an_entry_with_an_unknown_mix_is_refused() {
-    let dir = workdir("regressions-unknown-mix");
+/// Keeps one failure of raft-kv in `r.json` in a fresh `dir`, changes
+/// the kept file with `edit`, and runs the same sweep again: returns its
+/// stderr after checking that it exits 2 and leaves the file as edited.
+fn edited_entry_is_refused(dir: &str, edit: impl FnOnce(&str) -> String) -> String {
+    let dir = workdir(dir);
     let keep = [
         "explore",
         "raft-kv",
@@ -157,18 +156,28 @@ fn an_entry_with_an_unknown_mix_is_refused() {
     assert_eq!(faultline(&dir, &keep).status.code(), Some(1));
     let file = dir.join("r.json");
     let text = std::fs::read_to_string(&file).unwrap();
-    let bad = text.replace("\"faults\": \"none\"", "\"faults\": \"meteors\"");
-    assert_ne!(bad, text, "the entry names its mix");
+    let bad = edit(&text);
+    assert_ne!(bad, text, "the edit changes the entry");
     std::fs::write(&file, &bad).unwrap();
     let again = faultline(&dir, &keep);
-    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
-    assert!(
-        stderr(&again)
-            .contains("r.json: kept failure, seed 0: faults: unknown fault mix `meteors`"),
-        "{}",
-        stderr(&again)
-    );
+    let err = stderr(&again);
+    assert_eq!(again.status.code(), Some(2), "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), bad);
+    err
+}
+
+/// A kept failure with a mix no faultline knows is bad input (it ran as
+/// `all`, under faults it was not found with): exit 2, the entry named,
+/// the file untouched.
+#[test]
+fn an_entry_with_an_unknown_mix_is_refused() {
+    let err = edited_entry_is_refused("regressions-unknown-mix", |text| {
+        text.replace("\"faults\": \"none\"", "\"faults\": \"meteors\"")
+    });
+    assert!(
+        err.contains("r.json: kept failure, seed 0: faults: unknown fault mix `meteors`"),
+        "{err}"
+    );
 }
 
 /// A kept failure that lists a fault point the model does not have is bad
@@ -176,33 +185,14 @@ fn an_entry_with_an_unknown_mix_is_refused() {
 /// left as it was. Before, the site silently never fired.
 #[test]
 fn an_entry_with_an_unknown_fault_point_is_refused() {
-    let dir = workdir("regressions-unknown-site");
-    let keep = [
-        "explore",
-        "raft-kv",
-        "--bug",
-        "read-from-follower",
-        "--faults",
-        "none",
-        "--seeds",
-        "1",
-        "--regressions",
-        "r.json",
-    ];
-    assert_eq!(faultline(&dir, &keep).status.code(), Some(1));
-    let file = dir.join("r.json");
-    let mut kept: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    kept["entries"][0]["buggify"] = serde_json::json!(["raft-kv: no such site"]);
-    let bad = serde_json::to_string_pretty(&kept).unwrap();
-    std::fs::write(&file, &bad).unwrap();
-    let again = faultline(&dir, &keep);
-    let err = stderr(&again);
-    assert_eq!(again.status.code(), Some(2), "{err}");
+    let err = edited_entry_is_refused("regressions-unknown-site", |text| {
+        let mut kept: serde_json::Value = serde_json::from_str(text).unwrap();
+        kept["entries"][0]["buggify"] = serde_json::json!(["raft-kv: no such site"]);
+        serde_json::to_string_pretty(&kept).unwrap()
+    });
     assert!(
         err.contains("r.json: kept failure, seed 0: buggify lists `raft-kv: no such site`")
             && err.contains("it has: raft-kv: election timeout cut short"),
         "{err}"
     );
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), bad);
 }

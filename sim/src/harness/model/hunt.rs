@@ -50,6 +50,17 @@ pub fn first_failure(
     within: u64,
 ) -> Result<Option<u64>, ModelError> {
     let budget = super::storm::limited_budget(model, mix)?;
+    first_failure_under(model, bug, mix, within, budget)
+}
+
+/// [`first_failure`] under `budget`.
+fn first_failure_under(
+    model: &dyn Model,
+    bug: Option<&str>,
+    mix: Mix,
+    within: u64,
+    budget: Budget,
+) -> Result<Option<u64>, ModelError> {
     for seed in 0..within {
         if fails_under(model, bug, mix, seed, Some(budget))? {
             return Ok(Some(seed));
@@ -65,13 +76,21 @@ pub fn first_failure(
 pub fn check_hunts(model: &dyn Model) -> Result<Vec<(String, Option<u64>)>, String> {
     let description = model.describe();
     let mut found = Vec::new();
+    // The storm limit of each mix, learned once for all its switches.
+    let mut budgets = std::collections::BTreeMap::new();
     for bug in &description.bugs {
-        let mix: Mix = bug
-            .mix
-            .parse()
-            .map_err(|e| format!("{} --bug {}: {e}", description.name, bug.name))?;
-        let first = first_failure(model, Some(&bug.name), mix, bug.within_seeds)
-            .map_err(|e| format!("{} --bug {}: {e}", description.name, bug.name))?;
+        let failed =
+            |e: &dyn std::fmt::Display| format!("{} --bug {}: {e}", description.name, bug.name);
+        let mix: Mix = bug.mix.parse().map_err(|e| failed(&e))?;
+        let budget = match budgets.get(&bug.mix) {
+            Some(&budget) => budget,
+            None => {
+                let learned = super::storm::limited_budget(model, mix).map_err(|e| failed(&e))?;
+                *budgets.entry(bug.mix.clone()).or_insert(learned)
+            }
+        };
+        let first = first_failure_under(model, Some(&bug.name), mix, bug.within_seeds, budget)
+            .map_err(|e| failed(&e))?;
         let (name, within) = (&description.name, bug.within_seeds);
         match (bug.harmless, first) {
             (true, Some(seed)) => {
