@@ -1,8 +1,11 @@
-//! `faultline check-history --spec register|kv FILE`.
+//! `faultline check-history --spec SPEC FILE`.
 //!
-//! Reads a Jepsen history in either form (see `sim::jepsen`), checks it against
-//! the chosen spec, and prints the verdict and, when it fails, the
-//! counterexample. Malformed input is reported with its line number.
+//! Reads a Jepsen history in any of its forms (EDN, elle-cli's JSON, or
+//! `jepsen.util` logs; see `sim::jepsen`) and checks it: for linearizability
+//! against a sequential spec (register, kv, mutex), or with one of Jepsen's
+//! workload checkers (bank, counter, set, set-full, long-fork). It prints
+//! the verdict and, when it fails, the counterexample or the findings.
+//! Malformed input is reported with its line number.
 
 use crate::exit;
 use sim::history::EventKind;
@@ -10,28 +13,48 @@ use sim::input::Input;
 use sim::jepsen;
 use sim::linearizability::{check_owned, Budget, Verdict};
 use sim::spec::kv::Kv;
+use sim::spec::mutex::Mutex;
 use sim::spec::one_object::OneObject;
 use sim::spec::register::{RegisterFrom, RegisterInput, RegisterOutput};
+use sim::workload::{Validity, WorkloadVerdict};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The specs `check-history` offers.
+/// The specs and checkers `check-history` offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SpecName {
     /// read / write / cas on one register; never written reads nil.
+    #[value(alias = "cas-register")]
     Register,
     /// get / put / append per key; never written reads "".
     Kv,
+    /// acquire / release one lock (Knossos's mutex).
+    Mutex,
+    /// Jepsen's bank: every read of the accounts sums to the total.
+    Bank,
+    /// Jepsen's counter: reads within the bounds of the adds.
+    Counter,
+    /// Jepsen's set: the final read holds every acknowledged add.
+    Set,
+    /// Jepsen's set-full: lost, stale and never-read elements over time.
+    SetFull,
+    /// Jepsen's long fork: reads of a group of keys in one order.
+    LongFork,
+    /// elle-cli's comments: a read that sees a write sees every write
+    /// completed before it began.
+    Comments,
+    /// elle-cli's sequential: subkeys written in order are seen in order.
+    Sequential,
 }
 
 /// `faultline check-history`.
 #[derive(Debug, clap::Args)]
 pub struct CheckHistoryArgs {
-    /// The sequential spec to check against.
-    #[arg(long, value_enum)]
+    /// The sequential spec to check against, or the workload checker.
+    #[arg(long, value_enum, alias = "model")]
     pub spec: SpecName,
     /// The history file (`-` for standard input).
     pub file: PathBuf,
@@ -56,6 +79,18 @@ pub struct CheckHistoryArgs {
     /// where nil means the read's value is unknown.
     #[arg(long)]
     pub nil_reads_match_any: bool,
+    /// (bank) The total every read must sum to; default: the first read's.
+    #[arg(long, allow_hyphen_values = true)]
+    pub total_amount: Option<i64>,
+    /// (bank) A negative balance is allowed.
+    #[arg(long)]
+    pub allow_negative_balances: bool,
+    /// (long-fork) How many keys every read reads.
+    #[arg(long)]
+    pub group_size: Option<usize>,
+    /// (set-full) Stale reads break it: the set must be linearizable.
+    #[arg(long)]
+    pub linearizable: bool,
 }
 
 /// How to read and check the history, past its spec.
@@ -67,6 +102,14 @@ pub(crate) struct Options {
     pub initial: Option<i64>,
     /// Reads of nil match anything.
     pub nil_reads_match_any: bool,
+    /// The bank's total.
+    pub total_amount: Option<i64>,
+    /// The bank allows negative balances.
+    pub negative_balances: bool,
+    /// The long fork's group size.
+    pub group_size: Option<usize>,
+    /// set-full counts stale elements as errors.
+    pub linearizable: bool,
 }
 
 /// The largest history read (Porcupine's largest is a few hundred
@@ -90,21 +133,66 @@ impl CheckHistoryArgs {
             );
             return exit::BAD_INPUT;
         }
-        let kv_only = self.spec == SpecName::Kv;
-        if kv_only && (self.initial.is_some() || self.nil_reads_match_any) {
-            eprintln!(
-                "{me} check-history: --initial and --nil-reads-match-any are for --spec register",
-                me = crate::arg::program()
-            );
+        if let Some(why) = self.misplaced_option() {
+            eprintln!("{me} check-history: {why}", me = crate::arg::program());
             return exit::BAD_INPUT;
         }
         let options = Options {
             no_partition: self.no_partition,
             initial: self.initial,
             nil_reads_match_any: self.nil_reads_match_any,
+            total_amount: self.total_amount,
+            negative_balances: self.allow_negative_balances,
+            group_size: self.group_size,
+            linearizable: self.linearizable,
         };
         let (spec, timeout, memory) = (self.spec, self.timeout_s, self.memory_mib);
         run(spec, options, &self.file, (timeout, memory), self.json)
+    }
+}
+
+impl CheckHistoryArgs {
+    /// An option given for a spec it does not apply to, as a message.
+    fn misplaced_option(&self) -> Option<String> {
+        let spec = self.spec;
+        let given: [(&str, bool, bool); 6] = [
+            (
+                "--initial",
+                self.initial.is_some(),
+                spec == SpecName::Register,
+            ),
+            (
+                "--nil-reads-match-any",
+                self.nil_reads_match_any,
+                spec == SpecName::Register,
+            ),
+            (
+                "--total-amount",
+                self.total_amount.is_some(),
+                spec == SpecName::Bank,
+            ),
+            (
+                "--allow-negative-balances",
+                self.allow_negative_balances,
+                spec == SpecName::Bank,
+            ),
+            (
+                "--group-size",
+                self.group_size.is_some(),
+                spec == SpecName::LongFork,
+            ),
+            (
+                "--linearizable",
+                self.linearizable,
+                spec == SpecName::SetFull,
+            ),
+        ];
+        let (name, _, _) = given.iter().find(|(_, set, fits)| *set && !fits)?;
+        let spec = clap::ValueEnum::to_possible_value(&self.spec).map(|v| v.get_name().to_string());
+        Some(format!(
+            "{name} does not apply to --spec {}",
+            spec.unwrap_or_default()
+        ))
     }
 }
 
@@ -156,7 +244,7 @@ fn run(
         cancel,
         ..Budget::default()
     };
-    let verdict = match check_input(spec, options, &mut input, budget) {
+    let answer = match check_input(spec, options, &mut input, budget) {
         Ok(v) => v,
         Err(e) => {
             eprintln!(
@@ -166,18 +254,40 @@ fn run(
             return exit::BAD_INPUT;
         }
     };
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string(&verdict).expect("a verdict serialises")
-        );
-    } else {
-        print!("{verdict}");
+    answer.print(json);
+    answer.exit_code()
+}
+
+/// What a check answers: a linearizability verdict, or a workload
+/// checker's.
+enum Answer {
+    Linear(Verdict),
+    Workload(WorkloadVerdict),
+}
+
+impl Answer {
+    fn print(&self, json: bool) {
+        let text = match (self, json) {
+            (Answer::Linear(v), true) => serde_json::to_string(v).map(|t| t + "\n"),
+            (Answer::Workload(v), true) => serde_json::to_string(v).map(|t| t + "\n"),
+            (Answer::Linear(v), false) => Ok(v.to_string()),
+            (Answer::Workload(v), false) => Ok(v.to_string()),
+        };
+        print!("{}", text.expect("a verdict serialises"));
     }
-    match verdict {
-        Verdict::Linearizable => exit::OK,
-        Verdict::NotLinearizable(_) => exit::FAILURE_FOUND,
-        Verdict::Unknown { .. } => exit::BAD_INPUT,
+
+    /// Valid exits 0, invalid 1, and unknown 2.
+    fn exit_code(&self) -> i32 {
+        match self {
+            Answer::Linear(Verdict::Linearizable) => exit::OK,
+            Answer::Linear(Verdict::NotLinearizable(_)) => exit::FAILURE_FOUND,
+            Answer::Linear(Verdict::Unknown { .. }) => exit::BAD_INPUT,
+            Answer::Workload(v) => match v.validity {
+                Validity::Valid => exit::OK,
+                Validity::Invalid => exit::FAILURE_FOUND,
+                Validity::Unknown(_) => exit::BAD_INPUT,
+            },
+        }
     }
 }
 
@@ -187,23 +297,45 @@ fn check_input(
     options: Options,
     input: &mut Input<impl BufRead>,
     budget: Budget,
-) -> Result<Verdict, jepsen::ImportError> {
+) -> Result<Answer, jepsen::ImportError> {
+    use sim::workload::{bank, comments, counter, long_fork, sequential, set, set_full};
     let (format, events) = jepsen::read(input)?;
-    let verdict = match spec {
+    let linear = |verdict: Result<Verdict, _>| {
+        Answer::Linear(verdict.expect("pairing was checked on import"))
+    };
+    Ok(match spec {
         SpecName::Register => {
             let mut h = jepsen::register_history(&events, format)?;
             if options.nil_reads_match_any {
                 h = h.map(nil_read_matches_any);
             }
             // A register has one object: there is nothing to partition.
-            check_owned(&RegisterFrom(options.initial), h, budget)
+            linear(check_owned(&RegisterFrom(options.initial), h, budget))
         }
         SpecName::Kv if options.no_partition => {
-            check_owned(&OneObject(Kv), jepsen::kv_history(&events, format)?, budget)
+            let h = jepsen::kv_history(&events, format)?;
+            linear(check_owned(&OneObject(Kv), h, budget))
         }
-        SpecName::Kv => check_owned(&Kv, jepsen::kv_history(&events, format)?, budget),
-    };
-    Ok(verdict.expect("pairing was checked on import"))
+        SpecName::Kv => linear(check_owned(
+            &Kv,
+            jepsen::kv_history(&events, format)?,
+            budget,
+        )),
+        SpecName::Mutex => linear(check_owned(&Mutex, jepsen::mutex_history(&events)?, budget)),
+        SpecName::Bank => {
+            let bank_options = bank::BankOptions {
+                total: options.total_amount,
+                negative_balances: options.negative_balances,
+            };
+            Answer::Workload(bank::check(&events, &bank_options)?)
+        }
+        SpecName::Counter => Answer::Workload(counter::check(&events)?),
+        SpecName::Set => Answer::Workload(set::check(&events)?),
+        SpecName::SetFull => Answer::Workload(set_full::check(&events, options.linearizable)?),
+        SpecName::LongFork => Answer::Workload(long_fork::check(&events, options.group_size)?),
+        SpecName::Comments => Answer::Workload(comments::check(&events)?),
+        SpecName::Sequential => Answer::Workload(sequential::check(&events)?),
+    })
 }
 
 /// A read that returned nil completes with an unknown result: it matches

@@ -7,6 +7,8 @@
 //! large file is reported before the rest is read, and no read goes past a
 //! cap on the whole input (an endless `/dev/zero` ends there).
 
+pub mod json;
+
 use std::io::{BufRead, Read};
 
 /// How much of an input [`Input::head`] reads ahead, at most.

@@ -27,6 +27,8 @@
 //!   writes-follow-reads, consistent prefix.
 //! - [`delivery`]: for queues: lost, duplicated, phantom and out-of-order
 //!   messages.
+//! - [`workload`]: Jepsen's workload checkers, as elle-cli offers them:
+//!   bank, counter, set, set-full and long-fork.
 //!
 //! A checker never says valid wrongly: where it cannot decide within its
 //! budget, or the history leaves a question open, it answers unknown.
@@ -67,6 +69,7 @@ pub mod spec;
 pub mod staleness;
 pub mod time;
 pub mod txn;
+pub mod workload;
 
 pub use ratio::{Ratio, RatioError};
 pub use rng::SimRng;

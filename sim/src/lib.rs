@@ -52,6 +52,7 @@
 /// the paths they have always had here.
 pub use check::{
     delivery, history, input, jepsen, linearizability, ratio, rng, spec, staleness, time, txn,
+    workload,
 };
 
 mod engine;

@@ -129,7 +129,7 @@ fn a_closed_pipe_ends_the_command_quietly() {
 /// (`../shared/anchors/elle`), or `None` after saying `test` is skipped.
 fn elle_history(name: &str, test: &str) -> Option<String> {
     let dir = require(Tool::ElleHistories, test)?;
-    let path = dir.join(name);
+    let path = dir.join("elle-histories").join(name);
     assert!(path.exists(), "{} is missing", path.display());
     Some(path.to_string_lossy().to_string())
 }

@@ -12,6 +12,7 @@ mod counter_example;
 mod deploy;
 mod determinism;
 mod docs;
+mod elle_histories;
 mod explore_cli;
 mod explore_stops;
 mod files;

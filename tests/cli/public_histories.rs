@@ -200,3 +200,27 @@ fn one_bad_key_decides_without_waiting_for_a_hard_one() {
         other => panic!("{other:?}"),
     }
 }
+
+/// elle-cli's JSON, pretty-printed: an error names the line the bad event
+/// starts on, not its position in the array, for both checkers.
+#[test]
+fn json_errors_name_the_true_line_even_pretty_printed() {
+    let pretty = "[\n  {\n    \"process\": 0,\n    \"type\": \"invoke\",\n    \"f\": \"read\",\n    \"value\": null\n  },\n\n  {\n    \"process\": 0,\n    \"type\": \"done\",\n    \"f\": \"read\",\n    \"value\": 1\n  }\n]\n";
+    let (code, _, err) = run("pretty.json", &["--spec", "register"], pretty);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 9:") && err.contains("done"), "{err}");
+    let txn = pretty
+        .replace("\"read\"", "\"txn\"")
+        .replace("null", "[[\"r\", 1, null]]")
+        .replace("\"value\": 1", "\"value\": [[\"r\", 1, 1]]");
+    let dir = std::env::temp_dir().join(format!("faultline-public-{}", std::process::id()));
+    let file = dir.join("pretty-txn.json");
+    std::fs::write(&file, &txn).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["check-txn", file.to_str().unwrap()])
+        .output()
+        .expect("run faultline");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 9:") && err.contains("done"), "{err}");
+}

@@ -4,13 +4,22 @@ use super::edn::Edn;
 use super::{event_error, EventType, Format, ImportError, JepsenEvent, Process};
 use crate::history::History;
 use crate::spec::kv::{KvInput, KvOutput};
+use crate::spec::mutex::{MutexInput, MutexOutput};
 use crate::spec::register::{RegisterInput, RegisterOutput};
 
-/// Client events only, each with its process and a display time.
-fn client_events(events: &[JepsenEvent]) -> impl Iterator<Item = (u64, u64, &JepsenEvent)> {
-    events.iter().filter_map(|e| match e.process {
-        Process::Client(p) => Some((p, e.time.map_or(e.line as u64, |t| t.max(0) as u64), e)),
-        Process::Named(_) => None,
+/// Client events only, each with its process and a display time; an
+/// event with no process is an error, since it cannot be paired.
+fn client_events(
+    events: &[JepsenEvent],
+) -> impl Iterator<Item = Result<(u64, u64, &JepsenEvent), ImportError>> {
+    events.iter().filter_map(|e| match &e.process {
+        Some(Process::Client(p)) => Some(Ok((
+            *p,
+            e.time.map_or(e.line as u64, |t| t.max(0) as u64),
+            e,
+        ))),
+        Some(Process::Named(_)) => None,
+        None => Some(Err(event_error(e.line, "the event has no :process"))),
     })
 }
 
@@ -65,7 +74,8 @@ pub fn register_history(
 ) -> Result<History<RegisterInput, RegisterOutput>, ImportError> {
     let mut h = History::new();
     let mut lines = Vec::new();
-    for (p, t, e) in client_events(events) {
+    for event in client_events(events) {
+        let (p, t, e) = event?;
         let line = e.line;
         match (e.kind, e.f.as_str()) {
             (EventType::Invoke, "read") => h.invoke(p, t, RegisterInput::Read),
@@ -146,7 +156,8 @@ pub fn kv_history(
 ) -> Result<History<KvInput, KvOutput>, ImportError> {
     let mut h = History::new();
     let mut lines = Vec::new();
-    for (p, t, e) in client_events(events) {
+    for event in client_events(events) {
+        let (p, t, e) = event?;
         let line = e.line;
         let (key, value) = match (&e.key, &e.value) {
             (Some(k), v) => (text(line, "key", k)?, v),
@@ -187,6 +198,36 @@ pub fn kv_history(
             }
         }
         lines.push(line);
+    }
+    finish(h, &lines)
+}
+
+/// A mutex history (`acquire`, `release`), as Knossos reads it: a failed
+/// operation did not happen, an `:info` one may have.
+pub fn mutex_history(
+    events: &[JepsenEvent],
+) -> Result<History<MutexInput, MutexOutput>, ImportError> {
+    let mut h = History::new();
+    let mut lines = Vec::new();
+    for event in client_events(events) {
+        let (p, t, e) = event?;
+        let input = match e.f.as_str() {
+            "acquire" => MutexInput::Acquire,
+            "release" => MutexInput::Release,
+            f => {
+                return Err(event_error(
+                    e.line,
+                    format!("the mutex spec has no operation :{f} (it has :acquire and :release)"),
+                ))
+            }
+        };
+        match e.kind {
+            EventType::Invoke => h.invoke(p, t, input),
+            EventType::Ok => h.ok(p, t, MutexOutput::Done),
+            EventType::Fail => h.fail(p, t),
+            EventType::Info => h.info(p, t),
+        }
+        lines.push(e.line);
     }
     finish(h, &lines)
 }

@@ -22,17 +22,21 @@
 
 mod convert;
 pub mod edn;
+mod json;
 
 use crate::input::{Input, InputError};
-pub use convert::{kv_history, register_history};
+pub use convert::{kv_history, mutex_history, register_history};
 use edn::{Edn, EdnError};
 use std::io::BufRead;
 
-/// The two input forms.
+/// The input forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// One EDN map per event.
     EdnMaps,
+    /// One JSON object per event, as elle-cli writes them (`"type"`,
+    /// `"f"`, `"process"`, `"value"`).
+    Json,
     /// `jepsen.util` log lines.
     UtilLog,
 }
@@ -84,8 +88,9 @@ pub enum Process {
 /// One event as Jepsen wrote it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JepsenEvent {
-    /// Which process.
-    pub process: Process,
+    /// Which process (`None`: the event has no `:process`, which only
+    /// checkers that never pair events accept).
+    pub process: Option<Process>,
     /// Invoke, ok, fail or info.
     pub kind: EventType,
     /// The operation name, without its colon (`read`, `cas`, `append`...).
@@ -137,9 +142,11 @@ fn event_error(line: usize, message: impl Into<String>) -> ImportError {
 }
 
 /// Detects the form from the first form's first character: `{`, `[`, `(`
-/// or `#` is EDN, anything else a log.
+/// or `#` is EDN, or JSON when the first map's first key is a string;
+/// anything else is a log.
 pub fn detect_format(text: &str) -> Format {
     match first_char(text) {
+        Some('{' | '[') if crate::input::json::looks_like_json(text) => Format::Json,
         Some('{' | '[' | '(' | '#') | None => Format::EdnMaps,
         Some(_) => Format::UtilLog,
     }
@@ -161,9 +168,14 @@ pub fn parse(text: &str) -> Result<(Format, Vec<JepsenEvent>), ImportError> {
 /// Reads a history in either form from `input`, as it is parsed (see
 /// [`crate::input`]).
 pub fn read<R: BufRead>(input: &mut Input<R>) -> Result<(Format, Vec<JepsenEvent>), ImportError> {
-    let format = detect_format(&input.head(|head| first_char(head).is_some())?);
+    let decided = |head: &str| match first_char(head) {
+        Some('{' | '[') => crate::input::json::decided(head),
+        other => other.is_some(),
+    };
+    let format = detect_format(&input.head(decided)?);
     let events = match format {
         Format::EdnMaps => read_edn_maps(input)?,
+        Format::Json => json::read(input)?,
         Format::UtilLog => read_util_log(input)?,
     };
     Ok((format, events))
@@ -172,6 +184,15 @@ pub fn read<R: BufRead>(input: &mut Input<R>) -> Result<(Format, Vec<JepsenEvent
 fn keyword_name(v: &Edn) -> Option<&str> {
     match v {
         Edn::Keyword(k) => Some(k),
+        _ => None,
+    }
+}
+
+/// A name: a keyword, or in JSON a string.
+fn name_of(v: &Edn) -> Option<&str> {
+    match v {
+        Edn::Keyword(k) => Some(k),
+        Edn::Str(s) | Edn::Symbol(s) => Some(s),
         _ => None,
     }
 }
@@ -215,7 +236,7 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
         match keyword_name(&k) {
             Some("process") => process = Some(process_of(line, &v)?),
             Some("type") => {
-                let name = keyword_name(&v).ok_or_else(|| {
+                let name = name_of(&v).ok_or_else(|| {
                     event_error(
                         line,
                         format!(":type must be a keyword, found `{}`", edn::brief(&v)),
@@ -229,16 +250,12 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
                 })?);
             }
             Some("f") => {
-                f = Some(match &v {
-                    Edn::Keyword(n) => n.to_string(),
-                    Edn::Symbol(n) | Edn::Str(n) => n.clone(),
-                    other => {
-                        return Err(event_error(
-                            line,
-                            format!(":f must be a keyword, found `{}`", edn::brief(other)),
-                        ))
-                    }
-                })
+                f = Some(name_of(&v).map(str::to_string).ok_or_else(|| {
+                    event_error(
+                        line,
+                        format!(":f must be a keyword, found `{}`", edn::brief(&v)),
+                    )
+                })?)
             }
             Some("key") => key = Some(v),
             Some("value") => value = v,
@@ -255,7 +272,7 @@ fn event_from_map(line: usize, form: Edn) -> Result<JepsenEvent, ImportError> {
         }
     }
     Ok(JepsenEvent {
-        process: process.ok_or_else(|| event_error(line, "the event has no :process"))?,
+        process,
         kind: kind.ok_or_else(|| event_error(line, "the event has no :type"))?,
         f: f.ok_or_else(|| event_error(line, "the event has no :f"))?,
         key,
@@ -337,7 +354,7 @@ fn log_event(line: usize, rest: &str) -> Result<JepsenEvent, ImportError> {
         forms.into_iter().next().map(|(_, v)| v).unwrap_or(Edn::Nil)
     };
     Ok(JepsenEvent {
-        process,
+        process: Some(process),
         kind,
         f: f.to_string(),
         key: None,
@@ -351,17 +368,16 @@ fn log_event(line: usize, rest: &str) -> Result<JepsenEvent, ImportError> {
 impl JepsenEvent {
     /// The event as an EDN map, in canonical order.
     pub fn to_edn(&self) -> Edn {
-        let mut entries = vec![
-            (
-                Edn::keyword("process"),
-                match &self.process {
-                    Process::Client(p) => Edn::Int(*p as i64),
-                    Process::Named(e) => e.clone(),
-                },
-            ),
-            (Edn::keyword("type"), Edn::keyword(self.kind.name())),
-            (Edn::keyword("f"), Edn::keyword(&self.f)),
-        ];
+        let mut entries = Vec::new();
+        match &self.process {
+            Some(Process::Client(p)) => {
+                entries.push((Edn::keyword("process"), Edn::Int(*p as i64)))
+            }
+            Some(Process::Named(e)) => entries.push((Edn::keyword("process"), e.clone())),
+            None => {}
+        }
+        entries.push((Edn::keyword("type"), Edn::keyword(self.kind.name())));
+        entries.push((Edn::keyword("f"), Edn::keyword(&self.f)));
         if let Some(k) = &self.key {
             entries.push((Edn::keyword("key"), k.clone()));
         }

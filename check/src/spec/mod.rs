@@ -10,12 +10,14 @@
 //!   `append` concatenates strings and `put` replaces the value;
 //! - [`counter::Counter`]: add and read;
 //! - [`queue::Queue`]: FIFO enqueue and dequeue;
-//! - [`set::Set`]: add and read the whole set.
+//! - [`set::Set`]: add and read the whole set;
+//! - [`mutex::Mutex`]: acquire and release one lock (Knossos's `mutex`).
 //!
 //! [`one_object::OneObject`] checks any of them without partitions.
 
 pub mod counter;
 pub mod kv;
+pub mod mutex;
 pub mod one_object;
 pub mod queue;
 pub mod register;

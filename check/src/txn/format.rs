@@ -41,10 +41,9 @@ impl TxnFormat {
 
 /// Detects the form: after the first `{`, a `"` means JSON.
 pub fn detect(text: &str) -> TxnFormat {
-    let after = text.find('{').map(|i| text[i + 1..].trim_start());
-    match after.and_then(|rest| rest.chars().next()) {
-        Some('"') => TxnFormat::Json,
-        _ => TxnFormat::Edn,
+    match crate::input::json::looks_like_json(text) {
+        true => TxnFormat::Json,
+        false => TxnFormat::Edn,
     }
 }
 
@@ -56,11 +55,7 @@ pub fn parse(text: &str) -> Result<(TxnFormat, TxnHistory), TxnHistoryError> {
 /// Reads a history in either form from `input`, as it is parsed (see
 /// [`crate::input`]).
 pub fn read<R: BufRead>(input: &mut Input<R>) -> Result<(TxnFormat, TxnHistory), TxnHistoryError> {
-    let decided = |head: &str| {
-        head.find('{')
-            .is_some_and(|i| !head[i + 1..].trim_start().is_empty())
-    };
-    let format = detect(&input.head(decided)?);
+    let format = detect(&input.head(crate::input::json::decided)?);
     let mut atoms = Atoms::default();
     let events = match format {
         TxnFormat::Edn => edn_events(input, &mut atoms)?,

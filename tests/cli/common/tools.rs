@@ -20,7 +20,8 @@ pub(crate) enum Tool {
     Chromium,
     /// GNU `time`, at `/usr/bin/time`.
     GnuTime,
-    /// Elle's public histories, in `../shared/anchors/elle/elle-histories`.
+    /// Elle's and elle-cli's public histories, in `../shared/anchors/elle`
+    /// (`elle-histories/`, `elle-cli-histories/`).
     ElleHistories,
     /// Slurm's controller, node daemon and commands, and munge, with root
     /// to start them: found as `slurmctld`.
@@ -35,7 +36,8 @@ impl Tool {
             Tool::GnuTime => Some(PathBuf::from("/usr/bin/time")).filter(|p| p.is_file()),
             Tool::ElleHistories => {
                 let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-                Some(root.join("../shared/anchors/elle/elle-histories")).filter(|p| p.is_dir())
+                Some(root.join("../shared/anchors/elle"))
+                    .filter(|p| p.join("elle-cli-histories").is_dir())
             }
             Tool::Slurm => slurm(),
         }
