@@ -5,7 +5,7 @@
 use crate::exit;
 use sim::txn::format;
 use sim::txn::verdict::Outcome;
-use sim::txn::{check, CheckOptions, ConsistencyModel};
+use sim::txn::{check, lattice, CheckOptions, ConsistencyModel};
 use std::path::PathBuf;
 
 /// The forms `--emit` writes.
@@ -20,10 +20,16 @@ pub enum EmitForm {
 /// `faultline check-txn`.
 #[derive(Debug, clap::Args)]
 pub struct CheckTxnArgs {
-    /// The consistency model: read-committed, snapshot-isolation,
-    /// serializable or strict-serializable.
-    #[arg(long, default_value = "serializable")]
-    pub model: String,
+    /// The consistency model, by Elle's name (`read-committed`,
+    /// `snapshot-isolation`, `serializable`, `strict-serializable`, … ;
+    /// an unknown name lists them). Default:
+    /// serializable, unless `--anomalies` is given alone.
+    #[arg(long, alias = "consistency-models")]
+    pub model: Option<String>,
+    /// Anomalies to look for, by Elle's names, comma-separated (`G0,G1c`):
+    /// the history is invalid if it has one, or one that implies it.
+    #[arg(long, value_delimiter = ',')]
+    pub anomalies: Vec<String>,
     /// The history file (`-` for standard input).
     pub file: PathBuf,
     /// Print the verdict as JSON.
@@ -40,8 +46,8 @@ pub struct CheckTxnArgs {
 impl CheckTxnArgs {
     /// Checks (or converts) the file and returns the exit code.
     pub fn run(self) -> i32 {
-        let model: ConsistencyModel = match self.model.parse() {
-            Ok(m) => m,
+        let (model, asked) = match self.asked() {
+            Ok(a) => a,
             Err(e) => {
                 eprintln!("{me} check-txn: {e}", me = crate::arg::program());
                 return exit::BAD_INPUT;
@@ -80,19 +86,73 @@ impl CheckTxnArgs {
             return exit::OK;
         }
         let options = CheckOptions {
-            model,
+            model: model.unwrap_or_default(),
             max_steps: self.max_steps,
         };
         let verdict = check(&history, options);
+        let asked_outcome = (!asked.is_empty()).then(|| verdict.outcome_for_anomalies(&asked));
         if self.json {
-            println!("{}", verdict.to_json(&history));
+            let mut json = verdict.to_json(&history);
+            if let Some(o) = &asked_outcome {
+                json["anomalies-asked"] =
+                    serde_json::json!({"anomalies": asked, "answer": word(o)});
+            }
+            println!("{json}");
         } else {
             print!("{}", verdict.render(&history));
+            if let Some(o) = &asked_outcome {
+                println!("anomalies asked for ({}): {}", asked.join(", "), word(o));
+            }
         }
-        match verdict.outcome {
-            Outcome::Valid => exit::OK,
-            Outcome::Invalid => exit::FAILURE_FOUND,
-            Outcome::Unknown(_) => exit::BAD_INPUT,
+        let outcomes = model
+            .map(|_| &verdict.outcome)
+            .into_iter()
+            .chain(&asked_outcome);
+        exit_code(outcomes)
+    }
+
+    /// The model asked about (none when only anomalies are), and the
+    /// anomalies, each checked against the names Elle uses.
+    fn asked(&self) -> Result<(Option<ConsistencyModel>, Vec<&'static str>), String> {
+        let known = lattice::known_anomalies();
+        let mut asked = Vec::new();
+        for a in &self.anomalies {
+            match known.get(a.as_str()) {
+                Some(name) => asked.push(*name),
+                None => {
+                    let names: Vec<&str> = known.iter().copied().collect();
+                    return Err(format!(
+                        "unknown anomaly `{a}`: expected one of {}",
+                        names.join(", ")
+                    ));
+                }
+            }
         }
+        let model = match (&self.model, asked.is_empty()) {
+            (Some(m), _) => Some(m.parse::<ConsistencyModel>().map_err(|e| e.to_string())?),
+            (None, true) => Some(ConsistencyModel::Serializable),
+            (None, false) => None,
+        };
+        Ok((model, asked))
+    }
+}
+
+fn word(o: &Outcome) -> String {
+    match o {
+        Outcome::Valid => "none found".to_string(),
+        Outcome::Invalid => "found".to_string(),
+        Outcome::Unknown(why) => format!("unknown ({why})"),
+    }
+}
+
+/// Invalid if any answer is, else unknown if any is, else valid.
+fn exit_code<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> i32 {
+    let all: Vec<&Outcome> = outcomes.collect();
+    if all.iter().any(|o| **o == Outcome::Invalid) {
+        exit::FAILURE_FOUND
+    } else if all.iter().any(|o| matches!(o, Outcome::Unknown(_))) {
+        exit::BAD_INPUT
+    } else {
+        exit::OK
     }
 }

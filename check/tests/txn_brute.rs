@@ -1,9 +1,10 @@
 //! The transactional checker against a brute-force reference: on thousands
-//! of small random histories, a history is serializable (strict
-//! serializable) exactly when some serial order of its committed
-//! transactions, and some subset of its indeterminate ones, explains every
-//! read (and respects real time). The checker must agree whenever it
-//! answers, and answer every list-append history.
+//! of small random histories, a history is serializable (strong session
+//! serializable, strict serializable) exactly when some serial order of
+//! its committed transactions, and some subset of its indeterminate ones,
+//! explains every read (and respects each process's order, or real time).
+//! The checker must agree whenever it answers, and answer every
+//! list-append history.
 
 use check::rng::SimRng;
 use check::txn::generate::{history, Shape, Workload};
@@ -11,14 +12,35 @@ use check::txn::history::{Mop, ReadValue, Status, TxnHistory};
 use check::txn::verdict::Outcome;
 use check::txn::{check, CheckOptions, ConsistencyModel};
 
+/// What a serial order must respect beyond the reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    /// Nothing: serializable.
+    None,
+    /// Each process's order: strong session serializable.
+    Process,
+    /// Real time: strict serializable.
+    Realtime,
+}
+
+/// Whether `other` must come before `txn` in a serial order.
+fn must_precede(order: Order, other: &check::txn::Txn, txn: &check::txn::Txn) -> bool {
+    other.status == Status::Ok
+        && match order {
+            Order::None => false,
+            Order::Process => other.process == txn.process && other.invoke < txn.invoke,
+            Order::Realtime => other.complete.is_some_and(|c| c < txn.invoke),
+        }
+}
+
 /// Some serial order of `chosen` explains every committed read.
-fn explains(h: &TxnHistory, chosen: &[usize], strict: bool) -> bool {
+fn explains(h: &TxnHistory, chosen: &[usize], strict: Order) -> bool {
     fn go(
         h: &TxnHistory,
         left: &mut Vec<usize>,
         placed: &mut Vec<usize>,
         state: &mut Vec<Vec<u32>>,
-        strict: bool,
+        strict: Order,
     ) -> bool {
         if left.is_empty() {
             return true;
@@ -26,15 +48,11 @@ fn explains(h: &TxnHistory, chosen: &[usize], strict: bool) -> bool {
         for i in 0..left.len() {
             let t = left[i];
             let txn = &h.txns[t];
-            // Real time: every committed transaction that completed before
-            // this one was invoked must already be placed.
-            let blocked = strict
-                && left.iter().any(|&o| {
-                    let other = &h.txns[o];
-                    o != t
-                        && other.status == Status::Ok
-                        && other.complete.is_some_and(|c| c < txn.invoke)
-                });
+            // Every committed transaction the order puts before this one
+            // must already be placed.
+            let blocked = left
+                .iter()
+                .any(|&o| o != t && must_precede(strict, &h.txns[o], txn));
             if blocked {
                 continue;
             }
@@ -83,8 +101,9 @@ fn run(txn: &check::txn::Txn, state: &mut Vec<Vec<u32>>) -> bool {
     true
 }
 
-/// The reference: serializable (or strict) by exhaustive search.
-fn reference(h: &TxnHistory, strict: bool) -> bool {
+/// The reference: serializable (or under `strict`'s order) by exhaustive
+/// search.
+fn reference(h: &TxnHistory, strict: Order) -> bool {
     let committed: Vec<usize> = (0..h.txns.len())
         .filter(|&i| h.txns[i].status == Status::Ok)
         .collect();
@@ -127,8 +146,9 @@ fn agreement(workload: Workload, cases: u64) -> (u64, u64, u64) {
         let shape = small(&mut rng, workload);
         let h = history(&mut rng, &shape);
         for (model, strict) in [
-            (ConsistencyModel::Serializable, false),
-            (ConsistencyModel::StrictSerializable, true),
+            (ConsistencyModel::Serializable, Order::None),
+            (ConsistencyModel::StrongSessionSerializable, Order::Process),
+            (ConsistencyModel::StrictSerializable, Order::Realtime),
         ] {
             let verdict = check(
                 &h,

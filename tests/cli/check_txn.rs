@@ -39,7 +39,11 @@ fn the_verdict_depends_on_the_model() {
     assert_eq!(v["anomaly-types"], serde_json::json!(["G-single-item"]));
     assert_eq!(
         v["strongest-satisfied"],
-        serde_json::json!("read-committed")
+        serde_json::json!(["strong-read-committed"])
+    );
+    assert_eq!(
+        v["not"],
+        serde_json::json!(["consistent-view", "repeatable-read"])
     );
 }
 
@@ -250,4 +254,50 @@ fn a_history_on_standard_input_reads_as_from_a_file() {
         assert_eq!(out.status.code(), Some(1), "{text}");
         assert!(stdout(&out).contains("G-single-item"), "{}", stdout(&out));
     }
+}
+
+/// Every model of Elle's lattice by name, and `--anomalies` as elle-cli
+/// asks for them: found (exit 1), none found (0), or an unknown name (2).
+#[test]
+fn every_model_of_the_lattice_and_anomalies_by_name() {
+    let dir = workdir("check-txn-lattice");
+    let file = write(&dir, "g-single.json", G_SINGLE);
+    for (model, code) in [
+        ("read-uncommitted", 0),
+        ("read-committed", 0),
+        ("strong-read-committed", 0),
+        ("consistent-view", 1),
+        ("repeatable-read", 1),
+        ("snapshot-isolation", 1),
+        ("conflict-serializable", 1),
+        ("strong-serializable", 1),
+        ("strong-session-snapshot-isolation", 1),
+        // G-cursor is not searched for, and every model that implies
+        // cursor stability is ruled out: unknown.
+        ("cursor-stability", 2),
+    ] {
+        let out = faultline(&dir, &["check-txn", "--model", model, &file]);
+        assert_eq!(out.status.code(), Some(code), "{model}: {}", stdout(&out));
+    }
+    let asked = |list: &str| faultline(&dir, &["check-txn", "--anomalies", list, &file]);
+    assert_eq!(asked("G1c,G0").status.code(), Some(0));
+    let found = asked("G2");
+    assert_eq!(found.status.code(), Some(1), "G-single implies G2");
+    assert!(stdout(&found).contains("anomalies asked for (G2): found"));
+    assert_eq!(asked("G-cursor").status.code(), Some(2));
+    let bad = asked("G9");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown anomaly `G9`"));
+    let both = faultline(
+        &dir,
+        &[
+            "check-txn",
+            "--model",
+            "read-committed",
+            "--anomalies",
+            "G-single",
+            &file,
+        ],
+    );
+    assert_eq!(both.status.code(), Some(1), "the anomaly is found");
 }

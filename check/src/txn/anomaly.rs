@@ -3,8 +3,6 @@
 //! are Elle's, so results compare with elle-cli's (`G-single-item` is
 //! Adya's G-single).
 
-use super::consistency::ConsistencyModel;
-
 /// A kind of anomaly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -34,6 +32,14 @@ pub enum AnomalyKind {
     GSingleRealtime,
     /// [`AnomalyKind::G2Item`], closed only by real-time order.
     G2ItemRealtime,
+    /// [`AnomalyKind::G0`], closed only by process order.
+    G0Process,
+    /// [`AnomalyKind::G1c`], closed only by process order.
+    G1cProcess,
+    /// [`AnomalyKind::GSingle`], closed only by process order.
+    GSingleProcess,
+    /// [`AnomalyKind::G2Item`], closed only by process order.
+    G2ItemProcess,
     /// Two committed transactions read the same version of a key and both
     /// wrote it.
     LostUpdate,
@@ -53,7 +59,7 @@ pub enum AnomalyKind {
 
 impl AnomalyKind {
     /// Every kind, in report order.
-    pub const ALL: [AnomalyKind; 18] = [
+    pub const ALL: [AnomalyKind; 22] = [
         AnomalyKind::G0,
         AnomalyKind::G1a,
         AnomalyKind::G1b,
@@ -65,6 +71,10 @@ impl AnomalyKind {
         AnomalyKind::G1cRealtime,
         AnomalyKind::GSingleRealtime,
         AnomalyKind::G2ItemRealtime,
+        AnomalyKind::G0Process,
+        AnomalyKind::G1cProcess,
+        AnomalyKind::GSingleProcess,
+        AnomalyKind::G2ItemProcess,
         AnomalyKind::LostUpdate,
         AnomalyKind::Internal,
         AnomalyKind::FutureRead,
@@ -88,6 +98,10 @@ impl AnomalyKind {
             AnomalyKind::G1cRealtime => "G1c-realtime",
             AnomalyKind::GSingleRealtime => "G-single-item-realtime",
             AnomalyKind::G2ItemRealtime => "G2-item-realtime",
+            AnomalyKind::G0Process => "G0-process",
+            AnomalyKind::G1cProcess => "G1c-process",
+            AnomalyKind::GSingleProcess => "G-single-item-process",
+            AnomalyKind::G2ItemProcess => "G2-item-process",
             AnomalyKind::LostUpdate => "lost-update",
             AnomalyKind::Internal => "internal",
             AnomalyKind::FutureRead => "future-read",
@@ -98,35 +112,39 @@ impl AnomalyKind {
         }
     }
 
-    /// The weakest of the checked consistency models this anomaly rules out
-    /// (it rules out every stronger one too).
-    pub fn weakest_violated(self) -> ConsistencyModel {
+    /// The cycle kind for a cycle with these edge counts, closed by
+    /// `order` beyond the dependencies.
+    pub fn of_cycle(rw: usize, wr: usize, order: Closure) -> AnomalyKind {
         use AnomalyKind::*;
-        match self {
-            GSingle | GNonadjacent | LostUpdate => ConsistencyModel::SnapshotIsolation,
-            G2Item => ConsistencyModel::Serializable,
-            G0Realtime | G1cRealtime | GSingleRealtime | G2ItemRealtime => {
-                ConsistencyModel::StrictSerializable
-            }
-            _ => ConsistencyModel::ReadCommitted,
+        let plain = match (rw, wr > 0) {
+            (0, false) => G0,
+            (0, true) => G1c,
+            (1, _) => GSingle,
+            _ => G2Item,
+        };
+        match (order, plain) {
+            (Closure::None, kind) => kind,
+            (Closure::Process, G0) => G0Process,
+            (Closure::Process, G1c) => G1cProcess,
+            (Closure::Process, GSingle) => GSingleProcess,
+            (Closure::Process, _) => G2ItemProcess,
+            (Closure::Realtime, G0) => G0Realtime,
+            (Closure::Realtime, G1c) => G1cRealtime,
+            (Closure::Realtime, GSingle) => GSingleRealtime,
+            (Closure::Realtime, _) => G2ItemRealtime,
         }
     }
+}
 
-    /// The cycle kind for a cycle with these edge counts, real-time edges
-    /// included or not.
-    pub fn of_cycle(rw: usize, wr: usize, realtime: bool) -> AnomalyKind {
-        use AnomalyKind::*;
-        match (rw, wr > 0, realtime) {
-            (0, false, false) => G0,
-            (0, true, false) => G1c,
-            (1, _, false) => GSingle,
-            (_, _, false) => G2Item,
-            (0, false, true) => G0Realtime,
-            (0, true, true) => G1cRealtime,
-            (1, _, true) => GSingleRealtime,
-            (_, _, true) => G2ItemRealtime,
-        }
-    }
+/// What closes a cycle beyond the dependencies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closure {
+    /// Nothing: the dependencies alone.
+    None,
+    /// Some process's order.
+    Process,
+    /// Real-time order.
+    Realtime,
 }
 
 /// A dependency's kind.
@@ -140,6 +158,8 @@ pub enum EdgeKind {
     Rw,
     /// The source completed before the target was invoked.
     Realtime,
+    /// The source is the target's process's previous transaction.
+    Process,
 }
 
 impl EdgeKind {
@@ -150,6 +170,7 @@ impl EdgeKind {
             EdgeKind::Wr => 2,
             EdgeKind::Rw => 4,
             EdgeKind::Realtime => 8,
+            EdgeKind::Process => 16,
         }
     }
 
@@ -160,6 +181,7 @@ impl EdgeKind {
             EdgeKind::Wr => "wr",
             EdgeKind::Rw => "rw",
             EdgeKind::Realtime => "realtime",
+            EdgeKind::Process => "process",
         }
     }
 }
@@ -176,7 +198,7 @@ pub struct Edge {
     pub to: u32,
     /// Why.
     pub kind: EdgeKind,
-    /// The key (unused for real time).
+    /// The key (unused for real time and process order).
     pub key: u32,
     /// The version the source wrote or read ([`INITIAL`]: none).
     pub value: u32,

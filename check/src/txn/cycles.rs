@@ -3,18 +3,31 @@
 //! a G1c cycle (ww and wr, one wr or more), a G-single cycle (exactly one
 //! rw), or else a G-nonadjacent cycle (two rw or more, none adjacent: what
 //! snapshot isolation forbids, by Cerone and Gotsman's characterisation),
-//! or else a G2-item cycle (two rw or more). Then, with real-time
-//! edges added, the components that only real time closes, named as the
-//! `-realtime` forms. Each cycle reported is a shortest one through the
+//! or else a G2-item cycle (two rw or more). Then, with process-order
+//! edges added, the components that only process order closes, named as
+//! the `-process` forms, and with real-time edges, those only real time
+//! closes (`-realtime`). Each cycle reported is a shortest one through the
 //! node or edge it was searched from.
+//!
+//! [`closed_by`] answers, for the lattice, which cycle classes an order
+//! closes at all: it decides presence, where `find` gives examples.
 
-use super::anomaly::{Anomaly, Edge, EdgeKind};
-use super::graph::{anomaly_of, Graph, Steps, RT, RW, WR, WW};
+use super::anomaly::{Anomaly, Closure, Edge, EdgeKind};
+use super::graph::{anomaly_of, Graph, Steps, PO, RT, RW, WR, WW};
 use crate::fxhash::FxMap;
 
-/// The cycles of the graph over `edges` (ww, wr and rw) and, when
-/// `realtime` holds real-time edges, those only real time closes.
-pub fn find(n: usize, edges: &[Edge], realtime: &[Edge], steps: &mut Steps) -> Vec<Anomaly> {
+/// The orders beyond the dependencies: each process's, and real time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Orders<'a> {
+    /// Process-order edges.
+    pub process: &'a [Edge],
+    /// Real-time edges.
+    pub realtime: &'a [Edge],
+}
+
+/// The cycles of the graph over `edges` (ww, wr and rw) and those only
+/// process order, or else only real time, closes.
+pub fn find(n: usize, edges: &[Edge], orders: Orders<'_>, steps: &mut Steps) -> Vec<Anomaly> {
     let full = Graph::new(n, edges, WW | WR | RW);
     let (comp, nontrivial) = full.components();
     let mut found = Vec::new();
@@ -50,10 +63,22 @@ pub fn find(n: usize, edges: &[Edge], realtime: &[Edge], steps: &mut Steps) -> V
             }
         }
     }
-    if !realtime.is_empty() {
-        found.extend(realtime_only(n, edges, realtime, &comp, steps));
+    let mut cyclic = cyclic_members(n, &comp);
+    for order in [orders.process, orders.realtime] {
+        if !order.is_empty() {
+            found.extend(closed_only_by(n, edges, order, &mut cyclic, steps));
+        }
     }
     found
+}
+
+/// Whether each node is in a component with a cycle.
+fn cyclic_members(n: usize, comp: &[u32]) -> Vec<bool> {
+    let mut sizes = vec![0u32; n];
+    for &c in comp {
+        sizes[c as usize] += 1;
+    }
+    comp.iter().map(|&c| sizes[c as usize] > 1).collect()
 }
 
 /// One cycle per component of the graph over edges in `mask` alone.
@@ -166,7 +191,7 @@ struct Arcs {
 
 impl<'p> Walks<'p> {
     fn new(n: usize, arcs: &'p Arcs) -> Walks<'p> {
-        let graph = Graph::new(2 * n, &arcs.product, WW | WR | RW);
+        let graph = Graph::new(2 * n, &arcs.product, WW | WR | RW | RT | PO);
         let (comp, _) = graph.components();
         Walks { arcs, graph, comp }
     }
@@ -225,8 +250,9 @@ fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> Arcs {
         let (a, b) = (2 * e.from, 2 * e.to);
         let pairs: &[(u32, u32)] = match e.kind {
             EdgeKind::Rw => &[(a, b + 1)],
-            EdgeKind::Ww | EdgeKind::Wr => &[(a, b), (a + 1, b)],
-            EdgeKind::Realtime => &[],
+            EdgeKind::Ww | EdgeKind::Wr | EdgeKind::Realtime | EdgeKind::Process => {
+                &[(a, b), (a + 1, b)]
+            }
         };
         if e.kind == EdgeKind::Rw {
             arcs.rw_arc[i] = arcs.product.len() as u32;
@@ -239,32 +265,79 @@ fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> Arcs {
     arcs
 }
 
-/// Cycles that real-time edges close in components with no other cycle.
-fn realtime_only(
+/// Cycles that the edges of `order` close in components with no cycle
+/// already (`cyclic`), which then marks their members.
+fn closed_only_by(
     n: usize,
     edges: &[Edge],
-    realtime: &[Edge],
-    plain: &[u32],
+    order: &[Edge],
+    cyclic: &mut [bool],
     steps: &mut Steps,
 ) -> Vec<Anomaly> {
-    let plain_cyclic: Vec<bool> = {
-        let mut sizes = vec![0u32; n];
-        for &c in plain {
-            sizes[c as usize] += 1;
-        }
-        plain.iter().map(|&c| sizes[c as usize] > 1).collect()
-    };
-    let all: Vec<Edge> = edges.iter().chain(realtime).copied().collect();
-    let graph = Graph::new(n, &all, WW | WR | RW | RT);
+    let all: Vec<Edge> = edges.iter().chain(order).copied().collect();
+    let graph = Graph::new(n, &all, WW | WR | RW | RT | PO);
     let (comp, nontrivial) = graph.components();
     let mut found = Vec::new();
     for members in nontrivial {
-        if members.iter().any(|&m| plain_cyclic[m as usize]) {
-            continue; // already not serializable; its cycles are reported
+        if members.iter().any(|&m| cyclic[m as usize]) {
+            continue; // its cycles are reported already
         }
-        if let Some(cycle) = graph.cycle_through(members[0], WW | WR | RW | RT, &comp, steps) {
+        if let Some(cycle) = graph.cycle_through(members[0], WW | WR | RW | RT | PO, &comp, steps) {
             found.push(anomaly_of(&all, &cycle));
         }
+        for &m in &members {
+            cyclic[m as usize] = true;
+        }
+    }
+    found
+}
+
+/// The cycle classes that the edges of `order` (process order or real
+/// time) close, by Elle's names with `suffix` (`-process`, `-realtime`):
+/// G0 if ww and the order have a cycle, G1c if ww, wr and the order do,
+/// G-nonadjacent-item if a cycle through the order has rw edges none of
+/// them adjacent, and G2-item if every edge kind together has a cycle that
+/// ww, wr and the order alone do not. Each class found this way may be the
+/// plain one (no edge of the order in the cycle); that one implies the
+/// suffixed one, so the answer stands.
+pub fn closed_by(n: usize, edges: &[Edge], order: &[Edge], closure: Closure) -> Vec<&'static str> {
+    let names: [&'static str; 4] = match closure {
+        Closure::Process => [
+            "G0-process",
+            "G1c-process",
+            "G-nonadjacent-item-process",
+            "G2-item-process",
+        ],
+        Closure::Realtime => [
+            "G0-realtime",
+            "G1c-realtime",
+            "G-nonadjacent-item-realtime",
+            "G2-item-realtime",
+        ],
+        Closure::None => ["G0", "G1c", "G-nonadjacent-item", "G2-item"],
+    };
+    let all: Vec<Edge> = edges.iter().chain(order).copied().collect();
+    let order_bits = RT | PO;
+    let cyclic = |mask: u8| !Graph::new(n, &all, mask).components().1.is_empty();
+    let mut found = Vec::new();
+    if cyclic(WW | order_bits) {
+        found.push(names[0]);
+    }
+    let g1c = cyclic(WW | WR | order_bits);
+    if g1c {
+        found.push(names[1]);
+    }
+    let arcs = product_edges(&all, |_| true);
+    let walks = Walks::new(n, &arcs);
+    let nonadjacent = arcs.rw_arc.iter().filter(|&&p| p != u32::MAX).any(|&p| {
+        let e = &arcs.product[p as usize];
+        walks.comp[e.from as usize] == walks.comp[e.to as usize]
+    });
+    if nonadjacent {
+        found.push(names[2]);
+    }
+    if !g1c && cyclic(WW | WR | RW | order_bits) {
+        found.push(names[3]);
     }
     found
 }

@@ -3,7 +3,7 @@
 //! without recursion), shortest paths by breadth-first search over chosen
 //! edge kinds, and the cycles named by their edges.
 
-use super::anomaly::{Anomaly, AnomalyKind, Edge, EdgeKind};
+use super::anomaly::{Anomaly, AnomalyKind, Closure, Edge, EdgeKind};
 
 /// A budget of search steps: when it runs out, the search stops and the
 /// verdict says unknown rather than guess.
@@ -232,11 +232,14 @@ impl<'e> Graph<'e> {
 pub fn anomaly_of(edges: &[Edge], cycle: &[u32]) -> Anomaly {
     let steps: Vec<Edge> = cycle.iter().map(|&e| edges[e as usize]).collect();
     let count = |k: EdgeKind| steps.iter().filter(|e| e.kind == k).count();
-    let kind = AnomalyKind::of_cycle(
-        count(EdgeKind::Rw),
-        count(EdgeKind::Wr),
-        count(EdgeKind::Realtime) > 0,
-    );
+    let order = if count(EdgeKind::Realtime) > 0 {
+        Closure::Realtime
+    } else if count(EdgeKind::Process) > 0 {
+        Closure::Process
+    } else {
+        Closure::None
+    };
+    let kind = AnomalyKind::of_cycle(count(EdgeKind::Rw), count(EdgeKind::Wr), order);
     Anomaly {
         kind,
         txns: steps.iter().map(|e| e.from).collect(),
@@ -253,3 +256,5 @@ pub const WR: u8 = EdgeKind::Wr.bit();
 pub const RW: u8 = EdgeKind::Rw.bit();
 /// The real-time bit.
 pub const RT: u8 = EdgeKind::Realtime.bit();
+/// The process-order bit.
+pub const PO: u8 = EdgeKind::Process.bit();

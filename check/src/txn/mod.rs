@@ -10,10 +10,10 @@
 //! The check infers dependencies between transactions from the values they
 //! read and wrote (every append or write of a key must write a value of its
 //! own): *ww* (one version follows another), *wr* (a read saw a write) and
-//! *rw* (a read missed the write that came next); adds *real-time* edges
-//! for strict serializability; finds the strongly connected components; and
-//! names each cycle by its edges (Adya's G0, G1c, G-single, G2-item, and
-//! their real-time forms). Anomalies visible without a cycle are found on
+//! *rw* (a read missed the write that came next); adds *process-order* and
+//! *real-time* edges; finds the strongly connected components; and names
+//! each cycle by its edges (Adya's G0, G1c, G-single, G-nonadjacent,
+//! G2-item, and their process and real-time forms). Anomalies visible without a cycle are found on
 //! the way: aborted reads (G1a), intermediate reads (G1b), reads that
 //! contradict the transaction's own writes (internal), reads of values
 //! never written (garbage), duplicated elements, reads that are not
@@ -24,8 +24,9 @@
 //! inference shares), [`internal`] (reads within one transaction),
 //! [`list_append`] and [`register`] (dependency inference), [`graph`] (the
 //! dependency graph, its components and shortest paths), [`cycles`] (cycles,
-//! named), [`anomaly`] (what was found), [`consistency`] (the four models),
-//! [`verdict`] (the answer), [`report`] (text and JSON) and [`generate`]
+//! named), [`orders`] (process order and real time), [`anomaly`] (what was
+//! found), [`consistency`] (Elle's models and what each proscribes),
+//! [`lattice`] (from anomalies to every model's answer), [`verdict`] (the answer), [`report`] (text and JSON) and [`generate`]
 //! (random histories).
 
 pub mod anomaly;
@@ -38,7 +39,9 @@ pub mod graph;
 pub mod history;
 pub mod infer;
 pub mod internal;
+pub mod lattice;
 pub mod list_append;
+pub mod orders;
 pub mod register;
 pub mod report;
 pub mod verdict;

@@ -2,6 +2,7 @@
 //! spirit of elle-cli's (`valid?`, `anomaly-types`, `anomalies`, `not`).
 
 use super::anomaly::{Anomaly, Edge, EdgeKind, INITIAL};
+use super::consistency::ConsistencyModel;
 use super::history::{Mop, ReadValue, TxnHistory};
 use super::infer::{name, show};
 use super::verdict::{Outcome, TxnVerdict};
@@ -65,6 +66,7 @@ pub fn step(history: &TxnHistory, e: &Edge) -> String {
             atom(e.next)
         ),
         EdgeKind::Realtime => format!("realtime: it completed before {next} began"),
+        EdgeKind::Process => format!("process: its process went on to {next}"),
     }
 }
 
@@ -151,20 +153,24 @@ impl TxnVerdict {
             let _ = write!(out, "; anomalies: {}", found.join(", "));
         }
         out.push('\n');
-        let models: Vec<String> = self
+        let names =
+            |ms: Vec<ConsistencyModel>| ms.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ");
+        let not = self.weakest_violated();
+        if !not.is_empty() {
+            let _ = writeln!(out, "ruled out (the weakest): {}", names(not));
+        }
+        let holds = self.strongest_satisfied();
+        if !holds.is_empty() {
+            let _ = writeln!(out, "holds (the strongest): {}", names(holds));
+        }
+        let unknown: Vec<ConsistencyModel> = self
             .per_model
             .iter()
-            .map(|(m, o)| format!("{m} {}", outcome_word(o)))
+            .filter(|(_, o)| matches!(o, Outcome::Unknown(_)))
+            .map(|(m, _)| *m)
             .collect();
-        let _ = writeln!(out, "models: {}", models.join("; "));
-        if let Some(w) = self.weakest_violated() {
-            let strongest = self
-                .strongest_satisfied()
-                .map_or("none of the four".to_string(), |m| m.to_string());
-            let _ = writeln!(
-                out,
-                "weakest model ruled out: {w}; strongest that holds: {strongest}"
-            );
+        if !unknown.is_empty() {
+            let _ = writeln!(out, "unknown: {}", names(unknown));
         }
         for a in &self.anomalies {
             out.push('\n');
@@ -210,8 +216,8 @@ impl TxnVerdict {
             "anomaly-counts": self.counts.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "anomalies": anomalies,
             "models": per_model,
-            "not": self.weakest_violated().map(|m| m.name()),
-            "strongest-satisfied": self.strongest_satisfied().map(|m| m.name()),
+            "not": self.weakest_violated().iter().map(|m| m.name()).collect::<Vec<_>>(),
+            "strongest-satisfied": self.strongest_satisfied().iter().map(|m| m.name()).collect::<Vec<_>>(),
             "transactions": self.transactions,
         })
     }

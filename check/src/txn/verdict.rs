@@ -1,26 +1,23 @@
-//! The consistency models and the answer.
+//! The answer: for the model asked about, and for every model of Elle's
+//! lattice ([`super::consistency`], [`super::lattice`]).
 //!
-//! Four models, from weakest to strongest in what they rule out:
-//! - `read-committed`: no G0, G1a, G1b, G1c (and none of the anomalies
-//!   that break every model: internal, future reads, garbage, duplicates,
-//!   incompatible orders, dirty updates);
-//! - `snapshot-isolation`: also no G-single, no G-nonadjacent (a cycle whose
-//!   rw edges are never adjacent, such as a long fork) and no lost update
-//!   (write skew, a G2-item whose rw edges meet, is allowed);
-//! - `serializable`: also no G2-item;
-//! - `strict-serializable`: also no cycle that real-time order closes.
-//!
-//! The answer for a model is valid, invalid (with the anomalies, the
-//! weakest model they rule out and the strongest that still holds), or
-//! unknown: the search budget ran out, the history reveals too little of
-//! the version order (rw-register), or, for strict serializability, the
-//! history has no invocations and so no real time. It never guesses.
+//! The anomalies found (cycles in the dependency graph, alone or closed by
+//! process order or real time, and those visible without a cycle) rule out
+//! each model that proscribes what they imply. A model nothing rules out
+//! is valid, or unknown: the search budget ran out, the history reveals
+//! too little of the version order (rw-register), the model needs real
+//! time and the history has no invocations, or it proscribes an anomaly
+//! faultline does not search for and no stronger model is known to hold.
+//! It never guesses.
 
-use super::anomaly::{Anomaly, AnomalyKind, Edge, EdgeKind, INITIAL};
+use super::anomaly::{Anomaly, AnomalyKind, Closure};
 pub use super::consistency::{ConsistencyModel, UnknownModel};
-use super::graph::{Graph, Steps, RT, RW, WR, WW};
+use super::cycles::Orders;
+use super::graph::{Graph, Steps, RW, WR, WW};
 use super::history::{Mop, ReadValue, Status, TxnHistory};
 use super::infer::{Inference, Writers};
+use super::lattice;
+use std::collections::BTreeSet;
 
 /// How to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,21 +65,56 @@ pub struct TxnVerdict {
     pub counts: Vec<(AnomalyKind, usize)>,
     /// The history, for describing the anomalies.
     pub transactions: usize,
+    /// Every anomaly the history is known to have, by Elle's names, with
+    /// all they imply.
+    pub present: BTreeSet<&'static str>,
+    /// Why an anomaly not found may still be there (the budget ran out,
+    /// or the graph is incomplete), if it may.
+    pub unsettled: Option<String>,
+    /// Whether the history has invocations, and so real time.
+    pub has_invokes: bool,
 }
 
 impl TxnVerdict {
-    /// The weakest model the anomalies rule out, if any.
-    pub fn weakest_violated(&self) -> Option<ConsistencyModel> {
-        self.counts.iter().map(|(k, _)| k.weakest_violated()).min()
+    /// The weakest models the anomalies rule out (Elle's `:not`).
+    pub fn weakest_violated(&self) -> Vec<ConsistencyModel> {
+        lattice::weakest_invalid(&self.per_model)
     }
 
-    /// The strongest model known to hold, if any.
-    pub fn strongest_satisfied(&self) -> Option<ConsistencyModel> {
+    /// The strongest models known to hold.
+    pub fn strongest_satisfied(&self) -> Vec<ConsistencyModel> {
+        lattice::strongest_valid(&self.per_model)
+    }
+
+    /// The answer to "does the history have any of `asked`?" (anomalies
+    /// by Elle's names, as elle-cli's `--anomalies` asks): invalid if it
+    /// has one or something that implies one, unknown if an absence
+    /// cannot be shown, else valid.
+    pub fn outcome_for_anomalies(&self, asked: &[&str]) -> Outcome {
+        if asked.iter().any(|a| self.present.contains(a)) {
+            return Outcome::Invalid;
+        }
+        if let Some(a) = asked.iter().find(|a| lattice::UNSEARCHED.contains(a)) {
+            return Outcome::Unknown(format!("faultline does not search for {a}"));
+        }
+        if !self.has_invokes && asked.iter().any(|a| a.ends_with("-realtime")) {
+            return Outcome::Unknown(
+                "the history has no invocations, so real-time order is unknown".to_string(),
+            );
+        }
+        match &self.unsettled {
+            Some(why) => Outcome::Unknown(why.clone()),
+            None => Outcome::Valid,
+        }
+    }
+
+    /// The answer for `model`.
+    pub fn outcome_of(&self, model: ConsistencyModel) -> &Outcome {
         self.per_model
             .iter()
-            .take_while(|(_, o)| *o == Outcome::Valid)
-            .map(|(m, _)| *m)
-            .last()
+            .find(|(m, _)| *m == model)
+            .map(|(_, o)| o)
+            .expect("every model is judged")
     }
 }
 
@@ -90,17 +122,27 @@ impl TxnVerdict {
 /// against every model.
 pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
     let mut steps = Steps::new(options.max_steps);
-    let analysis = analyse(history, &mut steps);
-    let (inference, cycles, unknown) = match analysis {
+    let analysis = match analyse(history, &mut steps) {
         Ok(a) => a,
         Err(reason) => {
             let per_model = ConsistencyModel::ALL
                 .iter()
                 .map(|&m| (m, Outcome::Unknown(reason.clone())))
                 .collect();
-            return verdict(options.model, per_model, Vec::new(), Vec::new(), history);
+            let found = Found {
+                unsettled: Some(reason),
+                ..Found::default()
+            };
+            return verdict(options.model, per_model, found, history);
         }
     };
+    let Analysis {
+        inference,
+        cycles,
+        closed,
+        open,
+        unsettled,
+    } = analysis;
     let mut anomalies = cycles;
     anomalies.extend(inference.anomalies);
     let mut counts: Vec<(AnomalyKind, usize)> = AnomalyKind::ALL
@@ -115,28 +157,31 @@ pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
         })
         .collect();
     counts.sort();
-    let weakest = counts.iter().map(|(k, _)| k.weakest_violated()).min();
-    let per_model = ConsistencyModel::ALL
-        .iter()
-        .map(|&m| {
-            let outcome = if weakest.is_some_and(|w| w <= m) {
-                Outcome::Invalid
-            } else if let Some(reason) = unknown(m) {
-                Outcome::Unknown(reason)
-            } else {
-                Outcome::Valid
-            };
-            (m, outcome)
-        })
-        .collect();
-    verdict(options.model, per_model, anomalies, counts, history)
+    let names = counts.iter().map(|(k, _)| k.name()).chain(closed);
+    let present = lattice::implied_anomalies(names);
+    let per_model = lattice::judge(&present, open);
+    let found = Found {
+        anomalies,
+        counts,
+        present,
+        unsettled,
+    };
+    verdict(options.model, per_model, found, history)
+}
+
+/// What was found, for the verdict.
+#[derive(Default)]
+struct Found {
+    anomalies: Vec<Anomaly>,
+    counts: Vec<(AnomalyKind, usize)>,
+    present: BTreeSet<&'static str>,
+    unsettled: Option<String>,
 }
 
 fn verdict(
     model: ConsistencyModel,
     per_model: Vec<(ConsistencyModel, Outcome)>,
-    anomalies: Vec<Anomaly>,
-    counts: Vec<(AnomalyKind, usize)>,
+    found: Found,
     history: &TxnHistory,
 ) -> TxnVerdict {
     let outcome = per_model
@@ -148,21 +193,94 @@ fn verdict(
         model,
         outcome,
         per_model,
-        anomalies,
-        counts,
+        anomalies: found.anomalies,
+        counts: found.counts,
         transactions: history.txns.len(),
+        present: found.present,
+        unsettled: found.unsettled,
+        has_invokes: history.has_invokes,
     }
 }
+
+/// Why the answer is unknown when the search budget runs out.
+const BUDGET_RAN_OUT: &str = "the search budget ran out before the graph was fully searched";
 
 /// Why a model's answer is unknown, when no anomaly rules it out.
 type Unknowns = Box<dyn Fn(ConsistencyModel) -> Option<String>>;
 
+/// What the analysis finds: the inference, example cycles, the cycle
+/// classes process order and real time close, and what stays open.
+struct Analysis {
+    inference: Inference,
+    cycles: Vec<Anomaly>,
+    closed: Vec<&'static str>,
+    open: Unknowns,
+    unsettled: Option<String>,
+}
+
 /// Inference, the cycles, and what stays unknown per model.
-fn analyse(
-    history: &TxnHistory,
-    steps: &mut Steps,
-) -> Result<(Inference, Vec<Anomaly>, Unknowns), String> {
+fn analyse(history: &TxnHistory, steps: &mut Steps) -> Result<Analysis, String> {
     let writers = Writers::index(history)?;
+    let inference = infer(history, &writers)?;
+    let n = history.txns.len();
+    let process = super::orders::process_edges(history);
+    let realtime = match history.has_invokes {
+        true => super::orders::realtime_edges(history),
+        false => Vec::new(),
+    };
+    let orders = Orders {
+        process: &process,
+        realtime: &realtime,
+    };
+    let cycles = super::cycles::find(n, &inference.edges, orders, steps);
+    let mut closed = super::cycles::closed_by(n, &inference.edges, &process, Closure::Process);
+    closed.extend(super::cycles::closed_by(
+        n,
+        &inference.edges,
+        &realtime,
+        Closure::Realtime,
+    ));
+    let incomplete = inference
+        .incomplete
+        .clone()
+        .or_else(|| open_constraints(n, &inference, steps));
+    let exhausted = steps.exhausted;
+    let has_invokes = history.has_invokes;
+    // Where the graph leaves the answer open, a serial run in completion
+    // order that satisfies every read settles it (see `witness`): that
+    // order respects each process and real time.
+    let open = exhausted || incomplete.is_some();
+    let witnessed = open && super::witness::serial_in_completion_order(history);
+    let unsettled = match (witnessed, exhausted) {
+        (true, _) => None,
+        (false, true) => Some(BUDGET_RAN_OUT.to_string()),
+        (false, false) => incomplete.clone(),
+    };
+    let unknown: Unknowns = Box::new(move |m| {
+        let no_real_time = lattice::needs_real_time(m) && !has_invokes;
+        if witnessed && !no_real_time {
+            return None;
+        }
+        if exhausted {
+            return Some(BUDGET_RAN_OUT.to_string());
+        }
+        if let Some(why) = &incomplete {
+            return Some(why.clone());
+        }
+        no_real_time
+            .then(|| format!("{m} needs real-time order, and the history has no invocations"))
+    });
+    Ok(Analysis {
+        inference,
+        cycles,
+        closed,
+        open: unknown,
+        unsettled,
+    })
+}
+
+/// The dependencies of a list-append or an rw-register history.
+fn infer(history: &TxnHistory, writers: &Writers) -> Result<Inference, String> {
     let mops = || history.txns.iter().flat_map(|t| &t.mops);
     let appends = mops().any(|m| {
         matches!(
@@ -187,45 +305,11 @@ fn analyse(
     if appends && writes {
         return Err("the history mixes list-append (appends, list reads) and rw-register (writes, single-value reads) micro-operations; check them separately".to_string());
     }
-    let inference = if writes {
-        super::register::infer(history, &writers)
+    Ok(if writes {
+        super::register::infer(history, writers)
     } else {
-        super::list_append::infer(&nil_reads_as_empty(history), &writers)
-    };
-    let n = history.txns.len();
-    let realtime = if history.has_invokes {
-        realtime_edges(history)
-    } else {
-        Vec::new()
-    };
-    let cycles = super::cycles::find(n, &inference.edges, &realtime, steps);
-    let incomplete = inference
-        .incomplete
-        .clone()
-        .or_else(|| open_constraints(n, &inference, steps));
-    let exhausted = steps.exhausted;
-    let has_invokes = history.has_invokes;
-    // Where the graph leaves the answer open, a serial run in completion
-    // order that satisfies every read settles it (see `witness`).
-    let open = exhausted || incomplete.is_some();
-    let witnessed = open && super::witness::serial_in_completion_order(history);
-    let unknown: Unknowns = Box::new(move |m| {
-        let no_real_time = m == ConsistencyModel::StrictSerializable && !has_invokes;
-        if witnessed && !no_real_time {
-            return None;
-        }
-        if exhausted {
-            return Some(
-                "the search budget ran out before the graph was fully searched".to_string(),
-            );
-        }
-        if let Some(why) = &incomplete {
-            return Some(why.clone());
-        }
-        (m == ConsistencyModel::StrictSerializable && !has_invokes)
-            .then(|| "the history has no invocations, so real-time order is unknown".to_string())
-    });
-    Ok((inference, cycles, unknown))
+        super::list_append::infer(&nil_reads_as_empty(history), writers)
+    })
 }
 
 /// A list-append history with every committed read of `nil` made the empty
@@ -260,46 +344,6 @@ fn nil_reads_as_empty(history: &TxnHistory) -> std::borrow::Cow<'_, TxnHistory> 
     std::borrow::Cow::Owned(owned)
 }
 
-/// Real-time edges: from each committed transaction to each transaction
-/// invoked after it completed, reduced as Elle reduces them (an edge to a
-/// transaction is kept only from the frontier of latest completions).
-fn realtime_edges(history: &TxnHistory) -> Vec<Edge> {
-    let mut events: Vec<(u64, bool, u32)> = Vec::with_capacity(history.txns.len() * 2);
-    for (t, txn) in history.txns.iter().enumerate() {
-        if txn.status == Status::Fail {
-            continue;
-        }
-        events.push((txn.invoke, true, t as u32));
-        if let (Status::Ok, Some(c)) = (txn.status, txn.complete) {
-            events.push((c, false, t as u32));
-        }
-    }
-    events.sort_unstable();
-    let mut frontier: Vec<u32> = Vec::new();
-    let mut preds: crate::fxhash::FxMap<u32, Vec<u32>> = crate::fxhash::FxMap::default();
-    let mut edges = Vec::new();
-    for (_, invocation, t) in events {
-        if invocation {
-            for &f in &frontier {
-                edges.push(Edge {
-                    from: f,
-                    to: t,
-                    kind: EdgeKind::Realtime,
-                    key: 0,
-                    value: INITIAL,
-                    next: INITIAL,
-                });
-            }
-            preds.insert(t, frontier.clone());
-        } else {
-            let before = preds.remove(&t).unwrap_or_default();
-            frontier.retain(|f| !before.contains(f));
-            frontier.push(t);
-        }
-    }
-    edges
-}
-
 /// The first rw-register constraint the graph does not imply, as a reason.
 fn open_constraints(n: usize, inference: &Inference, steps: &mut Steps) -> Option<String> {
     if inference.constraints.is_empty() {
@@ -329,6 +373,5 @@ fn open_constraints(n: usize, inference: &Inference, steps: &mut Steps) -> Optio
                 .to_string(),
         );
     }
-    let _ = RT;
     None
 }

@@ -1,0 +1,73 @@
+//! The orders beyond the dependencies: each process's own order, and real
+//! time. Both are edges between transactions, for the `-process` and
+//! `-realtime` anomalies.
+
+use super::anomaly::{Edge, EdgeKind, INITIAL};
+use super::history::{Status, TxnHistory};
+
+/// An order edge from `from` to `to`.
+fn edge(from: u32, to: u32, kind: EdgeKind) -> Edge {
+    Edge {
+        from,
+        to,
+        kind,
+        key: 0,
+        value: INITIAL,
+        next: INITIAL,
+    }
+}
+
+/// Process-order edges: from each committed transaction to each later
+/// transaction of its process up to and including the next committed one
+/// (a process runs one at a time, so all of them began after it ended; a
+/// failed transaction did not happen, and an indeterminate one orders
+/// nothing after it, since it may take effect at any time).
+pub fn process_edges(history: &TxnHistory) -> Vec<Edge> {
+    let mut last: crate::fxhash::FxMap<u64, u32> = Default::default();
+    let mut edges = Vec::new();
+    for (t, txn) in history.txns.iter().enumerate() {
+        if txn.status == Status::Fail {
+            continue;
+        }
+        if let Some(&prev) = last.get(&txn.process) {
+            edges.push(edge(prev, t as u32, EdgeKind::Process));
+        }
+        if txn.status == Status::Ok {
+            last.insert(txn.process, t as u32);
+        }
+    }
+    edges
+}
+
+/// Real-time edges: from each committed transaction to each transaction
+/// invoked after it completed, reduced as Elle reduces them (an edge to a
+/// transaction is kept only from the frontier of latest completions).
+pub fn realtime_edges(history: &TxnHistory) -> Vec<Edge> {
+    let mut events: Vec<(u64, bool, u32)> = Vec::with_capacity(history.txns.len() * 2);
+    for (t, txn) in history.txns.iter().enumerate() {
+        if txn.status == Status::Fail {
+            continue;
+        }
+        events.push((txn.invoke, true, t as u32));
+        if let (Status::Ok, Some(c)) = (txn.status, txn.complete) {
+            events.push((c, false, t as u32));
+        }
+    }
+    events.sort_unstable();
+    let mut frontier: Vec<u32> = Vec::new();
+    let mut preds: crate::fxhash::FxMap<u32, Vec<u32>> = crate::fxhash::FxMap::default();
+    let mut edges = Vec::new();
+    for (_, invocation, t) in events {
+        if invocation {
+            for &f in &frontier {
+                edges.push(edge(f, t, EdgeKind::Realtime));
+            }
+            preds.insert(t, frontier.clone());
+        } else {
+            let before = preds.remove(&t).unwrap_or_default();
+            frontier.retain(|f| !before.contains(f));
+            frontier.push(t);
+        }
+    }
+    edges
+}
