@@ -559,3 +559,35 @@ fn a_long_fork_closed_by_process_order_breaks_strong_session_snapshot_isolation(
         v.render(&h)
     );
 }
+
+#[test]
+fn a_g1c_is_found_through_a_key_whose_reads_disagree() {
+    // Key 1's reads disagree ([1 2] and [2 1]): incompatible order. T0 and
+    // T1 still each read the other's append to keys 2 and 3: a G1c through
+    // wr edges alone, which Elle finds and which must not be dropped with
+    // key 1's order.
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:append 2 1] [:r 3 [1]]]"),
+        (1, "ok", "[[:append 1 2] [:append 3 1] [:r 2 [1]]]"),
+        (2, "ok", "[[:r 1 [1 2]]]"),
+        (3, "ok", "[[:r 1 [2 1]]]"),
+    ]);
+    let v = check(&h, CheckOptions::default());
+    let kinds: Vec<AnomalyKind> = v.counts.iter().map(|(k, _)| *k).collect();
+    assert!(kinds.contains(&AnomalyKind::IncompatibleOrder), "{kinds:?}");
+    assert!(kinds.contains(&AnomalyKind::G1c), "{}", v.render(&h));
+    // And a wr edge from a read of a disagreeing key closes one too.
+    let h = serial(&[
+        (0, "ok", "[[:append 1 1] [:r 2 [1]]]"),
+        (1, "ok", "[[:append 2 1] [:r 1 [1]]]"),
+        (2, "ok", "[[:append 1 2]]"),
+        (3, "ok", "[[:r 1 [1 2]]]"),
+        (4, "ok", "[[:r 1 [2]]]"),
+    ]);
+    let v = check(&h, CheckOptions::default());
+    assert!(
+        v.counts.iter().any(|(k, _)| *k == AnomalyKind::G1c),
+        "{}",
+        v.render(&h)
+    );
+}

@@ -12,6 +12,10 @@
 //! - wr: the writer of a read's last element to the reader;
 //! - rw: a reader of `v1 … vm` to the writer of `vm+1`, or, when it read
 //!   all of `v1 … vn`, to each unobserved appender.
+//!
+//! A key whose reads disagree (incompatible order, duplicates, its own
+//! appends reversed) has no order: it keeps only its wr edges, which need
+//! none.
 
 use super::anomaly::{AnomalyKind, Edge, EdgeKind, INITIAL};
 use super::history::{Mop, ReadValue, TxnHistory};
@@ -277,11 +281,31 @@ fn dependencies(
     }
     for (t, _, key, values) in list_reads(history) {
         let Some(chain) = chains.get(&key) else {
+            observed_write(writers, t, key, values, out);
             continue;
         };
         let longest = list_at(history, orders[&key].longest);
         let unseen = unseen.get(&key).map_or(&[][..], Vec::as_slice);
         read_edges(t, key, values, longest, chain, unseen, out);
+    }
+}
+
+/// The wr edge into a read of a key whose reads disagree on its order:
+/// whatever the order, the read saw its last element's append, so that
+/// append's transaction came first. The ww and rw edges need the order,
+/// and are not drawn; this one keeps cycles through other keys in view
+/// (a G1c that Elle finds through them).
+fn observed_write(writers: &Writers, t: u32, key: u32, values: &[u32], out: &mut Inference) {
+    let Some(&last) = values.last() else { return };
+    if let Some(w) = writers.get(key, last).filter(|w| !w.failed) {
+        out.edge(Edge {
+            from: w.txn,
+            to: t,
+            kind: EdgeKind::Wr,
+            key,
+            value: last,
+            next: INITIAL,
+        });
     }
 }
 
