@@ -4,6 +4,7 @@
 
 use crate::exit;
 use sim::txn::format;
+use sim::txn::key_order::KeyAssumptions;
 use sim::txn::verdict::Outcome;
 use sim::txn::{check, lattice, CheckOptions, ConsistencyModel};
 use std::path::PathBuf;
@@ -38,6 +39,16 @@ pub struct CheckTxnArgs {
     /// The most search steps (edges looked at) before the answer is unknown.
     #[arg(long, default_value_t = CheckOptions::default().max_steps)]
     pub max_steps: u64,
+    /// (rw-register) Assume writes follow reads within a transaction:
+    /// `true` (faultline's default; Elle's is `false`) or `false`.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub wfr_keys: bool,
+    /// (rw-register) Assume each process sees each key's versions in order.
+    #[arg(long)]
+    pub sequential_keys: bool,
+    /// (rw-register) Assume every key is linearizable.
+    #[arg(long)]
+    pub linearizable_keys: bool,
     /// Do not check: write the history in this form to standard output.
     #[arg(long, value_enum)]
     pub emit: Option<EmitForm>,
@@ -88,6 +99,11 @@ impl CheckTxnArgs {
         let options = CheckOptions {
             model: model.unwrap_or_default(),
             max_steps: self.max_steps,
+            keys: KeyAssumptions {
+                wfr: self.wfr_keys,
+                sequential: self.sequential_keys,
+                linearizable: self.linearizable_keys,
+            },
         };
         let verdict = check(&history, options);
         let asked_outcome = (!asked.is_empty()).then(|| verdict.outcome_for_anomalies(&asked));

@@ -290,6 +290,7 @@ fn a_spent_budget_is_unknown_not_valid() {
         CheckOptions {
             model: Rc,
             max_steps: 1,
+            ..CheckOptions::default()
         },
     );
     assert!(matches!(v.outcome, Outcome::Unknown(_)), "{:?}", v.outcome);
@@ -590,4 +591,83 @@ fn a_g1c_is_found_through_a_key_whose_reads_disagree() {
         "{}",
         v.render(&h)
     );
+}
+
+/// Checks `h` under serializability with the key promises `keys`.
+fn with_keys(
+    h: &TxnHistory,
+    keys: check::txn::key_order::KeyAssumptions,
+) -> check::txn::TxnVerdict {
+    check(
+        h,
+        CheckOptions {
+            keys,
+            ..CheckOptions::default()
+        },
+    )
+}
+
+#[test]
+fn promises_about_each_keys_order_are_options_as_in_elle() {
+    use check::txn::key_order::KeyAssumptions;
+    let none = KeyAssumptions {
+        wfr: false,
+        sequential: false,
+        linearizable: false,
+    };
+    // Writes follow reads: T1 read x = 1 then wrote 2, so T3, which read
+    // x = 1, comes before T1; T1's y = 1 reached T3: a G-single. Without
+    // the promise the order of x's writes is not known.
+    let h = serial(&[
+        (0, "ok", "[[:w :x 1]]"),
+        (1, "ok", "[[:r :x 1] [:w :x 2] [:w :y 1]]"),
+        (3, "ok", "[[:r :y 1] [:r :x 1]]"),
+    ]);
+    assert_eq!(
+        with_keys(&h, KeyAssumptions::default()).outcome,
+        Outcome::Invalid
+    );
+    assert!(matches!(with_keys(&h, none).outcome, Outcome::Unknown(_)));
+    // Sequential keys: process 0 wrote x = 1 then 2; process 1 read 2 then
+    // 1. Not ruled out without the promise; a cycle of versions with it.
+    let h = edn(&[
+        "{:process 0, :type :ok, :f :txn, :value [[:w :x 1]]}",
+        "{:process 0, :type :ok, :f :txn, :value [[:w :x 2]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:r :x 2]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:r :x 1]]}",
+    ]);
+    assert_ne!(with_keys(&h, none).outcome, Outcome::Invalid);
+    let sequential = KeyAssumptions {
+        sequential: true,
+        ..none
+    };
+    let v = with_keys(&h, sequential);
+    assert_eq!(v.outcome, Outcome::Invalid, "{}", v.render(&h));
+    // A process that read nil after writing: a cycle of versions.
+    let h = edn(&[
+        "{:process 0, :type :ok, :f :txn, :value [[:w :x 1]]}",
+        "{:process 0, :type :ok, :f :txn, :value [[:r :x nil]]}",
+    ]);
+    let v = with_keys(&h, sequential);
+    assert!(
+        v.counts
+            .iter()
+            .any(|(k, _)| *k == AnomalyKind::CyclicVersions),
+        "{}",
+        v.render(&h)
+    );
+    // Linearizable keys: 1 was written, then 2, then 1 read, each after
+    // the last completed: not ruled out as serializable (2, 1, read), but
+    // ruled out with the promise.
+    let h = serial(&[
+        (0, "ok", "[[:w :x 1]]"),
+        (1, "ok", "[[:w :x 2]]"),
+        (2, "ok", "[[:r :x 1]]"),
+    ]);
+    assert_ne!(with_keys(&h, none).outcome, Outcome::Invalid);
+    let linearizable = KeyAssumptions {
+        linearizable: true,
+        ..none
+    };
+    assert_eq!(with_keys(&h, linearizable).outcome, Outcome::Invalid);
 }

@@ -55,11 +55,15 @@ pub enum AnomalyKind {
     GarbageRead,
     /// A committed write on top of a failed transaction's write.
     DirtyUpdate,
+    /// A key's versions that a promise about its order (sequential or
+    /// linearizable keys) puts in a cycle: a version seen after one that
+    /// must follow it, such as the initial state after a write.
+    CyclicVersions,
 }
 
 impl AnomalyKind {
     /// Every kind, in report order.
-    pub const ALL: [AnomalyKind; 22] = [
+    pub const ALL: [AnomalyKind; 23] = [
         AnomalyKind::G0,
         AnomalyKind::G1a,
         AnomalyKind::G1b,
@@ -82,6 +86,7 @@ impl AnomalyKind {
         AnomalyKind::DuplicateElements,
         AnomalyKind::GarbageRead,
         AnomalyKind::DirtyUpdate,
+        AnomalyKind::CyclicVersions,
     ];
 
     /// Its name, as Elle spells it.
@@ -109,6 +114,7 @@ impl AnomalyKind {
             AnomalyKind::DuplicateElements => "duplicate-elements",
             AnomalyKind::GarbageRead => "garbage-read",
             AnomalyKind::DirtyUpdate => "dirty-update",
+            AnomalyKind::CyclicVersions => "cyclic-versions",
         }
     }
 

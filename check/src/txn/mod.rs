@@ -22,6 +22,7 @@
 //! Files: [`atoms`] (keys and values, interned), [`history`] (transactions),
 //! [`format`](mod@format) (Jepsen EDN and elle-cli JSON, in and out), [`infer`] (what
 //! inference shares), [`internal`] (reads within one transaction),
+//! [`key_order`] (promises about each key's version order),
 //! [`list_append`] and [`register`] (dependency inference), [`graph`] (the
 //! dependency graph, its components and shortest paths), [`cycles`] (cycles,
 //! named), [`orders`] (process order and real time), [`anomaly`] (what was
@@ -39,6 +40,7 @@ pub mod graph;
 pub mod history;
 pub mod infer;
 pub mod internal;
+pub mod key_order;
 pub mod lattice;
 pub mod list_append;
 pub mod orders;

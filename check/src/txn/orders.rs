@@ -43,25 +43,39 @@ pub fn process_edges(history: &TxnHistory) -> Vec<Edge> {
 /// invoked after it completed, reduced as Elle reduces them (an edge to a
 /// transaction is kept only from the frontier of latest completions).
 pub fn realtime_edges(history: &TxnHistory) -> Vec<Edge> {
-    let mut events: Vec<(u64, bool, u32)> = Vec::with_capacity(history.txns.len() * 2);
-    for (t, txn) in history.txns.iter().enumerate() {
-        if txn.status == Status::Fail {
-            continue;
-        }
-        events.push((txn.invoke, true, t as u32));
-        if let (Status::Ok, Some(c)) = (txn.status, txn.complete) {
-            events.push((c, false, t as u32));
+    let spans = history
+        .txns
+        .iter()
+        .enumerate()
+        .filter(|(_, txn)| txn.status != Status::Fail)
+        .map(|(t, txn)| {
+            let done = (txn.status == Status::Ok).then_some(txn.complete).flatten();
+            (txn.invoke, done, t as u32)
+        });
+    realtime_pairs(spans)
+        .into_iter()
+        .map(|(a, b)| edge(a, b, EdgeKind::Realtime))
+        .collect()
+}
+
+/// The pairs (a, b) of `spans` (invocation, completion if it completed,
+/// id) where a completed before b was invoked, reduced to the frontier of
+/// latest completions at each invocation (the rest follow transitively).
+pub fn realtime_pairs(spans: impl Iterator<Item = (u64, Option<u64>, u32)>) -> Vec<(u32, u32)> {
+    let mut events: Vec<(u64, bool, u32)> = Vec::new();
+    for (invoke, complete, id) in spans {
+        events.push((invoke, true, id));
+        if let Some(c) = complete {
+            events.push((c, false, id));
         }
     }
     events.sort_unstable();
     let mut frontier: Vec<u32> = Vec::new();
     let mut preds: crate::fxhash::FxMap<u32, Vec<u32>> = crate::fxhash::FxMap::default();
-    let mut edges = Vec::new();
+    let mut pairs = Vec::new();
     for (_, invocation, t) in events {
         if invocation {
-            for &f in &frontier {
-                edges.push(edge(f, t, EdgeKind::Realtime));
-            }
+            pairs.extend(frontier.iter().map(|&f| (f, t)));
             preds.insert(t, frontier.clone());
         } else {
             let before = preds.remove(&t).unwrap_or_default();
@@ -69,5 +83,5 @@ pub fn realtime_edges(history: &TxnHistory) -> Vec<Edge> {
             frontier.push(t);
         }
     }
-    edges
+    pairs
 }

@@ -8,6 +8,10 @@
 //!   the writer of `x` comes before it, and so does every other reader of
 //!   `x` (which would otherwise have read the newer value).
 //!
+//! The first two ww and rw edges rest on writes following reads, and more
+//! come from the promises about each key's order that [`super::key_order`]
+//! states, when they are assumed.
+//!
 //! Every other writer `w` of a key read as `x` must come either before the
 //! writer of `x` or after the reader. Those are recorded as constraints;
 //! the verdict is complete only when the graph already implies each one
@@ -16,6 +20,7 @@
 use super::anomaly::{AnomalyKind, Edge, EdgeKind, INITIAL};
 use super::history::{Mop, ReadValue, TxnHistory};
 use super::infer::{name, readers, Inference, Writers};
+use super::key_order::{self, Hint, KeyAssumptions};
 use crate::fxhash::FxMap;
 
 /// A committed transaction's reads of values others wrote (or of the
@@ -57,8 +62,9 @@ fn external_reads(history: &TxnHistory) -> Vec<(u32, u32, u32, Option<u32>)> {
 }
 
 /// Infers the dependencies, the anomalies visible without a cycle, and the
-/// constraints the graph must imply for the verdict to be complete.
-pub fn infer(history: &TxnHistory, writers: &Writers) -> Inference {
+/// constraints the graph must imply for the verdict to be complete, under
+/// the promises `assume` makes about each key's version order.
+pub fn infer(history: &TxnHistory, writers: &Writers, assume: KeyAssumptions) -> Inference {
     let mut out = Inference::default();
     super::internal::check(history, &mut out);
     let reads = external_reads(history);
@@ -76,12 +82,70 @@ pub fn infer(history: &TxnHistory, writers: &Writers) -> Inference {
     }
     for &(t, key, value, then) in &reads {
         read_edges(history, writers, &by_key, (t, key, value), &mut out);
-        if let Some(next) = then {
+        if let Some(next) = then.filter(|_| assume.wfr) {
             overwrite_edges(writers, &readers_of, (t, key, value, next), &mut out);
         }
     }
+    for hint in key_order::hints(history, assume) {
+        ordered_versions(history, writers, &readers_of, hint, &mut out);
+    }
     lost_updates(history, &reads, &mut out);
     out
+}
+
+/// A promise puts `hint.earlier` before `hint.later`: the writer of one
+/// precedes the writer of the other (ww), and so does every reader of the
+/// earlier (rw). The initial state after a write is a cycle of versions.
+fn ordered_versions(
+    history: &TxnHistory,
+    writers: &Writers,
+    readers_of: &FxMap<(u32, u32), Vec<u32>>,
+    hint: Hint,
+    out: &mut Inference,
+) {
+    let Hint {
+        key,
+        earlier,
+        later,
+    } = hint;
+    let Some(first) = writers.get(key, earlier).filter(|w| !w.failed) else {
+        return;
+    };
+    if later == INITIAL {
+        let detail = format!(
+            "key {}: the initial state was seen after {}, which {} wrote, where the key's \
+             order promises it cannot be",
+            history.atoms.get(key),
+            history.atoms.get(earlier),
+            name(history, first.txn)
+        );
+        return out.found(AnomalyKind::CyclicVersions, vec![first.txn], detail);
+    }
+    let Some(then) = writers.get(key, later).filter(|w| !w.failed) else {
+        return;
+    };
+    let (value, next) = (earlier, later);
+    out.edge(Edge {
+        from: first.txn,
+        to: then.txn,
+        kind: EdgeKind::Ww,
+        key,
+        value,
+        next,
+    });
+    for &r in readers_of
+        .get(&(key, earlier))
+        .map_or(&[][..], Vec::as_slice)
+    {
+        out.edge(Edge {
+            from: r,
+            to: then.txn,
+            kind: EdgeKind::Rw,
+            key,
+            value,
+            next,
+        });
+    }
 }
 
 /// The edges of one external read, its value's anomalies, and the

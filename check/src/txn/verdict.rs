@@ -16,6 +16,7 @@ use super::cycles::Orders;
 use super::graph::{Graph, Steps, RW, WR, WW};
 use super::history::{Mop, ReadValue, Status, TxnHistory};
 use super::infer::{Inference, Writers};
+use super::key_order::KeyAssumptions;
 use super::lattice;
 use std::collections::BTreeSet;
 
@@ -27,6 +28,9 @@ pub struct CheckOptions {
     /// The most search steps (edges looked at) the cycle search and the
     /// completeness check may take.
     pub max_steps: u64,
+    /// What the database promises about each key's version order
+    /// (rw-register histories).
+    pub keys: KeyAssumptions,
 }
 
 impl Default for CheckOptions {
@@ -35,6 +39,7 @@ impl Default for CheckOptions {
         CheckOptions {
             model: ConsistencyModel::Serializable,
             max_steps: 200_000_000,
+            keys: KeyAssumptions::default(),
         }
     }
 }
@@ -122,7 +127,7 @@ impl TxnVerdict {
 /// against every model.
 pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
     let mut steps = Steps::new(options.max_steps);
-    let analysis = match analyse(history, &mut steps) {
+    let analysis = match analyse(history, options.keys, &mut steps) {
         Ok(a) => a,
         Err(reason) => {
             let per_model = ConsistencyModel::ALL
@@ -219,9 +224,13 @@ struct Analysis {
 }
 
 /// Inference, the cycles, and what stays unknown per model.
-fn analyse(history: &TxnHistory, steps: &mut Steps) -> Result<Analysis, String> {
+fn analyse(
+    history: &TxnHistory,
+    keys: KeyAssumptions,
+    steps: &mut Steps,
+) -> Result<Analysis, String> {
     let writers = Writers::index(history)?;
-    let inference = infer(history, &writers)?;
+    let inference = infer(history, &writers, keys)?;
     let n = history.txns.len();
     let process = super::orders::process_edges(history);
     let realtime = match history.has_invokes {
@@ -280,7 +289,11 @@ fn analyse(history: &TxnHistory, steps: &mut Steps) -> Result<Analysis, String> 
 }
 
 /// The dependencies of a list-append or an rw-register history.
-fn infer(history: &TxnHistory, writers: &Writers) -> Result<Inference, String> {
+fn infer(
+    history: &TxnHistory,
+    writers: &Writers,
+    keys: KeyAssumptions,
+) -> Result<Inference, String> {
     let mops = || history.txns.iter().flat_map(|t| &t.mops);
     let appends = mops().any(|m| {
         matches!(
@@ -306,7 +319,7 @@ fn infer(history: &TxnHistory, writers: &Writers) -> Result<Inference, String> {
         return Err("the history mixes list-append (appends, list reads) and rw-register (writes, single-value reads) micro-operations; check them separately".to_string());
     }
     Ok(if writes {
-        super::register::infer(history, writers)
+        super::register::infer(history, writers, keys)
     } else {
         super::list_append::infer(&nil_reads_as_empty(history), writers)
     })
