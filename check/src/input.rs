@@ -145,20 +145,30 @@ impl<R: BufRead> Input<R> {
             return Ok(false);
         }
         self.lines += 1;
-        match std::str::from_utf8(&bytes) {
-            Ok(line) => out.push_str(line),
-            Err(e) => {
-                let at = e.valid_up_to() + 1;
-                return Err(self.error_at(
-                    self.lines,
-                    format!("not UTF-8 text (byte {at} of the line is not)"),
-                ));
-            }
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            let at = e.valid_up_to() + 1;
+            return Err(self.error_at(
+                self.lines,
+                format!("not UTF-8 text (byte {at} of the line is not)"),
+            ));
         }
-        self.scratch = bytes;
+        if bytes.len() > KEEP_SCRATCH && out.is_empty() {
+            // A long line (one event of millions of operations) is handed
+            // over, not copied, and not kept as scratch.
+            *out =
+                String::from_utf8(bytes).map_err(|e| self.error_at(self.lines, e.to_string()))?;
+            return Ok(true);
+        }
+        out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
+        if bytes.capacity() <= KEEP_SCRATCH {
+            self.scratch = bytes;
+        }
         Ok(true)
     }
 }
+
+/// The longest line whose buffer is kept for the next.
+const KEEP_SCRATCH: usize = 1 << 20;
 
 /// The input as bytes, for a deserializer that reads a stream; the cap
 /// holds as an I/O error.

@@ -87,7 +87,7 @@ fn run(txn: &check::txn::Txn, state: &mut Vec<Vec<u32>>) -> bool {
             Mop::Write { value, .. } => state[key] = vec![*value],
             Mop::Read { value, .. } if check_reads => {
                 let ok = match value {
-                    ReadValue::List(l) => &state[key] == l,
+                    ReadValue::List(l) => state[key][..] == l[..],
                     ReadValue::One(v) => state[key].last() == Some(v),
                     ReadValue::Nil => state[key].is_empty(),
                 };

@@ -22,7 +22,8 @@ impl Store {
     fn read(&self, mops: &mut [Mop]) {
         for mop in mops {
             if let Mop::Read { key, value } = mop {
-                *value = ReadValue::List(self.lists.get(key).cloned().unwrap_or_default());
+                let list = self.lists.get(key).cloned().unwrap_or_default();
+                *value = ReadValue::List(list.into());
             }
         }
     }

@@ -166,6 +166,9 @@ pub enum EdgeKind {
     Realtime,
     /// The source is the target's process's previous transaction.
     Process,
+    /// From a fan-out node to one of the writes it stands for: the rest of
+    /// the rw edge that led to the node (see `infer::Inference::fan_out`).
+    Via,
 }
 
 impl EdgeKind {
@@ -177,6 +180,7 @@ impl EdgeKind {
             EdgeKind::Rw => 4,
             EdgeKind::Realtime => 8,
             EdgeKind::Process => 16,
+            EdgeKind::Via => 32,
         }
     }
 
@@ -188,6 +192,7 @@ impl EdgeKind {
             EdgeKind::Rw => "rw",
             EdgeKind::Realtime => "realtime",
             EdgeKind::Process => "process",
+            EdgeKind::Via => "via",
         }
     }
 }

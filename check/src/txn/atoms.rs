@@ -55,46 +55,66 @@ impl fmt::Display for Atom {
     }
 }
 
-/// The interner: each distinct atom gets the next id, in order of first
-/// appearance, so ids are deterministic for a given history.
+/// The interner. An integer from 0 to 2^31 - 1, the common case, is its
+/// own id and is not stored (a history of four million appended integers
+/// interns nothing); any other atom gets the next id past [`OTHER`], in
+/// order of first appearance, so ids are deterministic for a history.
 #[derive(Clone, Debug, Default)]
 pub struct Atoms {
-    ids: FxMap<Atom, u32>,
-    atoms: Vec<Atom>,
+    others: FxMap<Atom, u32>,
+    table: Vec<Atom>,
 }
+
+/// The bit that marks an id as an index into the table of other atoms.
+pub const OTHER: u32 = 1 << 31;
 
 impl Atoms {
     /// The id of `atom`, interning it if new.
     pub fn intern(&mut self, atom: Atom) -> u32 {
-        if let Some(&id) = self.ids.get(&atom) {
+        if let Atom::Int(i) = atom {
+            if let Some(id) = small(i) {
+                return id;
+            }
+        }
+        if let Some(&id) = self.others.get(&atom) {
             return id;
         }
-        let id = u32::try_from(self.atoms.len()).expect("fewer than 2^32 distinct atoms");
-        self.atoms.push(atom.clone());
-        self.ids.insert(atom, id);
+        let index = u32::try_from(self.table.len()).expect("fewer than 2^31 distinct atoms");
+        assert!(index < OTHER - 1, "fewer than 2^31 - 1 distinct atoms");
+        let id = OTHER | index;
+        self.table.push(atom.clone());
+        self.others.insert(atom, id);
         id
     }
 
-    /// The id of an integer atom (the common case, without an allocation).
+    /// The id of an integer atom.
     pub fn int(&mut self, i: i64) -> u32 {
-        self.intern(Atom::Int(i))
+        small(i).unwrap_or_else(|| self.intern(Atom::Int(i)))
     }
 
     /// The atom with id `id`.
     ///
     /// # Panics
     /// If `id` was not issued by this interner.
-    pub fn get(&self, id: u32) -> &Atom {
-        &self.atoms[id as usize]
+    pub fn get(&self, id: u32) -> std::borrow::Cow<'_, Atom> {
+        match id & OTHER {
+            0 => std::borrow::Cow::Owned(Atom::Int(i64::from(id))),
+            _ => std::borrow::Cow::Borrowed(&self.table[(id & !OTHER) as usize]),
+        }
     }
 
-    /// How many atoms there are.
+    /// How many atoms the table holds (small integers are not in it).
     pub fn len(&self) -> usize {
-        self.atoms.len()
+        self.table.len()
     }
 
-    /// True when there are none.
+    /// True when the table holds none.
     pub fn is_empty(&self) -> bool {
-        self.atoms.is_empty()
+        self.table.is_empty()
     }
+}
+
+/// A small non-negative integer's id: itself.
+fn small(i: i64) -> Option<u32> {
+    u32::try_from(i).ok().filter(|&id| id < OTHER)
 }

@@ -11,23 +11,22 @@
 //!
 //! [`closed_by`] answers, for the lattice, which cycle classes an order
 //! closes at all: it decides presence, where `find` gives examples.
+//!
+//! One edge list holds every kind, and each search takes the kinds it
+//! needs by mask. Past the transactions (`0..txns`) the graph may have
+//! virtual nodes (real time's barriers, see [`super::orders`]); a cycle
+//! through them is reported with each run of edges through virtual nodes
+//! folded into one edge between transactions.
 
 use super::anomaly::{Anomaly, Closure, Edge, EdgeKind};
-use super::graph::{anomaly_of, Graph, Steps, PO, RT, RW, WR, WW};
+use super::graph::{anomaly_of, Graph, Steps, PO, RT, RW, VIA, WR, WW};
 use crate::fxhash::FxMap;
 
-/// The orders beyond the dependencies: each process's, and real time.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Orders<'a> {
-    /// Process-order edges.
-    pub process: &'a [Edge],
-    /// Real-time edges.
-    pub realtime: &'a [Edge],
-}
-
-/// The cycles of the graph over `edges` (ww, wr and rw) and those only
+/// The cycles of the graph over `edges` of `nodes` nodes, `txns` of them
+/// transactions: those of the dependencies (ww, wr, rw) and those only
 /// process order, or else only real time, closes.
-pub fn find(n: usize, edges: &[Edge], orders: Orders<'_>, steps: &mut Steps) -> Vec<Anomaly> {
+pub fn find(txns: usize, nodes: usize, edges: &[Edge], steps: &mut Steps) -> Vec<Anomaly> {
+    let n = nodes;
     let full = Graph::new(n, edges, WW | WR | RW);
     let (comp, nontrivial) = full.components();
     let mut found = Vec::new();
@@ -40,16 +39,20 @@ pub fn find(n: usize, edges: &[Edge], orders: Orders<'_>, steps: &mut Steps) -> 
         );
         let rw_inside = internal_edges(edges, EdgeKind::Rw, &comp);
         // Built once, and only if some component could hold a G-nonadjacent.
-        let arcs = rw_inside
-            .values()
-            .any(|rws| rws.len() >= 2)
-            .then(|| product_edges(edges, |e| comp[e.from as usize] == comp[e.to as usize]));
+        let arcs = rw_inside.values().any(|rws| rws.len() >= 2).then(|| {
+            product_edges(edges, |e| {
+                e.kind.bit() & (WW | WR | RW) != 0 && comp[e.from as usize] == comp[e.to as usize]
+            })
+        });
         let walks = arcs.as_ref().map(|a| Walks::new(n, a));
+        // The ways back from an rw edge: ww and wr, and via out of the
+        // fan-out node an rw edge may end at.
+        let back = Graph::new(n, edges, WW | WR | VIA);
         for members in &nontrivial {
             let c = comp[members[0] as usize];
             let already = found.iter().any(|a| comp[a.txns[0] as usize] == c);
             let rws = rw_inside.get(&c).map_or(&[][..], Vec::as_slice);
-            let found_here = single_antidependency(&full, edges, rws, &comp, steps)
+            let found_here = single_antidependency(&back, edges, rws, &comp, steps)
                 .or_else(|| walks.as_ref()?.nonadjacent(edges, rws, steps));
             match found_here {
                 Some(a) => found.push(a),
@@ -64,12 +67,15 @@ pub fn find(n: usize, edges: &[Edge], orders: Orders<'_>, steps: &mut Steps) -> 
         }
     }
     let mut cyclic = cyclic_members(n, &comp);
-    for order in [orders.process, orders.realtime] {
-        if !order.is_empty() {
-            found.extend(closed_only_by(n, edges, order, &mut cyclic, steps));
+    for order in [PO, RT] {
+        if edges.iter().any(|e| e.kind.bit() == order) {
+            found.extend(closed_only_by(txns, n, edges, order, &mut cyclic, steps));
         }
     }
     found
+        .into_iter()
+        .map(|a| fold_virtual(a, txns as u32))
+        .collect()
 }
 
 /// Whether each node is in a component with a cycle.
@@ -139,9 +145,10 @@ fn internal_edges(edges: &[Edge], kind: EdgeKind, comp: &[u32]) -> FxMap<u32, Ve
 
 /// A cycle with exactly one rw edge among `rws` (the component's internal
 /// rw edges): an rw edge `a → b` and a path back from `b` to `a` over ww
-/// and wr.
+/// and wr (and, out of a fan-out node `b`, via), in `back`, the graph of
+/// those kinds.
 fn single_antidependency(
-    full: &Graph<'_>,
+    back: &Graph<'_>,
     edges: &[Edge],
     rws: &[u32],
     comp: &[u32],
@@ -151,7 +158,7 @@ fn single_antidependency(
     for &i in rws {
         let e = &edges[i as usize];
         let c = comp[e.from as usize];
-        if let Some(rest) = full.path(e.to, e.from, WW | WR, (comp, c), steps) {
+        if let Some(rest) = back.path(e.to, e.from, WW | WR | VIA, (comp, c), steps) {
             if best.as_ref().is_none_or(|b| rest.len() + 1 < b.len()) {
                 let mut cycle = vec![i];
                 cycle.extend(rest);
@@ -250,6 +257,8 @@ fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> Arcs {
         let (a, b) = (2 * e.from, 2 * e.to);
         let pairs: &[(u32, u32)] = match e.kind {
             EdgeKind::Rw => &[(a, b + 1)],
+            // A via edge goes on with the rw edge that reached its node.
+            EdgeKind::Via => &[(a + 1, b + 1)],
             EdgeKind::Ww | EdgeKind::Wr | EdgeKind::Realtime | EdgeKind::Process => {
                 &[(a, b), (a + 1, b)]
             }
@@ -265,25 +274,28 @@ fn product_edges(edges: &[Edge], keep: impl Fn(&Edge) -> bool) -> Arcs {
     arcs
 }
 
-/// Cycles that the edges of `order` close in components with no cycle
-/// already (`cyclic`), which then marks their members.
+/// Cycles that the edges of `order` (its bit) close in components with no
+/// cycle already (`cyclic`), which then marks their members.
 fn closed_only_by(
+    txns: usize,
     n: usize,
     edges: &[Edge],
-    order: &[Edge],
+    order: u8,
     cyclic: &mut [bool],
     steps: &mut Steps,
 ) -> Vec<Anomaly> {
-    let all: Vec<Edge> = edges.iter().chain(order).copied().collect();
-    let graph = Graph::new(n, &all, WW | WR | RW | RT | PO);
+    let mask = WW | WR | RW | order;
+    let graph = Graph::new(n, edges, mask);
     let (comp, nontrivial) = graph.components();
     let mut found = Vec::new();
     for members in nontrivial {
         if members.iter().any(|&m| cyclic[m as usize]) {
             continue; // its cycles are reported already
         }
-        if let Some(cycle) = graph.cycle_through(members[0], WW | WR | RW | RT | PO, &comp, steps) {
-            found.push(anomaly_of(&all, &cycle));
+        let start = members.iter().copied().find(|&m| (m as usize) < txns);
+        let cycle = start.and_then(|a| graph.cycle_through(a, mask, &comp, steps));
+        if let Some(cycle) = cycle {
+            found.push(anomaly_of(edges, &cycle));
         }
         for &m in &members {
             cyclic[m as usize] = true;
@@ -292,42 +304,73 @@ fn closed_only_by(
     found
 }
 
-/// The cycle classes that the edges of `order` (process order or real
-/// time) close, by Elle's names with `suffix` (`-process`, `-realtime`):
-/// G0 if ww and the order have a cycle, G1c if ww, wr and the order do,
+/// A cycle with each run of edges through virtual nodes (`txns` and
+/// past) folded into one edge between transactions, of the run's first
+/// edge's kind.
+fn fold_virtual(mut anomaly: Anomaly, txns: u32) -> Anomaly {
+    let steps = &anomaly.cycle;
+    let Some(start) = steps.iter().position(|e| e.from < txns) else {
+        return anomaly;
+    };
+    let mut folded: Vec<Edge> = Vec::new();
+    for i in 0..steps.len() {
+        let e = steps[(start + i) % steps.len()];
+        match folded.last_mut() {
+            Some(last) if last.to >= txns => {
+                last.to = e.to;
+                last.next = e.next;
+            }
+            _ => folded.push(e),
+        }
+    }
+    anomaly.txns = folded.iter().map(|e| e.from).collect();
+    anomaly.cycle = folded;
+    anomaly
+}
+
+/// The cycle classes that process order or real time (`closure`) closes
+/// among `edges` of `n` nodes, by Elle's names with its suffix: G0 if ww
+/// and the order have a cycle, G1c if ww, wr and the order do,
 /// G-nonadjacent-item if a cycle through the order has rw edges none of
-/// them adjacent, and G2-item if every edge kind together has a cycle that
-/// ww, wr and the order alone do not. Each class found this way may be the
+/// them adjacent, and G2-item if every kind together has a cycle that ww,
+/// wr and the order alone do not. Each class found this way may be the
 /// plain one (no edge of the order in the cycle); that one implies the
 /// suffixed one, so the answer stands.
-pub fn closed_by(n: usize, edges: &[Edge], order: &[Edge], closure: Closure) -> Vec<&'static str> {
-    let names: [&'static str; 4] = match closure {
-        Closure::Process => [
-            "G0-process",
-            "G1c-process",
-            "G-nonadjacent-item-process",
-            "G2-item-process",
-        ],
-        Closure::Realtime => [
-            "G0-realtime",
-            "G1c-realtime",
-            "G-nonadjacent-item-realtime",
-            "G2-item-realtime",
-        ],
-        Closure::None => ["G0", "G1c", "G-nonadjacent-item", "G2-item"],
+pub fn closed_by(n: usize, edges: &[Edge], closure: Closure) -> Vec<&'static str> {
+    let (order, names): (u8, [&'static str; 4]) = match closure {
+        Closure::Process => (
+            PO,
+            [
+                "G0-process",
+                "G1c-process",
+                "G-nonadjacent-item-process",
+                "G2-item-process",
+            ],
+        ),
+        Closure::Realtime => (
+            RT,
+            [
+                "G0-realtime",
+                "G1c-realtime",
+                "G-nonadjacent-item-realtime",
+                "G2-item-realtime",
+            ],
+        ),
+        Closure::None => (0, ["G0", "G1c", "G-nonadjacent-item", "G2-item"]),
     };
-    let all: Vec<Edge> = edges.iter().chain(order).copied().collect();
-    let order_bits = RT | PO;
-    let cyclic = |mask: u8| !Graph::new(n, &all, mask).components().1.is_empty();
+    let cyclic = |mask: u8| !Graph::new(n, edges, mask).components().1.is_empty();
     let mut found = Vec::new();
-    if cyclic(WW | order_bits) {
+    if !cyclic(WW | WR | RW | order) {
+        return found; // no cycle at all
+    }
+    if cyclic(WW | order) {
         found.push(names[0]);
     }
-    let g1c = cyclic(WW | WR | order_bits);
+    let g1c = cyclic(WW | WR | order);
     if g1c {
         found.push(names[1]);
     }
-    let arcs = product_edges(&all, |_| true);
+    let arcs = product_edges(edges, |e| e.kind.bit() & (WW | WR | RW | order) != 0);
     let walks = Walks::new(n, &arcs);
     let nonadjacent = arcs.rw_arc.iter().filter(|&&p| p != u32::MAX).any(|&p| {
         let e = &arcs.product[p as usize];
@@ -336,7 +379,7 @@ pub fn closed_by(n: usize, edges: &[Edge], order: &[Edge], closure: Closure) -> 
     if nonadjacent {
         found.push(names[2]);
     }
-    if !g1c && cyclic(WW | WR | RW | order_bits) {
+    if !g1c {
         found.push(names[3]);
     }
     found

@@ -92,14 +92,41 @@ fn status_named(line: usize, name: &str) -> Result<Option<Status>, TxnHistoryErr
     })
 }
 
-/// The EDN events, skipping named processes.
+/// The EDN events, skipping named processes. Each event's micro-operations
+/// are made as the reader reads them, so one transaction of millions is
+/// never held as an EDN tree.
 fn edn_events<R: BufRead>(
     input: &mut Input<R>,
     atoms: &mut Atoms,
 ) -> Result<Vec<TxnEvent>, TxnHistoryError> {
+    // The operations of the event being read, or the first error among
+    // them (an event skipped later, a nemesis's, may hold anything).
+    let state = std::cell::RefCell::new((atoms, Vec::<Mop>::new(), None));
+    let mut sink = |line: usize, item: Edn| {
+        let mut s = state.borrow_mut();
+        let (atoms, mops, failed) = &mut *s;
+        if failed.is_none() {
+            match edn_mop(line, &item, atoms) {
+                Ok(mop) => mops.push(mop),
+                Err(e) => *failed = Some(e),
+            }
+        }
+        Ok(())
+    };
     let mut events = Vec::new();
-    edn::visit_input(input, |line, form| {
-        if let Some(event) = edn_event(line, &form, atoms)? {
+    edn::visit_input_streaming(input, &mut sink, |line, form| {
+        let mut s = state.borrow_mut();
+        let (atoms, mops, failed) = &mut *s;
+        let mut streamed = std::mem::take(mops);
+        streamed.shrink_to_fit();
+        // A completion most often follows its invocation, with as many
+        // operations: room for them at once, not by doubling.
+        mops.reserve_exact(streamed.len());
+        let streamed = match failed.take() {
+            Some(e) => Err(e),
+            None => Ok(streamed),
+        };
+        if let Some(event) = edn_event(line, &form, atoms, streamed)? {
             events.push(event);
         }
         Ok::<(), TxnHistoryError>(())
@@ -121,10 +148,14 @@ fn edn_name(v: &Edn) -> Option<&str> {
     }
 }
 
+/// One event, from its map; `streamed` holds the micro-operations of a
+/// `:value` the reader handed on item by item (or the first error among
+/// them, which counts only if the event is a transaction's).
 fn edn_event(
     line: usize,
     form: &Edn,
     atoms: &mut Atoms,
+    streamed: Result<Vec<Mop>, TxnHistoryError>,
 ) -> Result<Option<TxnEvent>, TxnHistoryError> {
     let Edn::Map(_) = form else {
         return Err(error(
@@ -163,6 +194,7 @@ fn edn_event(
     }
     let mops = match form.get("value") {
         None | Some(Edn::Nil) => Vec::new(),
+        Some(Edn::Tagged(tag, _)) if tag == edn::STREAMED => streamed?,
         Some(Edn::Vector(items) | Edn::List(items)) => items
             .iter()
             .map(|m| edn_mop(line, m, atoms))

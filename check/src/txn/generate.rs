@@ -135,7 +135,9 @@ impl World {
                     list.clear();
                     list.push(v);
                 }
-                Mop::Read { key, value } => *value = ReadValue::List(self.list(*key).clone()),
+                Mop::Read { key, value } => {
+                    *value = ReadValue::List(self.list(*key).clone().into_boxed_slice())
+                }
             }
         }
     }
@@ -279,17 +281,21 @@ fn corrupt(rng: &mut SimRng, mops: &mut [Mop]) {
         return;
     };
     match value {
-        ReadValue::List(list) => match rng.below(3) {
-            0 => {
-                list.pop();
+        ReadValue::List(boxed) => {
+            let mut list = std::mem::take(boxed).into_vec();
+            match rng.below(3) {
+                0 => {
+                    list.pop();
+                }
+                1 if list.len() >= 2 => {
+                    let a = rng.below(list.len() as u64) as usize;
+                    let last = list.len() - 1;
+                    list.swap(a, last);
+                }
+                _ => list.push(rng.between(1, 3 + list.len() as u64 * 2) as u32),
             }
-            1 if list.len() >= 2 => {
-                let a = rng.below(list.len() as u64) as usize;
-                let last = list.len() - 1;
-                list.swap(a, last);
-            }
-            _ => list.push(rng.between(1, 3 + list.len() as u64 * 2) as u32),
-        },
+            *boxed = list.into_boxed_slice();
+        }
         ReadValue::One(v) => *v = rng.between(1, u64::from(*v) + 3) as u32,
         ReadValue::Nil => *value = ReadValue::One(rng.between(1, 4) as u32),
     }

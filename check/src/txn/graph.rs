@@ -201,7 +201,9 @@ impl<'e> Graph<'e> {
         path
     }
 
-    /// A shortest cycle through `a` over edges in `mask`, within `a`'s component.
+    /// A shortest cycle through `a` over edges in `mask`, within `a`'s
+    /// component: one breadth-first search from `a` until an edge leads
+    /// back to it.
     pub fn cycle_through(
         &self,
         a: u32,
@@ -210,21 +212,33 @@ impl<'e> Graph<'e> {
         steps: &mut Steps,
     ) -> Option<Vec<u32>> {
         let c = comp[a as usize];
-        let mut best: Option<Vec<u32>> = None;
-        for &e in self.out(a) {
-            let edge = &self.edges[e as usize];
-            if edge.kind.bit() & mask == 0 || comp[edge.to as usize] != c {
-                continue;
-            }
-            if let Some(rest) = self.path(edge.to, a, mask, (comp, c), steps) {
-                if best.as_ref().is_none_or(|b| rest.len() + 1 < b.len()) {
-                    let mut cycle = vec![e];
-                    cycle.extend(rest);
-                    best = Some(cycle);
+        let mut came: crate::fxhash::FxMap<u32, u32> = crate::fxhash::FxMap::default();
+        let mut frontier = vec![a];
+        let mut head = 0;
+        while let Some(&x) = frontier.get(head) {
+            head += 1;
+            for &e in self.out(x) {
+                if !steps.take() {
+                    return None;
                 }
+                let edge = &self.edges[e as usize];
+                let b = edge.to;
+                if edge.kind.bit() & mask == 0 || comp[b as usize] != c {
+                    continue;
+                }
+                if b == a {
+                    let mut cycle = self.unwind(&came, a, x);
+                    cycle.push(e);
+                    return Some(cycle);
+                }
+                if came.contains_key(&b) {
+                    continue;
+                }
+                came.insert(b, e);
+                frontier.push(b);
             }
         }
-        best
+        None
     }
 }
 
@@ -252,8 +266,11 @@ pub fn anomaly_of(edges: &[Edge], cycle: &[u32]) -> Anomaly {
 pub const WW: u8 = EdgeKind::Ww.bit();
 /// The write-read bit.
 pub const WR: u8 = EdgeKind::Wr.bit();
-/// The read-write bit.
-pub const RW: u8 = EdgeKind::Rw.bit();
+/// The read-write bits: an rw edge, and the via edges that continue an
+/// rw edge into a fan-out node out to each write it stands for.
+pub const RW: u8 = EdgeKind::Rw.bit() | VIA;
+/// The via bit alone.
+pub const VIA: u8 = EdgeKind::Via.bit();
 /// The real-time bit.
 pub const RT: u8 = EdgeKind::Realtime.bit();
 /// The process-order bit.

@@ -17,7 +17,7 @@ pub enum ReadValue {
     /// `nil` for a key that does not exist yet).
     Nil,
     /// A list (list-append).
-    List(Vec<u32>),
+    List(Box<[u32]>),
     /// One value (rw-register).
     One(u32),
 }

@@ -2,7 +2,7 @@
 //! value, the result it produces, and how a transaction is named in
 //! messages.
 
-use super::anomaly::{Anomaly, AnomalyKind, Edge};
+use super::anomaly::{Anomaly, AnomalyKind, Edge, EdgeKind};
 use super::history::{Mop, Status, TxnHistory};
 use crate::fxhash::FxMap;
 
@@ -31,9 +31,85 @@ pub struct Inference {
     /// `[reader, writer, other]` means `other` comes before `writer` or
     /// after `reader` (rw-register only).
     pub constraints: Vec<[u32; 3]>,
+    /// The graph's nodes so far: the transactions, then the fan-out nodes
+    /// [`Inference::fan_out`] adds.
+    pub nodes: usize,
 }
 
 impl Inference {
+    /// An empty inference over `txns` transactions.
+    pub fn new(txns: usize) -> Inference {
+        Inference {
+            nodes: txns,
+            ..Inference::default()
+        }
+    }
+
+    /// rw edges from `t`, which read version `value` of `key`, to each of
+    /// `writes` (transaction, value written), all of which follow it:
+    /// through the key's fan-out node in `fans` (made by the first such
+    /// reader), or, when `t` is one of the writes itself, directly to the
+    /// others (through the node it would reach itself).
+    pub fn rw_to_all(
+        &mut self,
+        (t, key, value): (u32, u32, u32),
+        writes: &[(u32, u32)],
+        fans: &mut FxMap<u32, u32>,
+    ) {
+        let kind = EdgeKind::Rw;
+        if writes.iter().any(|&(w, _)| w == t) {
+            for &(w, next) in writes {
+                self.edge(Edge {
+                    from: t,
+                    to: w,
+                    kind,
+                    key,
+                    value,
+                    next,
+                });
+            }
+            return;
+        }
+        let to = match fans.get(&key) {
+            Some(&fan) => fan,
+            None => {
+                let fan = self.fan_out(key, value, writes);
+                fans.insert(key, fan);
+                fan
+            }
+        };
+        let next = super::anomaly::INITIAL;
+        self.edge(Edge {
+            from: t,
+            to,
+            kind,
+            key,
+            value,
+            next,
+        });
+    }
+
+    /// A fan-out node standing for `writes` of `key` (transaction, value
+    /// written), each after version `value`: it leads to each by a via
+    /// edge, so that each reader of `value` needs one rw edge to the node
+    /// rather than one to every write, which would be the readers times
+    /// the writes. A path through it counts as one rw edge.
+    pub fn fan_out(&mut self, key: u32, value: u32, writes: &[(u32, u32)]) -> u32 {
+        let node = self.nodes as u32;
+        self.nodes += 1;
+        for &(w, next) in writes {
+            self.edge(Edge {
+                from: node,
+                to: w,
+                kind: EdgeKind::Via,
+                key,
+                value,
+                next,
+            });
+        }
+        node
+    }
+
     /// Records an anomaly, keeping the first few of each kind.
     pub fn found(&mut self, kind: AnomalyKind, txns: Vec<u32>, detail: String) {
         let count = self.counts.entry(kind).or_insert(0);

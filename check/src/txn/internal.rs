@@ -49,7 +49,7 @@ pub fn check(history: &TxnHistory, out: &mut Inference) {
                         out.found(AnomalyKind::Internal, vec![t], detail);
                     }
                     match value {
-                        ReadValue::List(v) => Known::List(v.clone()),
+                        ReadValue::List(v) => Known::List(v.to_vec()),
                         ReadValue::One(v) => Known::Register(Some(*v)),
                         ReadValue::Nil => Known::Register(None),
                     }
@@ -74,7 +74,7 @@ fn shown(history: &TxnHistory, value: &ReadValue) -> String {
 /// Why `read` contradicts what was known, if it does.
 fn contradiction(history: &TxnHistory, read: &ReadValue, before: Option<&Known>) -> Option<String> {
     match (before?, read) {
-        (Known::List(s), ReadValue::List(v)) if s != v => {
+        (Known::List(s), ReadValue::List(v)) if s[..] != v[..] => {
             Some(format!("it had read or made {}", show(history, s)))
         }
         (Known::Suffix(s), ReadValue::List(v)) if !v.ends_with(s) => {

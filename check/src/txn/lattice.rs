@@ -22,8 +22,18 @@
 //! out forward consistent view there).
 
 use super::consistency::ConsistencyModel;
-use super::verdict::Outcome;
 use std::collections::BTreeSet;
+
+/// What one model's answer is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The history satisfies the model.
+    Valid,
+    /// It does not.
+    Invalid,
+    /// Cannot tell, and why.
+    Unknown(String),
+}
 
 /// Which anomalies each anomaly implies, directly (Elle's
 /// `implied-anomalies`, with faultline's `garbage-read`).

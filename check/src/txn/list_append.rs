@@ -11,7 +11,8 @@
 //!   to each unobserved appender;
 //! - wr: the writer of a read's last element to the reader;
 //! - rw: a reader of `v1 … vm` to the writer of `vm+1`, or, when it read
-//!   all of `v1 … vn`, to each unobserved appender.
+//!   all of `v1 … vn`, to each unobserved appender (through one fan-out
+//!   node per key, so that readers times appenders edges are not drawn).
 //!
 //! A key whose reads disagree (incompatible order, duplicates, its own
 //! appends reversed) has no order: it keeps only its wr edges, which need
@@ -51,7 +52,7 @@ fn list_reads(history: &TxnHistory) -> impl Iterator<Item = (u32, u32, u32, &[u3
                 Mop::Read {
                     key,
                     value: ReadValue::List(values),
-                } => Some((t, m as u32, *key, values.as_slice())),
+                } => Some((t, m as u32, *key, &values[..])),
                 _ => None,
             })
     })
@@ -59,7 +60,7 @@ fn list_reads(history: &TxnHistory) -> impl Iterator<Item = (u32, u32, u32, &[u3
 
 /// Infers the dependencies and the anomalies visible without a cycle.
 pub fn infer(history: &TxnHistory, writers: &Writers) -> Inference {
-    let mut out = Inference::default();
+    let mut out = Inference::new(history.txns.len());
     super::internal::check(history, &mut out);
     let mut orders = version_orders(history, &mut out);
     observed_values(history, writers, &mut orders, &mut out);
@@ -279,6 +280,7 @@ fn dependencies(
             out,
         );
     }
+    let mut fans: FxMap<u32, u32> = FxMap::default();
     for (t, _, key, values) in list_reads(history) {
         let Some(chain) = chains.get(&key) else {
             observed_write(writers, t, key, values, out);
@@ -286,7 +288,7 @@ fn dependencies(
         };
         let longest = list_at(history, orders[&key].longest);
         let unseen = unseen.get(&key).map_or(&[][..], Vec::as_slice);
-        read_edges(t, key, values, longest, chain, unseen, out);
+        read_edges(t, (key, values), (longest, chain), (unseen, &mut fans), out);
     }
 }
 
@@ -343,14 +345,14 @@ fn write_edges(
     }
 }
 
-/// The wr edge into a read, and its rw edges out.
+/// The wr edge into a read, and its rw edge out: to the writer of the
+/// next version, or, for a read of the whole order, to the fan-out node of
+/// the key's unseen appends (one per key, made by the first such read).
 fn read_edges(
     t: u32,
-    key: u32,
-    values: &[u32],
-    longest: &[u32],
-    chain: &[Option<Writer>],
-    unseen: &[(u32, u32)],
+    (key, values): (u32, &[u32]),
+    (longest, chain): (&[u32], &[Option<Writer>]),
+    (unseen, fans): (&[(u32, u32)], &mut FxMap<u32, u32>),
     out: &mut Inference,
 ) {
     let m = values.len();
@@ -376,17 +378,8 @@ fn read_edges(
                 next: longest[m],
             });
         }
-    } else {
-        for &(u, value) in unseen {
-            out.edge(Edge {
-                from: t,
-                to: u,
-                kind: EdgeKind::Rw,
-                key,
-                value: seen,
-                next: value,
-            });
-        }
+    } else if !unseen.is_empty() {
+        out.rw_to_all((t, key, seen), unseen, fans);
     }
 }
 

@@ -39,23 +39,45 @@ pub fn process_edges(history: &TxnHistory) -> Vec<Edge> {
     edges
 }
 
-/// Real-time edges: from each committed transaction to each transaction
-/// invoked after it completed, reduced as Elle reduces them (an edge to a
-/// transaction is kept only from the frontier of latest completions).
-pub fn realtime_edges(history: &TxnHistory) -> Vec<Edge> {
-    let spans = history
-        .txns
-        .iter()
-        .enumerate()
-        .filter(|(_, txn)| txn.status != Status::Fail)
-        .map(|(t, txn)| {
-            let done = (txn.status == Status::Ok).then_some(txn.complete).flatten();
-            (txn.invoke, done, t as u32)
-        });
-    realtime_pairs(spans)
-        .into_iter()
-        .map(|(a, b)| edge(a, b, EdgeKind::Realtime))
-        .collect()
+/// Real time, as edges through barrier nodes: `txns` is the first free
+/// node, and the answer's second part one past the last barrier. Each
+/// barrier stands for a moment between a completion and the next
+/// invocation: the transactions that completed since the last barrier
+/// lead to it, the last barrier leads to it, and it leads to each
+/// transaction invoked before the next barrier. So a path from `a` to `b`
+/// through barriers exists exactly when `a` completed before `b` was
+/// invoked, with edges linear in the history, where edges between
+/// transactions would be quadratic (a thousand processes in lock-step
+/// have a thousand predecessors per invocation).
+pub fn realtime_edges(history: &TxnHistory, txns: usize) -> (Vec<Edge>, usize) {
+    let mut events: Vec<(u64, bool, u32)> = Vec::with_capacity(history.txns.len() * 2);
+    for (t, txn) in history.txns.iter().enumerate() {
+        if txn.status == Status::Fail {
+            continue;
+        }
+        events.push((txn.invoke, true, t as u32));
+        if let (Status::Ok, Some(c)) = (txn.status, txn.complete) {
+            events.push((c, false, t as u32));
+        }
+    }
+    events.sort_unstable();
+    let (mut edges, mut nodes) = (Vec::new(), txns);
+    let (mut barrier, mut done): (Option<u32>, Vec<u32>) = (None, Vec::new());
+    for (_, invocation, t) in events {
+        if !invocation {
+            done.push(t);
+            continue;
+        }
+        if !done.is_empty() {
+            let b = nodes as u32;
+            nodes += 1;
+            edges.extend(barrier.map(|prev| edge(prev, b, EdgeKind::Realtime)));
+            edges.extend(done.drain(..).map(|d| edge(d, b, EdgeKind::Realtime)));
+            barrier = Some(b);
+        }
+        edges.extend(barrier.map(|b| edge(b, t, EdgeKind::Realtime)));
+    }
+    (edges, nodes)
 }
 
 /// The pairs (a, b) of `spans` (invocation, completion if it completed,

@@ -3,7 +3,8 @@
 //! A register read reveals only which write it saw, not the order of the
 //! writes, so fewer dependencies are certain than with list-append:
 //! - wr: the writer of a value to each transaction that read it;
-//! - rw: a reader of the initial state to every writer of the key;
+//! - rw: a reader of the initial state to every writer of the key
+//!   (through one fan-out node per key);
 //! - ww and rw from a transaction that read `x` and then wrote the key:
 //!   the writer of `x` comes before it, and so does every other reader of
 //!   `x` (which would otherwise have read the newer value).
@@ -65,7 +66,7 @@ fn external_reads(history: &TxnHistory) -> Vec<(u32, u32, u32, Option<u32>)> {
 /// constraints the graph must imply for the verdict to be complete, under
 /// the promises `assume` makes about each key's version order.
 pub fn infer(history: &TxnHistory, writers: &Writers, assume: KeyAssumptions) -> Inference {
-    let mut out = Inference::default();
+    let mut out = Inference::new(history.txns.len());
     super::internal::check(history, &mut out);
     let reads = external_reads(history);
     let mut by_key: FxMap<u32, Vec<(u32, u32)>> = FxMap::default();
@@ -80,8 +81,15 @@ pub fn infer(history: &TxnHistory, writers: &Writers, assume: KeyAssumptions) ->
     for &(t, key, value, _) in &reads {
         readers_of.entry((key, value)).or_default().push(t);
     }
+    let mut fans: FxMap<u32, u32> = FxMap::default();
     for &(t, key, value, then) in &reads {
-        read_edges(history, writers, &by_key, (t, key, value), &mut out);
+        read_edges(
+            history,
+            (writers, &by_key),
+            (t, key, value),
+            &mut fans,
+            &mut out,
+        );
         if let Some(next) = then.filter(|_| assume.wfr) {
             overwrite_edges(writers, &readers_of, (t, key, value, next), &mut out);
         }
@@ -148,26 +156,23 @@ fn ordered_versions(
     }
 }
 
+/// Each key's writes: (transaction, value written).
+type ByKey = FxMap<u32, Vec<(u32, u32)>>;
+
 /// The edges of one external read, its value's anomalies, and the
 /// constraints it leaves open.
 fn read_edges(
     history: &TxnHistory,
-    writers: &Writers,
-    by_key: &FxMap<u32, Vec<(u32, u32)>>,
+    (writers, by_key): (&Writers, &ByKey),
     (t, key, value): (u32, u32, u32),
+    fans: &mut FxMap<u32, u32>,
     out: &mut Inference,
 ) {
     let others = by_key.get(&key).map_or(&[][..], Vec::as_slice);
     if value == INITIAL {
-        for &(w, next) in others {
-            out.edge(Edge {
-                from: t,
-                to: w,
-                kind: EdgeKind::Rw,
-                key,
-                value,
-                next,
-            });
+        // Every write of the key follows the initial state.
+        if !others.is_empty() {
+            out.rw_to_all((t, key, value), others, fans);
         }
         return;
     }

@@ -67,6 +67,7 @@ pub fn step(history: &TxnHistory, e: &Edge) -> String {
         ),
         EdgeKind::Realtime => format!("realtime: it completed before {next} began"),
         EdgeKind::Process => format!("process: its process went on to {next}"),
+        EdgeKind::Via => format!("via: and so before {next}"),
     }
 }
 
@@ -153,6 +154,13 @@ impl TxnVerdict {
             let _ = write!(out, "; anomalies: {}", found.join(", "));
         }
         out.push('\n');
+        if !self.unshown.is_empty() {
+            let _ = writeln!(
+                out,
+                "also present, with no example found within the search budget: {}",
+                self.unshown.join(", ")
+            );
+        }
         let names =
             |ms: Vec<ConsistencyModel>| ms.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ");
         let not = self.weakest_violated();
@@ -213,6 +221,7 @@ impl TxnVerdict {
             "valid?": valid,
             "reason": match &self.outcome { Outcome::Unknown(why) => json!(why), _ => Json::Null },
             "anomaly-types": self.counts.iter().map(|(k, _)| k.name()).collect::<Vec<_>>(),
+            "present-without-example": self.unshown,
             "anomaly-counts": self.counts.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "anomalies": anomalies,
             "models": per_model,

@@ -12,12 +12,12 @@
 
 use super::anomaly::{Anomaly, AnomalyKind, Closure};
 pub use super::consistency::{ConsistencyModel, UnknownModel};
-use super::cycles::Orders;
 use super::graph::{Graph, Steps, RW, WR, WW};
 use super::history::{Mop, ReadValue, Status, TxnHistory};
 use super::infer::{Inference, Writers};
 use super::key_order::KeyAssumptions;
 use super::lattice;
+pub use super::lattice::Outcome;
 use std::collections::BTreeSet;
 
 /// How to check.
@@ -44,17 +44,6 @@ impl Default for CheckOptions {
     }
 }
 
-/// What one model's answer is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The history satisfies the model.
-    Valid,
-    /// It does not.
-    Invalid,
-    /// Cannot tell, and why.
-    Unknown(String),
-}
-
 /// The checker's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TxnVerdict {
@@ -78,6 +67,9 @@ pub struct TxnVerdict {
     pub unsettled: Option<String>,
     /// Whether the history has invocations, and so real time.
     pub has_invokes: bool,
+    /// Cycle classes known to be present that no example shows (the
+    /// search budget ran out before one was found).
+    pub unshown: Vec<&'static str>,
 }
 
 impl TxnVerdict {
@@ -162,14 +154,20 @@ pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
         })
         .collect();
     counts.sort();
-    let names = counts.iter().map(|(k, _)| k.name()).chain(closed);
-    let present = lattice::implied_anomalies(names);
+    let shown = lattice::implied_anomalies(counts.iter().map(|(k, _)| k.name()));
+    let unshown: Vec<&'static str> = closed
+        .iter()
+        .copied()
+        .filter(|c| !shown.contains(c))
+        .collect();
+    let present = lattice::implied_anomalies(shown.into_iter().chain(closed));
     let per_model = lattice::judge(&present, open);
     let found = Found {
         anomalies,
         counts,
         present,
         unsettled,
+        unshown,
     };
     verdict(options.model, per_model, found, history)
 }
@@ -181,6 +179,7 @@ struct Found {
     counts: Vec<(AnomalyKind, usize)>,
     present: BTreeSet<&'static str>,
     unsettled: Option<String>,
+    unshown: Vec<&'static str>,
 }
 
 fn verdict(
@@ -204,6 +203,7 @@ fn verdict(
         present: found.present,
         unsettled: found.unsettled,
         has_invokes: history.has_invokes,
+        unshown: found.unshown,
     }
 }
 
@@ -230,29 +230,31 @@ fn analyse(
     steps: &mut Steps,
 ) -> Result<Analysis, String> {
     let writers = Writers::index(history)?;
-    let inference = infer(history, &writers, keys)?;
-    let n = history.txns.len();
-    let process = super::orders::process_edges(history);
-    let realtime = match history.has_invokes {
-        true => super::orders::realtime_edges(history),
-        false => Vec::new(),
-    };
-    let orders = Orders {
-        process: &process,
-        realtime: &realtime,
-    };
-    let cycles = super::cycles::find(n, &inference.edges, orders, steps);
-    let mut closed = super::cycles::closed_by(n, &inference.edges, &process, Closure::Process);
-    closed.extend(super::cycles::closed_by(
-        n,
-        &inference.edges,
-        &realtime,
-        Closure::Realtime,
-    ));
+    let mut inference = infer(history, &writers, keys)?;
+    let txns = history.txns.len();
+    // Every kind of edge in one list; searches take theirs by mask.
+    let mut edges = std::mem::take(&mut inference.edges);
+    edges.extend(super::orders::process_edges(history));
+    // The transactions, then inference's fan-out nodes, then real time's.
+    let mut n = inference.nodes.max(txns);
+    if history.has_invokes {
+        let (realtime, nodes) = super::orders::realtime_edges(history, n);
+        edges.extend(realtime);
+        n = nodes;
+    }
+    let cycles = super::cycles::find(txns, n, &edges, steps);
+    // Which cycle classes exist at all, whatever the search found of them
+    // within its budget: a cycle the budget left unnamed still rules out
+    // the models that proscribe every cycle of its kind.
+    let mut closed = super::cycles::closed_by(n, &edges, Closure::None);
+    closed.extend(super::cycles::closed_by(n, &edges, Closure::Process));
+    closed.extend(super::cycles::closed_by(n, &edges, Closure::Realtime));
+    inference.edges = edges;
     let incomplete = inference
         .incomplete
         .clone()
         .or_else(|| open_constraints(n, &inference, steps));
+    inference.edges = Vec::new();
     let exhausted = steps.exhausted;
     let has_invokes = history.has_invokes;
     // Where the graph leaves the answer open, a serial run in completion
@@ -349,7 +351,7 @@ fn nil_reads_as_empty(history: &TxnHistory) -> std::borrow::Cow<'_, TxnHistory> 
         for mop in txn.mops.iter_mut() {
             if let Mop::Read { value, .. } = mop {
                 if *value == ReadValue::Nil {
-                    *value = ReadValue::List(Vec::new());
+                    *value = ReadValue::List(Box::default());
                 }
             }
         }

@@ -37,7 +37,7 @@ pub(super) fn serial_in_completion_order(history: &TxnHistory) -> bool {
                     let seen = match value {
                         ReadValue::Nil => !registers.contains_key(key) && list.is_empty(),
                         ReadValue::One(v) => registers.get(key) == Some(v),
-                        ReadValue::List(vs) => list == vs.as_slice(),
+                        ReadValue::List(vs) => list[..] == vs[..],
                     };
                     if !seen {
                         return false;

@@ -100,7 +100,7 @@ fn mops(request: &TxnRequest, results: Option<&[StepResult]>) -> Vec<Mop> {
             Step::Append { key, value } => Mop::Append { key, value },
             Step::Read { key } => {
                 let value = match results.and_then(|r| r.get(i)) {
-                    Some(StepResult::List(Some(l))) => ReadValue::List(l.clone()),
+                    Some(StepResult::List(Some(l))) => ReadValue::List(l.clone().into()),
                     _ => ReadValue::Nil,
                 };
                 Mop::Read { key, value }

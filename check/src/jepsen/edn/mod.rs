@@ -15,7 +15,7 @@ mod stream;
 
 use std::fmt;
 use std::rc::Rc;
-pub use stream::{parse_items, visit_input, visit_items};
+pub use stream::{parse_items, visit_input, visit_input_streaming, visit_items};
 
 /// An EDN value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -148,7 +148,17 @@ struct Reader<'t> {
     /// that starts a line deeper than that is refused at once (see
     /// [`Reader::event_inside`]).
     events_at: Option<usize>,
+    /// Where the items of each event's `:value` vector go, one at a time,
+    /// when the caller takes them so (see [`visit_input_streaming`]).
+    value_items: Option<ItemSink<'t>>,
 }
+
+/// A receiver of items, each with the line it starts on.
+pub type ItemSink<'s> = &'s mut dyn FnMut(usize, Edn) -> Result<(), EdnError>;
+
+/// The tag of the value left in an event's map for a `:value` whose items
+/// went to an [`ItemSink`]; it holds how many there were.
+pub const STREAMED: &str = "faultline/streamed-items";
 
 /// Why an event that starts a line inside another form is refused.
 const EVENT_LEFT_OPEN: &str = "an event (`{:type …`) starts here, inside another form: \
@@ -179,6 +189,7 @@ impl<'t> Reader<'t> {
             line_start: 0,
             keywords: Vec::new(),
             events_at: None,
+            value_items: None,
         }
     }
 
@@ -335,8 +346,13 @@ impl<'t> Reader<'t> {
             let Some((key_line, k)) = self.next_item('}', mark, depth)? else {
                 return Ok(Edn::Map(entries));
             };
-            let Some((_, v)) = self.next_item('}', mark, depth)? else {
-                return Err(self.error_at(mark, "a map needs an even number of forms"));
+            let v = if self.streams_value(&k, depth) {
+                self.streamed_items(depth)?
+            } else {
+                let Some((_, v)) = self.next_item('}', mark, depth)? else {
+                    return Err(self.error_at(mark, "a map needs an even number of forms"));
+                };
+                v
             };
             let twice = if entries.len() < 16 {
                 entries.iter().any(|(other, _)| *other == k)
@@ -359,6 +375,30 @@ impl<'t> Reader<'t> {
             }
             entries.push((k, v));
         }
+    }
+
+    /// Whether the value after key `k` of a map at `depth` is an event's
+    /// `:value` vector whose items go to the sink.
+    fn streams_value(&mut self, k: &Edn, depth: usize) -> bool {
+        if self.value_items.is_none() || self.events_at != Some(depth) {
+            return false;
+        }
+        self.skip_space();
+        matches!(k, Edn::Keyword(name) if &**name == "value") && self.peek() == Some('[')
+    }
+
+    /// The items of the vector here, each handed to the sink as it is
+    /// read; what is left in the map is `#faultline/streamed-items n`.
+    fn streamed_items(&mut self, depth: usize) -> Result<Edn, EdnError> {
+        let mark = self.mark();
+        self.bump();
+        let mut count = 0;
+        while let Some((line, item)) = self.next_item(']', mark, depth + 1)? {
+            let sink = self.value_items.as_mut().expect("streams_value checked");
+            sink(line, item)?;
+            count += 1;
+        }
+        Ok(Edn::Tagged(STREAMED.to_string(), Box::new(Edn::Int(count))))
     }
 
     /// The next item of a collection opened at `mark` (with its line), or

@@ -39,6 +39,33 @@ pub fn visit_items<E: From<EdnError>>(
 /// starts on, as it is read. A wrapping collection must be the only form.
 pub fn visit_input<R: BufRead, E: From<EdnError>>(
     input: &mut Input<R>,
+    f: impl FnMut(usize, Edn) -> Result<(), E>,
+) -> Result<(), E> {
+    visit(input, None, f)
+}
+
+/// Like [`visit_input`], but the items of each event's `:value` vector go
+/// to `items` as they are read, before the event goes to `f` with its
+/// `:value` as `#faultline/streamed-items n` ([`super::STREAMED`]). So an
+/// event of four million micro-operations is never held as one tree.
+pub fn visit_input_streaming<'s, R: BufRead, E: From<EdnError>>(
+    input: &mut Input<R>,
+    items: &mut (dyn FnMut(usize, Edn) -> Result<(), EdnError> + 's),
+    f: impl FnMut(usize, Edn) -> Result<(), E>,
+) -> Result<(), E> {
+    visit(input, Some(items), f)
+}
+
+/// Each piece's reader borrows the sink for as long as it reads.
+fn reborrow<'a, 's>(
+    items: &'a mut Option<&mut (dyn FnMut(usize, Edn) -> Result<(), EdnError> + 's)>,
+) -> Option<&'a mut (dyn FnMut(usize, Edn) -> Result<(), EdnError> + 's)> {
+    items.as_mut().map(|s| &mut **s)
+}
+
+fn visit<'s, R: BufRead, E: From<EdnError>>(
+    input: &mut Input<R>,
+    mut items: Option<&mut (dyn FnMut(usize, Edn) -> Result<(), EdnError> + 's)>,
     mut f: impl FnMut(usize, Edn) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut scan = Scan::default();
@@ -53,11 +80,15 @@ pub fn visit_input<R: BufRead, E: From<EdnError>>(
             first = number;
         }
         let event_inside = scan.line(&mut line, number)?;
-        piece.push_str(&line);
+        if piece.is_empty() {
+            std::mem::swap(&mut piece, &mut line); // no copy of a huge line
+        } else {
+            piece.push_str(&line);
+        }
         if let Some(column) = event_inside {
             // The reader names the first error in the piece; this one, if
             // the piece reads without it.
-            parse(&piece, first, &mut f)?;
+            parse(&piece, first, reborrow(&mut items), &mut f)?;
             let message = EVENT_LEFT_OPEN.to_string();
             let (line, column) = (number, column);
             return Err(EdnError {
@@ -68,21 +99,24 @@ pub fn visit_input<R: BufRead, E: From<EdnError>>(
             .into());
         }
         if scan.at_rest() && piece.len() >= PIECE_BYTES {
-            parse(&piece, first, &mut f)?;
-            piece.clear();
+            parse(&piece, first, reborrow(&mut items), &mut f)?;
+            piece = String::new();
         }
     }
-    parse(&piece, first, &mut f)?;
+    parse(&piece, first, reborrow(&mut items), &mut f)?;
     scan.finish().map_err(E::from)
 }
 
 /// Reads every form of `piece`, which starts at line `line`, into `f`.
-fn parse<E: From<EdnError>>(
-    piece: &str,
+fn parse<'p, E: From<EdnError>>(
+    piece: &'p str,
     line: usize,
+    items: Option<&'p mut (dyn FnMut(usize, Edn) -> Result<(), EdnError> + '_)>,
     f: &mut impl FnMut(usize, Edn) -> Result<(), E>,
 ) -> Result<(), E> {
-    super::each_form(Reader::for_events_from(piece, line), f)
+    let mut reader = Reader::for_events_from(piece, line);
+    reader.value_items = items.map(|s| s as super::ItemSink<'p>);
+    super::each_form(reader, f)
 }
 
 impl From<InputError> for EdnError {
