@@ -680,3 +680,35 @@ fn promises_about_each_keys_order_are_options_as_in_elle() {
     };
     assert_eq!(with_keys(&h, linearizable).outcome, Outcome::Invalid);
 }
+
+#[test]
+fn a_ww_cycle_closed_by_process_order_is_found_beside_a_plain_g1c() {
+    // T0 and T1 form a plain G1c on keys 1 and 2 (each read the other's
+    // append), which must not hide a G0 that process order closes
+    // elsewhere: strong session read uncommitted proscribes that one.
+    let h = edn(&[
+        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1] [:r 2 [1]]]}",
+        "{:process 1, :type :ok, :f :txn, :value [[:append 2 1] [:r 1 [1]]]}",
+        "{:process 5, :type :ok, :f :txn, :value [[:append 3 2]]}",
+        "{:process 5, :type :ok, :f :txn, :value [[:append 4 1]]}",
+        "{:process 6, :type :ok, :f :txn, :value [[:append 4 2] [:append 3 1]]}",
+        "{:process 7, :type :ok, :f :txn, :value [[:r 3 [1 2]] [:r 4 [1 2]]]}",
+    ]);
+    // ww: key 3: T4 (p6) -> T2 (p5 first); key 4: T3 (p5 second) -> T4.
+    // Process 5: T2 -> T3. So T2 -> T3 -> T4 -> T2: a G0 that process
+    // order closes, beside the plain G1c of T0 and T1.
+    let v = check(&h, CheckOptions::default());
+    use ConsistencyModel::*;
+    assert_eq!(
+        *v.outcome_of(ReadUncommitted),
+        Outcome::Valid,
+        "{}",
+        v.render(&h)
+    );
+    assert_eq!(
+        *v.outcome_of(StrongSessionReadUncommitted),
+        Outcome::Invalid,
+        "{}",
+        v.render(&h)
+    );
+}

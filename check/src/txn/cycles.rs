@@ -21,6 +21,7 @@
 use super::anomaly::{Anomaly, Closure, Edge, EdgeKind};
 use super::graph::{anomaly_of, Graph, Steps, PO, RT, RW, VIA, WR, WW};
 use crate::fxhash::FxMap;
+use std::collections::BTreeSet;
 
 /// The cycles of the graph over `edges` of `nodes` nodes, `txns` of them
 /// transactions: those of the dependencies (ww, wr, rw) and those only
@@ -328,15 +329,49 @@ fn fold_virtual(mut anomaly: Anomaly, txns: u32) -> Anomaly {
     anomaly
 }
 
-/// The cycle classes that process order or real time (`closure`) closes
-/// among `edges` of `n` nodes, by Elle's names with its suffix: G0 if ww
-/// and the order have a cycle, G1c if ww, wr and the order do,
-/// G-nonadjacent-item if a cycle through the order has rw edges none of
-/// them adjacent, and G2-item if every kind together has a cycle that ww,
-/// wr and the order alone do not. Each class found this way may be the
-/// plain one (no edge of the order in the cycle); that one implies the
+/// Whether the graph over every kind of edge has a cycle: when it has
+/// none, no class of cycle is present, plain or closed by an order.
+pub fn any_cycle(n: usize, edges: &[Edge]) -> bool {
+    !Graph::new(n, edges, WW | WR | RW | PO | RT)
+        .components()
+        .1
+        .is_empty()
+}
+
+/// The cycle classes present in the graph, by Elle's names, beyond those
+/// `shown` (the examples found, with all they imply): plain, and, unless a
+/// plain G0 already implies all a model could ask of them, those process
+/// order and real time close ([`closed_by`]).
+pub fn present(n: usize, edges: &[Edge], shown: &BTreeSet<&'static str>) -> Vec<&'static str> {
+    let mut known = shown.clone();
+    let mut found = Vec::new();
+    for closure in [Closure::None, Closure::Process, Closure::Realtime] {
+        if closure != Closure::None && known.contains("G0") {
+            break;
+        }
+        let here = closed_by(n, edges, closure, &known);
+        known.extend(super::lattice::implied_anomalies(here.iter().copied()));
+        found.extend(here);
+    }
+    found
+}
+
+/// The cycle classes that process order or real time (`closure`, or
+/// neither) closes among `edges` of `n` nodes, by Elle's names with its
+/// suffix: G1c if ww, wr and the order have a cycle, and then G0 if ww and
+/// the order alone do. Else, if every kind together has a cycle, G2-item,
+/// and G-nonadjacent-item if a cycle through the order has rw edges none
+/// of them adjacent. (Past a G1c the other classes decide nothing more:
+/// every model that proscribes them proscribes G1 of the same order.) A
+/// class already `known` is not searched for again. A class found may be
+/// the plain one, with no edge of the order in it; that one implies the
 /// suffixed one, so the answer stands.
-pub fn closed_by(n: usize, edges: &[Edge], closure: Closure) -> Vec<&'static str> {
+pub fn closed_by(
+    n: usize,
+    edges: &[Edge],
+    closure: Closure,
+    known: &BTreeSet<&'static str>,
+) -> Vec<&'static str> {
     let (order, names): (u8, [&'static str; 4]) = match closure {
         Closure::Process => (
             PO,
@@ -359,17 +394,22 @@ pub fn closed_by(n: usize, edges: &[Edge], closure: Closure) -> Vec<&'static str
         Closure::None => (0, ["G0", "G1c", "G-nonadjacent-item", "G2-item"]),
     };
     let cyclic = |mask: u8| !Graph::new(n, edges, mask).components().1.is_empty();
-    let mut found = Vec::new();
-    if !cyclic(WW | WR | RW | order) {
-        return found; // no cycle at all
+    let some_known = names.iter().any(|a| known.contains(a));
+    if !some_known && !cyclic(WW | WR | RW | order) {
+        return Vec::new(); // no cycle at all
     }
-    if cyclic(WW | order) {
-        found.push(names[0]);
+    if known.contains(names[1]) || cyclic(WW | WR | order) {
+        let g0 = known.contains(names[0]) || cyclic(WW | order);
+        return if g0 {
+            vec![names[1], names[0]]
+        } else {
+            vec![names[1]]
+        };
     }
-    let g1c = cyclic(WW | WR | order);
-    if g1c {
-        found.push(names[1]);
+    if known.contains(names[2]) {
+        return vec![names[3], names[2]];
     }
+    let mut found = vec![names[3]];
     let arcs = product_edges(edges, |e| e.kind.bit() & (WW | WR | RW | order) != 0);
     let walks = Walks::new(n, &arcs);
     let nonadjacent = arcs.rw_arc.iter().filter(|&&p| p != u32::MAX).any(|&p| {
@@ -378,9 +418,6 @@ pub fn closed_by(n: usize, edges: &[Edge], closure: Closure) -> Vec<&'static str
     });
     if nonadjacent {
         found.push(names[2]);
-    }
-    if !g1c {
-        found.push(names[3]);
     }
     found
 }

@@ -10,7 +10,7 @@
 //! faultline does not search for and no stronger model is known to hold.
 //! It never guesses.
 
-use super::anomaly::{Anomaly, AnomalyKind, Closure};
+use super::anomaly::{Anomaly, AnomalyKind};
 pub use super::consistency::{ConsistencyModel, UnknownModel};
 use super::graph::{Graph, Steps, RW, WR, WW};
 use super::history::{Mop, ReadValue, Status, TxnHistory};
@@ -242,13 +242,19 @@ fn analyse(
         edges.extend(realtime);
         n = nodes;
     }
-    let cycles = super::cycles::find(txns, n, &edges, steps);
-    // Which cycle classes exist at all, whatever the search found of them
-    // within its budget: a cycle the budget left unnamed still rules out
+    // Which cycle classes exist at all, whatever the search finds of them
+    // within its budget: a cycle the budget leaves unnamed still rules out
     // the models that proscribe every cycle of its kind.
-    let mut closed = super::cycles::closed_by(n, &edges, Closure::None);
-    closed.extend(super::cycles::closed_by(n, &edges, Closure::Process));
-    closed.extend(super::cycles::closed_by(n, &edges, Closure::Realtime));
+    let (cycles, closed) = match super::cycles::any_cycle(n, &edges) {
+        true => {
+            let cycles = super::cycles::find(txns, n, &edges, steps);
+            let names = cycles.iter().map(|a| a.kind.name());
+            let shown = lattice::implied_anomalies(names);
+            let closed = super::cycles::present(n, &edges, &shown);
+            (cycles, closed)
+        }
+        false => (Vec::new(), Vec::new()),
+    };
     inference.edges = edges;
     let incomplete = inference
         .incomplete
