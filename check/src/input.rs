@@ -14,6 +14,11 @@ use std::io::{BufRead, Read};
 /// How much of an input [`Input::head`] reads ahead, at most.
 pub const HEAD_BYTES: usize = 1 << 20;
 
+/// The longest line read: a line is held whole while it is read, so this
+/// bounds the memory one line takes (an endless `/dev/zero` has no line
+/// ends), whatever the cap on the whole input.
+pub const MAX_LINE_BYTES: u64 = 256 << 20;
+
 /// Why an input could not be read: past its cap, not UTF-8, or an I/O
 /// error, at the line being read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -135,10 +140,21 @@ impl<R: BufRead> Input<R> {
         };
         if !whole {
             let room = self.max.saturating_sub(self.taken).saturating_add(1);
-            let read = (&mut self.reader).take(room).read_until(b'\n', &mut bytes);
+            let line_room = (MAX_LINE_BYTES + 1).saturating_sub(bytes.len() as u64);
+            let read = (&mut self.reader)
+                .take(room.min(line_room))
+                .read_until(b'\n', &mut bytes);
             let n = read.map_err(|e| self.error_at(self.lines + 1, format!("cannot read: {e}")))?;
             self.taken += n as u64;
             self.check_cap()?;
+            if bytes.len() as u64 > MAX_LINE_BYTES {
+                return Err(self.error_at(
+                    self.lines + 1,
+                    format!(
+                        "the line is larger than {MAX_LINE_BYTES} bytes, the most read in one line"
+                    ),
+                ));
+            }
         }
         if bytes.is_empty() {
             self.scratch = bytes;

@@ -63,3 +63,46 @@ fn many_readers_of_a_version_before_many_unseen_appends_answer_within_memory() {
     let strict = check::txn::ConsistencyModel::StrictSerializable;
     assert_eq!(*v.outcome_of(strict), Outcome::Invalid);
 }
+
+/// 1,000 processes in lock-step, each appending to one of 10 keys and
+/// reading the next key empty: real-time order between every round, which
+/// as edges between transactions would be a million per round, goes
+/// through one barrier node per round. Invalid, and found without the
+/// search budget (the graph's cycles are found by its components).
+#[test]
+fn processes_in_lock_step_are_judged_with_edges_linear_in_the_history() {
+    let mut text = String::new();
+    let mut v = 0;
+    for _round in 0..5 {
+        let mut values = Vec::new();
+        for p in 0..1000u64 {
+            v += 1;
+            values.push(v);
+            let (k, r) = (p % 10, (p + 1) % 10);
+            text += &op("invoke", &format!("[[:append {k} {v}] [:r {r} nil]]"), p);
+        }
+        for p in 0..1000u64 {
+            let (k, r) = (p % 10, (p + 1) % 10);
+            let value = format!("[[:append {k} {}] [:r {r} nil]]", values[p as usize]);
+            text += &op("ok", &value, p);
+        }
+    }
+    let (_, history) = format::parse(&text).expect("a history");
+    let v = check(&history, CheckOptions::default());
+    assert_eq!(v.outcome, Outcome::Invalid);
+}
+
+/// One transaction of 200,000 appends: its micro-operations are made as
+/// they are read, and its values are their own ids.
+#[test]
+fn one_transaction_of_many_appends_is_read_as_it_is_parsed() {
+    let mops: String = (0..200_000).map(|i| format!("[:append :x {i}] ")).collect();
+    let value = format!("[{mops}]");
+    let text = op("invoke", &value, 0) + &op("ok", &value, 0) + &op("invoke", "[[:r :x nil]]", 1);
+    let (_, history) = format::parse(&text).expect("a history");
+    assert_eq!(history.txns[0].mops.len(), 200_000);
+    assert_eq!(
+        check(&history, CheckOptions::default()).outcome,
+        Outcome::Valid
+    );
+}

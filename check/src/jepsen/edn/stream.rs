@@ -16,6 +16,9 @@ use std::io::BufRead;
 /// How much text is gathered before it is parsed.
 const PIECE_BYTES: usize = 64 << 10;
 
+/// The most text one event (or a form left open) may take.
+const MAX_EVENT_BYTES: usize = crate::input::MAX_LINE_BYTES as usize;
+
 /// Reads a history's events, each with the line it starts on: the forms of
 /// `text`, or, when `text` is one list or vector, its items.
 pub fn parse_items(text: &str) -> Result<Vec<(usize, Edn)>, EdnError> {
@@ -84,6 +87,17 @@ fn visit<'s, R: BufRead, E: From<EdnError>>(
             std::mem::swap(&mut piece, &mut line); // no copy of a huge line
         } else {
             piece.push_str(&line);
+        }
+        if piece.len() > MAX_EVENT_BYTES {
+            let message = format!(
+                "an event (or a form left open) from line {first} is larger than {MAX_EVENT_BYTES} bytes, the most read in one"
+            );
+            return Err(EdnError {
+                line: first,
+                column: 1,
+                message,
+            }
+            .into());
         }
         if let Some(column) = event_inside {
             // The reader names the first error in the piece; this one, if
