@@ -44,9 +44,10 @@ pub enum Command {
     ///
     /// Exit 0: written; 2: bad input, or the failure does not reproduce.
     Shrink(crate::shrink::ShrinkArgs),
-    /// Check a Jepsen history (EDN maps or jepsen.util log lines) for linearizability.
+    /// Check a Jepsen history (EDN, elle-cli JSON or jepsen.util log lines) for
+    /// linearizability, or with one of Jepsen's workload checkers.
     ///
-    /// Exit 0: linearizable; 1: not linearizable; 2: bad input, or unknown (a
+    /// Exit 0: linearizable (valid); 1: not; 2: bad input, or unknown (a
     /// budget ran out).
     CheckHistory(crate::check_history::CheckHistoryArgs),
     /// Check a transactional history (list-append or rw-register; Jepsen EDN or elle-cli JSON)
@@ -54,6 +55,16 @@ pub enum Command {
     ///
     /// Exit 0: valid; 1: invalid; 2: bad input, or unknown.
     CheckTxn(crate::check_txn::CheckTxnArgs),
+    /// Check the read guarantees of a lagging store (bounded staleness, the
+    /// session guarantees, prefix consistency) over JSON records.
+    ///
+    /// Exit 0: every guarantee holds; 1: one broke; 2: bad input, or unknown.
+    CheckReads(crate::check_reads::CheckReadsArgs),
+    /// Check what a queue delivered against what was published (lost,
+    /// duplicated, phantom, out of order) over JSON records.
+    ///
+    /// Exit 0: valid; 1: a message lost, duplicated, phantom or out of order; 2: bad input.
+    CheckDelivery(crate::check_delivery::CheckDeliveryArgs),
     /// Merge shards' results (`explore --shard K/N --out DIR`) into one sweep's summary.
     ///
     /// Exit 0: no failure; 1: a failure, or a seed that ran differently on two
@@ -79,6 +90,8 @@ pub fn run(cli: Cli, models: &[&dyn Model]) -> i32 {
         Command::Shrink(args) => args.run(&catalog),
         Command::CheckHistory(args) => args.run(),
         Command::CheckTxn(args) => args.run(),
+        Command::CheckReads(args) => args.run(),
+        Command::CheckDelivery(args) => args.run(),
         Command::Merge(args) => args.run(),
         Command::Bench(args) => args.run(),
     }

@@ -31,6 +31,9 @@
 //! - `report`: HTML reports of a run (`replay --html`) and of a sweep (`explore --report`).
 //! - `check_history`: `faultline check-history`, Jepsen histories through the linearizability checker.
 //! - `check_txn`: `faultline check-txn`, transactional histories through the Elle-style checker.
+//! - `check_reads`: `faultline check-reads`, read guarantees of a lagging store.
+//! - `check_delivery`: `faultline check-delivery`, a queue's deliveries.
+//! - `records`: the JSON records those two read.
 //! - [`mod@bench`]: `faultline bench`, the reference ping-pong workload and its figures.
 //! - `pingpong`: the ping-pong protocol the bench runs.
 //! - [`testing`]: a model's bug switches held to their budgets, for a user's `cargo test`.
@@ -50,7 +53,9 @@ mod arg;
 pub mod bench;
 pub mod catalog;
 mod caught;
+mod check_delivery;
 mod check_history;
+mod check_reads;
 mod check_txn;
 pub mod cli;
 mod coverage;
@@ -63,6 +68,7 @@ mod list;
 mod merge;
 mod pingpong;
 mod progress;
+mod records;
 mod regressions;
 mod replay;
 mod report;
