@@ -712,3 +712,12 @@ fn a_ww_cycle_closed_by_process_order_is_found_beside_a_plain_g1c() {
         v.render(&h)
     );
 }
+
+#[test]
+fn an_empty_history_satisfies_every_model() {
+    let h = edn(&[]);
+    let v = check(&h, CheckOptions::default());
+    for model in ConsistencyModel::ALL {
+        assert_eq!(*v.outcome_of(model), Outcome::Valid, "{model}");
+    }
+}

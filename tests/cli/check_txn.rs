@@ -301,3 +301,40 @@ fn every_model_of_the_lattice_and_anomalies_by_name() {
     );
     assert_eq!(both.status.code(), Some(1), "the anomaly is found");
 }
+
+/// An anomaly names the lines its transactions start on, also in
+/// pretty-printed JSON, where an event spans many lines.
+#[test]
+fn anomaly_lines_are_true_lines_in_pretty_printed_json() {
+    let dir = workdir("check-txn-pretty-lines");
+    let events: serde_json::Value = serde_json::from_str(G_SINGLE).expect("JSON");
+    let pretty = serde_json::to_string_pretty(&events).expect("pretty");
+    let starts: Vec<usize> = pretty
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "  {")
+        .map(|(i, _)| i + 1)
+        .collect();
+    let file = write(&dir, "pretty.json", &pretty);
+    let out = faultline(
+        &dir,
+        &[
+            "check-txn",
+            "--model",
+            "snapshot-isolation",
+            &file,
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let mut lines: Vec<usize> = v["anomalies"][0]["transactions"]
+        .as_array()
+        .expect("transactions")
+        .iter()
+        .map(|t| t["line"].as_u64().expect("a line") as usize)
+        .collect();
+    lines.sort_unstable();
+    // The invocations of the first two transactions: events 0 and 2.
+    assert_eq!(lines, [starts[0], starts[2]], "{pretty}");
+    assert!(starts[2] > 3, "an event spans several lines: {starts:?}");
+}

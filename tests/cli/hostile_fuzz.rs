@@ -297,3 +297,66 @@ fn corrupted_transactional_histories_keep_the_contract() {
     ];
     fuzz(vec![(e, commands.clone()), (j, commands)], "fuzz-txn");
 }
+
+#[test]
+fn corrupted_workload_histories_and_records_keep_the_contract() {
+    let dir = workdir("fuzz-workload-src");
+    let mut bank = String::from("[");
+    let mut records = String::new();
+    for i in 0..30u64 {
+        let (p, a, b) = (i % 3, i % 4, (i + 1) % 4);
+        let sep = if i == 0 { "" } else { ",\n" };
+        bank.push_str(&format!(
+            "{sep}{{\"type\":\"invoke\",\"f\":\"read\",\"process\":{p}}},\n"
+        ));
+        bank.push_str(&format!(
+            "{{\"type\":\"ok\",\"f\":\"read\",\"process\":{p},\"value\":{{\"{a}\":{i},\"{b}\":{}}}}}",
+            60 - i
+        ));
+        records.push_str(&format!(
+            "{{\"type\": \"write\", \"session\": {p}, \"call\": {}, \"ret\": {}, \"key\": {a}, \"value\": {i}, \"version\": {}}}\n",
+            i * 10,
+            i * 10 + 5,
+            i + 1
+        ));
+        records.push_str(&format!(
+            "{{\"type\": \"read\", \"session\": {p}, \"call\": {}, \"ret\": {}, \"key\": {a}, \"value\": {i}, \"at\": {}}}\n",
+            i * 10 + 6,
+            i * 10 + 9,
+            i + 1
+        ));
+    }
+    bank.push(']');
+    let mut delivery = String::new();
+    for i in 0..30u64 {
+        delivery.push_str(&format!(
+            "{{\"type\": \"publish\", \"id\": {i}, \"producer\": {}, \"call\": {}, \"acked\": {}}}\n",
+            i % 2,
+            i * 10,
+            i * 10 + 3
+        ));
+        delivery.push_str(&format!(
+            "{{\"type\": \"applied\", \"id\": {i}, \"count\": 1, \"at\": {}}}\n",
+            i * 10 + 7
+        ));
+    }
+    let (b, r, d) = (
+        dir.join("bank.json"),
+        dir.join("reads.json"),
+        dir.join("delivery.json"),
+    );
+    std::fs::write(&b, bank).unwrap();
+    std::fs::write(&r, records).unwrap();
+    std::fs::write(&d, delivery).unwrap();
+    let workloads = vec![
+        vec!["check-history", "--spec", "bank"],
+        vec!["check-history", "--spec", "set-full", "--json"],
+        vec!["check-history", "--spec", "long-fork"],
+    ];
+    let reads = vec![vec!["check-reads", "--bound", "1ms"]];
+    let deliveries = vec![vec!["check-delivery", "--complete", "--fifo"]];
+    fuzz(
+        vec![(b, workloads), (r, reads), (d, deliveries)],
+        "fuzz-workload",
+    );
+}

@@ -202,7 +202,7 @@ fn verdict(
         transactions: history.txns.len(),
         present: found.present,
         unsettled: found.unsettled,
-        has_invokes: history.has_invokes,
+        has_invokes: history.has_invokes || history.txns.len() < 2,
         unshown: found.unshown,
     }
 }
@@ -262,7 +262,8 @@ fn analyse(
         .or_else(|| open_constraints(n, &inference, steps));
     inference.edges = Vec::new();
     let exhausted = steps.exhausted;
-    let has_invokes = history.has_invokes;
+    // With fewer than two transactions real time orders nothing.
+    let has_invokes = history.has_invokes || history.txns.len() < 2;
     // Where the graph leaves the answer open, a serial run in completion
     // order that satisfies every read settles it (see `witness`): that
     // order respects each process and real time.
