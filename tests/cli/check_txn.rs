@@ -79,10 +79,12 @@ fn bad_input_and_unknown_exit_2_with_one_line() {
     let good = write(&dir, "good.json", G_SINGLE);
     let model = faultline(&dir, &["check-txn", "--model", "linearizable", &good]);
     assert_eq!(model.status.code(), Some(2));
+    // Two completions and no invocations: real time is unknown (with one
+    // transaction it would order nothing, and strict would hold).
     let no_invokes = write(
         &dir,
         "completions.edn",
-        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1]]}\n",
+        "{:process 0, :type :ok, :f :txn, :value [[:append 1 1]]}\n{:process 1, :type :ok, :f :txn, :value [[:r 1 [1]]]}\n",
     );
     let strict = faultline(
         &dir,
