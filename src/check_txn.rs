@@ -5,7 +5,7 @@
 use crate::exit;
 use sim::txn::format;
 use sim::txn::key_order::KeyAssumptions;
-use sim::txn::verdict::Outcome;
+use sim::txn::verdict::{Orders, Outcome};
 use sim::txn::{check, lattice, CheckOptions, ConsistencyModel};
 use std::path::PathBuf;
 
@@ -96,14 +96,17 @@ impl CheckTxnArgs {
             }
             return exit::OK;
         }
+        let judged = model.unwrap_or_default();
         let options = CheckOptions {
-            model: model.unwrap_or_default(),
+            model: judged,
             max_steps: self.max_steps,
             keys: KeyAssumptions {
                 wfr: self.wfr_keys,
                 sequential: self.sequential_keys,
                 linearizable: self.linearizable_keys,
             },
+            // Edges only for the orders the question needs.
+            orders: Orders::for_asked(judged, &asked),
         };
         let verdict = check(&history, options);
         let asked_outcome = (!asked.is_empty()).then(|| verdict.outcome_for_anomalies(&asked));

@@ -4,8 +4,10 @@
 //! shapes it (10 concurrent processes, 10 active keys of 32 appends each,
 //! up to 4 micro-operations), generated once from a fixed seed, and an
 //! invalid one (5% of committed reads changed). `check` times the check of
-//! a parsed history; `parse+check` adds reading its EDN text. Criterion
-//! prints transactions per second (`thrpt`).
+//! a parsed history against serializability, building only the edges that
+//! needs, as `check-txn --model serializable` does; `lattice` builds every
+//! order and judges all twenty models at once; `parse+check` adds reading
+//! the EDN text. Criterion prints transactions per second (`thrpt`).
 
 // A benchmark measures wall time; it runs outside any simulation.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
@@ -13,8 +15,8 @@
 use check::rng::SimRng;
 use check::txn::format;
 use check::txn::generate::{history, Shape};
-use check::txn::verdict::Outcome;
-use check::txn::{check, CheckOptions, TxnHistory};
+use check::txn::verdict::{Orders, Outcome};
+use check::txn::{check, CheckOptions, ConsistencyModel, TxnHistory};
 use criterion::{Criterion, Throughput};
 use std::time::Duration;
 
@@ -36,15 +38,23 @@ fn main() {
     for (name, corrupt, valid) in [("valid", 0, true), ("invalid", 5, false)] {
         let h = generated(corrupt);
         let text = format::to_edn(&h);
-        let outcome = check(&h, CheckOptions::default()).outcome;
-        assert_eq!(outcome == Outcome::Valid, valid, "{name}: {outcome:?}");
+        let serializable = CheckOptions {
+            orders: Orders::for_model(ConsistencyModel::Serializable),
+            ..CheckOptions::default()
+        };
+        let lattice = CheckOptions::default();
+        for options in [serializable, lattice] {
+            let outcome = check(&h, options).outcome;
+            assert_eq!(outcome == Outcome::Valid, valid, "{name}: {outcome:?}");
+        }
         let mut group = c.benchmark_group(format!("txn-{name}"));
         group.throughput(Throughput::Elements(TXNS as u64));
-        group.bench_function("check", |b| b.iter(|| check(&h, CheckOptions::default())));
+        group.bench_function("check", |b| b.iter(|| check(&h, serializable)));
+        group.bench_function("lattice", |b| b.iter(|| check(&h, lattice)));
         group.bench_function("parse+check", |b| {
             b.iter(|| {
                 let (_, parsed) = format::parse(&text).expect("generated history parses");
-                check(&parsed, CheckOptions::default())
+                check(&parsed, serializable)
             })
         });
         group.finish();

@@ -721,3 +721,24 @@ fn an_empty_history_satisfies_every_model() {
         assert_eq!(*v.outcome_of(model), Outcome::Valid, "{model}");
     }
 }
+
+#[test]
+fn writes_no_read_orders_leave_snapshot_isolation_unknown_on_a_cycle() {
+    // Key 0 is never read: whichever order its appends took, a cycle with
+    // one rw edge closes (T3 rw T1 ww T0 ww T3, or T1 rw T0 ww T1), and no
+    // snapshot-isolated run exists. Judged on the orders the reads show,
+    // every cycle has adjacent rw edges; valid would be a guess.
+    let h = serial(&[
+        (1, "info", "[[:append 0 1] [:append 2 2] [:append 2 3]]"),
+        (0, "ok", "[[:r 2 []] [:append 0 5] [:append 1 6]]"),
+        (0, "ok", "[[:r 2 [2 3]] [:append 2 7]]"),
+        (2, "ok", "[[:append 2 4] [:r 1 []]]"),
+        (0, "ok", "[[:append 0 8] [:append 2 9]]"),
+        (0, "ok", "[[:append 2 10] [:r 2 [2 3 7 9 10]]]"),
+    ]);
+    assert_eq!(outcome(&h, Ser), Outcome::Invalid);
+    match outcome(&h, Si) {
+        Outcome::Unknown(why) => assert!(why.contains("order no read reveals"), "{why}"),
+        other => panic!("snapshot isolation judged on a partial order: {other:?}"),
+    }
+}

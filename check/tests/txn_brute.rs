@@ -5,6 +5,12 @@
 //! explains every read (and respects each process's order, or real time).
 //! The checker must agree whenever it answers, and answer every
 //! list-append history.
+//!
+//! Snapshot isolation has a reference of its own: some commit order, and
+//! for each transaction a snapshot taken at a point before its commit,
+//! such that every read sees the snapshot (and the transaction's own
+//! writes), and no two transactions that overlap (one commits between the
+//! other's snapshot and commit) write a common key.
 
 use check::rng::SimRng;
 use check::txn::generate::{history, Shape, Workload};
@@ -76,7 +82,11 @@ fn explains(h: &TxnHistory, chosen: &[usize], strict: Order) -> bool {
 
 /// Applies a transaction; false if one of its (committed) reads disagrees.
 fn run(txn: &check::txn::Txn, state: &mut Vec<Vec<u32>>) -> bool {
-    let check_reads = txn.status == Status::Ok;
+    apply(txn, state, txn.status == Status::Ok)
+}
+
+/// Applies a transaction; false if `check_reads` and a read disagrees.
+fn apply(txn: &check::txn::Txn, state: &mut Vec<Vec<u32>>, check_reads: bool) -> bool {
     for mop in &txn.mops {
         let key = mop.key() as usize;
         if state.len() <= key {
@@ -104,6 +114,12 @@ fn run(txn: &check::txn::Txn, state: &mut Vec<Vec<u32>>) -> bool {
 /// The reference: serializable (or under `strict`'s order) by exhaustive
 /// search.
 fn reference(h: &TxnHistory, strict: Order) -> bool {
+    some_outcome(h, |chosen| explains(h, chosen, strict))
+}
+
+/// Whether `explains` holds for the committed transactions with some
+/// subset of the indeterminate ones.
+fn some_outcome(h: &TxnHistory, explains: impl Fn(&[usize]) -> bool) -> bool {
     let committed: Vec<usize> = (0..h.txns.len())
         .filter(|&i| h.txns[i].status == Status::Ok)
         .collect();
@@ -119,7 +135,58 @@ fn reference(h: &TxnHistory, strict: Order) -> bool {
                 .filter(|(b, _)| mask & (1 << b) != 0)
                 .map(|(_, &t)| t),
         );
-        explains(h, &chosen, strict)
+        explains(&chosen)
+    })
+}
+
+/// Some commit order of `chosen`, with a snapshot point for each, is a
+/// snapshot-isolated run (see the module's description).
+fn snapshot_isolated(h: &TxnHistory, chosen: &[usize]) -> bool {
+    fn go(h: &TxnHistory, left: &mut Vec<usize>, placed: &mut Vec<usize>) -> bool {
+        if left.is_empty() {
+            return true;
+        }
+        for i in 0..left.len() {
+            let t = left[i];
+            if !has_snapshot(h, placed, t) {
+                continue;
+            }
+            left.remove(i);
+            placed.push(t);
+            if go(h, left, placed) {
+                return true;
+            }
+            placed.pop();
+            left.insert(i, t);
+        }
+        false
+    }
+    go(h, &mut chosen.to_vec(), &mut Vec::new())
+}
+
+/// Whether `t`, committing after `placed`, has a snapshot point: after
+/// some prefix of `placed`, with none of the rest writing a key it writes.
+fn has_snapshot(h: &TxnHistory, placed: &[usize], t: usize) -> bool {
+    let txn = &h.txns[t];
+    let writes = |u: usize| -> Vec<u32> {
+        let mops = h.txns[u].mops.iter();
+        mops.filter(|m| !matches!(m, Mop::Read { .. }))
+            .map(|m| m.key())
+            .collect()
+    };
+    let mine = writes(t);
+    (0..=placed.len()).rev().any(|p| {
+        let overlapping = &placed[p..];
+        if overlapping
+            .iter()
+            .any(|&u| writes(u).iter().any(|k| mine.contains(k)))
+        {
+            return false;
+        }
+        let mut state = Vec::new();
+        let prefix = placed[..p].iter().map(|&u| &h.txns[u]);
+        prefix.for_each(|u| assert!(apply(u, &mut state, false)));
+        run(txn, &mut state)
     })
 }
 
@@ -222,4 +289,58 @@ fn rw_register_agrees_with_the_brute_force_reference_when_it_answers() {
         unknown < cases() / 2,
         "the register checker answers most histories: {unknown} unknown"
     );
+}
+
+/// Snapshot isolation against its reference: the checker's "invalid" must
+/// be right, and so must its "valid" (which it gives only when a stronger
+/// model holds).
+fn snapshot_agreement(workload: Workload, cases: u64) -> (u64, u64, u64) {
+    let (mut valid, mut invalid, mut unknown) = (0, 0, 0);
+    for case in 0..cases {
+        let mut rng = SimRng::from_seed_and_label(case, "txn-brute-si");
+        let shape = small(&mut rng, workload);
+        let h = history(&mut rng, &shape);
+        let options = CheckOptions {
+            model: ConsistencyModel::SnapshotIsolation,
+            ..CheckOptions::default()
+        };
+        let verdict = check(&h, options);
+        let expected = some_outcome(&h, |chosen| snapshot_isolated(&h, chosen));
+        let edn = || check::txn::format::to_edn(&h);
+        match verdict.outcome {
+            Outcome::Valid => {
+                assert!(
+                    expected,
+                    "case {case}: valid, the reference finds no run\n{}",
+                    edn()
+                );
+                valid += 1;
+            }
+            Outcome::Invalid => {
+                let why = verdict.render(&h);
+                assert!(
+                    !expected,
+                    "case {case}: invalid, the reference finds a run\n{}{why}",
+                    edn()
+                );
+                invalid += 1;
+            }
+            Outcome::Unknown(_) => unknown += 1,
+        }
+    }
+    (valid, invalid, unknown)
+}
+
+#[test]
+fn snapshot_isolation_agrees_with_the_brute_force_reference() {
+    for workload in [Workload::ListAppend, Workload::RwRegister] {
+        let (valid, invalid, unknown) = snapshot_agreement(workload, cases());
+        eprintln!(
+            "snapshot isolation, {workload:?}: {valid} valid, {invalid} invalid, {unknown} unknown"
+        );
+        assert!(
+            valid > cases() / 5 && invalid > cases() / 5,
+            "both verdicts are common: {valid} valid, {invalid} invalid"
+        );
+    }
 }

@@ -338,6 +338,34 @@ pub fn any_cycle(n: usize, edges: &[Edge]) -> bool {
         .is_empty()
 }
 
+/// Whether two distinct transactions of one group (see
+/// [`super::infer::Inference::unordered`]; a constraint's three count as a
+/// group) share a strongly connected component of the graph over every
+/// kind of edge. When none do, orienting each unknown order along a
+/// topological order of the components closes no new cycle.
+pub fn unordered_in_a_cycle(
+    n: usize,
+    edges: &[Edge],
+    groups: &[Vec<u32>],
+    constraints: &[[u32; 3]],
+) -> bool {
+    let (comp, nontrivial) = Graph::new(n, edges, WW | WR | RW | PO | RT).components();
+    if nontrivial.is_empty() {
+        return false;
+    }
+    let shared = |members: &[u32]| {
+        let mut ids: Vec<u32> = members.iter().map(|&t| comp[t as usize]).collect();
+        ids.sort_unstable();
+        ids.windows(2).any(|w| w[0] == w[1])
+    };
+    let distinct = |c: &[u32; 3]| {
+        let mut c = *c;
+        c.sort_unstable();
+        c.windows(2).all(|w| w[0] != w[1])
+    };
+    groups.iter().any(|g| shared(g)) || constraints.iter().any(|c| distinct(c) && shared(&c[..]))
+}
+
 /// The cycle classes present in the graph, by Elle's names, beyond those
 /// `shown` (the examples found, with all they imply): plain, and, unless a
 /// plain G0 already implies all a model could ask of them, those process

@@ -31,6 +31,12 @@ pub struct Inference {
     /// `[reader, writer, other]` means `other` comes before `writer` or
     /// after `reader` (rw-register only).
     pub constraints: Vec<[u32; 3]>,
+    /// Transactions whose writes to one key have no known mutual order
+    /// (list-append: appends no read saw), one group per key, each of two
+    /// transactions or more. An order chosen between two of them in one
+    /// strongly connected component may close a cycle that snapshot
+    /// isolation forbids (see [`super::lattice::allows_some_cycles`]).
+    pub unordered: Vec<Vec<u32>>,
     /// The graph's nodes so far: the transactions, then the fan-out nodes
     /// [`Inference::fan_out`] adds.
     pub nodes: usize,

@@ -172,6 +172,21 @@ pub fn needs_real_time(model: ConsistencyModel) -> bool {
     proscribed(model).iter().any(|a| a.ends_with("-realtime"))
 }
 
+/// Whether `model` allows some cycles of the dependency graph and
+/// forbids others (snapshot isolation allows two adjacent rw edges and
+/// forbids a G-single): then which cycles a history has depends on the
+/// order of writes its reads do not reveal, and valid needs that order.
+/// A model that forbids every cycle, or only cycles without rw edges, is
+/// judged soundly on the partial order (orient the rest along a
+/// topological order and no cycle closes).
+pub fn allows_some_cycles(model: ConsistencyModel) -> bool {
+    let banned = proscribed(model);
+    let partial = banned
+        .iter()
+        .any(|a| a.starts_with("G-single") || a.starts_with("G-nonadjacent"));
+    partial && !banned.contains("G2") && !banned.contains("G2-item")
+}
+
 /// Each model's outcome, given every anomaly the history is known to have
 /// (`present`, closed under [`implied_anomalies`]) and why a model that
 /// nothing rules out is still unknown (`open`: the graph or the budget).

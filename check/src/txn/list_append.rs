@@ -268,6 +268,7 @@ fn dependencies(
             }
         }
     }
+    out.unordered = unordered_appends(history, &chains, &unseen);
     let mut keys: Vec<u32> = chains.keys().copied().collect();
     keys.sort_unstable();
     for key in keys {
@@ -290,6 +291,40 @@ fn dependencies(
         let unseen = unseen.get(&key).map_or(&[][..], Vec::as_slice);
         read_edges(t, (key, values), (longest, chain), (unseen, &mut fans), out);
     }
+}
+
+/// Per key, the transactions whose appends have no known mutual order:
+/// those no read saw, and on a key with no consistent order (never read,
+/// or read in disagreeing orders) every appender.
+fn unordered_appends(
+    history: &TxnHistory,
+    chains: &FxMap<u32, Vec<Option<Writer>>>,
+    unseen: &FxMap<u32, Vec<(u32, u32)>>,
+) -> Vec<Vec<u32>> {
+    let mut groups: FxMap<u32, Vec<u32>> = FxMap::default();
+    for (&key, writes) in unseen {
+        groups.insert(key, writes.iter().map(|&(t, _)| t).collect());
+    }
+    for (t, txn) in history.possibly_committed() {
+        for mop in &txn.mops {
+            if let Mop::Append { key, .. } = *mop {
+                if !chains.contains_key(&key) {
+                    groups.entry(key).or_default().push(t as u32);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(u32, Vec<u32>)> = groups
+        .into_iter()
+        .map(|(key, mut g)| {
+            g.sort_unstable();
+            g.dedup();
+            (key, g)
+        })
+        .filter(|(_, g)| g.len() > 1)
+        .collect();
+    out.sort_unstable();
+    out.into_iter().map(|(_, g)| g).collect()
 }
 
 /// The wr edge into a read of a key whose reads disagree on its order:

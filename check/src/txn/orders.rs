@@ -2,8 +2,83 @@
 //! time. Both are edges between transactions, for the `-process` and
 //! `-realtime` anomalies.
 
-use super::anomaly::{Edge, EdgeKind, INITIAL};
+use super::anomaly::{AnomalyKind, Closure, Edge, EdgeKind, INITIAL};
+use super::consistency::ConsistencyModel;
 use super::history::{Status, TxnHistory};
+use super::lattice;
+use std::collections::BTreeSet;
+
+/// Which orders beyond the dependencies a check builds edges for. Each
+/// costs edges linear in the history; a check asked about a model that
+/// needs neither builds neither, and the models that need one it left
+/// out are unknown, not judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Orders {
+    /// Each process's own order (the `-process` anomalies).
+    pub process: bool,
+    /// Real time (the `-realtime` anomalies).
+    pub realtime: bool,
+}
+
+impl Default for Orders {
+    /// Every order: each model of the lattice is judged.
+    fn default() -> Self {
+        Orders::ALL
+    }
+}
+
+impl Orders {
+    /// Every order: each model of the lattice is judged.
+    pub const ALL: Orders = Orders {
+        process: true,
+        realtime: true,
+    };
+
+    /// The orders a cycle may need to imply one of `targets` (anomalies
+    /// by Elle's names): an order is built when some cycle it closes
+    /// implies a target.
+    pub fn for_anomalies<'a>(targets: impl IntoIterator<Item = &'a str>) -> Orders {
+        let targets: BTreeSet<&str> = targets.into_iter().collect();
+        let needs = |closure: Closure| {
+            [(0, 0), (0, 1), (1, 0), (2, 0)].iter().any(|&(rw, wr)| {
+                let kind = AnomalyKind::of_cycle(rw, wr, closure);
+                lattice::implied_anomalies([kind.name()])
+                    .iter()
+                    .any(|a| targets.contains(a))
+            })
+        };
+        let realtime = needs(Closure::Realtime);
+        Orders {
+            // Real time implies each process's order; with it built, the
+            // process edges come too, for they are few.
+            process: realtime || needs(Closure::Process),
+            realtime,
+        }
+    }
+
+    /// The orders judging `model` needs.
+    pub fn for_model(model: ConsistencyModel) -> Orders {
+        Orders::for_anomalies(lattice::proscribed(model))
+    }
+
+    /// The orders judging `model` and looking for `anomalies` need.
+    pub fn for_asked(model: ConsistencyModel, anomalies: &[&str]) -> Orders {
+        let targets = lattice::proscribed(model);
+        Orders::for_anomalies(targets.into_iter().chain(anomalies.iter().copied()))
+    }
+
+    /// The order judging `model` needs that these leave out, if any.
+    pub fn missing_for(self, model: ConsistencyModel) -> Option<&'static str> {
+        let need = Orders::for_model(model);
+        if need.realtime && !self.realtime {
+            Some("real-time")
+        } else if need.process && !self.process {
+            Some("process")
+        } else {
+            None
+        }
+    }
+}
 
 /// An order edge from `from` to `to`.
 fn edge(from: u32, to: u32, kind: EdgeKind) -> Edge {

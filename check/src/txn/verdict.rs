@@ -18,6 +18,7 @@ use super::infer::{Inference, Writers};
 use super::key_order::KeyAssumptions;
 use super::lattice;
 pub use super::lattice::Outcome;
+pub use super::orders::Orders;
 use std::collections::BTreeSet;
 
 /// How to check.
@@ -31,6 +32,10 @@ pub struct CheckOptions {
     /// What the database promises about each key's version order
     /// (rw-register histories).
     pub keys: KeyAssumptions,
+    /// The orders (process, real time) to build edges for. The default
+    /// builds both, so every model is judged; [`Orders::for_asked`]
+    /// builds only what the question needs.
+    pub orders: Orders,
 }
 
 impl Default for CheckOptions {
@@ -40,6 +45,7 @@ impl Default for CheckOptions {
             model: ConsistencyModel::Serializable,
             max_steps: 200_000_000,
             keys: KeyAssumptions::default(),
+            orders: Orders::ALL,
         }
     }
 }
@@ -119,7 +125,7 @@ impl TxnVerdict {
 /// against every model.
 pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
     let mut steps = Steps::new(options.max_steps);
-    let analysis = match analyse(history, options.keys, &mut steps) {
+    let analysis = match analyse(history, options, &mut steps) {
         Ok(a) => a,
         Err(reason) => {
             let per_model = ConsistencyModel::ALL
@@ -210,6 +216,11 @@ fn verdict(
 /// Why the answer is unknown when the search budget runs out.
 const BUDGET_RAN_OUT: &str = "the search budget ran out before the graph was fully searched";
 
+/// Why a model that allows some cycles is unknown, when writes of unknown
+/// order lie on a cycle.
+const UNORDERED_IN_A_CYCLE: &str = "writes whose order no read reveals lie on a cycle of the \
+     dependency graph, and some order of them may close a cycle this model forbids";
+
 /// Why a model's answer is unknown, when no anomaly rules it out.
 type Unknowns = Box<dyn Fn(ConsistencyModel) -> Option<String>>;
 
@@ -226,35 +237,26 @@ struct Analysis {
 /// Inference, the cycles, and what stays unknown per model.
 fn analyse(
     history: &TxnHistory,
-    keys: KeyAssumptions,
+    options: CheckOptions,
     steps: &mut Steps,
 ) -> Result<Analysis, String> {
     let writers = Writers::index(history)?;
-    let mut inference = infer(history, &writers, keys)?;
+    let mut inference = infer(history, &writers, options.keys)?;
     let txns = history.txns.len();
+    let orders = options.orders;
     // Every kind of edge in one list; searches take theirs by mask.
     let mut edges = std::mem::take(&mut inference.edges);
-    edges.extend(super::orders::process_edges(history));
+    if orders.process {
+        edges.extend(super::orders::process_edges(history));
+    }
     // The transactions, then inference's fan-out nodes, then real time's.
     let mut n = inference.nodes.max(txns);
-    if history.has_invokes {
+    if history.has_invokes && orders.realtime {
         let (realtime, nodes) = super::orders::realtime_edges(history, n);
         edges.extend(realtime);
         n = nodes;
     }
-    // Which cycle classes exist at all, whatever the search finds of them
-    // within its budget: a cycle the budget leaves unnamed still rules out
-    // the models that proscribe every cycle of its kind.
-    let (cycles, closed) = match super::cycles::any_cycle(n, &edges) {
-        true => {
-            let cycles = super::cycles::find(txns, n, &edges, steps);
-            let names = cycles.iter().map(|a| a.kind.name());
-            let shown = lattice::implied_anomalies(names);
-            let closed = super::cycles::present(n, &edges, &shown);
-            (cycles, closed)
-        }
-        false => (Vec::new(), Vec::new()),
-    };
+    let (cycles, closed, unordered) = cycle_classes(txns, n, &edges, &inference, steps);
     inference.edges = edges;
     let incomplete = inference
         .incomplete
@@ -279,6 +281,15 @@ fn analyse(
         if witnessed && !no_real_time {
             return None;
         }
+        if unordered && lattice::allows_some_cycles(m) {
+            return Some(UNORDERED_IN_A_CYCLE.to_string());
+        }
+        if let Some(order) = orders.missing_for(m) {
+            return Some(format!(
+                "{order} order was not searched, for the question did not need it; ask about {m} \
+                 to judge it"
+            ));
+        }
         if exhausted {
             return Some(BUDGET_RAN_OUT.to_string());
         }
@@ -295,6 +306,29 @@ fn analyse(
         open: unknown,
         unsettled,
     })
+}
+
+/// Example cycles, the cycle classes present (whatever the search finds
+/// of them within its budget: a cycle the budget leaves unnamed still
+/// rules out the models that proscribe every cycle of its kind), and
+/// whether writes of unknown order share a cycle.
+fn cycle_classes(
+    txns: usize,
+    n: usize,
+    edges: &[super::anomaly::Edge],
+    inference: &Inference,
+    steps: &mut Steps,
+) -> (Vec<Anomaly>, Vec<&'static str>, bool) {
+    if !super::cycles::any_cycle(n, edges) {
+        return (Vec::new(), Vec::new(), false);
+    }
+    let cycles = super::cycles::find(txns, n, edges, steps);
+    let names = cycles.iter().map(|a| a.kind.name());
+    let shown = lattice::implied_anomalies(names);
+    let closed = super::cycles::present(n, edges, &shown);
+    let (groups, constraints) = (&inference.unordered, &inference.constraints);
+    let unordered = super::cycles::unordered_in_a_cycle(n, edges, groups, constraints);
+    (cycles, closed, unordered)
 }
 
 /// The dependencies of a list-append or an rw-register history.

@@ -238,6 +238,7 @@ where
             let txns = translate(history);
             let options = crate::txn::CheckOptions {
                 model: *model,
+                orders: crate::txn::verdict::Orders::for_model(*model),
                 ..Default::default()
             };
             let verdict = crate::txn::check(&txns, options);
