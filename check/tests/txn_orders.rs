@@ -93,3 +93,26 @@ fn process_order_is_built_for_the_session_models() {
         v.present
     );
 }
+
+#[test]
+fn a_g_single_real_time_closes_inside_a_plain_cycle_is_not_denied() {
+    // Write skew, run one after the other: the plain cycle has two rw
+    // edges; real time closes one with a single rw edge, which the search
+    // does not name inside a component that is already cyclic.
+    let h = history(
+        "\
+{:process 0, :type :invoke, :f :txn, :value [[:r :x nil] [:append :y 1]]}
+{:process 0, :type :ok, :f :txn, :value [[:r :x []] [:append :y 1]]}
+{:process 1, :type :invoke, :f :txn, :value [[:r :y nil] [:append :x 1]]}
+{:process 1, :type :ok, :f :txn, :value [[:r :y []] [:append :x 1]]}
+{:process 2, :type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]]}
+{:process 2, :type :ok, :f :txn, :value [[:r :x [1]] [:r :y [1]]]}
+",
+    );
+    let v = check(&h, CheckOptions::default());
+    assert!(matches!(
+        v.outcome_for_anomalies(&["G-single-item-realtime"]),
+        Outcome::Unknown(_)
+    ));
+    assert_eq!(v.outcome_for_anomalies(&["G2-item"]), Outcome::Invalid);
+}

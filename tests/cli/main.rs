@@ -23,6 +23,7 @@ mod interrupt;
 mod madsim_cli;
 mod probes;
 mod public_histories;
+mod readme_histories;
 mod record_checks;
 mod register_scenario;
 mod regressions;

@@ -171,14 +171,21 @@ impl TxnVerdict {
         if !holds.is_empty() {
             let _ = writeln!(out, "holds (the strongest): {}", names(holds));
         }
-        let unknown: Vec<ConsistencyModel> = self
+        let (unasked, unknown): (Vec<ConsistencyModel>, Vec<ConsistencyModel>) = self
             .per_model
             .iter()
             .filter(|(_, o)| matches!(o, Outcome::Unknown(_)))
             .map(|(m, _)| *m)
-            .collect();
+            .partition(|&m| self.orders.missing_for(m).is_some());
         if !unknown.is_empty() {
             let _ = writeln!(out, "unknown: {}", names(unknown));
+        }
+        if !unasked.is_empty() {
+            let _ = writeln!(
+                out,
+                "not judged (their process or real-time order was not searched; ask with --model): {}",
+                names(unasked)
+            );
         }
         for a in &self.anomalies {
             out.push('\n');

@@ -76,6 +76,9 @@ pub struct TxnVerdict {
     /// Cycle classes known to be present that no example shows (the
     /// search budget ran out before one was found).
     pub unshown: Vec<&'static str>,
+    /// The orders the check built edges for; a model that needs one it
+    /// left out is unknown.
+    pub orders: Orders,
 }
 
 impl TxnVerdict {
@@ -100,6 +103,12 @@ impl TxnVerdict {
         if let Some(a) = asked.iter().find(|a| lattice::UNSEARCHED.contains(a)) {
             return Outcome::Unknown(format!("faultline does not search for {a}"));
         }
+        if let Some(a) = asked.iter().find(|a| self.single_by_example_only(a)) {
+            return Outcome::Unknown(format!(
+                "faultline names {a} only by example, found none, and the history has cycles \
+                 with rw edges that order closes, which may hold one"
+            ));
+        }
         if !self.has_invokes && asked.iter().any(|a| a.ends_with("-realtime")) {
             return Outcome::Unknown(
                 "the history has no invocations, so real-time order is unknown".to_string(),
@@ -109,6 +118,18 @@ impl TxnVerdict {
             Some(why) => Outcome::Unknown(why.clone()),
             None => Outcome::Valid,
         }
+    }
+
+    /// Whether `anomaly` is a G-single closed by process order or real
+    /// time that the history may have unseen: the search names those only
+    /// in components the order alone closes, and the model verdicts need
+    /// no more (every model that proscribes one proscribes the
+    /// G-nonadjacent it implies, whose presence is decided).
+    fn single_by_example_only(&self, anomaly: &str) -> bool {
+        let suffix = ["-process", "-realtime"]
+            .into_iter()
+            .find(|s| anomaly.starts_with("G-single") && anomaly.ends_with(s));
+        suffix.is_some_and(|s| self.present.contains(format!("G2-item{s}").as_str()))
     }
 
     /// The answer for `model`.
@@ -136,7 +157,7 @@ pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
                 unsettled: Some(reason),
                 ..Found::default()
             };
-            return verdict(options.model, per_model, found, history);
+            return verdict(options, per_model, found, history);
         }
     };
     let Analysis {
@@ -175,7 +196,7 @@ pub fn check(history: &TxnHistory, options: CheckOptions) -> TxnVerdict {
         unsettled,
         unshown,
     };
-    verdict(options.model, per_model, found, history)
+    verdict(options, per_model, found, history)
 }
 
 /// What was found, for the verdict.
@@ -189,11 +210,12 @@ struct Found {
 }
 
 fn verdict(
-    model: ConsistencyModel,
+    options: CheckOptions,
     per_model: Vec<(ConsistencyModel, Outcome)>,
     found: Found,
     history: &TxnHistory,
 ) -> TxnVerdict {
+    let model = options.model;
     let outcome = per_model
         .iter()
         .find(|(m, _)| *m == model)
@@ -210,6 +232,7 @@ fn verdict(
         unsettled: found.unsettled,
         has_invokes: history.has_invokes || history.txns.len() < 2,
         unshown: found.unshown,
+        orders: options.orders,
     }
 }
 
