@@ -78,6 +78,20 @@ impl<'e> Graph<'e> {
         self.len() == 0
     }
 
+    /// The nodes the out-edges of `a` lead to.
+    pub fn successors(&self, a: u32) -> impl Iterator<Item = u32> + '_ {
+        self.out(a).iter().map(|&e| self.edges[e as usize].to)
+    }
+
+    /// How many edges lead into each node.
+    pub fn indegrees(&self) -> Vec<u32> {
+        let mut indegree = vec![0u32; self.len()];
+        for &e in &self.out {
+            indegree[self.edges[e as usize].to as usize] += 1;
+        }
+        indegree
+    }
+
     /// The out-edges of `a`, as indices.
     #[inline]
     fn out(&self, a: u32) -> &[u32] {

@@ -285,23 +285,23 @@ fn analyse(
         .incomplete
         .clone()
         .or_else(|| open_constraints(n, &inference, steps));
-    inference.edges = Vec::new();
     let exhausted = steps.exhausted;
+    // Where the graph leaves the answer open, a serial run that satisfies
+    // every read settles it (see `witness`).
+    let open = exhausted || incomplete.is_some();
+    let (witnessed, graph_witnessed) = witnesses(history, n, &inference.edges, open);
+    inference.edges = Vec::new();
     // With fewer than two transactions real time orders nothing.
     let has_invokes = history.has_invokes || history.txns.len() < 2;
-    // Where the graph leaves the answer open, a serial run in completion
-    // order that satisfies every read settles it (see `witness`): that
-    // order respects each process and real time.
-    let open = exhausted || incomplete.is_some();
-    let witnessed = open && super::witness::serial_in_completion_order(history);
-    let unsettled = match (witnessed, exhausted) {
+    let unsettled = match (witnessed || graph_witnessed, exhausted) {
         (true, _) => None,
         (false, true) => Some(BUDGET_RAN_OUT.to_string()),
         (false, false) => incomplete.clone(),
     };
     let unknown: Unknowns = Box::new(move |m| {
         let no_real_time = lattice::needs_real_time(m) && !has_invokes;
-        if witnessed && !no_real_time {
+        let witness_here = graph_witnessed && orders.missing_for(m).is_none();
+        if (witnessed || witness_here) && !no_real_time {
             return None;
         }
         if unordered && lattice::allows_some_cycles(m) {
@@ -329,6 +329,28 @@ fn analyse(
         open: unknown,
         unsettled,
     })
+}
+
+/// Whether a serial run in completion order, and one in the graph's
+/// topological order, satisfy every read, when the graph leaves the
+/// answer `open`. The first respects every order; the second, the orders
+/// built into the graph.
+fn witnesses(
+    history: &TxnHistory,
+    n: usize,
+    edges: &[super::anomaly::Edge],
+    open: bool,
+) -> (bool, bool) {
+    if !open {
+        return (false, false);
+    }
+    if super::witness::serial_in_completion_order(history) {
+        return (true, false);
+    }
+    (
+        false,
+        super::witness::serial_in_graph_order(history, n, edges),
+    )
 }
 
 /// Example cycles, the cycle classes present (whatever the search finds
