@@ -31,6 +31,10 @@ pub fn acknowledged_writes_survive() -> impl FnMut(&Simulation<PbNode>) -> Resul
     // Per client: the highest sequence number acknowledged, and by whom.
     let mut acked: BTreeMap<u32, (u32, NodeId)> = BTreeMap::new();
     let mut versions: Vec<u64> = Vec::new();
+    // The newest epoch any node has known: one that every node alive
+    // knows of may be held only by crashed nodes (the configuration
+    // service, the primary), and still supersedes the older ones.
+    let mut newest: u64 = 0;
     move |sim| {
         let n = sim.node_count();
         versions.resize(n, u64::MAX);
@@ -56,17 +60,16 @@ pub fn acknowledged_writes_survive() -> impl FnMut(&Simulation<PbNode>) -> Resul
         if !changed {
             return Ok(());
         }
-        // The current epoch: the newest any live node knows. A deposed primary
-        // that has not heard of it may think it still serves, but fencing
-        // keeps it from acknowledging anything; it is not checked.
-        let current = sim
-            .live_nodes()
-            .map(|(_, n)| match n {
-                PbNode::Service(s) => s.config().epoch,
-                PbNode::Replica(r) => r.epoch(),
-            })
-            .max()
-            .unwrap_or(0);
+        // The current epoch: the newest any node has known, alive now or
+        // not. A deposed primary that has not heard of it may think it
+        // still serves, but fencing keeps it from acknowledging anything;
+        // it is not checked.
+        let live = sim.live_nodes().map(|(_, n)| match n {
+            PbNode::Service(s) => s.config().epoch,
+            PbNode::Replica(r) => r.epoch(),
+        });
+        newest = live.fold(newest, u64::max);
+        let current = newest;
         for (id, node) in sim.live_nodes() {
             let Some(r) = node
                 .replica()
