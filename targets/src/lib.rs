@@ -8,6 +8,8 @@
 //! - [`raft_rs`]: tikv/raft-rs, TiKV's Raft, carrying a key-value store.
 //! - [`omnipaxos`]: haraldng/omnipaxos, Sequence Paxos, carrying a key-value store.
 //! - [`raft_kv`]: the run every Raft library is judged in.
+//! - `openraft`: databendlabs/openraft's async runtime trait on madsim
+//!   (under way; built with `--cfg madsim`).
 //!
 //! The crate depends on faultline alone, as a user's crate would, and
 //! faultline gives it what every library adapter needs: a model at several
@@ -22,6 +24,8 @@
 pub mod foca;
 pub mod noraft;
 pub mod omnipaxos;
+#[cfg(madsim)]
+pub mod openraft;
 pub mod raft_kv;
 pub mod raft_rs;
 
