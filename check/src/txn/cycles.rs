@@ -329,30 +329,20 @@ fn fold_virtual(mut anomaly: Anomaly, txns: u32) -> Anomaly {
     anomaly
 }
 
-/// Whether the graph over every kind of edge has a cycle: when it has
-/// none, no class of cycle is present, plain or closed by an order.
-pub fn any_cycle(n: usize, edges: &[Edge]) -> bool {
-    !Graph::new(n, edges, WW | WR | RW | PO | RT)
-        .components()
-        .1
-        .is_empty()
+/// Each node's strongly connected component over every kind of edge, or
+/// `None` when the graph has no cycle (then no class of cycle is present,
+/// plain or closed by an order).
+pub fn components_if_cyclic(n: usize, edges: &[Edge]) -> Option<Vec<u32>> {
+    let (comp, nontrivial) = Graph::new(n, edges, WW | WR | RW | PO | RT).components();
+    (!nontrivial.is_empty()).then_some(comp)
 }
 
 /// Whether two distinct transactions of one group (see
 /// [`super::infer::Inference::unordered`]; a constraint's three count as a
-/// group) share a strongly connected component of the graph over every
-/// kind of edge. When none do, orienting each unknown order along a
+/// group) share a strongly connected component (`comp`, from
+/// [`components_if_cyclic`]). When none do, orienting each unknown order along a
 /// topological order of the components closes no new cycle.
-pub fn unordered_in_a_cycle(
-    n: usize,
-    edges: &[Edge],
-    groups: &[Vec<u32>],
-    constraints: &[[u32; 3]],
-) -> bool {
-    let (comp, nontrivial) = Graph::new(n, edges, WW | WR | RW | PO | RT).components();
-    if nontrivial.is_empty() {
-        return false;
-    }
+pub fn unordered_in_a_cycle(comp: &[u32], groups: &[Vec<u32>], constraints: &[[u32; 3]]) -> bool {
     let shared = |members: &[u32]| {
         let mut ids: Vec<u32> = members.iter().map(|&t| comp[t as usize]).collect();
         ids.sort_unstable();

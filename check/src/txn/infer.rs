@@ -232,6 +232,23 @@ pub fn readers(history: &TxnHistory) -> impl Iterator<Item = (u32, &super::histo
         .map(|(i, t)| (i as u32, t))
 }
 
+/// The groups of [`Inference::unordered`] from each key's writers (in
+/// any order, repeated or not): each key's distinct writers, in key order,
+/// where there are two or more.
+pub fn unordered_groups(by_key: FxMap<u32, Vec<u32>>) -> Vec<Vec<u32>> {
+    let mut groups: Vec<(u32, Vec<u32>)> = by_key
+        .into_iter()
+        .map(|(key, mut g)| {
+            g.sort_unstable();
+            g.dedup();
+            (key, g)
+        })
+        .filter(|(_, g)| g.len() > 1)
+        .collect();
+    groups.sort_unstable();
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
 /// A list of values as the history wrote them.
 pub fn show(history: &TxnHistory, values: &[u32]) -> String {
     let items: Vec<String> = values

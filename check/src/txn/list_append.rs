@@ -314,17 +314,7 @@ fn unordered_appends(
             }
         }
     }
-    let mut out: Vec<(u32, Vec<u32>)> = groups
-        .into_iter()
-        .map(|(key, mut g)| {
-            g.sort_unstable();
-            g.dedup();
-            (key, g)
-        })
-        .filter(|(_, g)| g.len() > 1)
-        .collect();
-    out.sort_unstable();
-    out.into_iter().map(|(_, g)| g).collect()
+    super::infer::unordered_groups(groups)
 }
 
 /// The wr edge into a read of a key whose reads disagree on its order:

@@ -98,26 +98,15 @@ pub fn infer(history: &TxnHistory, writers: &Writers, assume: KeyAssumptions) ->
         ordered_versions(history, writers, &readers_of, hint, &mut out);
     }
     lost_updates(history, &reads, &mut out);
-    out.unordered = writer_groups(&by_key);
-    out
-}
-
-/// Each key's writers, as one group: reads reveal a register's version
-/// order only in part, so a model that allows some cycles takes none of
-/// it as known (see [`Inference::unordered`]).
-fn writer_groups(by_key: &FxMap<u32, Vec<(u32, u32)>>) -> Vec<Vec<u32>> {
-    let mut groups: Vec<(u32, Vec<u32>)> = by_key
+    // Reads reveal a register's version order only in part, so a model
+    // that allows some cycles takes none of it as known: each key's
+    // writers are one group (see [`Inference::unordered`]).
+    let writers_by_key = by_key
         .iter()
-        .map(|(&key, writes)| {
-            let mut g: Vec<u32> = writes.iter().map(|&(t, _)| t).collect();
-            g.sort_unstable();
-            g.dedup();
-            (key, g)
-        })
-        .filter(|(_, g)| g.len() > 1)
+        .map(|(&key, writes)| (key, writes.iter().map(|&(t, _)| t).collect()))
         .collect();
-    groups.sort_unstable();
-    groups.into_iter().map(|(_, g)| g).collect()
+    out.unordered = super::infer::unordered_groups(writers_by_key);
+    out
 }
 
 /// A promise puts `hint.earlier` before `hint.later`: the writer of one

@@ -364,15 +364,15 @@ fn cycle_classes(
     inference: &Inference,
     steps: &mut Steps,
 ) -> (Vec<Anomaly>, Vec<&'static str>, bool) {
-    if !super::cycles::any_cycle(n, edges) {
+    let Some(comp) = super::cycles::components_if_cyclic(n, edges) else {
         return (Vec::new(), Vec::new(), false);
-    }
+    };
     let cycles = super::cycles::find(txns, n, edges, steps);
     let names = cycles.iter().map(|a| a.kind.name());
     let shown = lattice::implied_anomalies(names);
     let closed = super::cycles::present(n, edges, &shown);
     let (groups, constraints) = (&inference.unordered, &inference.constraints);
-    let unordered = super::cycles::unordered_in_a_cycle(n, edges, groups, constraints);
+    let unordered = super::cycles::unordered_in_a_cycle(&comp, groups, constraints);
     (cycles, closed, unordered)
 }
 
