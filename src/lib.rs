@@ -42,8 +42,10 @@
 //! harness, the checkers) and `models` (the built-in models and the
 //! pieces a model of a real library reuses: the key-value service, FIFO
 //! sessions, Raft's safety and membership judged from outside) are
-//! re-exported here.
+//! re-exported here, and so is `madsim_host`, which runs async services on
+//! madsim's deterministic runtime (its items need `--cfg madsim`).
 
+pub use madsim_host;
 pub use models;
 pub use sim;
 

@@ -31,7 +31,7 @@ pub const CATALOG: &[&dyn Model] = &[&RaftKvMadsim, &AsyncKvModel];
 
 /// A madsim run's shape (madsim's links are 1 to 10 ms, the engine's
 /// default; there is no liveness phase).
-fn config(nodes: usize) -> ScenarioConfig {
+pub fn config(nodes: usize) -> ScenarioConfig {
     ScenarioConfig {
         nodes,
         clients: CLIENTS as usize,
@@ -44,7 +44,7 @@ fn config(nodes: usize) -> ScenarioConfig {
 }
 
 /// The switch a request names, from `B`'s.
-fn bug_of<B: BugSwitch>(model: &str, request: &RunRequest) -> Result<Option<B>, ModelError> {
+pub fn bug_of<B: BugSwitch>(model: &str, request: &RunRequest) -> Result<Option<B>, ModelError> {
     let Some(name) = request.bug.as_deref() else {
         return Ok(None);
     };
@@ -59,7 +59,7 @@ fn bug_of<B: BugSwitch>(model: &str, request: &RunRequest) -> Result<Option<B>, 
 }
 
 /// The run's config: `request`'s plan, or the one its nemesis draws.
-fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunConfig, ModelError> {
+pub fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunConfig, ModelError> {
     let plan = match &request.plan {
         Some(plan) => plan.clone(),
         None => request.nemesis.generate(request.seed, nodes, RUN_FOR),
@@ -83,7 +83,7 @@ fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunConfi
 }
 
 /// A madsim run as a summary: its violation, else its history's verdict.
-fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
+pub fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
     let end = SimTime::ZERO.after(RUN_FOR);
     let runaway = result.runaway.as_ref().map(|message| Failure {
         kind: FailureKind::Runaway,
@@ -197,7 +197,7 @@ use sim::model::EngineModel as _;
 
 /// The kinds a madsim run never draws: it generates plans with no
 /// extras, so no fleet to scale, no surges, no operators, no versions.
-fn own_stream_kinds() -> Vec<sim::FaultKind> {
+pub fn own_stream_kinds() -> Vec<sim::FaultKind> {
     sim::FaultKind::each()
         .filter(|k| k.is_own_stream())
         .collect()

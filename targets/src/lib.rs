@@ -8,8 +8,9 @@
 //! - [`raft_rs`]: tikv/raft-rs, TiKV's Raft, carrying a key-value store.
 //! - [`omnipaxos`]: haraldng/omnipaxos, Sequence Paxos, carrying a key-value store.
 //! - [`raft_kv`]: the run every Raft library is judged in.
-//! - `openraft`: databendlabs/openraft's async runtime trait on madsim
-//!   (under way; built with `--cfg madsim`).
+//! - `openraft`: databendlabs/openraft, an async Raft, on madsim's
+//!   deterministic runtime, carrying a key-value store (built with
+//!   `--cfg madsim`).
 //!
 //! The crate depends on faultline alone, as a user's crate would, and
 //! faultline gives it what every library adapter needs: a model at several
@@ -29,10 +30,13 @@ pub mod openraft;
 pub mod raft_kv;
 pub mod raft_rs;
 
-/// Every library, as the command line and the tests list them.
+/// Every library, as the command line and the tests list them (openraft
+/// only where madsim simulates: `--cfg madsim`).
 pub const LIBRARIES: &[&dyn faultline::sim::model::Model] = &[
     &noraft::NoraftModel,
     &raft_rs::RaftRsModel,
     &omnipaxos::OmniPaxosModel,
     &foca::FocaModel,
+    #[cfg(madsim)]
+    &openraft::OpenraftModel,
 ];

@@ -65,6 +65,20 @@ pub struct KvRequest {
     pub command: KvCommand,
 }
 
+impl std::fmt::Display for KvRequest {
+    /// `client 3 #5: append 1 7`: who, which sequence number, and what.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (client, seq) = (self.client, self.seq);
+        match self.command {
+            KvCommand::Get { key } => write!(f, "client {client} #{seq}: get {key}"),
+            KvCommand::Put { key, value } => write!(f, "client {client} #{seq}: put {key} {value}"),
+            KvCommand::Append { key, value } => {
+                write!(f, "client {client} #{seq}: append {key} {value}")
+            }
+        }
+    }
+}
+
 /// A server's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum KvReply {

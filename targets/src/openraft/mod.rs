@@ -1,19 +1,34 @@
-//! databendlabs/openraft, an async Raft, on madsim's deterministic runtime
-//! (issue 33, under way).
+//! databendlabs/openraft, an async Raft, on madsim's deterministic runtime:
+//! five nodes replicating a key-value store, at the newest release and at
+//! each older release whose fix a fault can reach.
 //!
-//! openraft takes its runtime as a type parameter ([`openraft_rt::AsyncRuntime`]):
-//! spawning, sleeping, timeouts, an instant, channels, a mutex and its
-//! random source. [`runtime::MadsimRt`] gives it madsim's, so that openraft
-//! runs unmodified, from crates.io, on virtual time with seeded randomness.
-//! It passes openraft's own runtime conformance suite
-//! (`openraft_rt::testing::Suite`, `tests/openraft_runtime.rs`).
+//! openraft runs unmodified from crates.io. The adapter gives it:
+//! - `runtime`: madsim's runtime through openraft's runtime trait (tasks,
+//!   virtual time, the seeded random source). It passes openraft's own
+//!   runtime conformance suite (`tests/openraft_runtime.rs`).
+//! - `disk`: a log store that fires openraft's flush callback only at a
+//!   simulated sync; a crash loses what was not synced.
+//! - `network`: calls and answers through the madsim host's message
+//!   layer, so every network fault of a plan reaches it.
+//! - `machine`: the key-value store as openraft's state machine; reads are
+//!   linearizable through openraft's read index (`node`).
+//! - [`observer`]: election and state-machine safety, judged from outside.
 //!
-//! Not built yet (see the issue): the log store that flushes at a
-//! simulated sync, the network through the madsim host's message layer,
-//! the key-value state machine, the released versions as bug switches.
+//! Each release is a module that names its crates (`release`, `rt`,
+//! `rt_tokio`), declares its type config, and says how its API differs
+//! (where the snapshot's type lives, and what a snapshot's metadata holds);
+//! the adapter's files are shared by every release.
 //!
 //! Everything here needs madsim's simulation mode (`--cfg madsim`, which
 //! the repository's `.cargo/config.toml` sets): without it madsim is tokio,
 //! on the wall clock, and nothing here would replay.
 
-pub mod runtime;
+mod model;
+pub mod observer;
+
+pub use model::{run, OpenraftModel, OpenraftVersion, NODES};
+
+/// openraft 0.10.0-alpha.24, whose leader could commit without a quorum.
+pub mod v0_10_alpha_24;
+/// openraft 0.10.0-alpha.37, the newest release.
+pub mod v0_10_alpha_37;

@@ -7,7 +7,8 @@
 //! - Channels and the mutex are openraft's tokio wrappers: tokio's
 //!   synchronisation primitives wake through the task's waker and need no
 //!   tokio runtime, so under madsim's executor they are as deterministic
-//!   as it is.
+//!   as it is. The watch channel is the exception (it draws from tokio's
+//!   own random stream): [`super::watch::SimWatch`] replaces it.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -16,7 +17,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use openraft_rt::{AsyncRuntime, OptionalSend};
+use super::rt::{AsyncRuntime, OptionalSend};
 
 /// madsim's clock: virtual under `--cfg madsim`, where madsim intercepts
 /// the process clock (this module is built only then).
@@ -80,7 +81,7 @@ impl SubAssign<Duration> for SimInstant {
     }
 }
 
-impl openraft_rt::Instant for SimInstant {
+impl super::rt::Instant for SimInstant {
     #[allow(clippy::disallowed_methods)] // virtual: see `Clock`
     fn now() -> Self {
         SimInstant(Clock::now())
@@ -91,7 +92,7 @@ impl openraft_rt::Instant for SimInstant {
 #[derive(Debug, Default)]
 pub struct SimRng;
 
-impl rand_core_0_10::TryRng for SimRng {
+impl super::rand_core::TryRng for SimRng {
     type Error = Infallible;
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
         Ok(madsim::rand::random::<u32>())
@@ -144,10 +145,10 @@ impl AsyncRuntime for MadsimRt {
     type TimeoutError = madsim::time::error::Elapsed;
     type Timeout<R, T: Future<Output = R> + OptionalSend> = SimTimeout<T>;
     type ThreadLocalRng = SimRng;
-    type Mpsc = openraft_rt_tokio::TokioMpsc;
-    type Watch = openraft_rt_tokio::TokioWatch;
-    type Oneshot = openraft_rt_tokio::TokioOneshot;
-    type Mutex<T: OptionalSend + 'static> = openraft_rt_tokio::TokioMutex<T>;
+    type Mpsc = super::rt_tokio::TokioMpsc;
+    type Watch = super::watch::SimWatch;
+    type Oneshot = super::rt_tokio::TokioOneshot;
+    type Mutex<T: OptionalSend + 'static> = super::rt_tokio::TokioMutex<T>;
 
     fn spawn<T>(future: T) -> Self::JoinHandle<T::Output>
     where
