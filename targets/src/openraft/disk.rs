@@ -40,7 +40,7 @@ type Vote = VoteOf<TypeConfig>;
 /// leader's own flush, which is the order a Raft leader must not trust.
 fn sync_latency() -> Duration {
     let draw = |lo: u64, hi: u64| lo + madsim::rand::random::<u64>() % (hi - lo);
-    if madsim::rand::random::<u64>() % SLOW_SYNC_ONE_IN == 0 {
+    if madsim::rand::random::<u64>().is_multiple_of(SLOW_SYNC_ONE_IN) {
         Duration::from_micros(draw(1_000, 20_000))
     } else {
         Duration::from_micros(draw(100, 1_000))

@@ -96,8 +96,12 @@ impl RaftStateMachine<TypeConfig> for Machine {
     {
         while let Some((entry, responder)) = entries.try_next().await? {
             let id = entry.log_id;
-            self.observer
-                .applied(self.node, id.index, id.leader_id.term);
+            let carried = match entry.payload {
+                EntryPayload::Normal(request) => Some(request),
+                _ => None,
+            };
+            let applied = (id.leader_id.term, carried);
+            self.observer.applied(self.node, id.index, applied);
             let mut a = self.lock();
             a.last = Some(id);
             let reply = match entry.payload {

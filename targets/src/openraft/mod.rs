@@ -23,10 +23,28 @@
 //! the repository's `.cargo/config.toml` sets): without it madsim is tokio,
 //! on the wall clock, and nothing here would replay.
 
+pub mod isolated;
 mod model;
 pub mod observer;
 
-pub use model::{run, OpenraftModel, OpenraftVersion, NODES};
+/// madsim's clock, for the run's epoch: virtual under `--cfg madsim`, where
+/// madsim intercepts the process clock (this module is built only then).
+#[allow(clippy::disallowed_types)]
+pub type Clock = madsim::time::Instant;
+
+pub use model::{run, OpenraftModel, OpenraftVersion, CLIENTS, NODES};
+
+/// How openraft is set up in a run, beyond its defaults.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Let a restarted leader resume its leadership without an election
+    /// (openraft's `enable_leader_restore`, on by default in openraft).
+    /// Off here, as standard Raft has it: on, a leader that lost its
+    /// unsynced log tail in a crash resumes in the same term and reuses the
+    /// indexes its followers already hold, and the state machines diverge
+    /// (`targets/FINDINGS.md`; the `leader-restore` switch runs it on).
+    pub leader_restore: bool,
+}
 
 /// openraft 0.10.0-alpha.24, whose leader could commit without a quorum.
 pub mod v0_10_alpha_24;

@@ -3,17 +3,21 @@
 //! "trace hash" is the client history's hash.
 
 use super::observer::PROPERTIES;
-use super::{v0_10_alpha_24, v0_10_alpha_37};
+use super::{v0_10_alpha_24, v0_10_alpha_37, Settings};
 use faultline::madsim_host::catalog::{bug_of, config, own_stream_kinds, run_config, summarize};
 use faultline::madsim_host::run::{RunConfig, RunResult};
 use faultline::sim::model::{
     BugInfo, Description, Host, Model, ModelError, RunRequest, RunSummary,
 };
-use faultline::sim::scenario::Checks;
+use faultline::sim::scenario::{Checks, ScenarioConfig};
 use faultline::sim::spec::{kv::Kv, SequentialSpec};
 
 /// Nodes in a cluster: five, as in the sequence of openraft issue 1802.
 pub const NODES: usize = 5;
+
+/// Clients per run: six, twice the madsim host's default, so that writes
+/// overlap and a leader has several entries in flight at once.
+pub const CLIENTS: u64 = 6;
 
 faultline::sim::bug_switches! {
     /// openraft's releases with known bugs; no switch runs the newest,
@@ -25,14 +29,38 @@ faultline::sim::bug_switches! {
         /// could commit an entry that fewer than a quorum held (issue 1802,
         /// fixed in alpha.25 by pull request 1804).
         V0_10Alpha24 = "0.10.0-alpha.24", caught by All within 500,
+        /// The newest release with openraft's default `enable_leader_restore`
+        /// (on), which this model turns off: a leader restarted after losing
+        /// its unsynced log tail resumes in the same term without an
+        /// election, writes new entries at the indexes its followers already
+        /// hold with the same term, and the followers keep theirs, so state
+        /// machines diverge (a finding: `targets/FINDINGS.md`).
+        LeaderRestore = "leader-restore", caught by All within 100,
     }
 }
 
-/// Runs `release` (the newest: `None`) under `config`.
+/// Runs `release` (the newest: `None`) under `config`: in this process,
+/// or, for a release that cannot replay in a process that ran others, in a
+/// child process ([`super::isolated`]).
 pub fn run(config: &RunConfig, release: Option<OpenraftVersion>) -> RunResult {
     match release {
-        None => v0_10_alpha_37::run::run(config),
-        Some(OpenraftVersion::V0_10Alpha24) => v0_10_alpha_24::run::run(config),
+        Some(r @ OpenraftVersion::V0_10Alpha24) => super::isolated::run_in_child(config, r),
+        _ => run_here(config, release),
+    }
+}
+
+/// Runs `release` under `config` in this process.
+pub(super) fn run_here(config: &RunConfig, release: Option<OpenraftVersion>) -> RunResult {
+    let settings = Settings::default();
+    match release {
+        None => v0_10_alpha_37::run::run(config, settings),
+        Some(OpenraftVersion::V0_10Alpha24) => v0_10_alpha_24::run::run(config, settings),
+        Some(OpenraftVersion::LeaderRestore) => {
+            let settings = Settings {
+                leader_restore: true,
+            };
+            v0_10_alpha_37::run::run(config, settings)
+        }
     }
 }
 
@@ -52,7 +80,10 @@ impl Model for OpenraftModel {
                       older releases) replicating a key-value store"
                 .into(),
             host: Host::Madsim,
-            config: config(NODES),
+            config: ScenarioConfig {
+                clients: CLIENTS as usize,
+                ..config(NODES)
+            },
             checks: Checks {
                 invariants: PROPERTIES.iter().map(|p| p.to_string()).collect(),
                 checks: vec![format!(
@@ -72,7 +103,8 @@ impl Model for OpenraftModel {
 
     fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
         let release = bug_of::<OpenraftVersion>(self.name(), request)?;
-        let config = run_config(self.name(), request, NODES)?;
+        let mut config = run_config(self.name(), request, NODES)?;
+        config.clients = CLIENTS;
         let result = run(&config, release);
         Ok(summarize(config, result, request.record))
     }

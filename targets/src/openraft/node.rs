@@ -17,6 +17,8 @@ use super::network::{Answer, Call, Network, PostOffice, Wire};
 use super::release::{Config, Raft as RaftOf, ReadPolicy, SnapshotPolicy};
 use super::TypeConfig;
 use crate::openraft::observer::{Observer, SyncedTerm};
+use crate::openraft::Clock as Instant;
+use crate::openraft::Settings;
 use faultline::madsim_host::netlayer::{LinkState, MessageLayer};
 use faultline::madsim_host::wire::{
     client_addr, client_of, server_addr, TAG_MESSAGE, TAG_REPLY, TAG_REQUEST,
@@ -25,7 +27,6 @@ use faultline::models::kv::{KvCommand, KvReply, KvRequest};
 use faultline::sim::OpId;
 use madsim::net::Endpoint;
 use madsim::runtime::Handle;
-use madsim::time::Instant;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,9 +35,12 @@ use std::sync::{Arc, Mutex};
 type Raft = RaftOf<TypeConfig, Machine>;
 
 /// Heartbeats every 50 ms; elections after 150 to 300 ms of silence:
-/// openraft's defaults, on virtual time.
-fn config() -> Arc<Config> {
+/// openraft's defaults, on virtual time. A restarted leader restores its
+/// leadership without an election only if `settings` asks for it (see
+/// [`Settings`]).
+fn config(settings: Settings) -> Arc<Config> {
     let config = Config {
+        enable_leader_restore: Some(settings.leader_restore),
         cluster_name: "faultline".into(),
         heartbeat_interval: 50,
         election_timeout_min: 150,
@@ -62,8 +66,7 @@ struct Kept {
 /// `epoch`; returns their madsim ids (node 0 first) and the observer.
 pub(crate) fn start(
     handle: &Handle,
-    count: usize,
-    seed: u64,
+    (count, seed, settings): (usize, u64, Settings),
     (epoch, links): (Instant, LinkState),
 ) -> (Vec<madsim::task::NodeId>, Arc<Observer>) {
     let kept: Vec<Arc<Kept>> = (0..count)
@@ -97,7 +100,7 @@ pub(crate) fn start(
                 .create_node()
                 .name(format!("n{i}"))
                 .ip(server_addr(i).ip())
-                .init(move || serve(i, count, kept.clone(), observer.clone()))
+                .init(move || serve(i, (count, settings), kept.clone(), observer.clone()))
                 .build()
                 .id()
         })
@@ -106,7 +109,12 @@ pub(crate) fn start(
 }
 
 /// One incarnation of node `i`.
-async fn serve(i: usize, count: usize, kept: Arc<Kept>, observer: Arc<Observer>) {
+async fn serve(
+    i: usize,
+    (count, settings): (usize, Settings),
+    kept: Arc<Kept>,
+    observer: Arc<Observer>,
+) {
     let id = u64::try_from(i).expect("a small id");
     let ep = Rc::new(Endpoint::bind(server_addr(i)).await.expect("bind"));
     kept.disk.recover();
@@ -114,7 +122,15 @@ async fn serve(i: usize, count: usize, kept: Arc<Kept>, observer: Arc<Observer>)
     let machine = Machine::new(id, observer.clone());
     let applied = machine.applied();
     let office = PostOffice::open(id, ep.clone(), kept.layer.clone(), kept.calls.clone());
-    let raft = match Raft::new(id, config(), Network(office.clone()), store, machine).await {
+    let raft = match Raft::new(
+        id,
+        config(settings),
+        Network(office.clone()),
+        store,
+        machine,
+    )
+    .await
+    {
         Ok(raft) => raft,
         Err(fatal) => return observer.fatal(id, &fatal.to_string()),
     };

@@ -6,15 +6,19 @@
 //!   two winners of one term break it. The cluster runs openraft's standard
 //!   leader ids (`leader_id_std`), under which this is openraft's promise.
 //! - **State-machine safety**: no two nodes apply different entries at one
-//!   index. An entry is named by its index and term, which Raft's log
-//!   matching makes unique; a committed prefix that changed shows here.
+//!   index. An entry is its term and what it carries (the client request,
+//!   or nothing for openraft's own entries): Raft's log matching makes the
+//!   index and term name one entry, and two entries that share them but
+//!   carry different requests break it. A committed prefix that changed
+//!   shows here.
 //! - **Durable commit**: an entry any node applies is on the synced disks
 //!   of a quorum. Raft commits an entry once a majority stored it, and a
 //!   crash must not lose a committed entry, so "stored" means synced.
 
+use crate::openraft::Clock as Instant;
 use faultline::madsim_host::violation::Violation;
 use faultline::madsim_host::wire::since;
-use madsim::time::Instant;
+use faultline::models::kv::KvRequest;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -23,11 +27,15 @@ use std::sync::Mutex;
 struct Seen {
     /// Per term: the node that won it, and the node that saw it first.
     winners: BTreeMap<u64, (u64, u64)>,
-    /// Per index: the term of the entry applied there, and the node that
-    /// applied it first.
-    applied: BTreeMap<u64, (u64, u64)>,
+    /// Per index: the entry applied there, and the node that applied it
+    /// first.
+    applied: BTreeMap<u64, (Applied, u64)>,
     violation: Option<Violation>,
 }
+
+/// An applied entry: its term and the request it carries (`None`: one of
+/// openraft's own entries, a blank or a membership).
+pub type Applied = (u64, Option<KvRequest>);
 
 /// What a node's synced disk holds at an index: the term of the entry
 /// there, if there is one.
@@ -79,17 +87,20 @@ impl Observer {
         }
     }
 
-    /// `node` applied the entry of `term` at `index`.
-    pub fn applied(&self, node: u64, index: u64, term: u64) {
+    /// `node` applied `entry` at `index`.
+    pub fn applied(&self, node: u64, index: u64, entry: Applied) {
         let mut seen = self.seen.lock().expect("one thread");
-        let (was, first) = *seen.applied.entry(index).or_insert((term, node));
-        if was != term {
+        let (was, first) = *seen.applied.entry(index).or_insert((entry, node));
+        if was != entry {
             let message = format!(
-                "state-machine safety: node {first} applied the entry of term {was} at index \
-                 {index}, node {node} the entry of term {term}"
+                "state-machine safety: at index {index} node {first} applied {}, node {node} \
+                 applied {}",
+                describe(&was),
+                describe(&entry)
             );
             self.report(&mut seen, message);
         }
+        let term = entry.0;
         let holders: Vec<usize> = (0..self.disks.len())
             .filter(|&n| self.disks[n](index) == Some(term))
             .collect();
@@ -129,5 +140,13 @@ impl Observer {
                 message,
             });
         }
+    }
+}
+
+/// `the entry of term 2 carrying client 1 #4: append 1 1000004`.
+fn describe((term, request): &Applied) -> String {
+    match request {
+        Some(request) => format!("the entry of term {term} carrying {request}"),
+        None => format!("openraft's own entry of term {term}"),
     }
 }

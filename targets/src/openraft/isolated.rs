@@ -1,0 +1,181 @@
+//! A run in a process of its own, for a release whose dependencies draw
+//! from state that madsim does not own and that outlives a run.
+//!
+//! openraft 0.10.0-alpha.24 picks among ready branches with
+//! `futures_util::select!`, which shuffles them with a thread-local random
+//! stream that futures-util seeds from a process-wide counter: one step per
+//! thread that ever used it. The first run in a process sees the same
+//! stream in every process; a later run sees another, and its history
+//! differs. No thread or runtime trick resets the counter without patching
+//! futures-util, so such a release runs each seed in a fresh child of the
+//! `faultline-targets` binary, where its run is the first. The child reads
+//! the run from its standard input and writes the outcome, as JSON.
+//! (0.10.0-alpha.37 selects through its runtime's biased `select`, and runs
+//! in process.)
+
+use super::model::{run_here, OpenraftVersion};
+use faultline::madsim_host::run::{RunConfig, RunResult};
+use faultline::madsim_host::violation::Violation;
+use faultline::models::kv::{KvReply, KvRequest};
+use faultline::sim::history::History;
+use faultline::sim::model::BugSwitch;
+use faultline::sim::{FaultPlan, SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The variable that makes the binary a child: its value names the
+/// release.
+const CHILD: &str = "FAULTLINE_OPENRAFT_CHILD";
+
+/// The binary a child runs, where the current executable is not it (a
+/// test binary): set by the tests, else looked for beside the current one.
+const BINARY: &str = "FAULTLINE_TARGETS_BIN";
+
+/// A run, as the child reads it.
+#[derive(Serialize, Deserialize)]
+struct Job {
+    seed: u64,
+    nodes: usize,
+    clients: u64,
+    run_for: u64,
+    client_timeout: u64,
+    plan: FaultPlan,
+}
+
+/// What the child writes back.
+#[derive(Serialize, Deserialize)]
+enum Outcome {
+    Ran {
+        history: History<KvRequest, KvReply>,
+        history_hash: u64,
+        skipped_faults: usize,
+        violation: Option<(u64, String)>,
+        runaway: Option<String>,
+    },
+    Panicked(String),
+}
+
+/// Runs `release` under `config` in a child process.
+///
+/// # Panics
+/// Where no child can be started or its answer cannot be read (the
+/// binary is missing), and where openraft panicked in the child, with
+/// openraft's message: the sweep records either as the run's panic.
+pub(super) fn run_in_child(config: &RunConfig, release: OpenraftVersion) -> RunResult {
+    let job = Job {
+        seed: config.seed,
+        nodes: config.nodes,
+        clients: config.clients,
+        run_for: config.run_for.as_nanos(),
+        client_timeout: config.client_timeout.as_nanos(),
+        plan: config.plan.clone(),
+    };
+    let mut child = Command::new(binary())
+        .env(CHILD, release.name())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start a child for openraft {}: {e}", release.name()));
+    let input = serde_json::to_vec(&job).expect("a job is plain data");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(&input)
+        .expect("the child reads its job");
+    let output = child.wait_with_output().expect("the child ends");
+    match serde_json::from_slice(&output.stdout) {
+        Ok(Outcome::Ran {
+            history,
+            history_hash,
+            skipped_faults,
+            violation,
+            runaway,
+        }) => RunResult {
+            history,
+            history_hash,
+            skipped_faults,
+            violation: violation.map(|(at, message)| Violation {
+                at: SimTime(at),
+                message,
+            }),
+            runaway,
+        },
+        Ok(Outcome::Panicked(message)) => panic!("{message}"),
+        Err(e) => panic!(
+            "the child for openraft {} answered no outcome: {e}",
+            release.name()
+        ),
+    }
+}
+
+/// The `faultline-targets` binary.
+fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os(BINARY) {
+        return PathBuf::from(path);
+    }
+    let me = std::env::current_exe().expect("the current executable");
+    let name = format!("faultline-targets{}", std::env::consts::EXE_SUFFIX);
+    if me.file_name().is_some_and(|n| n == name.as_str()) {
+        return me;
+    }
+    // A test binary sits in `target/<profile>/deps/`, the binary one up.
+    let dir = me.parent().expect("a directory");
+    [dir.join(&name), dir.join("..").join(&name)]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("no {name} beside {}: set {BINARY}", me.display()))
+}
+
+/// In a child (the variable [`CHILD`] set): runs the job on standard input
+/// and writes its outcome, then exits. Elsewhere: returns at once. The
+/// binary's `main` calls this first.
+pub fn serve_if_child() {
+    let Some(name) = std::env::var_os(CHILD) else {
+        return;
+    };
+    let release = name
+        .to_str()
+        .and_then(OpenraftVersion::from_name)
+        .expect("the parent names a known release");
+    let mut input = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut input)
+        .expect("the parent writes a job");
+    let job: Job = serde_json::from_slice(&input).expect("the parent writes a job");
+    let config = RunConfig {
+        seed: job.seed,
+        nodes: job.nodes,
+        clients: job.clients,
+        run_for: SimDuration(job.run_for),
+        client_timeout: SimDuration(job.client_timeout),
+        plan: job.plan,
+    };
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = match std::panic::catch_unwind(|| run_here(&config, Some(release))) {
+        Ok(result) => Outcome::Ran {
+            history: result.history,
+            history_hash: result.history_hash,
+            skipped_faults: result.skipped_faults,
+            violation: result.violation.map(|v| (v.at.0, v.message)),
+            runaway: result.runaway,
+        },
+        Err(panic) => Outcome::Panicked(panic_message(&*panic)),
+    };
+    let output = serde_json::to_vec(&outcome).expect("an outcome is plain data");
+    std::io::stdout()
+        .write_all(&output)
+        .expect("the parent reads the outcome");
+    std::process::exit(0);
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "openraft panicked".into())
+}
