@@ -7,8 +7,8 @@
 set -euo pipefail
 SEEDS="${1:-1000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-cargo build --release --quiet --manifest-path "$ROOT/targets/Cargo.toml"
+(cd "$ROOT" && cargo build --release --quiet)
+(cd "$ROOT/targets" && cargo build --release --quiet)
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 

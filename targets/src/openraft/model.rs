@@ -20,8 +20,9 @@ pub const NODES: usize = 5;
 pub const CLIENTS: u64 = 6;
 
 faultline::sim::bug_switches! {
-    /// openraft's releases with known bugs; no switch runs the newest,
-    /// 0.10.0-alpha.37.
+    /// openraft's releases with known bugs, and the newest,
+    /// 0.10.0-alpha.37, with openraft's default leader restore (which the
+    /// model otherwise turns off).
     pub enum OpenraftVersion {
         /// openraft 0.10.0-alpha.24: the leader's progress list kept its
         /// voters above the commit point in order only when one crossed it,
@@ -76,8 +77,9 @@ impl Model for OpenraftModel {
     fn describe(&self) -> Description {
         Description {
             name: self.name().to_string(),
-            summary: "databendlabs/openraft 0.10.0-alpha.37 on madsim (the bug switches are \
-                      older releases) replicating a key-value store"
+            summary: "databendlabs/openraft 0.10.0-alpha.37 on madsim replicating a key-value \
+                      store (the bug switches: an older release, and openraft's default leader \
+                      restore)"
                 .into(),
             host: Host::Madsim,
             config: ScenarioConfig {
