@@ -8,6 +8,6 @@
 fn main() {
     // A child run of a release that needs a process of its own.
     #[cfg(madsim)]
-    faultline_targets::openraft::isolated::serve_if_child();
+    faultline_targets::openraft::serve_if_child();
     faultline::cli::main(faultline_targets::LIBRARIES)
 }

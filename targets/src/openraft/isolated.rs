@@ -13,15 +13,14 @@
 //! (0.10.0-alpha.37 selects through its runtime's biased `select`, and runs
 //! in process.)
 
-use super::model::{run_here, OpenraftVersion};
 use faultline::madsim_host::run::{RunConfig, RunResult};
 use faultline::madsim_host::violation::Violation;
 use faultline::models::kv::{KvReply, KvRequest};
 use faultline::sim::history::History;
-use faultline::sim::model::BugSwitch;
 use faultline::sim::{FaultPlan, SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -57,13 +56,13 @@ enum Outcome {
     Panicked(String),
 }
 
-/// Runs `release` under `config` in a child process.
+/// Runs the release named `release` under `config` in a child process.
 ///
 /// # Panics
 /// Where no child can be started or its answer cannot be read (the
 /// binary is missing), and where openraft panicked in the child, with
 /// openraft's message: the sweep records either as the run's panic.
-pub(super) fn run_in_child(config: &RunConfig, release: OpenraftVersion) -> RunResult {
+pub(super) fn run_in_child(config: &RunConfig, release: &str) -> RunResult {
     let job = Job {
         seed: config.seed,
         nodes: config.nodes,
@@ -73,12 +72,12 @@ pub(super) fn run_in_child(config: &RunConfig, release: OpenraftVersion) -> RunR
         plan: config.plan.clone(),
     };
     let mut child = Command::new(binary())
-        .env(CHILD, release.name())
+        .env(CHILD, release)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start a child for openraft {}: {e}", release.name()));
+        .unwrap_or_else(|e| panic!("cannot start a child for openraft {release}: {e}"));
     let input = serde_json::to_vec(&job).expect("a job is plain data");
     child
         .stdin
@@ -105,10 +104,7 @@ pub(super) fn run_in_child(config: &RunConfig, release: OpenraftVersion) -> RunR
             runaway,
         },
         Ok(Outcome::Panicked(message)) => panic!("{message}"),
-        Err(e) => panic!(
-            "the child for openraft {} answered no outcome: {e}",
-            release.name()
-        ),
+        Err(e) => panic!("the child for openraft {release} answered no outcome: {e}"),
     }
 }
 
@@ -131,16 +127,13 @@ fn binary() -> PathBuf {
 }
 
 /// In a child (the variable [`CHILD`] set): runs the job on standard input
-/// and writes its outcome, then exits. Elsewhere: returns at once. The
-/// binary's `main` calls this first.
-pub fn serve_if_child() {
+/// with `run` (given the release the parent named) and writes its outcome,
+/// then exits. Elsewhere: returns at once.
+pub(super) fn serve_if_child(run: impl Fn(&RunConfig, &str) -> RunResult) {
     let Some(name) = std::env::var_os(CHILD) else {
         return;
     };
-    let release = name
-        .to_str()
-        .and_then(OpenraftVersion::from_name)
-        .expect("the parent names a known release");
+    let release = name.into_string().expect("the parent names a release");
     let mut input = Vec::new();
     std::io::stdin()
         .read_to_end(&mut input)
@@ -155,7 +148,8 @@ pub fn serve_if_child() {
         plan: job.plan,
     };
     std::panic::set_hook(Box::new(|_| {}));
-    let outcome = match std::panic::catch_unwind(|| run_here(&config, Some(release))) {
+    let ran = std::panic::catch_unwind(AssertUnwindSafe(|| run(&config, &release)));
+    let outcome = match ran {
         Ok(result) => Outcome::Ran {
             history: result.history,
             history_hash: result.history_hash,

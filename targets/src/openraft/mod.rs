@@ -23,7 +23,7 @@
 //! the repository's `.cargo/config.toml` sets): without it madsim is tokio,
 //! on the wall clock, and nothing here would replay.
 
-pub mod isolated;
+mod isolated;
 mod model;
 pub mod observer;
 
@@ -32,7 +32,7 @@ pub mod observer;
 #[allow(clippy::disallowed_types)]
 pub type Clock = madsim::time::Instant;
 
-pub use model::{run, OpenraftModel, OpenraftVersion, CLIENTS, NODES};
+pub use model::{run, serve_if_child, OpenraftModel, OpenraftVersion, CLIENTS, NODES};
 
 /// How openraft is set up in a run, beyond its defaults.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::{v0_10_alpha_24, v0_10_alpha_37, Settings};
 use faultline::madsim_host::catalog::{bug_of, config, own_stream_kinds, run_config, summarize};
 use faultline::madsim_host::run::{RunConfig, RunResult};
 use faultline::sim::model::{
-    BugInfo, Description, Host, Model, ModelError, RunRequest, RunSummary,
+    BugInfo, BugSwitch, Description, Host, Model, ModelError, RunRequest, RunSummary,
 };
 use faultline::sim::scenario::{Checks, ScenarioConfig};
 use faultline::sim::spec::{kv::Kv, SequentialSpec};
@@ -45,9 +45,19 @@ faultline::sim::bug_switches! {
 /// child process ([`super::isolated`]).
 pub fn run(config: &RunConfig, release: Option<OpenraftVersion>) -> RunResult {
     match release {
-        Some(r @ OpenraftVersion::V0_10Alpha24) => super::isolated::run_in_child(config, r),
+        Some(r @ OpenraftVersion::V0_10Alpha24) => super::isolated::run_in_child(config, r.name()),
         _ => run_here(config, release),
     }
+}
+
+/// In a child process that the parent started for one run
+/// ([`super::isolated`]): runs it, writes its outcome and exits. Elsewhere:
+/// returns at once. The binary's `main` calls this first.
+pub fn serve_if_child() {
+    super::isolated::serve_if_child(|config, name| {
+        let release = OpenraftVersion::from_name(name).expect("the parent names a known release");
+        run_here(config, Some(release))
+    });
 }
 
 /// Runs `release` under `config` in this process.
