@@ -17,6 +17,7 @@ use faultline::madsim_host::run::{RunConfig, RunResult};
 use faultline::madsim_host::violation::Violation;
 use faultline::models::kv::{KvReply, KvRequest};
 use faultline::sim::history::History;
+use faultline::sim::scenario::report::panic_text;
 use faultline::sim::{FaultPlan, SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -157,19 +158,11 @@ pub(super) fn serve_if_child(run: impl Fn(&RunConfig, &str) -> RunResult) {
             violation: result.violation.map(|v| (v.at.0, v.message)),
             runaway: result.runaway,
         },
-        Err(panic) => Outcome::Panicked(panic_message(&*panic)),
+        Err(panic) => Outcome::Panicked(panic_text(&*panic)),
     };
     let output = serde_json::to_vec(&outcome).expect("an outcome is plain data");
     std::io::stdout()
         .write_all(&output)
         .expect("the parent reads the outcome");
     std::process::exit(0);
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "openraft panicked".into())
 }
