@@ -10,6 +10,7 @@ use crate::async_kv::{self, invariants as async_invariants, AsyncKvBug};
 use crate::run::{run_async_kv, run_watched, RunConfig, RunResult, Watch};
 use models::kv::{history, KvRequest};
 use models::raft_kv::{self, invariants, RaftBug, RaftKv, RaftKvModel};
+use sim::history::History;
 use sim::linearizability::Verdict;
 use sim::model::detail::RunDetail;
 use sim::model::{
@@ -17,6 +18,7 @@ use sim::model::{
 };
 use sim::scenario::{Checks, Failure, FailureKind, ScenarioConfig};
 use sim::{LinkConfig, NodeTable, SimDuration, SimTime};
+use std::fmt::Debug;
 use std::sync::Arc;
 
 /// How long clients run in a madsim run.
@@ -25,19 +27,21 @@ pub const RUN_FOR: SimDuration = SimDuration::from_secs(5);
 pub const CLIENTS: u64 = 3;
 /// The client timeout.
 pub const CLIENT_TIMEOUT: SimDuration = SimDuration::from_secs(1);
+/// How long, after the heal, each client has to see an operation complete.
+pub const LIVENESS_FOR: SimDuration = SimDuration::from_secs(5);
 
 /// The madsim host's models, one line each.
 pub const CATALOG: &[&dyn Model] = &[&RaftKvMadsim, &AsyncKvModel];
 
 /// A madsim run's shape (madsim's links are 1 to 10 ms, the engine's
-/// default; there is no liveness phase).
+/// default).
 pub fn config(nodes: usize) -> ScenarioConfig {
     ScenarioConfig {
         nodes,
         clients: CLIENTS as usize,
         link: LinkConfig::default(),
         safety_for: RUN_FOR,
-        liveness_for: SimDuration::ZERO,
+        liveness_for: LIVENESS_FOR,
         client_timeout: CLIENT_TIMEOUT,
         budget: sim::scenario::Budget::default(),
     }
@@ -77,35 +81,49 @@ pub fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunC
         nodes,
         clients: CLIENTS,
         run_for: RUN_FOR,
+        liveness_for: LIVENESS_FOR,
         client_timeout: CLIENT_TIMEOUT,
         plan,
     })
 }
 
-/// A madsim run as a summary: its violation, else its history's verdict.
+/// A key-value run as a summary: its violation, else its history's verdict
+/// under the `kv` spec.
 pub fn summarize(config: RunConfig, result: RunResult, record: bool) -> RunSummary {
-    let end = SimTime::ZERO.after(RUN_FOR);
-    let runaway = result.runaway.as_ref().map(|message| Failure {
-        kind: FailureKind::Runaway,
+    summarize_with(config, result, record, history::check, |r: &KvRequest| {
+        r.command.kind()
+    })
+}
+
+/// Any service's run as a summary: a runaway, else its violation, else
+/// `check`'s verdict on its history, else its liveness shortfall. `kind`
+/// names an operation for the per-operation figures.
+pub fn summarize_with<Op: Debug, Reply: Debug>(
+    config: RunConfig,
+    result: RunResult<Op, Reply>,
+    record: bool,
+    check: impl FnOnce(&History<Op, Reply>) -> Verdict,
+    kind: impl Fn(&Op) -> &'static str + Copy,
+) -> RunSummary {
+    let end = SimTime::ZERO.after(config.run_for);
+    let fail = |kind, message: &String, at| Failure {
+        kind,
         message: message.clone(),
-        at: end,
-    });
-    let verdict = (result.runaway.is_none() && result.violation.is_none())
-        .then(|| history::check(&result.history));
-    let failure = runaway.or_else(|| match (&result.violation, &verdict) {
-        (Some(v), _) => Some(Failure {
-            kind: FailureKind::Invariant,
-            message: v.message.clone(),
-            at: v.at,
+        at,
+    };
+    let runaway = result.runaway.as_ref();
+    let verdict = (runaway.is_none() && result.violation.is_none()).then(|| check(&result.history));
+    let failure = match (runaway, &result.violation, &verdict) {
+        (Some(message), _, _) => Some(fail(FailureKind::Runaway, message, end)),
+        (None, Some(v), _) => Some(fail(FailureKind::Invariant, &v.message, v.at)),
+        (None, None, Some(Verdict::NotLinearizable(c))) => {
+            Some(fail(FailureKind::Linearizability, &c.to_string(), end))
+        }
+        _ => result.stuck.as_ref().map(|message| {
+            let healed_for = end.after(config.liveness_for);
+            fail(FailureKind::Liveness, message, healed_for)
         }),
-        (None, Some(Verdict::NotLinearizable(c))) => Some(Failure {
-            kind: FailureKind::Linearizability,
-            message: c.to_string(),
-            at: end,
-        }),
-        _ => None,
-    });
-    let kind = |r: &KvRequest| r.command.kind();
+    };
     let detail = record.then(|| {
         let detail = RunDetail::new(&result.history, kind, Vec::new(), verdict.as_ref());
         Box::new(detail)

@@ -25,13 +25,14 @@ pub type CrashHook = Arc<dyn Fn(usize) + Send + Sync>;
 pub type FocusHook = Arc<dyn Fn() -> Option<usize> + Send + Sync>;
 
 /// Applies `plan` from `epoch` on, in order, up to `until` (the run's
-/// length: later faults do not happen); returns how many faults had no
-/// madsim control and were skipped. A focused episode hits the node `focus`
-/// names when its first fault fires, and every later fault of the episode
-/// hits the same node, as on the engine; with no focus it is skipped.
+/// length: later faults do not happen), then, if `heal` says when, ends
+/// every fault then; returns how many faults had no madsim control and
+/// were skipped. A focused episode hits the node `focus` names when its
+/// first fault fires, and every later fault of the episode hits the same
+/// node, as on the engine; with no focus it is skipped.
 pub async fn apply(
     plan: FaultPlan,
-    until: sim::SimDuration,
+    (until, heal): (sim::SimDuration, Option<sim::SimDuration>),
     nodes: Vec<MadsimNode>,
     epoch: Instant,
     links: LinkState,
@@ -72,6 +73,10 @@ pub async fn apply(
             skipped += 1;
         }
     }
+    if let Some(at) = heal {
+        sleep_until(epoch + Duration::from_nanos(at.as_nanos())).await;
+        applier.heal_all();
+    }
     skipped
 }
 
@@ -88,6 +93,25 @@ struct Applier {
 }
 
 impl Applier {
+    /// Ends every fault: every link unclogged, every killed node restarted,
+    /// every paused one resumed, the links' loss and delays reset. It opens
+    /// the liveness phase, as the engine's heal does.
+    fn heal_all(&mut self) {
+        self.cuts.clear();
+        for &a in &self.nodes {
+            for &b in &self.nodes {
+                if a != b {
+                    self.net.unclog_link(a, b);
+                }
+            }
+            if self.handle.is_exit(a) {
+                self.handle.restart(a);
+            }
+            self.handle.resume(a);
+        }
+        self.links.set(None);
+    }
+
     /// Applies one fault; false when madsim has no control for it. Every
     /// variant is named, so a new kind of fault cannot be skipped silently.
     fn apply(&mut self, fault: Fault) -> bool {

@@ -1,16 +1,20 @@
-//! One seeded madsim run of a key-value model: the cluster, the clients and
-//! the fault plan, then the history and its hash.
+//! One seeded madsim run of a service: the cluster, the clients and the
+//! fault plan, the liveness phase after the heal, then the history and its
+//! hash. [`simulate_service`] runs any service a [`Workload`] drives;
+//! [`simulate_cluster`] is it for the key-value services.
 
 use crate::async_kv::{self, AsyncKvBug};
-use crate::clients::{run_client, ClientShared};
+use crate::clients::{run_client, ClientShared, Payload};
 use crate::cluster::{self, FocusOf, KvNode, Monitor};
 use crate::faults::{CrashHook, FocusHook};
 use crate::netlayer::{LinkState, Links};
 use crate::violation::Violation;
 use madsim::runtime::Runtime;
 use madsim::time::Instant;
-use models::kv::{KvReply, KvRequest};
+use models::kv::{KvClients, KvInterface, KvReply, KvRequest};
+use serde::{Deserialize, Serialize};
 use sim::history::History;
+use sim::scenario::{Interface, Workload};
 use sim::{FaultPlan, NodeId, SimDuration};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What a run is.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunConfig {
     /// The seed (madsim's, and the nodes' and clients' streams).
     pub seed: u64,
@@ -29,6 +33,10 @@ pub struct RunConfig {
     pub clients: u64,
     /// How long clients run.
     pub run_for: SimDuration,
+    /// How long the liveness phase lasts: every fault is healed at
+    /// `run_for`, and each client must then see an operation complete ok
+    /// within this. Zero: no liveness phase.
+    pub liveness_for: SimDuration,
     /// The client timeout.
     pub client_timeout: SimDuration,
     /// The faults.
@@ -36,10 +44,10 @@ pub struct RunConfig {
 }
 
 /// What a run produced.
-#[derive(Clone, Debug)]
-pub struct RunResult {
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunResult<Op = KvRequest, Reply = KvReply> {
     /// The client history.
-    pub history: History<KvRequest, KvReply>,
+    pub history: History<Op, Reply>,
     /// A hash of the history (its `Debug` form folded with FNV-1a), equal for
     /// equal histories in any process.
     pub history_hash: u64,
@@ -50,6 +58,8 @@ pub struct RunResult {
     pub violation: Option<Violation>,
     /// What went over the run's budget of messages, if anything did.
     pub runaway: Option<String>,
+    /// Which clients made no progress in the liveness phase, if any.
+    pub stuck: Option<String>,
 }
 
 /// The most messages one run may send: the madsim host's budget, as the
@@ -192,14 +202,32 @@ pub struct Started {
     pub focus: Option<FocusHook>,
 }
 
-/// One run of any cluster: `start` puts the servers on their addresses and
-/// returns them as [`Started`]; clients run and the plan is
-/// applied; then `violation` reports what the run's invariants saw.
+/// One run of a key-value cluster, driven by [`KvClients`]: see
+/// [`simulate_service`].
 pub async fn simulate_cluster(
     config: RunConfig,
     start: impl FnOnce(&madsim::runtime::Handle, Instant, LinkState) -> Started,
     violation: impl FnOnce() -> Option<Violation>,
 ) -> RunResult {
+    simulate_service::<KvInterface, _>(config, KvClients::default(), start, violation).await
+}
+
+/// One run of any service: `start` puts the servers on their addresses and
+/// returns them as [`Started`]; clients of `workload` run and the plan is
+/// applied; the faults are healed and the liveness phase runs; then
+/// `violation` reports what the run's invariants saw.
+pub async fn simulate_service<S, W>(
+    config: RunConfig,
+    workload: W,
+    start: impl FnOnce(&madsim::runtime::Handle, Instant, LinkState) -> Started,
+    violation: impl FnOnce() -> Option<Violation>,
+) -> RunResult<S::Op, S::Reply>
+where
+    S: Interface + 'static,
+    S::Op: Payload,
+    S::Reply: Payload,
+    W: Workload<S> + Send + 'static,
+{
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();
     let links: LinkState = Links::new(MESSAGE_BUDGET);
@@ -208,32 +236,34 @@ pub async fn simulate_cluster(
         on_crash,
         focus,
     } = start(&handle, epoch, links.clone());
-    let shared = Arc::new(ClientShared {
+    let shared = Arc::new(ClientShared::<S, W> {
         history: Mutex::new(History::new()),
+        workload: Mutex::new(workload),
         next_process: AtomicU64::new(config.clients),
         epoch,
         servers: config.nodes,
         client_timeout: config.client_timeout,
+        heal_at: config.run_for,
+        live: Mutex::new(vec![false; config.clients as usize]),
     });
     let client_node = handle
         .create_node()
         .name("clients")
         .ip(std::net::IpAddr::from([10, 0, 1, 1]))
         .build();
-    let mut clients = Vec::new();
-    for c in 0..config.clients {
-        let shared = shared.clone();
-        let (seed, until) = (config.seed, config.run_for);
-        clients.push(client_node.spawn(async move {
-            run_client(c, seed, until, shared).await;
-        }));
-    }
-    let plan = config.plan.clone();
+    let until = SimDuration(config.run_for.as_nanos() + config.liveness_for.as_nanos());
+    let clients: Vec<_> = (0..config.clients)
+        .map(|c| {
+            let (shared, seed) = (shared.clone(), config.seed);
+            client_node.spawn(run_client(c, seed, until, shared))
+        })
+        .collect();
     let mut everyone = ids.clone();
     everyone.push(client_node.id());
+    let heal = (config.liveness_for > SimDuration::ZERO).then_some(config.run_for);
     let faults = madsim::task::spawn(crate::faults::apply(
-        plan,
-        config.run_for,
+        config.plan.clone(),
+        (config.run_for, heal),
         ids,
         epoch,
         links.clone(),
@@ -252,6 +282,7 @@ pub async fn simulate_cluster(
         skipped_faults,
         violation: violation(),
         runaway: links.runaway(),
+        stuck: heal.and_then(|_| shared.liveness_shortfall()),
     };
     tear_down(&handle, &everyone).await;
     result

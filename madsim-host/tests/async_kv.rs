@@ -23,6 +23,9 @@ fn failure(result: &RunResult) -> Option<String> {
     if let Some(v) = &result.violation {
         return Some(format!("invariant at {}: {}", v.at, v.message));
     }
+    if let Some(stuck) = &result.stuck {
+        return Some(format!("liveness: {stuck}"));
+    }
     match history::check(&result.history) {
         Verdict::Linearizable => None,
         other => Some(format!("{other:?}")),

@@ -8,7 +8,7 @@ use madsim_host::run::{run, run_watched, RunConfig, Watch};
 use models::kv::history;
 use models::raft_kv::{invariants, RaftBug, RaftKv};
 use sim::linearizability::Verdict;
-use sim::{FaultKind, Nemesis};
+use sim::{FaultKind, Nemesis, SimDuration};
 
 mod common;
 use common::seeds;
@@ -37,6 +37,7 @@ fn raft_kv_under_madsim_is_safe_and_linearizable_under_partitions_and_crashes() 
         let result = run_watched(&config(seed), |_| RaftKv::new(None), watched());
         assert_eq!(result.skipped_faults, 0, "every fault had a madsim control");
         assert_eq!(result.violation, None, "seed {seed}");
+        assert_eq!(result.stuck, None, "seed {seed}");
         ops += result.history.events.len() / 2;
         let verdict = history::check(&result.history);
         assert!(
@@ -132,29 +133,35 @@ fn two_processes_agree_on_the_history() {
 
 /// The message layer obeys a flaky-network period: with every message lost,
 /// no leader is elected and no operation completes; with none lost, they do.
+/// The liveness phase heals it: after the heal, every client completes one.
 #[test]
 fn the_message_layer_drops_what_the_plan_says() {
-    let lossy = |num: u32| {
+    let lossy = |num: u32, liveness_for| {
         let mut plan = sim::FaultPlan::new();
         let links = sim::LinkConfig::default().with_drop(sim::Ratio { num, den: 1 });
         plan.push(
             sim::SimTime::ZERO,
             sim::Fault::SetAllLinks { config: links },
         );
-        RunConfig { plan, ..config(1) }
+        RunConfig {
+            plan,
+            liveness_for,
+            ..config(1)
+        }
     };
-    let completed = |num: u32| {
-        let result = run(&lossy(num), |_| RaftKv::new(None));
+    let completed = |config: RunConfig| {
+        let result = run(&config, |_| RaftKv::new(None));
         assert_eq!(result.skipped_faults, 0);
-        result
-            .history
-            .events
-            .iter()
-            .filter(|e| matches!(e.kind, sim::history::EventKind::Ok(_)))
-            .count()
+        let oks = result.history.events.iter();
+        let oks = oks.filter(|e| matches!(e.kind, sim::history::EventKind::Ok(_)));
+        (oks.count(), result.stuck)
     };
-    assert_eq!(completed(1), 0, "everything lost");
-    assert!(completed(0) > 50, "nothing lost");
+    let none = SimDuration::ZERO;
+    let (lost, stuck) = completed(lossy(1, none));
+    assert_eq!((lost, stuck), (0, None), "everything lost, and no heal");
+    assert!(completed(lossy(0, none)).0 > 50, "nothing lost");
+    let (healed, stuck) = completed(lossy(1, SimDuration::from_secs(5)));
+    assert_eq!((healed, stuck), (3, None), "one per client after the heal");
 }
 
 /// madsim's own check: the run, executed twice in fresh runtimes, draws the

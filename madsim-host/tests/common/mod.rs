@@ -12,7 +12,7 @@ pub(crate) fn seeds() -> std::ops::Range<u64> {
     0..n
 }
 
-/// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds,
+/// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds and the liveness phase,
 /// under the plan the nemesis of `kinds` draws for it.
 pub(crate) fn config(seed: u64, nodes: usize, kinds: &[FaultKind]) -> RunConfig {
     let nemesis = Nemesis {
@@ -22,7 +22,7 @@ pub(crate) fn config(seed: u64, nodes: usize, kinds: &[FaultKind]) -> RunConfig 
     config_with(seed, nodes, &nemesis)
 }
 
-/// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds,
+/// Seed `seed` of `nodes` servers and 3 clients for 5 simulated seconds and the liveness phase,
 /// under the plan `nemesis` draws for it.
 pub(crate) fn config_with(seed: u64, nodes: usize, nemesis: &Nemesis) -> RunConfig {
     let run_for = SimDuration::from_secs(5);
@@ -31,6 +31,7 @@ pub(crate) fn config_with(seed: u64, nodes: usize, nemesis: &Nemesis) -> RunConf
         nodes,
         clients: 3,
         run_for,
+        liveness_for: madsim_host::catalog::LIVENESS_FOR,
         client_timeout: SimDuration::from_secs(1),
         plan: nemesis.generate(seed, nodes, run_for),
     }

@@ -12,7 +12,7 @@ pub mod service;
 pub mod store;
 pub mod workload;
 
-pub use request::{KvCommand, KvReply, KvRequest};
+pub use request::{KvCommand, KvInterface, KvReply, KvRequest};
 pub use service::KvService;
 pub use store::KvStore;
 pub use workload::KvClients;

@@ -92,3 +92,13 @@ pub enum KvReply {
         hint: Option<NodeId>,
     },
 }
+
+/// The key-value service as its clients see it, for a service that is not
+/// a sans-IO node (every key-value [`sim::Node`] is already one).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KvInterface;
+
+impl sim::scenario::Interface for KvInterface {
+    type Op = KvRequest;
+    type Reply = KvReply;
+}

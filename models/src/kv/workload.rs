@@ -4,8 +4,8 @@
 //! and gives up at the scenario's client timeout (recorded as indeterminate).
 
 use super::request::{KvCommand, KvReply, KvRequest};
-use sim::scenario::{Completion, Workload};
-use sim::{Node, NodeId, SimDuration, SimRng};
+use sim::scenario::{Completion, Interface, Workload};
+use sim::{NodeId, SimDuration, SimRng};
 
 /// The workload of a key-value model's clients.
 #[derive(Clone, Debug)]
@@ -147,7 +147,7 @@ impl KvClients {
     }
 }
 
-impl<N: Node<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
+impl<N: Interface<Op = KvRequest, Reply = KvReply>> Workload<N> for KvClients {
     fn next_op(
         &mut self,
         rng: &mut SimRng,

@@ -14,11 +14,7 @@
 //! in process.)
 
 use faultline::madsim_host::run::{RunConfig, RunResult};
-use faultline::madsim_host::violation::Violation;
-use faultline::models::kv::{KvReply, KvRequest};
-use faultline::sim::history::History;
 use faultline::sim::scenario::report::panic_text;
-use faultline::sim::{FaultPlan, SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::panic::AssertUnwindSafe;
@@ -33,27 +29,10 @@ const CHILD: &str = "FAULTLINE_OPENRAFT_CHILD";
 /// test binary): set by the tests, else looked for beside the current one.
 const BINARY: &str = "FAULTLINE_TARGETS_BIN";
 
-/// A run, as the child reads it.
-#[derive(Serialize, Deserialize)]
-struct Job {
-    seed: u64,
-    nodes: usize,
-    clients: u64,
-    run_for: u64,
-    client_timeout: u64,
-    plan: FaultPlan,
-}
-
 /// What the child writes back.
 #[derive(Serialize, Deserialize)]
 enum Outcome {
-    Ran {
-        history: History<KvRequest, KvReply>,
-        history_hash: u64,
-        skipped_faults: usize,
-        violation: Option<(u64, String)>,
-        runaway: Option<String>,
-    },
+    Ran(RunResult),
     Panicked(String),
 }
 
@@ -64,14 +43,6 @@ enum Outcome {
 /// binary is missing), and where openraft panicked in the child, with
 /// openraft's message: the sweep records either as the run's panic.
 pub(super) fn run_in_child(config: &RunConfig, release: &str) -> RunResult {
-    let job = Job {
-        seed: config.seed,
-        nodes: config.nodes,
-        clients: config.clients,
-        run_for: config.run_for.as_nanos(),
-        client_timeout: config.client_timeout.as_nanos(),
-        plan: config.plan.clone(),
-    };
     let mut child = Command::new(binary())
         .env(CHILD, release)
         .stdin(Stdio::piped())
@@ -79,7 +50,7 @@ pub(super) fn run_in_child(config: &RunConfig, release: &str) -> RunResult {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start a child for openraft {release}: {e}"));
-    let input = serde_json::to_vec(&job).expect("a job is plain data");
+    let input = serde_json::to_vec(config).expect("a run is plain data");
     child
         .stdin
         .take()
@@ -88,22 +59,7 @@ pub(super) fn run_in_child(config: &RunConfig, release: &str) -> RunResult {
         .expect("the child reads its job");
     let output = child.wait_with_output().expect("the child ends");
     match serde_json::from_slice(&output.stdout) {
-        Ok(Outcome::Ran {
-            history,
-            history_hash,
-            skipped_faults,
-            violation,
-            runaway,
-        }) => RunResult {
-            history,
-            history_hash,
-            skipped_faults,
-            violation: violation.map(|(at, message)| Violation {
-                at: SimTime(at),
-                message,
-            }),
-            runaway,
-        },
+        Ok(Outcome::Ran(result)) => result,
         Ok(Outcome::Panicked(message)) => panic!("{message}"),
         Err(e) => panic!("the child for openraft {release} answered no outcome: {e}"),
     }
@@ -139,25 +95,11 @@ pub(super) fn serve_if_child(run: impl Fn(&RunConfig, &str) -> RunResult) {
     std::io::stdin()
         .read_to_end(&mut input)
         .expect("the parent writes a job");
-    let job: Job = serde_json::from_slice(&input).expect("the parent writes a job");
-    let config = RunConfig {
-        seed: job.seed,
-        nodes: job.nodes,
-        clients: job.clients,
-        run_for: SimDuration(job.run_for),
-        client_timeout: SimDuration(job.client_timeout),
-        plan: job.plan,
-    };
+    let config: RunConfig = serde_json::from_slice(&input).expect("the parent writes a run");
     std::panic::set_hook(Box::new(|_| {}));
     let ran = std::panic::catch_unwind(AssertUnwindSafe(|| run(&config, &release)));
     let outcome = match ran {
-        Ok(result) => Outcome::Ran {
-            history: result.history,
-            history_hash: result.history_hash,
-            skipped_faults: result.skipped_faults,
-            violation: result.violation.map(|v| (v.at.0, v.message)),
-            runaway: result.runaway,
-        },
+        Ok(result) => Outcome::Ran(result),
         Err(panic) => Outcome::Panicked(panic_text(&*panic)),
     };
     let output = serde_json::to_vec(&outcome).expect("an outcome is plain data");

@@ -66,7 +66,7 @@ use budget::Meter;
 pub use check::{Check, ClientHistory, Monitor, When};
 pub use report::{Checks, Failure, FailureKind, ProbeInfo, RunReport, ScenarioConfig};
 pub use trim::Trim;
-pub use workload::{Completion, Scripted, Workload};
+pub use workload::{Completion, Interface, Scripted, Workload};
 
 /// Makes a fresh workload for each run.
 type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;

@@ -5,6 +5,8 @@ use crate::node::Node;
 use crate::node_id::NodeId;
 use crate::rng::SimRng;
 use crate::time::SimDuration;
+use std::fmt::Debug;
+use std::hash::Hash;
 
 /// What a client makes of a reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,8 +27,24 @@ pub enum Completion {
     },
 }
 
+/// What clients see of a service: the operations they send and the answers
+/// they get. Every [`Node`] is one; a service that is not a sans-IO node (an
+/// async service on the madsim host) names its two types here, and the same
+/// [`Workload`]s drive it.
+pub trait Interface {
+    /// A client operation.
+    type Op: Debug + Hash;
+    /// The answer to one.
+    type Reply: Debug + Hash;
+}
+
+impl<N: Node> Interface for N {
+    type Op = N::Op;
+    type Reply = N::Reply;
+}
+
 /// Generates client operations.
-pub trait Workload<N: Node> {
+pub trait Workload<N: Interface> {
     /// The next operation of client slot `client` (`0..clients`, stable across
     /// the process renewals that follow timeouts), whose current process id is
     /// `process`, and the node it is sent to; or `None` when the workload has
@@ -113,7 +131,7 @@ impl<Op> Scripted<Op> {
     }
 }
 
-impl<N: Node> Workload<N> for Scripted<N::Op> {
+impl<N: Interface> Workload<N> for Scripted<N::Op> {
     fn next_op(
         &mut self,
         _rng: &mut SimRng,
