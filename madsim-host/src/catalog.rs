@@ -1,14 +1,15 @@
 //! The madsim host's models, described for the catalog: `raft-kv-madsim`
 //! (the sans-IO `raft-kv`, unchanged, inside madsim nodes: the cross-check
-//! of the engine) and `async-kv` (a service written as ordinary async
-//! code). Each run becomes a [`RunSummary`] like an engine run, so
+//! of the engine), and `async-kv` and `async-counter` (a service written as
+//! ordinary async code, replicating a key-value store or a counter). Each run becomes a [`RunSummary`] like an engine run, so
 //! `explore`, `replay` and `shrink` treat them alike; their "trace hash" is
 //! the client history's hash, which is what a madsim run can promise to
 //! reproduce.
 
-use crate::async_kv::{self, invariants as async_invariants, AsyncKvBug};
-use crate::run::{run_async_kv, run_watched, RunConfig, RunResult, Watch};
-use models::kv::{history, KvRequest};
+use crate::async_pb::counter::{self, CounterReply, CounterRequest, CounterStore};
+use crate::async_pb::{self, invariants as async_invariants, AsyncPbBug, Machine};
+use crate::run::{run_async, run_watched, RunConfig, RunResult, Watch};
+use models::kv::{history, KvReply, KvRequest, KvStore};
 use models::raft_kv::{self, invariants, RaftBug, RaftKv, RaftKvModel};
 use sim::history::History;
 use sim::linearizability::Verdict;
@@ -17,8 +18,10 @@ use sim::model::{
     op_stats, BugInfo, BugSwitch, Description, Host, Model, ModelError, RunRequest, RunSummary,
 };
 use sim::scenario::{Checks, Failure, FailureKind, ScenarioConfig};
+use sim::spec::SequentialSpec;
 use sim::{LinkConfig, NodeTable, SimDuration, SimTime};
 use std::fmt::Debug;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// How long clients run in a madsim run.
@@ -31,7 +34,11 @@ pub const CLIENT_TIMEOUT: SimDuration = SimDuration::from_secs(1);
 pub const LIVENESS_FOR: SimDuration = SimDuration::from_secs(5);
 
 /// The madsim host's models, one line each.
-pub const CATALOG: &[&dyn Model] = &[&RaftKvMadsim, &AsyncKvModel];
+pub const CATALOG: &[&dyn Model] = &[
+    &RaftKvMadsim,
+    &AsyncModel::<KvStore>::NEW,
+    &AsyncModel::<CounterStore>::NEW,
+];
 
 /// A madsim run's shape (madsim's links are 1 to 10 ms, the engine's
 /// default).
@@ -221,45 +228,89 @@ pub fn own_stream_kinds() -> Vec<sim::FaultKind> {
         .collect()
 }
 
-/// The primary-backup service written as async code.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AsyncKvModel;
+/// What the catalog needs of a machine the async service replicates: its
+/// model's name and summary, its spec, and how its history is judged.
+pub trait AsyncService: Machine {
+    /// The model's name.
+    const NAME: &'static str;
+    /// What the model is, in one line.
+    const SUMMARY: &'static str;
+    /// The sequential spec its history is checked against.
+    type Spec: SequentialSpec;
+    /// The verdict on a run's history.
+    fn check(history: &History<Self::Request, Self::Reply>) -> Verdict;
+    /// An operation's kind, for the per-operation figures.
+    fn kind(request: &Self::Request) -> &'static str;
+}
 
-impl Model for AsyncKvModel {
+impl AsyncService for KvStore {
+    const NAME: &'static str = "async-kv";
+    const SUMMARY: &'static str =
+        "a primary-backup key-value service written as ordinary async code";
+    type Spec = sim::spec::kv::Kv;
+    fn check(history: &History<KvRequest, KvReply>) -> Verdict {
+        history::check(history)
+    }
+    fn kind(request: &KvRequest) -> &'static str {
+        request.command.kind()
+    }
+}
+
+impl AsyncService for CounterStore {
+    const NAME: &'static str = "async-counter";
+    const SUMMARY: &'static str =
+        "the async primary-backup service replicating a counter: not a key-value store";
+    type Spec = sim::spec::counter::Counter;
+    fn check(history: &History<CounterRequest, CounterReply>) -> Verdict {
+        counter::check(history)
+    }
+    fn kind(request: &CounterRequest) -> &'static str {
+        counter::kind(request)
+    }
+}
+
+/// The primary-backup service written as async code, replicating `M`.
+pub struct AsyncModel<M>(PhantomData<fn() -> M>);
+
+impl<M> AsyncModel<M> {
+    /// The model.
+    pub const NEW: AsyncModel<M> = AsyncModel(PhantomData);
+}
+
+impl<M: AsyncService> Model for AsyncModel<M> {
     fn name(&self) -> &'static str {
-        "async-kv"
+        M::NAME
     }
 
     fn describe(&self) -> Description {
+        let spec = <M::Spec as SequentialSpec>::NAME;
         Description {
             name: self.name().to_string(),
-            summary: "a primary-backup key-value service written as ordinary async code".into(),
+            summary: M::SUMMARY.into(),
             host: Host::Madsim,
-            config: config(async_kv::NODES),
+            config: config(async_pb::NODES),
             checks: Checks {
                 invariants: async_invariants::PROPERTIES
                     .iter()
                     .map(|p| p.to_string())
                     .collect(),
-                checks: vec![format!(
-                    "linearizable ({} spec)",
-                    <sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME
-                )],
+                checks: vec![format!("linearizable ({spec} spec)")],
                 focus: Some("the primary".into()),
-                spec: Some(<sim::spec::kv::Kv as sim::spec::SequentialSpec>::NAME.into()),
+                spec: Some(spec.into()),
                 probes: Vec::new(),
                 fault_points: Vec::new(),
                 versions: 1,
             },
-            bugs: BugInfo::all::<AsyncKvBug>(),
+            bugs: BugInfo::all::<AsyncPbBug>(),
             untaken: own_stream_kinds(),
         }
     }
 
     fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
-        let bug = bug_of::<AsyncKvBug>(self.name(), request)?;
-        let config = run_config(self.name(), request, async_kv::NODES)?;
-        let result = run_async_kv(&config, bug);
-        Ok(summarize(config, result, request.record))
+        let bug = bug_of::<AsyncPbBug>(self.name(), request)?;
+        let config = run_config(self.name(), request, async_pb::NODES)?;
+        let result = run_async::<M>(&config, bug);
+        let summary = summarize_with(config, result, request.record, M::check, M::kind);
+        Ok(summary)
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! madsim runs async Rust on a deterministic simulated runtime. This crate
 //! runs a sans-IO [`sim::Node`] inside madsim nodes through [`sim::host`],
-//! applies a [`sim::FaultPlan`] with madsim's own controls, drives key-value
+//! applies a [`sim::FaultPlan`] with madsim's own controls, drives any
 //! clients over madsim's network, and records the same [`sim::history`] that
 //! the engine's harness records, so the same checkers judge it.
 //!
@@ -12,11 +12,13 @@
 //!   clogged links, crashes kill and restart, pauses pause); focused faults
 //!   hit the service's focus (its leader, its primary), as on the engine.
 //! - [`catalog`]: the host's models described for the catalog
-//!   (`raft-kv-madsim`, `async-kv`), so the command line runs them.
-//! - [`async_kv`]: a primary-backup key-value service written as ordinary
-//!   async code, with its own invariants and bug switch.
-//! - [`clients`]: key-value clients as async tasks, with the same retry rules as
-//!   [`models::kv::KvClients`] in the engine's harness.
+//!   (`raft-kv-madsim`, `async-kv`, `async-counter`), so the command line
+//!   runs them.
+//! - [`async_pb`]: a primary-backup service written as ordinary async
+//!   code, replicating a key-value store or a counter, with its own
+//!   invariants and bug switch.
+//! - [`clients`]: the client driver: any service's clients as async tasks,
+//!   driven by the same [`sim::scenario::Workload`] the engine's harness takes.
 //! - [`netlayer`]: the thin message layer that adds loss, duplication and
 //!   reordering delay, which madsim's network lacks.
 //! - [`wire`]: addresses, message tags and the run's virtual clock.
@@ -27,7 +29,7 @@
 //! project's `.cargo/config.toml`); without it the crate is empty.
 
 #[cfg(madsim)]
-pub mod async_kv;
+pub mod async_pb;
 #[cfg(madsim)]
 pub mod catalog;
 #[cfg(madsim)]

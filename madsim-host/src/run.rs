@@ -3,7 +3,7 @@
 //! hash. [`simulate_service`] runs any service a [`Workload`] drives;
 //! [`simulate_cluster`] is it for the key-value services.
 
-use crate::async_kv::{self, AsyncKvBug};
+use crate::async_pb::{self, AsyncPbBug, Machine};
 use crate::clients::{run_client, ClientShared, Payload};
 use crate::cluster::{self, FocusOf, KvNode, Monitor};
 use crate::faults::{CrashHook, FocusHook};
@@ -54,7 +54,7 @@ pub struct RunResult<Op = KvRequest, Reply = KvReply> {
     /// Faults the plan held that madsim has no control for.
     pub skipped_faults: usize,
     /// The first invariant the service's observer saw broken (only services
-    /// with an observer, such as [`async_kv`], report one).
+    /// with an observer, such as [`async_pb`], report one).
     pub violation: Option<Violation>,
     /// What went over the run's budget of messages, if anything did.
     pub runaway: Option<String>,
@@ -118,17 +118,20 @@ where
     rt.block_on(simulate(config.clone(), factory, watch))
 }
 
-/// Runs the async key-value service (with `bug` on, if given) under
-/// `config` in a fresh madsim runtime. `config.nodes` must be
-/// [`async_kv::NODES`].
-pub fn run_async_kv(config: &RunConfig, bug: Option<AsyncKvBug>) -> RunResult {
+/// Runs the async primary-backup service of machine `M` (with `bug` on,
+/// if given) under `config` in a fresh madsim runtime, driven by `M`'s
+/// clients. `config.nodes` must be [`async_pb::NODES`].
+pub fn run_async<M: Machine>(
+    config: &RunConfig,
+    bug: Option<AsyncPbBug>,
+) -> RunResult<M::Request, M::Reply> {
     assert_eq!(
         config.nodes,
-        async_kv::NODES,
-        "async-kv runs a coordinator and three replicas"
+        async_pb::NODES,
+        "the async service runs a coordinator and three replicas"
     );
     let rt = Runtime::with_seed_and_config(config.seed, madsim_config());
-    rt.block_on(simulate_async_kv(config.clone(), bug))
+    rt.block_on(simulate_async::<M>(config.clone(), bug))
 }
 
 /// The sans-IO run itself, inside a madsim runtime (the one [`run`] makes,
@@ -166,15 +169,19 @@ where
     .await
 }
 
-/// The async key-value run itself, inside a madsim runtime.
-pub async fn simulate_async_kv(config: RunConfig, bug: Option<AsyncKvBug>) -> RunResult {
+/// The async primary-backup run itself, inside a madsim runtime.
+pub async fn simulate_async<M: Machine>(
+    config: RunConfig,
+    bug: Option<AsyncPbBug>,
+) -> RunResult<M::Request, M::Reply> {
     let seed = config.seed;
     let invariants = Rc::new(RefCell::new(None));
     let observer = invariants.clone();
-    simulate_cluster(
+    simulate_service::<M::Interface, _>(
         config,
+        M::Clients::default(),
         move |handle, epoch, links| {
-            let (ids, inv, primary) = async_kv::start(handle, seed, epoch, links, bug);
+            let (ids, inv, primary) = async_pb::start::<M>(handle, seed, epoch, links, bug);
             *observer.borrow_mut() = Some(inv);
             Started {
                 ids,

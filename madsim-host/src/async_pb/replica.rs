@@ -10,7 +10,7 @@
 
 use super::invariants::Invariants;
 use super::messages::{Membership, Msg, TAG_ACK};
-use super::{AsyncKvBug, HEARTBEAT, ROUND_TIMEOUT};
+use super::{AsyncPbBug, Machine, HEARTBEAT, ROUND_TIMEOUT};
 use crate::netlayer::{LinkState, MessageLayer};
 use crate::wire::{
     client_addr, client_of, node_of, server_addr, TAG_MESSAGE, TAG_REPLY, TAG_REQUEST,
@@ -18,8 +18,8 @@ use crate::wire::{
 use madsim::net::Endpoint;
 use madsim::runtime::Handle;
 use madsim::time::{sleep, timeout, Instant};
-use models::kv::{KvCommand, KvReply, KvRequest, KvStore};
 use sim::{NodeId, OpId};
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -27,38 +27,38 @@ use std::sync::{Arc, Mutex};
 
 /// What a replica keeps on disk.
 #[derive(Clone, Debug, Default)]
-struct Disk {
+struct Disk<M> {
     /// The newest epoch this replica has heard of: it refuses older states.
     promised: u64,
     /// The epoch of the primary whose state this is.
     state_epoch: u64,
     /// That state's version.
     version: u64,
-    /// The store, sessions included.
-    store: KvStore,
+    /// The machine, sessions included.
+    store: M,
 }
 
 /// What outlives a replica's crashes.
-struct Durable {
+struct Durable<M> {
     me: usize,
-    disk: Mutex<Disk>,
+    disk: Mutex<Disk<M>>,
     net: MessageLayer,
     invariants: Arc<Mutex<Invariants>>,
-    bug: Option<AsyncKvBug>,
+    bug: Option<AsyncPbBug>,
 }
 
 /// Starts replica `me` as a madsim node.
-pub fn start(
+pub fn start<M: Machine>(
     handle: &Handle,
     me: usize,
     seed: u64,
     links: LinkState,
     invariants: Arc<Mutex<Invariants>>,
-    bug: Option<AsyncKvBug>,
+    bug: Option<AsyncPbBug>,
 ) -> madsim::task::NodeId {
     let durable = Arc::new(Durable {
         me,
-        disk: Mutex::new(Disk::default()),
+        disk: Mutex::new(Disk::<M>::default()),
         net: MessageLayer::new(links, seed, &format!("async-kv-net-{me}")),
         invariants,
         bug,
@@ -73,8 +73,8 @@ pub fn start(
 }
 
 /// One incarnation: what it has heard, and whether it serves.
-struct Replica {
-    durable: Arc<Durable>,
+struct Replica<M> {
+    durable: Arc<Durable<M>>,
     ep: Rc<Endpoint>,
     /// The newest membership heard from the coordinator.
     membership: Option<Membership>,
@@ -83,7 +83,7 @@ struct Replica {
     serving: Option<u64>,
 }
 
-async fn run(durable: Arc<Durable>) {
+async fn run<M: Machine>(durable: Arc<Durable<M>>) {
     let ep = Rc::new(Endpoint::bind(server_addr(durable.me)).await.expect("bind"));
     let replica = Rc::new(RefCell::new(Replica {
         durable,
@@ -111,7 +111,9 @@ async fn run(durable: Arc<Durable>) {
     // Client requests, one at a time: a replication round is awaited before
     // the next request is read.
     while let Ok((payload, _)) = ep.recv_from_raw(TAG_REQUEST).await {
-        let (op, request) = *payload.downcast::<(OpId, KvRequest)>().expect("a request");
+        let (op, request) = *payload
+            .downcast::<(OpId, M::Request)>()
+            .expect("a request of the service's type");
         if let Some(reply) = serve(&replica, request).await {
             let to = client_addr(client_of(op));
             let _ = ep.send_to_raw(to, TAG_REPLY, Box::new((op, reply))).await;
@@ -119,7 +121,7 @@ async fn run(durable: Arc<Durable>) {
     }
 }
 
-impl Replica {
+impl<M: Machine> Replica<M> {
     fn me(&self) -> usize {
         self.durable.me
     }
@@ -152,6 +154,10 @@ impl Replica {
                 version,
                 store,
             } => {
+                let store = store
+                    .downcast_ref::<M>()
+                    .expect("the service's machine")
+                    .clone();
                 let answer = {
                     let mut disk = self.durable.disk.lock().expect("one thread");
                     if epoch < disk.promised {
@@ -195,10 +201,13 @@ impl Replica {
 
 /// Serves one client request; `None` leaves it unanswered (the client
 /// retries, and its session keeps the retry from applying twice).
-async fn serve(replica: &Rc<RefCell<Replica>>, request: KvRequest) -> Option<KvReply> {
+async fn serve<M: Machine>(
+    replica: &Rc<RefCell<Replica<M>>>,
+    request: M::Request,
+) -> Option<M::Reply> {
     let m = match replica.borrow().primary_of() {
         Ok(m) => m,
-        Err(hint) => return Some(KvReply::Redirect { hint }),
+        Err(hint) => return Some(M::redirect(hint)),
     };
     let durable = replica.borrow().durable.clone();
     if replica.borrow().serving != Some(m.epoch) {
@@ -221,7 +230,7 @@ async fn serve(replica: &Rc<RefCell<Replica>>, request: KvRequest) -> Option<KvR
                 .send(0, TAG_MESSAGE, Msg::Synced { epoch: m.epoch });
         }
     }
-    let is_write = !matches!(request.command, KvCommand::Get { .. });
+    let is_write = M::is_write(&request);
     let reply = {
         let mut disk = durable.disk.lock().expect("one thread");
         let reply = disk.store.apply(&request)?;
@@ -230,7 +239,8 @@ async fn serve(replica: &Rc<RefCell<Replica>>, request: KvRequest) -> Option<KvR
         }
         reply
     };
-    if durable.bug == Some(AsyncKvBug::UnawaitedReplication) && is_write {
+    let epoch = m.epoch;
+    if durable.bug == Some(AsyncPbBug::UnawaitedReplication) && is_write {
         let replica = replica.clone();
         madsim::task::spawn_local(async move {
             replicate(&replica, &m).await;
@@ -239,11 +249,9 @@ async fn serve(replica: &Rc<RefCell<Replica>>, request: KvRequest) -> Option<KvR
         return None;
     }
     if is_write {
-        durable.invariants.lock().expect("one thread").acknowledged(
-            durable.me,
-            request.client,
-            request.seq,
-        );
+        let (client, seq) = M::session(&request);
+        let mut invariants = durable.invariants.lock().expect("one thread");
+        invariants.acknowledged(durable.me, epoch, client, seq);
     }
     Some(reply)
 }
@@ -253,11 +261,12 @@ async fn serve(replica: &Rc<RefCell<Replica>>, request: KvRequest) -> Option<KvR
 /// newer epoch refuses, so a deposed primary learns it before it answers.
 /// On failure the replica stops serving until a round succeeds again, and
 /// reports silent followers to the coordinator.
-async fn replicate(replica: &Rc<RefCell<Replica>>, m: &Membership) -> bool {
+async fn replicate<M: Machine>(replica: &Rc<RefCell<Replica<M>>>, m: &Membership) -> bool {
     let (ep, version, store) = {
         let r = replica.borrow();
         let disk = r.durable.disk.lock().expect("one thread");
-        (r.ep.clone(), disk.version, disk.store.clone())
+        let store: Arc<dyn Any + Send + Sync> = Arc::new(disk.store.clone());
+        (r.ep.clone(), disk.version, store)
     };
     let mut waiting: BTreeSet<usize> = m.followers().collect();
     for &f in &waiting {

@@ -6,7 +6,7 @@
 //! to the primary.
 
 use super::messages::{Membership, Msg};
-use super::{HEARTBEAT, NODES, READMIT_AFTER, SUSPECT_AFTER};
+use super::{Machine, HEARTBEAT, NODES, READMIT_AFTER, SUSPECT_AFTER};
 use crate::netlayer::{LinkState, MessageLayer};
 use crate::wire::{
     client_addr, client_of, node_of, server_addr, TAG_MESSAGE, TAG_REPLY, TAG_REQUEST,
@@ -14,7 +14,6 @@ use crate::wire::{
 use madsim::net::Endpoint;
 use madsim::runtime::Handle;
 use madsim::time::{sleep, Instant};
-use models::kv::{KvReply, KvRequest};
 use sim::{NodeId, OpId};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -30,7 +29,7 @@ struct Durable {
 
 /// Starts the coordinator as madsim node 0; returns its madsim id and its
 /// durable membership (for the harness to read the primary from).
-pub fn start(
+pub fn start<M: Machine>(
     handle: &Handle,
     seed: u64,
     links: LinkState,
@@ -49,7 +48,7 @@ pub fn start(
         .create_node()
         .name("coordinator")
         .ip(server_addr(0).ip())
-        .init(move || run(durable.clone()))
+        .init(move || run::<M>(durable.clone()))
         .build()
         .id();
     (id, membership)
@@ -63,7 +62,7 @@ struct Coordinator {
     dropped: BTreeMap<usize, Instant>,
 }
 
-async fn run(durable: Arc<Durable>) {
+async fn run<M: Machine>(durable: Arc<Durable>) {
     let ep = Rc::new(Endpoint::bind(server_addr(0)).await.expect("bind"));
     // A fresh incarnation has heard no one yet: it gives everyone a full
     // suspicion period before it acts on silence.
@@ -78,11 +77,9 @@ async fn run(durable: Arc<Durable>) {
     let primary_of = coordinator.clone();
     madsim::task::spawn_local(async move {
         while let Ok((payload, _)) = redirecting.recv_from_raw(TAG_REQUEST).await {
-            let (op, _) = *payload.downcast::<(OpId, KvRequest)>().expect("a request");
+            let (op, _) = *payload.downcast::<(OpId, M::Request)>().expect("a request");
             let primary = primary_of.borrow().membership().primary;
-            let reply = KvReply::Redirect {
-                hint: Some(NodeId::from(primary)),
-            };
+            let reply = M::redirect(Some(NodeId::from(primary)));
             let _ = redirecting
                 .send_to_raw(client_addr(client_of(op)), TAG_REPLY, Box::new((op, reply)))
                 .await;

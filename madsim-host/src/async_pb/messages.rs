@@ -1,8 +1,9 @@
-//! What the async key-value service's nodes say to each other. Node messages
+//! What the async primary-backup service's nodes say to each other. Node messages
 //! travel under [`crate::wire::TAG_MESSAGE`]; a backup's answer to a state
 //! travels under [`TAG_ACK`], so only the primary's replication round reads it.
 
-use models::kv::KvStore;
+use std::any::Any;
+use std::sync::Arc;
 
 /// A backup's answer to a state.
 pub const TAG_ACK: u64 = 4;
@@ -61,8 +62,10 @@ pub enum Msg {
         epoch: u64,
         /// Its version within the epoch's history of states.
         version: u64,
-        /// The store, sessions included.
-        store: KvStore,
+        /// The replicated machine (a [`super::Machine`], sessions
+        /// included): only replicas read it, so the coordinator, which
+        /// never does, needs no machine type.
+        store: Arc<dyn Any + Send + Sync>,
     },
     /// Follower to primary (under [`TAG_ACK`]): I hold that state.
     Ack {
