@@ -213,19 +213,24 @@ pub(crate) fn report(loaded: &Loaded<'_>, run: &RunSummary) -> String {
     crate::report::failure::run_report(&loaded.artifact, nodes, run)
 }
 
-/// The run as text: a madsim run's client history (it has no engine
-/// trace), else the trace, one line per event or one column per node.
+/// The run as text: its trace, one line per event or one column per node;
+/// a run with no trace (a madsim run recorded without one) shows its
+/// client history.
 fn shown_trace(run: &RunSummary, timeline: bool, nodes: usize) -> String {
-    if let Some(history) = &run.history {
-        if timeline {
-            eprintln!(
-                "{me} replay: a madsim run has no timeline; showing its client history",
-                me = crate::arg::program()
-            );
-        }
-        return history.clone();
+    let (None, Some(history)) = (&run.trace, &run.history) else {
+        return trace_text(run.trace.as_deref().unwrap_or_default(), timeline, nodes);
+    };
+    if timeline {
+        eprintln!(
+            "{me} replay: this run has no trace, so no timeline; showing its client history",
+            me = crate::arg::program()
+        );
     }
-    let records = run.trace.as_deref().unwrap_or_default();
+    history.clone()
+}
+
+/// A trace as text, noting where recording stopped.
+fn trace_text(records: &[sim::trace::TraceRecord], timeline: bool, nodes: usize) -> String {
     let mut out = match timeline {
         true => sim::trace::timeline(records, nodes),
         false => records.iter().map(|r| format!("{r}\n")).collect(),

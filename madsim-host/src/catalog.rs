@@ -91,6 +91,7 @@ pub fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunC
         liveness_for: LIVENESS_FOR,
         client_timeout: CLIENT_TIMEOUT,
         plan,
+        record: request.record,
     })
 }
 
@@ -141,7 +142,7 @@ pub fn summarize_with<Op: Debug, Reply: Debug>(
         trace_hash: result.history_hash,
         failure,
         ops: op_stats(&result.history, kind),
-        trace: None,
+        trace: result.trace,
         timings: Vec::new(),
         history: record.then(|| result.history.to_string()),
         skipped_faults: result.skipped_faults,

@@ -14,11 +14,13 @@
 //! After the safety phase comes the liveness phase: the faults are healed,
 //! and each client must then see one operation complete ok.
 
-use crate::wire::{client_addr, server_addr, since, TAG_REPLY, TAG_REQUEST};
+use crate::netlayer::LinkState;
+use crate::wire::{client_addr, node_of, server_addr, since, TAG_REPLY, TAG_REQUEST};
 use madsim::net::Endpoint;
 use madsim::time::{sleep, timeout, Instant};
 use sim::history::History;
 use sim::scenario::{Completion, Interface, Workload};
+use sim::trace::TraceEvent;
 use sim::{NodeId, OpId, SimDuration, SimRng};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -48,6 +50,8 @@ pub struct ClientShared<S: Interface, W> {
     /// Per client: whether an operation completed ok in the liveness phase
     /// (or its workload had nothing more to send).
     pub live: Mutex<Vec<bool>>,
+    /// The run's links, where client events are traced.
+    pub links: LinkState,
 }
 
 impl<S: Interface, W> ClientShared<S, W> {
@@ -161,6 +165,13 @@ where
         let op = OpId(c << 32 | *attempt_ids);
         attempts.push(op);
         let msg = Box::new((op, request.clone()));
+        let sent = |at| TraceEvent::ClientOp {
+            at,
+            node: target,
+            op_id: op.0,
+            digest: 0,
+        };
+        shared.links.note(sent, || format!("{request:?}"));
         let _ = ep
             .send_to_raw(server_addr(target.index()), TAG_REQUEST, msg)
             .await;
@@ -171,6 +182,16 @@ where
         let left = deadline.saturating_sub(now());
         let wait = left.min(per_attempt.unwrap_or(shared.client_timeout).as_nanos());
         let answered = timeout(Duration::from_nanos(wait), answer::<S>(ep, &attempts)).await;
+        if let Ok((op, from, reply)) = &answered {
+            let answered = |at| TraceEvent::ClientReply {
+                at,
+                node: *from,
+                op_id: op.0,
+                digest: 0,
+            };
+            shared.links.note(answered, || format!("{reply:?}"));
+        }
+        let answered = answered.map(|(_, _, reply)| reply);
         let retarget = |rng: &mut SimRng, last, hint| {
             let mut w = lock(&shared.workload);
             w.retry_target(rng, slot, last, hint, shared.servers)
@@ -193,20 +214,21 @@ where
     }
 }
 
-/// The next answer to one of `attempts` (answers to older operations are dropped).
-async fn answer<S: Interface>(ep: &Endpoint, attempts: &[OpId]) -> S::Reply
+/// The next answer to one of `attempts` (answers to older operations are
+/// dropped), with its operation and the node that sent it.
+async fn answer<S: Interface>(ep: &Endpoint, attempts: &[OpId]) -> (OpId, NodeId, S::Reply)
 where
     S::Reply: Payload,
 {
     loop {
-        let Ok((payload, _)) = ep.recv_from_raw(TAG_REPLY).await else {
+        let Ok((payload, from)) = ep.recv_from_raw(TAG_REPLY).await else {
             continue;
         };
         let (op, reply) = *payload
             .downcast::<(OpId, S::Reply)>()
             .expect("an answer of the service's reply type");
         if attempts.contains(&op) {
-            return reply;
+            return (op, node_of(from), reply);
         }
     }
 }

@@ -187,7 +187,7 @@ where
             let Ok((payload, from)) = ep2.recv_from_raw(TAG_MESSAGE).await else {
                 return;
             };
-            let msg = *payload.downcast::<N::Message>().expect("a node message");
+            let msg: N::Message = cluster2.nodes[i].net.open(&ep2, (payload, from));
             deliver(&ep2, &cluster2, i, |h, now| {
                 h.message(now, node_of(from), msg)
             });

@@ -10,6 +10,7 @@ use madsim::net::NetSim;
 use madsim::runtime::Handle;
 use madsim::task::NodeId as MadsimNode;
 use madsim::time::{sleep_until, Instant};
+use sim::trace::TraceEvent;
 use sim::{Fault, FaultPlan};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -69,13 +70,25 @@ pub async fn apply(
                 }
             }
         };
-        if !applier.apply(fault) {
+        let noted = fault.clone();
+        if applier.apply(fault) {
+            applier
+                .links
+                .note(|at| TraceEvent::Fault { at, fault: noted }, String::new);
+        } else {
             skipped += 1;
         }
     }
     if let Some(at) = heal {
         sleep_until(epoch + Duration::from_nanos(at.as_nanos())).await;
         applier.heal_all();
+        let heal = |at| TraceEvent::Fault {
+            at,
+            fault: Fault::Heal,
+        };
+        applier
+            .links
+            .note(heal, || "every fault ended: the liveness phase".into());
     }
     skipped
 }

@@ -1,10 +1,21 @@
 //! The thin message layer over madsim's endpoints: it adds what madsim's
 //! network lacks, loss, duplication and extra delay (which reorders), while a
 //! fault plan's flaky-network period is in force. Every node, hosted or
-//! async, sends its messages to other nodes through one of these.
+//! async, sends its messages to other nodes through one of these, and
+//! opens what it receives with [`MessageLayer::open`].
+//!
+//! The links also keep the run's event trace when it is recorded: each
+//! send, drop, duplicate and delivery of a node message, and what the
+//! fault plan and the clients note ([`Links::note`]). Recording changes
+//! no draw and no schedule, so a recorded run is the same run.
 
+use crate::wire::{node_of, since};
 use madsim::net::Endpoint;
-use sim::{LinkConfig, SimRng};
+use madsim::time::Instant;
+use sim::trace::{DropReason, TraceEvent, TraceRecord};
+use sim::{LinkConfig, NodeId, SimRng, SimTime};
+use std::any::Any;
+use std::fmt::Debug;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +34,18 @@ pub struct Links {
     config: Mutex<Option<LinkConfig>>,
     sent: AtomicU64,
     limit: u64,
+    /// The run's start and its events, when they are recorded.
+    trace: Mutex<Option<(Instant, Vec<TraceRecord>)>>,
+}
+
+/// What an endpoint receives: the payload and its sender.
+pub type Received = (Box<dyn Any + Send + Sync>, SocketAddr);
+
+/// A node message on the wire: the send's id travels with it, so that its
+/// delivery is traced as the delivery of that send.
+struct Envelope<M> {
+    id: u64,
+    msg: M,
 }
 
 impl Links {
@@ -32,7 +55,34 @@ impl Links {
             config: Mutex::new(None),
             sent: AtomicU64::new(0),
             limit,
+            trace: Mutex::new(None),
         })
+    }
+
+    /// From now on, events are recorded, timed from `epoch`.
+    pub fn record_from(&self, epoch: Instant) {
+        *self.trace.lock().expect("one thread") = Some((epoch, Vec::new()));
+    }
+
+    /// Records the event `event` makes of the time now, with `detail`
+    /// (made only when recording).
+    pub fn note(&self, event: impl FnOnce(SimTime) -> TraceEvent, detail: impl FnOnce() -> String) {
+        let mut trace = self.trace.lock().expect("one thread");
+        if let Some((epoch, records)) = trace.as_mut() {
+            if records.len() < sim::trace::MAX_RECORDED {
+                let event = event(since(*epoch));
+                records.push(TraceRecord {
+                    event,
+                    detail: detail(),
+                });
+            }
+        }
+    }
+
+    /// The recorded events, if recorded.
+    pub fn take_trace(&self) -> Option<Vec<TraceRecord>> {
+        let taken = self.trace.lock().expect("one thread").take();
+        taken.map(|(_, records)| records)
     }
 
     /// Puts `config` in force (`None`: a clean network).
@@ -73,17 +123,83 @@ impl MessageLayer {
     /// sent twice, each copy after its own extra delay. Never blocks the caller.
     pub fn send<M>(&self, ep: &Rc<Endpoint>, to: SocketAddr, tag: u64, msg: M)
     where
-        M: Clone + Send + Sync + 'static,
+        M: Clone + Debug + Send + Sync + 'static,
     {
-        for delay in self.copies() {
+        let id = self.links.sent.load(Ordering::Relaxed) + 1;
+        let (from, dest) = (node_of(ep.local_addr().expect("bound")), node_of(to));
+        let copies = self.copies();
+        self.trace_send((from, dest, id), copies.len(), &msg);
+        for delay in copies {
             let (ep, msg) = (ep.clone(), msg.clone());
             madsim::task::spawn_local(async move {
                 if !delay.is_zero() {
                     madsim::time::sleep(delay).await;
                 }
-                let _ = ep.send_to_raw(to, tag, Box::new(msg)).await;
+                let _ = ep
+                    .send_to_raw(to, tag, Box::new(Envelope { id, msg }))
+                    .await;
             });
         }
+    }
+
+    fn trace_send<M: Debug>(
+        &self,
+        (from, to, msg_id): (NodeId, NodeId, u64),
+        copies: usize,
+        msg: &M,
+    ) {
+        let send = |at| TraceEvent::Send {
+            at,
+            from,
+            to,
+            msg_id,
+            digest: 0,
+        };
+        self.links.note(send, || format!("{msg:?}"));
+        match copies {
+            0 => {
+                let reason = DropReason::Lost;
+                let drop = |at| TraceEvent::Drop {
+                    at,
+                    from,
+                    to,
+                    msg_id,
+                    reason,
+                };
+                self.links.note(drop, String::new);
+            }
+            2 => {
+                let dup = |at| TraceEvent::Duplicate {
+                    at,
+                    from,
+                    to,
+                    msg_id,
+                };
+                self.links.note(dup, String::new);
+            }
+            _ => {}
+        }
+    }
+
+    /// Opens a node message that `from` sent through a layer of this run
+    /// and `ep` received, noting its delivery.
+    ///
+    /// # Panics
+    /// Where the payload is not a message of type `M`.
+    pub fn open<M: 'static>(&self, ep: &Endpoint, (payload, from): Received) -> M {
+        let envelope = *payload
+            .downcast::<Envelope<M>>()
+            .expect("a node message of the receiver's type");
+        let (from, msg_id) = (node_of(from), envelope.id);
+        let to = node_of(ep.local_addr().expect("bound"));
+        let deliver = |at| TraceEvent::Deliver {
+            at,
+            from,
+            to,
+            msg_id,
+        };
+        self.links.note(deliver, String::new);
+        envelope.msg
     }
 
     /// What happens to one message: how many copies go (0 is a drop), each

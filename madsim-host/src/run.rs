@@ -15,6 +15,7 @@ use models::kv::{KvClients, KvInterface, KvReply, KvRequest};
 use serde::{Deserialize, Serialize};
 use sim::history::History;
 use sim::scenario::{Interface, Workload};
+use sim::trace::TraceRecord;
 use sim::{FaultPlan, NodeId, SimDuration};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -41,6 +42,9 @@ pub struct RunConfig {
     pub client_timeout: SimDuration,
     /// The faults.
     pub plan: FaultPlan,
+    /// Whether to record the run's event trace.
+    #[serde(default)]
+    pub record: bool,
 }
 
 /// What a run produced.
@@ -60,6 +64,11 @@ pub struct RunResult<Op = KvRequest, Reply = KvReply> {
     pub runaway: Option<String>,
     /// Which clients made no progress in the liveness phase, if any.
     pub stuck: Option<String>,
+    /// The run's events, when recorded: node messages sent, dropped,
+    /// duplicated and delivered; client operations sent and answered;
+    /// faults applied and the heal.
+    #[serde(default)]
+    pub trace: Option<Vec<TraceRecord>>,
 }
 
 /// The most messages one run may send: the madsim host's budget, as the
@@ -238,6 +247,9 @@ where
     let handle = madsim::runtime::Handle::current();
     let epoch = Instant::now();
     let links: LinkState = Links::new(MESSAGE_BUDGET);
+    if config.record {
+        links.record_from(epoch);
+    }
     let Started {
         ids,
         on_crash,
@@ -252,6 +264,7 @@ where
         client_timeout: config.client_timeout,
         heal_at: config.run_for,
         live: Mutex::new(vec![false; config.clients as usize]),
+        links: links.clone(),
     });
     let client_node = handle
         .create_node()
@@ -290,6 +303,7 @@ where
         violation: violation(),
         runaway: links.runaway(),
         stuck: heal.and_then(|_| shared.liveness_shortfall()),
+        trace: links.take_trace(),
     };
     tear_down(&handle, &everyone).await;
     result

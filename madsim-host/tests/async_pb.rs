@@ -98,6 +98,36 @@ fn the_same_seed_gives_the_same_history() {
     );
 }
 
+/// A recorded run is the same run: the same history, and a trace of its
+/// messages, client operations and faults.
+#[test]
+fn recording_the_trace_changes_nothing_else() {
+    use sim::trace::TraceEvent;
+    let plain = run_async::<CounterStore>(&config(3), None);
+    let recorded = RunConfig {
+        record: true,
+        ..config(3)
+    };
+    let recorded = run_async::<CounterStore>(&recorded, None);
+    assert_eq!(plain.history_hash, recorded.history_hash);
+    assert_eq!(plain.trace, None);
+    let trace = recorded.trace.expect("recorded");
+    let count = |f: fn(&TraceEvent) -> bool| trace.iter().filter(|r| f(&r.event)).count();
+    let sends = count(|e| matches!(e, TraceEvent::Send { .. }));
+    let delivered = count(|e| matches!(e, TraceEvent::Deliver { .. }));
+    assert!(
+        sends > 100
+            && delivered > 0
+            && delivered <= sends + count(|e| matches!(e, TraceEvent::Duplicate { .. }))
+    );
+    assert!(count(|e| matches!(e, TraceEvent::ClientOp { .. })) >= plain.history.events.len() / 2);
+    assert!(count(|e| matches!(e, TraceEvent::ClientReply { .. })) > 0);
+    assert!(
+        count(|e| matches!(e, TraceEvent::Fault { .. })) > 0,
+        "the plan's faults and the heal"
+    );
+}
+
 /// madsim's own check: the run, executed twice in fresh runtimes, draws the
 /// same random numbers in the same order.
 #[test]

@@ -88,7 +88,7 @@ async fn run<M: Machine>(durable: Arc<Durable>) {
     let listening = coordinator.clone();
     madsim::task::spawn_local(async move {
         while let Ok((payload, from)) = ep.recv_from_raw(TAG_MESSAGE).await {
-            let msg = *payload.downcast::<Msg>().expect("a node message");
+            let msg: Msg = listening.borrow().durable.net.open(&ep, (payload, from));
             listening
                 .borrow_mut()
                 .on_message(node_of(from).index(), msg);

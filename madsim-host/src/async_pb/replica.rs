@@ -102,7 +102,11 @@ async fn run<M: Machine>(durable: Arc<Durable<M>>) {
     let node_ep = ep.clone();
     madsim::task::spawn_local(async move {
         while let Ok((payload, from)) = node_ep.recv_from_raw(TAG_MESSAGE).await {
-            let msg = *payload.downcast::<Msg>().expect("a node message");
+            let msg: Msg = listening
+                .borrow()
+                .durable
+                .net
+                .open(&node_ep, (payload, from));
             listening
                 .borrow_mut()
                 .on_message(node_of(from).index(), msg);
@@ -284,7 +288,8 @@ async fn replicate<M: Machine>(replica: &Rc<RefCell<Replica<M>>>, m: &Membership
         let Ok(Ok((payload, from))) = timeout(left, ep.recv_from_raw(TAG_ACK)).await else {
             break;
         };
-        match *payload.downcast::<Msg>().expect("an answer to a state") {
+        let answer: Msg = replica.borrow().durable.net.open(&ep, (payload, from));
+        match answer {
             Msg::Ack { epoch, version: v } if epoch == m.epoch && v == version => {
                 waiting.remove(&node_of(from).index());
             }

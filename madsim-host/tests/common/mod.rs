@@ -34,5 +34,6 @@ pub(crate) fn config_with(seed: u64, nodes: usize, nemesis: &Nemesis) -> RunConf
         liveness_for: madsim_host::catalog::LIVENESS_FOR,
         client_timeout: SimDuration::from_secs(1),
         plan: nemesis.generate(seed, nodes, run_for),
+        record: false,
     }
 }
