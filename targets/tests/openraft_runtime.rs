@@ -3,12 +3,13 @@
 //! the seed, and the watch channel wakes its waiters in order.
 #![cfg(madsim)]
 
-use faultline_targets::openraft::{v0_10_alpha_24, v0_10_alpha_37};
+use faultline_targets::openraft::{v0_10_alpha_24, v0_10_alpha_29, v0_10_alpha_37};
 
 #[test]
 fn openraft_s_runtime_conformance_suite_passes_on_madsim_for_each_release() {
     openraft_rt::testing::Suite::<v0_10_alpha_37::runtime::MadsimRt>::test_all();
     openraft_rt_0_10_alpha_24::testing::Suite::<v0_10_alpha_24::runtime::MadsimRt>::test_all();
+    openraft_rt_0_10_alpha_29::testing::Suite::<v0_10_alpha_29::runtime::MadsimRt>::test_all();
 }
 
 mod newest {

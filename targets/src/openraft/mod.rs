@@ -46,7 +46,50 @@ pub struct Settings {
     pub leader_restore: bool,
 }
 
+/// The cluster's type config in a release's module (which names the
+/// release's crate `release`), with what that release's config adds.
+macro_rules! type_config {
+    ($($extra:tt)*) => {
+        release::declare_raft_types!(
+            /// The cluster's types under this release.
+            pub TypeConfig:
+                D = faultline::models::kv::KvRequest,
+                R = faultline::models::kv::KvReply,
+                Node = (),
+                LeaderId = release::impls::leader_id_std::LeaderId<u64, u64>,
+                $($extra)*
+                AsyncRuntime = runtime::MadsimRt,
+        );
+    };
+}
+use type_config;
+
+/// The adapter's files, compiled once in each release's module against
+/// that release's types (each names its crates and its type config, and
+/// invokes this).
+macro_rules! adapter_modules {
+    () => {
+        #[path = "disk.rs"]
+        mod disk;
+        #[path = "machine.rs"]
+        mod machine;
+        #[path = "network.rs"]
+        mod network;
+        #[path = "node.rs"]
+        mod node;
+        #[path = "run.rs"]
+        pub mod run;
+        #[path = "runtime.rs"]
+        pub mod runtime;
+        #[path = "watch.rs"]
+        mod watch;
+    };
+}
+use adapter_modules;
+
 /// openraft 0.10.0-alpha.24, whose leader could commit without a quorum.
 pub mod v0_10_alpha_24;
+/// openraft 0.10.0-alpha.29, whose nodes draw their election timeouts once.
+pub mod v0_10_alpha_29;
 /// openraft 0.10.0-alpha.37, the newest release.
 pub mod v0_10_alpha_37;

@@ -3,7 +3,7 @@
 //! "trace hash" is the client history's hash.
 
 use super::observer::PROPERTIES;
-use super::{v0_10_alpha_24, v0_10_alpha_37, Settings};
+use super::{v0_10_alpha_24, v0_10_alpha_29, v0_10_alpha_37, Settings};
 use faultline::madsim_host::catalog::{bug_of, config, own_stream_kinds, run_config, summarize};
 use faultline::madsim_host::run::{RunConfig, RunResult};
 use faultline::sim::model::{
@@ -30,6 +30,14 @@ faultline::sim::bug_switches! {
         /// could commit an entry that fewer than a quorum held (issue 1802,
         /// fixed in alpha.25 by pull request 1804).
         V0_10Alpha24 = "0.10.0-alpha.24", caught by All within 500,
+        /// openraft 0.10.0-alpha.29: each node drew its election timeout
+        /// once, when its `Raft` was built, and kept it for every campaign.
+        /// Nodes whose timeouts fall within the same election tick campaign
+        /// together after every split vote, term after term, and no leader
+        /// is elected (fixed in alpha.30 by pull request 1838, which draws a
+        /// fresh timeout per campaign). A liveness bug: the liveness phase
+        /// finds it.
+        V0_10Alpha29 = "0.10.0-alpha.29", caught by All within 500,
         /// The newest release with openraft's default `enable_leader_restore`
         /// (on), which this model turns off: a leader restarted after losing
         /// its unsynced log tail resumes in the same term without an
@@ -45,7 +53,9 @@ faultline::sim::bug_switches! {
 /// child process ([`super::isolated`]).
 pub fn run(config: &RunConfig, release: Option<OpenraftVersion>) -> RunResult {
     match release {
-        Some(r @ OpenraftVersion::V0_10Alpha24) => super::isolated::run_in_child(config, r.name()),
+        Some(r @ (OpenraftVersion::V0_10Alpha24 | OpenraftVersion::V0_10Alpha29)) => {
+            super::isolated::run_in_child(config, r.name())
+        }
         _ => run_here(config, release),
     }
 }
@@ -66,6 +76,7 @@ pub(super) fn run_here(config: &RunConfig, release: Option<OpenraftVersion>) -> 
     match release {
         None => v0_10_alpha_37::run::run(config, settings),
         Some(OpenraftVersion::V0_10Alpha24) => v0_10_alpha_24::run::run(config, settings),
+        Some(OpenraftVersion::V0_10Alpha29) => v0_10_alpha_29::run::run(config, settings),
         Some(OpenraftVersion::LeaderRestore) => {
             let settings = Settings {
                 leader_restore: true,

@@ -142,14 +142,20 @@ async fn serve(
             let _ = raft.initialize(members).await;
         });
     }
-    madsim::task::spawn_local(answer_calls(ep.clone(), raft.clone(), office));
+    let layer = kept.layer.clone();
+    madsim::task::spawn_local(answer_calls(ep.clone(), layer, raft.clone(), office));
     serve_clients(ep, raft, applied).await;
 }
 
 /// Answers other nodes' calls, each in a task of its own.
-async fn answer_calls(ep: Rc<Endpoint>, raft: Raft, office: Arc<PostOffice>) {
-    while let Ok((payload, _)) = ep.recv_from_raw(TAG_MESSAGE).await {
-        match *payload.downcast::<Wire>().expect("a node message") {
+async fn answer_calls(
+    ep: Rc<Endpoint>,
+    layer: Arc<MessageLayer>,
+    raft: Raft,
+    office: Arc<PostOffice>,
+) {
+    while let Ok(received) = ep.recv_from_raw(TAG_MESSAGE).await {
+        match layer.open::<Wire>(&ep, received) {
             Wire::Answer { id, from, answer } => office.delivered(id, from, answer),
             Wire::Call { id, from, call } => {
                 let (raft, office) = (raft.clone(), office.clone());

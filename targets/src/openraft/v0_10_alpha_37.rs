@@ -1,21 +1,14 @@
 //! openraft 0.10.0-alpha.37, the newest release.
 
-use faultline::models::kv::{KvReply, KvRequest};
 use futures;
 use openraft as release;
 use openraft_rt as rt;
 use openraft_rt_tokio as rt_tokio;
 use rand_core_0_10 as rand_core;
 
-release::declare_raft_types!(
-    /// The cluster's types under this release.
-    pub TypeConfig:
-        D = KvRequest,
-        R = KvReply,
-        Node = (),
-        LeaderId = release::impls::leader_id_std::LeaderId<u64, u64>,
-        AsyncRuntime = runtime::MadsimRt,
-);
+super::type_config!();
+
+// The shims of this release; alpha.29 takes the first and the last.
 
 /// Since 0.10.0-alpha.25 the snapshot's type belongs to the state
 /// machine and the network, not to the type config.
@@ -24,15 +17,16 @@ macro_rules! snapshot_data {
         type SnapshotData = faultline::models::kv::KvStore;
     };
 }
-use snapshot_data;
+pub(super) use snapshot_data;
 
-/// This release receives snapshots whole: nothing to begin.
+/// This release receives snapshots whole: nothing to begin (since
+/// 0.10.0-alpha.30).
 macro_rules! snapshot_receiver {
     () => {};
 }
-use snapshot_receiver;
+pub(super) use snapshot_receiver;
 
-/// A snapshot's metadata (no id since 0.10).
+/// A snapshot's metadata (no id since 0.10.0-alpha.30).
 fn snapshot_meta(
     last_log_id: Option<release::type_config::alias::LogIdOf<TypeConfig>>,
     last_membership: release::type_config::alias::StoredMembershipOf<TypeConfig>,
@@ -52,19 +46,6 @@ macro_rules! borrow_and_update {
         }
     };
 }
-use borrow_and_update;
+pub(super) use borrow_and_update;
 
-#[path = "disk.rs"]
-mod disk;
-#[path = "machine.rs"]
-mod machine;
-#[path = "network.rs"]
-mod network;
-#[path = "node.rs"]
-mod node;
-#[path = "run.rs"]
-pub mod run;
-#[path = "runtime.rs"]
-pub mod runtime;
-#[path = "watch.rs"]
-mod watch;
+super::adapter_modules!();
