@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # openraft on madsim beside faultline's own raft-kv on the engine, measured in
 # one run on one core: seeds per second and client operations per second of
-# `explore` over the same seeds of the default mix. Prints a Markdown table.
+# `explore` over the same seeds of the default mix, with faultline's own
+# raft-kv inside madsim and the async counter service beside them. Prints a
+# Markdown table.
 #
 # Usage: scripts/openraft-speed.sh [SEEDS]   (default 1000; from the repository root)
 set -euo pipefail
@@ -25,6 +27,7 @@ echo "| model | host | seeds | wall s | seeds/s | client ops/s |"
 echo "|---|---|---|---|---|---|"
 for row in "$ROOT/target/release/faultline raft-kv engine" \
            "$ROOT/target/release/faultline raft-kv-madsim madsim" \
+           "$ROOT/target/release/faultline async-counter madsim" \
            "$ROOT/targets/target/release/faultline-targets openraft madsim"; do
   set -- $row
   read -r secs ops < <(sweep "$1" "$2")
