@@ -18,7 +18,7 @@ use std::any::Any;
 use std::fmt::Debug;
 use std::net::SocketAddr;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,6 +34,9 @@ pub struct Links {
     config: Mutex<Option<LinkConfig>>,
     sent: AtomicU64,
     limit: u64,
+    /// Whether events are recorded: checked before anything else, so an
+    /// unrecorded run's sends take no lock for the trace.
+    recording: AtomicBool,
     /// The run's start and its events, when they are recorded.
     trace: Mutex<Option<(Instant, Vec<TraceRecord>)>>,
 }
@@ -55,6 +58,7 @@ impl Links {
             config: Mutex::new(None),
             sent: AtomicU64::new(0),
             limit,
+            recording: AtomicBool::new(false),
             trace: Mutex::new(None),
         })
     }
@@ -62,11 +66,15 @@ impl Links {
     /// From now on, events are recorded, timed from `epoch`.
     pub fn record_from(&self, epoch: Instant) {
         *self.trace.lock().expect("one thread") = Some((epoch, Vec::new()));
+        self.recording.store(true, Ordering::Relaxed);
     }
 
     /// Records the event `event` makes of the time now, with `detail`
     /// (made only when recording).
     pub fn note(&self, event: impl FnOnce(SimTime) -> TraceEvent, detail: impl FnOnce() -> String) {
+        if !self.recording.load(Ordering::Relaxed) {
+            return;
+        }
         let mut trace = self.trace.lock().expect("one thread");
         if let Some((epoch, records)) = trace.as_mut() {
             if records.len() < sim::trace::MAX_RECORDED {
@@ -81,6 +89,7 @@ impl Links {
 
     /// The recorded events, if recorded.
     pub fn take_trace(&self) -> Option<Vec<TraceRecord>> {
+        self.recording.store(false, Ordering::Relaxed);
         let taken = self.trace.lock().expect("one thread").take();
         taken.map(|(_, records)| records)
     }
@@ -125,10 +134,11 @@ impl MessageLayer {
     where
         M: Clone + Debug + Send + Sync + 'static,
     {
-        let id = self.links.sent.load(Ordering::Relaxed) + 1;
-        let (from, dest) = (node_of(ep.local_addr().expect("bound")), node_of(to));
-        let copies = self.copies();
-        self.trace_send((from, dest, id), copies.len(), &msg);
+        let (id, copies) = self.copies();
+        if self.links.recording.load(Ordering::Relaxed) {
+            let (from, dest) = (node_of(ep.local_addr().expect("bound")), node_of(to));
+            self.trace_send((from, dest, id), copies.len(), &msg);
+        }
         for delay in copies {
             let (ep, msg) = (ep.clone(), msg.clone());
             madsim::task::spawn_local(async move {
@@ -202,11 +212,17 @@ impl MessageLayer {
         envelope.msg
     }
 
-    /// What happens to one message: how many copies go (0 is a drop), each
-    /// after what extra delay. Delaying a copy past later messages reorders
-    /// it. Past the run's budget, none go.
-    fn copies(&self) -> Vec<Duration> {
-        if self.links.sent.fetch_add(1, Ordering::Relaxed) >= self.links.limit {
+    /// The message's send id (its number in the run, from 1), and what
+    /// happens to it: how many copies go (0 is a drop), each after what
+    /// extra delay. Delaying a copy past later messages reorders it. Past
+    /// the run's budget, none go.
+    fn copies(&self) -> (u64, Vec<Duration>) {
+        let id = self.links.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        (id, self.delays(id))
+    }
+
+    fn delays(&self, id: u64) -> Vec<Duration> {
+        if id > self.links.limit {
             return Vec::new();
         }
         let Some(config) = *self.links.config.lock().expect("one thread") else {
