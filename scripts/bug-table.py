@@ -49,7 +49,7 @@ def explore(cwd, model, bug, faults, start, until_failure=True):
     switch = ["--bug", bug] if bug else []
     stop = ["--until-failure"] if until_failure else []
     out = subprocess.run(
-        [BIN, "explore", model, *switch, "--faults", faults, "--start", str(start),
+        [BIN, "explore", model, *switch, "--faults", *faults.split(), "--start", str(start),
          "--seeds", str(LIMIT), "--json", "--no-regressions", *stop],
         cwd=cwd, capture_output=True, text=True)
     if out.returncode not in (0, 1):
@@ -95,6 +95,8 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if TARGETS e
 for model, bugs in BUGS.items():
     for b in bugs:
         bug, faults, budget = b["name"], b["mix"], b["within_seeds"]
+        if b.get("liveness") == "core":
+            faults += " --liveness core"
         with tempfile.TemporaryDirectory() as cwd:
             distances, failures = [], []
             for k in range(20):

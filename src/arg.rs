@@ -20,6 +20,15 @@ pub(crate) fn mix() -> impl clap::builder::TypedValueParser<Value = Mix> {
     PossibleValuesParser::new(values).map(|name| name.parse::<Mix>().expect("a listed mix"))
 }
 
+/// A liveness mode, by one of its names (each with its line of help).
+pub(crate) fn liveness() -> impl clap::builder::TypedValueParser<Value = sim::core::Liveness> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = sim::core::Liveness::ALL
+        .iter()
+        .map(|(_, name, about)| PossibleValue::new(*name).help(*about));
+    PossibleValuesParser::new(values).map(|name| name.parse().expect("a listed mode"))
+}
+
 /// The name this program was run as (`faultline`, or a user's own binary
 /// built on [`crate::cli::main`]), for the commands it prints.
 pub(crate) fn program() -> String {

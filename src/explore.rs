@@ -15,6 +15,7 @@ use crate::results::{FailureLine, ResultLine, ResultsWriter, SeedLine, ShardSumm
 use crate::shard::Shard;
 use crate::summary::{Summary, Tally};
 use sim::artifact::{self, Artifact};
+use sim::core::Liveness;
 use sim::marks::Buggify;
 use sim::mix::Mix;
 use sim::model::{Description, Model, ModelError, RunRequest, RunSummary};
@@ -53,6 +54,13 @@ pub struct ExploreArgs {
     /// The fault mix.
     #[arg(long, default_value = "all", value_parser = crate::arg::mix())]
     pub faults: Mix,
+    /// What the liveness phase after the safety phase heals: every fault,
+    /// or only a core (a quorum, chosen per seed, with working links both
+    /// ways), keeping a fault on each other node (a one-way cut, an
+    /// isolation, a pause, a crash or a slow link) while the core must make
+    /// progress. For models that declare their cores (`faultline list`).
+    #[arg(long, default_value = "heal-all", value_parser = crate::arg::liveness())]
+    pub liveness: Liveness,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub jobs: Option<usize>,
@@ -128,6 +136,7 @@ struct Sweep<'a> {
     description: Description,
     bug: Option<String>,
     mix: Mix,
+    liveness: Liveness,
     /// The slice this process runs.
     first: u64,
     count: u64,
@@ -221,6 +230,7 @@ impl ExploreArgs {
             description: sweep.description.clone(),
             bug: sweep.bug.clone(),
             mix: sweep.mix,
+            liveness: sweep.liveness,
             root: self.seed.unwrap_or(self.start),
             runs: self.seeds.unwrap_or(DEFAULT_SEEDS),
             until_failure: self.until_failure,
@@ -321,6 +331,7 @@ impl ExploreArgs {
             return Err(format!("--jobs must be from 1 to 1024, not {jobs}"));
         }
         takes_the_mix(&description, self.faults)?;
+        has_a_core(&description, self.liveness)?;
         let buggify = self.no_buggify.then_some(Buggify::Off);
         let mut description = description;
         description.config.budget.storm =
@@ -331,6 +342,7 @@ impl ExploreArgs {
             description,
             bug: self.bug.clone(),
             mix: self.faults,
+            liveness: self.liveness,
             first,
             count,
             whole,
@@ -363,6 +375,18 @@ fn takes_the_mix(description: &Description, mix: sim::Mix) -> Result<(), String>
     Ok(())
 }
 
+/// Refuses the core liveness mode for a model that defines no core.
+fn has_a_core(description: &Description, liveness: Liveness) -> Result<(), String> {
+    match (liveness, &description.checks.core) {
+        (Liveness::Core, None) => Err(format!(
+            "--liveness core: model `{}` defines no core (a quorum that can make progress \
+             alone), so only heal-all applies to it",
+            description.name
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn bad(e: &dyn std::fmt::Display) -> i32 {
     eprintln!("{me} explore: {e}", me = crate::arg::program());
     exit::BAD_INPUT
@@ -374,7 +398,7 @@ impl Sweep<'_> {
         let request = RunRequest {
             seed,
             bug: self.bug.clone(),
-            nemesis: self.mix.nemesis(),
+            nemesis: self.mix.nemesis_in(self.liveness),
             plan: None,
             record: false,
             budget: Some(self.description.config.budget),
@@ -740,11 +764,15 @@ fn announce(sweep: &Sweep<'_>) {
         format!("shard {} of {whole}: ", sweep.shard)
     };
     eprintln!(
-        "{me} explore {}: {shard}{} ({} runs), faults {}, bug {}, {} jobs",
+        "{me} explore {}: {shard}{} ({} runs), faults {}{}, bug {}, {} jobs",
         sweep.description.name,
         range(sweep.first, sweep.count),
         sweep.count,
         sweep.mix,
+        match sweep.liveness {
+            Liveness::HealAll => "",
+            Liveness::Core => ", liveness core",
+        },
         sweep.bug.as_deref().unwrap_or("none"),
         sweep.jobs,
         me = crate::arg::program()

@@ -42,6 +42,8 @@ pub(crate) struct Search<'a> {
     pub bug: Option<String>,
     /// The mix fresh seeds draw their plans from.
     pub mix: Mix,
+    /// The liveness phase the runs end with.
+    pub liveness: sim::core::Liveness,
     /// The root seed.
     pub root: u64,
     /// The most runs.
@@ -118,7 +120,7 @@ impl Search<'_> {
         RunRequest {
             seed: e.seed,
             bug: self.bug.clone(),
-            nemesis: self.mix.nemesis(),
+            nemesis: self.mix.nemesis_in(self.liveness),
             plan: e.plan.clone(),
             record: false,
             budget: Some(self.description.config.budget),

@@ -97,6 +97,11 @@ fn render_model(out: &mut String, d: &Description) {
             d.checks.versions
         ));
     }
+    if let Some(core) = &d.checks.core {
+        out.push_str(&format!(
+            "  cores (`--liveness core` heals one, keeps a fault on each other node): {core}\n"
+        ));
+    }
     out.push_str(&format!("  bug switches: {}\n", d.bug_names()));
     for b in &d.bugs {
         let verdict = if b.harmless {
@@ -106,7 +111,10 @@ fn render_model(out: &mut String, d: &Description) {
         };
         out.push_str(&format!(
             "    {}: {} ({verdict} under `{}` within {} seeds)\n",
-            b.name, b.about, b.mix, b.within_seeds
+            b.name,
+            b.about,
+            b.faults(),
+            b.within_seeds
         ));
     }
 }

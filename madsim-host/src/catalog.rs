@@ -76,6 +76,12 @@ pub fn run_config(name: &str, request: &RunRequest, nodes: usize) -> Result<RunC
         None => request.nemesis.generate(request.seed, nodes, RUN_FOR),
     };
     plan.validate(nodes)?;
+    if plan.core.is_some() {
+        let why = "the madsim host has no core liveness mode; it heals every fault";
+        return Err(ModelError::BadCore(format!(
+            "model `{name}` defines no core: {why}"
+        )));
+    }
     // A madsim run has no fault points: a list of sites to enable names
     // none of its own.
     if let Some(buggify) = &request.buggify {
@@ -187,14 +193,18 @@ impl Model for RaftKvMadsim {
                 fault_points: Vec::new(),
                 // madsim has no control for upgrades: it skips them.
                 versions: 1,
+                // madsim heals every fault: it has no core liveness mode.
+                core: None,
                 ..engine.checks
             },
-            // Upgrades are skipped here, and messages are not counted per
-            // second (no storm limit), so a bug only they find is not offered.
+            // Upgrades are skipped here, messages are not counted per
+            // second (no storm limit), and there is no core liveness mode,
+            // so a bug only they find is not offered.
             bugs: engine
                 .bugs
                 .into_iter()
                 .filter(|b| b.mix != sim::Mix::Upgrade.name())
+                .filter(|b| b.liveness.is_heal_all())
                 .filter(|b| b.name != RaftBug::ResendOnEveryReply.name())
                 .collect(),
             untaken: own_stream_kinds(),
@@ -301,6 +311,7 @@ impl<M: AsyncService> Model for AsyncModel<M> {
                 probes: Vec::new(),
                 fault_points: Vec::new(),
                 versions: 1,
+                core: None,
             },
             bugs: BugInfo::all::<AsyncPbBug>(),
             untaken: own_stream_kinds(),

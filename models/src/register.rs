@@ -353,6 +353,7 @@ pub fn spec_history(
 pub fn scenario(bug: Option<RegisterBug>) -> Scenario<Register> {
     Scenario::new(move |_| Register::new(bug))
         .nodes(3)
+        .core(sim::core::CoreSpec::majority(3))
         .clients(3, || ReadWrite)
         .faults(Mix::All.nemesis())
         .check(Check::always("unique timestamps", check_unique_timestamps))

@@ -66,7 +66,7 @@ pub use engine::{clock, config, error, host, latency, link, node, node_table, st
 use engine::{event, network, node_id, queue, timers, world};
 
 // Faults.
-pub use faults::{fault, marks, mix, nemesis, partition, plan, shape, versions};
+pub use faults::{core, fault, marks, mix, nemesis, partition, plan, shape, versions};
 
 // Shrinking.
 pub use shrinking::{episode, essence, narrow, reshape, shrink, smallest, story};

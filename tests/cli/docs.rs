@@ -61,7 +61,10 @@ fn every_bug_switch_has_its_row_and_every_model_its_line() {
         for bug in &d.bugs {
             let row = format!(
                 "| {} | `{}` | `{}` | {} |",
-                d.name, bug.name, bug.mix, bug.within_seeds
+                d.name,
+                bug.name,
+                bug.faults(),
+                bug.within_seeds
             );
             assert!(
                 bugs.contains(&row),

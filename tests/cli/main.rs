@@ -8,6 +8,7 @@ mod bug_budgets;
 mod check_history;
 mod check_txn;
 mod common;
+mod core_liveness;
 mod counter_example;
 mod deploy;
 mod determinism;

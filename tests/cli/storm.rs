@@ -38,6 +38,7 @@ impl BugSwitch for Switch {
             mix: Mix::All,
             within_seeds: 500,
             harmless: false,
+            liveness: Default::default(),
         }
     }
 }

@@ -41,6 +41,10 @@ impl EngineModel for GatewayModel {
 pub fn scenario(bug: Option<GwBug>) -> Scenario<GwNode> {
     Scenario::new(move |id| GwNode::new(id, bug))
         .nodes(2 + GATEWAYS)
+        .core(sim::core::CoreSpec {
+            quorum: 3,
+            required: vec![AUTH, super::BACKEND],
+        })
         .clients(ROLES.len(), Crowd::<crowd::ThisGateway>::default)
         .faults(Mix::All.nemesis())
         .surges()

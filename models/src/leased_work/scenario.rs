@@ -35,6 +35,10 @@ impl EngineModel for LeasedWorkModel {
 pub fn scenario(bug: Option<LwBug>) -> Scenario<LwNode> {
     Scenario::new(move |id| LwNode::new(id, bug))
         .nodes(2 + WORKERS)
+        .core(sim::core::CoreSpec {
+            quorum: 3,
+            required: vec![super::COORDINATOR, super::STORE],
+        })
         .clients(2, JobClients::default)
         .client_timeout(SimDuration::from_secs(30))
         .faults(Mix::All.nemesis())

@@ -18,6 +18,10 @@ use sim::{Context, SimDuration, SimTime};
 pub const POLL: SimDuration = SimDuration::from_millis(50);
 /// How often a worker looks at how much of its lease is left.
 pub const RENEW_CHECK: SimDuration = SimDuration::from_millis(25);
+/// A worker that asked this many times in a row for a renewal and heard
+/// nothing gives its chunk up: it cannot hear the coordinator, and each
+/// renewal it sends would keep the chunk from a worker that can.
+pub const GIVE_UP_AFTER: u32 = 8;
 /// A worker renews once less than this is left of its lease.
 pub const RENEW_BELOW: SimDuration = SimDuration::from_nanos(WORKER_LEASE.as_nanos() * 2 / 3);
 /// The shortest and longest computation of one chunk.
@@ -56,6 +60,8 @@ pub struct Assignment {
     pub phase: Phase,
     /// When the worker believes the lease ends.
     pub lease: LeaseEnd,
+    /// Renewals asked for since the last one was answered.
+    pub unanswered: u32,
 }
 
 /// A worker.
@@ -177,7 +183,11 @@ impl Worker {
             return;
         };
         let left = a.lease.remaining(Self::clocks(ctx));
+        if a.unanswered >= GIVE_UP_AFTER {
+            return self.abandon(ctx);
+        }
         if left.is_none_or(|left| left < RENEW_BELOW) {
+            self.assignment.as_mut().expect("assigned").unanswered += 1;
             let sent_at = ctx.monotonic();
             let (chunk, token) = (a.chunk, a.token);
             ctx.send(
@@ -228,6 +238,7 @@ impl Worker {
             return;
         };
         a.lease = a.lease.extend(end);
+        a.unanswered = 0;
         if a.phase == Phase::Renewing && a.lease.remaining(clocks).is_some() {
             Self::flush(ctx, a);
         }
@@ -292,6 +303,7 @@ impl Worker {
             token,
             phase: Phase::Claiming,
             lease,
+            unanswered: 0,
         });
         ctx.send(STORE, LwMsg::Claim { chunk, token });
         ctx.set_timer(STORE_TIMEOUT, LwTimer::ClaimTimeout { chunk, token });

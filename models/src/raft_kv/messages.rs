@@ -22,6 +22,24 @@ pub enum RaftMsg {
         /// Whether the vote is granted.
         granted: bool,
     },
+    /// Before it stands, a node asks whether it could win (the pre-vote of
+    /// Ongaro's thesis, §9.6): nobody changes state for it, so a node that
+    /// cannot hear the cluster never drives the terms up.
+    PreVote {
+        /// The term it would stand in: its own plus one.
+        term: u64,
+        /// Its last log index.
+        last_index: u64,
+        /// Its last log term.
+        last_term: u64,
+    },
+    /// The answer to a pre-vote.
+    PreVoteReply {
+        /// The voter's term.
+        term: u64,
+        /// Whether it would vote.
+        granted: bool,
+    },
     /// A leader replicates entries (none: a heartbeat).
     Append {
         /// The leader's term.

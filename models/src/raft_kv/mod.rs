@@ -1,10 +1,12 @@
-//! `raft-kv`: a key-value store replicated by Raft, with five bug switches.
+//! `raft-kv`: a key-value store replicated by Raft, with its bug switches.
 //!
 //! The protocol follows the Raft paper (Ongaro and Ousterhout, 2014):
 //! - leader election with randomized timeouts (150 to 300 ms), where a vote
 //!   goes only to a candidate whose log is at least as up to date;
 //! - log replication with the consistency check on (`prev_index`,
 //!   `prev_term`), and a fast skip back over a conflicting term;
+//! - pre-vote and check-quorum (the thesis, §9.6 and §6.2), so that a node
+//!   that can send but not hear disrupts nobody (see `node/election.rs`);
 //! - the commit rule: the leader commits by counting replicas only entries of
 //!   its own term (its predecessors' entries commit with its first one);
 //! - `currentTerm`, `votedFor` and the log written and synced before any
@@ -56,5 +58,16 @@ sim::bug_switches! {
         /// message starts another loop that never ends, and the traffic
         /// multiplies until it is a storm.
         ResendOnEveryReply = "resend-on-every-reply", caught by All within 500,
+        /// No pre-vote: a node whose election timeout fires stands at
+        /// once, in a higher term. A node that can send but not hear (a
+        /// one-way partition) stands again and again, and each of its terms
+        /// deposes the leader the others elect: the cluster livelocks
+        /// while a quorum is healthy. Only the core liveness mode finds it.
+        NoPreVote = "no-pre-vote", caught by All in core within 500,
+        /// No check-quorum: a leader that hears from no majority keeps
+        /// leading. A leader that can send but not hear keeps the others
+        /// following it, and nothing commits. Only the core liveness mode
+        /// finds it.
+        NoCheckQuorum = "no-check-quorum", caught by All in core within 500,
     }
 }

@@ -8,6 +8,8 @@ use crate::kv::{KvReply, KvRequest, KvStore};
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod election;
+
 /// How often a leader sends heartbeats (and a candidate re-asks for votes).
 const HEARTBEAT: SimDuration = SimDuration::from_millis(50);
 /// Election timeouts are drawn uniformly from this range, in milliseconds.
@@ -38,6 +40,9 @@ pub enum Role {
     Follower,
     /// Asks for votes.
     Candidate,
+    /// Asks whether it could win before it stands (pre-vote), in its
+    /// current term.
+    PreCandidate,
     /// Leads its term.
     Leader,
 }
@@ -74,6 +79,14 @@ pub struct RaftKv {
     election_deadline: SimTime,
     next_heartbeat: SimTime,
     votes: BTreeSet<NodeId>,
+    /// When this node last heard from a leader of its term (pre-votes are
+    /// refused within the shortest election timeout of it), or, leading,
+    /// when it took office.
+    heard_leader: Option<SimTime>,
+    /// Leading: when each node last answered an append of this term (the
+    /// leader steps down when a majority has been silent for the longest
+    /// election timeout: check-quorum).
+    answered: Vec<SimTime>,
     next_index: Vec<u64>,
     match_index: Vec<u64>,
     /// Per follower: an append is in flight (one at a time, batched; a
@@ -120,6 +133,8 @@ impl RaftKv {
             election_deadline: SimTime::ZERO,
             next_heartbeat: SimTime::ZERO,
             votes: BTreeSet::new(),
+            heard_leader: None,
+            answered: Vec::new(),
             next_index: Vec::new(),
             match_index: Vec::new(),
             in_flight: Vec::new(),
@@ -154,11 +169,24 @@ impl RaftKv {
         &self.store
     }
 
-    fn bug(&self, bug: RaftBug) -> bool {
+    /// The node's state in one line, for a stuck run's failure message.
+    pub fn state_line(&self) -> String {
+        let leader = self.leader.map_or("none".to_string(), |l| l.to_string());
+        format!(
+            "{:?} of term {}, leader {leader}, log to {}, commit {}",
+            self.role,
+            self.term,
+            self.log.last_index(),
+            self.commit
+        )
+        .to_lowercase()
+    }
+
+    pub(super) fn bug(&self, bug: RaftBug) -> bool {
         self.bug == Some(bug)
     }
 
-    fn majority(ctx: &Context<'_, Self>) -> usize {
+    pub(super) fn majority(ctx: &Context<'_, Self>) -> usize {
         ctx.node_count() / 2 + 1
     }
 
@@ -170,7 +198,7 @@ impl RaftKv {
     fn arm(&mut self, ctx: &mut Context<'_, Self>) {
         let due = match self.role {
             Role::Leader => self.next_heartbeat,
-            Role::Candidate => self.election_deadline.min(self.next_heartbeat),
+            Role::Candidate | Role::PreCandidate => self.election_deadline.min(self.next_heartbeat),
             Role::Follower => self.election_deadline,
         };
         if let Some((id, set_for)) = self.timer {
@@ -187,7 +215,7 @@ impl RaftKv {
     /// A fresh election deadline. Fault point [`EARLY_ELECTION`]: a third
     /// of the shortest timeout, so a follower stands for election while
     /// its leader is still there, and leaders change often.
-    fn reset_election_deadline(&mut self, ctx: &mut Context<'_, Self>) {
+    pub(super) fn reset_election_deadline(&mut self, ctx: &mut Context<'_, Self>) {
         let mut ms = ctx.rng().between(ELECTION_MS.0, ELECTION_MS.1);
         if ctx.buggify(EARLY_ELECTION) {
             ms = ELECTION_MS.0 / 3;
@@ -241,7 +269,7 @@ impl RaftKv {
         self.leader = leader;
     }
 
-    fn start_election(&mut self, ctx: &mut Context<'_, Self>) {
+    pub(super) fn start_election(&mut self, ctx: &mut Context<'_, Self>) {
         self.term += 1;
         self.role = Role::Candidate;
         self.leader = None;
@@ -263,6 +291,12 @@ impl RaftKv {
             last_index: self.log.last_index(),
             last_term: self.log.last_term(),
         };
+        self.ask_the_rest(ctx, msg);
+    }
+
+    /// Sends `msg` (a vote or pre-vote request) to every node whose vote
+    /// this node does not hold yet.
+    pub(super) fn ask_the_rest(&self, ctx: &mut Context<'_, Self>, msg: RaftMsg) {
         for i in 0..ctx.node_count() {
             let to = NodeId::from(i);
             if !self.votes.contains(&to) {
@@ -288,6 +322,8 @@ impl RaftKv {
         self.in_flight = vec![false; n];
         self.last_sent = vec![SimTime::ZERO; n];
         self.match_index[ctx.id().index()] = self.log.last_index();
+        self.answered = vec![ctx.now(); n];
+        self.heard_leader = Some(ctx.now());
         self.broadcast_append(ctx, true);
         self.advance_commit(ctx);
     }
@@ -393,17 +429,22 @@ impl RaftKv {
         }
     }
 
+    /// Whether a candidate's log is up to date enough for this node's vote
+    /// (or pre-vote): with `vote-without-log-check`, any log is.
+    pub(super) fn log_ok(&self, last_term: u64, last_index: u64) -> bool {
+        self.bug(RaftBug::VoteWithoutLogCheck)
+            || self.log.candidate_up_to_date(last_term, last_index)
+    }
+
     fn on_request_vote(
         &mut self,
         ctx: &mut Context<'_, Self>,
         from: NodeId,
         (term, last_index, last_term): (u64, u64, u64),
     ) {
-        let log_ok = self.bug(RaftBug::VoteWithoutLogCheck)
-            || self.log.candidate_up_to_date(last_term, last_index);
         let granted = term == self.term
             && self.voted_for.is_none_or(|v| v == from)
-            && log_ok
+            && self.log_ok(last_term, last_index)
             && self.role != Role::Leader;
         if granted {
             self.voted_for = Some(from);
@@ -431,6 +472,7 @@ impl RaftKv {
             return;
         }
         self.become_follower(ctx, Some(from));
+        self.heard_leader = Some(ctx.now());
         self.reset_election_deadline(ctx);
         let reject = |index| RaftMsg::AppendReply {
             term,
@@ -493,6 +535,7 @@ impl RaftKv {
         }
         let f = from.index();
         self.in_flight[f] = false;
+        self.answered[f] = ctx.now();
         if success {
             self.match_index[f] = self.match_index[f].max(index);
             self.next_index[f] = self.next_index[f].max(index + 1);
@@ -560,12 +603,19 @@ impl Node for RaftKv {
         self.timer = None;
         let now = ctx.now();
         match self.role {
+            Role::Leader if now >= self.next_heartbeat && self.quorum_silent(ctx) => {
+                self.become_follower(ctx, None);
+            }
             Role::Leader if now >= self.next_heartbeat => self.broadcast_append(ctx, true),
             Role::Leader => {}
-            _ if now >= self.election_deadline => self.start_election(ctx),
+            _ if now >= self.election_deadline => self.stand(ctx),
             Role::Candidate if now >= self.next_heartbeat => {
                 self.next_heartbeat = now.after(HEARTBEAT);
                 self.request_votes(ctx);
+            }
+            Role::PreCandidate if now >= self.next_heartbeat => {
+                self.next_heartbeat = now.after(HEARTBEAT);
+                self.request_pre_votes(ctx);
             }
             _ => {}
         }
@@ -574,8 +624,11 @@ impl Node for RaftKv {
 
     fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: RaftMsg) {
         let term = match &msg {
+            // A pre-vote names a term nobody is in yet: it moves no one.
+            RaftMsg::PreVote { .. } => self.term,
             RaftMsg::RequestVote { term, .. }
             | RaftMsg::Vote { term, .. }
+            | RaftMsg::PreVoteReply { term, .. }
             | RaftMsg::Append { term, .. }
             | RaftMsg::AppendReply { term, .. } => *term,
         };
@@ -586,6 +639,14 @@ impl Node for RaftKv {
                 last_index,
                 last_term,
             } => self.on_request_vote(ctx, from, (term, last_index, last_term)),
+            RaftMsg::PreVote {
+                term,
+                last_index,
+                last_term,
+            } => self.on_pre_vote(ctx, from, (term, last_index, last_term)),
+            RaftMsg::PreVoteReply { term, granted } => {
+                self.on_pre_vote_reply(ctx, from, term, granted)
+            }
             RaftMsg::Vote { term, granted } => {
                 if self.role == Role::Candidate && term == self.term && granted {
                     self.votes.insert(from);

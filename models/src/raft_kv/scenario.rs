@@ -4,6 +4,7 @@ use super::invariants;
 use super::node::{probes, RaftKv, Role};
 use super::RaftBug;
 use crate::kv::{history, KvClients, KvRequest};
+use sim::core::CoreSpec;
 use sim::model::EngineModel;
 use sim::scenario::{Check, Scenario};
 use sim::spec::kv::Kv;
@@ -62,6 +63,8 @@ pub(super) fn scenario_of(node: impl Fn(u32) -> RaftKv + Clone + 'static) -> Sce
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the leader", |sim: &Simulation<RaftKv>| leader(sim))
+        .core(CoreSpec::majority(5))
+        .node_state(RaftKv::state_line)
         .check(Check::properties(&invariants::PROPERTIES, || {
             let mut safety = invariants::safety();
             move |sim: &Simulation<RaftKv>| safety(sim)

@@ -39,6 +39,10 @@ impl EngineModel for ReadReplicasModel {
 pub fn scenario(bug: Option<RrBug>) -> Scenario<RrNode> {
     Scenario::new(move |id| RrNode::new(id, bug))
         .nodes(1 + REPLICAS)
+        .core(sim::core::CoreSpec {
+            quorum: 2,
+            required: vec![PRIMARY],
+        })
         .clients(4, ReplicaClients::default)
         .faults(Mix::All.nemesis())
         .scalable((1..=REPLICAS).map(NodeId::from))
@@ -57,7 +61,8 @@ pub fn scenario(bug: Option<RrBug>) -> Scenario<RrNode> {
         .run_for(SimDuration::from_secs(10))
 }
 
-/// Every replica that is up has applied the primary's whole log.
+/// Every replica that is up, and that the liveness phase healed, has
+/// applied the primary's whole log.
 pub fn every_replica_caught_up(sim: &Simulation<RrNode>) -> Result<(), String> {
     let commit = sim
         .node(PRIMARY)
@@ -65,7 +70,7 @@ pub fn every_replica_caught_up(sim: &Simulation<RrNode>) -> Result<(), String> {
         .map_or(0, |p| p.commit());
     for i in 1..sim.node_count() {
         let id = NodeId::from(i);
-        if sim.status(id).is_down() {
+        if sim.status(id).is_down() || !sim.is_healed(id) {
             continue;
         }
         if let Some(r) = sim

@@ -131,6 +131,8 @@ pub struct Simulation<N: Node> {
     next_op_id: u64,
     /// The traffic surge in force (1: none); see [`Fault::Surge`].
     surge: u32,
+    /// In the core liveness mode's liveness phase: the core it healed.
+    healed_core: Option<Vec<NodeId>>,
     /// The fault points evaluated and the probes reached.
     marks: Marks,
 }
@@ -173,6 +175,7 @@ impl<N: Node> Simulation<N> {
             focus: None,
             focus_targets: std::collections::BTreeMap::new(),
             surge: 1,
+            healed_core: None,
             nodes,
             runtimes,
             world,
@@ -292,6 +295,21 @@ impl<N: Node> Simulation<N> {
     /// by (1 when there is none).
     pub fn surge(&self) -> u32 {
         self.surge
+    }
+
+    /// Whether node `id` is one the liveness phase healed: every node,
+    /// except in the core liveness mode (see [`crate::core`]), where only
+    /// the core is. An "eventually" property that asks something of every
+    /// node asks it of these.
+    pub fn is_healed(&self, id: NodeId) -> bool {
+        self.healed_core
+            .as_ref()
+            .is_none_or(|core| core.contains(&id))
+    }
+
+    /// Marks the liveness phase as healing only `core`.
+    pub(crate) fn set_healed_core(&mut self, core: Vec<NodeId>) {
+        self.healed_core = Some(core);
     }
 
     /// A node's status.

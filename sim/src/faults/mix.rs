@@ -171,6 +171,15 @@ impl Mix {
         names.join(", ")
     }
 
+    /// The generator of this mix's fault plans, with the liveness phase
+    /// `liveness` asks for (see [`crate::core`]).
+    pub fn nemesis_in(self, liveness: crate::core::Liveness) -> Nemesis {
+        Nemesis {
+            core_liveness: liveness == crate::core::Liveness::Core,
+            ..self.nemesis()
+        }
+    }
+
     /// The generator of this mix's fault plans.
     pub fn nemesis(self) -> Nemesis {
         let info = self.info();

@@ -2,8 +2,9 @@
 //! faults themselves, timed plans, the nemesis that draws a plan per seed,
 //! the preset mixes, partition shapes, swarm shapes, versions for upgrades
 //! and rollbacks, and the fault points (BUGGIFY) and coverage probes a
-//! model marks.
+//! model marks, and the core liveness mode's core and kept faults.
 
+pub mod core;
 pub mod fault;
 pub mod marks;
 pub mod mix;

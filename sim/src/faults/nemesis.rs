@@ -19,6 +19,7 @@
 //! on) and draws its own episode count, so different seeds stress different
 //! combinations.
 
+use crate::core::{CoreLiveness, CoreSpec};
 use crate::fault::Fault;
 use crate::link::LinkConfig;
 use crate::node_id::NodeId;
@@ -177,6 +178,9 @@ pub struct Extras {
     /// a scenario whose checks include a service level that holds only
     /// under a bounded fault load.
     pub sparse_only: bool,
+    /// Which sets of nodes can make progress on their own, for the core
+    /// liveness mode (see [`crate::core`]); None: the model defines no core.
+    pub core: Option<CoreSpec>,
 }
 
 impl Extras {
@@ -423,6 +427,11 @@ pub struct Nemesis {
     pub torn_writes: bool,
     /// The links' normal config (a flaky period keeps its latency).
     pub base_link: LinkConfig,
+    /// The core liveness mode (see [`crate::core`]): each plan also draws
+    /// a core and the faults kept on the rest, for a scenario that
+    /// declares its cores ([`Extras::core`]).
+    #[serde(default)]
+    pub core_liveness: bool,
 }
 
 impl Default for Nemesis {
@@ -435,6 +444,7 @@ impl Default for Nemesis {
             episode_max: SimDuration::from_secs(2),
             torn_writes: false,
             base_link: LinkConfig::default(),
+            core_liveness: false,
         }
     }
 }
@@ -480,7 +490,9 @@ impl Nemesis {
         };
         self.add_own_stream(&mut plan, seed, operate, &extras.operated, nodes, horizon);
         self.add_upgrades(&mut plan, seed, extras.versions, nodes, horizon);
-
+        if let Some(spec) = extras.core.as_ref().filter(|_| self.core_liveness) {
+            plan.core = Some(CoreLiveness::draw(seed, nodes, spec));
+        }
         plan
     }
 

@@ -6,6 +6,7 @@
 //! simulation's queue at its time; [`FaultPlan::heal_all`] is the list of faults
 //! that undoes every kind of fault, which the liveness phase applies.
 
+use crate::core::CoreLiveness;
 use crate::engine::Simulation;
 use crate::error::ConfigError;
 use crate::fault::Fault;
@@ -36,12 +37,26 @@ pub struct TimedFault {
 pub struct FaultPlan {
     /// The faults, in time order.
     pub faults: Vec<TimedFault>,
+    /// In the core liveness mode: the core the liveness phase heals, and
+    /// the faults it keeps on the rest (see [`crate::core`]). None: the
+    /// liveness phase heals everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core: Option<CoreLiveness>,
 }
 
 impl FaultPlan {
     /// An empty plan.
     pub fn new() -> FaultPlan {
         FaultPlan::default()
+    }
+
+    /// This plan with `faults` in place of its own, and its core liveness
+    /// phase kept: what a shrink or mutation step tries.
+    pub fn with_faults(&self, faults: Vec<TimedFault>) -> FaultPlan {
+        FaultPlan {
+            faults,
+            core: self.core.clone(),
+        }
     }
 
     /// Adds a fault, keeping the plan sorted (stable for equal times).
@@ -97,7 +112,10 @@ impl FaultPlan {
                 });
             }
         }
-        Ok(())
+        match &self.core {
+            Some(core) => core.validate(nodes, "core"),
+            None => Ok(()),
+        }
     }
 
     /// [`FaultPlan::validate`], every upgrade names a version from 1 to

@@ -153,7 +153,7 @@ fn retarget(unit: &[TimedFault]) -> Option<Vec<TimedFault>> {
 /// `a`'s episodes that start before `at`, then `b`'s that start at or
 /// after it, each whole.
 pub fn splice(a: &FaultPlan, b: &FaultPlan, at: SimTime) -> FaultPlan {
-    let mut out = FaultPlan::new();
+    let mut out = a.with_faults(Vec::new());
     for (plan, keep_before) in [(a, true), (b, false)] {
         for unit in episodes(plan) {
             let start = plan.faults[unit[0]].at;

@@ -94,9 +94,9 @@ fn remove_units<R>(
         let found = ddmin(units, budget, |kept: &[Vec<usize>]| {
             let mut indices: Vec<usize> = kept.iter().flatten().copied().collect();
             indices.sort_unstable();
-            let candidate = FaultPlan {
-                faults: indices.iter().map(|&i| faults[i].clone()).collect(),
-            };
+            let candidate = best
+                .plan
+                .with_faults(indices.iter().map(|&i| faults[i].clone()).collect());
             still_fails(&candidate).map(|run| (candidate, run))
         });
         best.trials += found.trials;

@@ -114,7 +114,7 @@ fn moved_without_one(plan: &FaultPlan, units: &[Vec<usize>], rng: &mut SimRng) -
         }
     }
     faults.sort_by_key(|f| f.at); // stable: an episode's faults keep their order
-    FaultPlan { faults }
+    plan.with_faults(faults)
 }
 
 #[cfg(test)]

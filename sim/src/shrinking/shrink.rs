@@ -39,9 +39,7 @@ pub fn shrink<R>(
         plan.faults.clone(),
         max_trials,
         |faults: &[TimedFault]| {
-            let candidate = FaultPlan {
-                faults: faults.to_vec(),
-            };
+            let candidate = plan.with_faults(faults.to_vec());
             still_fails(&candidate).map(|run| (candidate, run))
         },
     );
@@ -67,7 +65,7 @@ pub fn attempt<R>(
         return false;
     }
     best.trials += 1;
-    let candidate = FaultPlan { faults };
+    let candidate = best.plan.with_faults(faults);
     match still_fails(&candidate) {
         Some(run) => {
             best.plan = candidate;

@@ -122,6 +122,7 @@ pub fn smallest<R: FailingRun>(
             break;
         }
     }
+    let best = fewer_kept(best, &mut rerun);
     let wide = best.plan.clone();
     let best = narrowed(best, scope.nodes, max_trials, &mut rerun);
     // A narrower cut may let the run be cut down further (fewer clients).
@@ -141,6 +142,27 @@ const NARROWING_SHARE: usize = 10;
 /// operations or clients, a shorter safety phase) shifts its timing, so the
 /// next round's plan steps may drop what the last one had to keep.
 pub const MAX_ROUNDS: usize = 4;
+
+/// `best` with as few of its core liveness phase's kept faults (see
+/// [`crate::core`]) as still fail: each is dropped in turn, and stays
+/// dropped when the run still fails. The core itself stays as drawn.
+fn fewer_kept<R>(
+    mut best: Smallest<R>,
+    rerun: &mut impl FnMut(&FaultPlan, &Buggify, Trim) -> Option<R>,
+) -> Smallest<R> {
+    let sites = Buggify::Sites(best.sites.iter().cloned().collect());
+    let kept = best.plan.core.as_ref().map_or(0, |c| c.kept.len());
+    for i in (0..kept).rev() {
+        let mut candidate = best.plan.clone();
+        candidate.core.as_mut().expect("a core").kept.remove(i);
+        best.trials += 1;
+        match rerun(&candidate, &sites, best.trim) {
+            Some(run) => (best.plan, best.run) = (candidate, run),
+            None => continue,
+        }
+    }
+    best
+}
 
 /// `best` with its partitions narrowed ([`narrow_partitions`]) under its
 /// trim and fault points. This comes last: a partition aimed at the focus

@@ -12,6 +12,7 @@
 //!   3757.185 ms: state machine safety: n4 committed a different log …
 //! ```
 
+use crate::core::CoreLiveness;
 use crate::episode::episodes;
 use crate::fault::Fault;
 use crate::partition::Partition;
@@ -74,7 +75,9 @@ pub fn render(plan: &FaultPlan, told: Told<'_>) -> String {
             describe(first, hit)
         ));
     }
-    if plan.is_empty() {
+    if let Some(core) = &plan.core {
+        out.push_str(&core_line(core));
+    } else if plan.is_empty() {
         out.push_str("  no faults: the bug needs none\n");
     }
     if !told.buggified.is_empty() {
@@ -85,6 +88,27 @@ pub fn render(plan: &FaultPlan, told: Told<'_>) -> String {
     out.push_str(&format!("  {ops} client operations, {ok} ok\n"));
     let first_line = told.failure.message.lines().next().unwrap_or_default();
     out.push_str(&format!("  {}: {first_line}\n", ms(told.failure.at)));
+    out
+}
+
+/// The core liveness phase in words: the core healed, then each fault
+/// kept on the rest, from the heal on.
+fn core_line(core: &CoreLiveness) -> String {
+    let mut out = format!(
+        "  at the heal: only the core {{{}}} is healed\n",
+        names(&core.core)
+    );
+    for fault in &core.kept {
+        let timed = TimedFault {
+            at: SimTime::ZERO,
+            fault: fault.clone(),
+            focus_episode: None,
+        };
+        out.push_str(&format!(
+            "  at the heal .. never  {}\n",
+            describe(&timed, None)
+        ));
+    }
     out
 }
 
@@ -122,6 +146,12 @@ fn describe(timed: &TimedFault, hit: Option<NodeId>) -> String {
             format!("{}{torn}", focus("crash", node))
         }
         Fault::Pause { node } => focus("pause", node),
+        Fault::SetLink { from, to, config } => {
+            format!(
+                "slow {from} -> {to} to {}",
+                serde_json::to_string(&config.latency).unwrap_or_default()
+            )
+        }
         Fault::Clog { from, to } => format!("clog {from} -> {to}"),
         Fault::Partition(Partition::OneWay { from, to }) => {
             format!("cut {} -> {} (one way)", names(from), names(to))

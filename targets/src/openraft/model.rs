@@ -118,6 +118,7 @@ impl Model for OpenraftModel {
                 probes: Vec::new(),
                 fault_points: Vec::new(),
                 versions: 1,
+                core: None,
             },
             bugs: BugInfo::all::<OpenraftVersion>(),
             untaken: own_stream_kinds(),

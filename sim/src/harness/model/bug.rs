@@ -8,6 +8,7 @@
 //! the table in docs/bug-finding.md, the test that holds each model to its budget — is
 //! derived from that declaration.
 
+use crate::core::Liveness;
 use crate::mix::Mix;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,9 @@ pub struct Hunt {
     /// the protocol masks it): a sweep of `within_seeds` seeds under `mix`
     /// must find *nothing*. Its row in docs/bug-finding.md says what it is caught with.
     pub harmless: bool,
+    /// The liveness phase the hunt runs: [`Liveness::Core`] for a switch
+    /// only the core liveness mode finds.
+    pub liveness: Liveness,
 }
 
 /// A model's bug switches (declare them with [`crate::bug_switches!`]).
@@ -73,9 +77,21 @@ pub struct BugInfo {
     /// Harmless alone, by design: see [`Hunt::harmless`].
     #[serde(default)]
     pub harmless: bool,
+    /// The liveness phase that catches it (see [`Hunt::liveness`]).
+    #[serde(default, skip_serializing_if = "Liveness::is_heal_all")]
+    pub liveness: Liveness,
 }
 
 impl BugInfo {
+    /// The faults its hunt runs, as `explore` takes them: the mix's name,
+    /// and `--liveness core` when only the core liveness mode finds it.
+    pub fn faults(&self) -> String {
+        match self.liveness {
+            Liveness::HealAll => self.mix.clone(),
+            Liveness::Core => format!("{} --liveness core", self.mix),
+        }
+    }
+
     /// The description of every switch of `B`.
     pub fn all<B: BugSwitch>() -> Vec<BugInfo> {
         B::ALL.iter().map(|&b| BugInfo::of(b)).collect()
@@ -91,6 +107,7 @@ impl BugInfo {
             mix: hunt.mix.name().to_string(),
             within_seeds: hunt.within_seeds,
             harmless: hunt.harmless,
+            liveness: hunt.liveness,
         }
     }
 }
@@ -107,10 +124,23 @@ macro_rules! bug_verdict {
     };
 }
 
+/// Whether a switch's hunt runs the core liveness mode (`… by All in core
+/// within N`) or heals everything (no `in`).
+#[macro_export]
+macro_rules! bug_liveness {
+    () => {
+        $crate::core::Liveness::HealAll
+    };
+    (core) => {
+        $crate::core::Liveness::Core
+    };
+}
+
 /// Declares a model's bug switches: an enum, and its [`BugSwitch`]
 /// implementation. Each variant carries its doc comment (what it
 /// re-creates), its command-line name, and how it is caught: the fault mix
-/// (a [`Mix`](crate::Mix) variant) and the seed budget. A switch that
+/// (a [`Mix`](crate::Mix) variant), `in core` for a switch only the core
+/// liveness mode finds (see [`crate::core`]), and the seed budget. A switch that
 /// another part of the protocol masks by design is declared `harmless by
 /// Mix within N`: N seeds under the mix find nothing.
 ///
@@ -133,7 +163,7 @@ macro_rules! bug_switches {
         $vis:vis enum $Enum:ident {
             $(
                 $(#[doc = $doc:literal])+
-                $Variant:ident = $name:literal, $verdict:ident by $mix:ident within $seeds:literal
+                $Variant:ident = $name:literal, $verdict:ident by $mix:ident $(in $mode:ident)? within $seeds:literal
             ),+ $(,)?
         }
     ) => {
@@ -164,6 +194,7 @@ macro_rules! bug_switches {
                         mix: $crate::Mix::$mix,
                         within_seeds: $seeds,
                         harmless: $crate::bug_verdict!($verdict),
+                        liveness: $crate::bug_liveness!($($mode)?),
                     },)+
                 }
             }

@@ -101,6 +101,10 @@ pub enum ModelError {
     /// The fault points asked for are not all the model's.
     #[error("{0}")]
     UnknownFaultPoint(String),
+    /// The plan's core liveness phase does not fit the model (see
+    /// [`crate::core`]).
+    #[error("{0}")]
+    BadCore(String),
 }
 
 /// A model under test, as a catalog holds it. Engine models get this from

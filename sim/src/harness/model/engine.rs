@@ -107,6 +107,7 @@ where
             scenario.newest_version(),
             Some(config.run_end()),
         )?;
+        scenario.admits_core(&plan).map_err(ModelError::BadCore)?;
         let trim = request.trim;
         trim.validate(config.clients, config.safety_for)
             .map_err(ModelError::BadTrim)?;

@@ -5,6 +5,7 @@
 //! model's budgets are checked the same way wherever it lives.
 
 use super::describe::{Model, ModelError, RunRequest};
+use crate::core::Liveness;
 use crate::mix::Mix;
 use crate::scenario::Budget;
 
@@ -16,21 +17,22 @@ pub fn fails(
     mix: Mix,
     seed: u64,
 ) -> Result<bool, ModelError> {
-    fails_under(model, bug, mix, seed, None)
+    fails_under(model, bug, (mix, Liveness::HealAll), seed, None)
 }
 
-/// One seed, as [`fails`], under `budget` (the model's own for `None`).
+/// One seed, as [`fails`], under a mix and liveness phase, and `budget`
+/// (the model's own for `None`).
 fn fails_under(
     model: &dyn Model,
     bug: Option<&str>,
-    mix: Mix,
+    (mix, liveness): (Mix, Liveness),
     seed: u64,
     budget: Option<Budget>,
 ) -> Result<bool, ModelError> {
     let request = RunRequest {
         seed,
         bug: bug.map(str::to_string),
-        nemesis: mix.nemesis(),
+        nemesis: mix.nemesis_in(liveness),
         plan: None,
         record: false,
         budget,
@@ -50,19 +52,19 @@ pub fn first_failure(
     within: u64,
 ) -> Result<Option<u64>, ModelError> {
     let budget = super::storm::limited_budget(model, mix)?;
-    first_failure_under(model, bug, mix, within, budget)
+    first_failure_under(model, bug, (mix, Liveness::HealAll), within, budget)
 }
 
 /// [`first_failure`] under `budget`.
 fn first_failure_under(
     model: &dyn Model,
     bug: Option<&str>,
-    mix: Mix,
+    setting: (Mix, Liveness),
     within: u64,
     budget: Budget,
 ) -> Result<Option<u64>, ModelError> {
     for seed in 0..within {
-        if fails_under(model, bug, mix, seed, Some(budget))? {
+        if fails_under(model, bug, setting, seed, Some(budget))? {
             return Ok(Some(seed));
         }
     }
@@ -89,20 +91,23 @@ pub fn check_hunts(model: &dyn Model) -> Result<Vec<(String, Option<u64>)>, Stri
                 *budgets.entry(bug.mix.clone()).or_insert(learned)
             }
         };
-        let first = first_failure_under(model, Some(&bug.name), mix, bug.within_seeds, budget)
+        let setting = (mix, bug.liveness);
+        let first = first_failure_under(model, Some(&bug.name), setting, bug.within_seeds, budget)
             .map_err(|e| failed(&e))?;
         let (name, within) = (&description.name, bug.within_seeds);
         match (bug.harmless, first) {
             (true, Some(seed)) => {
                 return Err(format!(
                     "{name} --bug {} is declared harmless under `{}`, but seed {seed} fails",
-                    bug.name, bug.mix
+                    bug.name,
+                    bug.faults()
                 ))
             }
             (false, None) => {
                 return Err(format!(
                     "{name} --bug {} is not caught under `{}` within {within} seeds, as its description says",
-                    bug.name, bug.mix
+                    bug.name,
+                    bug.faults()
                 ))
             }
             _ => found.push((bug.name.clone(), first)),

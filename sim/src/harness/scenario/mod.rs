@@ -18,6 +18,8 @@
 //! 2. **liveness**: every fault is healed ([`FaultPlan::heal_all`]) and the fault
 //!    points ([`crate::marks`]) go quiet; each client's next operation must
 //!    complete within `liveness_for`, and every "eventually" must hold then.
+//!    In the core liveness mode ([`crate::core`]) only a core is healed, and
+//!    the rest keeps a fault each.
 //!
 //! Failures say which phase found them ([`FailureKind`]). A client operation
 //! that gets no answer within `client_timeout` is recorded as `info`
@@ -33,13 +35,15 @@
 //! send), `clients` (the client processes and the history), [`report`]
 //! (failures, reports, the scenario's shape), `coverage` (fault points and
 //! probes), `offers` (what the model offers the nemesis: surges, operators,
-//! a scalable fleet, versions) and `sweep` ([`Scenario::run_seeds`]: sweeps
+//! a scalable fleet, versions, cores), `core` (the core liveness mode's
+//! admission and failure message) and `sweep` ([`Scenario::run_seeds`]: sweeps
 //! with artifacts, shrinking, replay).
 
 pub mod budget;
 mod check;
 pub mod client_log;
 mod clients;
+mod core;
 mod coverage;
 mod offers;
 mod regressions;
@@ -72,6 +76,8 @@ pub use workload::{Completion, Interface, Scripted, Workload};
 type WorkloadFactory<N> = Box<dyn Fn() -> Box<dyn Workload<N>>>;
 /// Timings a run measured, by kind (virtual nanoseconds).
 type Timings<N> = Box<dyn Fn(&Simulation<N>) -> Vec<(&'static str, u64)>>;
+/// A node's state in words, for a stuck core's failure message.
+type NodeState<N> = Box<dyn Fn(&N) -> String>;
 /// A harness-level probe: reached once its condition holds after an event.
 type StateProbe<N> = (&'static str, Box<dyn Fn(&Simulation<N>) -> bool>);
 
@@ -107,6 +113,7 @@ pub struct Scenario<N: Node> {
     probes: Vec<ProbeInfo>,
     fault_points: Vec<&'static str>,
     state_probes: Vec<StateProbe<N>>,
+    node_state: Option<NodeState<N>>,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
     /// How long the liveness phase allows for progress.
@@ -140,6 +147,7 @@ where
             probes: Vec::new(),
             fault_points: Vec::new(),
             state_probes: Vec::new(),
+            node_state: None,
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
             client_timeout: SimDuration::from_secs(1),
@@ -385,6 +393,9 @@ where
             probes: self.probes.clone(),
             fault_points: self.fault_points.iter().map(|s| s.to_string()).collect(),
             versions: self.newest_version(),
+            core: self
+                .core_spec()
+                .map(|spec| spec.describe(self.config.nodes)),
         }
     }
 

@@ -1,8 +1,10 @@
 //! What a scenario offers the nemesis beyond the common fault kinds:
 //! traffic surges, operator actions, a scalable fleet, versions to upgrade
-//! and roll back, and sparse schedules only (see [`crate::nemesis::Extras`]).
+//! and roll back, sparse schedules only, and the cores of the core
+//! liveness mode (see [`crate::nemesis::Extras`]).
 
 use super::Scenario;
+use crate::core::CoreSpec;
 use crate::node::Node;
 use crate::node_id::NodeId;
 
@@ -66,5 +68,25 @@ where
     pub fn scalable(mut self, nodes: impl IntoIterator<Item = NodeId>) -> Self {
         self.extras.scalable = nodes.into_iter().collect();
         self
+    }
+
+    /// Declares which sets of nodes can make progress on their own: the
+    /// core liveness mode (`explore --liveness core`, see [`crate::core`])
+    /// then heals only such a core after the safety phase, keeps a fault on
+    /// every other node, and requires progress. Without it the mode is
+    /// refused for this scenario.
+    pub fn core(mut self, spec: CoreSpec) -> Self {
+        assert!(
+            (1..=self.config.nodes).contains(&spec.quorum),
+            "a core has 1 to {} nodes",
+            self.config.nodes
+        );
+        self.extras.core = Some(spec);
+        self
+    }
+
+    /// The cores this scenario declares, if any.
+    pub fn core_spec(&self) -> Option<&CoreSpec> {
+        self.extras.core.as_ref()
     }
 }

@@ -232,6 +232,10 @@ pub struct Checks {
     /// [`crate::versions`]).
     #[serde(default = "one")]
     pub versions: u32,
+    /// The cores of the core liveness mode, in words ("any 3 of the 5
+    /// nodes"); None: the model defines no core, and the mode is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub core: Option<String>,
 }
 
 fn one() -> u32 {

@@ -281,6 +281,14 @@ where
         for heal in FaultPlan::heal_all(sim.node_count()) {
             sim.apply(heal).expect("heals are valid");
         }
+        // In core mode the rest stays faulty: its faults come after the heal.
+        if let Some(core) = &plan.core {
+            sim.set_healed_core(core.core.clone());
+            for kept in &core.kept {
+                sim.apply(kept.clone())
+                    .expect("a validated plan's kept faults");
+            }
+        }
         let deadline = sim.now().after(self.liveness_for);
         clients.start_liveness();
         if let Some(failure) = self.drive(sim, clients, deadline, meter, None) {
@@ -290,6 +298,10 @@ where
             let (checks, history) = (&self.checks, &clients.history);
             first_judged_failure(checks, When::AfterHeal, "eventually ", sim, history)
         });
+        let shortfall = match &plan.core {
+            Some(core) => shortfall.map(|m| format!("{m}; {}", self.core_state(sim, core))),
+            None => shortfall,
+        };
         shortfall.map(|message| Failure {
             kind: FailureKind::Liveness,
             message,
