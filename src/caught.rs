@@ -61,6 +61,7 @@ fn panicked(seed: u64, request: &RunRequest, text: String) -> RunSummary {
         busiest_second: 0,
         buggified: Vec::new(),
         probes: Vec::new(),
+        hot: Vec::new(),
         detail: None,
     }
 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use sim::model::RunSummary;
+use sim::SimDuration;
 use std::collections::BTreeMap;
 
 /// The sweep's coverage so far.
@@ -14,6 +15,8 @@ pub(crate) struct Coverage {
     declared: Vec<String>,
     /// Per probe reached (declared or not): the seeds that reached it.
     seeds: BTreeMap<String, u64>,
+    /// Per hot monitor: its longest stretches (see [`CoverageSummary::hot`]).
+    hot: BTreeMap<String, [u64; 2]>,
 }
 
 /// Coverage as the summary reports it; the field names are the `--json`
@@ -24,6 +27,10 @@ pub(crate) struct CoverageSummary {
     pub probes: BTreeMap<String, u64>,
     /// The declared probes no seed reached, in the model's order.
     pub never_reached: Vec<String>,
+    /// Per hot monitor: the longest stretch any seed kept it hot, in the
+    /// safety phase and after the heal, in nanoseconds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hot: BTreeMap<String, [u64; 2]>,
 }
 
 impl Coverage {
@@ -32,11 +39,15 @@ impl Coverage {
         Coverage {
             declared,
             seeds: BTreeMap::new(),
+            hot: BTreeMap::new(),
         }
     }
 
-    /// Counts the probes one run reached.
+    /// Counts the probes one run reached, and its hot stretches.
     pub(crate) fn add_run(&mut self, run: &RunSummary) {
+        for h in &run.hot {
+            longest(&mut self.hot, h.name, [h.safety_ns, h.liveness_ns]);
+        }
         for (name, _) in &run.probes {
             match self.seeds.get_mut(*name) {
                 Some(n) => *n += 1,
@@ -66,6 +77,7 @@ impl Coverage {
         CoverageSummary {
             probes: self.seeds.clone(),
             never_reached: self.never_reached(),
+            hot: self.hot.clone(),
         }
     }
 }
@@ -76,6 +88,9 @@ impl CoverageSummary {
     pub(crate) fn merge(&mut self, shard: &CoverageSummary, first: bool) {
         for (name, n) in &shard.probes {
             *self.probes.entry(name.clone()).or_default() += n;
+        }
+        for (name, stretch) in &shard.hot {
+            longest(&mut self.hot, name, *stretch);
         }
         if first {
             self.never_reached = shard.never_reached.clone();
@@ -100,6 +115,18 @@ impl CoverageSummary {
                 parts.join(", ")
             ));
         }
+        if !self.hot.is_empty() {
+            let parts: Vec<String> = (self.hot.iter())
+                .map(|(name, [safety, live])| {
+                    let (safety, live) = (SimDuration(*safety), SimDuration(*live));
+                    format!("{name} {safety} / {live}")
+                })
+                .collect();
+            out.push_str(&format!(
+                "hot monitors (longest stretch hot in any seed, safety phase / after the heal): {}\n",
+                parts.join(", ")
+            ));
+        }
         if !self.never_reached.is_empty() {
             out.push_str(&format!(
                 "warning: no seed reached {}: this sweep did not exercise {}\n",
@@ -108,6 +135,14 @@ impl CoverageSummary {
             ));
         }
         out
+    }
+}
+
+/// Keeps, per phase, the longer of `name`'s stretch so far and `stretch`.
+fn longest(hot: &mut BTreeMap<String, [u64; 2]>, name: &str, stretch: [u64; 2]) {
+    let kept = hot.entry(name.to_string()).or_default();
+    for (k, s) in kept.iter_mut().zip(stretch) {
+        *k = (*k).max(s);
     }
 }
 
@@ -129,6 +164,7 @@ mod tests {
             busiest_second: 0,
             buggified: Vec::new(),
             probes,
+            hot: Vec::new(),
             detail: None,
         }
     }

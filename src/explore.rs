@@ -701,7 +701,7 @@ impl<'a> Collector<'a> {
                 buggify: sweep.buggify.is_none(),
                 description_hash: crate::results::description_hash(&sweep.description),
             };
-            writer.write(&ResultLine::Summary(summary))?;
+            writer.write(&ResultLine::Summary(Box::new(summary)))?;
             let path = writer.finish()?;
             eprintln!(
                 "{me} explore: results in {}",

@@ -159,7 +159,7 @@ fn read(path: &Path) -> Result<ShardFile, String> {
         }
         match serde_json::from_str::<ResultLine>(text).map_err(|e| format!("{}: {e}", at()))? {
             ResultLine::Seed(s) => seeds.push(s),
-            ResultLine::Summary(s) => summary = Some(s),
+            ResultLine::Summary(s) => summary = Some(*s),
         }
     }
     let summary = summary.ok_or_else(|| {

@@ -174,6 +174,13 @@ impl ReplayArgs {
             Some(f) => println!("{f}"),
             None => println!("no failure this time"),
         }
+        for h in &run.hot {
+            let (safety, healed) = (
+                sim::SimDuration(h.safety_ns),
+                sim::SimDuration(h.liveness_ns),
+            );
+            println!("hot monitor {}: longest stretch {safety} in the safety phase, {healed} after the heal", h.name);
+        }
         match verdict(artifact, &run) {
             Ok(code) => code,
             Err(e) => bad(&format!("{}: {e}", self.file.display())),

@@ -139,7 +139,7 @@ pub(crate) enum ResultLine {
     /// A seed.
     Seed(SeedLine),
     /// The shard's summary (the last line).
-    Summary(ShardSummary),
+    Summary(Box<ShardSummary>),
 }
 
 /// Writes a results file line by line.

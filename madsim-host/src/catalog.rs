@@ -155,6 +155,7 @@ pub fn summarize_with<Op: Debug, Reply: Debug>(
         busiest_second: 0,
         buggified: Vec::new(),
         probes: Vec::new(),
+        hot: Vec::new(),
         detail,
     }
 }

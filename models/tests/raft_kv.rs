@@ -168,3 +168,52 @@ fn a_whole_cluster_restart_keeps_every_committed_write() {
         "the cluster served before and after"
     );
 }
+
+/// A hot monitor is measured in both phases and judged only after the
+/// heal: "no healed node knows a leader" is hot at the start (no election
+/// yet) without failing, and a condition that never cools fails the run
+/// once the heal is its bound old.
+#[test]
+fn a_hot_monitor_is_measured_in_both_phases_and_judged_after_the_heal() {
+    let report = scenario(None).run_seed(0);
+    assert!(report.failure.is_none(), "{:?}", report.failure);
+    let [stretch] = report.hot.as_slice() else {
+        panic!("one hot monitor: {:?}", report.hot)
+    };
+    assert_eq!(stretch.name, models::raft_kv::scenario::NO_LEADER);
+    assert!(
+        stretch.safety_ns >= 150_000_000,
+        "the first election: {stretch:?}"
+    );
+    assert!(stretch.liveness_ns < 2_000_000_000, "{stretch:?}");
+
+    let never_cools = scenario(None).hot_for("always", SimDuration::from_secs(1), |_| true);
+    let report = never_cools.run_seed(0);
+    let failure = report.failure.expect("the monitor stays hot");
+    assert_eq!(failure.kind, FailureKind::Liveness, "{failure}");
+    assert!(failure.message.contains("always stayed hot"), "{failure}");
+    // The heal comes at the safety phase's end (10 s) or the plan's, if later.
+    let heal_at_the_earliest = 10_000_000_000u64;
+    assert!(
+        failure.at.0 >= heal_at_the_earliest + 1_000_000_000,
+        "{failure}"
+    );
+    assert!(
+        failure.message.contains("hot for 100"),
+        "at its bound: {failure}"
+    );
+}
+
+/// Only the core liveness mode finds `no-pre-vote` and `no-check-quorum`:
+/// the correct protocol passes the same seeds in both modes.
+#[test]
+fn the_election_switches_are_found_only_when_just_a_core_is_healed() {
+    use sim::core::Liveness;
+    let core = sim::Mix::All.nemesis_in(Liveness::Core);
+    for bug in [RaftBug::NoPreVote, RaftBug::NoCheckQuorum] {
+        let (seed, f) = first_failure(&scenario(Some(bug)).faults(core.clone()), "core", 40);
+        assert_eq!(f.kind, FailureKind::Liveness, "{bug:?} seed {seed}: {f}");
+        scenario(Some(bug)).run_seeds(0..20);
+    }
+    scenario(None).faults(core).run_seeds(0..20);
+}

@@ -152,6 +152,7 @@ mod tests {
             busiest_second: 0,
             buggified: Vec::new(),
             probes: Vec::new(),
+            hot: Vec::new(),
             detail: None,
         };
         r.add_run(&run);

@@ -148,6 +148,10 @@ impl RaftKv {
     pub fn role(&self) -> Role {
         self.role
     }
+    /// The leader of its term this node knows: itself when it leads.
+    pub fn known_leader(&self) -> Option<NodeId> {
+        self.leader
+    }
     /// The current term.
     pub fn term(&self) -> u64 {
         self.term

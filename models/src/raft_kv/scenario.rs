@@ -37,6 +37,11 @@ pub fn has_leader(sim: &Simulation<RaftKv>) -> Result<(), String> {
         .ok_or_else(|| "no leader".to_string())
 }
 
+/// The hot monitor: no node the liveness phase healed leads or knows the
+/// leader of its term. After the heal it may last 2 s at most: a few
+/// election rounds.
+pub const NO_LEADER: &str = "no healed node knows a leader";
+
 /// The live leader of the highest term: what focused faults hit, on any
 /// host that can show its nodes.
 pub fn leader(nodes: &dyn NodeTable<RaftKv>) -> Option<sim::NodeId> {
@@ -71,6 +76,13 @@ pub(super) fn scenario_of(node: impl Fn(u32) -> RaftKv + Clone + 'static) -> Sce
         }))
         .check(Check::linearizable(Kv, history::spec_history))
         .check(Check::eventually("a leader", has_leader))
+        .hot_for(NO_LEADER, SimDuration::from_secs(2), |sim| {
+            let healed = sim.live_nodes().filter(|&(id, _)| sim.is_healed(id));
+            healed
+                .filter_map(|(_, n)| n.known_leader())
+                .next()
+                .is_none()
+        })
         .fault_point(super::node::EARLY_ELECTION)
         .probe(probes::LEADER_WITH_UNCOMMITTED, 5)
         .probe(probes::OLD_TERM_ON_MAJORITY, 50)

@@ -61,6 +61,8 @@ pub struct RunSummary {
     pub buggified: Vec<String>,
     /// The coverage probes reached, with their hit counts, in name order.
     pub probes: Vec<(&'static str, u64)>,
+    /// Per hot monitor, the longest stretch it stayed hot in each phase.
+    pub hot: Vec<crate::scenario::HotStretch>,
     /// The operations as text, the attempts and the counterexample, when
     /// the run was recorded.
     pub detail: Option<Box<RunDetail>>,
@@ -98,6 +100,7 @@ impl RunSummary {
             busiest_second: report.busiest_second,
             buggified: report.buggified,
             probes: report.probes,
+            hot: report.hot,
         }
     }
 }

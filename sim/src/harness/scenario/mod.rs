@@ -31,7 +31,8 @@
 //! [`Scenario::linearizable`], …) are sugar for [`Scenario::check`].
 //!
 //! Files: this one (the builder), `check` (checks and when they are
-//! judged), `run` (one seed, phase by phase), [`workload`] (what clients
+//! judged), `hot` (hot monitors: a condition that must not stay true too
+//! long after the heal), `run` (one seed, phase by phase), [`workload`] (what clients
 //! send), `clients` (the client processes and the history), [`report`]
 //! (failures, reports, the scenario's shape), `coverage` (fault points and
 //! probes), `offers` (what the model offers the nemesis: surges, operators,
@@ -45,6 +46,7 @@ pub mod client_log;
 mod clients;
 mod core;
 mod coverage;
+mod hot;
 mod offers;
 mod regressions;
 pub mod report;
@@ -68,6 +70,7 @@ use crate::txn::{ConsistencyModel, TxnHistory};
 pub use budget::Budget;
 use budget::Meter;
 pub use check::{Check, ClientHistory, Monitor, When};
+pub use hot::HotStretch;
 pub use report::{Checks, Failure, FailureKind, ProbeInfo, RunReport, ScenarioConfig};
 pub use trim::Trim;
 pub use workload::{Completion, Interface, Scripted, Workload};
@@ -114,6 +117,7 @@ pub struct Scenario<N: Node> {
     fault_points: Vec<&'static str>,
     state_probes: Vec<StateProbe<N>>,
     node_state: Option<NodeState<N>>,
+    hot: Vec<hot::HotMonitor<N>>,
     /// How long the safety phase runs.
     pub safety_for: SimDuration,
     /// How long the liveness phase allows for progress.
@@ -148,6 +152,7 @@ where
             fault_points: Vec::new(),
             state_probes: Vec::new(),
             node_state: None,
+            hot: Vec::new(),
             safety_for: SimDuration::from_secs(10),
             liveness_for: SimDuration::from_secs(10),
             client_timeout: SimDuration::from_secs(1),
@@ -312,6 +317,24 @@ where
         self
     }
 
+    /// Adds a hot monitor (see `hot`): `hot` must not hold for longer than
+    /// `limit` at a stretch after the heal. It is watched after every
+    /// event of both phases, and each run reports how long it stayed hot
+    /// in each; only the liveness phase judges it.
+    pub fn hot_for(
+        mut self,
+        name: &'static str,
+        limit: SimDuration,
+        hot: impl Fn(&Simulation<N>) -> bool + 'static,
+    ) -> Self {
+        self.hot.push(hot::HotMonitor {
+            name,
+            limit,
+            hot: Box::new(hot),
+        });
+        self
+    }
+
     /// Says what this scenario is, for the artifacts its failing seeds
     /// write: a catalog model's name, the bug switch on, and the name of the
     /// fault mix. An artifact that names a model can be replayed by
@@ -385,6 +408,10 @@ where
             checks.push("every client's next operation completes after healing".into());
         }
         checks.extend(named(When::AfterHeal).map(|n| format!("eventually {n}")));
+        checks.extend(
+            (self.hot.iter())
+                .map(|m| format!("{} stays hot at most {} after the heal", m.name, m.limit)),
+        );
         Checks {
             invariants: named(When::EveryEvent).collect(),
             checks,

@@ -104,6 +104,9 @@ pub struct RunReport<Op, Reply> {
     pub buggified: Vec<String>,
     /// The coverage probes reached, with their hit counts, in name order.
     pub probes: Vec<(&'static str, u64)>,
+    /// Per hot monitor, the longest stretch it stayed hot in each phase
+    /// (see [`super::Scenario::hot_for`]).
+    pub hot: Vec<super::HotStretch>,
 }
 
 /// A scenario's shape, as recorded in failure artifacts.

@@ -6,6 +6,7 @@
 use super::budget::Over;
 use super::check::{first_judged_failure, Body, ClientHistory, Monitors, When};
 use super::clients::Clients;
+use super::hot::HotWatch;
 use super::report::{self, Failure, FailureKind, RunReport};
 use super::{Meter, Scenario, Trim};
 use crate::config::SimConfig;
@@ -16,11 +17,13 @@ use crate::node::Node;
 use crate::plan::FaultPlan;
 use crate::time::{SimDuration, SimTime};
 
-/// What the safety phase watches after every event: the run's monitors,
-/// and the harness-level probes not reached yet (by index).
+/// What a run watches after every event: in the safety phase, the run's
+/// monitors and the harness-level probes not reached yet (by index); in
+/// both phases, the hot monitors.
 struct Watch<N: Node> {
     monitors: Monitors<N>,
     unreached: Vec<usize>,
+    hot: HotWatch,
 }
 
 /// A run over its budget, as a failure.
@@ -83,23 +86,7 @@ where
         buggify: &Buggify,
         trim: Trim,
     ) -> RunReport<N::Op, N::Reply> {
-        let config = SimConfig {
-            seed,
-            record_trace: record,
-            buggify: buggify.clone(),
-            ..self.config.clone()
-        };
-        let factory = self.factory.clone();
-        let mut sim = Simulation::new(config, move |id| factory(id))
-            .unwrap_or_else(|e| panic!("scenario config: {e}"));
-        if let Some((_, focus)) = &self.focus {
-            sim.set_focus(focus.clone());
-        }
-        if let Some(versioned) = self.versioned.clone() {
-            sim.set_versions(self.newest_version(), move |id, v| versioned(id, v));
-        }
-        plan.schedule(&mut sim)
-            .unwrap_or_else(|e| panic!("fault plan: {e}"));
+        let mut sim = self.simulation(seed, &plan, record, buggify);
         let workload = self.workload.as_ref().map(|w| w());
         let count = trim.clients.unwrap_or(self.clients);
         let timeout = self.client_timeout;
@@ -108,8 +95,14 @@ where
         // A panic in the model's code (a handler, a check, the workload) is a
         // failure of the run, with the trace hash up to where it happened.
         let mut meter = Meter::new(self.budget, "safety");
+        let mut watch = Watch {
+            monitors: Monitors::fresh(&self.checks),
+            unreached: (0..self.state_probes.len()).collect(),
+            hot: HotWatch::new(&self.hot),
+        };
         let phases = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut failure = self.safety(&mut sim, &mut clients, safety_for, &mut meter);
+            let w = &mut watch;
+            let mut failure = self.safety(&mut sim, &mut clients, safety_for, &mut meter, w);
             let mut cycle = None;
             let verdict = match &failure {
                 None => self.check_history(&clients.history, sim.now(), &mut failure),
@@ -119,7 +112,7 @@ where
                 failure = self.check_transactions(&sim, &clients.history, &mut cycle);
             }
             if failure.is_none() {
-                failure = self.liveness(&mut sim, &mut clients, &plan, &mut meter);
+                failure = self.liveness(&mut sim, &mut clients, &plan, &mut meter, w);
             }
             (failure, verdict, cycle)
         }));
@@ -143,6 +136,7 @@ where
             busiest_second: meter.peak(),
             buggified: sim.marks().fired(),
             probes: sim.marks().probes().collect(),
+            hot: watch.hot.stretches(),
             plan,
             trace_hash: sim.trace_hash(),
             history: clients.history,
@@ -153,6 +147,35 @@ where
             syncs: sim.trace().syncs().map(<[_]>::to_vec).unwrap_or_default(),
             txn_cycle,
         }
+    }
+
+    /// The simulation of one run: the scenario's cluster for `seed`, with
+    /// its focus, its versions and `plan` scheduled.
+    fn simulation(
+        &self,
+        seed: u64,
+        plan: &FaultPlan,
+        record: bool,
+        buggify: &Buggify,
+    ) -> Simulation<N> {
+        let config = SimConfig {
+            seed,
+            record_trace: record,
+            buggify: buggify.clone(),
+            ..self.config.clone()
+        };
+        let factory = self.factory.clone();
+        let mut sim = Simulation::new(config, move |id| factory(id))
+            .unwrap_or_else(|e| panic!("scenario config: {e}"));
+        if let Some((_, focus)) = &self.focus {
+            sim.set_focus(focus.clone());
+        }
+        if let Some(versioned) = self.versioned.clone() {
+            sim.set_versions(self.newest_version(), move |id, v| versioned(id, v));
+        }
+        plan.schedule(&mut sim)
+            .unwrap_or_else(|e| panic!("fault plan: {e}"));
+        sim
     }
 
     /// A fault point the run evaluated that the scenario does not declare,
@@ -179,13 +202,10 @@ where
         clients: &mut Clients<N>,
         safety_for: SimDuration,
         meter: &mut Meter,
+        watch: &mut Watch<N>,
     ) -> Option<Failure> {
         let safety_end = SimTime::ZERO.after(safety_for);
-        let mut watch = Watch {
-            monitors: Monitors::fresh(&self.checks),
-            unreached: (0..self.state_probes.len()).collect(),
-        };
-        self.drive(sim, clients, safety_end, meter, Some(&mut watch))
+        self.drive(sim, clients, safety_end, meter, (watch, true))
     }
 
     /// The linearizability checks at the end of the safety phase, if the
@@ -267,6 +287,7 @@ where
         clients: &mut Clients<N>,
         plan: &FaultPlan,
         meter: &mut Meter,
+        watch: &mut Watch<N>,
     ) -> Option<Failure> {
         meter.enter("liveness");
         let plan_end = sim.now().max(plan.end());
@@ -291,7 +312,8 @@ where
         }
         let deadline = sim.now().after(self.liveness_for);
         clients.start_liveness();
-        if let Some(failure) = self.drive(sim, clients, deadline, meter, None) {
+        watch.hot.heal(sim.now());
+        if let Some(failure) = self.drive(sim, clients, deadline, meter, (watch, false)) {
             return Some(failure);
         }
         let shortfall = clients.liveness_shortfall().or_else(|| {
@@ -310,15 +332,15 @@ where
     }
 
     /// Runs events and client actions until `until`. In the safety phase
-    /// (`watch` given) every invariant, monitor and unreached harness-level
-    /// probe is checked after every event.
+    /// (`safety`) every invariant, monitor and unreached harness-level
+    /// probe is checked after every event; in both, the hot monitors.
     fn drive(
         &self,
         sim: &mut Simulation<N>,
         clients: &mut Clients<N>,
         until: SimTime,
         meter: &mut Meter,
-        mut watch: Option<&mut Watch<N>>,
+        (watch, safety): (&mut Watch<N>, bool),
     ) -> Option<Failure> {
         // Clients act when something may have changed for them: an answer
         // arrived, or their next deadline came.
@@ -343,19 +365,8 @@ where
                     clients.collect(sim);
                     clients_due = true;
                 }
-                if let Some(watch) = watch.as_deref_mut() {
-                    self.probe_state(sim, &mut watch.unreached);
-                    let checks = &self.checks;
-                    let broken = watch
-                        .monitors
-                        .first_violation(checks, sim, &clients.history);
-                    if let Some(message) = broken {
-                        return Some(Failure {
-                            kind: FailureKind::Invariant,
-                            message,
-                            at: sim.now(),
-                        });
-                    }
+                if let Some(failure) = self.watch_event(sim, clients, watch, safety) {
+                    return Some(failure);
                 }
                 continue;
             }
@@ -363,8 +374,47 @@ where
             clients.collect(sim);
             clients_due = true;
             if next_client >= until {
-                return None;
+                return self.hot_overdue(sim, watch);
             }
         }
+    }
+}
+
+impl<N: Node + 'static> Scenario<N>
+where
+    N::Op: Clone,
+    N::Reply: Clone,
+{
+    /// After one event: in the safety phase, the unreached probes, the
+    /// invariants and the monitors; in both, the hot monitors.
+    fn watch_event(
+        &self,
+        sim: &mut Simulation<N>,
+        clients: &Clients<N>,
+        watch: &mut Watch<N>,
+        safety: bool,
+    ) -> Option<Failure> {
+        let at = sim.now();
+        if safety {
+            self.probe_state(sim, &mut watch.unreached);
+            let broken = (watch.monitors).first_violation(&self.checks, sim, &clients.history);
+            if let Some(message) = broken {
+                let kind = FailureKind::Invariant;
+                return Some(Failure { kind, message, at });
+            }
+        }
+        if self.hot.is_empty() {
+            return None;
+        }
+        let message = watch.hot.after_event(&self.hot, sim)?;
+        let kind = FailureKind::Liveness;
+        Some(Failure { kind, message, at })
+    }
+
+    /// At the end of a phase: after the heal, a hot monitor past its bound.
+    fn hot_overdue(&self, sim: &Simulation<N>, watch: &mut Watch<N>) -> Option<Failure> {
+        let message = watch.hot.overdue(&self.hot, sim.now())?;
+        let (kind, at) = (FailureKind::Liveness, sim.now());
+        Some(Failure { kind, message, at })
     }
 }
