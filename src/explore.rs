@@ -330,8 +330,8 @@ impl ExploreArgs {
         if jobs == 0 || jobs > 1024 {
             return Err(format!("--jobs must be from 1 to 1024, not {jobs}"));
         }
-        takes_the_mix(&description, self.faults)?;
-        has_a_core(&description, self.liveness)?;
+        crate::fits::takes_the_mix(&description, self.faults)?;
+        crate::fits::has_a_core(&description, self.liveness)?;
         let buggify = self.no_buggify.then_some(Buggify::Off);
         let mut description = description;
         description.config.budget.storm =
@@ -357,33 +357,6 @@ impl ExploreArgs {
                 None => None,
             },
         })
-    }
-}
-
-/// Refuses a mix the model takes none of, and warns of the kinds a mix has
-/// that the model skips (not for `all`: every kind a model takes).
-fn takes_the_mix(description: &Description, mix: sim::Mix) -> Result<(), String> {
-    let skipped = description.skipped_of(mix)?;
-    if !skipped.is_empty() && mix != sim::Mix::All {
-        eprintln!(
-            "{me} explore: warning: {} takes no {} faults; `{mix}` runs without them",
-            description.name,
-            skipped.join(" or "),
-            me = crate::arg::program()
-        );
-    }
-    Ok(())
-}
-
-/// Refuses the core liveness mode for a model that defines no core.
-fn has_a_core(description: &Description, liveness: Liveness) -> Result<(), String> {
-    match (liveness, &description.checks.core) {
-        (Liveness::Core, None) => Err(format!(
-            "--liveness core: model `{}` defines no core (a quorum that can make progress \
-             alone), so only heal-all applies to it",
-            description.name
-        )),
-        _ => Ok(()),
     }
 }
 

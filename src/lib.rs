@@ -63,6 +63,7 @@ pub mod cli;
 mod coverage;
 pub mod exit;
 mod explore;
+mod fits;
 mod guided;
 mod histogram;
 mod interrupt;
