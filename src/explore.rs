@@ -238,11 +238,12 @@ impl ExploreArgs {
             jobs: sweep.jobs,
         };
         eprintln!(
-            "{me} explore {} --guided: root seed {}, up to {} runs, faults {}, bug {}",
+            "{me} explore {} --guided: root seed {}, up to {} runs, faults {}{}, bug {}",
             search.description.name,
             search.root,
             search.runs,
             search.mix,
+            liveness_note(search.liveness),
             search.bug.as_deref().unwrap_or("none"),
             me = crate::arg::program()
         );
@@ -357,6 +358,14 @@ impl ExploreArgs {
                 None => None,
             },
         })
+    }
+}
+
+/// What the announcement adds for a liveness mode: nothing for the default.
+fn liveness_note(liveness: Liveness) -> &'static str {
+    match liveness {
+        Liveness::HealAll => "",
+        Liveness::Core => ", liveness core",
     }
 }
 
@@ -660,6 +669,7 @@ impl<'a> Collector<'a> {
                 model: sweep.description.name.clone(),
                 bug: sweep.bug.clone(),
                 faults: sweep.mix.name().to_string(),
+                liveness: sweep.liveness,
                 shard: sweep.shard,
                 first: sweep.whole.0,
                 count: sweep.whole.1,
@@ -742,10 +752,7 @@ fn announce(sweep: &Sweep<'_>) {
         range(sweep.first, sweep.count),
         sweep.count,
         sweep.mix,
-        match sweep.liveness {
-            Liveness::HealAll => "",
-            Liveness::Core => ", liveness core",
-        },
+        liveness_note(sweep.liveness),
         sweep.bug.as_deref().unwrap_or("none"),
         sweep.jobs,
         me = crate::arg::program()

@@ -12,6 +12,7 @@
 use crate::histogram::Histogram;
 use crate::shard::Shard;
 use serde::{Deserialize, Serialize};
+use sim::core::Liveness;
 use sim::scenario::FailureKind;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -57,6 +58,9 @@ pub(crate) struct ShardSummary {
     pub bug: Option<String>,
     /// The fault mix.
     pub faults: String,
+    /// The liveness mode (absent in older files: `heal-all`).
+    #[serde(default, skip_serializing_if = "Liveness::is_heal_all")]
+    pub liveness: Liveness,
     /// This shard.
     pub shard: Shard,
     /// The whole sweep's first seed.
@@ -102,10 +106,11 @@ impl ShardSummary {
     /// The first setting in which two shards' sweeps differ, by name: a
     /// merge of the two would sum runs of different sweeps.
     pub(crate) fn differs_from(&self, other: &ShardSummary) -> Option<&'static str> {
-        let fields: [(&'static str, bool); 9] = [
+        let fields: [(&'static str, bool); 10] = [
             ("model", self.model == other.model),
             ("bug switch", self.bug == other.bug),
             ("fault mix", self.faults == other.faults),
+            ("liveness mode", self.liveness == other.liveness),
             ("first seed", self.first == other.first),
             ("seed count", self.count == other.count),
             ("shard count", self.shard.count == other.shard.count),
