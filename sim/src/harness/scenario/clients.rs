@@ -288,15 +288,25 @@ where
         self.liveness = true;
     }
 
-    /// Which clients made no progress in the liveness phase.
+    /// Which clients made no progress in the liveness phase, and the
+    /// operation each was waiting on (its latest attempt's node).
     pub(super) fn liveness_shortfall(&self) -> Option<String> {
-        let stuck: Vec<u64> = self
-            .clients
-            .iter()
-            .filter(|c| !c.live_done)
-            .map(|c| c.process)
+        let stuck: Vec<&Client<N::Op>> = self.clients.iter().filter(|c| !c.live_done).collect();
+        if stuck.is_empty() {
+            return None;
+        }
+        let processes: Vec<u64> = stuck.iter().map(|c| c.process).collect();
+        let waiting: Vec<String> = (stuck.iter())
+            .filter_map(|c| {
+                let p = c.pending.as_ref()?;
+                Some(format!("{} waits on {:?} at {}", c.process, p.op, p.node))
+            })
             .collect();
-        (!stuck.is_empty())
-            .then(|| format!("after healing, no operation of processes {stuck:?} completed"))
+        let mut message =
+            format!("after healing, no operation of processes {processes:?} completed");
+        if !waiting.is_empty() {
+            message.push_str(&format!(" ({})", waiting.join(", ")));
+        }
+        Some(message)
     }
 }
