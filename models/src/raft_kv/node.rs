@@ -648,9 +648,7 @@ impl Node for RaftKv {
                 last_index,
                 last_term,
             } => self.on_pre_vote(ctx, from, (term, last_index, last_term)),
-            RaftMsg::PreVoteReply { term, granted } => {
-                self.on_pre_vote_reply(ctx, from, term, granted)
-            }
+            RaftMsg::PreVoteReply { granted, .. } => self.on_pre_vote_reply(ctx, from, granted),
             RaftMsg::Vote { term, granted } => {
                 if self.role == Role::Candidate && term == self.term && granted {
                     self.votes.insert(from);

@@ -77,10 +77,11 @@ impl RaftKv {
         &mut self,
         ctx: &mut Context<'_, Self>,
         from: NodeId,
-        term: u64,
         granted: bool,
     ) {
-        if self.role != Role::PreCandidate || term > self.term || !granted {
+        // A higher term in the reply has already made this node a follower
+        // (`observe_term`), so only the role and the grant matter here.
+        if self.role != Role::PreCandidate || !granted {
             return;
         }
         self.votes.insert(from);
