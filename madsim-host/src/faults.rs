@@ -160,6 +160,7 @@ impl Applier {
             Fault::SetClock { .. }
             | Fault::SetLink { .. }
             | Fault::CorruptBlock { .. }
+            | Fault::Disk { .. }
             | Fault::Leave { .. }
             | Fault::Join { .. }
             | Fault::Surge { .. }

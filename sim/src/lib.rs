@@ -28,7 +28,8 @@
 //!   mixes, one table), [`partition`] (split, one-way, majority/minority,
 //!   isolate, bridge, ring), [`shape`] (a seed's swarm shape: sparse, dense
 //!   or storm, at the focus or not), [`versions`] (upgrades and rollbacks),
-//!   [`marks`] (fault points, BUGGIFY, and coverage probes).
+//!   [`marks`] (fault points, BUGGIFY, and coverage probes), [`disk`] (the
+//!   storage faults) and [`atlas`] (where they may land).
 //! - **`shrinking/`**: from a failing plan to the smallest that still fails.
 //!   [`smallest`] (the one pipeline: the plan, the fault points, the run,
 //!   then partitions narrowed), [`shrink`] (delta debugging), [`episode`]
@@ -66,7 +67,7 @@ pub use engine::{clock, config, error, host, latency, link, node, node_table, st
 use engine::{event, network, node_id, queue, timers, world};
 
 // Faults.
-pub use faults::{core, fault, marks, mix, nemesis, partition, plan, shape, versions};
+pub use faults::{atlas, core, disk, fault, marks, mix, nemesis, partition, plan, shape, versions};
 
 // Shrinking.
 pub use shrinking::{episode, essence, narrow, reshape, shrink, smallest, story};
@@ -78,6 +79,7 @@ pub use harness::{artifact, determinism, files, model, regression, scenario, see
 pub use search::{mutate, strategy};
 
 pub use config::SimConfig;
+pub use disk::DiskFault;
 pub use engine::{Census, Focus, NodeStatus, Simulation};
 pub use error::ConfigError;
 pub use fault::Fault;
@@ -92,7 +94,7 @@ pub use partition::Partition;
 pub use plan::{FaultPlan, TimedFault};
 pub use ratio::Ratio;
 pub use rng::SimRng;
-pub use storage::{CorruptBlock, Storage};
+pub use storage::{checksum, CorruptBlock, DiskError, Storage};
 pub use time::{SimDuration, SimTime};
 pub use timers::TimerId;
 pub use trace::{Trace, TraceEvent, TraceRecord};

@@ -30,7 +30,7 @@ fn mixes_parse_and_unknown_ones_are_named() {
         assert!(!n.kinds.is_empty(), "{mix}");
     }
     let e = "meteors".parse::<Nemesis>().unwrap_err();
-    assert_eq!(e.to_string(), "unknown fault mix `meteors`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, scale, surge, operator, all, upgrade, none");
+    assert_eq!(e.to_string(), "unknown fault mix `meteors`: expected one of partitions, crashes, clocks, flaky-net, leader-churn, scale, surge, operator, disks, all, upgrade, none");
     assert!("none"
         .parse::<Nemesis>()
         .unwrap()
@@ -237,5 +237,50 @@ fn proptest_shrinks_a_failing_plan_to_one_short_early_episode() {
         minimal.faults[1].at,
         SimTime(1_000_000),
         "shortened to 1 ms"
+    );
+}
+
+/// The atlas over 10,000 seeds: every storage fault lands on a disk the
+/// atlas lets lie, so at least `intact` nodes never take one, and the
+/// plans that have none are the plans of a model that takes none.
+#[test]
+fn storage_faults_land_only_where_the_atlas_lets_them_over_10_000_seeds() {
+    use sim::atlas::Atlas;
+    use sim::nemesis::Extras;
+    let nemesis: Nemesis = "all".parse().unwrap();
+    let extras = Extras {
+        intact_disks: Some(3),
+        ..Extras::default()
+    };
+    let (mut with_disk_faults, mut kinds) = (0, BTreeSet::new());
+    for seed in 0..10_000 {
+        let plan = nemesis.generate_for(seed, 5, &extras, horizon());
+        let lying = Atlas::draw(seed, 5, 3).lying;
+        let hit: BTreeSet<NodeId> = plan
+            .faults
+            .iter()
+            .filter_map(|f| match &f.fault {
+                Fault::Disk { node, fault } => {
+                    kinds.insert(fault.name());
+                    Some(*node)
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(hit.iter().all(|n| lying.contains(n)), "seed {seed}");
+        assert!(hit.len() <= 2, "seed {seed}: {hit:?} lie; 3 of 5 must not");
+        with_disk_faults += usize::from(!hit.is_empty());
+        let plain = nemesis.generate(seed, 5, horizon());
+        let no_disk = |p: &FaultPlan| p.faults.iter().all(|f| f.fault.kind_name() != "disk");
+        assert!(no_disk(&plain), "seed {seed}");
+    }
+    assert!(
+        (4_000..6_000).contains(&with_disk_faults),
+        "{with_disk_faults}"
+    );
+    assert_eq!(
+        kinds.len(),
+        10,
+        "every storage fault and its undoing: {kinds:?}"
     );
 }

@@ -88,6 +88,7 @@ pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
 
 use crate::versions::Factory;
 mod census;
+mod disk;
 mod upgrade;
 pub use census::Census;
 
@@ -137,7 +138,7 @@ impl<N: Node> Simulation<N> {
                 incarnation: 0,
                 clock: NodeClock::default(),
                 rng: SimRng::for_node(config.seed, i),
-                storage: Storage::default(),
+                storage: Storage::rotting_by(N::rot),
                 backlog: Vec::new(),
                 version: 0,
             });
@@ -564,6 +565,7 @@ impl<N: Node> Simulation<N> {
         if syncs_before.is_some_and(|n| self.runtimes[i].storage.syncs() > n) {
             self.world.trace.note_sync(now, id);
         }
+        self.after_disk(id);
     }
 
     fn trace_fault(&mut self, fault: Fault) {
@@ -626,6 +628,7 @@ impl<N: Node> Simulation<N> {
             Fault::CorruptBlock { node, block } => {
                 self.runtimes[node.index()].storage.corrupt(*block)
             }
+            Fault::Disk { node, fault } => self.runtimes[node.index()].storage.apply_fault(*fault),
             Fault::Leave { node, graceful } => return self.leave(*node, *graceful),
             Fault::Join { node } => return self.join(*node),
             Fault::Surge { factor } => {
@@ -706,7 +709,7 @@ impl<N: Node> Simulation<N> {
         }
         self.crash(node, false);
         let rt = &mut self.runtimes[i];
-        rt.storage = crate::storage::Storage::default();
+        rt.storage = Storage::rotting_by(N::rot);
         rt.status = NodeStatus::Left;
     }
 

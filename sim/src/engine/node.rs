@@ -76,6 +76,17 @@ pub trait Node: Sized {
     fn on_client_op(&mut self, ctx: &mut Context<'_, Self>, op_id: OpId, op: Self::Op) {
         let _ = (ctx, op_id, op);
     }
+
+    /// How a block of this node's storage rots under silent corruption (a
+    /// [`crate::disk::DiskFault::Rot`], or a torn write): different data,
+    /// drawn from `noise`, that reads back with no error. A model that seals
+    /// its blocks with a checksum should keep the old checksum, so that a
+    /// check finds the rot. The default, `None`, makes a rotten block
+    /// unreadable instead.
+    fn rot(block: &Self::Block, noise: u64) -> Option<Self::Block> {
+        let _ = (block, noise);
+        None
+    }
 }
 
 /// What a handler asked its host to do, in the order it asked.
@@ -198,6 +209,9 @@ impl<'a, N: Node> Context<'a, N> {
     /// If `to` is not a node of the cluster: that is a bug in the model.
     #[inline]
     pub fn send(&mut self, to: NodeId, msg: N::Message) {
+        if self.storage.is_halted() {
+            return; // A failed sync stopped the node.
+        }
         assert!(
             to.index() < self.node_count,
             "{} sent to {to}, but the cluster has {} nodes",
@@ -286,6 +300,9 @@ impl<'a, N: Node> Context<'a, N> {
     /// Answers client operation `op`.
     #[inline]
     pub fn reply(&mut self, op: OpId, reply: N::Reply) {
+        if self.storage.is_halted() {
+            return; // A failed sync stopped the node.
+        }
         match &mut self.outbox {
             Outbox::Engine { world, .. } => world.reply(self.me, op, reply),
             Outbox::Effects { effects, .. } => effects.push(Effect::Reply { op, reply }),

@@ -13,6 +13,7 @@
 //! restarting a running one, or pausing a paused one does nothing.
 
 use crate::clock::NodeClock;
+use crate::disk::DiskFault;
 use crate::error::ConfigError;
 use crate::link::LinkConfig;
 use crate::node_id::NodeId;
@@ -100,6 +101,13 @@ pub enum Fault {
     },
     /// Restores every link to the simulation's configured default.
     ResetLinks,
+    /// A storage fault on a node's disk (see [`crate::disk`]).
+    Disk {
+        /// The node.
+        node: NodeId,
+        /// What goes wrong.
+        fault: DiskFault,
+    },
     /// Marks a synced storage block of a node corrupt.
     CorruptBlock {
         /// The node.
@@ -194,6 +202,7 @@ impl Hash for Fault {
             Fault::EndSurge => 17isize.hash(state),
             Fault::Operate { node, action } => (18isize, node, action).hash(state),
             Fault::Upgrade { node, version } => (19isize, node, version).hash(state),
+            Fault::Disk { node, fault } => (20isize, node, fault).hash(state),
         }
     }
 }
@@ -219,6 +228,7 @@ impl Fault {
             Fault::SetAllLinks { .. } => "set_all_links",
             Fault::ResetLinks => "reset_links",
             Fault::CorruptBlock { .. } => "corrupt_block",
+            Fault::Disk { .. } => "disk",
             Fault::Leave { .. } => "leave",
             Fault::Join { .. } => "join",
             Fault::Surge { .. } => "surge",
@@ -229,7 +239,7 @@ impl Fault {
     }
 
     /// The same fault aimed at `node`: a crash, restart, pause, resume, clock
-    /// change, block corruption or isolating partition hits `node` instead;
+    /// change, storage fault or isolating partition hits `node` instead;
     /// any other fault is unchanged.
     pub fn aimed_at(&self, node: NodeId) -> Fault {
         let mut f = self.clone();
@@ -240,6 +250,7 @@ impl Fault {
             | Fault::Resume { node: n }
             | Fault::SetClock { node: n, .. }
             | Fault::CorruptBlock { node: n, .. }
+            | Fault::Disk { node: n, .. }
             | Fault::Leave { node: n, .. }
             | Fault::Join { node: n }
             | Fault::Operate { node: n, .. }
@@ -268,6 +279,16 @@ impl Fault {
             | Fault::Leave { node: n, .. }
             | Fault::Join { node: n }
             | Fault::Operate { node: n, .. } => node(n, "node"),
+            Fault::Disk { node: n, fault } => {
+                node(n, "node")?;
+                match fault.problem() {
+                    Some(reason) => Err(ConfigError::OutOfRange {
+                        field: format!("{field}.fault"),
+                        reason,
+                    }),
+                    None => Ok(()),
+                }
+            }
             Fault::Upgrade { node: n, version } => {
                 node(n, "node")?;
                 if *version == 0 {

@@ -31,6 +31,8 @@ pub enum Mix {
     Surge,
     /// Operator actions.
     Operator,
+    /// Storage faults, beside crashes and pauses.
+    Disks,
     /// Every kind.
     All,
     /// Rolling upgrades and rollbacks, beside crashes and partitions.
@@ -63,12 +65,12 @@ pub struct MixInfo {
 }
 
 use FaultKind::{
-    Clock, Clog, Crash, CrashFocus, FlakyNet as Flaky, IsolateFocus, Operate, Partition, Pause,
-    Scale as ScaleKind, Surge as SurgeKind, Upgrade as UpgradeKind,
+    Clock, Clog, Crash, CrashFocus, Disk, FlakyNet as Flaky, IsolateFocus, Operate, Partition,
+    Pause, Scale as ScaleKind, Surge as SurgeKind, Upgrade as UpgradeKind,
 };
 
 /// Every preset mix, in the order help texts list them.
-pub const MIXES: [MixInfo; 11] = [
+pub const MIXES: [MixInfo; 12] = [
     MixInfo {
         mix: Mix::Partitions,
         name: "partitions",
@@ -123,6 +125,13 @@ pub const MIXES: [MixInfo; 11] = [
         name: "operator",
         about: "operator actions at random moments, such as key rotations (models that name them)",
         kinds: &[Operate],
+        schedule: Schedule::Swarm,
+    },
+    MixInfo {
+        mix: Mix::Disks,
+        name: "disks",
+        about: "disks that lie (latent errors, rot, misdirected I/O, torn syncs, failed fsyncs, full and slow disks) on the disks the atlas picks, beside crashes and pauses (models that take them)",
+        kinds: &[Disk, Crash, CrashFocus, Pause],
         schedule: Schedule::Swarm,
     },
     MixInfo {

@@ -4,7 +4,9 @@
 //! and rollbacks, and the fault points (BUGGIFY) and coverage probes a
 //! model marks, and the core liveness mode's core and kept faults.
 
+pub mod atlas;
 pub mod core;
+pub mod disk;
 pub mod fault;
 pub mod marks;
 pub mod mix;

@@ -19,6 +19,7 @@
 //! on) and draws its own episode count, so different seeds stress different
 //! combinations.
 
+use crate::atlas::{disk_episode, Atlas};
 use crate::core::{CoreLiveness, CoreSpec};
 use crate::fault::Fault;
 use crate::link::LinkConfig;
@@ -79,6 +80,12 @@ pub enum FaultKind {
     /// the kind, from a stream of their own. Not in the `all` mix: the
     /// `upgrade` mix has them.
     Upgrade,
+    /// A storage fault on a disk the atlas lets lie (see [`crate::atlas`]):
+    /// a latent error, rot, a misdirected write or read, a torn sync, a
+    /// failed fsync, or a full or slow disk for a while. Only models that
+    /// take them (`Scenario::lying_disks`) get these episodes, from a stream
+    /// of their own like [`FaultKind::Scale`].
+    Disk,
 }
 
 impl FaultKind {
@@ -97,8 +104,9 @@ impl FaultKind {
     ];
 
     /// [`FaultKind::ALL`] and the own-stream kinds ([`FaultKind::Scale`],
-    /// [`FaultKind::Surge`], [`FaultKind::Operate`]): the `all` mix.
-    pub const EVERY: [FaultKind; 11] = [
+    /// [`FaultKind::Surge`], [`FaultKind::Operate`], [`FaultKind::Disk`]):
+    /// the `all` mix.
+    pub const EVERY: [FaultKind; 12] = [
         FaultKind::Partition,
         FaultKind::Crash,
         FaultKind::Pause,
@@ -110,6 +118,7 @@ impl FaultKind {
         FaultKind::Scale,
         FaultKind::Surge,
         FaultKind::Operate,
+        FaultKind::Disk,
     ];
 
     /// Its name, as JSON writes it (kebab-case).
@@ -127,6 +136,7 @@ impl FaultKind {
             FaultKind::Surge => "surge",
             FaultKind::Operate => "operate",
             FaultKind::Upgrade => "upgrade",
+            FaultKind::Disk => "disk",
         }
     }
 
@@ -140,7 +150,11 @@ impl FaultKind {
     pub fn is_own_stream(self) -> bool {
         matches!(
             self,
-            FaultKind::Scale | FaultKind::Surge | FaultKind::Operate | FaultKind::Upgrade
+            FaultKind::Scale
+                | FaultKind::Surge
+                | FaultKind::Operate
+                | FaultKind::Upgrade
+                | FaultKind::Disk
         )
     }
 
@@ -181,6 +195,9 @@ pub struct Extras {
     /// Which sets of nodes can make progress on their own, for the core
     /// liveness mode (see [`crate::core`]); None: the model defines no core.
     pub core: Option<CoreSpec>,
+    /// How many disks must stay intact when storage faults are drawn (see
+    /// [`crate::atlas`]); None: the model takes no storage faults.
+    pub intact_disks: Option<usize>,
 }
 
 impl Extras {
@@ -194,6 +211,7 @@ impl Extras {
             FaultKind::Surge => self.surges,
             FaultKind::Operate => !self.operated.is_empty(),
             FaultKind::Upgrade => self.versions > 1,
+            FaultKind::Disk => self.intact_disks.is_some(),
             _ => true,
         }
     }
@@ -207,6 +225,8 @@ struct OwnStream {
     /// The episode id of its first episode (ids stay apart from the main
     /// stream's).
     first_id: u32,
+    /// The most episodes a swarm seed draws.
+    most: u64,
 }
 
 /// One fault and its heal, before it is turned into timed faults.
@@ -307,6 +327,12 @@ impl Episode {
                 Fault::ResetLinks,
             ),
             FaultKind::Clog => return self.clogs(nodes, node, end),
+            FaultKind::Disk => {
+                let (fault, undo) = disk_episode(self.variant);
+                let mut faults = vec![(self.start, Fault::Disk { node, fault })];
+                faults.extend(undo.map(|fault| (end, Fault::Disk { node, fault })));
+                return faults;
+            }
         };
         vec![(self.start, fault), (end, heal)]
     }
@@ -473,6 +499,7 @@ impl Nemesis {
             kind: FaultKind::Scale,
             label: "nemesis-scale",
             first_id: 10_000,
+            most: 4,
         };
         self.add_own_stream(&mut plan, seed, scale, scalable, nodes, horizon);
         if extras.surges {
@@ -480,6 +507,7 @@ impl Nemesis {
                 kind: FaultKind::Surge,
                 label: "nemesis-surge",
                 first_id: 20_000,
+                most: 4,
             };
             self.add_own_stream(&mut plan, seed, surge, &[NodeId(0)], nodes, horizon);
         }
@@ -487,9 +515,20 @@ impl Nemesis {
             kind: FaultKind::Operate,
             label: "nemesis-operate",
             first_id: 30_000,
+            most: 4,
         };
         self.add_own_stream(&mut plan, seed, operate, &extras.operated, nodes, horizon);
         self.add_upgrades(&mut plan, seed, extras.versions, nodes, horizon);
+        if let Some(intact) = extras.intact_disks {
+            let disk = OwnStream {
+                kind: FaultKind::Disk,
+                label: "nemesis-disk",
+                first_id: 40_000,
+                most: 12,
+            };
+            let lying = Atlas::draw(seed, nodes, intact).lying;
+            self.add_own_stream(&mut plan, seed, disk, &lying, nodes, horizon);
+        }
         if let Some(spec) = extras.core.as_ref().filter(|_| self.core_liveness) {
             plan.core = Some(CoreLiveness::draw(seed, nodes, spec));
         }
@@ -517,7 +556,7 @@ impl Nemesis {
             return;
         }
         let count = if self.swarm {
-            rng.between(1, 4)
+            rng.between(1, stream.most)
         } else {
             u64::from(self.episodes_max)
         };

@@ -72,6 +72,7 @@ fn pairs(first: &TimedFault, later: &TimedFault) -> bool {
         (SetClock { node: a, .. }, SetClock { node: b, .. }) => a == b,
         (SetAllLinks { .. }, ResetLinks) => true,
         (Surge { .. }, EndSurge) => true,
+        (Disk { node: a, fault: f }, Disk { node: b, fault: g }) => a == b && f.is_undone_by(g),
         _ => false,
     }
 }

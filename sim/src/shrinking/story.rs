@@ -117,10 +117,16 @@ fn ms(at: SimTime) -> String {
 }
 
 fn is_instant(fault: &Fault) -> bool {
-    matches!(
-        fault,
-        Fault::Operate { .. } | Fault::CorruptBlock { .. } | Fault::Heal | Fault::Upgrade { .. }
-    )
+    match fault {
+        Fault::Disk { fault, .. } => fault.is_instant(),
+        _ => matches!(
+            fault,
+            Fault::Operate { .. }
+                | Fault::CorruptBlock { .. }
+                | Fault::Heal
+                | Fault::Upgrade { .. }
+        ),
+    }
 }
 
 /// One fault in words; a focused one says it hit the focus, and which
@@ -167,6 +173,7 @@ fn describe(timed: &TimedFault, hit: Option<NodeId>) -> String {
         }
         Fault::Surge { factor } => format!("clients surge {factor}x"),
         Fault::Upgrade { node, version } => format!("{node} restarts as version {version}"),
+        Fault::Disk { node, fault } => format!("{node}'s disk: {}", fault.describe()),
         other => serde_json::to_string(other).unwrap_or_else(|_| format!("{other:?}")),
     }
 }

@@ -1,7 +1,7 @@
 //! What a scenario offers the nemesis beyond the common fault kinds:
 //! traffic surges, operator actions, a scalable fleet, versions to upgrade
-//! and roll back, sparse schedules only, and the cores of the core
-//! liveness mode (see [`crate::nemesis::Extras`]).
+//! and roll back, sparse schedules only, the cores of the core liveness
+//! mode, and disks that may lie (see [`crate::nemesis::Extras`]).
 
 use super::Scenario;
 use crate::core::CoreSpec;
@@ -83,6 +83,26 @@ where
         );
         self.extras.core = Some(spec);
         self
+    }
+
+    /// Takes storage faults (the `disk` fault kind, in the `disks` and
+    /// `all` mixes) on the disks the atlas lets lie: at most `nodes -
+    /// intact` of them per seed, so that `intact` nodes keep every block
+    /// intact (see [`crate::atlas`]). Without it, no plan has one.
+    pub fn lying_disks(mut self, intact: usize) -> Self {
+        assert!(
+            (1..self.config.nodes).contains(&intact),
+            "1 to {} disks stay intact",
+            self.config.nodes - 1
+        );
+        self.extras.intact_disks = Some(intact);
+        self
+    }
+
+    /// How many disks stay intact under storage faults, if the scenario
+    /// takes them.
+    pub fn intact_disks(&self) -> Option<usize> {
+        self.extras.intact_disks
     }
 
     /// The cores this scenario declares, if any.
