@@ -255,7 +255,7 @@ fn storage_faults_land_only_where_the_atlas_lets_them_over_10_000_seeds() {
     let (mut with_disk_faults, mut kinds) = (0, BTreeSet::new());
     for seed in 0..10_000 {
         let plan = nemesis.generate_for(seed, 5, &extras, horizon());
-        let lying = Atlas::draw(seed, 5, 3).lying;
+        let lying = Atlas::draw(seed, 5, 3, &[]).lying;
         let hit: BTreeSet<NodeId> = plan
             .faults
             .iter()

@@ -104,16 +104,21 @@ type Check = Box<dyn FnMut(&dyn NodeTable<RaftKv>, &[NodeId]) -> Result<(), Stri
 /// Election safety: at most one leader per term, over the whole run; and
 /// the lemma it rests on, that a vote once cast is never withdrawn or
 /// changed within its term, across restarts too (the paper's `votedFor` is
-/// persistent state).
+/// persistent state), unless its node forfeited voting to a damaged disk.
 fn election_safety() -> Check {
     let mut leaders: BTreeMap<u64, NodeId> = BTreeMap::new();
-    // Per node: the term and vote last seen while it was up.
-    let mut votes: BTreeMap<NodeId, (u64, NodeId)> = BTreeMap::new();
+    // Per node and term: the vote seen while it was up, over the whole run.
+    let mut votes: BTreeMap<(NodeId, u64), NodeId> = BTreeMap::new();
+    // Per node: the term and vote last seen.
+    let mut last: BTreeMap<NodeId, (u64, NodeId)> = BTreeMap::new();
     Box::new(move |sim, changed| {
         for &id in changed {
             let Some(node) = sim.node(id) else { continue };
-            if let Some(&(term, vote)) = votes.get(&id) {
-                if node.term() == term && node.voted_for() != Some(vote) {
+            if let Some(&(term, vote)) = last.get(&id) {
+                // A node that forfeited its vote to a damaged disk has no
+                // vote to show, and never casts another.
+                let forfeited = node.voted_for().is_none() && node.forfeited();
+                if node.term() == term && node.voted_for() != Some(vote) && !forfeited {
                     return Err(format!(
                         "{id} voted for {vote} in term {term}, and then its vote was {:?}",
                         node.voted_for().map(|v| v.to_string())
@@ -121,7 +126,14 @@ fn election_safety() -> Check {
                 }
             }
             if let Some(vote) = node.voted_for() {
-                votes.insert(id, (node.term(), vote));
+                let first = *votes.entry((id, node.term())).or_insert(vote);
+                if first != vote {
+                    return Err(format!(
+                        "{id} voted twice in term {}: for {first}, then for {vote}",
+                        node.term()
+                    ));
+                }
+                last.insert(id, (node.term(), vote));
             }
             if node.role() != Role::Leader {
                 continue;

@@ -62,6 +62,10 @@ pub enum RaftMsg {
         /// On success, the last index now known to match the leader's; on
         /// failure, the index after which the leader should retry.
         index: u64,
+        /// On failure: the follower lost entries it once acknowledged (its
+        /// disk was damaged, see `node/recovery.rs`), so the leader must
+        /// forget how far it knew the two logs matched.
+        lost: bool,
     },
 }
 
@@ -71,8 +75,10 @@ pub struct Tick;
 
 /// A storage block: block 0 holds the hard state, block `i` log entry `i`;
 /// version 2 adds the commit index in block [`COMMIT_BLOCK`], which version
-/// 1 never reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// 1 never reads. Recovery from a damaged disk keeps two more (see
+/// `node/recovery.rs`). Each is sealed and mirrored on the disk (see
+/// [`super::disk`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RaftBlock {
     /// The current term and the vote cast in it.
     Hard {
@@ -96,7 +102,17 @@ pub enum RaftBlock {
         /// The commit index.
         commit: u64,
     },
+    /// The node found its log damaged at recovery: it votes again only
+    /// once its log reaches this index again, repaired from a leader.
+    Repair(u64),
+    /// The node lost its hard state to a damaged disk: it never votes or
+    /// stands again, since it cannot know whom it voted for.
+    Forfeit,
 }
 
 /// Where version 2 keeps the commit index: past any log index.
 pub const COMMIT_BLOCK: u64 = u64::MAX;
+/// Where a node that found its log damaged keeps [`RaftBlock::Repair`].
+pub const REPAIR_BLOCK: u64 = u64::MAX - 1;
+/// Where a node that lost its hard state keeps [`RaftBlock::Forfeit`].
+pub const FORFEIT_BLOCK: u64 = u64::MAX - 2;

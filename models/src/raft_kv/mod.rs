@@ -10,16 +10,22 @@
 //! - the commit rule: the leader commits by counting replicas only entries of
 //!   its own term (its predecessors' entries commit with its first one);
 //! - `currentTerm`, `votedFor` and the log written and synced before any
-//!   message that depends on them is sent.
+//!   message that depends on them is sent;
+//! - every block sealed with a checksum and mirrored, so that a disk that
+//!   lies is caught (see [`disk`]); a node that finds its disk damaged never
+//!   votes on what it cannot trust, and gets its log back from a leader
+//!   (see `node/recovery.rs`).
 //!
 //! Clients send get, put and append with a client id and sequence number
 //! ([`crate::kv`]); the store applies each once. Every operation, reads
 //! included, goes through the log, so reads are linearizable.
 //!
-//! Files: [`log`] (entries and prefix hashes), [`messages`], [`node`] (the
+//! Files: [`log`] (entries and prefix hashes), [`messages`], [`disk`] (the
+//! blocks as they lie on a disk), [`node`] (the
 //! protocol), [`invariants`] (the paper's safety properties as checks) and
 //! [`scenario`] (the standard scenario).
 
+pub mod disk;
 pub mod invariants;
 pub mod log;
 pub mod messages;
@@ -69,5 +75,16 @@ sim::bug_switches! {
         /// following it, and nothing commits. Only the core liveness mode
         /// finds it.
         NoCheckQuorum = "no-check-quorum", caught by All in core within 500,
+        /// Recovery believes what it reads: one copy of each block, no
+        /// checksum. A rotten or misdirected block becomes a term, a vote or
+        /// an entry the node acts on.
+        TrustUncheckedReads = "trust-unchecked-reads", caught by All within 500,
+        /// A failed fsync is taken for success: the node acknowledges
+        /// entries and votes the disk dropped, and a crash loses them.
+        IgnoreFsyncErrors = "ignore-fsync-errors", caught by All within 500,
+        /// A node that found its disk damaged votes and stands anyway: with
+        /// its log cut short it can elect a leader that lacks a committed
+        /// entry, and with its vote lost it can vote twice in one term.
+        VoteWhileDamaged = "vote-while-damaged", caught by All within 500,
     }
 }

@@ -1,6 +1,7 @@
 //! One Raft node: election, replication, the commit rule, persistence, and the
 //! key-value state machine it drives, with the bug switches wired in.
 
+use super::disk::{self, Sealed};
 use super::log::{Entry, Log};
 use super::messages::{RaftBlock, RaftMsg, Tick, COMMIT_BLOCK};
 use super::RaftBug;
@@ -9,6 +10,7 @@ use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod election;
+mod recovery;
 
 /// How often a leader sends heartbeats (and a candidate re-asks for votes).
 const HEARTBEAT: SimDuration = SimDuration::from_millis(50);
@@ -31,6 +33,12 @@ pub mod probes {
     pub const OLD_TERM_ON_MAJORITY: &str = "older term's entry on a majority, not committed";
     /// A follower dropped entries that conflicted with its leader's.
     pub const CONFLICT_TRUNCATED: &str = "conflicting entries truncated";
+    /// A restarted node found a damaged block in its log.
+    pub const LOG_DAMAGED: &str = "log found damaged at recovery";
+    /// A node whose log was damaged got it back from a leader.
+    pub const REPAIRED: &str = "damaged log repaired";
+    /// A restarted node found its hard state damaged, and forfeited its vote.
+    pub const FORFEITED: &str = "vote forfeited to a damaged hard state";
 }
 
 /// A node's role.
@@ -99,6 +107,15 @@ pub struct RaftKv {
     waiting: BTreeMap<u64, Vec<(OpId, u64)>>,
     /// The timer in flight and the local time it is due.
     timer: Option<(sim::TimerId, SimTime)>,
+    /// Lost its hard state to a damaged disk: never votes or stands again
+    /// (see `node/recovery.rs`).
+    forfeited: bool,
+    /// Found its log damaged: votes again once its log reaches this index,
+    /// or matches a leader's whole log.
+    repair_to: Option<u64>,
+    /// Found its log damaged when it started (this incarnation): its
+    /// rejects tell the leader so.
+    lost_entries: bool,
 }
 
 impl RaftKv {
@@ -141,6 +158,9 @@ impl RaftKv {
             last_sent: Vec::new(),
             waiting: BTreeMap::new(),
             timer: None,
+            forfeited: false,
+            repair_to: None,
+            lost_entries: false,
         }
     }
 
@@ -163,6 +183,11 @@ impl RaftKv {
     /// The candidate this node voted for in its current term.
     pub fn voted_for(&self) -> Option<NodeId> {
         self.voted_for
+    }
+    /// Whether this node forfeited its vote to a damaged hard state (see
+    /// `node/recovery.rs`): it never votes or stands again.
+    pub fn forfeited(&self) -> bool {
+        self.forfeited
     }
     /// The commit index (volatile: 0 after a restart until a leader says more).
     pub fn commit_index(&self) -> u64 {
@@ -246,8 +271,18 @@ impl RaftKv {
                 voted_for,
             },
         };
-        ctx.storage().write(HARD_STATE_BLOCK, block);
-        ctx.storage().sync();
+        disk::put(ctx.storage(), HARD_STATE_BLOCK, block);
+        self.sync(ctx);
+    }
+
+    /// Syncs the disk. A failed sync stops the node (see `sim::storage`),
+    /// except with `ignore-fsync-errors`, which takes it for success.
+    fn sync(&self, ctx: &mut Context<'_, Self>) {
+        if self.bug(RaftBug::IgnoreFsyncErrors) {
+            let _ignored = ctx.storage().try_sync();
+        } else {
+            ctx.storage().sync();
+        }
     }
 
     /// Moves to a newer term as a follower, forgetting the vote.
@@ -339,8 +374,8 @@ impl RaftKv {
             request,
         };
         let index = self.log.push(entry);
-        ctx.storage().write(index, RaftBlock::Entry(entry));
-        ctx.storage().sync();
+        disk::put(ctx.storage(), index, RaftBlock::Entry(entry));
+        self.sync(ctx);
         if let Some(m) = self.match_index.get_mut(ctx.id().index()) {
             *m = index;
         }
@@ -412,8 +447,7 @@ impl RaftKv {
         if self.version >= 2 && self.applied < self.commit {
             // Written now, synced with the next sync: a crash may lose it,
             // and a lower commit index is always safe to recover.
-            ctx.storage()
-                .write(COMMIT_BLOCK, RaftBlock::Commit(self.commit));
+            disk::put(ctx.storage(), COMMIT_BLOCK, RaftBlock::Commit(self.commit));
         }
         while self.applied < self.commit {
             let Some(&entry) = self.log.entry(self.applied + 1) else {
@@ -447,6 +481,7 @@ impl RaftKv {
         (term, last_index, last_term): (u64, u64, u64),
     ) {
         let granted = term == self.term
+            && self.can_vote()
             && self.voted_for.is_none_or(|v| v == from)
             && self.log_ok(last_term, last_index)
             && self.role != Role::Leader;
@@ -471,6 +506,7 @@ impl RaftKv {
                 term: self.term,
                 success: false,
                 index: 0,
+                lost: false,
             };
             ctx.send(from, msg);
             return;
@@ -478,10 +514,12 @@ impl RaftKv {
         self.become_follower(ctx, Some(from));
         self.heard_leader = Some(ctx.now());
         self.reset_election_deadline(ctx);
+        let lost = self.lost_entries;
         let reject = |index| RaftMsg::AppendReply {
             term,
             success: false,
             index,
+            lost,
         };
         match self.log.term_at(prev_index) {
             None => return ctx.send(from, reject(self.log.last_index())),
@@ -504,16 +542,16 @@ impl RaftKv {
                 None => {}
             }
             self.log.push(*entry);
-            ctx.storage().write(index, RaftBlock::Entry(*entry));
+            disk::put(ctx.storage(), index, RaftBlock::Entry(*entry));
             changed = true;
         }
-        if changed {
-            for gone in self.log.last_index() + 1..=old_last {
-                ctx.storage().delete(gone);
-            }
-            if self.mutant != Some(Mutant::FollowerNeverSyncs) {
-                ctx.storage().sync();
-            }
+        for gone in (self.log.last_index() + 1..=old_last).filter(|_| changed) {
+            disk::erase(ctx.storage(), gone);
+        }
+        // An empty append that matches here: this log holds the leader's.
+        changed |= self.note_repair(ctx, entries.is_empty());
+        if changed && self.mutant != Some(Mutant::FollowerNeverSyncs) {
+            self.sync(ctx);
         }
         let matched = prev_index + entries.len() as u64;
         if commit.min(matched) > self.commit {
@@ -524,6 +562,7 @@ impl RaftKv {
             term,
             success: true,
             index: matched,
+            lost: false,
         };
         ctx.send(from, msg);
     }
@@ -532,7 +571,7 @@ impl RaftKv {
         &mut self,
         ctx: &mut Context<'_, Self>,
         from: NodeId,
-        (term, success, index): (u64, bool, u64),
+        (term, success, index, lost): (u64, bool, u64, bool),
     ) {
         if self.role != Role::Leader || term != self.term {
             return;
@@ -549,6 +588,10 @@ impl RaftKv {
                 self.send_append(ctx, from);
             }
         } else {
+            if lost {
+                // Its disk lost entries: what matched before may not now.
+                self.match_index[f] = self.match_index[f].min(index);
+            }
             let floor = self.match_index[f] + 1;
             self.next_index[f] = (index + 1).min(self.next_index[f]).max(floor);
             self.send_append(ctx, from);
@@ -559,7 +602,7 @@ impl RaftKv {
 impl Node for RaftKv {
     type Message = RaftMsg;
     type Timer = Tick;
-    type Block = RaftBlock;
+    type Block = Sealed;
     type Op = KvRequest;
     type Reply = KvReply;
 
@@ -570,37 +613,12 @@ impl Node for RaftKv {
     }
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
-        let mut commit = 0;
-        match ctx.storage().read(HARD_STATE_BLOCK) {
-            Ok(Some(&RaftBlock::Hard { term, voted_for })) => {
-                (self.term, self.voted_for) = (term, voted_for);
-            }
-            // Version 1 knows no other format: it starts as if new.
-            Ok(Some(&RaftBlock::HardV2 {
-                term,
-                voted_for,
-                commit: c,
-            })) if self.version >= 2 => {
-                (self.term, self.voted_for, commit) = (term, voted_for, c);
-            }
-            _ => {}
-        }
-        let mut index = 1;
-        let lost = self.mutant == Some(Mutant::RecoveryLosesTheLog);
-        let stored = |ctx: &mut Context<'_, Self>, i| ctx.storage().read(i).ok().flatten().copied();
-        while let Some(RaftBlock::Entry(entry)) = stored(ctx, index).filter(|_| !lost) {
-            self.log.push(entry);
-            index += 1;
-        }
-        if self.version >= 2 {
-            if let Ok(Some(&RaftBlock::Commit(c))) = ctx.storage().read(COMMIT_BLOCK) {
-                commit = commit.max(c);
-            }
-            // Entries up to a commit index once known stay in any log.
-            self.commit = commit.min(self.log.last_index());
-            self.apply(ctx);
-        }
+        self.recover(ctx);
         self.on_start(ctx);
+    }
+
+    fn rot(block: &Sealed, noise: u64) -> Option<Sealed> {
+        block.rot(noise)
     }
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _tick: Tick) {
@@ -668,7 +686,8 @@ impl Node for RaftKv {
                 term,
                 success,
                 index,
-            } => self.on_append_reply(ctx, from, (term, success, index)),
+                lost,
+            } => self.on_append_reply(ctx, from, (term, success, index, lost)),
         }
         self.arm(ctx);
     }

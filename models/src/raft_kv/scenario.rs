@@ -51,7 +51,8 @@ pub fn leader(nodes: &dyn NodeTable<RaftKv>) -> Option<sim::NodeId> {
         .map(|(id, _)| id)
 }
 
-/// Five nodes, three clients of [`KvClients`], the `all` mix, the four
+/// Five nodes, three clients of [`KvClients`], the `all` mix (with storage
+/// faults on up to two disks), the four
 /// safety properties after every event ([`invariants::safety`]),
 /// linearizability under the `kv` spec, 10 s of safety; then, healed, a
 /// leader and every client's next operation.
@@ -69,6 +70,7 @@ pub(super) fn scenario_of(node: impl Fn(u32) -> RaftKv + Clone + 'static) -> Sce
         .faults(Mix::All.nemesis())
         .focus("the leader", |sim: &Simulation<RaftKv>| leader(sim))
         .core(CoreSpec::majority(5))
+        .lying_disks(3)
         .node_state(RaftKv::state_line)
         .check(Check::properties(&invariants::PROPERTIES, || {
             let mut safety = invariants::safety();
@@ -87,6 +89,9 @@ pub(super) fn scenario_of(node: impl Fn(u32) -> RaftKv + Clone + 'static) -> Sce
         .probe(probes::LEADER_WITH_UNCOMMITTED, 5)
         .probe(probes::OLD_TERM_ON_MAJORITY, 50)
         .probe(probes::CONFLICT_TRUNCATED, 20)
+        .probe(probes::LOG_DAMAGED, 20)
+        .probe(probes::REPAIRED, 20)
+        .probe(probes::FORFEITED, 30)
         .sometimes(TWO_LEADERS, 10, |sim| {
             let leaders = sim.live_nodes().filter(|(_, n)| n.role() == Role::Leader);
             leaders.count() >= 2

@@ -628,7 +628,7 @@ impl<N: Node> Simulation<N> {
             Fault::CorruptBlock { node, block } => {
                 self.runtimes[node.index()].storage.corrupt(*block)
             }
-            Fault::Disk { node, fault } => self.runtimes[node.index()].storage.apply_fault(*fault),
+            Fault::Disk { node, fault } => self.runtimes[node.index()].storage.fault(*fault),
             Fault::Leave { node, graceful } => return self.leave(*node, *graceful),
             Fault::Join { node } => return self.join(*node),
             Fault::Surge { factor } => {

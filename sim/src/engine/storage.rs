@@ -320,9 +320,13 @@ impl<B: Clone> Storage<B> {
         SimDuration::from_micros(syncs * self.armed.slow_micros)
     }
 
-    /// Applies a storage fault. Returns false when it found nothing to act
-    /// on (no durable block to damage).
-    pub(crate) fn apply_fault(&mut self, fault: DiskFault) -> bool {
+    /// Applies a storage fault, as the engine does for a
+    /// [`crate::Fault::Disk`] (a model's tests of its disk layout call it
+    /// directly). Returns false when it changed nothing: no
+    /// durable block to damage, or space on a disk that was not full, fast
+    /// syncs on a disk that was not slow (so the heals before a liveness
+    /// phase leave the traces of runs without storage faults as they were).
+    pub fn fault(&mut self, fault: DiskFault) -> bool {
         let a = &mut self.armed;
         match fault {
             DiskFault::Unreadable { nth } => return self.damage(nth, None),
@@ -332,9 +336,9 @@ impl<B: Clone> Storage<B> {
             DiskFault::Tear { at } => a.tear = Some(at),
             DiskFault::FsyncError => a.fsync_error = true,
             DiskFault::Full => a.full = true,
-            DiskFault::Space => a.full = false,
+            DiskFault::Space => return std::mem::take(&mut a.full),
             DiskFault::Slow { micros } => a.slow_micros = micros,
-            DiskFault::Fast => a.slow_micros = 0,
+            DiskFault::Fast => return std::mem::take(&mut a.slow_micros) > 0,
         }
         true
     }
@@ -410,11 +414,11 @@ mod tests {
             s.write(b, b * 10);
         }
         s.sync();
-        assert!(s.apply_fault(DiskFault::Unreadable { nth: 4 }));
+        assert!(s.fault(DiskFault::Unreadable { nth: 4 }));
         assert_eq!(s.read(5), Err(CorruptBlock { block: 5 }));
         assert_eq!(s.read(3), Ok(Some(&30)));
         assert_eq!(s.damaged_blocks().collect::<Vec<_>>(), [5]);
-        assert!(!Storage::<u64>::default().apply_fault(DiskFault::Unreadable { nth: 0 }));
+        assert!(!Storage::<u64>::default().fault(DiskFault::Unreadable { nth: 0 }));
     }
 
     #[test]
@@ -422,13 +426,13 @@ mod tests {
         let mut s = rotting();
         s.write(1, 100);
         s.sync();
-        assert!(s.apply_fault(DiskFault::Rot { nth: 0, noise: 4 }));
+        assert!(s.fault(DiskFault::Rot { nth: 0, noise: 4 }));
         assert_eq!(s.read(1), Ok(Some(&105)));
         // A block type that cannot rot turns unreadable instead.
         let mut plain = Storage::default();
         plain.write(1, 100u64);
         plain.sync();
-        plain.apply_fault(DiskFault::Rot { nth: 0, noise: 4 });
+        plain.fault(DiskFault::Rot { nth: 0, noise: 4 });
         assert_eq!(plain.read(1), Err(CorruptBlock { block: 1 }));
     }
 
@@ -437,7 +441,7 @@ mod tests {
         let mut s = rotting();
         s.write(4, 1);
         s.sync();
-        s.apply_fault(DiskFault::MisdirectWrite { offset: -2 });
+        s.fault(DiskFault::MisdirectWrite { offset: -2 });
         s.write(4, 2);
         s.write(4, 3);
         s.sync();
@@ -460,7 +464,7 @@ mod tests {
         s.write(1, 10);
         s.write(2, 20);
         s.sync();
-        s.apply_fault(DiskFault::MisdirectRead { offset: 1 });
+        s.fault(DiskFault::MisdirectRead { offset: 1 });
         assert_eq!(s.read(1), Ok(Some(&20)));
         assert_eq!(s.read(1), Ok(Some(&10)));
     }
@@ -468,7 +472,7 @@ mod tests {
     #[test]
     fn a_torn_sync_keeps_a_prefix_lands_one_write_rotten_and_stops() {
         let mut s = rotting();
-        s.apply_fault(DiskFault::Tear { at: 7 });
+        s.fault(DiskFault::Tear { at: 7 });
         for b in 0..4 {
             s.write(b, 100 + b);
         }
@@ -489,7 +493,7 @@ mod tests {
         let mut s = rotting();
         s.write(1, 1);
         s.sync();
-        s.apply_fault(DiskFault::FsyncError);
+        s.fault(DiskFault::FsyncError);
         s.write(1, 2);
         assert_eq!(s.try_sync(), Err(DiskError::Io));
         assert_eq!(s.read(1), Ok(Some(&2)), "the page cache still shows it");
@@ -502,7 +506,7 @@ mod tests {
         s.crash(0);
         assert_eq!(s.read(1), Ok(Some(&1)));
         // `sync` stops the node instead.
-        s.apply_fault(DiskFault::FsyncError);
+        s.fault(DiskFault::FsyncError);
         s.write(1, 3);
         s.sync();
         assert!(s.is_halted());
@@ -511,7 +515,7 @@ mod tests {
     #[test]
     fn a_full_disk_fails_every_sync_with_writes_until_it_has_space() {
         let mut s = rotting();
-        s.apply_fault(DiskFault::Full);
+        s.fault(DiskFault::Full);
         assert_eq!(
             s.try_sync(),
             Ok(()),
@@ -521,7 +525,7 @@ mod tests {
         assert_eq!(s.try_sync(), Err(DiskError::NoSpace));
         s.write(2, 2);
         assert_eq!(s.try_sync(), Err(DiskError::NoSpace));
-        s.apply_fault(DiskFault::Space);
+        s.fault(DiskFault::Space);
         s.write(3, 3);
         assert_eq!(s.try_sync(), Ok(()));
         s.crash(0);
@@ -531,7 +535,7 @@ mod tests {
     #[test]
     fn a_slow_disk_charges_each_sync_with_writes() {
         let mut s = rotting();
-        s.apply_fault(DiskFault::Slow { micros: 2_000 });
+        s.fault(DiskFault::Slow { micros: 2_000 });
         s.write(1, 1);
         s.sync();
         s.write(2, 2);
@@ -539,7 +543,7 @@ mod tests {
         s.sync();
         assert_eq!(s.take_slow(), SimDuration::from_millis(4));
         assert_eq!(s.take_slow(), SimDuration::ZERO);
-        s.apply_fault(DiskFault::Fast);
+        s.fault(DiskFault::Fast);
         s.write(3, 3);
         s.sync();
         assert_eq!(s.take_slow(), SimDuration::ZERO);

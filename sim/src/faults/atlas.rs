@@ -29,17 +29,21 @@ pub struct Atlas {
 impl Atlas {
     /// The atlas for `seed` in a cluster of `nodes`, where `intact` disks
     /// must stay intact: 1 to `nodes - intact` lying disks (none when
-    /// `intact >= nodes`), from a stream of their own.
-    pub fn draw(seed: u64, nodes: usize, intact: usize) -> Atlas {
-        let most = nodes.saturating_sub(intact) as u64;
+    /// `intact >= nodes`), from a stream of their own, never among `spared`
+    /// (the core of the core liveness mode, which must stay whole).
+    pub fn draw(seed: u64, nodes: usize, intact: usize, spared: &[NodeId]) -> Atlas {
+        let mut rng = SimRng::from_seed_and_label(seed, "nemesis-atlas");
+        let mut open: Vec<NodeId> = (0..nodes)
+            .map(NodeId::from)
+            .filter(|n| !spared.contains(n))
+            .collect();
+        let most = nodes.saturating_sub(intact).min(open.len()) as u64;
         if most == 0 {
             return Atlas { lying: Vec::new() };
         }
-        let mut rng = SimRng::from_seed_and_label(seed, "nemesis-atlas");
-        let mut all: Vec<NodeId> = (0..nodes).map(NodeId::from).collect();
-        rng.shuffle(&mut all);
+        rng.shuffle(&mut open);
         let count = rng.between(1, most) as usize;
-        let mut lying = all[..count].to_vec();
+        let mut lying = open[..count].to_vec();
         lying.sort();
         Atlas { lying }
     }
@@ -74,7 +78,7 @@ pub fn disk_episode(variant: u64) -> (DiskFault, Option<DiskFault>) {
         5 => (DiskFault::FsyncError, None),
         6 => (DiskFault::Full, Some(DiskFault::Space)),
         _ => {
-            let micros = 1_000 + noise % DiskFault::MAX_SLOW_MICROS;
+            let micros = 1_000 + noise % (DiskFault::MAX_SLOW_MICROS - 999);
             (DiskFault::Slow { micros }, Some(DiskFault::Fast))
         }
     }
@@ -87,11 +91,14 @@ mod tests {
     #[test]
     fn an_atlas_leaves_a_quorum_of_disks_intact() {
         for seed in 0..2_000 {
-            let atlas = Atlas::draw(seed, 5, 3);
+            let atlas = Atlas::draw(seed, 5, 3, &[]);
             assert!((1..=2).contains(&atlas.lying.len()), "seed {seed}");
             assert!(atlas.lying.windows(2).all(|w| w[0] < w[1]));
+            let core = [NodeId(0), NodeId(2), NodeId(4)];
+            let outside = Atlas::draw(seed, 5, 3, &core).lying;
+            assert!(outside.iter().all(|n| !core.contains(n)), "seed {seed}");
         }
-        assert!(Atlas::draw(1, 3, 3).lying.is_empty());
+        assert!(Atlas::draw(1, 3, 3, &[]).lying.is_empty());
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub const MIXES: [MixInfo; 12] = [
         mix: Mix::Disks,
         name: "disks",
         about: "disks that lie (latent errors, rot, misdirected I/O, torn syncs, failed fsyncs, full and slow disks) on the disks the atlas picks, beside crashes and pauses (models that take them)",
-        kinds: &[Disk, Crash, CrashFocus, Pause],
+        kinds: &[Disk, Crash, CrashFocus, Pause, IsolateFocus],
         schedule: Schedule::Swarm,
     },
     MixInfo {

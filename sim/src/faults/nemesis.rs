@@ -519,18 +519,19 @@ impl Nemesis {
         };
         self.add_own_stream(&mut plan, seed, operate, &extras.operated, nodes, horizon);
         self.add_upgrades(&mut plan, seed, extras.versions, nodes, horizon);
+        if let Some(spec) = extras.core.as_ref().filter(|_| self.core_liveness) {
+            plan.core = Some(CoreLiveness::draw(seed, nodes, spec));
+        }
         if let Some(intact) = extras.intact_disks {
             let disk = OwnStream {
                 kind: FaultKind::Disk,
                 label: "nemesis-disk",
                 first_id: 40_000,
-                most: 12,
+                most: 40,
             };
-            let lying = Atlas::draw(seed, nodes, intact).lying;
+            let spared = plan.core.as_ref().map_or(&[][..], |c| &c.core[..]);
+            let lying = Atlas::draw(seed, nodes, intact, spared).lying;
             self.add_own_stream(&mut plan, seed, disk, &lying, nodes, horizon);
-        }
-        if let Some(spec) = extras.core.as_ref().filter(|_| self.core_liveness) {
-            plan.core = Some(CoreLiveness::draw(seed, nodes, spec));
         }
         plan
     }

@@ -7,6 +7,7 @@
 //! that undoes every kind of fault, which the liveness phase applies.
 
 use crate::core::CoreLiveness;
+use crate::disk::DiskFault;
 use crate::engine::Simulation;
 use crate::error::ConfigError;
 use crate::fault::Fault;
@@ -160,7 +161,8 @@ impl FaultPlan {
 
     /// The faults that undo every fault kind in a cluster of `nodes`: heal
     /// partitions, reset links, unclog every link, resume and restart every node,
-    /// and reset every clock. Each is a no-op where there is nothing to undo.
+    /// reset every clock, and give every disk space and fast syncs again. Each
+    /// is a no-op where there is nothing to undo.
     pub fn heal_all(nodes: usize) -> Vec<Fault> {
         let ids = || (0..nodes).map(NodeId::from);
         let mut heals = vec![Fault::Heal, Fault::ResetLinks];
@@ -175,6 +177,9 @@ impl FaultPlan {
         heals.extend(ids().map(|node| Fault::Restart { node }));
         heals.extend(ids().map(|node| Fault::Join { node }));
         heals.push(Fault::EndSurge);
+        for fault in [DiskFault::Space, DiskFault::Fast] {
+            heals.extend(ids().map(|node| Fault::Disk { node, fault }));
+        }
         heals.extend(ids().map(|node| Fault::SetClock {
             node,
             offset_ns: 0,

@@ -27,6 +27,11 @@ impl RaftKv {
     /// The election timeout fired: ask for pre-votes, or (with
     /// `no-pre-vote`) stand at once.
     pub(super) fn stand(&mut self, ctx: &mut Context<'_, Self>) {
+        if !self.can_vote() {
+            // A node that cannot trust its disk does not stand (see
+            // `recovery.rs`): it waits for a leader.
+            return self.reset_election_deadline(ctx);
+        }
         if self.bug(RaftBug::NoPreVote) {
             return self.start_election(ctx);
         }
@@ -65,6 +70,7 @@ impl RaftKv {
             .is_some_and(|at| ctx.now() < at.after(lease));
         let term_free = term > self.term || (term == self.term && self.voted_for.is_none());
         let granted = term_free
+            && self.can_vote()
             && !heard_lately
             && self.role != Role::Leader
             && self.log_ok(last_term, last_index);
