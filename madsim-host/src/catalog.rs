@@ -198,15 +198,16 @@ impl Model for RaftKvMadsim {
                 core: None,
                 ..engine.checks
             },
-            // Upgrades are skipped here, messages are not counted per
-            // second (no storm limit), and there is no core liveness mode,
-            // so a bug only they find is not offered.
+            // Upgrades and storage faults are skipped here, messages are
+            // not counted per second (no storm limit), and there is no core
+            // liveness mode, so a bug only they find is not offered.
             bugs: engine
                 .bugs
                 .into_iter()
                 .filter(|b| b.mix != sim::Mix::Upgrade.name())
                 .filter(|b| b.liveness.is_heal_all())
                 .filter(|b| b.name != RaftBug::ResendOnEveryReply.name())
+                .filter(|b| RaftBug::DISK.iter().all(|d| b.name != d.name()))
                 .collect(),
             untaken: own_stream_kinds(),
         }

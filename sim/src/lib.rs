@@ -17,7 +17,8 @@
 //!   simulation's settings and the errors that name them), [`link`] and
 //!   [`latency`] (one directed link's delay, loss, duplication and
 //!   reordering), [`clock`] (per-node offset and drift), [`storage`]
-//!   (blocks with sync, crash loss, torn writes and corruption), [`trace`]
+//!   (blocks with sync, crash loss, and every lie of a disk), [`sealed`]
+//!   (checksummed, mirrored blocks that catch those lies), [`trace`]
 //!   (events, the rolling hash, the stable text), [`host`] (a node run
 //!   outside the engine, as madsim runs it). Internal: `world` (the shared
 //!   state and the send path), `network` (link tables, partitions, clogs),
@@ -63,7 +64,9 @@ mod search;
 mod shrinking;
 
 // The engine's modules, at the crate's root as they have always been.
-pub use engine::{clock, config, error, host, latency, link, node, node_table, storage, trace};
+pub use engine::{
+    clock, config, error, host, latency, link, node, node_table, sealed, storage, trace,
+};
 use engine::{event, network, node_id, queue, timers, world};
 
 // Faults.

@@ -77,7 +77,7 @@ pub struct Tick;
 /// version 2 adds the commit index in block [`COMMIT_BLOCK`], which version
 /// 1 never reads. Recovery from a damaged disk keeps two more (see
 /// `node/recovery.rs`). Each is sealed and mirrored on the disk (see
-/// [`super::disk`]).
+/// [`sim::sealed`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RaftBlock {
     /// The current term and the vote cast in it.
@@ -110,9 +110,10 @@ pub enum RaftBlock {
     Forfeit,
 }
 
-/// Where version 2 keeps the commit index: past any log index.
-pub const COMMIT_BLOCK: u64 = u64::MAX;
+/// Where version 2 keeps the commit index: past any log index, and below
+/// the mirror copies ([`sim::sealed::MIRROR`]).
+pub const COMMIT_BLOCK: u64 = sim::sealed::MIRROR - 1;
 /// Where a node that found its log damaged keeps [`RaftBlock::Repair`].
-pub const REPAIR_BLOCK: u64 = u64::MAX - 1;
+pub const REPAIR_BLOCK: u64 = sim::sealed::MIRROR - 2;
 /// Where a node that lost its hard state keeps [`RaftBlock::Forfeit`].
-pub const FORFEIT_BLOCK: u64 = u64::MAX - 2;
+pub const FORFEIT_BLOCK: u64 = sim::sealed::MIRROR - 3;

@@ -88,3 +88,13 @@ sim::bug_switches! {
         VoteWhileDamaged = "vote-while-damaged", caught by All within 500,
     }
 }
+
+impl RaftBug {
+    /// The switches only storage faults find (a host that skips them, as
+    /// madsim's does, cannot offer them).
+    pub const DISK: [RaftBug; 3] = [
+        RaftBug::TrustUncheckedReads,
+        RaftBug::IgnoreFsyncErrors,
+        RaftBug::VoteWhileDamaged,
+    ];
+}

@@ -1,11 +1,12 @@
 //! One Raft node: election, replication, the commit rule, persistence, and the
 //! key-value state machine it drives, with the bug switches wired in.
 
-use super::disk::{self, Sealed};
+use super::disk::Sealed;
 use super::log::{Entry, Log};
 use super::messages::{RaftBlock, RaftMsg, Tick, COMMIT_BLOCK};
 use super::RaftBug;
 use crate::kv::{KvReply, KvRequest, KvStore};
+use sim::sealed as disk;
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -618,7 +619,7 @@ impl Node for RaftKv {
     }
 
     fn rot(block: &Sealed, noise: u64) -> Option<Sealed> {
-        block.rot(noise)
+        super::disk::rot(block, noise)
     }
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _tick: Tick) {

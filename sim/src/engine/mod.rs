@@ -18,6 +18,7 @@ pub mod node;
 pub(crate) mod node_id;
 pub mod node_table;
 pub(crate) mod queue;
+pub mod sealed;
 pub mod storage;
 pub(crate) mod timers;
 pub mod trace;

@@ -25,9 +25,9 @@
 //! `vote-while-damaged` votes and stands regardless.
 
 use super::{probes, Mutant, RaftKv};
-use crate::raft_kv::disk::{self, Loaded};
 use crate::raft_kv::messages::{RaftBlock, COMMIT_BLOCK, FORFEIT_BLOCK, REPAIR_BLOCK};
 use crate::raft_kv::RaftBug;
+use sim::sealed::{self as disk, Loaded};
 use sim::Context;
 
 impl RaftKv {
@@ -72,7 +72,7 @@ impl RaftKv {
         }
     }
 
-    fn load(&self, ctx: &mut Context<'_, Self>, address: u64) -> Loaded {
+    fn load(&self, ctx: &mut Context<'_, Self>, address: u64) -> Loaded<RaftBlock> {
         disk::load(
             ctx.storage(),
             address,
