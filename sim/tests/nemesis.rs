@@ -249,7 +249,7 @@ fn storage_faults_land_only_where_the_atlas_lets_them_over_10_000_seeds() {
     use sim::nemesis::Extras;
     let nemesis: Nemesis = "all".parse().unwrap();
     let extras = Extras {
-        intact_disks: Some(3),
+        intact_disks: Some(sim::core::CoreSpec::majority(5)),
         ..Extras::default()
     };
     let (mut with_disk_faults, mut kinds) = (0, BTreeSet::new());

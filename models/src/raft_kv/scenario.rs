@@ -70,7 +70,7 @@ pub(super) fn scenario_of(node: impl Fn(u32) -> RaftKv + Clone + 'static) -> Sce
         .faults(Mix::All.nemesis())
         .focus("the leader", |sim: &Simulation<RaftKv>| leader(sim))
         .core(CoreSpec::majority(5))
-        .lying_disks(3)
+        .lying_disks(CoreSpec::majority(5))
         .node_state(RaftKv::state_line)
         .check(Check::properties(&invariants::PROPERTIES, || {
             let mut safety = invariants::safety();

@@ -5,7 +5,8 @@
 //! from. As TigerBeetle's VOPR does with its fault atlas, the nemesis
 //! therefore chooses, per seed, which disks may lie: at most `nodes -
 //! intact` of them, where `intact` is the quorum the model needs (declared
-//! with `Scenario::lying_disks`). Every storage fault of the plan lands on
+//! with `Scenario::lying_disks`), and never a node the model requires
+//! intact (a primary-backup's configuration service, say). Every storage fault of the plan lands on
 //! one of those disks, so at least `intact` nodes keep an intact copy of
 //! every block for the whole run, and a failure means a bug in the model,
 //! not bad luck.

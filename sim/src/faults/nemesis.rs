@@ -195,9 +195,10 @@ pub struct Extras {
     /// Which sets of nodes can make progress on their own, for the core
     /// liveness mode (see [`crate::core`]); None: the model defines no core.
     pub core: Option<CoreSpec>,
-    /// How many disks must stay intact when storage faults are drawn (see
-    /// [`crate::atlas`]); None: the model takes no storage faults.
-    pub intact_disks: Option<usize>,
+    /// Which disks must stay intact when storage faults are drawn: how
+    /// many, and which nodes among them (see [`crate::atlas`]); None: the
+    /// model takes no storage faults.
+    pub intact_disks: Option<CoreSpec>,
 }
 
 impl Extras {
@@ -522,15 +523,16 @@ impl Nemesis {
         if let Some(spec) = extras.core.as_ref().filter(|_| self.core_liveness) {
             plan.core = Some(CoreLiveness::draw(seed, nodes, spec));
         }
-        if let Some(intact) = extras.intact_disks {
+        if let Some(intact) = &extras.intact_disks {
             let disk = OwnStream {
                 kind: FaultKind::Disk,
                 label: "nemesis-disk",
                 first_id: 40_000,
                 most: 40,
             };
-            let spared = plan.core.as_ref().map_or(&[][..], |c| &c.core[..]);
-            let lying = Atlas::draw(seed, nodes, intact, spared).lying;
+            let mut spared = plan.core.as_ref().map_or(Vec::new(), |c| c.core.clone());
+            spared.extend(intact.required.iter().copied());
+            let lying = Atlas::draw(seed, nodes, intact.quorum, &spared).lying;
             self.add_own_stream(&mut plan, seed, disk, &lying, nodes, horizon);
         }
         plan

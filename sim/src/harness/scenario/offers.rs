@@ -87,22 +87,24 @@ where
 
     /// Takes storage faults (the `disk` fault kind, in the `disks` and
     /// `all` mixes) on the disks the atlas lets lie: at most `nodes -
-    /// intact` of them per seed, so that `intact` nodes keep every block
-    /// intact (see [`crate::atlas`]). Without it, no plan has one.
-    pub fn lying_disks(mut self, intact: usize) -> Self {
+    /// intact.quorum` of them per seed, never a node `intact` requires, so
+    /// that a quorum with every required node keeps every block intact
+    /// (see [`crate::atlas`]). Without it, no plan has one.
+    pub fn lying_disks(mut self, intact: CoreSpec) -> Self {
         assert!(
-            (1..self.config.nodes).contains(&intact),
-            "1 to {} disks stay intact",
+            (1..self.config.nodes).contains(&intact.quorum)
+                && intact.required.len() <= intact.quorum,
+            "1 to {} disks stay intact, the required ones among them",
             self.config.nodes - 1
         );
         self.extras.intact_disks = Some(intact);
         self
     }
 
-    /// How many disks stay intact under storage faults, if the scenario
-    /// takes them.
-    pub fn intact_disks(&self) -> Option<usize> {
-        self.extras.intact_disks
+    /// Which disks stay intact under storage faults, if the scenario takes
+    /// them.
+    pub fn intact_disks(&self) -> Option<&CoreSpec> {
+        self.extras.intact_disks.as_ref()
     }
 
     /// The cores this scenario declares, if any.
