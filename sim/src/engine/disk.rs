@@ -17,6 +17,9 @@ impl<N: Node> Simulation<N> {
     #[inline]
     pub(super) fn after_disk(&mut self, node: NodeId) {
         let storage = &mut self.runtimes[node.index()].storage;
+        if !storage.needs_attention() {
+            return; // the common case: one test per handler
+        }
         if storage.is_halted() {
             self.crash(node, false);
             self.queue_fault(RESTART_AFTER_HALT, Fault::Restart { node });

@@ -312,6 +312,13 @@ impl<B: Clone> Storage<B> {
         self.armed.halted
     }
 
+    /// True when a sync failed or tore, or a slow sync is owed: what the
+    /// engine must act on after a handler.
+    #[inline]
+    pub(crate) fn needs_attention(&self) -> bool {
+        self.armed.halted || self.armed.slow_syncs > 0
+    }
+
     /// How long the slow syncs since the last call keep the node busy
     /// (zero when the disk is not slow).
     #[inline]
