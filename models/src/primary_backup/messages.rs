@@ -29,16 +29,25 @@ impl Config {
 /// replicas.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PbMsg<S: StateMachine = KvStore> {
-    /// Replica to service: "I am alive; the configuration I know is `epoch`
-    /// (0: none since I started), and, as its primary, I am `ready`."
-    Ping {
-        /// The epoch of the configuration the replica knows.
-        epoch: u64,
-        /// Whether it serves as that epoch's primary (every backup synced).
-        ready: bool,
-    },
+    /// Replica to service: "I am alive", and what it holds.
+    Ping(Ping),
     /// Service to replica: the current configuration.
     Config(Config),
+    /// Service to the primary of `epoch`: every backup holds its snapshot,
+    /// and the service has made `epoch` the active one: serve.
+    Serve {
+        /// The epoch.
+        epoch: u64,
+    },
+    /// Service to a replica whose disk lost its state: "I know; the
+    /// current epoch is `epoch`", answering the ping that carried `nonce`.
+    Rejoin {
+        /// The nonce of the ping answered.
+        nonce: u64,
+        /// The service's epoch, which no longer counts the replica as a
+        /// member.
+        epoch: u64,
+    },
     /// Primary to backup: the whole state, at the start of an epoch.
     Snapshot {
         /// The primary's epoch.
@@ -99,19 +108,55 @@ pub enum PbMsg<S: StateMachine = KvStore> {
     },
 }
 
+/// A replica's ping to the service: "I am alive, and this is what I hold."
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Ping {
+    /// The epoch of the configuration the replica knows (0: none since it
+    /// started).
+    pub epoch: u64,
+    /// As that epoch's primary, every backup holds its snapshot: it asks
+    /// to serve.
+    pub ready: bool,
+    /// The epoch of the last snapshot it installed (as a primary, the epoch
+    /// it took office in), 0 when its disk lost it: the service tells from
+    /// it whether the replica holds every acknowledged write.
+    pub installed: u64,
+    /// What its disk kept.
+    pub disk: Disk,
+}
+
+/// What a replica's disk kept, as it tells the service.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Disk {
+    /// Everything it acknowledged (as far as it can tell).
+    #[default]
+    Whole,
+    /// It found its state damaged, and the service has answered: it holds
+    /// nothing until it installs a snapshot.
+    Lost,
+    /// It found its state damaged, and waits for the service's
+    /// [`PbMsg::Rejoin`] carrying `nonce` before it takes part in anything.
+    Awaiting {
+        /// A number drawn at the recovery, so that no earlier answer passes
+        /// for this one.
+        nonce: u64,
+    },
+}
+
 /// The one timer: a periodic tick.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Tick;
 
-/// A storage block (each node uses block 0 only).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A storage block (each node uses block 0 only, sealed and mirrored: see
+/// [`super::disk`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PbBlock<S: StateMachine = KvStore> {
     /// The service's state.
     Service {
         /// The current configuration.
         config: Config,
-        /// The replicas known to hold every acknowledged write.
-        synced: BTreeSet<NodeId>,
+        /// The last epoch whose primary was let serve.
+        active: u64,
     },
     /// A replica's state.
     Replica {
@@ -123,5 +168,8 @@ pub enum PbBlock<S: StateMachine = KvStore> {
         applied: u64,
         /// The epoch of the last snapshot installed.
         installed: u64,
+        /// Its state was lost to a damaged disk, and no snapshot has been
+        /// installed since: it holds nothing anyone acknowledged.
+        lost: bool,
     },
 }

@@ -12,18 +12,19 @@
 //! store here, and the queue's broker in [`crate::queue`].
 //!
 //! Files: [`machine`], [`messages`], [`config_service`], [`replica`],
-//! [`invariants`] and [`scenario`].
+//! [`disk`], [`invariants`] and [`scenario`].
 
 pub mod config_service;
+pub mod disk;
 pub mod invariants;
 pub mod machine;
 pub mod messages;
 pub mod replica;
 pub mod scenario;
 
-use crate::kv::{KvReply, KvRequest};
+use crate::kv::{KvReply, KvRequest, KvStore};
 pub use config_service::ConfigService;
-use messages::{PbBlock, PbMsg, Tick};
+use messages::{PbMsg, Tick};
 pub use replica::Replica;
 pub use scenario::{scenario, PrimaryBackupModel};
 use sim::{Context, Node, NodeId, OpId, SimDuration};
@@ -42,6 +43,15 @@ sim::bug_switches! {
         NoEpochFencing = "no-epoch-fencing", caught by All within 100,
         /// The service promotes any live replica, synced or not.
         PromoteStaleBackup = "promote-stale-backup", caught by All within 100,
+        /// Recovery believes what it reads: one copy of the block, no
+        /// checksum. A rotten block brings a replica back with an empty
+        /// store that claims every operation it had applied.
+        TrustUncheckedReads = "trust-unchecked-reads", caught by All within 500,
+        /// A failed fsync is taken for success: a replica acknowledges
+        /// writes a full or failing disk dropped, and a crash loses them.
+        /// Its budget is under the `disks` mix: the `all` mix draws storage
+        /// faults on some seeds only, and first fails it at seed 537.
+        IgnoreFsyncErrors = "ignore-fsync-errors", caught by Disks within 500,
     }
 }
 
@@ -84,7 +94,7 @@ impl PbNode {
 impl Node for PbNode {
     type Message = PbMsg;
     type Timer = Tick;
-    type Block = PbBlock;
+    type Block = disk::Sealed<KvStore>;
     type Op = KvRequest;
     type Reply = KvReply;
 
@@ -93,10 +103,9 @@ impl Node for PbNode {
     }
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
-        let block = ctx.storage().read(0).ok().flatten().cloned();
         match self {
-            PbNode::Service(s) => s.recover(block.as_ref()),
-            PbNode::Replica(r) => r.recover(block.as_ref()),
+            PbNode::Service(s) => s.recover(ctx),
+            PbNode::Replica(r) => r.recover(ctx),
         }
         ctx.set_timer(TICK, Tick);
     }
@@ -111,9 +120,7 @@ impl Node for PbNode {
 
     fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: PbMsg) {
         match (self, msg) {
-            (PbNode::Service(s), PbMsg::Ping { epoch, ready }) => {
-                s.on_ping(ctx, from, epoch, ready)
-            }
+            (PbNode::Service(s), PbMsg::Ping(ping)) => s.on_ping(ctx, from, ping),
             (PbNode::Service(s), PbMsg::Suspect { epoch, backup }) => {
                 s.on_suspect(ctx, from, epoch, backup)
             }
@@ -130,5 +137,9 @@ impl Node for PbNode {
             }
             PbNode::Replica(r) => r.on_client_op(ctx, op, request),
         }
+    }
+
+    fn rot(block: &Self::Block, noise: u64) -> Option<Self::Block> {
+        disk::rot(block, noise)
     }
 }

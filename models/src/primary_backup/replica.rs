@@ -16,11 +16,23 @@
 //!
 //! Epoch, store and applied count are synced before any message that depends
 //! on them, so a restarted replica comes back with what it acknowledged.
+//!
+//! **A disk that lies.** A replica that finds its block damaged at recovery
+//! has lost everything, its epoch too, so it could no longer fence a deposed
+//! primary. It takes part in nothing until the service answers its ping with
+//! [`PbMsg::Rejoin`] (matched by a nonce, so that no older answer passes for
+//! it): by then the service has stopped counting it as a copy, and its epoch
+//! is current. It stays *lost* (never primary, and not a copy) until it
+//! installs a snapshot. A primary with no backup serves nothing, so that
+//! every acknowledged write has two copies, and one of them survives any
+//! one lying disk.
 
+use super::disk::{self, Sealed};
 use super::machine::StateMachine;
-use super::messages::{Config, PbBlock, PbMsg};
+use super::messages::{Config, Disk, PbBlock, PbMsg, Ping};
 use super::PbBug;
 use crate::kv::KvStore;
+use sim::sealed::Loaded;
 use sim::{Context, Node, NodeId, OpId, SimDuration, SimTime};
 use std::collections::BTreeMap;
 
@@ -33,6 +45,10 @@ pub mod probes {
     pub const STALE_PRIMARY_FENCED: &str = "a stale primary's forward fenced";
     /// A backup kept a forward that arrived ahead of a gap.
     pub const FORWARD_AHEAD_OF_GAP: &str = "a forward arrived ahead of a gap";
+    /// A replica found its block damaged at recovery.
+    pub const STATE_LOST: &str = "a replica's disk lost its state";
+    /// A replica that had lost its state installed a snapshot.
+    pub const LOST_STATE_RESTORED: &str = "a lost replica restored from a snapshot";
 }
 /// The most forwards a backup keeps ahead of a gap.
 const AHEAD_LIMIT: usize = 1024;
@@ -75,6 +91,8 @@ struct Primary<S: StateMachine> {
     queued: Vec<(Requester, S::Request)>,
     /// Per backup: when it last acknowledged anything (or the epoch began).
     heard: BTreeMap<NodeId, SimTime>,
+    /// The service has let it serve ([`PbMsg::Serve`]).
+    confirmed: bool,
 }
 
 impl<S: StateMachine> Default for Primary<S> {
@@ -85,22 +103,30 @@ impl<S: StateMachine> Default for Primary<S> {
             waiting: Vec::new(),
             queued: Vec::new(),
             heard: BTreeMap::new(),
+            confirmed: false,
         }
     }
 }
 
 impl<S: StateMachine> Primary<S> {
+    /// It has a backup, and every backup holds the snapshot: with no
+    /// backup, a write would have one copy, and it serves nothing.
     fn ready(&self) -> bool {
-        self.acked.values().all(Option::is_some)
+        !self.acked.is_empty() && self.acked.values().all(Option::is_some)
+    }
+
+    /// Ready, and let serve by the service.
+    fn serving(&self) -> bool {
+        self.ready() && self.confirmed
     }
 
     /// The highest index every backup has acknowledged.
-    fn durable(&self, applied: u64) -> u64 {
+    fn durable(&self) -> u64 {
         self.acked
             .values()
             .map(|a| a.unwrap_or(0))
             .min()
-            .unwrap_or(applied)
+            .unwrap_or(0)
     }
 }
 
@@ -116,13 +142,19 @@ pub struct Replica<S: StateMachine = KvStore> {
     installed: u64,
     /// The configuration of `epoch`, once learned since the last start.
     config: Option<Config>,
-    primary: Option<Primary<S>>,
+    /// Its bookkeeping as primary (boxed: most replicas are backups).
+    primary: Option<Box<Primary<S>>>,
     /// Ghost state for the invariants, never read by the protocol: per
     /// client, the highest sequence number this replica answered as primary.
     answered: BTreeMap<u32, u32>,
     /// As a backup: forwards of its epoch that arrived ahead of a gap
     /// (reordered by the network), applied once the gap fills. Volatile.
     ahead: BTreeMap<u64, S::Request>,
+    /// What its disk kept: `Lost` once its state was lost to a damaged
+    /// disk, until a snapshot restores it (it is no copy of anything);
+    /// `Awaiting` before that, until the service's [`PbMsg::Rejoin`] (it
+    /// takes part in nothing). Only `Lost` is written down.
+    disk: Disk,
 }
 
 impl<S: StateMachine> Replica<S> {
@@ -144,6 +176,7 @@ impl<S: StateMachine> Replica<S> {
             primary: None,
             answered: BTreeMap::new(),
             ahead: BTreeMap::new(),
+            disk: Disk::Whole,
         }
     }
 
@@ -157,46 +190,101 @@ impl<S: StateMachine> Replica<S> {
     }
     /// True when it serves clients as the primary of its epoch.
     pub fn serving(&self) -> bool {
-        self.primary.as_ref().is_some_and(Primary::ready)
+        self.primary.as_ref().is_some_and(|p| p.serving())
     }
     /// Per client, the highest sequence number it answered as primary (ghost).
     pub fn answered(&self) -> &BTreeMap<u32, u32> {
         &self.answered
     }
 
+    /// True when its state was lost to a damaged disk and not yet restored.
+    pub fn lost(&self) -> bool {
+        self.disk != Disk::Whole
+    }
+
+    /// Whether it waits for the service's [`PbMsg::Rejoin`].
+    fn awaiting(&self) -> bool {
+        matches!(self.disk, Disk::Awaiting { .. })
+    }
+
     fn fencing(&self) -> bool {
         self.bug != Some(PbBug::NoEpochFencing)
     }
 
-    /// Restores the synced state after a restart.
-    pub fn recover(&mut self, block: Option<&PbBlock<S>>) {
-        if let Some(PbBlock::Replica {
-            epoch,
-            store,
-            applied,
-            installed,
-        }) = block
-        {
-            self.epoch = *epoch;
-            self.store = store.clone();
-            self.applied = *applied;
-            self.installed = *installed;
+    /// Restores the synced state after a restart. A damaged block leaves
+    /// the replica empty, waiting for the service (see the module's doc).
+    pub fn recover<N: Node<Block = Sealed<S>>>(&mut self, ctx: &mut Context<'_, N>) {
+        match disk::load(ctx, self.bug) {
+            Loaded::Absent => {}
+            Loaded::Trusted(PbBlock::Replica {
+                epoch,
+                store,
+                applied,
+                installed,
+                lost,
+            }) => {
+                self.epoch = epoch;
+                self.store = store;
+                self.applied = applied;
+                self.installed = installed;
+                self.disk = if lost { Disk::Lost } else { Disk::Whole };
+            }
+            Loaded::Trusted(PbBlock::Service { .. }) | Loaded::Untrusted => {
+                ctx.reached(probes::STATE_LOST);
+                let nonce = ctx.rng().next_u64();
+                self.disk = Disk::Awaiting { nonce };
+            }
         }
     }
 
-    fn save<N: Node<Message = PbMsg<S>, Block = PbBlock<S>>>(&self, ctx: &mut Context<'_, N>) {
+    fn save<N: Node<Message = PbMsg<S>, Block = Sealed<S>>>(&self, ctx: &mut Context<'_, N>) {
         let block = PbBlock::Replica {
             epoch: self.epoch,
             store: self.store.clone(),
             applied: self.applied,
             installed: self.installed,
+            lost: self.disk != Disk::Whole,
         };
-        ctx.storage().write(0, block);
-        ctx.storage().sync();
+        disk::save(ctx, self.bug, block);
+    }
+
+    /// What its pings say.
+    fn ping(&self) -> Ping {
+        let epoch = self.config.as_ref().map_or(0, |c| c.epoch);
+        let disk = self.disk;
+        let installed = if disk == Disk::Whole {
+            self.installed
+        } else {
+            0
+        };
+        Ping {
+            epoch,
+            ready: self
+                .primary
+                .as_ref()
+                .is_some_and(|p| p.ready() && !p.confirmed),
+            installed,
+            disk,
+        }
+    }
+
+    /// The service's answer to a ping from the replica that lost its state.
+    fn on_rejoin<N: Node<Message = PbMsg<S>, Block = Sealed<S>>>(
+        &mut self,
+        ctx: &mut Context<'_, N>,
+        nonce: u64,
+        epoch: u64,
+    ) {
+        if self.disk != (Disk::Awaiting { nonce }) {
+            return;
+        }
+        self.disk = Disk::Lost;
+        self.epoch = self.epoch.max(epoch);
+        self.save(ctx);
     }
 
     /// Stops serving: every client waiting here is sent to `hint`.
-    fn step_down<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    fn step_down<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         hint: Option<NodeId>,
@@ -210,39 +298,47 @@ impl<S: StateMachine> Replica<S> {
     }
 
     /// A configuration from the service.
-    pub fn on_config<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    pub fn on_config<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         config: Config,
     ) {
         let known = self.config.as_ref().map_or(0, |c| c.epoch);
-        if config.epoch < self.epoch || config.epoch <= known {
+        if config.epoch < self.epoch || config.epoch <= known || self.awaiting() {
             return;
         }
         self.step_down(ctx, config.primary);
-        if config.epoch > self.epoch {
-            self.epoch = config.epoch;
+        let promoted = config.primary == Some(ctx.id()) && !self.lost();
+        // As primary, its own state is the epoch's snapshot: written down
+        // before it serves, so that it tells the service so after a crash.
+        let installed = if promoted {
+            config.epoch
+        } else {
+            self.installed
+        };
+        if config.epoch > self.epoch || installed != self.installed {
+            self.epoch = self.epoch.max(config.epoch);
+            self.installed = installed;
             self.ahead.clear();
             self.save(ctx);
         }
-        if config.primary == Some(ctx.id()) {
+        if promoted {
             ctx.sometimes(probes::BACKUP_PROMOTED, self.epoch > 1);
-            self.installed = self.epoch; // its own state is the epoch's snapshot
             let acked = config.backups.iter().map(|&b| (b, None)).collect();
             let now = ctx.now();
             let heard = config.backups.iter().map(|&b| (b, now)).collect();
-            self.primary = Some(Primary {
+            self.primary = Some(Box::new(Primary {
                 acked,
                 heard,
                 ..Primary::default()
-            });
+            }));
             self.send_snapshots(ctx);
         }
         self.config = Some(config);
         self.after_acks(ctx);
     }
 
-    fn send_snapshots<N: Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
+    fn send_snapshots<N: Node<Message = PbMsg<S>, Block = Sealed<S>>>(
         &self,
         ctx: &mut Context<'_, N>,
     ) {
@@ -258,13 +354,11 @@ impl<S: StateMachine> Replica<S> {
     }
 
     /// The periodic tick: ping the service, resend what is unacknowledged.
-    pub fn on_tick<N: Node<Message = PbMsg<S>, Block = PbBlock<S>>>(
+    pub fn on_tick<N: Node<Message = PbMsg<S>, Block = Sealed<S>>>(
         &self,
         ctx: &mut Context<'_, N>,
     ) {
-        let epoch = self.config.as_ref().map_or(0, |c| c.epoch);
-        let ready = self.serving();
-        ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready });
+        ctx.send(NodeId::from(0), PbMsg::Ping(self.ping()));
         let Some(p) = &self.primary else { return };
         self.send_snapshots(ctx);
         let now = ctx.now();
@@ -296,7 +390,7 @@ impl<S: StateMachine> Replica<S> {
     }
 
     /// A client operation.
-    pub fn on_client_op<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    pub fn on_client_op<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         op: OpId,
@@ -306,7 +400,7 @@ impl<S: StateMachine> Replica<S> {
     }
 
     /// A request from a client, or from another node ([`PbMsg::Call`]).
-    fn on_request<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    fn on_request<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         who: Requester,
@@ -316,7 +410,7 @@ impl<S: StateMachine> Replica<S> {
             let hint = self.config.as_ref().and_then(|c| c.primary);
             return who.answer(ctx, S::redirect(hint));
         };
-        if !p.ready() {
+        if !p.serving() {
             return p.queued.push((who, request));
         }
         S::stamp(&mut request, ctx.now());
@@ -365,16 +459,15 @@ impl<S: StateMachine> Replica<S> {
 
     /// Answers what every backup now holds; starts serving once all have the
     /// snapshot.
-    fn after_acks<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    fn after_acks<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
     ) {
-        let applied = self.applied;
         let Some(p) = &mut self.primary else { return };
-        if !p.ready() {
+        if !p.serving() {
             return;
         }
-        let durable = p.durable(applied);
+        let durable = p.durable();
         p.unacked = p.unacked.split_off(&(durable + 1));
         let (done, waiting): (Vec<_>, Vec<_>) = p.waiting.drain(..).partition(|w| w.0 <= durable);
         p.waiting = waiting;
@@ -395,7 +488,7 @@ impl<S: StateMachine> Replica<S> {
     }
 
     /// A message from another replica.
-    pub fn on_message<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    pub fn on_message<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -403,6 +496,13 @@ impl<S: StateMachine> Replica<S> {
     ) {
         match msg {
             PbMsg::Config(config) => self.on_config(ctx, config),
+            PbMsg::Rejoin { nonce, epoch } => self.on_rejoin(ctx, nonce, epoch),
+            PbMsg::Serve { epoch } => {
+                if let Some(p) = self.primary.as_mut().filter(|p| p.ready()) {
+                    p.confirmed |= epoch == self.epoch;
+                }
+                self.after_acks(ctx);
+            }
             PbMsg::Snapshot {
                 epoch,
                 store,
@@ -432,12 +532,12 @@ impl<S: StateMachine> Replica<S> {
                 }
             }
             PbMsg::Call { id, request } => self.on_request(ctx, Requester::Node(from, id), request),
-            PbMsg::Ping { .. } | PbMsg::Suspect { .. } | PbMsg::Answer { .. } => {}
+            PbMsg::Ping(_) | PbMsg::Suspect { .. } | PbMsg::Answer { .. } => {}
         }
     }
 
     /// A primary's whole state, at the start of its epoch (or resent).
-    fn on_snapshot<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    fn on_snapshot<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -445,6 +545,9 @@ impl<S: StateMachine> Replica<S> {
         store: S,
         applied: u64,
     ) {
+        if self.awaiting() {
+            return;
+        }
         if epoch < self.epoch {
             return ctx.send(from, PbMsg::Fenced { epoch: self.epoch });
         }
@@ -460,13 +563,15 @@ impl<S: StateMachine> Replica<S> {
             self.store = store;
             self.applied = applied;
             self.installed = epoch;
+            ctx.sometimes(probes::LOST_STATE_RESTORED, self.disk == Disk::Lost);
+            self.disk = Disk::Whole;
         }
         self.save(ctx);
         ctx.send(from, PbMsg::SnapshotAck { epoch });
     }
 
     /// A backup holds the snapshot; the primary serves once every backup does.
-    fn on_snapshot_ack<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    fn on_snapshot_ack<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -484,16 +589,15 @@ impl<S: StateMachine> Replica<S> {
                 *a = Some(applied);
             }
         }
-        let was_ready = self.serving();
+        let was_ready = self.primary.as_ref().is_some_and(|p| p.ready());
         self.after_acks(ctx);
-        if !was_ready && self.serving() {
-            let epoch = self.epoch;
-            ctx.send(NodeId::from(0), PbMsg::Ping { epoch, ready: true });
+        if !was_ready && self.primary.as_ref().is_some_and(|p| p.ready()) {
+            ctx.send(NodeId::from(0), PbMsg::Ping(self.ping()));
         }
     }
 
     /// Operation `index` of `epoch`, forwarded by the primary.
-    fn on_forward<N: Node<Message = PbMsg<S>, Block = PbBlock<S>, Reply = S::Reply>>(
+    fn on_forward<N: Node<Message = PbMsg<S>, Block = Sealed<S>, Reply = S::Reply>>(
         &mut self,
         ctx: &mut Context<'_, N>,
         from: NodeId,
@@ -501,6 +605,9 @@ impl<S: StateMachine> Replica<S> {
         index: u64,
         request: S::Request,
     ) {
+        if self.awaiting() {
+            return;
+        }
         if self.fencing() && (epoch != self.epoch || epoch != self.installed) {
             if epoch < self.epoch {
                 ctx.reached(probes::STALE_PRIMARY_FENCED);

@@ -4,10 +4,11 @@ use super::invariants;
 use super::replica::probes;
 use super::{PbBug, PbNode};
 use crate::kv::{history, KvClients, KvRequest};
+use sim::core::CoreSpec;
 use sim::model::EngineModel;
 use sim::scenario::{Check, Scenario};
 use sim::spec::kv::Kv;
-use sim::{Mix, SimDuration, Simulation};
+use sim::{Mix, NodeId, SimDuration, Simulation};
 
 /// `primary-backup`, described once for the catalog.
 #[derive(Clone, Copy, Debug, Default)]
@@ -45,8 +46,19 @@ pub fn primary(sim: &Simulation<PbNode>) -> Option<sim::NodeId> {
         .map(|(id, _)| id)
 }
 
+/// The disks that may lie: one replica's at most, never the service's. A
+/// primary answers only once a backup holds a write too, so one of every
+/// acknowledged write's two copies is intact.
+pub fn lying_disks() -> CoreSpec {
+    CoreSpec {
+        quorum: 3,
+        required: vec![NodeId(0)],
+    }
+}
+
 /// The configuration service and three replicas, three clients of
-/// [`KvClients`], the `all` mix, both invariants after every event,
+/// [`KvClients`], the `all` mix (with storage faults on one replica's disk:
+/// [`lying_disks`]), both invariants after every event,
 /// linearizability under the `kv` spec, 10 s of safety; then, healed, a
 /// serving primary and every client's next operation.
 pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
@@ -55,6 +67,7 @@ pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
         .clients(3, KvClients::default)
         .faults(Mix::All.nemesis())
         .focus("the primary", primary)
+        .lying_disks(lying_disks())
         .check(Check::monitor(
             "one primary per epoch",
             invariants::one_primary_per_epoch,
@@ -68,5 +81,7 @@ pub fn scenario(bug: Option<PbBug>) -> Scenario<PbNode> {
         .probe(probes::BACKUP_PROMOTED, 20)
         .probe(probes::STALE_PRIMARY_FENCED, 20)
         .probe(probes::FORWARD_AHEAD_OF_GAP, 20)
+        .probe(probes::STATE_LOST, 50)
+        .probe(probes::LOST_STATE_RESTORED, 100)
         .run_for(SimDuration::from_secs(10))
 }

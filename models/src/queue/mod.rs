@@ -28,7 +28,8 @@ pub mod scenario;
 pub mod sink;
 pub mod workload;
 
-use crate::primary_backup::messages::{PbBlock, PbMsg};
+use crate::primary_backup::disk;
+use crate::primary_backup::messages::PbMsg;
 use crate::primary_backup::{ConfigService, PbBug, Replica, TICK};
 pub use consumer::Consumer;
 use machine::{QReply, QRequest, QueueMachine};
@@ -144,7 +145,7 @@ impl QNode {
 impl Node for QNode {
     type Message = PbMsg<QueueMachine>;
     type Timer = QTimer;
-    type Block = PbBlock<QueueMachine>;
+    type Block = disk::Sealed<QueueMachine>;
     type Op = QRequest;
     type Reply = QReply;
 
@@ -159,11 +160,10 @@ impl Node for QNode {
     }
 
     fn on_recover(&mut self, ctx: &mut Context<'_, Self>) {
-        let block = ctx.storage().read(0).ok().flatten().cloned();
         match self {
-            QNode::Service(s) => s.recover(block.as_ref()),
-            QNode::Broker(r) => r.recover(block.as_ref()),
-            QNode::Sink(s) => return s.recover(block.as_ref()),
+            QNode::Service(s) => s.recover(ctx),
+            QNode::Broker(r) => r.recover(ctx),
+            QNode::Sink(s) => return s.recover(ctx),
             QNode::Consumer(c) => return c.start(ctx),
         }
         ctx.set_timer(TICK, QTimer::Tick);
@@ -186,7 +186,7 @@ impl Node for QNode {
 
     fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: PbMsg<QueueMachine>) {
         match (self, msg) {
-            (QNode::Service(s), PbMsg::Ping { epoch, ready }) => s.on_ping(ctx, from, epoch, ready),
+            (QNode::Service(s), PbMsg::Ping(ping)) => s.on_ping(ctx, from, ping),
             (QNode::Service(s), PbMsg::Suspect { epoch, backup }) => {
                 s.on_suspect(ctx, from, epoch, backup)
             }

@@ -5,8 +5,10 @@
 
 use super::machine::{Effect, QReply, QRequest, QueueMachine};
 use super::QNode;
+use crate::primary_backup::disk;
 use crate::primary_backup::machine::StateMachine;
 use crate::primary_backup::messages::{PbBlock, PbMsg};
+use sim::sealed::Loaded;
 use sim::{Context, NodeId};
 use std::collections::BTreeMap;
 
@@ -29,10 +31,12 @@ impl Sink {
         &self.machine.effects
     }
 
-    /// After a crash: the synced effects.
-    pub fn recover(&mut self, block: Option<&PbBlock<QueueMachine>>) {
-        if let Some(PbBlock::Replica { store, .. }) = block {
-            self.machine = store.clone();
+    /// After a crash: the synced effects. The sink's disk is never one
+    /// that lies (the queue takes no storage faults); a damaged block
+    /// leaves it empty.
+    pub fn recover(&mut self, ctx: &mut Context<'_, QNode>) {
+        if let Loaded::Trusted(PbBlock::Replica { store, .. }) = disk::load(ctx, None) {
+            self.machine = store;
         }
     }
 
@@ -54,9 +58,9 @@ impl Sink {
                 store: self.machine.clone(),
                 applied: 0,
                 installed: 0,
+                lost: false,
             };
-            ctx.storage().write(0, block);
-            ctx.storage().sync();
+            disk::save(ctx, None, block);
         }
         ctx.send(from, PbMsg::Answer { id, reply });
     }
