@@ -46,6 +46,12 @@ pub struct SimRng {
 }
 
 impl SimRng {
+    /// How far the stream has run, in 32-bit words: two copies of one
+    /// stream at the same position draw the same values from there on.
+    pub fn position(&self) -> u128 {
+        self.inner.get_word_pos()
+    }
+
     /// The stream named `label` under root seed `seed`.
     pub fn from_seed_and_label(seed: u64, label: &str) -> SimRng {
         SimRng::stream(seed, label, 0)

@@ -107,13 +107,13 @@ pub enum RegisterMsg {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 enum Phase {
     Query { best: (Timestamp, Option<i64>) },
     Store,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Pending {
     op_id: OpId,
     op: RegisterOp,
@@ -126,7 +126,7 @@ struct Pending {
 }
 
 /// One replica and coordinator.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Register {
     bug: Option<RegisterBug>,
     ts: Timestamp,

@@ -83,14 +83,14 @@ pub use search::{mutate, strategy};
 
 pub use config::SimConfig;
 pub use disk::DiskFault;
-pub use engine::{Census, Focus, NodeStatus, Simulation};
+pub use engine::{Census, Explorable, Focus, NodeStatus, Pending, PendingKind, Simulation};
 pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;
 pub use link::LinkConfig;
 pub use mix::Mix;
 pub use nemesis::{FaultKind, Nemesis};
-pub use node::{Context, Effect, Node};
+pub use node::{Context, Effect, Node, Observed};
 pub use node_id::{NodeId, OpId};
 pub use node_table::{live_nodes, NodeTable};
 pub use partition::Partition;

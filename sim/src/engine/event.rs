@@ -8,6 +8,7 @@ use crate::node_id::{NodeId, OpId};
 use crate::timers::TimerId;
 
 /// One pending event.
+#[derive(Clone)]
 pub(crate) enum Event<M, T, O> {
     Start {
         node: NodeId,

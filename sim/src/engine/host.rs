@@ -27,6 +27,7 @@ struct HostState<N: Node> {
     timers: TimerSlab,
     /// Probes reached; fault points are off under another host.
     marks: Marks,
+    observed: std::cell::Cell<crate::node::Observed>,
 }
 
 /// Builds a fresh node; called at start and at every restart.
@@ -62,6 +63,7 @@ impl<N: Node> Hosted<N> {
                 storage: Storage::default(),
                 timers: TimerSlab::default(),
                 marks: Marks::new(seed, Buggify::Off),
+                observed: Default::default(),
             },
             factory: Box::new(factory),
             version: 0,
@@ -106,6 +108,7 @@ impl<N: Node> Hosted<N> {
             rng: &mut state.rng,
             storage: &mut state.storage,
             marks: &mut state.marks,
+            observed: &state.observed,
             outbox: Outbox::Effects {
                 timers: &mut state.timers,
                 effects: &mut effects,

@@ -42,7 +42,7 @@ use crate::trace::{digest, DropReason, Trace, TraceEvent};
 use crate::world::{ClientReply, Stats, World};
 
 /// Whether a node is running.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeStatus {
     /// Handling events.
@@ -89,9 +89,13 @@ pub type Focus<N> = std::rc::Rc<dyn Fn(&Simulation<N>) -> Option<NodeId>>;
 
 use crate::versions::Factory;
 mod census;
+mod choice;
 mod disk;
+mod snapshot;
 mod upgrade;
 pub use census::Census;
+pub use choice::{Pending, PendingKind};
+pub use snapshot::Explorable;
 
 use crate::versions::NodeFactory;
 
@@ -112,6 +116,8 @@ pub struct Simulation<N: Node> {
     healed_core: Option<Vec<NodeId>>,
     /// The fault points evaluated and the probes reached.
     marks: Marks,
+    /// Whether any handler has read its clock or random stream.
+    observed: std::cell::Cell<crate::node::Observed>,
 }
 
 impl<N: Node> Simulation<N> {
@@ -157,6 +163,7 @@ impl<N: Node> Simulation<N> {
             runtimes,
             world,
             next_op_id: 0,
+            observed: Default::default(),
         })
     }
 
@@ -557,6 +564,7 @@ impl<N: Node> Simulation<N> {
             rng: &mut rt.rng,
             storage: &mut rt.storage,
             marks: &mut self.marks,
+            observed: &self.observed,
             outbox: Outbox::Engine {
                 world: &mut self.world,
                 incarnation: rt.incarnation,

@@ -13,14 +13,14 @@ use crate::node_id::NodeId;
 use std::collections::BTreeMap;
 
 /// A message waiting on a clogged link.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Held<M> {
     pub(crate) msg_id: u64,
     pub(crate) msg: M,
 }
 
 /// Links, partitions and clogs of one cluster.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Network<M> {
     nodes: usize,
     default_link: LinkConfig,

@@ -23,6 +23,7 @@ use crate::storage::Storage;
 use crate::time::{SimDuration, SimTime};
 use crate::timers::{TimerId, TimerSlab};
 use crate::world::World;
+use std::cell::Cell;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -118,6 +119,19 @@ pub enum Effect<N: Node> {
     },
 }
 
+/// What handlers have read beyond their node's state and inputs: the
+/// clock and the random stream. The exhaustive search leaves out of a
+/// state's fingerprint what no handler has read, so that two states that
+/// differ only in the time, or in how far a random stream has run, are one
+/// state for a model that never looks (see [`crate::Simulation::observed`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// A handler read its clock ([`Context::now`], [`Context::monotonic`]).
+    pub clock: bool,
+    /// A handler took its random stream ([`Context::rng`]).
+    pub random: bool,
+}
+
 /// Where a context's sends, timers and replies go.
 pub(crate) enum Outbox<'a, N: Node> {
     /// Straight into the engine's world, for the node in this incarnation.
@@ -143,6 +157,7 @@ pub struct Context<'a, N: Node> {
     rng: &'a mut SimRng,
     storage: &'a mut Storage<N::Block>,
     marks: &'a mut Marks,
+    observed: &'a Cell<Observed>,
     outbox: Outbox<'a, N>,
 }
 
@@ -153,6 +168,7 @@ pub(crate) struct Lent<'a, N: Node> {
     pub(crate) rng: &'a mut SimRng,
     pub(crate) storage: &'a mut Storage<N::Block>,
     pub(crate) marks: &'a mut Marks,
+    pub(crate) observed: &'a Cell<Observed>,
     pub(crate) outbox: Outbox<'a, N>,
 }
 
@@ -172,6 +188,7 @@ impl<'a, N: Node> Context<'a, N> {
             rng: lent.rng,
             storage: lent.storage,
             marks: lent.marks,
+            observed: lent.observed,
             outbox: lent.outbox,
         }
     }
@@ -191,6 +208,7 @@ impl<'a, N: Node> Context<'a, N> {
     /// The time on this node's own clock (which may be skewed; see [`crate::clock`]).
     #[inline]
     pub fn now(&self) -> SimTime {
+        self.saw_clock();
         self.clock.local(self.real_now)
     }
 
@@ -200,7 +218,19 @@ impl<'a, N: Node> Context<'a, N> {
     /// host that has one clock per node it reads the same as `now`.
     #[inline]
     pub fn monotonic(&self) -> SimTime {
+        self.saw_clock();
         self.clock.monotonic(self.real_now)
+    }
+
+    #[inline]
+    fn saw_clock(&self) {
+        let seen = self.observed.get();
+        if !seen.clock {
+            self.observed.set(Observed {
+                clock: true,
+                ..seen
+            });
+        }
     }
 
     /// Sends `msg` to `to` over the simulated network.
@@ -261,6 +291,13 @@ impl<'a, N: Node> Context<'a, N> {
     /// This node's random stream.
     #[inline]
     pub fn rng(&mut self) -> &mut SimRng {
+        let seen = self.observed.get();
+        if !seen.random {
+            self.observed.set(Observed {
+                random: true,
+                ..seen
+            });
+        }
         self.rng
     }
 

@@ -8,6 +8,7 @@ use crate::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+#[derive(Clone)]
 struct Entry<E> {
     at: SimTime,
     seq: u64,
@@ -33,6 +34,7 @@ impl<E> Ord for Entry<E> {
 }
 
 /// Pending events in deterministic order.
+#[derive(Clone)]
 pub(crate) struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,
@@ -71,6 +73,25 @@ impl<E> EventQueue<E> {
         self.heap.iter().map(|e| &e.event)
     }
 
+    /// Every pending event with its time and sequence number, in no
+    /// particular order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (SimTime, u64, &E)> {
+        self.heap.iter().map(|e| (e.at, e.seq, &e.event))
+    }
+
+    /// Removes and returns the event with sequence number `seq`, whatever
+    /// its time (an explorer choosing which event runs next). Linear in
+    /// the queue's length.
+    pub(crate) fn remove(&mut self, seq: u64) -> Option<(SimTime, E)> {
+        let mut entries = std::mem::take(&mut self.heap).into_vec();
+        let taken = entries
+            .iter()
+            .position(|e| e.seq == seq)
+            .map(|i| entries.swap_remove(i));
+        self.heap = BinaryHeap::from(entries);
+        taken.map(|e| (e.at, e.event))
+    }
+
     /// How many events are pending.
     pub(crate) fn len(&self) -> usize {
         self.heap.len()
@@ -90,5 +111,17 @@ mod tests {
         q.push(SimTime(5), "d");
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn an_event_is_removed_by_its_sequence_number_whatever_its_time() {
+        let mut q = EventQueue::new();
+        q.push(SimTime(1), "a");
+        q.push(SimTime(9), "b");
+        q.push(SimTime(5), "c");
+        assert_eq!(q.remove(1), Some((SimTime(9), "b")));
+        assert_eq!(q.remove(1), None);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ["a", "c"]);
     }
 }

@@ -115,6 +115,21 @@ impl<B> Default for Storage<B> {
     }
 }
 
+impl<B: Hash> Storage<B> {
+    /// Folds what a later read or crash can see into `h`: the synced
+    /// blocks, the buffered and dropped changes, the damage, and whether
+    /// the node has stopped (for a state's fingerprint; the sync count and
+    /// the armed faults, which no exhaustive search arms, are left out).
+    pub(crate) fn fingerprint(&self, h: &mut impl Hasher) {
+        self.synced.hash(h);
+        self.pending.hash(h);
+        self.dropped.hash(h);
+        self.corrupt.hash(h);
+        self.damaged.hash(h);
+        self.armed.halted.hash(h);
+    }
+}
+
 impl<B: Clone> Storage<B> {
     /// An empty disk whose blocks rot as `rot` says (see [`crate::Node::rot`]).
     pub fn rotting_by(rot: fn(&B, u64) -> Option<B>) -> Self {

@@ -22,7 +22,7 @@ impl fmt::Display for TimerId {
 }
 
 /// The engine's table of live timers.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct TimerSlab {
     generations: Vec<u32>,
     live: Vec<bool>,

@@ -51,6 +51,7 @@ pub struct Stats {
     pub events: u64,
 }
 
+#[derive(Clone)]
 pub(crate) struct World<M, T, O, R> {
     pub(crate) now: SimTime,
     pub(crate) queue: EventQueue<Event<M, T, O>>,

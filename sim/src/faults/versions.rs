@@ -18,18 +18,33 @@ pub type NodeFactory<N> = Box<dyn FnMut(NodeId) -> N>;
 /// Builds a fresh node of a version (1 to the newest).
 pub type VersionedFactory<N> = Box<dyn FnMut(NodeId, u32) -> N>;
 
+/// A factory a simulation's snapshots share (see `Simulation`'s `Clone`).
+type Shared<F> = std::rc::Rc<std::cell::RefCell<F>>;
+
 /// What a simulation builds nodes with, and the version each node runs.
+/// A snapshot of a simulation shares its factories: a factory must build
+/// the same node for the same id and version, as every model's does.
 pub(crate) struct Factory<N> {
-    base: NodeFactory<N>,
-    versioned: Option<(u32, VersionedFactory<N>)>,
+    base: Shared<NodeFactory<N>>,
+    versioned: Option<(u32, Shared<VersionedFactory<N>>)>,
     running: Vec<u32>,
+}
+
+impl<N> Clone for Factory<N> {
+    fn clone(&self) -> Self {
+        Factory {
+            base: self.base.clone(),
+            versioned: self.versioned.clone(),
+            running: self.running.clone(),
+        }
+    }
 }
 
 impl<N> Factory<N> {
     /// A factory of one version for a cluster of `nodes`.
     pub(crate) fn new(base: NodeFactory<N>, nodes: usize) -> Self {
         Factory {
-            base,
+            base: std::rc::Rc::new(std::cell::RefCell::new(base)),
             versioned: None,
             running: vec![1; nodes],
         }
@@ -38,6 +53,7 @@ impl<N> Factory<N> {
     /// Versions 1 to `newest`, built by `factory`.
     pub(crate) fn set_versions(&mut self, newest: u32, factory: VersionedFactory<N>) {
         assert!(newest >= 1, "versions count from 1");
+        let factory = std::rc::Rc::new(std::cell::RefCell::new(factory));
         self.versioned = Some((newest, factory));
     }
 
@@ -60,9 +76,9 @@ impl<N> Factory<N> {
     /// A fresh `node` of the version it runs.
     pub(crate) fn build(&mut self, node: NodeId) -> N {
         let version = self.running(node);
-        match &mut self.versioned {
-            Some((_, f)) => f(node, version),
-            None => (self.base)(node),
+        match &self.versioned {
+            Some((_, f)) => (f.borrow_mut())(node, version),
+            None => (self.base.borrow_mut())(node),
         }
     }
 

@@ -46,6 +46,7 @@ pub mod client_log;
 mod clients;
 mod core;
 mod coverage;
+pub mod exhaustive;
 mod hot;
 mod offers;
 mod regressions;

@@ -151,7 +151,7 @@ where
 
     /// The simulation of one run: the scenario's cluster for `seed`, with
     /// its focus, its versions and `plan` scheduled.
-    fn simulation(
+    pub(super) fn simulation(
         &self,
         seed: u64,
         plan: &FaultPlan,
@@ -242,7 +242,7 @@ where
     /// The transactional check, then the other checks of the history, at
     /// the end of the safety phase, as a failure when the history breaks
     /// one; an anomaly's first cycle goes in `cycle`.
-    fn check_transactions(
+    pub(super) fn check_transactions(
         &self,
         sim: &Simulation<N>,
         history: &ClientHistory<N>,

@@ -1,0 +1,321 @@
+//! The breadth-first search, its judge, and the replay of what it found.
+
+use super::seen::Seen;
+use super::state::{Scripts, State};
+use super::{observed_in, Bounds, Outcome, Progress, Step, Stopped, Violation};
+use crate::engine::Explorable;
+use crate::harness::scenario::check::{first_judged_failure, Body, Check, When};
+use crate::harness::scenario::report::{panic_text, Failure, FailureKind};
+use crate::harness::scenario::workload::{Scripted, Workload};
+use crate::harness::scenario::Scenario;
+use crate::linearizability::Verdict;
+use crate::marks::Buggify;
+use crate::node::Observed;
+use crate::plan::FaultPlan;
+use crate::rng::SimRng;
+use crate::trace::Trace;
+
+/// How often (in new states) a search tells its caller how far it got.
+const REPORT_EVERY: u64 = 4096;
+
+/// A replay of a search's steps.
+#[derive(Clone, Debug)]
+pub struct Replayed {
+    /// What broke, if anything did.
+    pub failure: Option<Failure>,
+    /// How many steps it took before it stopped.
+    pub taken: usize,
+    /// The trace hash of the run so far.
+    pub trace_hash: u64,
+    /// The trace, recorded.
+    pub trace: Trace,
+}
+
+/// One search of one scenario: its bounds, and the scripts and workload
+/// its clients run.
+struct Search<'s, N: Explorable> {
+    scenario: &'s Scenario<N>,
+    bounds: Bounds,
+    scripts: Scripts<N::Op>,
+    workload: Box<dyn Workload<N>>,
+}
+
+/// The end of one pass of a search, or a call for another pass that keeps
+/// more in each state.
+enum Pass {
+    Done(Outcome),
+    Widen(Observed),
+}
+
+impl<N: Explorable + 'static> Scenario<N> {
+    /// Searches every behaviour within `bounds`, breadth first (see
+    /// [`super`]). `progress` hears how far it got every few thousand
+    /// states and at each depth; it stops the search by returning false.
+    pub fn explore_exhaustive(
+        &self,
+        bounds: Bounds,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Outcome {
+        let search = Search::new(self, bounds);
+        let mut include = Observed::default();
+        loop {
+            match search.pass(include, progress) {
+                Pass::Done(mut outcome) => {
+                    observed_in(&mut outcome, include);
+                    return outcome;
+                }
+                Pass::Widen(wider) => include = wider,
+            }
+        }
+    }
+
+    /// Takes `steps` from the start of a search within `bounds`, judging as
+    /// the search does, and stops at the first failure. A step that cannot
+    /// be taken where it comes is an error naming it.
+    pub fn replay_steps(&self, bounds: Bounds, steps: &[Step]) -> Result<Replayed, String> {
+        let search = Search::new(self, bounds);
+        let mut state = search.root(true);
+        let mut undecided = 0;
+        let mut failure = search.judge(&state, false, &mut undecided);
+        let mut taken = 0;
+        for (i, &step) in steps.iter().enumerate() {
+            if failure.is_some() {
+                break;
+            }
+            let (ok, f) = search.step(&mut state, step, &mut undecided);
+            if !ok {
+                return Err(format!("step {} ({step:?}) cannot be taken there", i + 1));
+            }
+            taken += 1;
+            failure = f;
+        }
+        Ok(Replayed {
+            failure,
+            taken,
+            trace_hash: state.sim.trace_hash(),
+            trace: state.sim.trace().clone(),
+        })
+    }
+}
+
+impl<'s, N: Explorable + 'static> Search<'s, N> {
+    fn new(scenario: &'s Scenario<N>, bounds: Bounds) -> Self {
+        let mut workload: Box<dyn Workload<N>> = match &scenario.workload {
+            Some(make) => make(),
+            None => Box::new(Scripted::<N::Op>::new(Vec::new())),
+        };
+        let nodes = scenario.config.nodes;
+        let scripts = (0..bounds.clients)
+            .map(|c| {
+                (1..=bounds.ops as u64)
+                    .map_while(|i| {
+                        let mut rng = SimRng::for_operation(bounds.seed, c, i);
+                        workload.next_op(&mut rng, c, c as u64, nodes)
+                    })
+                    .collect()
+            })
+            .collect();
+        Search {
+            scenario,
+            bounds,
+            scripts,
+            workload,
+        }
+    }
+
+    /// The start: the scenario's cluster, with no faults scheduled and
+    /// every node started.
+    fn root(&self, record: bool) -> State<N> {
+        let plan = FaultPlan::new();
+        let sim = self
+            .scenario
+            .simulation(self.bounds.seed, &plan, record, &Buggify::Off);
+        State::root(sim, self.bounds.clients)
+    }
+
+    /// One pass: breadth first from the start, with `include` in each
+    /// state's fingerprint. Calls for another pass if a handler read
+    /// something `include` leaves out.
+    fn pass(&self, include: Observed, progress: &mut dyn FnMut(&Progress) -> bool) -> Pass {
+        let root = self.root(false);
+        let mut outcome = self.outcome();
+        let mut seen = Seen::new();
+        seen.insert(root.fingerprint(include));
+        if let Some(failure) = self.judge(&root, false, &mut outcome.undecided) {
+            return Pass::Done(stop(
+                outcome,
+                Stopped::Violation,
+                Some((Vec::new(), failure)),
+            ));
+        }
+        if let Some(wider) = wider(include, root.sim.observed()) {
+            return Pass::Widen(wider);
+        }
+        let mut paths: Vec<(usize, Step)> = Vec::new();
+        let mut level = vec![(root, 0usize)];
+        for depth in 0..self.bounds.depth {
+            outcome.covered = depth;
+            let mut next = Vec::new();
+            for (state, at) in &level {
+                for step in state.steps(&self.scripts, self.bounds.faults) {
+                    let mut s = state.clone();
+                    let (taken, failure) = self.step(&mut s, step, &mut outcome.undecided);
+                    if !taken {
+                        continue;
+                    }
+                    outcome.transitions += 1;
+                    if let Some(wider) = wider(include, s.sim.observed()) {
+                        return Pass::Widen(wider);
+                    }
+                    if !seen.insert(s.fingerprint(include)) {
+                        continue;
+                    }
+                    paths.push((*at, step));
+                    outcome.states = seen.len() as u64;
+                    if let Some(failure) = failure {
+                        let steps = path(&paths, paths.len());
+                        let found = Some((steps, failure));
+                        return Pass::Done(stop(outcome, Stopped::Violation, found));
+                    }
+                    if outcome.states >= self.bounds.states {
+                        return Pass::Done(stop(outcome, Stopped::States, None));
+                    }
+                    let report = outcome.states.is_multiple_of(REPORT_EVERY);
+                    if report
+                        && !progress(&Progress {
+                            states: outcome.states,
+                            depth,
+                        })
+                    {
+                        return Pass::Done(stop(outcome, Stopped::Interrupted, None));
+                    }
+                    next.push((s, paths.len()));
+                }
+            }
+            outcome.covered = depth + 1;
+            if next.is_empty() {
+                return Pass::Done(stop(outcome, Stopped::Exhausted, None));
+            }
+            let states = outcome.states;
+            if !progress(&Progress {
+                states,
+                depth: depth + 1,
+            }) {
+                return Pass::Done(stop(outcome, Stopped::Interrupted, None));
+            }
+            level = next;
+        }
+        Pass::Done(stop(outcome, Stopped::Depth, None))
+    }
+
+    fn outcome(&self) -> Outcome {
+        let not_judged = self
+            .scenario
+            .checks
+            .iter()
+            .filter(|c| matches!(c.body, Body::Monitor { .. }) || c.when() == When::AfterHeal);
+        Outcome {
+            bounds: self.bounds,
+            states: 1,
+            transitions: 0,
+            covered: 0,
+            stopped: Stopped::Depth,
+            violation: None,
+            undecided: 0,
+            not_judged: not_judged.flat_map(|c| c.names().to_vec()).collect(),
+            clock_in_state: false,
+            random_in_state: false,
+        }
+    }
+
+    /// Takes `step` in `state` and judges where it leads; a panic in the
+    /// model's code is a failure there. Returns whether the step could be
+    /// taken, and what broke.
+    fn step(
+        &self,
+        state: &mut State<N>,
+        step: Step,
+        undecided: &mut u64,
+    ) -> (bool, Option<Failure>) {
+        let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let taken = state.take(step, &self.scripts, self.workload.as_ref());
+            let failure = taken
+                .taken
+                .then(|| self.judge(state, taken.completed, undecided))
+                .flatten();
+            (taken.taken, failure)
+        }));
+        taken.unwrap_or_else(|payload| {
+            let failure = Failure {
+                kind: FailureKind::Panic,
+                message: format!("the model panicked: {}", panic_text(payload.as_ref())),
+                at: state.sim.now(),
+            };
+            (true, Some(failure))
+        })
+    }
+
+    /// The first check that fails in `state`: the invariants, and when an
+    /// operation has just completed, the checks of the history.
+    fn judge(&self, state: &State<N>, completed: bool, undecided: &mut u64) -> Option<Failure> {
+        let (sim, history) = (&state.sim, &state.history);
+        let checks = &self.scenario.checks;
+        let failure = |kind, message| Failure {
+            kind,
+            message,
+            at: sim.now(),
+        };
+        for when in [When::EveryEvent, When::EndOfSafety] {
+            if let Some(message) = first_judged_failure(checks, when, "", sim, history) {
+                return Some(failure(FailureKind::Invariant, message));
+            }
+        }
+        if !completed {
+            return None;
+        }
+        for check in checks {
+            let Body::Linearizable(_, judge) = &check.body else {
+                continue;
+            };
+            match judge(history) {
+                Verdict::NotLinearizable(c) => {
+                    return Some(failure(FailureKind::Linearizability, c.to_string()))
+                }
+                Verdict::Unknown { .. } => *undecided += 1,
+                Verdict::Linearizable => {}
+            }
+        }
+        let transactional = |c: &&Check<N>| matches!(c.body, Body::Transactional(..));
+        if checks.iter().any(|c| transactional(&c)) {
+            return self.scenario.check_transactions(sim, history, &mut None);
+        }
+        None
+    }
+}
+
+/// `include` widened by what the handlers have `read`, if that adds any.
+fn wider(include: Observed, read: Observed) -> Option<Observed> {
+    let wide = Observed {
+        clock: include.clock || read.clock,
+        random: include.random || read.random,
+    };
+    (wide != include).then_some(wide)
+}
+
+/// The steps from the start to state `at` (1-based; 0 is the start).
+fn path(paths: &[(usize, Step)], mut at: usize) -> Vec<Step> {
+    let mut steps = Vec::new();
+    while at > 0 {
+        let (parent, step) = paths[at - 1];
+        steps.push(step);
+        at = parent;
+    }
+    steps.reverse();
+    steps
+}
+
+fn stop(mut outcome: Outcome, stopped: Stopped, found: Option<(Vec<Step>, Failure)>) -> Outcome {
+    outcome.stopped = stopped;
+    outcome.violation = found.map(|(steps, failure)| Violation { steps, failure });
+    outcome
+}
