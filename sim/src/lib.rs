@@ -83,7 +83,9 @@ pub use search::{mutate, strategy};
 
 pub use config::SimConfig;
 pub use disk::DiskFault;
-pub use engine::{Census, Explorable, Focus, NodeStatus, Pending, PendingKind, Simulation};
+pub use engine::{
+    Census, Explorable, Fingerprinter, Focus, NodeStatus, Pending, PendingKind, Simulation,
+};
 pub use error::ConfigError;
 pub use fault::Fault;
 pub use latency::Latency;

@@ -95,7 +95,7 @@ mod snapshot;
 mod upgrade;
 pub use census::Census;
 pub use choice::{Pending, PendingKind};
-pub use snapshot::Explorable;
+pub use snapshot::{Explorable, Fingerprinter};
 
 use crate::versions::NodeFactory;
 
@@ -749,6 +749,7 @@ impl<N: Node> Simulation<N> {
             return false;
         }
         rt.status = NodeStatus::Paused;
+        rt.version += 1;
         true
     }
 
@@ -759,6 +760,7 @@ impl<N: Node> Simulation<N> {
             return false;
         }
         rt.status = NodeStatus::Up;
+        rt.version += 1;
         for event in std::mem::take(&mut rt.backlog) {
             self.world.queue.push(self.world.now, event);
         }

@@ -11,6 +11,7 @@
 use crate::link::LinkConfig;
 use crate::node_id::NodeId;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A message waiting on a clogged link.
 #[derive(Clone, Debug)]
@@ -24,22 +25,25 @@ pub(crate) struct Held<M> {
 pub(crate) struct Network<M> {
     nodes: usize,
     default_link: LinkConfig,
-    links: Vec<LinkConfig>,
+    // The tables are shared between a simulation and its snapshots until
+    // one of them changes a table (a fault, which is rare): a snapshot
+    // copies three pointers, not three tables of `nodes^2`.
+    links: Rc<[LinkConfig]>,
     /// Per link: how many partitions in force cut it.
-    blocked: Vec<u32>,
-    clogged: Vec<bool>,
+    blocked: Rc<[u32]>,
+    clogged: Rc<[bool]>,
     held: BTreeMap<usize, Vec<Held<M>>>,
 }
 
 impl<M> Network<M> {
     pub(crate) fn new(nodes: usize, default_link: LinkConfig) -> Self {
-        let links = vec![default_link; nodes * nodes];
+        let links = vec![default_link; nodes * nodes].into();
         Network {
             nodes,
             default_link,
             links,
-            blocked: vec![0; nodes * nodes],
-            clogged: vec![false; nodes * nodes],
+            blocked: vec![0; nodes * nodes].into(),
+            clogged: vec![false; nodes * nodes].into(),
             held: BTreeMap::new(),
         }
     }
@@ -67,11 +71,13 @@ impl<M> Network<M> {
     }
 
     pub(crate) fn set_link(&mut self, index: usize, config: LinkConfig) {
-        self.links[index] = config;
+        Rc::make_mut(&mut self.links)[index] = config;
     }
 
     pub(crate) fn set_all_links(&mut self, config: LinkConfig) {
-        self.links.iter_mut().for_each(|l| *l = config);
+        Rc::make_mut(&mut self.links)
+            .iter_mut()
+            .for_each(|l| *l = config);
     }
 
     pub(crate) fn reset_links(&mut self) {
@@ -81,29 +87,31 @@ impl<M> Network<M> {
 
     pub(crate) fn block(&mut self, links: &[(usize, usize)]) {
         for &(a, b) in links {
-            self.blocked[a * self.nodes + b] += 1;
+            Rc::make_mut(&mut self.blocked)[a * self.nodes + b] += 1;
         }
     }
 
     /// Lifts one partition's cuts (a cut a `Heal` already lifted stays lifted).
     pub(crate) fn unblock(&mut self, links: &[(usize, usize)]) {
         for &(a, b) in links {
-            let count = &mut self.blocked[a * self.nodes + b];
+            let count = &mut Rc::make_mut(&mut self.blocked)[a * self.nodes + b];
             *count = count.saturating_sub(1);
         }
     }
 
     pub(crate) fn heal(&mut self) {
-        self.blocked.iter_mut().for_each(|b| *b = 0);
+        Rc::make_mut(&mut self.blocked)
+            .iter_mut()
+            .for_each(|b| *b = 0);
     }
 
     pub(crate) fn clog(&mut self, index: usize) {
-        self.clogged[index] = true;
+        Rc::make_mut(&mut self.clogged)[index] = true;
     }
 
     /// Unclogs a link and returns the messages it held, oldest first.
     pub(crate) fn unclog(&mut self, index: usize) -> Vec<Held<M>> {
-        self.clogged[index] = false;
+        Rc::make_mut(&mut self.clogged)[index] = false;
         self.held.remove(&index).unwrap_or_default()
     }
 

@@ -137,7 +137,7 @@ impl<'s, N: Explorable + 'static> Search<'s, N> {
     /// state's fingerprint. Calls for another pass if a handler read
     /// something `include` leaves out.
     fn pass(&self, include: Observed, progress: &mut dyn FnMut(&Progress) -> bool) -> Pass {
-        let root = self.root(false);
+        let mut root = self.root(false);
         let mut outcome = self.outcome();
         let mut seen = Seen::new();
         seen.insert(root.fingerprint(include));
@@ -152,13 +152,13 @@ impl<'s, N: Explorable + 'static> Search<'s, N> {
             return Pass::Widen(wider);
         }
         let mut paths: Vec<(usize, Step)> = Vec::new();
-        let mut level = vec![(root, 0usize)];
+        let mut level = vec![(Box::new(root), 0usize)];
         for depth in 0..self.bounds.depth {
             outcome.covered = depth;
             let mut next = Vec::new();
             for (state, at) in &level {
                 for step in state.steps(&self.scripts, self.bounds.faults) {
-                    let mut s = state.clone();
+                    let mut s = Box::new((**state).clone());
                     let (taken, failure) = self.step(&mut s, step, &mut outcome.undecided);
                     if !taken {
                         continue;

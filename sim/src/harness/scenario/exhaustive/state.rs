@@ -3,12 +3,13 @@
 //! the steps that lead out of it.
 
 use super::Step;
+use crate::engine::Fingerprinter;
 use crate::engine::{Explorable, PendingKind, Simulation};
 use crate::harness::scenario::workload::{Completion, Workload};
 use crate::harness::scenario::ClientHistory;
 use crate::node::Observed;
 use crate::node_id::{NodeId, OpId};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 /// What the clients will send: per client, its operations and the node
 /// each goes to, fixed when the search starts.
@@ -41,6 +42,9 @@ pub(super) struct State<N: Explorable> {
     pub(super) faults: u32,
     /// Steps taken on the way here (the history's clock).
     pub(super) depth: u32,
+    /// Each node's part of the fingerprint, with the node's version it
+    /// was computed at: a step recomputes only the nodes it touched.
+    nodes: Vec<(u64, u64)>,
 }
 
 impl<N: Explorable> Clone for State<N> {
@@ -52,6 +56,7 @@ impl<N: Explorable> Clone for State<N> {
             history_digest: self.history_digest,
             faults: self.faults,
             depth: self.depth,
+            nodes: self.nodes.clone(),
         }
     }
 }
@@ -82,14 +87,25 @@ impl<N: Explorable> State<N> {
             history_digest: 0,
             faults: 0,
             depth: 0,
+            nodes: Vec::new(),
         }
     }
 
     /// The state's fingerprint, with the time and the random streams in it
     /// as `include` says.
-    pub(super) fn fingerprint(&self, include: Observed) -> u64 {
-        let mut h = DefaultHasher::new();
-        self.sim.fingerprint(include).hash(&mut h);
+    pub(super) fn fingerprint(&mut self, include: Observed) -> u64 {
+        let mut h = Fingerprinter::default();
+        let count = self.sim.node_count();
+        self.nodes.resize(count, (u64::MAX, 0));
+        for (i, (version, digest)) in self.nodes.iter_mut().enumerate() {
+            let id = NodeId::from(i);
+            if *version != self.sim.node_version(id) {
+                *version = self.sim.node_version(id);
+                *digest = self.sim.node_fingerprint(id, include);
+            }
+            digest.hash(&mut h);
+        }
+        self.sim.events_fingerprint(include).hash(&mut h);
         self.history_digest.hash(&mut h);
         self.faults.hash(&mut h);
         for c in &self.clients {
@@ -247,7 +263,7 @@ impl<N: Explorable> State<N> {
     fn record(&mut self, process: u64, append: impl FnOnce(&mut ClientHistory<N>, u64, u64)) {
         append(&mut self.history, process, u64::from(self.depth));
         let event = self.history.events.last().expect("appended");
-        let mut h = DefaultHasher::new();
+        let mut h = Fingerprinter::default();
         (self.history_digest, event.process, &event.kind).hash(&mut h);
         self.history_digest = h.finish();
     }
