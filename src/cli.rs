@@ -35,7 +35,7 @@ pub enum Command {
     /// Sweep seeds of a model under faults; summarise; write an artifact per failure.
     ///
     /// Exit 0: no failure; 1: a failure was found; 2: bad input.
-    Explore(crate::explore::ExploreArgs),
+    Explore(Box<crate::explore::ExploreArgs>),
     /// Rerun an artifact, check its trace hash is identical, and print the trace.
     ///
     /// Exit 0: identical; 1: the trace differs; 2: bad input.

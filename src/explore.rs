@@ -128,6 +128,34 @@ pub struct ExploreArgs {
     /// event budget still ends a runaway run).
     #[arg(long, default_value_t = sim::model::storm::DEFAULT_FACTOR, value_name = "N")]
     pub storm_factor: u64,
+    /// Search every behaviour of a small cluster up to a bound, breadth
+    /// first, instead of sweeping seeds: which message arrives next, which
+    /// timer fires, which client sends, and up to `--max-faults` lost or
+    /// doubled messages and crashes. A violation's artifact holds the
+    /// shortest steps to it. For models whose node is `Clone + Hash`
+    /// (`faultline list` says which). `--seed` seeds the clients'
+    /// operations and the nodes' random streams.
+    #[arg(long, conflicts_with_all = ["guided", "shard", "out", "report", "until_covered", "until_failure", "seeds", "start"])]
+    pub exhaustive: bool,
+    /// Exhaustive: the most steps in a behaviour [default: 20].
+    #[arg(long, requires = "exhaustive")]
+    pub depth: Option<u32>,
+    /// Exhaustive: the most unique states [default: 1000000].
+    #[arg(long, requires = "exhaustive")]
+    pub max_states: Option<u64>,
+    /// Exhaustive: the most faults in a behaviour [default: 1].
+    #[arg(long, requires = "exhaustive")]
+    pub max_faults: Option<u32>,
+    /// Exhaustive: how many clients [default: 2].
+    #[arg(long, requires = "exhaustive")]
+    pub clients: Option<usize>,
+    /// Exhaustive: operations per client [default: 1].
+    #[arg(long, requires = "exhaustive")]
+    pub ops: Option<usize>,
+    /// Exhaustive: stop after this many seconds of wall time, and report
+    /// the depth every behaviour was judged to.
+    #[arg(long, requires = "exhaustive", value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
 }
 
 /// One sweep.
@@ -158,6 +186,9 @@ impl ExploreArgs {
         crate::caught::quiet_panics_in_runs();
         if self.guided {
             return self.run_guided(catalog);
+        }
+        if self.exhaustive {
+            return crate::exhaustive::run(&self, catalog);
         }
         crate::interrupt::catch();
         let sweep = match self.sweep(catalog) {
@@ -263,7 +294,7 @@ impl ExploreArgs {
     }
 
     /// The regression file to use, if any.
-    fn regression_file(&self) -> Option<PathBuf> {
+    pub(crate) fn regression_file(&self) -> Option<PathBuf> {
         if self.no_regressions {
             return None;
         }

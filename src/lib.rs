@@ -17,6 +17,7 @@
 //! - [`catalog`]: the built-in catalog, and looking models up by name.
 //! - `list`: `faultline list`, read from the models' descriptions.
 //! - `explore`: `faultline explore`, a seed sweep with an artifact per failure.
+//! - `exhaustive`: `explore --exhaustive`, every behaviour of a small cluster up to a bound.
 //! - `interrupt`: Ctrl-C during a sweep: stop taking seeds, sum up what ran.
 //! - `guided`: `explore --guided`, a coverage-guided search over fault plans.
 //! - `coverage`: the coverage probes a sweep reached, and the declared ones it never did.
@@ -61,6 +62,7 @@ mod check_reads;
 mod check_txn;
 pub mod cli;
 mod coverage;
+mod exhaustive;
 pub mod exit;
 mod explore;
 mod fits;

@@ -36,8 +36,13 @@ pub(crate) fn rerun(
     });
     let mut found = Rerun::default();
     for entry in mine {
-        let run = run(model, entry, entry.rerun_plan(), budget)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let run = match &entry.exhaustive {
+            Some(behaviour) => model
+                .replay_behaviour(entry.bug.as_deref(), behaviour, false)
+                .map_err(|e| format!("kept failure, seed {}: {e}", entry.seed)),
+            None => run(model, entry, entry.rerun_plan(), budget),
+        }
+        .map_err(|e| format!("{}: {e}", path.display()))?;
         match &run.failure {
             Some(f) => {
                 found.still_failing += 1;
@@ -149,6 +154,7 @@ pub(crate) fn keep(
                 .to_string(),
             buggify: first.buggified.clone(),
             trim: sim::scenario::Trim::default(),
+            exhaustive: None,
         };
         if regression::record(path, entry)? {
             added += 1;

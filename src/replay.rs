@@ -104,6 +104,14 @@ impl Loaded<'_> {
         trim: Trim,
         record: bool,
     ) -> Result<RunSummary, String> {
+        let artifact = &self.artifact;
+        if let Some(behaviour) = &artifact.exhaustive {
+            // The steps are the schedule: no plan, no fault points, no trim.
+            return self
+                .model
+                .replay_behaviour(artifact.bug.as_deref(), behaviour, record)
+                .map_err(|e| e.to_string());
+        }
         let request = RunRequest {
             seed: self.artifact.seed,
             bug: self.artifact.bug.clone(),

@@ -19,6 +19,33 @@ use std::path::PathBuf;
 /// figure 8 at six to eight faults).
 pub(crate) const MAX_TRIALS: usize = 40_000;
 
+/// An exhaustive search's violation is the shortest there is: it is not
+/// shrunk, only checked to fail again. Exit 0 when it does.
+fn already_shortest(loaded: &Loaded<'_>, steps: usize, file: &std::path::Path) -> i32 {
+    let me = crate::arg::program();
+    match loaded.rerun(&loaded.artifact.plan, false) {
+        Ok(run) if run.failure.is_some() => {
+            println!(
+                "{}: found by the exhaustive search, whose violations are the shortest there are \
+                 ({steps} steps, and no shorter behaviour fails): nothing to shrink",
+                file.display()
+            );
+            exit::OK
+        }
+        Ok(_) => {
+            eprintln!(
+                "{me} shrink: {}: the failure does not reproduce, nothing to shrink",
+                file.display()
+            );
+            exit::BAD_INPUT
+        }
+        Err(e) => {
+            eprintln!("{me} shrink: {e}");
+            exit::BAD_INPUT
+        }
+    }
+}
+
 /// `faultline shrink`.
 #[derive(Debug, clap::Args)]
 pub struct ShrinkArgs {
@@ -41,6 +68,9 @@ impl ShrinkArgs {
             Err(e) => return bad(&e),
         };
         let original = &loaded.artifact;
+        if let Some(behaviour) = &original.exhaustive {
+            return already_shortest(&loaded, behaviour.steps.len(), &self.file);
+        }
         let kind = original.failure.kind;
         let same_failure = |plan: &sim::FaultPlan| {
             let run = loaded.rerun(plan, false).ok()?;

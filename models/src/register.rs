@@ -17,7 +17,7 @@
 //! the acknowledgement can then return the old value.
 
 use serde::{Deserialize, Serialize};
-use sim::model::EngineModel;
+use sim::model::{EngineModel, Exhaustive};
 use sim::scenario::{Check, Scenario};
 use sim::{Context, Mix, Node, NodeId, OpId, Simulation};
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +46,7 @@ impl EngineModel for RegisterModel {
     type Bug = RegisterBug;
     const NAME: &'static str = "register";
     const SUMMARY: &'static str = "a replicated register over majority quorums (ABD style)";
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = Some(Exhaustive::new());
 
     fn scenario(&self, bug: Option<RegisterBug>) -> Scenario<Register> {
         scenario(bug)

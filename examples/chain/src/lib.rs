@@ -26,7 +26,7 @@
 
 mod node;
 
-use faultline::sim::model::EngineModel;
+use faultline::sim::model::{EngineModel, Exhaustive};
 use faultline::sim::scenario::{Check, Scenario, Workload};
 use faultline::sim::spec::register::{Register, RegisterInput, RegisterOutput};
 use faultline::sim::{live_nodes, Mix, NodeId, NodeTable, SimDuration, SimRng, Simulation};
@@ -56,6 +56,7 @@ impl EngineModel for ChainModel {
     const NAME: &'static str = "chain";
     const SUMMARY: &'static str =
         "chain replication of a register: writes at the head, reads at the tail";
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = Some(Exhaustive::new());
 
     fn scenario(&self, bug: Option<ChainBug>) -> Scenario<Chain> {
         scenario(bug)

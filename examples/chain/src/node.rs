@@ -48,7 +48,7 @@ pub struct Tick;
 
 /// One node: the newest version it holds, and (at the head) the writes
 /// waiting for the tail.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Chain {
     bug: Option<ChainBug>,
     version: u64,

@@ -15,6 +15,7 @@
 //! reported.
 
 use crate::plan::FaultPlan;
+use crate::scenario::exhaustive::Behaviour;
 use crate::scenario::trim::Trim;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -59,9 +60,32 @@ pub struct Regression {
     /// in that run, and a re-run of it runs that run.
     #[serde(default, skip_serializing_if = "Trim::is_none")]
     pub trim: Trim,
+    /// The behaviour an exhaustive search found: a re-run replays its
+    /// steps (the plan is empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exhaustive: Option<Behaviour>,
 }
 
 impl Regression {
+    /// The entry that keeps `artifact`'s failure, as it is (no shrinking).
+    pub fn of_artifact(artifact: &crate::artifact::Artifact) -> Regression {
+        let failure = artifact.failure.to_string();
+        Regression {
+            model: Some(artifact.model.clone()),
+            test: artifact.test.clone(),
+            bug: artifact.bug.clone(),
+            faults: artifact.faults.clone(),
+            seed: artifact.seed,
+            plan: artifact.plan.clone(),
+            trace_hash: artifact.trace_hash.clone(),
+            shrunk_plan: None,
+            failure: failure.lines().next().unwrap_or_default().to_string(),
+            buggify: artifact.buggify.clone(),
+            trim: artifact.trim,
+            exhaustive: artifact.exhaustive.clone(),
+        }
+    }
+
     /// The plan to re-run: the shrunk one if kept, else the original.
     pub fn rerun_plan(&self) -> &FaultPlan {
         self.shrunk_plan.as_ref().unwrap_or(&self.plan)
@@ -74,14 +98,10 @@ impl Regression {
 
     /// True for the same failure of the same run.
     fn same_as(&self, other: &Regression) -> bool {
-        (&self.model, &self.test, &self.bug, self.seed, &self.plan)
-            == (
-                &other.model,
-                &other.test,
-                &other.bug,
-                other.seed,
-                &other.plan,
-            )
+        fn key(r: &Regression) -> impl PartialEq + '_ {
+            (&r.model, &r.test, &r.bug, r.seed, &r.plan, &r.exhaustive)
+        }
+        key(self) == key(other)
     }
 }
 

@@ -16,6 +16,7 @@
 pub mod locate;
 
 use crate::plan::FaultPlan;
+use crate::scenario::exhaustive::{Behaviour, Step};
 use crate::scenario::report::{Failure, ScenarioConfig};
 use crate::scenario::Trim;
 use serde::{Deserialize, Serialize};
@@ -63,7 +64,16 @@ pub struct Artifact {
     /// clients, a shorter safety phase); absent when it was not.
     #[serde(default, skip_serializing_if = "Trim::is_none")]
     pub trim: Trim,
+    /// The behaviour an exhaustive search found (see
+    /// [`crate::scenario::exhaustive`]): a replay takes its steps instead
+    /// of a fault plan, and `plan` is empty. Absent for a seed's run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exhaustive: Option<Behaviour>,
 }
+
+/// The most clients, and operations per client, an exhaustive artifact
+/// may ask for (a search past a few is out of reach anyway).
+pub const MAX_EXHAUSTIVE_CLIENTS: usize = 64;
 
 /// Why an artifact could not be loaded or written.
 #[derive(Debug, thiserror::Error)]
@@ -273,7 +283,48 @@ impl Artifact {
         }
         self.plan
             .validate(self.config.nodes)
-            .map_err(|e| split_field(&format!("plan.{e}")))
+            .map_err(|e| split_field(&format!("plan.{e}")))?;
+        match &self.exhaustive {
+            Some(behaviour) => self.check_behaviour(behaviour),
+            None => Ok(()),
+        }
+    }
+
+    /// An exhaustive behaviour must start where its search did (this seed,
+    /// no plan), and name only nodes and clients that exist.
+    fn check_behaviour(&self, behaviour: &Behaviour) -> Result<(), (String, String)> {
+        let field = |f: &str, e: String| Err((f.to_string(), e));
+        let bounds = &behaviour.bounds;
+        if !self.plan.is_empty() {
+            return field(
+                "plan",
+                "an exhaustive behaviour runs no fault plan: it must be empty".into(),
+            );
+        }
+        if bounds.seed != self.seed {
+            let why = format!("{} is not the artifact's seed, {}", bounds.seed, self.seed);
+            return field("exhaustive.bounds.seed", why);
+        }
+        for (name, value) in [("clients", bounds.clients), ("ops", bounds.ops)] {
+            if value > MAX_EXHAUSTIVE_CLIENTS {
+                let why = format!("{value} is more than {MAX_EXHAUSTIVE_CLIENTS}");
+                return field(&format!("exhaustive.bounds.{name}"), why);
+            }
+        }
+        for (i, step) in behaviour.steps.iter().enumerate() {
+            let (what, value, limit) = match *step {
+                Step::Crash { node } | Step::Restart { node } => {
+                    ("node", node.index(), self.config.nodes)
+                }
+                Step::Issue { client } => ("client", client, bounds.clients),
+                Step::Run { .. } | Step::Drop { .. } | Step::Duplicate { .. } => continue,
+            };
+            if value >= limit {
+                let why = format!("{what} {value} does not exist (there are {limit})");
+                return field(&format!("exhaustive.steps[{i}].{what}"), why);
+            }
+        }
+        Ok(())
     }
 
     /// The fault points the artifact lists that did not fire in a replay
@@ -319,6 +370,7 @@ impl Artifact {
             failure: run.failure.clone()?,
             buggify: run.buggified.clone(),
             trim: Trim::default(),
+            exhaustive: None,
         })
     }
 

@@ -6,6 +6,7 @@ use super::summary::RunSummary;
 use crate::error::ConfigError;
 use crate::nemesis::Nemesis;
 use crate::plan::FaultPlan;
+use crate::scenario::exhaustive::{Behaviour, Bounds, Outcome, Progress};
 use crate::scenario::report::{Checks, ScenarioConfig};
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +106,13 @@ pub enum ModelError {
     /// [`crate::core`]).
     #[error("{0}")]
     BadCore(String),
+    /// The model's node cannot be copied and compared, so the exhaustive
+    /// search cannot take it (see [`crate::Explorable`]).
+    #[error("model `{0}` does not opt in to the exhaustive search (its node must be `Clone + Hash`, and its description must set `EXHAUSTIVE`)")]
+    NotExplorable(String),
+    /// An exhaustive behaviour's steps do not fit the model.
+    #[error("exhaustive.steps: {0}")]
+    BadBehaviour(String),
 }
 
 /// A model under test, as a catalog holds it. Engine models get this from
@@ -116,6 +124,33 @@ pub trait Model: Sync {
     fn describe(&self) -> Description;
     /// Runs one seed as `request` says.
     fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError>;
+
+    /// Searches every behaviour of the model with `bug` on, within
+    /// `bounds` (see [`crate::scenario::exhaustive`]); `progress` hears how
+    /// far it got and stops it by returning false. The default: the model
+    /// does not opt in.
+    fn explore_exhaustive(
+        &self,
+        bug: Option<&str>,
+        bounds: Bounds,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Outcome, ModelError> {
+        let _ = (bug, bounds, progress);
+        Err(ModelError::NotExplorable(self.name().to_string()))
+    }
+
+    /// Replays a behaviour the exhaustive search found, with `bug` on,
+    /// recording its trace if `record`. The default: the model does not
+    /// opt in.
+    fn replay_behaviour(
+        &self,
+        bug: Option<&str>,
+        behaviour: &Behaviour,
+        record: bool,
+    ) -> Result<RunSummary, ModelError> {
+        let _ = (bug, behaviour, record);
+        Err(ModelError::NotExplorable(self.name().to_string()))
+    }
 }
 
 impl Description {

@@ -8,7 +8,9 @@ use super::describe::{Description, Host, Model, ModelError, RunRequest};
 use super::summary::RunSummary;
 use crate::mix::Mix;
 use crate::node::Node;
+use crate::scenario::exhaustive::{Behaviour, Bounds, Outcome, Progress};
 use crate::scenario::Scenario;
+use crate::Explorable;
 
 /// A model the engine runs, described once: its name, a line about it, its
 /// bug switches (an enum declared with [`crate::bug_switches!`]) and its
@@ -42,6 +44,11 @@ pub trait EngineModel: Sync + 'static {
         None
     }
 
+    /// The exhaustive search, for a model whose node is [`Explorable`]:
+    /// `Some(Exhaustive::new())` opts in (see [`crate::scenario::exhaustive`]).
+    /// `None`, the default, keeps the model out of it.
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = None;
+
     /// The scenario with `bug` on, under `mix`, named for its artifacts (so
     /// that `faultline replay` can replay what a test's sweep finds).
     fn scenario_under(&self, bug: Option<Self::Bug>, mix: Mix) -> Scenario<Self::Node>
@@ -54,6 +61,67 @@ pub trait EngineModel: Sync + 'static {
             .faults(mix.nemesis())
             .named(Self::NAME, bug_name, mix.name())
     }
+}
+
+/// A search of every behaviour of model `M`, within bounds.
+type Search<M> =
+    fn(&M, Option<<M as EngineModel>::Bug>, Bounds, &mut dyn FnMut(&Progress) -> bool) -> Outcome;
+/// A replay of one behaviour of model `M` (recorded or not).
+type Replay<M> =
+    fn(&M, Option<<M as EngineModel>::Bug>, &Behaviour, bool) -> Result<RunSummary, String>;
+
+/// What an [`EngineModel`] whose node is [`Explorable`] names as its
+/// [`EngineModel::EXHAUSTIVE`]: its search and its replay, bound to its
+/// node type, so that the catalog reaches them through [`Model`].
+pub struct Exhaustive<M: EngineModel + ?Sized> {
+    search: Search<M>,
+    replay: Replay<M>,
+}
+
+impl<M: EngineModel> Exhaustive<M>
+where
+    M::Node: Explorable,
+{
+    /// The search and replay of model `M`.
+    pub const fn new() -> Self {
+        Exhaustive {
+            search: |model, bug, bounds, progress| {
+                model.scenario(bug).explore_exhaustive(bounds, progress)
+            },
+            replay: |model, bug, behaviour, record| {
+                let report = model.scenario(bug).replay_steps(behaviour, record)?;
+                Ok(RunSummary::of_report(
+                    report,
+                    |op| model.op_kind(op),
+                    |reply| model.served_by(reply),
+                ))
+            },
+        }
+    }
+}
+
+impl<M: EngineModel> Default for Exhaustive<M>
+where
+    M::Node: Explorable,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The bug switch named `name`, or the error that lists the model's.
+fn bug_of<T: EngineModel>(name: Option<&str>) -> Result<Option<T::Bug>, ModelError> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    T::Bug::from_name(name).map(Some).ok_or_else(|| {
+        let known: Vec<&str> = T::Bug::ALL.iter().map(|b| b.name()).collect();
+        ModelError::UnknownBug {
+            model: T::NAME.to_string(),
+            bug: name.to_string(),
+            known: known.join(", "),
+        }
+    })
 }
 
 impl<T: EngineModel> Model for T
@@ -79,17 +147,7 @@ where
     }
 
     fn run(&self, request: &RunRequest) -> Result<RunSummary, ModelError> {
-        let bug = match request.bug.as_deref() {
-            None => None,
-            Some(name) => Some(T::Bug::from_name(name).ok_or_else(|| {
-                let known: Vec<&str> = T::Bug::ALL.iter().map(|b| b.name()).collect();
-                ModelError::UnknownBug {
-                    model: T::NAME.to_string(),
-                    bug: name.to_string(),
-                    known: known.join(", "),
-                }
-            })?),
-        };
+        let bug = bug_of::<T>(request.bug.as_deref())?;
         let mut scenario = self
             .scenario(bug)
             .faults(request.nemesis.clone())
@@ -122,5 +180,27 @@ where
             |op| self.op_kind(op),
             |reply| self.served_by(reply),
         ))
+    }
+
+    fn explore_exhaustive(
+        &self,
+        bug: Option<&str>,
+        bounds: Bounds,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+    ) -> Result<Outcome, ModelError> {
+        let bug = bug_of::<T>(bug)?;
+        let exhaustive = T::EXHAUSTIVE.ok_or_else(|| ModelError::NotExplorable(T::NAME.into()))?;
+        Ok((exhaustive.search)(self, bug, bounds, progress))
+    }
+
+    fn replay_behaviour(
+        &self,
+        bug: Option<&str>,
+        behaviour: &Behaviour,
+        record: bool,
+    ) -> Result<RunSummary, ModelError> {
+        let bug = bug_of::<T>(bug)?;
+        let exhaustive = T::EXHAUSTIVE.ok_or_else(|| ModelError::NotExplorable(T::NAME.into()))?;
+        (exhaustive.replay)(self, bug, behaviour, record).map_err(ModelError::BadBehaviour)
     }
 }

@@ -25,5 +25,5 @@ pub mod summary;
 
 pub use bug::{BugInfo, BugSwitch, Hunt, NoBugs};
 pub use describe::{Description, Host, Model, ModelError, RunRequest};
-pub use engine::EngineModel;
+pub use engine::{EngineModel, Exhaustive};
 pub use summary::{op_stats, op_stats_served, OpStat, RunSummary};

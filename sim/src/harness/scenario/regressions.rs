@@ -28,6 +28,14 @@ where
             .iter()
             .filter(|e| e.test.as_deref() == Some(test))
         {
+            if entry.exhaustive.is_some() {
+                panic!(
+                    "{}: seed {}: an exhaustive search's behaviour is kept for `faultline \
+                     explore`, not for a test: remove it or its `test`",
+                    path.display(),
+                    entry.seed
+                );
+            }
             let plan = entry.rerun_plan().clone();
             if let Err(e) = plan.validate_for(
                 self.describe().nodes,
@@ -96,6 +104,7 @@ where
                 .to_string(),
             buggify: shrunk.sites.clone(),
             trim: shrunk.trim,
+            exhaustive: None,
         };
         match regression::record(&path, entry) {
             Ok(true) => format!("\nkept in {} (re-run first from now on)", path.display()),

@@ -112,6 +112,7 @@ where
             failure: run.failure.clone().expect("a failing run"),
             buggify: run.buggified.clone(),
             trim: Trim::default(),
+            exhaustive: None,
         }
     }
 

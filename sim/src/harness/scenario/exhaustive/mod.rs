@@ -11,7 +11,7 @@
 //!
 //! The answer is one of:
 //! - a violation, with the steps that reach it from the start (replay them
-//!   with [`Scenario::replay_steps`]);
+//!   with [`Scenario::replay_steps`](super::Scenario::replay_steps));
 //! - no violation in any behaviour of up to [`Outcome::covered`] steps,
 //!   within the bounds stated; when the search ran out of new states
 //!   first, in any behaviour at all ([`Stopped::Exhausted`]).
@@ -38,8 +38,6 @@
 mod search;
 mod seen;
 mod state;
-
-pub use search::Replayed;
 
 use super::report::Failure;
 use crate::node::Observed;
@@ -81,6 +79,18 @@ pub enum Step {
         /// The client.
         client: usize,
     },
+}
+
+/// A behaviour the search found: the steps from the start of a search
+/// within `bounds`. A failure artifact holds one, and replays it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// The bounds of the search that found it (its clients, operations
+    /// and seed make the start).
+    pub bounds: Bounds,
+    /// The steps from the start.
+    pub steps: Vec<Step>,
 }
 
 /// How far an exhaustive search goes.

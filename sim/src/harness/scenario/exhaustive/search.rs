@@ -2,10 +2,10 @@
 
 use super::seen::Seen;
 use super::state::{Scripts, State};
-use super::{observed_in, Bounds, Outcome, Progress, Step, Stopped, Violation};
+use super::{observed_in, Behaviour, Bounds, Outcome, Progress, Step, Stopped, Violation};
 use crate::engine::Explorable;
 use crate::harness::scenario::check::{first_judged_failure, Body, Check, When};
-use crate::harness::scenario::report::{panic_text, Failure, FailureKind};
+use crate::harness::scenario::report::{panic_text, Failure, FailureKind, RunReport};
 use crate::harness::scenario::workload::{Scripted, Workload};
 use crate::harness::scenario::Scenario;
 use crate::linearizability::Verdict;
@@ -13,23 +13,9 @@ use crate::marks::Buggify;
 use crate::node::Observed;
 use crate::plan::FaultPlan;
 use crate::rng::SimRng;
-use crate::trace::Trace;
 
 /// How often (in new states) a search tells its caller how far it got.
 const REPORT_EVERY: u64 = 4096;
-
-/// A replay of a search's steps.
-#[derive(Clone, Debug)]
-pub struct Replayed {
-    /// What broke, if anything did.
-    pub failure: Option<Failure>,
-    /// How many steps it took before it stopped.
-    pub taken: usize,
-    /// The trace hash of the run so far.
-    pub trace_hash: u64,
-    /// The trace, recorded.
-    pub trace: Trace,
-}
 
 /// One search of one scenario: its bounds, and the scripts and workload
 /// its clients run.
@@ -69,32 +55,57 @@ impl<N: Explorable + 'static> Scenario<N> {
         }
     }
 
-    /// Takes `steps` from the start of a search within `bounds`, judging as
-    /// the search does, and stops at the first failure. A step that cannot
-    /// be taken where it comes is an error naming it.
-    pub fn replay_steps(&self, bounds: Bounds, steps: &[Step]) -> Result<Replayed, String> {
-        let search = Search::new(self, bounds);
-        let mut state = search.root(true);
+    /// Takes the steps of `behaviour` from the start of its search,
+    /// judging as the search does, and stops at the first failure: a run's
+    /// report, with the trace when `record` (the plan is empty; the steps
+    /// are the schedule). A step that cannot be taken where it comes is an
+    /// error naming it.
+    pub fn replay_steps(
+        &self,
+        behaviour: &Behaviour,
+        record: bool,
+    ) -> Result<RunReport<N::Op, N::Reply>, String> {
+        let search = Search::new(self, behaviour.bounds);
+        let mut state = search.root(record);
         let mut undecided = 0;
         let mut failure = search.judge(&state, false, &mut undecided);
-        let mut taken = 0;
-        for (i, &step) in steps.iter().enumerate() {
+        for (i, &step) in behaviour.steps.iter().enumerate() {
             if failure.is_some() {
                 break;
             }
-            let (ok, f) = search.step(&mut state, step, &mut undecided);
-            if !ok {
+            let (taken, f) = search.step(&mut state, step, &mut undecided);
+            if !taken {
                 return Err(format!("step {} ({step:?}) cannot be taken there", i + 1));
             }
-            taken += 1;
             failure = f;
         }
-        Ok(Replayed {
-            failure,
-            taken,
-            trace_hash: state.sim.trace_hash(),
-            trace: state.sim.trace().clone(),
-        })
+        Ok(report(behaviour.bounds.seed, state, failure))
+    }
+}
+
+/// A replayed behaviour as a run's report.
+fn report<N: Explorable>(
+    seed: u64,
+    state: State<N>,
+    failure: Option<Failure>,
+) -> RunReport<N::Op, N::Reply> {
+    let sim = &state.sim;
+    RunReport {
+        seed,
+        plan: FaultPlan::new(),
+        trace_hash: sim.trace_hash(),
+        client_log: Default::default(),
+        failure,
+        verdict: None,
+        trace: sim.trace().records().map(<[_]>::to_vec),
+        txn_cycle: None,
+        syncs: sim.trace().syncs().map(<[_]>::to_vec).unwrap_or_default(),
+        timings: Vec::new(),
+        busiest_second: 0,
+        buggified: Vec::new(),
+        probes: sim.marks().probes().collect(),
+        hot: Vec::new(),
+        history: state.history,
     }
 }
 

@@ -1,0 +1,206 @@
+//! `faultline explore MODEL --exhaustive`: every behaviour of a small
+//! cluster up to a bound (see [`sim::scenario::exhaustive`]), rather than a
+//! sweep of seeds. A violation is an ordinary artifact, with the shortest
+//! steps that reach it; `replay` and `replay --html` take it, and it is
+//! kept in the regression file like a seed's failure.
+
+use crate::catalog::Catalog;
+use crate::exit;
+use crate::explore::ExploreArgs;
+use sim::artifact::Artifact;
+use sim::model::{Description, Model};
+use sim::scenario::exhaustive::{Behaviour, Bounds, Outcome, Stopped};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The bounds the flags ask for, over the defaults.
+fn bounds(args: &ExploreArgs) -> Bounds {
+    let d = Bounds::default();
+    Bounds {
+        depth: args.depth.unwrap_or(d.depth),
+        states: args.max_states.unwrap_or(d.states),
+        faults: args.max_faults.unwrap_or(d.faults),
+        clients: args.clients.unwrap_or(d.clients),
+        ops: args.ops.unwrap_or(d.ops),
+        seed: args.seed.unwrap_or(d.seed),
+    }
+}
+
+/// Runs the search and reports it: exit 1 for a violation, 0 otherwise.
+pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
+    let me = crate::arg::program();
+    let bad = |e: &dyn std::fmt::Display| {
+        eprintln!("{me} explore: {e}");
+        exit::BAD_INPUT
+    };
+    let model = match catalog.get(&args.model) {
+        Ok(m) => m,
+        Err(e) => return bad(&e),
+    };
+    let bounds = bounds(args);
+    if bounds.clients > sim::artifact::MAX_EXHAUSTIVE_CLIENTS
+        || bounds.ops > sim::artifact::MAX_EXHAUSTIVE_CLIENTS
+    {
+        let most = sim::artifact::MAX_EXHAUSTIVE_CLIENTS;
+        return bad(&format!("--clients and --ops: at most {most} each"));
+    }
+    crate::interrupt::catch();
+    announce(&args.model, args.bug.as_deref(), &bounds);
+    let start = Instant::now();
+    let limit = args.time_limit.map(Duration::from_secs_f64);
+    let mut shown = 0;
+    let mut progress = |p: &sim::scenario::exhaustive::Progress| {
+        if limit.is_some_and(|l| start.elapsed() >= l) || crate::interrupt::interrupted() {
+            return false;
+        }
+        if p.depth > shown {
+            shown = p.depth;
+            eprintln!(
+                "{me} explore: every behaviour of {} steps: {} states",
+                p.depth, p.states
+            );
+        }
+        true
+    };
+    let outcome = match model.explore_exhaustive(args.bug.as_deref(), bounds, &mut progress) {
+        Ok(o) => o,
+        Err(e) => return bad(&e),
+    };
+    let elapsed = start.elapsed();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&outcome).expect("an outcome is JSON")
+        );
+    } else {
+        print!("{}", summary(&outcome, elapsed));
+    }
+    let Some(violation) = &outcome.violation else {
+        return exit::OK;
+    };
+    let description = model.describe();
+    let behaviour = Behaviour {
+        bounds,
+        steps: violation.steps.clone(),
+    };
+    match keep(args, model, &description, behaviour) {
+        Ok(()) => exit::FAILURE_FOUND,
+        Err(e) => bad(&e),
+    }
+}
+
+fn announce(model: &str, bug: Option<&str>, b: &Bounds) {
+    eprintln!(
+        "{me} explore {model}: exhaustive, bug {}, to depth {}, at most {} states, {} fault(s), {} client(s) of {} operation(s), seed {}",
+        bug.unwrap_or("none"),
+        b.depth,
+        b.states,
+        b.faults,
+        b.clients,
+        b.ops,
+        b.seed,
+        me = crate::arg::program()
+    );
+}
+
+/// The outcome in a few lines.
+pub(crate) fn summary(o: &Outcome, elapsed: Duration) -> String {
+    let rate = o.states as f64 / elapsed.as_secs_f64().max(1e-9);
+    let mut text = match (&o.violation, o.stopped) {
+        (Some(v), _) => format!(
+            "violation after {} steps (no shorter behaviour breaks a check):\n{}\n",
+            v.steps.len(),
+            v.failure
+        ),
+        (None, Stopped::Exhausted) => format!(
+            "no violation in any behaviour: every reachable state was expanded ({} steps deep)\n",
+            o.covered
+        ),
+        (None, Stopped::Interrupted) => format!(
+            "stopped early: no violation in any behaviour of up to {} steps\n",
+            o.covered
+        ),
+        (None, _) => format!(
+            "no violation in any behaviour of up to {} steps\n",
+            o.covered
+        ),
+    };
+    text += &format!(
+        "{} unique states, {} steps taken, {:.1} s, {:.0} states/s; stopped: {}\n",
+        o.states,
+        o.transitions,
+        elapsed.as_secs_f64(),
+        rate,
+        stopped_name(o.stopped)
+    );
+    let b = &o.bounds;
+    text += &format!(
+        "bounds: {} fault(s) per behaviour (lost or doubled messages, crashes), {} client(s) of {} operation(s), seed {}\n",
+        b.faults, b.clients, b.ops, b.seed
+    );
+    if o.undecided > 0 {
+        text += &format!(
+            "{} history check(s) answered unknown: nothing is proved about those histories\n",
+            o.undecided
+        );
+    }
+    if !o.not_judged.is_empty() {
+        text += &format!("not judged here: {}\n", o.not_judged.join(", "));
+    }
+    text
+}
+
+fn stopped_name(s: Stopped) -> &'static str {
+    match s {
+        Stopped::Exhausted => "every state expanded",
+        Stopped::Depth => "depth bound",
+        Stopped::States => "state bound",
+        Stopped::Interrupted => "interrupted or out of time",
+        Stopped::Violation => "violation",
+    }
+}
+
+/// Writes the violation's artifact and keeps it in the regression file.
+fn keep(
+    args: &ExploreArgs,
+    model: &dyn Model,
+    description: &Description,
+    behaviour: Behaviour,
+) -> Result<(), String> {
+    let me = crate::arg::program();
+    let run = model
+        .replay_behaviour(args.bug.as_deref(), &behaviour, false)
+        .map_err(|e| e.to_string())?;
+    let mut artifact = Artifact::of_run(
+        description,
+        args.bug.as_deref(),
+        sim::artifact::CUSTOM_FAULTS,
+        &run,
+    )
+    .ok_or("the violation did not happen again on replay: the model is not deterministic")?;
+    artifact.exhaustive = Some(behaviour);
+    let dir = args
+        .artifacts
+        .clone()
+        .unwrap_or_else(sim::artifact::default_dir);
+    let stem = format!("{}-exhaustive-{}", args.model, artifact.seed);
+    let path = artifact.write_new(&dir, &stem).map_err(|e| e.to_string())?;
+    eprintln!("{me} explore: artifact {}", path.display());
+    eprintln!("  replay: {me} replay {}", path.display());
+    if let Some(file) = args.regression_file() {
+        keep_regression(&file, &artifact)?;
+    }
+    Ok(())
+}
+
+fn keep_regression(file: &Path, artifact: &Artifact) -> Result<(), String> {
+    let entry = sim::regression::Regression::of_artifact(artifact);
+    if sim::regression::record(file, entry)? {
+        eprintln!(
+            "{me} explore: kept the violation in {}",
+            file.display(),
+            me = crate::arg::program()
+        );
+    }
+    Ok(())
+}
