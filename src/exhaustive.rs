@@ -44,6 +44,13 @@ pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
         let most = sim::artifact::MAX_EXHAUSTIVE_CLIENTS;
         return bad(&format!("--clients and --ops: at most {most} each"));
     }
+    let description = model.describe();
+    if !description.exhaustive {
+        return bad(&sim::model::ModelError::NotExplorable(description.name));
+    }
+    if let Err(e) = description.check_bug(args.bug.as_deref()) {
+        return bad(&e);
+    }
     crate::interrupt::catch();
     announce(&args.model, args.bug.as_deref(), &bounds);
     let start = Instant::now();
@@ -67,25 +74,28 @@ pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
         Err(e) => return bad(&e),
     };
     let elapsed = start.elapsed();
+    let artifact = match &outcome.violation {
+        Some(violation) => {
+            let behaviour = Behaviour {
+                bounds,
+                steps: violation.steps.clone(),
+            };
+            match keep(args, model, &description, behaviour) {
+                Ok(path) => Some(path),
+                Err(e) => return bad(&e),
+            }
+        }
+        None => None,
+    };
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string(&outcome).expect("an outcome is JSON")
-        );
+        let json = serde_json::json!({ "outcome": outcome, "artifact": artifact });
+        println!("{json}");
     } else {
         print!("{}", summary(&outcome, elapsed));
     }
-    let Some(violation) = &outcome.violation else {
-        return exit::OK;
-    };
-    let description = model.describe();
-    let behaviour = Behaviour {
-        bounds,
-        steps: violation.steps.clone(),
-    };
-    match keep(args, model, &description, behaviour) {
-        Ok(()) => exit::FAILURE_FOUND,
-        Err(e) => bad(&e),
+    match artifact {
+        Some(_) => exit::FAILURE_FOUND,
+        None => exit::OK,
     }
 }
 
@@ -138,6 +148,13 @@ pub(crate) fn summary(o: &Outcome, elapsed: Duration) -> String {
         "bounds: {} fault(s) per behaviour (lost or doubled messages, crashes), {} client(s) of {} operation(s), seed {}\n",
         b.faults, b.clients, b.ops, b.seed
     );
+    let in_state = match (o.clock_in_state, o.random_in_state) {
+        (false, false) => "nodes, disks, messages and timers in flight, the history",
+        (true, false) => "all that, and the time (the model reads its clocks)",
+        (false, true) => "all that, and the random streams (the model draws from them)",
+        (true, true) => "all that, and the time and the random streams (the model reads both)",
+    };
+    text += &format!("a state is: {in_state}\n");
     if o.undecided > 0 {
         text += &format!(
             "{} history check(s) answered unknown: nothing is proved about those histories\n",
@@ -166,7 +183,7 @@ fn keep(
     model: &dyn Model,
     description: &Description,
     behaviour: Behaviour,
-) -> Result<(), String> {
+) -> Result<String, String> {
     let me = crate::arg::program();
     let run = model
         .replay_behaviour(args.bug.as_deref(), &behaviour, false)
@@ -190,7 +207,7 @@ fn keep(
     if let Some(file) = args.regression_file() {
         keep_regression(&file, &artifact)?;
     }
-    Ok(())
+    Ok(path.display().to_string())
 }
 
 fn keep_regression(file: &Path, artifact: &Artifact) -> Result<(), String> {

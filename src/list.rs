@@ -102,6 +102,9 @@ fn render_model(out: &mut String, d: &Description) {
             "  cores (`--liveness core` heals one, keeps a fault on each other node): {core}\n"
         ));
     }
+    if d.exhaustive {
+        out.push_str("  exhaustive search: yes (`explore --exhaustive`)\n");
+    }
     out.push_str(&format!("  bug switches: {}\n", d.bug_names()));
     for b in &d.bugs {
         let verdict = if b.harmless {

@@ -210,6 +210,7 @@ impl Model for RaftKvMadsim {
                 .filter(|b| RaftBug::DISK.iter().all(|d| b.name != d.name()))
                 .collect(),
             untaken: own_stream_kinds(),
+            exhaustive: false,
         }
     }
 
@@ -317,6 +318,7 @@ impl<M: AsyncService> Model for AsyncModel<M> {
             },
             bugs: BugInfo::all::<AsyncPbBug>(),
             untaken: own_stream_kinds(),
+            exhaustive: false,
         }
     }
 

@@ -16,7 +16,7 @@ use sim::NodeId;
 use std::collections::BTreeMap;
 
 /// What travels: a session's message, or a request for a new session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Frame<M> {
     /// Message `seq` of `session`.
     Data {
@@ -56,7 +56,7 @@ pub enum Received<M> {
 const BROKEN: u64 = u64::MAX;
 
 /// One node's sessions with every other.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Sessions {
     /// The node's restart count, the high bits of its session numbers.
     epoch: u64,

@@ -14,6 +14,7 @@ mod deploy;
 mod determinism;
 mod docs;
 mod elle_histories;
+mod exhaustive;
 mod explore_cli;
 mod explore_stops;
 mod files;

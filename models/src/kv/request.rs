@@ -95,7 +95,7 @@ pub enum KvReply {
 
 /// The key-value service as its clients see it, for a service that is not
 /// a sans-IO node (every key-value [`sim::Node`] is already one).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 pub struct KvInterface;
 
 impl sim::scenario::Interface for KvInterface {

@@ -16,7 +16,7 @@ use sim::{Context, Node, NodeId, OpId};
 use std::collections::BTreeMap;
 
 /// One replica's store and waiting operations.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct KvService {
     store: KvStore,
     applied: u64,

@@ -8,7 +8,7 @@ use sim::scenario::{Completion, Interface, Workload};
 use sim::{NodeId, SimDuration, SimRng};
 
 /// The workload of a key-value model's clients.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct KvClients {
     /// How many keys operations spread over.
     pub keys: u8,

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// back to the pool.
 pub const LEASE_EXPIRED: &str = "a lease expired unrenewed";
 /// The coordinator.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Coordinator {
     bug: Option<LwBug>,
     jobs: BTreeMap<JobId, Vec<Chunk>>,

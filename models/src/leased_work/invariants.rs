@@ -63,7 +63,7 @@ fn belief(id: NodeId, a: &Assignment, now: Clocks) -> String {
 }
 
 /// One acceptance the store made, as the monitor saw it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Hash)]
 struct Seen {
     token: Token,
     worker: NodeId,

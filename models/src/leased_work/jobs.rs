@@ -8,7 +8,7 @@ use sim::scenario::Workload;
 use sim::{NodeId, SimDuration, SimRng};
 
 /// The workload of leased work's clients.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct JobClients {
     /// Per client slot: the last sequence number used.
     seq: Vec<u32>,

@@ -30,7 +30,7 @@ pub const WORKER_LEASE: SimDuration = SimDuration::from_nanos(
 );
 
 /// A node's two clocks at one instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Clocks {
     /// The monotonic clock (never jumps).
     pub monotonic: SimTime,

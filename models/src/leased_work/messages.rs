@@ -281,7 +281,7 @@ pub struct Record {
 /// A durable block: a job's chunks at the coordinator (addressed by
 /// [`JobId::address`]), or a chunk's record at the store (by
 /// [`ChunkId::address`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LwBlock {
     /// A job's chunks, at the coordinator.
     Job(Vec<Chunk>),

@@ -72,7 +72,7 @@ pub fn is_worker(id: NodeId) -> bool {
 }
 
 /// A node: the coordinator, the store, or a worker.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum LwNode {
     /// The coordinator.
     Coordinator(Coordinator),

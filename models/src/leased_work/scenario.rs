@@ -3,12 +3,12 @@
 use super::invariants;
 use super::jobs::JobClients;
 use super::{LwBug, LwNode, WORKERS};
-use sim::model::EngineModel;
+use sim::model::{EngineModel, Exhaustive};
 use sim::scenario::{Check, Scenario};
 use sim::{Mix, SimDuration};
 
 /// `leased-work`, described once for the catalog.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 pub struct LeasedWorkModel;
 
 impl EngineModel for LeasedWorkModel {
@@ -17,6 +17,7 @@ impl EngineModel for LeasedWorkModel {
     const NAME: &'static str = "leased-work";
     const SUMMARY: &'static str =
         "jobs in chunks leased to stateless workers, with renewals and fencing tokens";
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = Some(Exhaustive::new());
 
     fn scenario(&self, bug: Option<LwBug>) -> Scenario<LwNode> {
         scenario(bug)

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 /// What the store accepted in its last handler: ghost state for the checks
 /// (the protocol never reads it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Acceptance {
     /// The chunk.
     pub chunk: ChunkId,
@@ -28,7 +28,7 @@ pub struct Acceptance {
 }
 
 /// The result store.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Store {
     bug: Option<LwBug>,
     records: BTreeMap<ChunkId, Record>,

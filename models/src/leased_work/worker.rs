@@ -65,7 +65,7 @@ pub struct Assignment {
 }
 
 /// A worker.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Worker {
     bug: Option<LwBug>,
     assignment: Option<Assignment>,

@@ -50,7 +50,7 @@ pub const DEAD_AFTER: SimDuration = SimDuration::from_millis(400);
 pub const READMIT_AFTER: SimDuration = SimDuration::from_secs(1);
 
 /// The configuration service's state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct ConfigService {
     bug: Option<PbBug>,
     config: Config,

@@ -56,7 +56,7 @@ sim::bug_switches! {
 }
 
 /// A node of the cluster: the service (node 0) or a replica.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum PbNode {
     /// The configuration service.
     Service(ConfigService),

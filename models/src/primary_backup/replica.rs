@@ -58,7 +58,7 @@ const RESEND_BATCH: u64 = 64;
 pub const SUSPECT_AFTER: SimDuration = SimDuration::from_millis(300);
 
 /// Who asked: a client operation, or a node's call with its id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Requester {
     Client(OpId),
     Node(NodeId, u64),
@@ -78,7 +78,7 @@ impl Requester {
 }
 
 /// The primary's bookkeeping for its epoch.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Primary<S: StateMachine> {
     /// Per backup: `None` until it acknowledges the snapshot, then the highest
     /// index it acknowledged.
@@ -131,7 +131,7 @@ impl<S: StateMachine> Primary<S> {
 }
 
 /// A replica's state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Replica<S: StateMachine = KvStore> {
     bug: Option<PbBug>,
     epoch: u64,

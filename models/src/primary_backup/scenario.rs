@@ -5,13 +5,13 @@ use super::replica::probes;
 use super::{PbBug, PbNode};
 use crate::kv::{history, KvClients, KvRequest};
 use sim::core::CoreSpec;
-use sim::model::EngineModel;
+use sim::model::{EngineModel, Exhaustive};
 use sim::scenario::{Check, Scenario};
 use sim::spec::kv::Kv;
 use sim::{Mix, NodeId, SimDuration, Simulation};
 
 /// `primary-backup`, described once for the catalog.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 pub struct PrimaryBackupModel;
 
 impl EngineModel for PrimaryBackupModel {
@@ -20,6 +20,7 @@ impl EngineModel for PrimaryBackupModel {
     const NAME: &'static str = "primary-backup";
     const SUMMARY: &'static str =
         "a key-value store with a primary, synchronous backups and failover by epochs";
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = Some(Exhaustive::new());
 
     fn scenario(&self, bug: Option<PbBug>) -> Scenario<PbNode> {
         scenario(bug)

@@ -42,7 +42,7 @@ fn entry_hash(e: &Entry) -> u64 {
 }
 
 /// A node's log.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Log {
     entries: Vec<Entry>,
     /// `prefix[i]`: the hash of entries `1..=i+1`.

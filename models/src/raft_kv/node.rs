@@ -57,7 +57,7 @@ pub enum Role {
 }
 
 /// A mistake planted for a test (see [`super::mutants`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mutant {
     /// A follower appends the leader's entries and never syncs them: a
     /// crash loses what it acknowledged.
@@ -67,7 +67,7 @@ pub enum Mutant {
 }
 
 /// A Raft node serving the key-value store.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct RaftKv {
     bug: Option<RaftBug>,
     /// A test mutant (see [`super::mutants`]), never a bug switch.

@@ -5,13 +5,13 @@ use super::node::{probes, RaftKv, Role};
 use super::RaftBug;
 use crate::kv::{history, KvClients, KvRequest};
 use sim::core::CoreSpec;
-use sim::model::EngineModel;
+use sim::model::{EngineModel, Exhaustive};
 use sim::scenario::{Check, Scenario};
 use sim::spec::kv::Kv;
 use sim::{live_nodes, Mix, NodeTable, SimDuration, Simulation};
 
 /// `raft-kv`, described once for the catalog.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 pub struct RaftKvModel;
 
 impl EngineModel for RaftKvModel {
@@ -19,6 +19,7 @@ impl EngineModel for RaftKvModel {
     type Bug = RaftBug;
     const NAME: &'static str = "raft-kv";
     const SUMMARY: &'static str = "a key-value store replicated by Raft, reads through the log";
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = Some(Exhaustive::new());
 
     fn scenario(&self, bug: Option<RaftBug>) -> Scenario<RaftKv> {
         scenario(bug)

@@ -27,7 +27,7 @@ pub const VOTE_TIMEOUT: SimDuration = SimDuration::from_millis(150);
 pub const SLOW_LOG: SimDuration = SimDuration::from_millis(20);
 
 /// A transaction being decided.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Active {
     op: OpId,
     steps: Vec<Step>,
@@ -36,7 +36,7 @@ struct Active {
 }
 
 /// The coordinator.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Coordinator {
     bug: Option<TpcBug>,
     decisions: BTreeMap<TxnId, (Decision, Vec<NodeId>)>,

@@ -146,7 +146,7 @@ pub enum TpcTimer {
 }
 
 /// A disk block.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TpcBlock {
     /// Coordinator: a logged decision.
     Decision {

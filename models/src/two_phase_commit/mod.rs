@@ -70,7 +70,7 @@ sim::bug_switches! {
 }
 
 /// A node: the coordinator or a participant.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum TpcNode {
     /// The coordinator.
     Coordinator(Coordinator),

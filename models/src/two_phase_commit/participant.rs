@@ -29,7 +29,7 @@ pub fn block_of(txn: TxnId) -> u64 {
 }
 
 /// A participant.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Participant {
     bug: Option<TpcBug>,
     data: ShardData,

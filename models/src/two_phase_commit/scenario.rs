@@ -2,13 +2,13 @@
 
 use super::workload::{conservation, list_history, TpcClients};
 use super::{invariants, TpcBug, TpcNode, COORDINATOR, SHARDS};
-use sim::model::EngineModel;
+use sim::model::{EngineModel, Exhaustive};
 use sim::scenario::{Check, Scenario};
 use sim::txn::ConsistencyModel;
 use sim::{Mix, SimDuration};
 
 /// `two-phase-commit`, described once for the catalog.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 pub struct TwoPhaseCommitModel;
 
 impl EngineModel for TwoPhaseCommitModel {
@@ -16,6 +16,7 @@ impl EngineModel for TwoPhaseCommitModel {
     type Bug = TpcBug;
     const NAME: &'static str = "two-phase-commit";
     const SUMMARY: &'static str = "transactions across three shards, committed by two-phase commit";
+    const EXHAUSTIVE: Option<Exhaustive<Self>> = Some(Exhaustive::new());
 
     fn scenario(&self, bug: Option<TpcBug>) -> Scenario<TpcNode> {
         scenario(bug)

@@ -54,7 +54,7 @@ pub enum PartResult {
 pub const INITIAL_BALANCE: i64 = 100;
 
 /// What a shard holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ShardData {
     /// Lists, by key.
     pub lists: BTreeMap<u32, Vec<u32>>,

@@ -21,7 +21,7 @@ pub const ACCOUNTS: u32 = 6;
 pub const TOTAL: i64 = ACCOUNTS as i64 * INITIAL_BALANCE;
 
 /// The clients' workload.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct TpcClients {
     next_value: u32,
 }

@@ -25,7 +25,7 @@ pub const MIRROR: u64 = 1 << 62;
 
 /// A block as it lies on the disk: its address, its contents, and their
 /// checksum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Sealed<T> {
     address: u64,
     value: T,

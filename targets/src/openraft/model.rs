@@ -122,6 +122,7 @@ impl Model for OpenraftModel {
             },
             bugs: BugInfo::all::<OpenraftVersion>(),
             untaken: own_stream_kinds(),
+            exhaustive: false,
         }
     }
 

@@ -50,6 +50,10 @@ pub struct Description {
     /// The fault kinds it never draws: a mix of only these runs no faults.
     #[serde(default)]
     pub untaken: Vec<crate::FaultKind>,
+    /// Whether `explore --exhaustive` takes it (see
+    /// [`crate::scenario::exhaustive`]).
+    #[serde(default)]
+    pub exhaustive: bool,
 }
 
 /// One run: a seed, a bug switch, and where the faults come from. The

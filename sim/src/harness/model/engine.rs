@@ -143,6 +143,7 @@ where
             checks: scenario.checks(),
             bugs: BugInfo::all::<T::Bug>(),
             untaken: scenario.untaken(),
+            exhaustive: T::EXHAUSTIVE.is_some(),
         }
     }
 
