@@ -6,15 +6,57 @@
 
 use crate::catalog::Catalog;
 use crate::exit;
-use crate::explore::ExploreArgs;
 use sim::artifact::Artifact;
 use sim::model::{Description, Model};
 use sim::scenario::exhaustive::{Behaviour, Bounds, Outcome, Stopped};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// `explore --exhaustive` and its bounds.
+#[derive(Debug, clap::Args)]
+pub struct ExhaustiveArgs {
+    /// Search every behaviour of a small cluster up to a bound, breadth
+    /// first, instead of sweeping seeds: which message arrives next, which
+    /// timer fires, which client sends, and up to `--max-faults` lost or
+    /// doubled messages and crashes. A violation's artifact holds the
+    /// shortest steps to it. For models whose node is `Clone + Hash`
+    /// (`faultline list` says which). `--seed` seeds the clients'
+    /// operations and the nodes' random streams.
+    #[arg(long, conflicts_with_all = ["guided", "shard", "out", "report", "until_covered", "until_failure", "seeds", "start"])]
+    pub exhaustive: bool,
+    /// Exhaustive: the most steps in a behaviour [default: 20].
+    #[arg(long, requires = "exhaustive")]
+    pub depth: Option<u32>,
+    /// Exhaustive: the most unique states [default: 1000000].
+    #[arg(long, requires = "exhaustive")]
+    pub max_states: Option<u64>,
+    /// Exhaustive: the most faults in a behaviour [default: 1].
+    #[arg(long, requires = "exhaustive")]
+    pub max_faults: Option<u32>,
+    /// Exhaustive: how many clients [default: 2].
+    #[arg(long, requires = "exhaustive")]
+    pub clients: Option<usize>,
+    /// Exhaustive: operations per client [default: 1].
+    #[arg(long, requires = "exhaustive")]
+    pub ops: Option<usize>,
+    /// Exhaustive: stop after this many seconds of wall time, and report
+    /// the depth every behaviour was judged to.
+    #[arg(long, requires = "exhaustive", value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+}
+
+/// What the rest of `explore`'s command line says to the search.
+pub(crate) struct Asked<'a> {
+    pub model: &'a str,
+    pub bug: Option<&'a str>,
+    pub seed: Option<u64>,
+    pub json: bool,
+    pub artifacts: std::path::PathBuf,
+    pub regressions: Option<std::path::PathBuf>,
+}
+
 /// The bounds the flags ask for, over the defaults.
-fn bounds(args: &ExploreArgs) -> Bounds {
+fn bounds(args: &ExhaustiveArgs, seed: Option<u64>) -> Bounds {
     let d = Bounds::default();
     Bounds {
         depth: args.depth.unwrap_or(d.depth),
@@ -22,22 +64,22 @@ fn bounds(args: &ExploreArgs) -> Bounds {
         faults: args.max_faults.unwrap_or(d.faults),
         clients: args.clients.unwrap_or(d.clients),
         ops: args.ops.unwrap_or(d.ops),
-        seed: args.seed.unwrap_or(d.seed),
+        seed: seed.unwrap_or(d.seed),
     }
 }
 
 /// Runs the search and reports it: exit 1 for a violation, 0 otherwise.
-pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
+pub(crate) fn run(args: &ExhaustiveArgs, asked: &Asked<'_>, catalog: &Catalog<'_>) -> i32 {
     let me = crate::arg::program();
     let bad = |e: &dyn std::fmt::Display| {
         eprintln!("{me} explore: {e}");
         exit::BAD_INPUT
     };
-    let model = match catalog.get(&args.model) {
+    let model = match catalog.get(asked.model) {
         Ok(m) => m,
         Err(e) => return bad(&e),
     };
-    let bounds = bounds(args);
+    let bounds = bounds(args, asked.seed);
     if bounds.clients > sim::artifact::MAX_EXHAUSTIVE_CLIENTS
         || bounds.ops > sim::artifact::MAX_EXHAUSTIVE_CLIENTS
     {
@@ -48,11 +90,11 @@ pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
     if !description.exhaustive {
         return bad(&sim::model::ModelError::NotExplorable(description.name));
     }
-    if let Err(e) = description.check_bug(args.bug.as_deref()) {
+    if let Err(e) = description.check_bug(asked.bug) {
         return bad(&e);
     }
     crate::interrupt::catch();
-    announce(&args.model, args.bug.as_deref(), &bounds);
+    announce(asked.model, asked.bug, &bounds);
     let start = Instant::now();
     let limit = args.time_limit.map(Duration::from_secs_f64);
     let mut shown = 0;
@@ -69,7 +111,7 @@ pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
         }
         true
     };
-    let outcome = match model.explore_exhaustive(args.bug.as_deref(), bounds, &mut progress) {
+    let outcome = match model.explore_exhaustive(asked.bug, bounds, &mut progress) {
         Ok(o) => o,
         Err(e) => return bad(&e),
     };
@@ -80,14 +122,14 @@ pub(crate) fn run(args: &ExploreArgs, catalog: &Catalog<'_>) -> i32 {
                 bounds,
                 steps: violation.steps.clone(),
             };
-            match keep(args, model, &description, behaviour) {
+            match keep(asked, model, &description, behaviour) {
                 Ok(path) => Some(path),
                 Err(e) => return bad(&e),
             }
         }
         None => None,
     };
-    if args.json {
+    if asked.json {
         let json = serde_json::json!({ "outcome": outcome, "artifact": artifact });
         println!("{json}");
     } else {
@@ -179,33 +221,25 @@ fn stopped_name(s: Stopped) -> &'static str {
 
 /// Writes the violation's artifact and keeps it in the regression file.
 fn keep(
-    args: &ExploreArgs,
+    asked: &Asked<'_>,
     model: &dyn Model,
     description: &Description,
     behaviour: Behaviour,
 ) -> Result<String, String> {
     let me = crate::arg::program();
     let run = model
-        .replay_behaviour(args.bug.as_deref(), &behaviour, false)
+        .replay_behaviour(asked.bug, &behaviour, false)
         .map_err(|e| e.to_string())?;
-    let mut artifact = Artifact::of_run(
-        description,
-        args.bug.as_deref(),
-        sim::artifact::CUSTOM_FAULTS,
-        &run,
-    )
-    .ok_or("the violation did not happen again on replay: the model is not deterministic")?;
+    let mut artifact = Artifact::of_run(description, asked.bug, sim::artifact::CUSTOM_FAULTS, &run)
+        .ok_or("the violation did not happen again on replay: the model is not deterministic")?;
     artifact.exhaustive = Some(behaviour);
-    let dir = args
-        .artifacts
-        .clone()
-        .unwrap_or_else(sim::artifact::default_dir);
-    let stem = format!("{}-exhaustive-{}", args.model, artifact.seed);
-    let path = artifact.write_new(&dir, &stem).map_err(|e| e.to_string())?;
+    let dir = &asked.artifacts;
+    let stem = format!("{}-exhaustive-{}", asked.model, artifact.seed);
+    let path = artifact.write_new(dir, &stem).map_err(|e| e.to_string())?;
     eprintln!("{me} explore: artifact {}", path.display());
     eprintln!("  replay: {me} replay {}", path.display());
-    if let Some(file) = args.regression_file() {
-        keep_regression(&file, &artifact)?;
+    if let Some(file) = &asked.regressions {
+        keep_regression(file, &artifact)?;
     }
     Ok(path.display().to_string())
 }

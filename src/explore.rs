@@ -128,34 +128,9 @@ pub struct ExploreArgs {
     /// event budget still ends a runaway run).
     #[arg(long, default_value_t = sim::model::storm::DEFAULT_FACTOR, value_name = "N")]
     pub storm_factor: u64,
-    /// Search every behaviour of a small cluster up to a bound, breadth
-    /// first, instead of sweeping seeds: which message arrives next, which
-    /// timer fires, which client sends, and up to `--max-faults` lost or
-    /// doubled messages and crashes. A violation's artifact holds the
-    /// shortest steps to it. For models whose node is `Clone + Hash`
-    /// (`faultline list` says which). `--seed` seeds the clients'
-    /// operations and the nodes' random streams.
-    #[arg(long, conflicts_with_all = ["guided", "shard", "out", "report", "until_covered", "until_failure", "seeds", "start"])]
-    pub exhaustive: bool,
-    /// Exhaustive: the most steps in a behaviour [default: 20].
-    #[arg(long, requires = "exhaustive")]
-    pub depth: Option<u32>,
-    /// Exhaustive: the most unique states [default: 1000000].
-    #[arg(long, requires = "exhaustive")]
-    pub max_states: Option<u64>,
-    /// Exhaustive: the most faults in a behaviour [default: 1].
-    #[arg(long, requires = "exhaustive")]
-    pub max_faults: Option<u32>,
-    /// Exhaustive: how many clients [default: 2].
-    #[arg(long, requires = "exhaustive")]
-    pub clients: Option<usize>,
-    /// Exhaustive: operations per client [default: 1].
-    #[arg(long, requires = "exhaustive")]
-    pub ops: Option<usize>,
-    /// Exhaustive: stop after this many seconds of wall time, and report
-    /// the depth every behaviour was judged to.
-    #[arg(long, requires = "exhaustive", value_name = "SECONDS")]
-    pub time_limit: Option<f64>,
+    /// The exhaustive search's flags.
+    #[command(flatten)]
+    pub search: crate::exhaustive::ExhaustiveArgs,
 }
 
 /// One sweep.
@@ -187,8 +162,8 @@ impl ExploreArgs {
         if self.guided {
             return self.run_guided(catalog);
         }
-        if self.exhaustive {
-            return crate::exhaustive::run(&self, catalog);
+        if self.search.exhaustive {
+            return self.run_exhaustive(catalog);
         }
         crate::interrupt::catch();
         let sweep = match self.sweep(catalog) {
@@ -220,7 +195,11 @@ impl ExploreArgs {
             Err(e) => return bad(&e),
         };
         match &regressions {
-            Some(path) => keep_failures(path, &sweep, &summary),
+            Some(path) => {
+                let switch = (sweep.bug.as_deref(), sweep.mix);
+                let budget = sweep.description.config.budget;
+                crate::regressions::keep_found(path, sweep.model, switch, budget, &summary.failed);
+            }
             None if !self.no_regressions && !sharded && !summary.failed.is_empty() => eprintln!(
                 "{me} explore: no regression file kept outside a project (no Cargo.toml or \
                  .git here); keep failures with --regressions FILE or {}",
@@ -294,7 +273,21 @@ impl ExploreArgs {
     }
 
     /// The regression file to use, if any.
-    pub(crate) fn regression_file(&self) -> Option<PathBuf> {
+    /// `explore --exhaustive`: the search, told what the rest of the
+    /// command line says.
+    fn run_exhaustive(&self, catalog: &Catalog<'_>) -> i32 {
+        let asked = crate::exhaustive::Asked {
+            model: &self.model,
+            bug: self.bug.as_deref(),
+            seed: self.seed,
+            json: self.json,
+            artifacts: self.artifact_dir(),
+            regressions: self.regression_file(),
+        };
+        crate::exhaustive::run(&self.search, &asked, catalog)
+    }
+
+    fn regression_file(&self) -> Option<PathBuf> {
         if self.no_regressions {
             return None;
         }
@@ -798,27 +791,5 @@ fn announce(sweep: &Sweep<'_>) {
             sim::model::storm::BASELINE_SEEDS,
             me = crate::arg::program()
         );
-    }
-}
-
-/// Keeps the sweep's new failures in the regression file at `path`, and
-/// says how many (or why none could be kept).
-fn keep_failures(path: &Path, sweep: &Sweep<'_>, summary: &Summary) {
-    let failed: Vec<(u64, String)> = summary
-        .failed
-        .iter()
-        .map(|f| (f.seed, f.kind.name().to_string()))
-        .collect();
-    let switch = (sweep.bug.as_deref(), sweep.mix);
-    let budget = sweep.description.config.budget;
-    let kept = crate::regressions::keep(path, sweep.model, switch, &failed, budget);
-    let me = crate::arg::program();
-    match kept {
-        Ok(0) => {}
-        Ok(n) => eprintln!(
-            "{me} explore: kept {n} new failure(s) in {}",
-            path.display()
-        ),
-        Err(e) => eprintln!("{me} explore: failures not kept: {e}"),
     }
 }

@@ -175,3 +175,27 @@ pub(crate) fn one_file_twice(report: Option<&Path>, regressions: Option<&Path>) 
         )
     })
 }
+
+/// Keeps a sweep's new failures (`failed`) in the regression file at
+/// `path`, and says how many (or why none could be kept).
+pub(crate) fn keep_found(
+    path: &Path,
+    model: &dyn Model,
+    switch: (Option<&str>, sim::Mix),
+    budget: Budget,
+    failed: &[crate::summary::FailedSeed],
+) {
+    let failed: Vec<(u64, String)> = failed
+        .iter()
+        .map(|f| (f.seed, f.kind.name().to_string()))
+        .collect();
+    let me = crate::arg::program();
+    match keep(path, model, switch, &failed, budget) {
+        Ok(0) => {}
+        Ok(n) => eprintln!(
+            "{me} explore: kept {n} new failure(s) in {}",
+            path.display()
+        ),
+        Err(e) => eprintln!("{me} explore: failures not kept: {e}"),
+    }
+}
