@@ -22,7 +22,10 @@
 //!   (events, the rolling hash, the stable text), [`host`] (a node run
 //!   outside the engine, as madsim runs it). Internal: `world` (the shared
 //!   state and the send path), `network` (link tables, partitions, clogs),
-//!   `event` and `queue` (the (time, seq) heap), `timers` (the timer slab).
+//!   `event` and `queue` (the (time, seq) heap), `timers` (the timer slab),
+//!   `choice` (the engine driven by chosen steps: [`Simulation::pending`],
+//!   [`Simulation::run_pending`], …) and `snapshot` (a simulation of
+//!   [`Explorable`] nodes copied and fingerprinted).
 //! - **`faults/`**: what can go wrong, and how it is drawn. [`fault`] (the
 //!   faults and heals, as serde values), [`plan`] (timed lists of them),
 //!   [`nemesis`] (a plan per seed, in swarm mode), [`mix`] (the preset
@@ -40,7 +43,8 @@
 //!   must cut), [`story`] (a shrunk failure told in a few lines).
 //! - **`harness/`**: a model run as a test. [`model`] (a model described
 //!   once: name, checks, bug switches, releases, budgets), [`scenario`]
-//!   (clients, faults and checks, in a safety and a liveness phase),
+//!   (clients, faults and checks, in a safety and a liveness phase; and
+//!   [`scenario::exhaustive`], every behaviour up to a bound),
 //!   [`artifact`] (failure artifacts, never overwritten), [`files`] (every
 //!   file faultline writes, created new or updated under a lock), [`regression`]
 //!   (the regression file, re-run first), [`determinism`] (a scenario run

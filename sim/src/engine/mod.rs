@@ -749,7 +749,6 @@ impl<N: Node> Simulation<N> {
             return false;
         }
         rt.status = NodeStatus::Paused;
-        rt.version += 1;
         true
     }
 
@@ -760,7 +759,6 @@ impl<N: Node> Simulation<N> {
             return false;
         }
         rt.status = NodeStatus::Up;
-        rt.version += 1;
         for event in std::mem::take(&mut rt.backlog) {
             self.world.queue.push(self.world.now, event);
         }

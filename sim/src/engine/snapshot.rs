@@ -127,7 +127,8 @@ impl<N: Explorable> Simulation<N> {
     /// with the odds of a 64-bit hash. It is [`Simulation::node_fingerprint`]
     /// of each node folded with [`Simulation::events_fingerprint`], so a
     /// search that keeps the nodes' fingerprints by
-    /// [`Simulation::node_version`] recomputes only the nodes a step touched.
+    /// [`Simulation::node_version`] and status recomputes only the nodes a
+    /// step touched.
     pub fn fingerprint(&self, include: Observed) -> u64 {
         let mut h = Fingerprinter::default();
         for i in 0..self.nodes.len() {
@@ -139,7 +140,7 @@ impl<N: Explorable> Simulation<N> {
 
     /// Node `id`'s part of the fingerprint: its status, state and disk (and
     /// its random stream's position, if `include` says so). It changes
-    /// only when [`Simulation::node_version`] does.
+    /// only when [`Simulation::node_version`] or the node's status does.
     pub fn node_fingerprint(&self, id: NodeId, include: Observed) -> u64 {
         let (node, rt) = (&self.nodes[id.index()], &self.runtimes[id.index()]);
         let mut h = Fingerprinter::default();

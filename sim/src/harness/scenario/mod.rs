@@ -37,8 +37,9 @@
 //! (failures, reports, the scenario's shape), `coverage` (fault points and
 //! probes), `offers` (what the model offers the nemesis: surges, operators,
 //! a scalable fleet, versions, cores), `core` (the core liveness mode's
-//! admission and failure message) and `sweep` ([`Scenario::run_seeds`]: sweeps
-//! with artifacts, shrinking, replay).
+//! admission and failure message), `sweep` ([`Scenario::run_seeds`]: sweeps
+//! with artifacts, shrinking, replay) and [`exhaustive`] (every behaviour
+//! of a small cluster up to a bound, instead of seeds).
 
 pub mod budget;
 mod check;

@@ -79,12 +79,12 @@ mod tests {
     #[test]
     fn holds_each_fingerprint_once_through_growth() {
         let mut seen = Seen::new();
-        for f in 0..5_000u64 {
+        for f in 1..=5_000u64 {
             assert!(seen.insert(f.wrapping_mul(0x2545_f491_4f6c_dd1d)));
         }
         assert!(seen.insert(0), "zero is a fingerprint like any other");
         assert!(!seen.insert(0));
-        for f in 0..5_000u64 {
+        for f in 1..=5_000u64 {
             assert!(!seen.insert(f.wrapping_mul(0x2545_f491_4f6c_dd1d)));
         }
         assert_eq!(seen.len(), 5_001);

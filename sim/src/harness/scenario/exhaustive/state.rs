@@ -4,7 +4,7 @@
 
 use super::Step;
 use crate::engine::Fingerprinter;
-use crate::engine::{Explorable, PendingKind, Simulation};
+use crate::engine::{Explorable, NodeStatus, PendingKind, Simulation};
 use crate::harness::scenario::workload::{Completion, Workload};
 use crate::harness::scenario::ClientHistory;
 use crate::node::Observed;
@@ -42,9 +42,10 @@ pub(super) struct State<N: Explorable> {
     pub(super) faults: u32,
     /// Steps taken on the way here (the history's clock).
     pub(super) depth: u32,
-    /// Each node's part of the fingerprint, with the node's version it
-    /// was computed at: a step recomputes only the nodes it touched.
-    nodes: Vec<(u64, u64)>,
+    /// Each node's part of the fingerprint, with the node's version and
+    /// status it was computed at: a step recomputes only the nodes it
+    /// touched (a pause changes the status, not the version).
+    nodes: Vec<((u64, NodeStatus), u64)>,
 }
 
 impl<N: Explorable> Clone for State<N> {
@@ -96,11 +97,12 @@ impl<N: Explorable> State<N> {
     pub(super) fn fingerprint(&mut self, include: Observed) -> u64 {
         let mut h = Fingerprinter::default();
         let count = self.sim.node_count();
-        self.nodes.resize(count, (u64::MAX, 0));
-        for (i, (version, digest)) in self.nodes.iter_mut().enumerate() {
+        self.nodes.resize(count, ((u64::MAX, NodeStatus::Up), 0));
+        for (i, (seen, digest)) in self.nodes.iter_mut().enumerate() {
             let id = NodeId::from(i);
-            if *version != self.sim.node_version(id) {
-                *version = self.sim.node_version(id);
+            let now = (self.sim.node_version(id), self.sim.status(id));
+            if *seen != now {
+                *seen = now;
                 *digest = self.sim.node_fingerprint(id, include);
             }
             digest.hash(&mut h);
