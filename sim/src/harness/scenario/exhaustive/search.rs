@@ -1,7 +1,7 @@
 //! The breadth-first search, its judge, and the replay of what it found.
 
 use super::seen::Seen;
-use super::state::{Scripts, State};
+use super::state::{Scripts, State, Taken};
 use super::{observed_in, Behaviour, Bounds, Outcome, Progress, Step, Stopped, Violation};
 use crate::engine::Explorable;
 use crate::harness::scenario::check::{first_judged_failure, Body, Check, When};
@@ -29,7 +29,7 @@ struct Search<'s, N: Explorable> {
 /// The end of one pass of a search, or a call for another pass that keeps
 /// more in each state.
 enum Pass {
-    Done(Outcome),
+    Done(Box<Outcome>),
     Widen(Observed),
 }
 
@@ -48,7 +48,7 @@ impl<N: Explorable + 'static> Scenario<N> {
             match search.pass(include, progress) {
                 Pass::Done(mut outcome) => {
                     observed_in(&mut outcome, include);
-                    return outcome;
+                    return *outcome;
                 }
                 Pass::Widen(wider) => include = wider,
             }
@@ -68,16 +68,16 @@ impl<N: Explorable + 'static> Scenario<N> {
         let search = Search::new(self, behaviour.bounds);
         let mut state = search.root(record);
         let mut undecided = 0;
-        let mut failure = search.judge(&state, false, &mut undecided);
+        let mut failure = search.judged(&state, false, &mut undecided);
         for (i, &step) in behaviour.steps.iter().enumerate() {
             if failure.is_some() {
                 break;
             }
-            let (taken, f) = search.step(&mut state, step, &mut undecided);
-            if !taken {
-                return Err(format!("step {} ({step:?}) cannot be taken there", i + 1));
-            }
-            failure = f;
+            failure = match search.take(&mut state, step) {
+                Ok(t) if t.taken => search.judged(&state, t.completed, &mut undecided),
+                Ok(_) => return Err(format!("step {} ({step:?}) cannot be taken there", i + 1)),
+                Err(panic) => Some(panic),
+            };
         }
         Ok(report(behaviour.bounds.seed, state, failure))
     }
@@ -148,48 +148,43 @@ impl<'s, N: Explorable + 'static> Search<'s, N> {
     /// state's fingerprint. Calls for another pass if a handler read
     /// something `include` leaves out.
     fn pass(&self, include: Observed, progress: &mut dyn FnMut(&Progress) -> bool) -> Pass {
-        let mut root = self.root(false);
-        let mut outcome = self.outcome();
-        let mut seen = Seen::new();
-        seen.insert(root.fingerprint(include));
-        if let Some(failure) = self.judge(&root, false, &mut outcome.undecided) {
-            return Pass::Done(stop(
-                outcome,
-                Stopped::Violation,
-                Some((Vec::new(), failure)),
-            ));
-        }
-        if let Some(wider) = wider(include, root.sim.observed()) {
-            return Pass::Widen(wider);
-        }
+        let (root, mut outcome, mut seen) = match self.start(include) {
+            Ok(started) => started,
+            Err(end) => return end,
+        };
         let mut paths: Vec<(usize, Step)> = Vec::new();
-        let mut level = vec![(Box::new(root), 0usize)];
+        let mut level = vec![(root, 0usize)];
         for depth in 0..self.bounds.depth {
             outcome.covered = depth;
             let mut next = Vec::new();
             for (state, at) in &level {
                 for step in state.steps(&self.scripts, self.bounds.faults) {
                     let mut s = Box::new((**state).clone());
-                    let (taken, failure) = self.step(&mut s, step, &mut outcome.undecided);
-                    if !taken {
-                        continue;
-                    }
+                    let taken = match self.take(&mut s, step) {
+                        Ok(taken) if !taken.taken => continue,
+                        Ok(taken) => taken,
+                        Err(panic) => {
+                            paths.push((*at, step));
+                            let found = Some((path(&paths, paths.len()), panic));
+                            return stop(outcome, Stopped::Violation, found);
+                        }
+                    };
                     outcome.transitions += 1;
                     if let Some(wider) = wider(include, s.sim.observed()) {
                         return Pass::Widen(wider);
                     }
                     if !seen.insert(s.fingerprint(include)) {
-                        continue;
+                        continue; // judged when first reached
                     }
                     paths.push((*at, step));
                     outcome.states = seen.len() as u64;
-                    if let Some(failure) = failure {
-                        let steps = path(&paths, paths.len());
-                        let found = Some((steps, failure));
-                        return Pass::Done(stop(outcome, Stopped::Violation, found));
+                    if let Some(failure) = self.judged(&s, taken.completed, &mut outcome.undecided)
+                    {
+                        let found = Some((path(&paths, paths.len()), failure));
+                        return stop(outcome, Stopped::Violation, found);
                     }
                     if outcome.states >= self.bounds.states {
-                        return Pass::Done(stop(outcome, Stopped::States, None));
+                        return stop(outcome, Stopped::States, None);
                     }
                     let report = outcome.states.is_multiple_of(REPORT_EVERY);
                     if report
@@ -198,25 +193,43 @@ impl<'s, N: Explorable + 'static> Search<'s, N> {
                             depth,
                         })
                     {
-                        return Pass::Done(stop(outcome, Stopped::Interrupted, None));
+                        return stop(outcome, Stopped::Interrupted, None);
                     }
                     next.push((s, paths.len()));
                 }
             }
             outcome.covered = depth + 1;
             if next.is_empty() {
-                return Pass::Done(stop(outcome, Stopped::Exhausted, None));
+                return stop(outcome, Stopped::Exhausted, None);
             }
             let states = outcome.states;
             if !progress(&Progress {
                 states,
                 depth: depth + 1,
             }) {
-                return Pass::Done(stop(outcome, Stopped::Interrupted, None));
+                return stop(outcome, Stopped::Interrupted, None);
             }
             level = next;
         }
-        Pass::Done(stop(outcome, Stopped::Depth, None))
+        stop(outcome, Stopped::Depth, None)
+    }
+
+    /// The start of a pass, judged, and the set of states seen with it;
+    /// or the pass's end, if the start breaks a check or reads what
+    /// `include` leaves out.
+    fn start(&self, include: Observed) -> Result<(Box<State<N>>, Outcome, Seen), Pass> {
+        let mut root = Box::new(self.root(false));
+        let mut outcome = self.outcome();
+        let mut seen = Seen::new();
+        seen.insert(root.fingerprint(include));
+        if let Some(failure) = self.judged(&root, false, &mut outcome.undecided) {
+            let found = Some((Vec::new(), failure));
+            return Err(stop(outcome, Stopped::Violation, found));
+        }
+        match wider(include, root.sim.observed()) {
+            Some(wider) => Err(Pass::Widen(wider)),
+            None => Ok((root, outcome, seen)),
+        }
     }
 
     fn outcome(&self) -> Outcome {
@@ -239,31 +252,18 @@ impl<'s, N: Explorable + 'static> Search<'s, N> {
         }
     }
 
-    /// Takes `step` in `state` and judges where it leads; a panic in the
-    /// model's code is a failure there. Returns whether the step could be
-    /// taken, and what broke.
-    fn step(
-        &self,
-        state: &mut State<N>,
-        step: Step,
-        undecided: &mut u64,
-    ) -> (bool, Option<Failure>) {
-        let taken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let taken = state.take(step, &self.scripts, self.workload.as_ref());
-            let failure = taken
-                .taken
-                .then(|| self.judge(state, taken.completed, undecided))
-                .flatten();
-            (taken.taken, failure)
-        }));
-        taken.unwrap_or_else(|payload| {
-            let failure = Failure {
-                kind: FailureKind::Panic,
-                message: format!("the model panicked: {}", panic_text(payload.as_ref())),
-                at: state.sim.now(),
-            };
-            (true, Some(failure))
-        })
+    /// Takes `step` in `state`: whether it could be taken, and whether an
+    /// operation completed. A panic in the model's code is a failure there.
+    fn take(&self, state: &mut State<N>, step: Step) -> Result<Taken, Failure> {
+        let workload = self.workload.as_ref();
+        let taken = catch(|| state.take(step, &self.scripts, workload));
+        taken.map_err(|message| panicked(state, message))
+    }
+
+    /// [`Search::judge`], with a panic in a check as a failure.
+    fn judged(&self, state: &State<N>, completed: bool, undecided: &mut u64) -> Option<Failure> {
+        catch(|| self.judge(state, completed, undecided))
+            .unwrap_or_else(|m| Some(panicked(state, m)))
     }
 
     /// The first check that fails in `state`: the invariants, and when an
@@ -325,8 +325,23 @@ fn path(paths: &[(usize, Step)], mut at: usize) -> Vec<Step> {
     steps
 }
 
-fn stop(mut outcome: Outcome, stopped: Stopped, found: Option<(Vec<Step>, Failure)>) -> Outcome {
+/// `f`'s answer, or what it panicked with.
+fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| panic_text(p.as_ref()))
+}
+
+/// A panic of the model's code in `state`, as a failure.
+fn panicked<N: Explorable>(state: &State<N>, message: String) -> Failure {
+    Failure {
+        kind: FailureKind::Panic,
+        message: format!("the model panicked: {message}"),
+        at: state.sim.now(),
+    }
+}
+
+/// The end of a pass: `outcome`, stopped for `stopped`, with what it found.
+fn stop(mut outcome: Outcome, stopped: Stopped, found: Option<(Vec<Step>, Failure)>) -> Pass {
     outcome.stopped = stopped;
     outcome.violation = found.map(|(steps, failure)| Violation { steps, failure });
-    outcome
+    Pass::Done(Box::new(outcome))
 }

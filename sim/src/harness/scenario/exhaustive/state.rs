@@ -62,7 +62,7 @@ impl<N: Explorable> Clone for State<N> {
     }
 }
 
-/// What a step did to the history.
+/// What a step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Taken {
     /// The step could be taken here.
