@@ -26,10 +26,11 @@
 //!
 //! Time: an event runs at its due time or, when taken after a later one,
 //! at once (it waited). Every behaviour the search takes is one the engine
-//! could run with slower messages and later timers; the bounds the
-//! protocol may count on, a message's longest delay or a clock's drift,
-//! are not enforced. A model whose safety rests on such a bound (a lease)
-//! gets counterexamples that break it, so the search cannot judge it.
+//! could run with slower messages and later timers, as its clog and pause
+//! faults make them; but a delay here is free, not one of the faults, and
+//! clocks neither drift nor jump. A protocol that counts on a message's
+//! longest delay gets counterexamples that break it; one that counts on
+//! its clocks' drift staying small is not put to that test.
 //!
 //! Files: this one (the bounds, steps and outcome), `state` (one state
 //! and its steps), `search` (the breadth-first search and its judge),
